@@ -1,0 +1,89 @@
+"""The `lovende` command: console, demo, migrate (and the servers, as they land)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import ConfigError, Settings, load_settings
+
+
+async def _console(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console.channel import ConsoleChannel
+    from bot.console.session import CONSOLE_HELP, ConsoleSession
+    from bot.runtime import build_runtime
+
+    runtime = await build_runtime(settings)
+    channel = ConsoleChannel()
+    session = ConsoleSession(runtime.engine, channel, channel_id=args.kanal, user=args.som)
+    interactive = sys.stdin.isatty()
+    print(f"Lovende praksis – konsol. Kanal #{args.kanal}, database {settings.database_url}")
+    print(CONSOLE_HELP)
+    loop = asyncio.get_running_loop()
+    try:
+        while True:
+            if interactive:
+                print(f"{session.user}> ", end="", flush=True)
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line:
+                break
+            if not interactive:
+                print(f"{session.user}> {line.rstrip()}")
+            if not await session.feed(line):
+                break
+    finally:
+        await runtime.close()
+    return 0
+
+
+async def _migrate(settings: Settings) -> int:
+    from storage.db import create_engine
+    from storage.migrate import upgrade
+
+    db = create_engine(settings.database_url)
+    try:
+        await upgrade(db)
+    finally:
+        await db.dispose()
+    print("Databasen er opdateret.")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="lovende", description="Lovende praksis facilitator")
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("console", help="chat with the bot in the terminal (several members)")
+    c.add_argument("--kanal", default="konsol", help="channel name")
+    c.add_argument("--som", default="Anna", help="who you are at the start")
+    d = sub.add_parser("demo", help="play a complete assessment and print the result")
+    d.add_argument("--db", type=Path, help="database file (default: a new temporary one)")
+    d.add_argument("--verbose", action="store_true", help="print the whole conversation")
+    sub.add_parser("migrate", help="bring the database to the newest schema")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"Fejl i indstillinger: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "console":
+        return asyncio.run(_console(settings, args))
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        return asyncio.run(run_demo(args.db, print, args.verbose))
+    if args.command == "migrate":
+        return asyncio.run(_migrate(settings))
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""The port every channel adapter implements (Slack, Teams, console, the test fake)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from dialogs.messages import Form, Message, Target
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Where a turn happens: the platform's ids, plus the acting user when there is one."""
+
+    platform: str
+    workspace: str
+    channel: str
+    actor: str | None = None
+
+
+class DeliveryError(Exception):
+    """A send failed; `retryable` tells the engine whether trying again may help."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class ChatPort(Protocol):
+    async def post(
+        self, conv: Conversation, target: Target, message: Message, thread_ref: str | None
+    ) -> str:
+        """Send a message; return an opaque reference to it (for updates and threads)."""
+
+    async def update(self, conv: Conversation, ref: str, message: Message) -> None: ...
+
+    async def open_form(self, conv: Conversation, form: Form) -> None:
+        """Show a form to the acting user (modal, card, prompts)."""
+
+    async def reject_form(self, conv: Conversation, form: Form) -> None:
+        """Show the form again with its errors, keeping what the user wrote."""

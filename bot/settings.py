@@ -1,0 +1,76 @@
+"""Settings from environment variables and an optional `.env` file.
+
+Every variable is prefixed `LOVENDE_` except `DATABASE_URL`, which follows the common
+convention so that hosting platforms can inject it. A bad value stops the bot with one line
+that names the variable (see `load_settings`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ConfigError(Exception):
+    """A setting is missing, malformed or contradicts another one."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="LOVENDE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///lovende.db",
+        validation_alias=AliasChoices("DATABASE_URL", "LOVENDE_DATABASE_URL"),
+    )
+    scoring_table: Path | None = None
+    language: Literal["da", "en"] = "da"
+    timezone: str = "Europe/Copenhagen"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    auto_migrate: bool = True
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "brug sqlite+aiosqlite:///fil.db eller postgresql+asyncpg://bruger@vært/db"
+            )
+        return value
+
+    @field_validator("scoring_table")
+    @classmethod
+    def _table_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"filen {value} findes ikke")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"ukendt tidszone {value!r}") from exc
+        return value
+
+
+def _variable_name(loc: tuple[int | str, ...]) -> str:
+    field = str(loc[0]) if loc else "?"
+    return "DATABASE_URL" if field == "database_url" else f"LOVENDE_{field.upper()}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise ConfigError with a one-line, variable-naming message."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        message = str(first.get("msg", "ugyldig værdi")).removeprefix("Value error, ")
+        raise ConfigError(f"{_variable_name(first['loc'])}: {message}") from exc

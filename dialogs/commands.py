@@ -1,0 +1,115 @@
+"""The command vocabulary (Danish with English aliases) and parsing of typed answers."""
+
+from __future__ import annotations
+
+import re
+
+from scoring.catalogue import Question
+
+ALIASES = {
+    "hjælp": "help",
+    "help": "help",
+    "hjaelp": "help",
+    "?": "help",
+    "start": "start",
+    "mål": "start",
+    "måling": "start",
+    "assess": "start",
+    "afgrænsning": "scope",
+    "afgraensning": "scope",
+    "scope": "scope",
+    "status": "status",
+    "svar": "answer",
+    "answer": "answer",
+    "kommentar": "comment",
+    "comment": "comment",
+    "uenighed": "disagreements",
+    "uenigheder": "disagreements",
+    "disagreements": "disagreements",
+    "teamsvar": "team",
+    "team": "team",
+    "vurdering": "notes",
+    "notes": "notes",
+    "samlet": "overall",
+    "overall": "overall",
+    "næste": "next",
+    "naeste": "next",
+    "next": "next",
+    "spørgsmål": "questions",
+    "spoergsmaal": "questions",
+    "questions": "questions",
+    "luk": "close",
+    "close": "close",
+    "resultat": "result",
+    "result": "result",
+    "results": "result",
+    "mødeleder": "facilitator",
+    "moedeleder": "facilitator",
+    "facilitator": "facilitator",
+}
+
+SCALE_WORDS = {
+    "ja": "ja",
+    "yes": "ja",
+    "j": "ja",
+    "y": "ja",
+    "delvist": "delvist",
+    "partly": "delvist",
+    "partially": "delvist",
+    "d": "delvist",
+    "nej": "nej",
+    "no": "nej",
+    "n": "nej",
+    "ved ikke": "ved_ikke",
+    "vedikke": "ved_ikke",
+    "ved_ikke": "ved_ikke",
+    "don't know": "ved_ikke",
+    "dont know": "ved_ikke",
+    "vi": "ved_ikke",
+    "ikke relevant": "ikke_relevant",
+    "ikke_relevant": "ikke_relevant",
+    "ir": "ikke_relevant",
+    "not relevant": "ikke_relevant",
+    "n/a": "ikke_relevant",
+    "na": "ikke_relevant",
+}
+
+
+def split_command(text: str) -> tuple[str | None, str]:
+    """(canonical command or None, the rest of the line)."""
+    stripped = text.strip()
+    if stripped.startswith("/lovende"):
+        stripped = stripped.removeprefix("/lovende").strip()
+    word, _, rest = stripped.partition(" ")
+    return ALIASES.get(word.casefold()), rest.strip()
+
+
+def split_comment(rest: str) -> tuple[str, str | None]:
+    """`ved ikke: fordi …` → ("ved ikke", "fordi …")."""
+    value, sep, comment = rest.partition(":")
+    return value.strip(), (comment.strip() or None) if sep else None
+
+
+def parse_answer(question: Question, text: str) -> str | None:
+    """The stored value for a typed answer, or None when it is not a valid answer."""
+    word = " ".join(text.casefold().split())
+    if question.type == "scale":
+        return SCALE_WORDS.get(word)
+    keys = [o.key for o in question.options]
+    if question.type == "single":
+        for i, key in enumerate(keys, 1):
+            label = question.options[i - 1].text["da"].casefold()
+            if word in (key, str(i), label):
+                return key
+        return None
+    chosen = sorted(set(k for k in re.split(r"[,\s]+", word) if k))
+    return normalise_multi(question, chosen)
+
+
+def normalise_multi(question: Question, chosen: list[str]) -> str | None:
+    keys = {o.key for o in question.options}
+    if not chosen or any(k not in keys for k in chosen):
+        return None
+    if any(k in question.exclusive for k in chosen) and len(chosen) > 1:
+        return None
+    return ",".join(sorted(chosen))

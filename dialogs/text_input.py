@@ -1,0 +1,56 @@
+"""Checks on free text from users: length limits and no CPR numbers.
+
+The channels are about practices, not citizens; yet people paste case details. Text that looks
+like a Danish CPR number (a valid date followed by four digits) is refused with an explanation.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from dialogs.i18n import t
+
+# Limits per kind of field (characters). Slack's plain_text_input allows at most 3000.
+LIMITS = {
+    "practice_name": 120,
+    "delimitation": 500,
+    "comment": 1500,
+    "justification": 1500,
+    "note": 3000,
+}
+
+_CPR = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[- ]?(\d{4})(?!\d)")
+
+
+def _valid_date(dd: int, mm: int, yy: int) -> bool:
+    # The century comes from the serial digits; any century that makes the date valid counts
+    # (29 February is valid in at least one of 1900/2000 for every yy divisible by 4).
+    for century in (1900, 2000):
+        try:
+            date(century + yy, mm, dd)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def contains_cpr(text: str) -> bool:
+    for m in _CPR.finditer(text):
+        dd, mm, yy = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if _valid_date(dd, mm, yy):
+            return True
+    return False
+
+
+def check_text(value: str, kind: str, lang: str, *, required: bool = True) -> str | None:
+    """The Danish (or English) error for `value`, or None when it is acceptable."""
+    text = value.strip()
+    if required and not text:
+        return t(lang, "input.empty")
+    limit = LIMITS[kind]
+    if len(text) > limit:
+        return t(lang, "input.too_long", limit=limit, length=len(text))
+    if contains_cpr(text):
+        return t(lang, "input.cpr")
+    return None

@@ -1,0 +1,243 @@
+"""Pure renderers for the assessment's messages in the neutral model."""
+
+from __future__ import annotations
+
+from dialogs import actions
+from dialogs.i18n import score_text, t
+from dialogs.messages import Button, Buttons, Choice, Fields, Message, MultiSelect, Progress, Text
+from dialogs.model import AssessmentView
+from dialogs.team import applicable_questions, disagreements, question_status, team_answers
+from scoring.catalogue import SCALE, Catalogue, Element, Question
+from scoring.scores import ElementScore, all_scores
+from scoring.table import ScoringTable
+
+
+def answer_label(lang: str, question: Question, value: str) -> str:
+    if question.type == "scale":
+        return t(lang, f"answer.{value}")
+    labels = {o.key: o.text[lang] for o in question.options}
+    if question.type == "multi":
+        return ", ".join(f"{k}) {labels.get(k, k)}" for k in value.split(",") if k)
+    return labels.get(value, value)
+
+
+def question_text(lang: str, q: Question) -> str:
+    hint = f"\n_{q.hint[lang]}_" if q.hint else ""
+    return f"*{q.id}* {q.text[lang]}{hint}"
+
+
+def question_message(lang: str, view: AssessmentView, q: Question) -> Message:
+    aid = view.id
+    blocks: list[Text | Buttons | MultiSelect] = [Text(question_text(lang, q))]
+    prev = previous_line(lang, view, q)
+    if prev:
+        blocks.append(Text(prev, "muted"))
+    if q.type == "multi":
+        options = tuple(Choice(o.key, f"{o.key}) {o.text[lang]}") for o in q.options)
+        blocks.append(
+            MultiSelect(
+                actions.encode("multi", aid, q.id),
+                t(lang, "q.multi_label"),
+                options,
+                submit_label=t(lang, "q.multi_submit"),
+            )
+        )
+        buttons = [Button(t(lang, "q.comment"), actions.encode("cmt", aid, q.id))]
+    else:
+        buttons = [
+            Button(answer_label(lang, q, v), actions.encode("ans", aid, q.id, v))
+            for v in q.choices()
+        ]
+        buttons.append(Button(t(lang, "q.comment"), actions.encode("cmt", aid, q.id)))
+    blocks.append(Buttons(tuple(buttons)))
+    status = question_status(view, q.id)
+    if status.answered_by:
+        key = "q.tally_disagree" if status.disagreement else "q.tally"
+        blocks.append(Text(t(lang, key, n=status.answered_by), "muted"))
+    return Message(tuple(blocks), f"{q.id} {q.text[lang]}")
+
+
+def previous_line(lang: str, view: AssessmentView, q: Question) -> str | None:
+    """Last round's team answer and comments, shown beside the question in a reassessment."""
+    if view.previous is None:
+        return None
+    status = question_status(view.previous, q.id)
+    if status.team is None:
+        return None
+    decision = view.previous.decisions.get(q.id)
+    why = (
+        decision.justification
+        if decision
+        else "; ".join(a.comment for a in view.previous.answers.get(q.id, ()) if a.comment)
+    )
+    text = t(lang, "q.previous", answer=answer_label(lang, q, status.team))
+    return text + (f" – “{why}”" if why else "")
+
+
+def element_message(lang: str, view: AssessmentView, element: Element) -> Message:
+    name = element.name[lang]
+    return Message(
+        (
+            Text(t(lang, "element.header", number=element.number, name=name), "header"),
+            Text(f"*{element.definition[lang]}*\n{element.description[lang]}"),
+            Text(t(lang, "element.thread_hint"), "muted"),
+            Buttons(
+                (
+                    Button(
+                        t(lang, "element.notes_button"),
+                        actions.encode("notes", view.id, element.number),
+                    ),
+                )
+            ),
+        ),
+        t(lang, "element.header", number=element.number, name=name),
+    )
+
+
+def element_questions(
+    lang: str, view: AssessmentView, catalogue: Catalogue, element: Element
+) -> list[tuple[Question, Message]]:
+    team = team_answers(view, catalogue)
+    out = []
+    for q in element.questions:
+        if q.condition is not None and not _asked(q, team, view):
+            continue
+        out.append((q, question_message(lang, view, q)))
+    return out
+
+
+def _asked(q: Question, team: dict[str, str], view: AssessmentView) -> bool:
+    """A conditional question is posted once anyone's answer to its condition includes it."""
+    assert q.condition is not None
+    other, option = q.condition
+    return option in team.get(other, "").split(",") or any(
+        option in (a.value or "").split(",") for a in view.answers.get(other, ())
+    )
+
+
+def progress_message(lang: str, view: AssessmentView, catalogue: Catalogue) -> Message:
+    questions = applicable_questions(view, catalogue)
+    team = team_answers(view, catalogue)
+    answered = sum(1 for q in questions if question_status(view, q.id).answered_by)
+    agreed = sum(1 for q in questions if q.id in team)
+    open_disagreements = len(disagreements(view, catalogue))
+    people = {a.member_external_id for rows in view.answers.values() for a in rows if a.value}
+    state = t(lang, "progress.open" if view.is_open else "progress.closed")
+    title = t(lang, "progress.title", practice=view.practice_name, round=view.round_no, state=state)
+    rows = (
+        (t(lang, "progress.answered"), f"{answered}/{len(questions)}"),
+        (t(lang, "progress.team"), f"{agreed}/{len(questions)}"),
+        (t(lang, "progress.disagreements"), str(open_disagreements)),
+        (t(lang, "progress.people"), str(len(people))),
+    )
+    blocks: tuple[Text | Fields | Progress, ...] = (
+        Text(title, "header"),
+        Progress(t(lang, "progress.bar"), agreed, len(questions)),
+        Fields(rows),
+    )
+    if view.delimitation:
+        blocks += (Text(t(lang, "progress.delimitation", text=view.delimitation), "muted"),)
+    return Message(blocks, f"{title}: {agreed}/{len(questions)}")
+
+
+def disagreement_message(
+    lang: str, view: AssessmentView, catalogue: Catalogue, facilitator: bool
+) -> Message:
+    ids = disagreements(view, catalogue)
+    if not ids:
+        return Message((Text(t(lang, "disagree.none")),), t(lang, "disagree.none"))
+    blocks: list[Text | Buttons] = [Text(t(lang, "disagree.title", n=len(ids)), "header")]
+    for qid in ids:
+        q = catalogue.question(qid)
+        lines = [
+            f"• {a.member_name}: {answer_label(lang, q, a.value)}"
+            + (f" – “{a.comment}”" if a.comment else "")
+            for a in view.answers.get(qid, ())
+            if a.value
+        ]
+        blocks.append(Text(question_text(lang, q) + "\n" + "\n".join(lines)))
+        if facilitator and view.is_open:
+            blocks.append(
+                Buttons(
+                    (
+                        Button(
+                            t(lang, "disagree.decide"),
+                            actions.encode("dec", view.id, qid),
+                            "primary",
+                        ),
+                    )
+                )
+            )
+    if not facilitator:
+        blocks.append(Text(t(lang, "disagree.facilitator_hint"), "muted"))
+    return Message(tuple(blocks), t(lang, "disagree.title", n=len(ids)))
+
+
+def _strongest_weakest(scores: list[ElementScore]) -> tuple[list[int], list[int]]:
+    scored = [s for s in scores if s.score is not None]
+    if not scored:
+        return [], []
+    top = max(s.score for s in scored)  # type: ignore[type-var]
+    low = min(s.score for s in scored)  # type: ignore[type-var]
+    return (
+        [s.number for s in scored if s.score == top],
+        [s.number for s in scored if s.score == low],
+    )
+
+
+def summary_message(
+    lang: str, view: AssessmentView, catalogue: Catalogue, table: ScoringTable
+) -> Message:
+    team = team_answers(view, catalogue)
+    scores = all_scores(catalogue, table, team)
+    previous = (
+        all_scores(catalogue, table, team_answers(view.previous, catalogue))
+        if view.previous
+        else None
+    )
+    rows = []
+    for s in scores:
+        name = catalogue.element(s.number).name[lang]
+        value = score_text(s.score)
+        if s.partial:
+            value += " " + t(lang, "summary.partial", answered=s.answered, total=s.total)
+        if previous and previous[s.number - 1].score is not None and s.score is not None:
+            value += f" ({s.score - previous[s.number - 1].score:+.2f})"  # type: ignore[operator]
+        rows.append((f"{s.number}. {name}", value))
+    title = t(lang, "summary.title", practice=view.practice_name, round=view.round_no)
+    blocks: list[Text | Fields] = [Text(title, "header"), Fields(tuple(rows))]
+    best, worst = _strongest_weakest(scores)
+    if best:
+        names = lambda ns: ", ".join(catalogue.element(n).name[lang] for n in ns)  # noqa: E731
+        blocks.append(Text(t(lang, "summary.best_worst", best=names(best), worst=names(worst))))
+    open_ids = disagreements(view, catalogue)
+    if open_ids:
+        blocks.append(Text(t(lang, "summary.disagreements", ids=", ".join(open_ids))))
+    flagged: dict[str, list[str]] = {}
+    for f in (f for s in scores for f in s.flags):
+        flagged.setdefault(f.flag, []).append(f.question)
+    for flag, qids in flagged.items():
+        blocks.append(Text(t(lang, f"flag.{flag}", questions=", ".join(qids))))
+    potentials = [(n, p) for n, (_o, p) in sorted(view.notes.items()) if p]
+    if potentials:
+        lines = "\n".join(f"• {catalogue.element(n).name[lang]}: {p}" for n, p in potentials)
+        blocks.append(Text(t(lang, "summary.potentials") + "\n" + lines))
+    if view.overall_potentials:
+        blocks.append(Text(t(lang, "summary.overall_potentials", text=view.overall_potentials)))
+    blocks.append(Text(t(lang, "summary.guide"), "muted"))
+    fallback = title + "\n" + "\n".join(f"{a}: {b}" for a, b in rows)
+    return Message(tuple(blocks), fallback)
+
+
+def help_message(lang: str) -> Message:
+    return Message(
+        (Text(t(lang, "help.title"), "header"), Text(t(lang, "help.body"))), t(lang, "help.title")
+    )
+
+
+def plain(lang: str, key: str, **values: object) -> Message:
+    text = t(lang, key, **values)
+    return Message((Text(text),), text)
+
+
+__all__ = ["SCALE"]

@@ -1,0 +1,259 @@
+"""Structural and verbatim checks for ``scoring/data/lovende_praksis.json``.
+
+The catalogue is the official "Lovende praksis" measurement instrument
+(Socialstyrelsen & SFI, "Kort & klart", 2016): 11 elements, 60 questions.
+Every Danish text must be verbatim from the source material; this is checked
+against the seed files after a light normalisation (whitespace, OCR
+hyphenation, markdown markers, quote/dash variants, case).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CATALOGUE_PATH = Path(__file__).resolve().parents[2] / "scoring" / "data" / "lovende_praksis.json"
+DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+EXPECTED_ELEMENT_SIZES = [6, 3, 8, 9, 2, 3, 4, 4, 7, 7, 7]
+EXPECTED_QUESTION_COUNT = 60
+QUESTION_TYPES = {"scale", "multi", "single"}
+
+# Danish texts that are deliberately NOT taken from the seeds. Keep this list
+# explicit and as small as possible: the seeds give no answer options for
+# question 2.3, so these four labels are our own (see the "notes" on 2.3).
+NOT_IN_SEEDS: frozenset[str] = frozenset(
+    {
+        "Universitet/forskningsinstitution",
+        "Konsulenthus",
+        "Kommunale konsulenter",
+        "Ved ikke",
+    }
+)
+
+_QUOTES = str.maketrans(
+    {
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2033": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u00b4": "'",
+        "\u2032": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+    }
+)
+_SOFT_HYPHEN = re.compile("\u00ad\\s*")
+# A hyphen at the end of a line between two letters is OCR/typesetting
+# hyphenation ("forvaltnin-\n\nger"): drop it together with the line break.
+_LINEBREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\n\s*(?=[^\W\d_])")
+_MARKDOWN = re.compile(r"[*#]")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Normalise a text for the verbatim comparison (applied to both sides)."""
+    text = _SOFT_HYPHEN.sub("", text)
+    text = _LINEBREAK_HYPHEN.sub("", text)
+    text = _MARKDOWN.sub("", text)
+    text = text.translate(_QUOTES)
+    text = _WHITESPACE.sub(" ", text).strip()
+    return text.casefold()
+
+
+def seeds_dir() -> Path:
+    env = os.environ.get("LOVENDE_SEEDS_DIR")
+    return Path(env) if env else DEFAULT_SEEDS_DIR
+
+
+@lru_cache(maxsize=1)
+def load_catalogue() -> dict[str, Any]:
+    with CATALOGUE_PATH.open(encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
+    return data
+
+
+@lru_cache(maxsize=1)
+def normalised_seed_corpus() -> str:
+    directory = seeds_dir()
+    if not directory.is_dir():
+        pytest.skip(f"seed directory not found: {directory}")
+    files = sorted(p for p in directory.iterdir() if p.is_file())
+    if not files:
+        pytest.skip(f"seed directory is empty: {directory}")
+    joined = "\n\n".join(p.read_text(encoding="utf-8") for p in files)
+    return normalise(joined)
+
+
+def elements() -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = load_catalogue()["elements"]
+    return result
+
+
+def all_questions() -> list[dict[str, Any]]:
+    return [q for element in elements() for q in element["questions"]]
+
+
+def question(qid: str) -> dict[str, Any]:
+    matches = [q for q in all_questions() if q["id"] == qid]
+    assert len(matches) == 1, f"expected exactly one question {qid}"
+    return matches[0]
+
+
+def assert_bilingual(value: Any, where: str) -> None:
+    assert isinstance(value, dict), f"{where}: expected a {{da, en}} object"
+    for lang in ("da", "en"):
+        text = value.get(lang)
+        assert isinstance(text, str), f"{where}.{lang}: missing or not a string"
+        assert text.strip(), f"{where}.{lang}: empty"
+        assert text == text.strip(), f"{where}.{lang}: stray leading/trailing space"
+
+
+def danish_texts() -> Iterator[tuple[str, str]]:
+    """Yield (location, Danish text) for every text that must come from the seeds."""
+    for element in elements():
+        n = element["number"]
+        yield f"element {n} name", element["name"]["da"]
+        yield f"element {n} definition", element["definition"]["da"]
+        yield f"element {n} description", element["description"]["da"]
+        for q in element["questions"]:
+            yield f"question {q['id']} text", q["text"]["da"]
+            if "hint" in q:
+                yield f"question {q['id']} hint", q["hint"]["da"]
+            for opt in q.get("options", []):
+                where = f"question {q['id']} option {opt['key']}"
+                yield f"{where} text", opt["text"]["da"]
+                if "hint" in opt:
+                    yield f"{where} hint", opt["hint"]["da"]
+
+
+# --------------------------------------------------------------------------
+# Structure
+# --------------------------------------------------------------------------
+
+
+def test_top_level_metadata() -> None:
+    data = load_catalogue()
+    assert data["instrument"] == "lovende_praksis"
+    assert data["version"] == 1
+    assert_bilingual(data["source"], "source")
+
+
+def test_exactly_eleven_elements_numbered_1_to_11() -> None:
+    numbers = [element["number"] for element in elements()]
+    assert numbers == list(range(1, 12))
+
+
+def test_exactly_sixty_questions() -> None:
+    assert len(all_questions()) == EXPECTED_QUESTION_COUNT
+    sizes = [len(element["questions"]) for element in elements()]
+    assert sizes == EXPECTED_ELEMENT_SIZES
+
+
+def test_question_ids_are_consecutive_within_each_element() -> None:
+    for element in elements():
+        n = element["number"]
+        ids = [q["id"] for q in element["questions"]]
+        assert ids == [f"{n}.{i}" for i in range(1, len(ids) + 1)], f"element {n}"
+
+
+def test_question_ids_are_unique() -> None:
+    ids = [q["id"] for q in all_questions()]
+    assert len(ids) == len(set(ids))
+
+
+def test_elements_have_bilingual_name_definition_description() -> None:
+    for element in elements():
+        n = element["number"]
+        for field in ("name", "definition", "description"):
+            assert_bilingual(element.get(field), f"element {n} {field}")
+
+
+def test_questions_options_and_hints_are_bilingual() -> None:
+    for q in all_questions():
+        qid = q["id"]
+        assert_bilingual(q.get("text"), f"question {qid} text")
+        if "hint" in q:
+            assert_bilingual(q["hint"], f"question {qid} hint")
+        for opt in q.get("options", []):
+            where = f"question {qid} option {opt.get('key')}"
+            assert isinstance(opt.get("key"), str) and opt["key"], where
+            assert_bilingual(opt.get("text"), f"{where} text")
+            if "hint" in opt:
+                assert_bilingual(opt["hint"], f"{where} hint")
+
+
+def test_question_types() -> None:
+    special = {"2.2": "multi", "2.3": "single"}
+    for q in all_questions():
+        assert q["type"] in QUESTION_TYPES, q["id"]
+        assert q["type"] == special.get(q["id"], "scale"), q["id"]
+        if q["type"] == "scale":
+            # Scale answers (Ja / Delvist / Nej / Ved ikke / Ikke relevant)
+            # are not stored per question.
+            assert "options" not in q, q["id"]
+            assert "exclusive" not in q, q["id"]
+            assert "condition" not in q, q["id"]
+
+
+def test_question_2_2_is_multi_with_options_a_to_f() -> None:
+    q = question("2.2")
+    assert q["type"] == "multi"
+    assert [opt["key"] for opt in q["options"]] == ["a", "b", "c", "d", "e", "f"]
+    assert q["exclusive"] == ["f"]
+    assert "hint" in q["options"][3], "option d carries the long explanation"
+
+
+def test_question_2_3_is_single_conditional_on_2_2_c() -> None:
+    q = question("2.3")
+    assert q["type"] == "single"
+    assert q["condition"] == {"question": "2.2", "includes": "c"}
+    keys = [opt["key"] for opt in q["options"]]
+    assert keys == ["universitet", "konsulenthus", "kommunale_konsulenter", "ved_ikke"]
+    assert isinstance(q.get("notes"), str) and q["notes"].strip()
+    # The condition must point at an existing option of the referenced question.
+    assert q["condition"]["includes"] in {opt["key"] for opt in question("2.2")["options"]}
+
+
+# --------------------------------------------------------------------------
+# Verbatim Danish text
+# --------------------------------------------------------------------------
+
+
+def test_normalise_handles_ocr_artefacts() -> None:
+    assert normalise("forvaltnin-\n\nger") == "forvaltninger"
+    assert normalise("Børne- og Kultur") == "børne- og kultur"
+    assert normalise("**Mål** \u2013  klare\nmål") == "mål - klare mål"
+    assert normalise("\u201cbevidst metode\u00advalg\u201d") == '"bevidst metodevalg"'
+
+
+def test_exemption_list_only_covers_our_own_2_3_labels() -> None:
+    labels = {opt["text"]["da"] for opt in question("2.3")["options"]}
+    assert labels == NOT_IN_SEEDS
+
+
+def test_danish_texts_are_verbatim_from_seeds() -> None:
+    corpus = normalised_seed_corpus()
+    missing = [
+        f"{where}: {text!r}"
+        for where, text in danish_texts()
+        if text not in NOT_IN_SEEDS and normalise(text) not in corpus
+    ]
+    assert not missing, "Danish texts not found in the seeds:\n" + "\n".join(missing)
