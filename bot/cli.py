@@ -53,6 +53,18 @@ async def _migrate(settings: Settings) -> int:
     return 0
 
 
+async def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.http.app import serve
+    from bot.runtime import build_runtime
+
+    runtime = await build_runtime(settings)
+    try:
+        await serve(runtime, args.host, args.port)
+    finally:
+        await runtime.close()
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="lovende", description="Lovende praksis facilitator")
     sub = p.add_subparsers(dest="command", required=True)
@@ -63,6 +75,9 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--db", type=Path, help="database file (default: a new temporary one)")
     d.add_argument("--verbose", action="store_true", help="print the whole conversation")
     sub.add_parser("migrate", help="bring the database to the newest schema")
+    s = sub.add_parser("serve", help="run the web app (Slack, Teams, health) on one port")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=3978)
     return p
 
 
@@ -82,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(run_demo(args.db, print, args.verbose))
     if args.command == "migrate":
         return asyncio.run(_migrate(settings))
+    if args.command == "serve":
+        return asyncio.run(_serve(settings, args))
     return 2
 
 

@@ -80,8 +80,11 @@ async def run_demo(db_path: Path | None, out: Callable[[str], None], verbose: bo
                 await session.feed(line)
     finally:
         await runtime.close()
-    summary = next(r for r in reversed(channel.posts()) if r.message and
-                   r.message.fallback.startswith("Resultat"))
+    summary = next(
+        r
+        for r in reversed(channel.posts())
+        if r.message and r.message.fallback.startswith("Resultat")
+    )
     assert summary.message is not None
     if not verbose:
         out("\n".join(render(summary.message, lambda _k, _a: 0)))

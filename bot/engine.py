@@ -11,20 +11,21 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.clock import Clock
+from bot.features import Feature
 from bot.ports import ChatPort, Conversation, DeliveryError
-from dialogs.assessment import AssessmentDialog
+from dialogs import actions
 from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
-from dialogs.events import Event
-from dialogs.messages import ToChannel
-from dialogs.refresh import Renderer
-from scoring.catalogue import Catalogue
-from scoring.table import ScoringTable
+from dialogs.events import Command, Event
+from dialogs.feature import Dialog
+from dialogs.messages import Block, File, Generate, Image, Message, ToChannel
+from dialogs.model import Turn
 from storage import repository as repo
 from storage.models import DeliveryFailure
 
@@ -32,6 +33,12 @@ log = logging.getLogger(__name__)
 
 TURN_ATTEMPTS = 4
 SEND_ATTEMPTS = 3
+SYSTEM_ACTOR = repo.SYSTEM_ACTOR
+
+Send = Post | OpenForm | RejectForm
+
+# Produces the file for a `Generate` block: (the block, the channel's database id) -> block.
+Generator = Callable[[Generate, int], Awaitable[Image | File]]
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ class Inbound:
 @dataclass
 class Plan:
     channel_id: int
-    sends: list[Post | OpenForm | RejectForm] = field(default_factory=list)
+    sends: list[Send] = field(default_factory=list)
     refs: dict[str, str] = field(default_factory=dict)  # keys already posted
 
 
@@ -56,28 +63,70 @@ class Engine:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        catalogue: Catalogue,
-        table: ScoringTable,
+        features: list[Feature],
         clock: Clock,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.sessions, self.clock, self.sleep = sessions, clock, sleep
-        self.dialog = AssessmentDialog(catalogue)
-        self.renderer = Renderer(catalogue, table)
+        self.sessions, self.features, self.clock, self.sleep = sessions, features, clock, sleep
+        self.dialogs = {f.dialog.name: f.dialog for f in features}
+        self.generators: dict[str, Generator] = {}
 
+    # ---- routing ----
+    def route(self, event: Event) -> Dialog:
+        """The feature that owns a command word or an action verb (default: the first)."""
+        if isinstance(event, Command):
+            word = event.text.strip().removeprefix("/lovende").strip().split(" ")[0].casefold()
+            owner = next((f.dialog for f in self.features if word in f.dialog.aliases), None)
+        else:
+            try:
+                verb = actions.decode(event.action).verb
+            except actions.BadAction:
+                verb = ""
+            owner = next((f.dialog for f in self.features if verb in f.dialog.verbs), None)
+        return owner or self.features[0].dialog
+
+    async def load_turn(self, session: AsyncSession, ctx: repo.Context, now: datetime) -> Turn:
+        turn = await repo.load_turn(session, ctx, now)
+        for f in self.features:
+            data = await f.store.load(session, ctx, now)
+            if data is not None:
+                turn.extra[f.store.name] = data
+        return turn
+
+    async def apply(
+        self, session: AsyncSession, ctx: repo.Context, op: object, now: datetime
+    ) -> None:
+        store = next((f.store for f in self.features if isinstance(op, f.store.op_types)), None)
+        if store is None:
+            raise TypeError(f"no feature applies {type(op).__name__}")
+        await store.apply(session, ctx, op, now)
+
+    def render(self, refresh: Refresh, turn: Turn) -> list[Post]:
+        return self.dialogs[refresh.owner].render(refresh, turn)
+
+    # ---- turns ----
     async def handle(self, inbound: Inbound, port: ChatPort) -> bool:
         """Process one inbound event; False when it was a duplicate delivery."""
-        plan = await self._transact(inbound)
+
+        def step(turn: Turn) -> Outcome:
+            return self.route(inbound.event).step(turn, inbound.event)
+
+        return await self.act(inbound, step, port)
+
+    async def act(self, inbound: Inbound, step: Callable[[Turn], Outcome], port: ChatPort) -> bool:
+        """Run `step` as one turn of `inbound`'s conversation; also for system-initiated work
+        (reminders, nudges), where `inbound.conv.actor` is None."""
+        plan = await self._transact(inbound, step)
         if plan is None:
             return False
         await self.deliver(inbound.conv, plan, port)
         return True
 
-    async def _transact(self, inbound: Inbound) -> Plan | None:
+    async def _transact(self, inbound: Inbound, step: Callable[[Turn], Outcome]) -> Plan | None:
         for attempt in range(TURN_ATTEMPTS):
             try:
                 async with self.sessions() as session, session.begin():
-                    return await self._turn(session, inbound)
+                    return await self._turn(session, inbound, step)
             except (IntegrityError, StaleDataError, OperationalError) as exc:
                 # A concurrent turn won a race (unique key, version check, lock): go again.
                 if attempt == TURN_ATTEMPTS - 1:
@@ -85,7 +134,9 @@ class Engine:
                 log.info("turn retried after %s", type(exc).__name__)
         return None
 
-    async def _turn(self, session: AsyncSession, inbound: Inbound) -> Plan | None:
+    async def _turn(
+        self, session: AsyncSession, inbound: Inbound, step: Callable[[Turn], Outcome]
+    ) -> Plan | None:
         now = self.clock.now()
         conv = inbound.conv
         if inbound.event_id and await repo.seen_event(
@@ -93,19 +144,27 @@ class Engine:
         ):
             return None
         place = repo.Place(conv.platform, conv.workspace, conv.channel, inbound.channel_name)
-        ctx = await repo.context_for(session, place, conv.actor or "?", inbound.user_name, now)
-        turn = await repo.load_turn(session, ctx, now)
-        outcome: Outcome = self.dialog.step(turn, inbound.event)
+        actor = conv.actor or SYSTEM_ACTOR
+        ctx = await repo.context_for(session, place, actor, inbound.user_name, now)
+        turn = await self.load_turn(session, ctx, now)
+        return await self.commit_outcome(session, ctx, turn, step(turn), now)
+
+    async def commit_outcome(
+        self,
+        session: AsyncSession,
+        ctx: repo.Context,
+        turn: Turn,
+        outcome: Outcome,
+        now: datetime,
+    ) -> Plan:
+        """Apply the operations and build the delivery plan (inside the caller's transaction)."""
         for op in outcome.ops:
-            await repo.apply(session, ctx, op, now)
+            await self.apply(session, ctx, op, now)
         plan = Plan(ctx.channel.id)
-        after = (
-            await repo.load_turn(session, ctx, now)
-            if any(isinstance(o, Refresh) for o in outcome.out)
-            else turn
-        )
+        needs_reload = any(isinstance(o, Refresh) for o in outcome.out)
+        after = await self.load_turn(session, ctx, now) if needs_reload else turn
         for out in outcome.out:
-            plan.sends += self.renderer.render(out, after) if isinstance(out, Refresh) else [out]
+            plan.sends += self.render(out, after) if isinstance(out, Refresh) else [out]
         for send in plan.sends:
             for key in _keys(send):
                 ref = await repo.posted_ref(session, ctx.channel.id, key)
@@ -113,42 +172,65 @@ class Engine:
                     plan.refs[key] = ref
         return plan
 
+    # ---- delivery ----
     async def deliver(self, conv: Conversation, plan: Plan, port: ChatPort) -> None:
         for send in plan.sends:
             try:
-                await self._retrying(lambda s=send: self._send_one(conv, plan, s, port))  # type: ignore[misc]
+                await self._retrying(self._send_one, conv, plan, send, port)
             except Exception as exc:  # reported below, never swallowed
                 await self._report(plan.channel_id, send, exc)
 
-    async def _send_one(
-        self, conv: Conversation, plan: Plan, send: Post | OpenForm | RejectForm, port: ChatPort
-    ) -> None:
+    async def _send_one(self, conv: Conversation, plan: Plan, send: Send, port: ChatPort) -> None:
         if isinstance(send, OpenForm):
             return await port.open_form(conv, send.form)
         if isinstance(send, RejectForm):
             return await port.reject_form(conv, send.form)
+        message = await self.materialize(send.message, plan.channel_id)
         if send.key and send.key in plan.refs:
-            return await port.update(conv, plan.refs[send.key], send.message)
+            return await port.update(conv, plan.refs[send.key], message)
         thread = None
         if isinstance(send.target, ToChannel) and send.target.thread_key:
             thread = plan.refs.get(send.target.thread_key)
-        ref = await port.post(conv, send.target, send.message, thread)
+        ref = await port.post(conv, send.target, message, thread)
         if send.key:
             plan.refs[send.key] = ref
             async with self.sessions() as session, session.begin():
                 await repo.save_ref(session, plan.channel_id, send.key, ref, self.clock.now())
 
-    async def _retrying(self, call: Callable[[], Awaitable[None]]) -> None:
+    async def materialize(self, message: Message, channel_id: int) -> Message:
+        """Replace `Generate` placeholders by the files their generators produce."""
+        if not any(isinstance(b, Generate) for b in message.blocks):
+            return message
+        blocks: list[Block] = []
+        for block in message.blocks:
+            if isinstance(block, Generate):
+                generator = self.generators.get(block.kind)
+                if generator is None:
+                    raise LookupError(f"no generator for {block.kind}")
+                blocks.append(await generator(block, channel_id))
+            else:
+                blocks.append(block)
+        return Message(tuple(blocks), message.fallback)
+
+    async def _retrying(
+        self,
+        call: Callable[[Conversation, Plan, Send, ChatPort], Awaitable[None]],
+        conv: Conversation,
+        plan: Plan,
+        send: Send,
+        port: ChatPort,
+    ) -> None:
         for attempt in range(SEND_ATTEMPTS):
             try:
-                return await call()
+                return await call(conv, plan, send, port)
             except DeliveryError as exc:
                 if not exc.retryable or attempt == SEND_ATTEMPTS - 1:
                     raise
                 await self.sleep(0.5 * 2**attempt)
 
-    async def _report(self, channel_id: int, send: object, exc: Exception) -> None:
+    async def _report(self, channel_id: int, send: Send, exc: Exception) -> None:
         what = type(send).__name__
+        # Only the types go to the log: message text may hold what a team wrote.
         log.error("delivery failed: %s: %s", what, type(exc).__name__)
         async with self.sessions() as session, session.begin():
             session.add(
@@ -161,7 +243,7 @@ class Engine:
             )
 
 
-def _keys(send: Post | OpenForm | RejectForm) -> list[str]:
+def _keys(send: Send) -> list[str]:
     if not isinstance(send, Post):
         return []
     keys = [send.key] if send.key else []

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.engine import Engine
+from bot.features import default_features
+from bot.ports import ChatPort
 from bot.settings import Settings
 from scoring.catalogue import Catalogue, load_catalogue
 from scoring.table import DEFAULT_TABLE, ScoringTable, load_table
@@ -23,6 +25,9 @@ class Runtime:
     catalogue: Catalogue
     table: ScoringTable
     engine: Engine
+    # Adapters register themselves here so that proactive sends (reminders, nudges) can reach
+    # a platform without an inbound request.
+    ports: dict[str, ChatPort] = field(default_factory=dict)
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -35,5 +40,5 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     sessions = session_factory(db)
     catalogue = load_catalogue()
     table = load_table(settings.scoring_table or DEFAULT_TABLE, catalogue)
-    engine = Engine(sessions, catalogue, table, clock or SystemClock())
+    engine = Engine(sessions, default_features(catalogue, table), clock or SystemClock())
     return Runtime(settings, db, sessions, catalogue, table, engine)

@@ -6,19 +6,21 @@ transaction and performs `Outcome.out` afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from dialogs import actions, forms
 from dialogs import effects as fx
-from dialogs.commands import normalise_multi, parse_answer, split_command, split_comment
+from dialogs.commands import ALIASES, normalise_multi, parse_answer, split_command, split_comment
 from dialogs.effects import Outcome, Post, Refresh
 from dialogs.events import Command, Event, Interaction
-from dialogs.messages import ToActorOnly, ToChannel
+from dialogs.messages import Form, ToActorOnly, ToChannel
 from dialogs.model import AssessmentView, Turn
+from dialogs.refresh import Renderer
 from dialogs.team import disagreements
 from dialogs.text_input import check_text
 from dialogs.views import answer_label, disagreement_message, help_message, plain
 from scoring.catalogue import Catalogue, Question
+from scoring.table import ScoringTable
 
 
 class Refusal(Exception):
@@ -38,8 +40,33 @@ def announce(turn: Turn, key: str, **values: object) -> Outcome:
 
 
 class AssessmentDialog:
-    def __init__(self, catalogue: Catalogue) -> None:
+    name = "assessment"
+    aliases: Mapping[str, str] = ALIASES
+    verbs = frozenset(
+        {
+            "pace",
+            "ans",
+            "multi",
+            "cmt",
+            "f-cmt",
+            "f-ans",
+            "dec",
+            "f-dec",
+            "notes",
+            "f-notes",
+            "f-overall",
+            "scope",
+            "f-scope",
+            "close",
+        }
+    )
+
+    def __init__(self, catalogue: Catalogue, table: ScoringTable) -> None:
         self.catalogue = catalogue
+        self.renderer = Renderer(catalogue, table)
+
+    def render(self, refresh: Refresh, turn: Turn) -> list[Post]:
+        return self.renderer.render(refresh, turn)
 
     def step(self, turn: Turn, event: Event) -> Outcome:
         try:
@@ -299,8 +326,10 @@ class AssessmentDialog:
                 turn, "confirm.close", n=len(open_ids), ids=", ".join(open_ids)
             )
         closed = announce(turn, "ok.closed", who=turn.actor.name, practice=view.practice_name)
-        return Outcome(ops=(fx.CloseAssessment(view.id), fx.SetDialogState(None))) + closed + (
-            Outcome(out=(Refresh("progress"), Refresh("summary")))
+        return (
+            Outcome(ops=(fx.CloseAssessment(view.id), fx.SetDialogState(None)))
+            + closed
+            + (Outcome(out=(Refresh("progress"), Refresh("summary"))))
         )
 
     def cmd_result(self, turn: Turn, _rest: str) -> Outcome:
@@ -491,11 +520,11 @@ def _note_errors(lang: str, fields: dict[str, str]) -> dict[str, str]:
     return errors
 
 
-def _with_error(form: fx.Form, field: str, error: str) -> fx.Form:
+def _with_error(form: Form, field: str, error: str) -> Form:
     return _with_errors(form, {field: error})
 
 
-def _with_errors(form: fx.Form, errors: dict[str, str]) -> fx.Form:
+def _with_errors(form: Form, errors: dict[str, str]) -> Form:
     from dataclasses import replace
 
     return replace(form, errors=dict(errors))

@@ -126,9 +126,10 @@ class RejectForm:
 class Refresh:
     """Re-render derived messages after the data operations (progress, summaries)."""
 
-    what: str  # see dialogs.refresh for the kinds
+    what: str  # see the owner's render() for the kinds
     assessment_id: int | None = None
     arg: str | None = None
+    owner: str = "assessment"  # the feature whose render() draws it
 
 
 Outbound = Post | OpenForm | RejectForm | Refresh

@@ -54,7 +54,29 @@ class Fields:
 
 @dataclass(frozen=True)
 class Image:
+    """A PNG on local disk; adapters upload it (Slack), serve it (Teams) or show the path."""
+
     path: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class File:
+    """A document on local disk (report, workbook, CSV) delivered as a file or a link."""
+
+    path: str
+    filename: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Generate:
+    """A placeholder for an image or file that is produced after commit, off the event loop
+    (a radar chart, a Word report…). The engine replaces it with `Image`/`File` using the
+    generator registered for `kind`; adapters never see it."""
+
+    kind: str  # e.g. "radar", "report_docx"
+    assessment_id: int
     alt: str
 
 
@@ -65,7 +87,7 @@ class Progress:
     total: int
 
 
-Block = Text | Buttons | MultiSelect | Fields | Image | Progress
+Block = Text | Buttons | MultiSelect | Fields | Image | File | Generate | Progress
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,8 @@ class Turn:
     assessment: AssessmentView | None  # the open round, else the latest closed one
     state_kind: str | None = None
     state_data: dict[str, object] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)  # per-feature data (Store.load)
+    channel_settings: dict[str, object] = field(default_factory=dict)
 
     @property
     def is_facilitator(self) -> bool:

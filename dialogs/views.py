@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialogs import actions
-from dialogs.i18n import score_text, t
+from dialogs.i18n import keys_with_prefix, score_text, t
 from dialogs.messages import Button, Buttons, Choice, Fields, Message, MultiSelect, Progress, Text
 from dialogs.model import AssessmentView
 from dialogs.team import applicable_questions, disagreements, question_status, team_answers
@@ -208,7 +208,10 @@ def summary_message(
     blocks: list[Text | Fields] = [Text(title, "header"), Fields(tuple(rows))]
     best, worst = _strongest_weakest(scores)
     if best:
-        names = lambda ns: ", ".join(catalogue.element(n).name[lang] for n in ns)  # noqa: E731
+
+        def names(numbers: list[int]) -> str:
+            return ", ".join(catalogue.element(n).name[lang] for n in numbers)
+
         blocks.append(Text(t(lang, "summary.best_worst", best=names(best), worst=names(worst))))
     open_ids = disagreements(view, catalogue)
     if open_ids:
@@ -230,9 +233,9 @@ def summary_message(
 
 
 def help_message(lang: str) -> Message:
-    return Message(
-        (Text(t(lang, "help.title"), "header"), Text(t(lang, "help.body"))), t(lang, "help.title")
-    )
+    """The core commands, then each feature's `help.body.<feature>` lines."""
+    bodies = [Text(t(lang, key)) for key in keys_with_prefix(lang, "help.body")]
+    return Message((Text(t(lang, "help.title"), "header"), *bodies), t(lang, "help.title"))
 
 
 def plain(lang: str, key: str, **values: object) -> Message:

@@ -26,7 +26,8 @@ def _upgrade(connection: Connection, revision: str) -> None:
     command.upgrade(cfg, revision)
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
+    """Upgrade to every head: features add migrations on their own branches off 0001_core."""
     async with engine.begin() as conn:
         await conn.run_sync(_upgrade, revision)
 

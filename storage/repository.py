@@ -25,6 +25,9 @@ from storage.models import (
     Workspace,
 )
 
+# The member id used for system-initiated turns (reminders, nudges); never shown as a member.
+SYSTEM_ACTOR = "__lovende__"
+
 
 class CrossTenant(Exception):
     """An id that does not belong to the channel of the request."""
@@ -128,7 +131,7 @@ async def channel_members(session: AsyncSession, channel: Channel) -> tuple[Memb
     rows = await session.execute(
         select(Member.external_id, Member.display_name, ChannelMember.role)
         .join(ChannelMember, ChannelMember.member_id == Member.id)
-        .where(ChannelMember.channel_id == channel.id)
+        .where(ChannelMember.channel_id == channel.id, Member.external_id != SYSTEM_ACTOR)
         .order_by(Member.id)
     )
     return tuple(MemberView(e, n, r) for e, n, r in rows)
@@ -209,7 +212,10 @@ def state_key(ctx: Context) -> str:
 
 async def load_turn(session: AsyncSession, ctx: Context, now: datetime) -> Turn:
     members = await channel_members(session, ctx.channel)
-    actor = next(m for m in members if m.external_id == ctx.member.external_id)
+    actor = next(
+        (m for m in members if m.external_id == ctx.member.external_id),
+        MemberView(ctx.member.external_id, ctx.member.display_name, "system"),
+    )
     a = await current_assessment(session, ctx.channel)
     state = await session.scalar(
         select(DialogState).where(DialogState.conversation_key == state_key(ctx))
@@ -217,6 +223,7 @@ async def load_turn(session: AsyncSession, ctx: Context, now: datetime) -> Turn:
     return Turn(
         now=now,
         lang=ctx.channel.language,
+        channel_settings=dict(ctx.channel.settings or {}),
         actor=actor,
         members=members,
         assessment=await assessment_view(session, a) if a else None,
@@ -401,3 +408,28 @@ async def save_ref(
         )
     )
     session.add(PostedMessage(channel_id=channel_id, key=key, ref=ref, created_at=now))
+
+
+class AssessmentStore:
+    """The assessment's data operations (its read model is part of every Turn)."""
+
+    name = "assessment"
+    op_types: tuple[type, ...] = (
+        fx.StartAssessment,
+        fx.SetDelimitation,
+        fx.SetPacing,
+        fx.SetMemberAnswer,
+        fx.SetMemberComment,
+        fx.SetTeamDecision,
+        fx.SetElementNotes,
+        fx.SetOverallNotes,
+        fx.CloseAssessment,
+        fx.SetRole,
+        fx.SetDialogState,
+    )
+
+    async def load(self, session: AsyncSession, ctx: Context, now: datetime) -> None:
+        return None
+
+    async def apply(self, session: AsyncSession, ctx: Context, op: object, now: datetime) -> None:
+        await apply(session, ctx, op, now)  # type: ignore[arg-type]

@@ -40,7 +40,9 @@ def render(message: Message, number: Callable[[str, str], int]) -> list[str]:
             case Text(text, _):
                 lines.extend(strip_markup(text).splitlines())
             case Buttons(buttons):
-                lines.append("  ".join(f"[{number('button', b.action)}] {b.label}" for b in buttons))
+                lines.append(
+                    "  ".join(f"[{number('button', b.action)}] {b.label}" for b in buttons)
+                )
             case MultiSelect(action, label, options, _sel, submit):
                 lines.append(label + ":")
                 lines.extend(f"    {o.label}" for o in options)

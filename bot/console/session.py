@@ -38,8 +38,15 @@ class PendingMulti:
 
 
 class ConsoleSession:
-    def __init__(self, engine: Engine, channel: ConsoleChannel, *, workspace: str = "local",
-                 channel_id: str = "konsol", user: str = "Anna") -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        channel: ConsoleChannel,
+        *,
+        workspace: str = "local",
+        channel_id: str = "konsol",
+        user: str = "Anna",
+    ) -> None:
         self.engine, self.channel = engine, channel
         self.workspace, self.channel_id = workspace, channel_id
         self.user = user

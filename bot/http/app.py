@@ -1,0 +1,70 @@
+"""The one aiohttp application: health, readiness and every platform adapter's routes.
+
+Adapters live in their own packages and expose `mount(app, runtime)`, which adds their routes
+when their settings are present (see ADAPTERS).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from aiohttp import web
+from sqlalchemy import text
+
+from bot.runtime import Runtime
+from storage.migrate import is_current
+
+log = logging.getLogger(__name__)
+
+RUNTIME = web.AppKey("runtime", Runtime)
+ADAPTERS = ("bot.slack.mount", "bot.teams.mount")
+
+
+async def healthz(_request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    try:
+        async with runtime.db.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        current = await is_current(runtime.db)
+    except Exception as exc:  # any database failure means "not ready"
+        log.warning("readiness check failed: %s", type(exc).__name__)
+        return web.json_response({"status": "database unavailable"}, status=503)
+    if not current:
+        return web.json_response({"status": "migrations pending"}, status=503)
+    return web.json_response({"status": "ready"})
+
+
+def create_app(runtime: Runtime, adapters: tuple[str, ...] = ADAPTERS) -> web.Application:
+    app = web.Application()
+    app[RUNTIME] = runtime
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    for name in adapters:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # that adapter is not part of this build
+        module.mount(app, runtime)
+    return app
+
+
+async def serve(runtime: Runtime, host: str, port: int) -> None:
+    """Run until cancelled (Ctrl-C)."""
+    import asyncio
+
+    runner = web.AppRunner(create_app(runtime))
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    log.info("listening on http://%s:%d", host, port)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()

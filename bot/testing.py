@@ -1,0 +1,120 @@
+"""A test bot: the whole engine over a real database, the console channel as the fake
+platform, and a fake clock. Scenario tests drive it like users would.
+
+    bot = await BotHarness.start(database_url, clock)
+    await bot.say("Anna", "start Recovery")
+    await bot.click("Anna", bot.button("lp:pace:"))
+    await bot.restart()           # same database, new process state
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.clock import FakeClock
+from bot.console.channel import ConsoleChannel, Record
+from bot.engine import Inbound
+from bot.ports import Conversation
+from bot.runtime import Runtime, build_runtime
+from bot.settings import load_settings
+from dialogs.events import Command, Interaction
+from dialogs.messages import Buttons, MultiSelect
+
+
+@dataclass
+class BotHarness:
+    database_url: str
+    clock: FakeClock
+    runtime: Runtime
+    channel: ConsoleChannel
+    lines: list[str] = field(default_factory=list)
+    workspace: str = "ws"
+    default_channel: str = "team"
+
+    @classmethod
+    async def start(cls, database_url: str, clock: FakeClock | None = None) -> BotHarness:
+        clock = clock or FakeClock()
+        runtime = await build_runtime(load_settings(database_url=database_url), clock)
+        lines: list[str] = []
+        harness = cls(database_url, clock, runtime, ConsoleChannel(out=lines.append), lines)
+        runtime.ports["console"] = harness.channel
+        return harness
+
+    async def restart(self) -> None:
+        """A new runtime over the same database: nothing may live only in memory."""
+        await self.runtime.close()
+        self.runtime = await build_runtime(
+            load_settings(database_url=self.database_url), self.clock
+        )
+        self.channel = ConsoleChannel(out=self.lines.append)
+        self.runtime.ports["console"] = self.channel
+
+    async def close(self) -> None:
+        await self.runtime.close()
+
+    def conv(self, user: str | None, channel: str | None = None) -> Conversation:
+        return Conversation(
+            "console",
+            self.workspace,
+            channel or self.default_channel,
+            user.casefold() if user else None,
+        )
+
+    async def _send(
+        self, user: str, event: Command | Interaction, channel: str | None, event_id: str | None
+    ) -> list[Record]:
+        mark = len(self.channel.records)
+        self.channel.names.setdefault(user.casefold(), user)
+        inbound = Inbound(
+            self.conv(user, channel),
+            event,
+            user_name=user,
+            channel_name=channel or self.default_channel,
+            event_id=event_id,
+        )
+        await self.runtime.engine.handle(inbound, self.channel)
+        return self.channel.records[mark:]
+
+    async def say(
+        self, user: str, text: str, *, channel: str | None = None, event_id: str | None = None
+    ) -> list[Record]:
+        return await self._send(user, Command(text), channel, event_id)
+
+    async def click(
+        self,
+        user: str,
+        action: str,
+        values: dict[str, str] | None = None,
+        *,
+        channel: str | None = None,
+        event_id: str | None = None,
+    ) -> list[Record]:
+        return await self._send(user, Interaction(action, values or {}), channel, event_id)
+
+    def button(self, prefix: str) -> str:
+        """The action of the newest button or multi-select whose action starts with prefix."""
+        for record in reversed(self.channel.records):
+            if record.message is None:
+                continue
+            for block in record.message.blocks:
+                if isinstance(block, Buttons):
+                    for b in block.buttons:
+                        if b.action.startswith(prefix):
+                            return b.action
+                if isinstance(block, MultiSelect) and block.action.startswith(prefix):
+                    return block.action
+        raise LookupError(prefix)
+
+
+def texts(records: list[Record]) -> str:
+    """All text of some records (fallbacks and text blocks) joined, for assertions."""
+    from bot.console.render import render
+
+    out = []
+    for r in records:
+        if r.message is not None:
+            out.extend(render(r.message, lambda _k, _a: 0))
+        if r.form is not None:
+            out.append(r.form.title)
+            out.extend(r.form.errors.values())
+    return "\n".join(out)

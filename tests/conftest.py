@@ -1,0 +1,78 @@
+"""Shared fixtures: a fresh database per test (SQLite file; PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.testing import BotHarness
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")  # e.g. postgresql+asyncpg://u@127.0.0.1:5432/postgres
+
+
+async def _create_pg_database(name: str) -> None:
+    import asyncpg
+
+    assert POSTGRES_URL is not None
+    conn = await asyncpg.connect(POSTGRES_URL.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def _drop_pg_database(name: str) -> None:
+    import asyncpg
+
+    assert POSTGRES_URL is not None
+    conn = await asyncpg.connect(POSTGRES_URL.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def pg_url_for(name: str) -> str:
+    assert POSTGRES_URL is not None
+    base, _, _db = POSTGRES_URL.rpartition("/")
+    return f"{base}/{name}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A new, empty database: a SQLite file, and the same on PostgreSQL when configured."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("TEST_POSTGRES_URL is not set")
+    name = f"lovende_test_{uuid.uuid4().hex[:12]}"
+    await _create_pg_database(name)
+    try:
+        yield pg_url_for(name)
+    finally:
+        await _drop_pg_database(name)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def bot(database_url: str, clock: FakeClock) -> AsyncIterator[BotHarness]:
+    harness = await BotHarness.start(database_url, clock)
+    try:
+        yield harness
+    finally:
+        await harness.close()
