@@ -63,6 +63,8 @@ class Settings(BaseSettings):
 
 def _variable_name(loc: tuple[int | str, ...]) -> str:
     field = str(loc[0]) if loc else "?"
+    if field.isupper():  # reported under its alias, which is the variable's own name
+        return field
     return "DATABASE_URL" if field == "database_url" else f"LOVENDE_{field.upper()}"
 
 

@@ -12,7 +12,9 @@ import pytest
 from bot.clock import FakeClock
 from bot.testing import BotHarness
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")  # e.g. postgresql+asyncpg://u@127.0.0.1:5432/postgres
+POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL"
+)  # e.g. postgresql+asyncpg://u@127.0.0.1:5432/postgres
 
 
 async def _create_pg_database(name: str) -> None:

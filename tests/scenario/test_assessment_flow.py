@@ -51,8 +51,11 @@ async def test_full_assessment_with_disagreement_resolved_by_facilitator(bot: Bo
     assert "kun mødelederen" in refused
     await bot.click("Anna", actions.encode("dec", aid, "1.3"))
     assert bot.channel.records[-1].kind == "form"
-    await bot.click("Anna", actions.encode("f-dec", aid, "1.3"),
-                    {"value": "delvist", "justification": "Vi bruger det kun delvist."})
+    await bot.click(
+        "Anna",
+        actions.encode("f-dec", aid, "1.3"),
+        {"value": "delvist", "justification": "Vi bruger det kun delvist."},
+    )
     summary = texts(await bot.say("Anna", "resultat"))
     assert "1. Teori og viden" in summary and "0.50" in summary
 
@@ -127,8 +130,9 @@ async def test_multi_select_and_conditional_question(bot: BotHarness) -> None:
     bad = texts(await bot.click("Anna", actions.encode("multi", aid, "2.2"), {"selected": "a,f"}))
     assert "kun alene" in bad
     records = await bot.click("Anna", actions.encode("multi", aid, "2.2"), {"selected": "c,a"})
-    assert any(r.kind == "post" and r.message and r.message.fallback.startswith("2.3")
-               for r in records)
+    assert any(
+        r.kind == "post" and r.message and r.message.fallback.startswith("2.3") for r in records
+    )
     await bot.say("Anna", "svar 2.1 ja")
     await bot.say("Anna", "svar 2.3 universitet")
     assert "2. Virkning                     0.88" in texts(await bot.say("Anna", "resultat"))
@@ -140,8 +144,11 @@ async def test_reassessment_shows_last_round_beside_each_question(bot: BotHarnes
     await bot.say("Anna", "luk")
     await bot.say("Anna", "start Recovery-forløb")
     await start_after_intro(bot)
-    q11 = next(r for r in reversed(bot.channel.posts())
-               if r.message and r.message.fallback.startswith("1.1 "))
+    q11 = next(
+        r
+        for r in reversed(bot.channel.posts())
+        if r.message and r.message.fallback.startswith("1.1 ")
+    )
     assert "Sidste runde: Ja – “vi bruger LØFT”" in texts([q11])
     assert "runde 2" in texts(await bot.say("Anna", "status"))
 

@@ -1,0 +1,49 @@
+"""Free-text checks: limits, and refusing text that looks like a CPR number."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialogs.text_input import LIMITS, check_text, contains_cpr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "010203-1234",
+        "0102031234",
+        "Borger 311299-4321 sagde",
+        "290200-1234",  # 29 Feb 2000
+        "290204 1234",
+        "cpr:150585-2222.",
+    ],
+)
+def test_valid_dates_are_cpr(text: str) -> None:
+    assert contains_cpr(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "320101-1234",  # day 32
+        "011301-1234",  # month 13
+        "300201-1234",  # 30 February
+        "290201-1234",  # 29 Feb in a year that is never a leap year (1901/2001)
+        "12345678901",  # eleven digits
+        "tlf 12 34 56 78",
+        "2.2 a,c",
+        "Mødet 24.11.2026 kl 13",
+    ],
+)
+def test_invalid_dates_and_other_numbers_are_not_cpr(text: str) -> None:
+    assert not contains_cpr(text)
+
+
+def test_limits_and_messages_in_both_languages() -> None:
+    limit = LIMITS["comment"]
+    assert check_text("x" * limit, "comment", "da") is None
+    assert "højst 1500" in (check_text("x" * (limit + 1), "comment", "da") or "")
+    assert "at most 1500" in (check_text("x" * (limit + 1), "comment", "en") or "")
+    assert "CPR" in (check_text("010203-1234", "comment", "da") or "")
+    assert "tomt" in (check_text("   ", "comment", "da") or "")
+    assert check_text("", "note", "da", required=False) is None
