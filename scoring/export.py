@@ -1,0 +1,209 @@
+"""The raw answers of one round as an Excel workbook (openpyxl) and as CSV.
+
+The workbook has a sheet of element scores, one of every member answer and comment, one of
+the team answers (with how each was reached) and one of the written assessments. The CSV holds
+every member answer, UTF-8 with a byte-order mark and `;` between fields, which is what Excel
+with Danish settings opens correctly.
+
+Cells are written as text, never as formulas: a comment starting with "=" stays a comment.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scoring.report import (
+    ElementEntry,
+    QuestionEntry,
+    ReportData,
+    Translate,
+    basis_text,
+)
+
+CSV_DELIMITER = ";"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+Cell = str | int | float | None
+
+
+def _sheet(
+    ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[int]
+) -> None:
+    ws.append(list(headers))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(list(row))
+    for r in ws.iter_rows(min_row=2):
+        for cell in r:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl would read "=…" as a formula
+                if "\n" in cell.value or len(cell.value) > 40:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, width in enumerate(widths):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    ws.freeze_panes = "A2"
+
+
+def score_rows(data: ReportData) -> list[list[Cell]]:
+    return [
+        [
+            e.number,
+            e.name,
+            e.score,
+            e.answered,
+            e.total,
+            "*" if e.partial else "",
+            e.previous,
+            e.change,
+        ]
+        for e in data.elements
+    ]
+
+
+def _questions(data: ReportData) -> Iterator[tuple[ElementEntry, QuestionEntry]]:
+    for e in data.elements:
+        for q in e.questions:
+            yield e, q
+
+
+def member_rows(data: ReportData) -> list[list[Cell]]:
+    """One row per member answer or comment; a question nobody answered gets one empty row."""
+    rows: list[list[Cell]] = []
+    for e, q in _questions(data):
+        members = q.members or ()
+        if not members:
+            rows.append([q.id, e.number, e.name, q.text, "", "", "", ""])
+        for m in members:
+            rows.append(
+                [q.id, e.number, e.name, q.text, m.name, m.answer or "", m.code or "", m.comment]
+            )
+    return rows
+
+
+def team_rows(data: ReportData, tr: Translate) -> list[list[Cell]]:
+    return [
+        [
+            q.id,
+            e.number,
+            q.text,
+            q.team_answer or "",
+            q.team_code or "",
+            basis_text(q, tr),
+            q.justification or "",
+            q.spread_text,
+        ]
+        for e, q in _questions(data)
+    ]
+
+
+def write_xlsx(data: ReportData, tr: Translate, path: Path) -> Path:
+    wb = Workbook()
+    scores = wb.active
+    assert scores is not None
+    scores.title = tr("export.sheet.scores")
+    _sheet(
+        scores,
+        [
+            tr("export.col.element_no"),
+            tr("export.col.element"),
+            tr("export.col.score"),
+            tr("export.col.answered"),
+            tr("export.col.total"),
+            tr("export.col.partial"),
+            tr("export.col.previous"),
+            tr("export.col.change"),
+        ],
+        score_rows(data),
+        [8, 30, 10, 11, 14, 8, 14, 10],
+    )
+    for row in scores.iter_rows(min_row=2, min_col=3, max_col=8):
+        for cell in row:
+            if isinstance(cell.value, float):
+                cell.number_format = "0.00"
+    _sheet(
+        wb.create_sheet(tr("export.sheet.members")),
+        [
+            tr("export.col.question"),
+            tr("export.col.element_no"),
+            tr("export.col.element"),
+            tr("export.col.text"),
+            tr("export.col.member"),
+            tr("export.col.answer"),
+            tr("export.col.code"),
+            tr("export.col.comment"),
+        ],
+        member_rows(data),
+        [10, 8, 24, 60, 18, 14, 12, 60],
+    )
+    _sheet(
+        wb.create_sheet(tr("export.sheet.team")),
+        [
+            tr("export.col.question"),
+            tr("export.col.element_no"),
+            tr("export.col.text"),
+            tr("export.col.team"),
+            tr("export.col.code"),
+            tr("export.col.basis"),
+            tr("export.col.justification"),
+            tr("export.col.spread"),
+        ],
+        team_rows(data, tr),
+        [10, 8, 60, 16, 12, 30, 50, 30],
+    )
+    notes: list[list[Cell]] = [[e.number, e.name, e.overall, e.potential] for e in data.elements]
+    notes.append(["", tr("report.overall"), data.overall, data.potentials])
+    _sheet(
+        wb.create_sheet(tr("export.sheet.notes")),
+        [
+            tr("export.col.element_no"),
+            tr("export.col.element"),
+            tr("export.col.overall"),
+            tr("export.col.potential"),
+        ],
+        notes,
+        [8, 30, 70, 70],
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(str(path))
+    return path
+
+
+def csv_safe(value: Cell) -> str:
+    """Text as it goes into the CSV, with formula-looking text defused for spreadsheets."""
+    if value is None:
+        return ""
+    text = f"{value}"
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_csv(data: ReportData, tr: Translate, path: Path) -> Path:
+    """Every member answer with the team answer beside it (UTF-8 with BOM, `;`-separated)."""
+    team = {q.id: q for _e, q in _questions(data)}
+    headers = [
+        tr("export.col.round"),
+        tr("export.col.question"),
+        tr("export.col.element_no"),
+        tr("export.col.element"),
+        tr("export.col.text"),
+        tr("export.col.member"),
+        tr("export.col.answer"),
+        tr("export.col.code"),
+        tr("export.col.comment"),
+        tr("export.col.team"),
+        tr("export.col.basis"),
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, delimiter=CSV_DELIMITER, quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(headers)
+        for row in member_rows(data):
+            q = team[str(row[0])]
+            full = [data.round_no, *row, q.team_answer or "", basis_text(q, tr)]
+            writer.writerow([csv_safe(v) for v in full])
+    return path
