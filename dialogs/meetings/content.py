@@ -1,0 +1,60 @@
+"""The booklet's content for reflection meetings (hæfte 7, afsnit 3.2 and 6.1) as data.
+
+Support questions ("støttespørgsmål") and role hints for the facilitator (mødeleder) and the
+participants, quoted in Danish with English translations, live in `content.json`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PATH = Path(__file__).resolve().parent / "content.json"
+
+
+@dataclass(frozen=True)
+class StepContent:
+    number: int
+    key: str
+    name: dict[str, str]
+    purpose: dict[str, list[str]]
+    intro: dict[str, str]
+    questions: dict[str, list[str]]
+    facilitator_title: dict[str, str]
+    facilitator: dict[str, list[str]]
+    participants_title: dict[str, str]
+    participants: dict[str, list[str]]
+
+
+@cache
+def raw() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(PATH.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def steps() -> tuple[StepContent, ...]:
+    return tuple(StepContent(**s) for s in raw()["steps"])
+
+
+def step(number: int) -> StepContent:
+    return steps()[number - 1]
+
+
+def step_name(number: int, lang: str) -> str:
+    return step(number).name[_lang(lang)]
+
+
+def text(path: str, lang: str) -> Any:
+    """A bilingual entry by dotted path, e.g. `preparation.points.positive`."""
+    node: Any = raw()
+    for part in path.split("."):
+        node = node[part]
+    return node[_lang(lang)]
+
+
+def _lang(lang: str) -> str:
+    return lang if lang in ("da", "en") else "da"

@@ -1,0 +1,156 @@
+"""Messages derived from the state after a turn (the engine calls `render` for our Refreshes).
+
+Kinds (`Refresh.what`, owner "meetings"):
+  planned            the newest meeting's root message and the private preparation requests
+  root <mid>         the meeting's root message (its thread), updated in place
+  step <mid>         the step just closed (final form) and the step just opened
+  observations <mid> the Udforsk message (observations, votes, chosen themes)
+  theme <mid>-<tid>  one theme with its interpretations
+  paper <mid>        the agreement paper
+  summary <mid>      the meeting summary (posted at the end)
+  agreement <aid>    every message in the channel that shows the agreement
+"""
+
+from __future__ import annotations
+
+from dialogs.effects import Post, Refresh
+from dialogs.meetings import views
+from dialogs.meetings.model import (
+    ACT,
+    EXPLORE,
+    FINISHED,
+    INTERPRET,
+    SINCE,
+    MeetingsData,
+    MeetingView,
+    meetings_of,
+)
+from dialogs.messages import ToChannel, ToMember
+from dialogs.model import Turn
+from scoring.catalogue import Catalogue
+from scoring.table import ScoringTable
+
+
+class Renderer:
+    def __init__(self, catalogue: Catalogue, table: ScoringTable) -> None:
+        self.catalogue, self.table = catalogue, table
+
+    def render(self, refresh: Refresh, turn: Turn) -> list[Post]:
+        data = meetings_of(turn)
+        look = views.Look.of(turn, self.catalogue, self.table)
+        arg = refresh.arg or ""
+        if refresh.what == "planned":
+            m = data.latest
+            return self.planned(look, turn, m, data) if m is not None else []
+        if refresh.what == "agreement":
+            return self.agreement(look, data, int(arg)) if arg.isdigit() else []
+        mid_text, _, sub = arg.partition("-")
+        m = data.meeting(int(mid_text)) if mid_text.isdigit() else None
+        if m is None:
+            return []
+        match refresh.what:
+            case "root":
+                return [self.root(look, turn, m)]
+            case "step":
+                return self.step(look, m, data)
+            case "observations":
+                return [self.observations(look, m)]
+            case "theme":
+                return self.themes(look, m, only=int(sub) if sub.isdigit() else None)
+            case "paper":
+                return [self.paper(look, m, data)]
+            case "summary":
+                msg = views.summary_message(look, m, data, turn.assessment)
+                return [Post(msg, ToChannel(), key=views.summary_key(m.id))]
+        raise ValueError(f"unknown refresh {refresh.what}")
+
+    # ---- pieces ----
+    def root(self, look: views.Look, turn: Turn, m: MeetingView) -> Post:
+        msg = views.root_message(look, m, turn.assessment)
+        return Post(msg, ToChannel(), key=views.root_key(m.id))
+
+    def planned(
+        self, look: views.Look, turn: Turn, m: MeetingView, data: MeetingsData
+    ) -> list[Post]:
+        posts = [self.root(look, turn, m)]
+        for p in m.participants:
+            msg = views.preparation_request(look, m, p.external_id, turn.assessment, data)
+            posts.append(Post(msg, ToMember(p.external_id)))
+        return posts
+
+    def thread(self, m: MeetingView) -> ToChannel:
+        return ToChannel(thread_key=views.root_key(m.id))
+
+    def header(self, look: views.Look, m: MeetingView, number: int) -> Post:
+        msg = views.step_header(look, m, number)
+        return Post(msg, self.thread(m), key=views.step_key(m.id, number))
+
+    def observations(self, look: views.Look, m: MeetingView) -> Post:
+        msg = views.observations_message(look, m)
+        return Post(msg, self.thread(m), key=views.observations_key(m.id))
+
+    def themes(self, look: views.Look, m: MeetingView, only: int | None = None) -> list[Post]:
+        if not m.themes:
+            return [Post(views.themes_empty(look), self.thread(m))] if only is None else []
+        return [
+            Post(views.theme_message(look, m, i, theme), self.thread(m),
+                 key=views.theme_key(m.id, theme.id))
+            for i, theme in enumerate(m.themes, 1)
+            if only is None or theme.id == only
+        ]
+
+    def paper(self, look: views.Look, m: MeetingView, data: MeetingsData) -> Post:
+        msg = views.paper_message(look, m, data)
+        return Post(msg, self.thread(m), key=views.paper_key(m.id))
+
+    def since(self, look: views.Look, m: MeetingView, data: MeetingsData) -> list[Post]:
+        items = [a for a in (data.agreement(i) for i in m.reviewed) if a is not None]
+        if not items:
+            return [Post(views.since_empty(look), self.thread(m))]
+        return [
+            Post(views.agreement_message(look, a), self.thread(m), key=views.since_key(m.id, a.id))
+            for a in items
+        ]
+
+    def step(self, look: views.Look, m: MeetingView, data: MeetingsData) -> list[Post]:
+        """After a transition: the closed step in its final form, then the opened one."""
+        posts: list[Post] = []
+        closed = m.step - 1 if m.status in ("running", "done") else 0  # done: step 5 → 4
+        if closed >= SINCE:
+            posts.append(self.header(look, m, closed))
+            if closed == EXPLORE:
+                posts.append(self.observations(look, m))
+            elif closed == INTERPRET:
+                posts += self.themes(look, m, only=None) if m.themes else []
+            elif closed == ACT:
+                posts.append(self.paper(look, m, data))
+        if m.status != "running" or not SINCE <= m.step < FINISHED:
+            return posts
+        posts.append(self.header(look, m, m.step))
+        if m.step == SINCE:
+            posts += self.since(look, m, data)
+        elif m.step == EXPLORE:
+            posts.append(self.observations(look, m))
+        elif m.step == INTERPRET:
+            posts += self.themes(look, m)
+        else:
+            posts.append(self.paper(look, m, data))
+        return posts
+
+    def agreement(self, look: views.Look, data: MeetingsData, aid: int) -> list[Post]:
+        """Update the messages already in the channel that show this agreement."""
+        a = data.agreement(aid)
+        if a is None:
+            return []
+        posts = []
+        for m in data.meetings:
+            if m.status == "cancelled" or m.started_at is None:
+                continue
+            if aid in m.reviewed:
+                posts.append(
+                    Post(views.agreement_message(look, a), self.thread(m),
+                         key=views.since_key(m.id, aid))
+                )
+            if a.meeting_id == m.id and m.step >= ACT:
+                posts.append(self.paper(look, m, data))
+        return posts

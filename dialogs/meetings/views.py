@@ -1,0 +1,612 @@
+"""Pure renderers for the meetings feature's messages in the neutral model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from dialogs import actions
+from dialogs.i18n import format_date, score_text, t
+from dialogs.meetings import content
+from dialogs.meetings.model import (
+    ACT,
+    EXPLORE,
+    INTERPRET,
+    OBSERVATION_KINDS,
+    STATUSES,
+    AgreementView,
+    MeetingsData,
+    MeetingView,
+    ObservationView,
+    ThemeView,
+)
+from dialogs.meetings.when import format_when, local, zone
+from dialogs.messages import Block, Button, Buttons, Choice, Fields, Message, MultiSelect, Text
+from dialogs.model import AssessmentView, Turn
+from dialogs.team import team_answers
+from scoring.catalogue import Catalogue
+from scoring.scores import all_scores
+from scoring.table import ScoringTable
+
+TEXT_LIMIT = 2800  # Slack section text allows 3000 characters
+OPTIONS_PER_SELECT = 10  # Slack check boxes allow 10 options
+OPTION_LABEL = 70  # Slack option text allows 75
+MAX_LISTED = 20  # agreements per list message (two blocks each; 50 blocks per message)
+
+
+@dataclass(frozen=True)
+class Look:
+    """What every renderer needs: language, time zone, today, the instruments."""
+
+    lang: str
+    tz: ZoneInfo
+    today: date
+    catalogue: Catalogue
+    table: ScoringTable
+
+    @classmethod
+    def of(cls, turn: Turn, catalogue: Catalogue, table: ScoringTable) -> Look:
+        tz = zone(turn)
+        return cls(turn.lang, tz, local(turn.now, tz).date(), catalogue, table)
+
+    def t(self, key: str, **values: object) -> str:
+        return t(self.lang, key, **values)
+
+    def when(self, m: MeetingView) -> str:
+        return format_when(m.scheduled_at, self.lang, self.tz)
+
+    def element_name(self, number: int) -> str:
+        if 1 <= number <= len(self.catalogue.elements):
+            return f"{number}. {self.catalogue.element(number).name[self.lang]}"
+        return str(number)
+
+
+# ---- keys of messages that are updated in place ----
+def root_key(mid: int) -> str:
+    return f"meeting:{mid}"
+
+
+def step_key(mid: int, step: int) -> str:
+    return f"mt:{mid}:step:{step}"
+
+
+def since_key(mid: int, aid: int) -> str:
+    return f"mt:{mid}:since:{aid}"
+
+
+def observations_key(mid: int) -> str:
+    return f"mt:{mid}:obs"
+
+
+def theme_key(mid: int, tid: int) -> str:
+    return f"mt:{mid}:theme:{tid}"
+
+
+def paper_key(mid: int) -> str:
+    return f"mt:{mid}:paper"
+
+
+def summary_key(mid: int) -> str:
+    return f"mt:{mid}:summary"
+
+
+# ---- helpers ----
+def bullets(items: Iterable[str]) -> str:
+    return "\n".join(f"• {i}" for i in items)
+
+
+def texts(lines: list[str], style: Literal["plain", "header", "muted"] = "plain") -> list[Text]:
+    """Lines joined into as few Text blocks as the platforms' length limit allows."""
+    blocks: list[Text] = []
+    current = ""
+    for line in lines:
+        line = line if len(line) <= TEXT_LIMIT else line[: TEXT_LIMIT - 1] + "…"
+        if current and len(current) + 1 + len(line) > TEXT_LIMIT:
+            blocks.append(Text(current, style))
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        blocks.append(Text(current, style))
+    return blocks
+
+
+def short(text: str, limit: int) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
+def message(blocks: list[Block], fallback: str) -> Message:
+    return Message(tuple(blocks), fallback)
+
+
+def plain(look: Look, key: str, **values: object) -> Message:
+    text = look.t(key, **values)
+    return Message((Text(text),), text)
+
+
+def status_label(lang: str, status: str) -> str:
+    return t(lang, f"ag.status.{status}")
+
+
+def is_facilitator(turn: Turn, m: MeetingView) -> bool:
+    return turn.actor.external_id == m.facilitator or turn.is_facilitator
+
+
+# ---- agreements ----
+def agreement_line(look: Look, a: AgreementView) -> str:
+    parts = [
+        look.t("ag.owner", name=a.owner_name),
+        look.t("ag.follow_up", name=a.follow_up_name),
+        look.t("ag.due", date=format_date(a.due, look.lang)),
+    ]
+    if a.element:
+        parts.append(look.element_name(a.element))
+    status = status_label(look.lang, a.status)
+    if a.is_open and a.due < look.today:
+        status += " " + look.t("ag.overdue")
+    lines = [
+        look.t("ag.title", number=a.number, what=a.what),
+        " · ".join(parts),
+        look.t("ag.status_line", status=status),
+    ]
+    if a.learned:
+        lines.append(look.t("ag.learned_line", text=a.learned))
+    return "\n".join(lines)
+
+
+def status_buttons(lang: str, a: AgreementView) -> Buttons:
+    """Buttons that set an agreement's status (set, not toggle) and note what was learned.
+    Any message that shows an agreement can carry them (lists, *Siden sidst*, reminders)."""
+    buttons = [
+        Button(
+            status_label(lang, s),
+            actions.encode("ag-st", a.id, s),
+            "primary" if s == a.status else "default",
+        )
+        for s in STATUSES
+    ]
+    buttons.append(Button(t(lang, "ag.note_button"), actions.encode("ag-note", a.id)))
+    return Buttons(tuple(buttons))
+
+
+def agreement_message(look: Look, a: AgreementView) -> Message:
+    text = agreement_line(look, a)
+    return message([Text(text), status_buttons(look.lang, a)], text.splitlines()[0])
+
+
+def agreements_list(
+    look: Look, items: list[AgreementView], title_key: str, empty_key: str
+) -> Message:
+    if not items:
+        return plain(look, empty_key)
+    title = look.t(title_key, n=len(items))
+    blocks: list[Block] = [Text(title, "header")]
+    for a in items[:MAX_LISTED]:
+        blocks += [Text(agreement_line(look, a)), status_buttons(look.lang, a)]
+    if len(items) > MAX_LISTED:
+        blocks.append(Text(look.t("ag.list_more", n=len(items) - MAX_LISTED), "muted"))
+    fallback = title + "\n" + "\n".join(look.t("ag.title", number=a.number, what=a.what)
+                                         for a in items[:MAX_LISTED])
+    return message(blocks, fallback)
+
+
+# ---- data basis ----
+def score_rows(look: Look, view: AssessmentView, focus: tuple[int, ...]) -> list[tuple[str, str]]:
+    scores = all_scores(look.catalogue, look.table, team_answers(view, look.catalogue))
+    rows = []
+    for s in scores:
+        value = score_text(s.score)
+        if s.partial:
+            value += " " + look.t("summary.partial", answered=s.answered, total=s.total)
+        mark = " ★" if s.number in focus else ""
+        rows.append((look.element_name(s.number) + mark, value))
+    return rows
+
+
+def basis_blocks(
+    look: Look, m: MeetingView, assessment: AssessmentView | None, data: MeetingsData
+) -> list[Block]:
+    blocks: list[Block] = [Text(look.t("mt.basis.title"), "header")]
+    if m.assessment_id is not None and assessment is not None and assessment.id == m.assessment_id:
+        blocks.append(
+            Text(
+                look.t(
+                    "mt.basis.assessment",
+                    practice=assessment.practice_name,
+                    round=assessment.round_no,
+                )
+            )
+        )
+        blocks.append(Fields(tuple(score_rows(look, assessment, m.focus_elements))))
+        blocks.append(Text(look.t("summary.guide"), "muted"))
+    elif m.assessment_id is not None:
+        blocks.append(Text(look.t("mt.basis.assessment_gone"), "muted"))
+    else:
+        blocks.append(Text(look.t("mt.basis.no_assessment"), "muted"))
+    if m.focus_elements:
+        names = ", ".join(look.element_name(n) for n in m.focus_elements)
+        blocks.append(Text(look.t("mt.basis.focus", elements=names)))
+    open_ones = [a for a in data.agreements if a.is_open]
+    if open_ones:
+        lines = [look.t("mt.basis.open_agreements", n=len(open_ones))]
+        lines += [
+            "• " + look.t("ag.title", number=a.number, what=short(a.what, 120))
+            + f" ({a.owner_name}, {format_date(a.due, look.lang)})"
+            for a in open_ones[:MAX_LISTED]
+        ]
+        blocks += texts(lines)
+    return blocks
+
+
+# ---- the meeting's root message (the thread) ----
+def participants_text(m: MeetingView) -> str:
+    return ", ".join(p.name for p in m.participants)
+
+
+def root_message(look: Look, m: MeetingView, assessment: AssessmentView | None) -> Message:
+    title = look.t("mt.root.title", number=m.number, when=look.when(m))
+    mode = (
+        look.t("mt.mode.async_line", days=m.window_days)
+        if m.mode == "async"
+        else look.t("mt.mode.live_line")
+    )
+    lines = [
+        look.t("mt.root.people", facilitator=m.facilitator_name, participants=participants_text(m)),
+        mode,
+    ]
+    if m.assessment_id is not None and assessment is not None and assessment.id == m.assessment_id:
+        lines.append(look.t("mt.root.basis", practice=assessment.practice_name,
+                            round=assessment.round_no))
+    if m.focus_elements:
+        names = ", ".join(look.element_name(n) for n in m.focus_elements)
+        lines.append(look.t("mt.basis.focus", elements=names))
+    blocks: list[Block] = [Text(title, "header"), Text("\n".join(lines))]
+    prepared = sum(1 for p in m.participants if p.prepared_at)
+    if m.status == "planned":
+        blocks.append(Text(look.t("mt.root.planned", done=prepared, total=len(m.participants))))
+        buttons = [
+            Button(look.t("mt.button.prepare"), actions.encode("mt-prep", m.id), "primary"),
+            Button(look.t("mt.button.join"), actions.encode("mt-join", m.id)),
+            Button(look.t("mt.button.start"), actions.encode("mt-start", m.id)),
+        ]
+        blocks.append(Buttons(tuple(buttons)))
+        status = look.t("mt.root.planned", done=prepared, total=len(m.participants))
+    elif m.status == "running":
+        status = look.t("mt.root.running", step=m.step, name=content.step_name(m.step, look.lang))
+        blocks.append(Text(status))
+    elif m.status == "done":
+        ended = format_date(local(m.ended_at or m.scheduled_at, look.tz).date(), look.lang)
+        status = look.t("mt.root.done", date=ended)
+        blocks.append(Text(status))
+    else:
+        status = look.t("mt.root.cancelled")
+        blocks.append(Text(status))
+    return message(blocks, f"{title} – {status}")
+
+
+# ---- preparation ----
+def preparation_request(
+    look: Look,
+    m: MeetingView,
+    recipient: str,
+    assessment: AssessmentView | None,
+    data: MeetingsData,
+) -> Message:
+    lang = look.lang
+    title = look.t("mt.prep.title", number=m.number, when=look.when(m))
+    blocks: list[Block] = [
+        Text(title, "header"),
+        Text(look.t("mt.prep.intro", facilitator=m.facilitator_name) + " "
+             + content.text("preparation.goal", lang)),
+    ]
+    blocks += basis_blocks(look, m, assessment, data)
+    point_names = [content.text(f"preparation.points.{k}", lang) for k in
+                   ("positive", "improvement", "question")]
+    blocks.append(Text(f"*{content.text('preparation.points_title', lang)}*\n"
+                       + bullets(point_names)))
+    blocks.append(Text(look.t("mt.prep.review") + "\n"
+                       + bullets(content.text("preparation.review_questions", lang))))
+    blocks.append(Text(f"{content.text('preparation.participant_title', lang)}\n"
+                       + bullets(content.text("preparation.participant", lang)), "muted"))
+    if recipient == m.facilitator:
+        blocks.append(Text(f"*{content.text('preparation.facilitator_title', lang)}*\n"
+                           + bullets(content.text("preparation.facilitator", lang))))
+        blocks.append(Text(f"{content.text('preparation.facilitator_self_title', lang)}\n"
+                           + bullets(content.text("preparation.facilitator_self", lang)),
+                           "muted"))
+    blocks.append(Buttons((Button(look.t("mt.button.prepare"),
+                                  actions.encode("mt-prep", m.id), "primary"),)))
+    blocks.append(Text(look.t("mt.prep.privacy"), "muted"))
+    return message(blocks, title)
+
+
+def status_message(look: Look, turn: Turn, m: MeetingView) -> Message:
+    """`møde status`: the facilitator sees who has prepared (never what) before the start."""
+    title = look.t("mt.root.title", number=m.number, when=look.when(m))
+    lines: list[str] = []
+    me = turn.actor.external_id
+    if m.status == "planned":
+        prepared = [p for p in m.participants if p.prepared_at]
+        lines.append(look.t("mt.root.planned", done=len(prepared), total=len(m.participants)))
+        if is_facilitator(turn, m):
+            marks = [
+                f"{p.name} {'✓' if p.prepared_at else '–'}" for p in m.participants
+            ]
+            lines.append(look.t("mt.status.who", list=", ".join(marks)))
+        mine = [o for o in m.observations if o.author == me and o.from_preparation]
+        if mine:
+            lines.append(look.t("mt.status.mine"))
+            lines += [f"• {_kind_label(look, o.kind)}: {o.text}" for o in mine]
+        elif m.participant(me):
+            lines.append(look.t("mt.status.not_prepared"))
+        else:
+            lines.append(look.t("mt.status.not_participant"))
+    elif m.status == "running":
+        lines.append(look.t("mt.root.running", step=m.step,
+                            name=content.step_name(m.step, look.lang)))
+        deadline = m.deadline(m.step)
+        if m.mode == "async" and deadline:
+            lines.append(look.t("mt.step.deadline",
+                                when=format_when(deadline, look.lang, look.tz)))
+    blocks: list[Block] = [Text(title, "header"), *texts(lines)]
+    return message(blocks, title)
+
+
+def _kind_label(look: Look, kind: str) -> str:
+    return look.t(f"mt.kind.{kind}")
+
+
+# ---- the four steps ----
+def step_header(look: Look, m: MeetingView, number: int) -> Message:
+    lang = look.lang
+    c = content.step(number)
+    title = look.t("mt.step.title", number=number, name=c.name[lang])
+    blocks: list[Block] = [
+        Text(title, "header"),
+        Text(" · ".join(c.purpose[lang]), "muted"),
+        Text(c.intro[lang]),
+        # The agreement paper's points follow its intro ("… som skal beskrive:") directly.
+        Text(
+            bullets(c.questions[lang])
+            if number == ACT
+            else f"*{look.t('mt.step.questions')}*\n{bullets(c.questions[lang])}"
+        ),
+        Text(f"*{c.facilitator_title[lang]}*\n{bullets(c.facilitator[lang])}", "muted"),
+        Text(f"*{c.participants_title[lang]}*\n{bullets(c.participants[lang])}", "muted"),
+    ]
+    if number == 1:
+        blocks.insert(3, Text(content.text("dialogue_intro", lang), "muted"))
+    current = m.status == "running" and m.step == number
+    if not current:
+        blocks.append(Text(look.t("mt.step.closed"), "muted"))
+        return message(blocks, title)
+    blocks.append(Text(look.t(f"mt.step.howto.{c.key}", limit=m.theme_limit)))
+    deadline = m.deadline(number)
+    if m.mode == "async" and deadline:
+        blocks.append(
+            Text(look.t("mt.step.deadline", when=format_when(deadline, lang, look.tz)), "muted")
+        )
+    label = look.t("mt.button.finish") if number == ACT else look.t("mt.button.next")
+    blocks.append(Buttons((Button(label, actions.encode("mt-next", m.id, number), "primary"),)))
+    return message(blocks, title)
+
+
+def since_empty(look: Look) -> Message:
+    return plain(look, "mt.since.none")
+
+
+def observations_message(look: Look, m: MeetingView) -> Message:
+    title = look.t("mt.obs.title")
+    blocks: list[Block] = [Text(title, "header")]
+    if not m.observations:
+        blocks.append(Text(look.t("mt.obs.none"), "muted"))
+    for kind in OBSERVATION_KINDS:
+        rows = [(i, o) for i, o in enumerate(m.observations, 1) if o.kind == kind]
+        if not rows:
+            continue
+        lines = [f"*{look.t(f'mt.kinds.{kind}')}*"]
+        lines += [_observation_line(look, i, o, m) for i, o in rows]
+        blocks += texts(lines)
+    if m.themes:
+        chosen = ", ".join(str(m.position(t.observation_id)) for t in m.themes
+                           if t.observation_id is not None)
+        blocks.append(Text(look.t("mt.obs.themes", list=chosen)))
+    if m.status == "running" and m.step == EXPLORE:
+        blocks.append(Text(look.t("mt.obs.vote_hint", limit=m.theme_limit), "muted"))
+        for chunk, group in enumerate(_chunks(m.observations)):
+            first = chunk * OPTIONS_PER_SELECT + 1
+            blocks.append(
+                MultiSelect(
+                    actions.encode("mt-vote", m.id, chunk),
+                    look.t("mt.obs.vote_label", first=first, last=first + len(group) - 1),
+                    tuple(_option(first + i, o) for i, o in enumerate(group)),
+                    submit_label=look.t("mt.obs.vote_submit"),
+                )
+            )
+        blocks.append(
+            Buttons(
+                (
+                    Button(look.t("mt.button.observe"), actions.encode("mt-obs", m.id)),
+                    Button(look.t("mt.button.themes"), actions.encode("mt-themes", m.id),
+                           "primary"),
+                )
+            )
+        )
+    fallback = title + "\n" + "\n".join(
+        f"{i}. {short(o.text, 80)}" for i, o in enumerate(m.observations, 1)
+    )
+    return message(blocks, fallback)
+
+
+def _observation_line(look: Look, i: int, o: ObservationView, m: MeetingView) -> str:
+    votes = len(o.voters)
+    tally = " " + look.t("mt.obs.votes", n=votes) if votes else ""
+    chosen = " ✓" if any(t.observation_id == o.id for t in m.themes) else ""
+    return f"{i}. {o.text} – {o.author_name}{tally}{chosen}"
+
+
+def _chunks(items: tuple[ObservationView, ...]) -> list[tuple[ObservationView, ...]]:
+    return [items[i : i + OPTIONS_PER_SELECT] for i in range(0, len(items), OPTIONS_PER_SELECT)]
+
+
+def chunk_ids(m: MeetingView, chunk: int) -> tuple[int, ...] | None:
+    groups = _chunks(m.observations)
+    if not 0 <= chunk < len(groups):
+        return None
+    return tuple(o.id for o in groups[chunk])
+
+
+def _option(position: int, o: ObservationView) -> Choice:
+    """Keyed by the observation's number as shown (stable once the dialogue has started), so
+    a console user types the numbers they see."""
+    return Choice(str(position), short(f"{position}. {o.text}", OPTION_LABEL))
+
+
+def chosen_ids(m: MeetingView, chunk: int, selected: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The observation ids for numbers chosen in one multi-select; None if any is not in it."""
+    among = chunk_ids(m, chunk)
+    first = chunk * OPTIONS_PER_SELECT + 1
+    if among is None or any(not first <= p < first + len(among) for p in selected):
+        return None
+    return tuple(among[p - first] for p in selected)
+
+
+def themes_picker(look: Look, m: MeetingView, preselected: tuple[int, ...]) -> Message:
+    """The facilitator's private selection of themes (pre-filled with the most-voted)."""
+    title = look.t("mt.themes.title")
+    blocks: list[Block] = [Text(title, "header"), Text(look.t("mt.themes.intro"), "muted")]
+    for chunk, group in enumerate(_chunks(m.observations)):
+        first = chunk * OPTIONS_PER_SELECT + 1
+        blocks.append(
+            MultiSelect(
+                actions.encode("mtf-themes", m.id, chunk),
+                look.t("mt.obs.vote_label", first=first, last=first + len(group) - 1),
+                tuple(_option(first + i, o) for i, o in enumerate(group)),
+                selected=tuple(
+                    str(first + i) for i, o in enumerate(group) if o.id in preselected
+                ),
+                submit_label=look.t("mt.themes.submit"),
+            )
+        )
+    return message(blocks, title)
+
+
+def theme_message(look: Look, m: MeetingView, index: int, theme: ThemeView) -> Message:
+    title = look.t("mt.theme.title", number=index, title=theme.title)
+    blocks: list[Block] = [Text(f"*{title}*")]
+    if theme.interpretations:
+        blocks += texts([f"• {i.text} – {i.author_name}" for i in theme.interpretations])
+    else:
+        blocks.append(Text(look.t("mt.theme.none"), "muted"))
+    if m.status == "running" and m.step == INTERPRET:
+        blocks.append(
+            Buttons((Button(look.t("mt.button.interpret"),
+                            actions.encode("mt-int", m.id, theme.id), "primary"),))
+        )
+    return message(blocks, short(title, 150))
+
+
+def themes_empty(look: Look) -> Message:
+    return plain(look, "mt.theme.no_themes")
+
+
+def paper_rows(look: Look, m: MeetingView) -> list[tuple[str, str]]:
+    p = m.paper
+    dash = "–"
+    months = p.long_months if p.long_months else "x"
+    return [
+        (look.t("mt.paper.short"), p.short_goal or dash),
+        (look.t("mt.paper.long", months=months), p.long_goal or dash),
+        (look.t("mt.paper.progress"), p.progress_data or dash),
+        (
+            look.t("mt.paper.next"),
+            format_when(p.next_meeting_at, look.lang, look.tz) if p.next_meeting_at else dash,
+        ),
+    ]
+
+
+def action_lines(look: Look, items: tuple[AgreementView, ...]) -> list[str]:
+    return [
+        f"{a.number}. {a.what} – "
+        + " · ".join(
+            [
+                look.t("ag.owner", name=a.owner_name),
+                look.t("ag.follow_up", name=a.follow_up_name),
+                look.t("ag.due", date=format_date(a.due, look.lang)),
+                status_label(look.lang, a.status),
+            ]
+        )
+        for a in items
+    ]
+
+
+def paper_message(look: Look, m: MeetingView, data: MeetingsData) -> Message:
+    title = look.t("mt.paper.title")
+    blocks: list[Block] = [Text(title, "header"), Fields(tuple(paper_rows(look, m)))]
+    items = data.of_meeting(m.id)
+    if items:
+        blocks += texts([f"*{look.t('mt.paper.actions')}*", *action_lines(look, items)])
+    else:
+        blocks.append(Text(look.t("mt.paper.no_actions"), "muted"))
+    if m.status == "running" and m.step == ACT:
+        blocks.append(
+            Buttons(
+                (
+                    Button(look.t("mt.button.paper"), actions.encode("mt-paper", m.id)),
+                    Button(look.t("mt.button.action"), actions.encode("mt-act", m.id), "primary"),
+                )
+            )
+        )
+    return message(blocks, title)
+
+
+# ---- the summary ----
+def summary_message(
+    look: Look, m: MeetingView, data: MeetingsData, assessment: AssessmentView | None
+) -> Message:
+    ended = format_date(local(m.ended_at or m.scheduled_at, look.tz).date(), look.lang)
+    title = look.t("mt.summary.title", number=m.number, date=ended)
+    blocks: list[Block] = [
+        Text(title, "header"),
+        Text(look.t("mt.root.people", facilitator=m.facilitator_name,
+                    participants=participants_text(m))),
+    ]
+    reviewed = [a for a in (data.agreement(i) for i in m.reviewed) if a is not None]
+    if reviewed:
+        lines = [f"*{content.step_name(1, look.lang)}*"]
+        for a in reviewed:
+            line = look.t("ag.title", number=a.number, what=a.what) + " – " + status_label(
+                look.lang, a.status
+            )
+            if a.learned:
+                line += " – " + look.t("ag.learned_line", text=a.learned)
+            lines.append("• " + line)
+        blocks += texts(lines)
+    lines = [f"*{look.t('mt.summary.themes')}*"]
+    if not m.themes:
+        lines.append(look.t("mt.theme.no_themes"))
+    for i, theme in enumerate(m.themes, 1):
+        lines.append(f"{i}. {theme.title}")
+        lines += [f"   – {x.text} ({x.author_name})" for x in theme.interpretations]
+    blocks += texts(lines)
+    blocks.append(Text(f"*{look.t('mt.paper.title')}*"))
+    blocks.append(Fields(tuple(paper_rows(look, m))))
+    items = data.of_meeting(m.id)
+    if items:
+        blocks += texts([f"*{look.t('mt.paper.actions')}*", *action_lines(look, items)])
+    else:
+        blocks.append(Text(look.t("mt.paper.no_actions"), "muted"))
+    blocks.append(Text(bullets(content.text("action", look.lang)), "muted"))
+    if m.assessment_id is not None and assessment is not None and assessment.id == m.assessment_id:
+        blocks.append(Text(look.t("mt.summary.scores_follow", practice=assessment.practice_name),
+                           "muted"))
+    blocks.append(
+        Buttons((Button(look.t("mt.button.plan_next"), actions.encode("mt-plan"), "primary"),))
+    )
+    fallback_lines = [title, *(f"{i}. {x.title}" for i, x in enumerate(m.themes, 1))]
+    fallback_lines += action_lines(look, items)
+    return message(blocks, "\n".join(fallback_lines))

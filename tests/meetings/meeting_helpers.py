@@ -1,0 +1,108 @@
+"""Helpers for the meeting scenarios: a closed assessment to build on, and finding ids in
+what the fake channel received."""
+
+from __future__ import annotations
+
+from bot.console.channel import Record
+from bot.testing import BotHarness, texts
+from dialogs import actions
+from dialogs.messages import Buttons, MultiSelect, ToChannel, ToMember
+
+ELEMENT_1 = ["ja", "ja", "delvist", "nej", "ved ikke", "ikke relevant: passer ikke til os"]
+TEAM = ("Anna", "Bo", "Carla")
+
+PREP = {
+    "Anna": ("Flere beboere har egne recovery-mål", "Teorien er ikke forankret", ""),
+    "Bo": ("Vi dokumenterer mere end før", "Vi følger for sjældent op på målene", ""),
+    "Carla": (
+        "Beboerne oplever at blive hørt",
+        "Nye kolleger kender ikke metoden",
+        "Hvorfor svarer vi ved ikke på 1.5?",
+    ),
+}
+
+
+async def closed_assessment(bot: BotHarness) -> int:
+    """Anna, Bo and Carla answer element 1; Anna closes the round."""
+    await bot.say("Anna", "start Recovery-forløb")
+    pace = bot.button("lp:pace:")
+    aid = int(actions.decode(pace).args[0])
+    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    for person in TEAM:
+        for i, answer in enumerate(ELEMENT_1, 1):
+            await bot.say(person, f"svar 1.{i} {answer}")
+    await bot.say("Anna", "luk")
+    return aid
+
+
+def plan_values(**changes: str) -> dict[str, str]:
+    values = {
+        "when": "05.03.2026 13:00",
+        "facilitator": "anna",
+        "participants": "Anna, Bo, Carla",
+        "mode": "live",
+        "window": "2",
+        "themes": "2",
+        "focus": "1",
+    }
+    values.update(changes)
+    return values
+
+
+async def plan(bot: BotHarness, **changes: str) -> int:
+    await bot.click("Anna", actions.encode("mtf-plan"), plan_values(**changes))
+    return meeting_id(bot)
+
+
+def meeting_id(bot: BotHarness) -> int:
+    return int(actions.decode(bot.button("lp:mt-prep:")).args[0])
+
+
+async def prepare_all(bot: BotHarness, mid: int) -> None:
+    for person, (positive, improvement, question) in PREP.items():
+        await bot.click(
+            person,
+            actions.encode("mtf-prep", mid),
+            {"positive": positive, "improvement": improvement, "question": question},
+        )
+
+
+def observation_ids(bot: BotHarness) -> dict[str, int]:
+    """Observation text → its number (the multi-select's key), from the theme multi-selects."""
+    out: dict[str, int] = {}
+    for record in bot.channel.records:
+        if record.message is None:
+            continue
+        for block in record.message.blocks:
+            if isinstance(block, MultiSelect) and block.action.startswith("lp:mt-vote:"):
+                for o in block.options:
+                    out[o.label.split(". ", 1)[1]] = int(o.key)
+    return out
+
+
+def theme_ids(bot: BotHarness, mid: int) -> list[int]:
+    ids: list[int] = []
+    for record in bot.channel.records:
+        if record.message is None:
+            continue
+        for block in record.message.blocks:
+            if isinstance(block, Buttons):
+                for b in block.buttons:
+                    if b.action.startswith(f"lp:mt-int:{mid}:"):
+                        tid = int(actions.decode(b.action).args[1])
+                        if tid not in ids:
+                            ids.append(tid)
+    return ids
+
+
+def private_to(records: list[Record], member: str) -> list[Record]:
+    return [r for r in records if isinstance(r.target, ToMember)
+            and r.target.member_external_id == member]
+
+
+def in_thread(records: list[Record]) -> list[Record]:
+    return [r for r in records if isinstance(r.target, ToChannel) and r.thread is not None]
+
+
+def text_of(records: list[Record]) -> str:
+    return texts(records)
