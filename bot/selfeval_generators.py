@@ -1,0 +1,71 @@
+"""The generator for the self-evaluation's `Generate("selfeval_chart", selfeval_id, alt)`
+block: the team's own ratings as a small bar chart.
+
+Like the other generators (bot/generators.py) it loads in a short read-only unit of work,
+checked against the channel the message goes to, renders in a worker thread, and writes into a
+new folder with an unguessable name under `LOVENDE_OUTPUT_DIR`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.engine import Engine
+from dialogs.messages import Generate, Image
+from dialogs.selfeval.report import ratings_chart
+from dialogs.selfeval.views import CHART_KIND
+from scoring.org_catalogue import OrgCatalogue, load_org_catalogue
+from storage.models import Channel
+from storage.repository import CrossTenant
+from storage.selfeval import load_selfeval_view
+
+log = logging.getLogger(__name__)
+
+
+class SelfEvalChartGenerator:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        output_dir: Path,
+        catalogue: OrgCatalogue | None = None,
+    ) -> None:
+        self.sessions, self.output_dir = sessions, output_dir.absolute()
+        self.catalogue = catalogue or load_org_catalogue()
+
+    def folder(self) -> Path:
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        path = self.output_dir / secrets.token_hex(16)
+        path.mkdir(mode=0o700)
+        return path
+
+    async def __call__(self, block: Generate, channel_id: int) -> Image:
+        async with self.sessions() as session, session.begin():
+            channel = await session.get(Channel, channel_id)
+            if channel is None:
+                raise CrossTenant(f"channel {channel_id}")
+            lang = channel.language or "da"
+            view = await load_selfeval_view(session, channel_id, block.assessment_id)
+        if view is None:
+            raise CrossTenant(f"selfeval {block.assessment_id}")
+
+        def draw() -> Path:
+            path = self.folder() / f"selvevaluering-{view.round_no}.png"
+            drawn = ratings_chart(view, self.catalogue, lang, path)
+            if drawn is None:  # every rating was removed after the message was planned
+                raise LookupError("no ratings to draw")
+            return drawn
+
+        path = await asyncio.to_thread(draw)
+        log.info("self-evaluation chart generated")
+        return Image(str(path), block.alt)
+
+
+def register_selfeval_generators(
+    engine: Engine, sessions: async_sessionmaker[AsyncSession], output_dir: Path
+) -> None:
+    engine.generators[CHART_KIND] = SelfEvalChartGenerator(sessions, output_dir)

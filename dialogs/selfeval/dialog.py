@@ -1,0 +1,513 @@
+"""The self-evaluation dialog: a pure step from (turn, event) to data operations and messages.
+
+Run like an assessment but reflective: the five dimensions are posted one at a time or all at
+once, each with its questions in a thread; every member writes free-text reflections, the
+facilitator may give a dimension the team's own rating (1–5), and anyone may add development
+points, which a facilitator can turn into agreements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import cast
+
+from dialogs import actions
+from dialogs import effects as fx
+from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
+from dialogs.events import Command, Event, Interaction
+from dialogs.i18n import t
+from dialogs.messages import Form, ToActorOnly, ToChannel
+from dialogs.model import Turn
+from dialogs.selfeval import ops
+from dialogs.selfeval import views as v
+from dialogs.selfeval.agreements import agreement_form, agreement_op
+from dialogs.selfeval.model import PointView, SelfEvalView, selfeval_of
+from dialogs.text_input import check_text
+from dialogs.views import help_message
+from scoring.org_catalogue import RATINGS, Dimension, OrgCatalogue, OrgQuestion, load_org_catalogue
+
+OWNER = "selfeval"
+
+ALIASES: Mapping[str, str] = {
+    "selvevaluering": "selfeval",
+    "selvevalueringen": "selfeval",
+    "selveval": "selfeval",
+    "selfeval": "selfeval",
+    "self-evaluation": "selfeval",
+}
+
+SUBCOMMANDS = {
+    "start": "start",
+    "begynd": "start",
+    "status": "status",
+    "næste": "next",
+    "naeste": "next",
+    "next": "next",
+    "refleksion": "reflect",
+    "reflektér": "reflect",
+    "reflekter": "reflect",
+    "reflect": "reflect",
+    "reflection": "reflect",
+    "vurdering": "rate",
+    "vurder": "rate",
+    "rate": "rate",
+    "rating": "rate",
+    "udviklingspunkt": "point",
+    "punkt": "point",
+    "point": "point",
+    "fjern": "remove",
+    "remove": "remove",
+    "aftale": "agree",
+    "agreement": "agree",
+    "agree": "agree",
+    "spørgsmål": "questions",
+    "spoergsmaal": "questions",
+    "questions": "questions",
+    "luk": "close",
+    "close": "close",
+    "resultat": "summary",
+    "opsummering": "summary",
+    "summary": "summary",
+    "result": "summary",
+    "hjælp": "help",
+    "hjaelp": "help",
+    "help": "help",
+}
+
+NO_RATING = {"ingen", "none", "-", "0"}
+
+
+class Refusal(Exception):
+    """A request that changes nothing; carries the message key shown to the actor."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key, self.values = key, values
+
+
+def tell(turn: Turn, key: str, **values: object) -> Outcome:
+    return Outcome(out=(Post(v.plain(turn.lang, key, **values), ToActorOnly()),))
+
+
+def announce(turn: Turn, key: str, **values: object) -> Outcome:
+    return Outcome(out=(Post(v.plain(turn.lang, key, **values), ToChannel()),))
+
+
+def refresh(what: str, sid: int | None = None, arg: str | None = None) -> Refresh:
+    return Refresh(what, sid, arg, owner=OWNER)
+
+
+def with_ops(*items: object, out: tuple[fx.Outbound, ...] = ()) -> Outcome:
+    # The engine applies any operation a feature's Store declares; `Outcome.ops` is typed with
+    # the core's union, so the feature's own operations are cast here, in one place.
+    return Outcome(ops=cast(tuple[fx.DataOp, ...], items), out=out)
+
+
+class BadRating(ValueError):
+    pass
+
+
+def parse_rating(text: str) -> int | None:
+    """1–5, or None for "no rating"; BadRating for anything else (7, "godt", 2.5)."""
+    word = text.strip().casefold()
+    if word in NO_RATING:
+        return None
+    if word in {str(r) for r in RATINGS}:  # ASCII digits only: "٣".isdigit() is true too
+        return int(word)
+    raise BadRating(word)
+
+
+class SelfEvalDialog:
+    name = OWNER
+    aliases: Mapping[str, str] = ALIASES
+    verbs = frozenset(
+        {
+            "se-pace",
+            "se-next",
+            "se-refl",
+            "se-f-refl",
+            "se-rate",
+            "se-f-rate",
+            "se-pt",
+            "se-f-pt",
+            "se-rm",
+            "se-agree",
+            "se-f-agree",
+        }
+    )
+
+    def __init__(self, catalogue: OrgCatalogue | None = None) -> None:
+        self.catalogue = catalogue or load_org_catalogue()
+
+    # ---- entry ----
+    def step(self, turn: Turn, event: Event) -> Outcome:
+        try:
+            if isinstance(event, Command):
+                return self.command(turn, event.text)
+            return self.interaction(turn, event)
+        except Refusal as refusal:
+            return tell(turn, refusal.key, **refusal.values)
+
+    # ---- checks ----
+    def current(self, turn: Turn) -> SelfEvalView:
+        view = selfeval_of(turn)
+        if view is None:
+            raise Refusal("se.err.none")
+        return view
+
+    def open_round(self, turn: Turn, sid: int | None = None) -> SelfEvalView:
+        view = self.current(turn)
+        if sid is not None and sid != view.id:
+            raise Refusal("se.err.not_this_round")
+        if not view.is_open:
+            raise Refusal("se.err.closed")
+        return view
+
+    def facilitator_only(self, turn: Turn, key: str = "se.err.facilitator_only") -> None:
+        if not turn.is_facilitator:
+            raise Refusal(key)
+
+    def dimension(self, key: str) -> Dimension:
+        try:
+            return self.catalogue.dimension(key)
+        except KeyError:
+            raise Refusal("se.err.unknown_dimension", name=key[:40]) from None
+
+    def posted_dimension(self, view: SelfEvalView, key: str, lang: str) -> Dimension:
+        dim = self.dimension(key)
+        if not view.posted(dim.number):
+            raise Refusal("se.err.not_posted", name=dim.name[lang])
+        return dim
+
+    def question(self, view: SelfEvalView, qid: str, lang: str) -> OrgQuestion:
+        if not self.catalogue.has_question(qid):
+            raise Refusal("se.err.unknown_question", question=qid[:12])
+        q = self.catalogue.question(qid)
+        self.posted_dimension(view, q.dimension, lang)
+        return q
+
+    def point(self, view: SelfEvalView, point_id: int) -> PointView:
+        p = view.point(point_id)
+        if p is None:
+            raise Refusal("se.err.unknown_point", id=point_id)
+        return p
+
+    # ---- commands ----
+    def command(self, turn: Turn, text: str) -> Outcome:
+        words = text.strip().removeprefix("/lovende").strip().split(None, 2)
+        sub = words[1].casefold() if len(words) > 1 else "help"
+        rest = words[2].strip() if len(words) > 2 else ""
+        handlers: dict[str, Callable[[Turn, str], Outcome]] = {
+            "help": lambda tr, _r: Outcome(out=(Post(help_message(tr.lang), ToActorOnly()),)),
+            "start": self.cmd_start,
+            "status": self.cmd_status,
+            "next": self.cmd_next,
+            "reflect": self.cmd_reflect,
+            "rate": self.cmd_rate,
+            "point": self.cmd_point,
+            "remove": self.cmd_remove,
+            "agree": self.cmd_agree,
+            "questions": self.cmd_questions,
+            "close": self.cmd_close,
+            "summary": self.cmd_summary,
+        }
+        canonical = SUBCOMMANDS.get(sub)
+        if canonical is None:
+            return tell(turn, "se.err.unknown_sub", word=sub[:40]) + Outcome(
+                out=(Post(help_message(turn.lang), ToActorOnly()),)
+            )
+        return handlers[canonical](turn, rest)
+
+    def cmd_start(self, turn: Turn, rest: str) -> Outcome:
+        view = selfeval_of(turn)
+        if view is not None and view.is_open:
+            raise Refusal("se.err.already_open", round=view.round_no)
+        if rest:
+            error = check_text(rest, "practice_name", turn.lang)
+            if error:
+                return tell(turn, "se.err.input", error=error)
+        items: list[object] = [ops.StartSelfEval(rest.strip() or None)]
+        if not turn.has_facilitator:
+            items.insert(0, fx.SetRole(turn.actor.external_id, "facilitator"))
+        return with_ops(*items, out=(refresh("intro"), refresh("progress")))
+
+    def cmd_status(self, turn: Turn, _rest: str) -> Outcome:
+        self.current(turn)
+        return Outcome(out=(refresh("progress"), refresh("progress_private")))
+
+    def cmd_next(self, turn: Turn, _rest: str) -> Outcome:
+        view = self.open_round(turn)
+        return self.next_dimension(turn, view)
+
+    def next_dimension(self, turn: Turn, view: SelfEvalView) -> Outcome:
+        self.facilitator_only(turn)
+        if view.pacing != "one":
+            raise Refusal("se.err.next_not_paced")
+        current = view.current_dimension or 0
+        if current >= len(self.catalogue.dimensions):
+            raise Refusal("se.err.no_more")
+        previous = self.catalogue.dimensions[current - 1].key if current else None
+        out: tuple[fx.Outbound, ...] = (refresh("dim", view.id, str(current + 1)),)
+        if previous:  # its "next" button goes away
+            out = (refresh("dim_root", view.id, previous), *out)
+        return with_ops(ops.SetSelfEvalPacing(view.id, "one", current + 1), out=out)
+
+    def cmd_reflect(self, turn: Turn, rest: str) -> Outcome:
+        view = self.open_round(turn)
+        qid, _, text = rest.partition(" ")
+        if not qid:
+            raise Refusal("se.err.needs_question")
+        q = self.question(view, qid.rstrip(".:"), turn.lang)
+        if not text.strip():
+            return self.open_reflection(turn, view, q)
+        return self.save_reflection(turn, view, q, text, typed=True)
+
+    def open_reflection(self, turn: Turn, view: SelfEvalView, q: OrgQuestion) -> Outcome:
+        current = view.my_reflection(q.id, turn.actor.external_id)
+        return Outcome(out=(OpenForm(v.reflection_form(turn.lang, view.id, q, current)),))
+
+    def save_reflection(
+        self, turn: Turn, view: SelfEvalView, q: OrgQuestion, text: str, *, typed: bool
+    ) -> Outcome:
+        error = check_text(text, v.REFLECTION_KIND, turn.lang)
+        if error:
+            if typed:
+                return tell(turn, "se.err.input", error=error)
+            form = v.reflection_form(turn.lang, view.id, q, text)
+            return Outcome(out=(RejectForm(replace(form, errors={"text": error})),))
+        return with_ops(
+            ops.SetReflection(view.id, q.id, text.strip()),
+            out=(
+                refresh("question", view.id, q.id),
+                refresh("dim_root", view.id, q.dimension),
+                refresh("progress"),
+            ),
+        ) + tell(turn, "se.ok.reflection", question=q.id)
+
+    def cmd_rate(self, turn: Turn, rest: str) -> Outcome:
+        view = self.open_round(turn)
+        self.facilitator_only(turn, "se.err.rate_facilitator")
+        parts = rest.split()
+        if not parts:
+            raise Refusal("se.err.needs_dimension")
+        dim = self.posted_dimension(view, parts[0], turn.lang)
+        if len(parts) == 1:
+            return self.open_rating(turn, view, dim)
+        try:
+            rating = parse_rating(" ".join(parts[1:]))
+        except BadRating:
+            raise Refusal("se.err.bad_rating") from None
+        return self.save_rating(turn, view, dim, rating)
+
+    def open_rating(self, turn: Turn, view: SelfEvalView, dim: Dimension) -> Outcome:
+        current = view.ratings.get(dim.key)
+        form = v.rating_form(turn.lang, view.id, dim, current.rating if current else None)
+        return Outcome(out=(OpenForm(form),))
+
+    def save_rating(
+        self, turn: Turn, view: SelfEvalView, dim: Dimension, rating: int | None
+    ) -> Outcome:
+        name = dim.name[turn.lang]
+        said = (
+            announce(
+                turn,
+                "se.ok.rating",
+                who=turn.actor.name,
+                name=name,
+                rating=rating,
+                label=t(turn.lang, "se.rating.label"),
+            )
+            if rating is not None
+            else announce(turn, "se.ok.rating_removed", who=turn.actor.name, name=name)
+        )
+        return (
+            with_ops(
+                ops.SetTeamRating(view.id, dim.key, rating),
+                out=(refresh("dim_root", view.id, dim.key), refresh("progress")),
+            )
+            + said
+        )
+
+    def cmd_point(self, turn: Turn, rest: str) -> Outcome:
+        view = self.open_round(turn)
+        key, _, text = rest.partition(" ")
+        if not key:
+            raise Refusal("se.err.needs_dimension")
+        dim = self.posted_dimension(view, key, turn.lang)
+        if not text.strip():
+            return Outcome(out=(OpenForm(v.point_form(turn.lang, view.id, dim, None)),))
+        return self.save_point(turn, view, dim, text, typed=True)
+
+    def save_point(
+        self, turn: Turn, view: SelfEvalView, dim: Dimension, text: str, *, typed: bool
+    ) -> Outcome:
+        error = check_text(text, v.REFLECTION_KIND, turn.lang)
+        if error:
+            if typed:
+                return tell(turn, "se.err.input", error=error)
+            form = v.point_form(turn.lang, view.id, dim, text)
+            return Outcome(out=(RejectForm(replace(form, errors={"text": error})),))
+        return with_ops(
+            ops.AddDevelopmentPoint(view.id, dim.key, text.strip()),
+            out=(
+                refresh("points", view.id, dim.key),
+                refresh("dim_root", view.id, dim.key),
+                refresh("progress"),
+            ),
+        ) + tell(turn, "se.ok.point_added", name=dim.name[turn.lang])
+
+    def point_number(self, rest: str) -> int:
+        word = rest.strip().lstrip("#").split(" ")[0]
+        if not word.isdigit():
+            raise Refusal("se.err.needs_point")
+        return int(word)
+
+    def cmd_remove(self, turn: Turn, rest: str) -> Outcome:
+        view = self.open_round(turn)
+        return self.remove_point(turn, view, self.point(view, self.point_number(rest)))
+
+    def remove_point(self, turn: Turn, view: SelfEvalView, p: PointView) -> Outcome:
+        if p.author_external_id != turn.actor.external_id and not turn.is_facilitator:
+            raise Refusal("se.err.not_your_point")
+        if p.agreed:
+            raise Refusal("se.err.already_agreed", id=p.id)
+        return with_ops(
+            ops.RemoveDevelopmentPoint(view.id, p.id),
+            out=(
+                refresh("points", view.id, p.dimension),
+                refresh("dim_root", view.id, p.dimension),
+                refresh("progress"),
+            ),
+        ) + tell(turn, "se.ok.removed", id=p.id)
+
+    def cmd_agree(self, turn: Turn, rest: str) -> Outcome:
+        view = self.open_round(turn)
+        return self.open_agreement(turn, view, self.point(view, self.point_number(rest)))
+
+    def open_agreement(self, turn: Turn, view: SelfEvalView, p: PointView) -> Outcome:
+        self.facilitator_only(turn)
+        if p.agreed:
+            raise Refusal("se.err.already_agreed", id=p.id)
+        dim = self.catalogue.dimension(p.dimension)
+        return Outcome(out=(OpenForm(agreement_form(turn, view.id, p, dim, {})),))
+
+    def cmd_questions(self, turn: Turn, _rest: str) -> Outcome:
+        view = self.open_round(turn)
+        return Outcome(out=(refresh("my_questions", view.id),))
+
+    def cmd_close(self, turn: Turn, _rest: str) -> Outcome:
+        view = self.open_round(turn)
+        self.facilitator_only(turn)
+        return (
+            with_ops(ops.CloseSelfEval(view.id))
+            + announce(turn, "se.ok.closed", who=turn.actor.name)
+            + Outcome(out=(refresh("progress"), refresh("all_dims"), refresh("summary")))
+        )
+
+    def cmd_summary(self, turn: Turn, _rest: str) -> Outcome:
+        self.current(turn)
+        return Outcome(out=(refresh("summary"),))
+
+    # ---- clicks and forms ----
+    def interaction(self, turn: Turn, event: Interaction) -> Outcome:
+        try:
+            action = actions.decode(event.action)
+        except actions.BadAction:
+            raise Refusal("se.err.bad_action") from None
+        handler = getattr(self, "act_" + action.verb.removeprefix("se-").replace("-", "_"), None)
+        if handler is None or action.verb not in self.verbs:
+            raise Refusal("se.err.bad_action")
+        try:
+            result: Outcome = handler(turn, action, event.values)
+        except actions.BadAction:
+            raise Refusal("se.err.bad_action") from None
+        return result
+
+    def act_pace(self, turn: Turn, a: actions.Action, _v: dict[str, str]) -> Outcome:
+        view = self.open_round(turn, a.int_arg(0))
+        pacing = a.arg(1)
+        if pacing not in ("one", "all"):
+            raise actions.BadAction(pacing)
+        if view.pacing is not None:
+            raise Refusal("se.err.pacing_chosen")
+        first = len(self.catalogue.dimensions) if pacing == "all" else 1
+        return with_ops(
+            ops.SetSelfEvalPacing(view.id, pacing, first),
+            out=(refresh("all_dims", view.id),),
+        )
+
+    def act_next(self, turn: Turn, a: actions.Action, _v: dict[str, str]) -> Outcome:
+        return self.next_dimension(turn, self.open_round(turn, a.int_arg(0)))
+
+    def act_refl(self, turn: Turn, a: actions.Action, _v: dict[str, str]) -> Outcome:
+        view = self.open_round(turn, a.int_arg(0))
+        return self.open_reflection(turn, view, self.question(view, a.arg(1), turn.lang))
+
+    def act_f_refl(self, turn: Turn, a: actions.Action, values: dict[str, str]) -> Outcome:
+        view = self.open_round(turn, a.int_arg(0))
+        q = self.question(view, a.arg(1), turn.lang)
+        return self.save_reflection(turn, view, q, values.get("text", ""), typed=False)
+
+    def act_rate(self, turn: Turn, a: actions.Action, _v: dict[str, str]) -> Outcome:
+        view = self.open_round(turn, a.int_arg(0))
+        self.facilitator_only(turn, "se.err.rate_facilitator")
+        return self.open_rating(turn, view, self.posted_dimension(view, a.arg(1), turn.lang))
+
+    def act_f_rate(self, turn: Turn, a: actions.Action, values: dict[str, str]) -> Outcome:
+        view = self.open_round(turn, a.int_arg(0))
+        self.facilitator_only(turn, "se.err.rate_facilitator")
+        dim = self.posted_dimension(view, a.arg(1), turn.lang)
+        try:
+            rating = parse_rating(values.get("rating", ""))
+        except BadRating:
+            error = t(turn.lang, "se.err.bad_rating")
+            form = v.rating_form(turn.lang, view.id, dim, None)
+            return Outcome(out=(RejectForm(replace(form, errors={"rating": error})),))
+        return self.save_rating(turn, view, dim, rating)
+
+    def act_pt(self, turn: Turn, a: actions.Action, _v: dict[str, str]) -> Outcome:
+        view = self.open_round(turn, a.int_arg(0))
+        dim = self.posted_dimension(view, a.arg(1), turn.lang)
+        return Outcome(out=(OpenForm(v.point_form(turn.lang, view.id, dim, None)),))
+
+    def act_f_pt(self, turn: Turn, a: actions.Action, values: dict[str, str]) -> Outcome:
+        view = self.open_round(turn, a.int_arg(0))
+        dim = self.posted_dimension(view, a.arg(1), turn.lang)
+        return self.save_point(turn, view, dim, values.get("text", ""), typed=False)
+
+    def act_rm(self, turn: Turn, a: actions.Action, _v: dict[str, str]) -> Outcome:
+        view = self.open_round(turn, a.int_arg(0))
+        return self.remove_point(turn, view, self.point(view, a.int_arg(1)))
+
+    def act_agree(self, turn: Turn, a: actions.Action, _v: dict[str, str]) -> Outcome:
+        view = self.open_round(turn, a.int_arg(0))
+        return self.open_agreement(turn, view, self.point(view, a.int_arg(1)))
+
+    def act_f_agree(self, turn: Turn, a: actions.Action, values: dict[str, str]) -> Outcome:
+        view = self.open_round(turn, a.int_arg(0))
+        self.facilitator_only(turn)
+        p = self.point(view, a.int_arg(1))
+        if p.agreed:
+            raise Refusal("se.err.already_agreed", id=p.id)
+        dim = self.catalogue.dimension(p.dimension)
+        result = agreement_op(turn, view.id, p, dim, values)
+        if isinstance(result, Form):
+            return Outcome(out=(RejectForm(result),))
+        return with_ops(
+            result,
+            ops.MarkPointAgreed(view.id, p.id),
+            out=(refresh("points", view.id, p.dimension),),
+        ) + announce(
+            turn,
+            "se.ok.agreed",
+            who=turn.actor.name,
+            id=p.id,
+            name=dim.name[turn.lang],
+        )
+
+    # ---- derived messages ----
+    def render(self, r: Refresh, turn: Turn) -> list[Post]:
+        from dialogs.selfeval.render import render
+
+        return render(self, r, turn)

@@ -1,0 +1,214 @@
+"""The self-evaluation's storage half: its read model for each turn and its data operations.
+
+Every id in an operation is checked against the channel of the request (CrossTenant).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialogs.selfeval import ops
+from dialogs.selfeval.model import PointView, RatingView, ReflectionView, SelfEvalView
+from storage.models import Member
+from storage.repository import Context, CrossTenant
+from storage.selfeval_models import SelfEval, SelfEvalPoint, SelfEvalRating, SelfEvalReflection
+
+
+async def current_selfeval(session: AsyncSession, channel_id: int) -> SelfEval | None:
+    """The channel's open round, else its latest closed one."""
+    for only_open in (True, False):
+        query = select(SelfEval).where(SelfEval.channel_id == channel_id)
+        if only_open:
+            query = query.where(SelfEval.status == "open")
+        row = await session.scalar(query.order_by(SelfEval.id.desc()).limit(1))
+        if row is not None:
+            return row
+    return None
+
+
+async def _ratings(session: AsyncSession, selfeval_id: int) -> dict[str, RatingView]:
+    rows = await session.execute(
+        select(SelfEvalRating, Member.display_name)
+        .outerjoin(Member, Member.id == SelfEvalRating.rated_by)
+        .where(SelfEvalRating.selfeval_id == selfeval_id)
+    )
+    return {r.dimension: RatingView(r.rating, name) for r, name in rows}
+
+
+async def selfeval_view(session: AsyncSession, s: SelfEval) -> SelfEvalView:
+    reflections: dict[str, list[ReflectionView]] = {}
+    for r, ext, name in await session.execute(
+        select(SelfEvalReflection, Member.external_id, Member.display_name)
+        .join(Member, Member.id == SelfEvalReflection.member_id)
+        .where(SelfEvalReflection.selfeval_id == s.id)
+        .order_by(SelfEvalReflection.id)
+    ):
+        reflections.setdefault(r.question_id, []).append(ReflectionView(ext, name, r.text))
+    points = tuple(
+        PointView(p.id, p.dimension, p.text, ext, name, p.agreed_at is not None)
+        for p, ext, name in await session.execute(
+            select(SelfEvalPoint, Member.external_id, Member.display_name)
+            .outerjoin(Member, Member.id == SelfEvalPoint.created_by)
+            .where(SelfEvalPoint.selfeval_id == s.id)
+            .order_by(SelfEvalPoint.id)
+        )
+    )
+    previous: dict[str, int] = {}
+    if s.previous_id is not None:
+        previous = {k: v.rating for k, v in (await _ratings(session, s.previous_id)).items()}
+    return SelfEvalView(
+        id=s.id,
+        round_no=s.round_no,
+        title=s.title,
+        status=s.status,
+        pacing=s.pacing,
+        current_dimension=s.current_dimension,
+        started_at=s.started_at,
+        closed_at=s.closed_at,
+        reflections={k: tuple(v) for k, v in reflections.items()},
+        ratings=await _ratings(session, s.id),
+        points=points,
+        previous_ratings=previous,
+    )
+
+
+async def load_selfeval_view(
+    session: AsyncSession, channel_id: int, selfeval_id: int | None = None
+) -> SelfEvalView | None:
+    """A channel's current self-evaluation (or the given one, if it is the channel's): also
+    what the chart generator and the Word report use."""
+    if selfeval_id is None:
+        row = await current_selfeval(session, channel_id)
+    else:
+        row = await session.get(SelfEval, selfeval_id)
+        if row is not None and row.channel_id != channel_id:
+            raise CrossTenant(f"selfeval {selfeval_id}")
+    return await selfeval_view(session, row) if row is not None else None
+
+
+async def _own(session: AsyncSession, ctx: Context, selfeval_id: int) -> SelfEval:
+    row = await session.get(SelfEval, selfeval_id)
+    if row is None or row.channel_id != ctx.channel.id:
+        raise CrossTenant(f"selfeval {selfeval_id}")
+    return row
+
+
+async def _own_point(
+    session: AsyncSession, ctx: Context, selfeval_id: int, point_id: int
+) -> SelfEvalPoint:
+    await _own(session, ctx, selfeval_id)
+    point = await session.get(SelfEvalPoint, point_id)
+    if point is None or point.selfeval_id != selfeval_id:
+        raise CrossTenant(f"development point {point_id}")
+    return point
+
+
+async def _start(session: AsyncSession, ctx: Context, op: ops.StartSelfEval, now: datetime) -> None:
+    previous = await session.scalar(
+        select(SelfEval)
+        .where(SelfEval.channel_id == ctx.channel.id, SelfEval.status == "closed")
+        .order_by(SelfEval.round_no.desc())
+        .limit(1)
+    )
+    session.add(
+        SelfEval(
+            channel_id=ctx.channel.id,
+            round_no=previous.round_no + 1 if previous else 1,
+            title=op.title,
+            status="open",
+            previous_id=previous.id if previous else None,
+            started_by=ctx.member.id,
+            started_at=now,
+        )
+    )
+
+
+async def _reflect(
+    session: AsyncSession, ctx: Context, op: ops.SetReflection, now: datetime
+) -> None:
+    await _own(session, ctx, op.selfeval_id)
+    row = await session.scalar(
+        select(SelfEvalReflection).where(
+            SelfEvalReflection.selfeval_id == op.selfeval_id,
+            SelfEvalReflection.question_id == op.question_id,
+            SelfEvalReflection.member_id == ctx.member.id,
+        )
+    )
+    if row is None:
+        session.add(
+            SelfEvalReflection(
+                selfeval_id=op.selfeval_id,
+                question_id=op.question_id,
+                member_id=ctx.member.id,
+                text=op.text,
+                updated_at=now,
+            )
+        )
+    else:
+        row.text, row.updated_at = op.text, now
+
+
+async def _rate(session: AsyncSession, ctx: Context, op: ops.SetTeamRating, now: datetime) -> None:
+    await _own(session, ctx, op.selfeval_id)
+    row = await session.get(SelfEvalRating, (op.selfeval_id, op.dimension))
+    if op.rating is None:
+        if row is not None:
+            await session.delete(row)
+        return
+    if row is None:
+        session.add(
+            SelfEvalRating(
+                selfeval_id=op.selfeval_id,
+                dimension=op.dimension,
+                rating=op.rating,
+                rated_by=ctx.member.id,
+                rated_at=now,
+            )
+        )
+    else:
+        row.rating, row.rated_by, row.rated_at = op.rating, ctx.member.id, now
+
+
+class SelfEvalStore:
+    name = "selfeval"
+    op_types: tuple[type, ...] = ops.OP_TYPES
+
+    async def load(self, session: AsyncSession, ctx: Context, now: datetime) -> object | None:
+        return await load_selfeval_view(session, ctx.channel.id)
+
+    async def apply(self, session: AsyncSession, ctx: Context, op: object, now: datetime) -> None:
+        match op:
+            case ops.StartSelfEval():
+                await _start(session, ctx, op, now)
+            case ops.SetSelfEvalPacing(sid, pacing, current):
+                row = await _own(session, ctx, sid)
+                row.pacing, row.current_dimension = pacing, current
+            case ops.SetReflection():
+                await _reflect(session, ctx, op, now)
+            case ops.SetTeamRating():
+                await _rate(session, ctx, op, now)
+            case ops.AddDevelopmentPoint(sid, dimension, text):
+                await _own(session, ctx, sid)
+                session.add(
+                    SelfEvalPoint(
+                        selfeval_id=sid,
+                        dimension=dimension,
+                        text=text,
+                        created_by=ctx.member.id,
+                        created_at=now,
+                    )
+                )
+            case ops.RemoveDevelopmentPoint(sid, point_id):
+                await session.delete(await _own_point(session, ctx, sid, point_id))
+            case ops.MarkPointAgreed(sid, point_id):
+                point = await _own_point(session, ctx, sid, point_id)
+                point.agreed_at = point.agreed_at or now
+            case ops.CloseSelfEval(sid):
+                row = await _own(session, ctx, sid)
+                row.status, row.closed_at, row.closed_by = "closed", now, ctx.member.id
+            case _:
+                raise TypeError(f"unknown operation {op!r}")
+        await session.flush()

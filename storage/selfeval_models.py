@@ -1,0 +1,69 @@
+"""Tables of the organisational self-evaluation (booklet 1, tool 4.2).
+
+A self-evaluation is a round per channel: free-text reflections per question and member, the
+team's own rating per dimension (optional, set by a facilitator) and development points.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models import TS, Base
+
+
+class SelfEval(Base):
+    __tablename__ = "selfevals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    round_no: Mapped[int] = mapped_column(Integer, default=1)
+    title: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    pacing: Mapped[str | None] = mapped_column(String(8))
+    current_dimension: Mapped[int | None] = mapped_column(Integer)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("selfevals.id", ondelete="SET NULL"))
+    started_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime] = mapped_column(TS)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    closed_at: Mapped[datetime | None] = mapped_column(TS)
+
+
+class SelfEvalReflection(Base):
+    """One member's reflection on one question (editable until the round closes)."""
+
+    __tablename__ = "selfeval_reflections"
+    __table_args__ = (UniqueConstraint("selfeval_id", "question_id", "member_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    selfeval_id: Mapped[int] = mapped_column(ForeignKey("selfevals.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(8))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(TS)
+
+
+class SelfEvalRating(Base):
+    """The team's own rating of a dimension (1–5): a judgement, not a score of the tool."""
+
+    __tablename__ = "selfeval_ratings"
+    selfeval_id: Mapped[int] = mapped_column(
+        ForeignKey("selfevals.id", ondelete="CASCADE"), primary_key=True
+    )
+    dimension: Mapped[str] = mapped_column(String(4), primary_key=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    rated_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    rated_at: Mapped[datetime] = mapped_column(TS)
+
+
+class SelfEvalPoint(Base):
+    """A development point on a dimension; `agreed_at` is set once it became an agreement."""
+
+    __tablename__ = "selfeval_points"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    selfeval_id: Mapped[int] = mapped_column(ForeignKey("selfevals.id", ondelete="CASCADE"))
+    dimension: Mapped[str] = mapped_column(String(4))
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(TS)
+    agreed_at: Mapped[datetime | None] = mapped_column(TS)

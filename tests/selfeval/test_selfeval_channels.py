@@ -1,0 +1,88 @@
+"""Every message and form of a whole self-evaluation, rendered by the Slack and Teams adapters'
+own renderers and validated: Block Kit with slack_sdk's models (and its limits), Adaptive Cards
+1.5 with the official `adaptivecards` npm package. No platform code is specific to the
+self-evaluation: it uses the neutral model only."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.console.channel import Record
+from bot.slack.blocks import render_message
+from bot.slack.modals import form_view
+from bot.teams.cards import form_card, message_cards
+from bot.testing import BotHarness
+from dialogs import actions
+
+TEAMS_TESTS = Path(__file__).resolve().parents[1] / "teams"
+
+
+def _cardcheck() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "selfeval_cardcheck", TEAMS_TESTS / "cardcheck_runner.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def run_through(bot: BotHarness) -> list[Record]:
+    await bot.say("Anna", "selvevaluering start Bostedet Lærkely")
+    sid = int(actions.decode(bot.button("lp:se-pace:")).args[0])
+    await bot.click("Anna", actions.encode("se-pace", sid, "all"))
+    for who in ("Anna", "Bo", "Carla"):
+        await bot.say(who, "selvevaluering refleksion L1 " + "Lang refleksion. " * 80)
+        await bot.say(who, f"selvevaluering udviklingspunkt KU Punkt fra {who}")
+    await bot.click("Bo", actions.encode("se-refl", sid, "O2"))
+    await bot.click("Bo", actions.encode("se-f-refl", sid, "O2"), {"text": "1234567890 " * 200})
+    await bot.click("Anna", actions.encode("se-rate", sid, "K"))
+    await bot.click("Anna", actions.encode("se-f-rate", sid, "K"), {"rating": "4"})
+    await bot.click("Anna", actions.encode("se-pt", sid, "S"))
+    await bot.click("Anna", bot.button(f"lp:se-agree:{sid}:"))
+    await bot.say("Bo", "selvevaluering spørgsmål")
+    await bot.say("Anna", "selvevaluering luk")
+    return bot.channel.records
+
+
+def valid_blocks(blocks: list[dict[str, Any]], limit: int = 50) -> None:
+    assert 0 < len(blocks) <= limit, len(blocks)
+    for b in blocks:
+        parsed = Block.parse(b)
+        assert parsed is not None, b
+        parsed.validate_json()
+
+
+async def test_slack_and_teams_render_every_message_and_form(bot: BotHarness) -> None:
+    records = await run_through(bot)
+    messages = [r.message for r in records if r.message is not None]
+    forms = [r.form for r in records if r.form is not None]
+    assert len(messages) > 30 and len(forms) >= 4
+    assert any(f.errors for f in forms)  # the rejected (too long) reflection is among them
+
+    slack_n = 0
+    for m in messages:
+        rendered = render_message(m)
+        for chunk in rendered.chunks:
+            valid_blocks(chunk)
+            slack_n += 1
+    for f in forms:
+        view = form_view(f, "C1", "Luk")
+        View(**view).validate_json()
+        valid_blocks(view["blocks"], 100)
+        slack_n += 1
+
+    cards: dict[str, dict[str, Any]] = {}
+    for i, m in enumerate(messages):
+        for j, c in enumerate(message_cards(m)):
+            cards[f"message-{i}-{j}"] = c
+    for i, f in enumerate(forms):
+        cards[f"form-{i}"] = form_card(f)
+    assert slack_n >= len(messages) + len(forms)
+    _cardcheck().check_cards(cards)
