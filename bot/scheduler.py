@@ -1,0 +1,140 @@
+"""APScheduler as the clock, the reminders table as the truth.
+
+Two jobs in an in-memory job store (never shared between processes; never the synchronous
+SQLAlchemyJobStore):
+- a sweep every `sweep_seconds` that plans (reconciles) and sends whatever is due — one also
+  runs at start, so reminders that came due while the bot was down go out then;
+- a one-off wake-up at the next row's due time, re-armed after every run, for punctuality.
+Both have fixed ids with `replace_existing=True`, `misfire_grace_time=None` (a late run is
+still run, never silently dropped) and `coalesce=True`. Losing a job loses nothing: the next
+sweep finds the rows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.events import EVENT_SCHEDULER_SHUTDOWN  # type: ignore[import-untyped]
+from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
+
+from bot.reminders import ReminderWorker
+
+log = logging.getLogger(__name__)
+# APScheduler logs every job it adds or runs at INFO (a wake-up per due row): keep it to
+# warnings unless someone set its level on purpose.
+_aps = logging.getLogger("apscheduler")
+if _aps.level == logging.NOTSET:
+    _aps.setLevel(logging.WARNING)
+
+SWEEP_ID = "reminders:sweep"
+WAKE_ID = "reminders:wake"
+RETENTION_ID = "retention:daily"
+SWEEP_SECONDS = 30.0
+STOP_GRACE_SECONDS = 10.0
+
+
+class ReminderScheduler:
+    def __init__(self, worker: ReminderWorker, *, sweep_seconds: float = SWEEP_SECONDS) -> None:
+        self.worker = worker
+        self.sweep_seconds = sweep_seconds
+        self.scheduler = AsyncIOScheduler(
+            timezone=UTC,
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def running(self) -> bool:
+        return bool(self.scheduler.running)
+
+    def start(self) -> None:
+        """Start on the running event loop; the first sweep runs at once."""
+        if self.running:
+            return
+        self.scheduler.start()
+        self.scheduler.add_job(
+            self.sweep,
+            "interval",
+            seconds=self.sweep_seconds,
+            id=SWEEP_ID,
+            replace_existing=True,
+        )
+        if self.worker.runtime.settings.retention_years is not None:
+            self.scheduler.add_job(
+                self.purge, "interval", hours=24, id=RETENTION_ID, replace_existing=True
+            )
+        first = asyncio.get_running_loop().create_task(self.sweep())
+        self.tasks.add(first)
+        first.add_done_callback(self.tasks.discard)
+
+    async def stop(self) -> None:
+        """No new runs; a run in progress may finish (briefly), then the scheduler stops."""
+        if self.running:
+            self.scheduler.pause()
+        if self.tasks:
+            _done, pending = await asyncio.wait(set(self.tasks), timeout=STOP_GRACE_SECONDS)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        if self.running:
+            # AsyncIOScheduler shuts down in a callback on the loop: wait for its event.
+            stopped = asyncio.Event()
+            self.scheduler.add_listener(lambda _event: stopped.set(), EVENT_SCHEDULER_SHUTDOWN)
+            self.scheduler.shutdown(wait=False)
+            await stopped.wait()
+
+    async def purge(self) -> None:
+        """The retention sweep (LOVENDE_RETENTION_YEARS): closed rounds older than N years."""
+        from storage.privacy import purge_expired
+
+        runtime = self.worker.runtime
+        years = runtime.settings.retention_years
+        removed = await purge_expired(runtime.sessions, runtime.engine.clock.now(), years)
+        if removed:
+            log.info("retention removed %d closed rounds", removed)
+
+    async def sweep(self) -> None:
+        await self._run(reconcile=True)
+
+    async def wake(self) -> None:
+        await self._run(reconcile=False)
+
+    async def _run(self, *, reconcile: bool) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self.tasks.add(task)
+        try:
+            stats = await self.worker.run_due(reconcile=reconcile)
+            if stats.claimed:
+                log.info(
+                    "reminders: %d sent, %d cancelled, %d deferred, %d retried, %d failed",
+                    stats.sent,
+                    stats.cancelled,
+                    stats.deferred,
+                    stats.retried,
+                    stats.failed,
+                )
+            self.arm(await self.worker.next_due())
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the next sweep tries again; only the type is logged
+            log.error("reminder run failed: %s", type(exc).__name__)
+        finally:
+            if task is not None:
+                self.tasks.discard(task)
+
+    def arm(self, when: datetime | None) -> None:
+        """Wake up when the next row comes due (if before the next sweep anyway)."""
+        if when is None or not self.running:
+            return
+        now = datetime.now(UTC)
+        # The worker's clock may be a test clock: wake-ups are in real time, relative to it.
+        delay = (when - self.worker.now()).total_seconds()
+        if delay >= self.sweep_seconds:
+            return
+        run_at = now if delay <= 0 else datetime.fromtimestamp(now.timestamp() + delay, UTC)
+        self.scheduler.add_job(
+            self.wake, "date", run_date=run_at, id=WAKE_ID, replace_existing=True
+        )

@@ -1,0 +1,83 @@
+"""Helpers for the reminder scenarios: rounds, agreements and what the fake channel received."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from bot.console.channel import Record
+from bot.engine import Inbound
+from bot.testing import BotHarness
+from dialogs import actions
+from dialogs.effects import Outcome
+from dialogs.events import Command
+from dialogs.meetings import CreateAgreement, meetings_of
+from dialogs.messages import ToChannel, ToMember
+from dialogs.model import Turn
+from dialogs.settings import as_ops
+from storage.reminder_models import Reminder
+
+
+async def start_round(bot: BotHarness, practice: str = "Recovery-forløb", pace: str = "one") -> int:
+    await bot.say("Anna", f"start {practice}")
+    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
+    await bot.click("Anna", actions.encode("pace", aid, pace))
+    return aid
+
+
+async def since(bot: BotHarness, mark: int) -> list[Record]:
+    return list(bot.channel.records[mark:])
+
+
+def private_to(records: list[Record], member: str) -> list[Record]:
+    return [
+        r
+        for r in records
+        if isinstance(r.target, ToMember) and r.target.member_external_id == member
+    ]
+
+
+def in_channel(records: list[Record]) -> list[Record]:
+    return [r for r in records if r.kind == "post" and isinstance(r.target, ToChannel)]
+
+
+def fallbacks(records: list[Record]) -> str:
+    return "\n".join(r.message.fallback for r in records if r.message is not None)
+
+
+async def reminder_rows(bot: BotHarness, kind: str | None = None) -> list[Reminder]:
+    async with bot.runtime.sessions() as session:
+        stmt = select(Reminder).order_by(Reminder.id)
+        if kind is not None:
+            stmt = stmt.where(Reminder.kind == kind)
+        return list(await session.scalars(stmt))
+
+
+async def run_at(bot: BotHarness, when: datetime) -> list[Record]:
+    """Move the fake clock and do what the scheduler does; what went out."""
+    bot.clock.set(when)
+    mark = len(bot.channel.records)
+    await bot.run_due()
+    return list(bot.channel.records[mark:])
+
+
+async def make_agreement(
+    bot: BotHarness, what: str, owner: str, follow_up: str, due: date, by: str = "Anna"
+) -> int:
+    """An agreement as any feature makes one (the meetings feature's generic operation)."""
+    op = CreateAgreement(what, owner.casefold(), follow_up.casefold(), due, None, "test")
+
+    def step(_turn: Turn) -> Outcome:
+        return Outcome(ops=as_ops(op))
+
+    inbound = Inbound(bot.conv(by), Command(""), user_name=by, channel_name=bot.default_channel)
+    await bot.runtime.engine.act(inbound, step, bot.channel)
+    found: list[int] = []
+
+    def look(turn: Turn) -> Outcome:
+        found.extend(a.id for a in meetings_of(turn).agreements if a.what == what)
+        return Outcome()
+
+    await bot.runtime.engine.act(inbound, look, bot.channel)
+    return found[-1]

@@ -1,0 +1,226 @@
+"""Exactly once across replicas: two bot instances (two runtimes, two engines, two workers)
+share one database; thousands of reminders come due in the same minute; every one reaches the
+platform exactly once — also when one instance is killed in the middle of the burst and the
+other takes over its claims when their leases run out.
+
+On PostgreSQL (the production store: `FOR UPDATE SKIP LOCKED`) with 5,000 reminders; on SQLite
+(conditional `UPDATE … RETURNING` under `BEGIN IMMEDIATE`) with fewer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from bot.clock import FakeClock
+from bot.ports import Conversation
+from bot.reminders import LEASE, ReminderWorker
+from bot.runtime import Runtime, build_runtime
+from bot.settings import load_settings
+from dialogs.messages import Form, Message, Target, ToMember
+from dialogs.reminders import ASSESSMENT, NUDGE
+from storage.models import Assessment, Channel, ChannelMember, Member, Practice, Workspace
+from storage.reminder_models import Reminder
+
+DUE = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)  # Thursday, 10:00 in Copenhagen
+# PostgreSQL: 50 channels × 100 members = 5,000 reminders; SQLite: 20 × 10 (one writer at a
+# time, and every operation crosses aiosqlite's thread).
+SIZES = {"postgresql": (50, 100), "sqlite": (20, 10)}
+
+
+@dataclass
+class Platform:
+    """The fake platform both instances talk to: it records every delivered message."""
+
+    received: Counter[tuple[str, str]] = field(default_factory=Counter)
+    refs: int = 0
+
+
+class Port:
+    """One instance's connection to the platform; it can hang forever on its n-th send (the
+    process is being killed while the request is in flight, before the platform got it)."""
+
+    def __init__(self, platform: Platform, hang_at: int | None = None) -> None:
+        self.platform, self.hang_at = platform, hang_at
+        self.sent = 0
+        self.hanging = asyncio.Event()
+
+    async def post(
+        self, conv: Conversation, target: Target, message: Message, thread_ref: str | None
+    ) -> str:
+        if self.hang_at is not None and self.sent + 1 >= self.hang_at:
+            self.hanging.set()
+            await asyncio.Future()  # never returns: the instance dies here
+        assert isinstance(target, ToMember)
+        self.sent += 1
+        self.platform.received[(conv.channel, target.member_external_id)] += 1
+        self.platform.refs += 1
+        return f"ts-{self.platform.refs}"
+
+    async def update(self, conv: Conversation, ref: str, message: Message) -> None:
+        raise AssertionError("reminders are posted, not updated")
+
+    async def open_form(self, conv: Conversation, form: Form) -> None:
+        raise AssertionError("no forms")
+
+    async def reject_form(self, conv: Conversation, form: Form) -> None:
+        raise AssertionError("no forms")
+
+
+async def seed(runtime: Runtime, channels: int, per_channel: int) -> int:
+    """Channels with an open round each and members who have not answered, and one nudge per
+    member, all due within the same minute. Written in bulk, as a busy deployment would have."""
+    start = DUE - timedelta(days=1)  # its nudge rounds come later
+    async with runtime.sessions() as session, session.begin():
+        ws = (
+            await session.execute(
+                insert(Workspace).returning(Workspace.id),
+                [{"platform": "fake", "external_id": "T1", "name": "T", "created_at": start}],
+            )
+        ).scalar_one()
+        members = (
+            await session.execute(
+                insert(Member).returning(Member.id, Member.external_id),
+                [
+                    {
+                        "workspace_id": ws,
+                        "external_id": f"U{m:04d}",
+                        "display_name": f"Person {m}",
+                        "created_at": start,
+                    }
+                    for m in range(per_channel)
+                ],
+            )
+        ).all()
+        reminders = []
+        for c in range(channels):
+            channel = (
+                await session.execute(
+                    insert(Channel).returning(Channel.id),
+                    [
+                        {
+                            "workspace_id": ws,
+                            "external_id": f"C{c:03d}",
+                            "name": f"team-{c}",
+                            "language": "da",
+                            "timezone": "Europe/Copenhagen",
+                            "settings": {},
+                            "created_at": start,
+                        }
+                    ],
+                )
+            ).scalar_one()
+            await session.execute(
+                insert(ChannelMember),
+                [
+                    {"channel_id": channel, "member_id": mid, "role": "member", "joined_at": start}
+                    for mid, _ in members
+                ],
+            )
+            practice = (
+                await session.execute(
+                    insert(Practice).returning(Practice.id),
+                    [{"channel_id": channel, "name": f"Praksis {c}", "created_at": start}],
+                )
+            ).scalar_one()
+            aid = (
+                await session.execute(
+                    insert(Assessment).returning(Assessment.id),
+                    [
+                        {
+                            "practice_id": practice,
+                            "channel_id": channel,
+                            "round_no": 1,
+                            "status": "open",
+                            "pacing": "all",
+                            "current_element": 11,
+                            "started_at": start,
+                        }
+                    ],
+                )
+            ).scalar_one()
+            for _mid, ext in members:
+                reminders.append(
+                    {
+                        "channel_id": channel,
+                        "kind": NUDGE,
+                        "recipient": ext,
+                        "subject_type": ASSESSMENT,
+                        "subject_id": aid,
+                        "payload": {"aid": aid, "round": 1},
+                        "due_at": DUE + timedelta(seconds=c),  # all within one minute
+                        "status": "pending",
+                        "attempts": 0,
+                        "late": False,
+                        "dedupe_key": f"nudge:{aid}:r1:{ext}",
+                        "created_at": start,
+                    }
+                )
+        for i in range(0, len(reminders), 1000):
+            await session.execute(insert(Reminder), reminders[i : i + 1000])
+    return len(reminders)
+
+
+def total_hang(url: str) -> int:
+    """A's send that hangs: in its first batches."""
+    return 150 if url.startswith("postgresql") else 30
+
+
+async def instance(url: str, clock: FakeClock, port: Port) -> tuple[Runtime, ReminderWorker]:
+    runtime = await build_runtime(load_settings(database_url=url), clock)
+    runtime.ports["fake"] = port
+    return runtime, ReminderWorker(runtime, batch=50)
+
+
+async def statuses(runtime: Runtime) -> dict[str, int]:
+    async with runtime.sessions() as session:
+        rows = await session.execute(
+            select(Reminder.status, func.count())
+            .where(Reminder.kind == NUDGE)
+            .group_by(Reminder.status)
+        )
+        return {s: n for s, n in rows}
+
+
+@pytest.mark.parametrize("kill", [False, True], ids=["both-live", "one-killed"])
+async def test_two_instances_deliver_each_reminder_exactly_once(
+    database_url: str, kill: bool
+) -> None:
+    channels, per_channel = SIZES[database_url.split("+")[0]]
+    clock = FakeClock(DUE + timedelta(minutes=1))
+    platform = Platform()
+    port_a = Port(platform, hang_at=total_hang(database_url) if kill else None)
+    a, worker_a = await instance(database_url, clock, port_a)
+    b, worker_b = await instance(database_url, clock, Port(platform))
+    try:
+        total = await seed(a, channels, per_channel)
+        assert total == channels * per_channel
+        run_a = asyncio.create_task(worker_a.run_due())
+        if kill:
+            await port_a.hanging.wait()  # A has claimed rows and is in the middle of sending
+            run_b = asyncio.create_task(worker_b.run_due())
+            run_a.cancel()  # … when it is killed, holding its claims
+            await asyncio.gather(run_a, return_exceptions=True)
+            await run_b
+            stranded = await statuses(b)
+            assert stranded.get("claimed", 0) > 0  # A's claims, waiting for their lease
+            assert await worker_b.run_due() is not None
+            assert (await statuses(b)).get("claimed", 0) == stranded["claimed"]  # leases hold
+            clock.advance(seconds=LEASE.total_seconds())
+            await worker_b.run_due()  # … and B takes them over
+        else:
+            first, second = await asyncio.gather(run_a, worker_b.run_due())
+            if database_url.startswith("postgresql"):  # SKIP LOCKED: neither waits
+                assert first.sent > 0 and second.sent > 0  # both did part of the work
+            assert first.sent + second.sent == total
+        assert len(platform.received) == total
+        assert set(platform.received.values()) == {1}  # each exactly once
+        assert await statuses(b) == {"sent": total}
+    finally:
+        await a.close()
+        await b.close()
