@@ -1,0 +1,117 @@
+"""The App Home tab: the member's open questions and the channels' assessments with status.
+
+Pure rendering from `storage.overview` data (at most 100 blocks, as Slack requires), plus the
+listener step that loads the data and publishes the view.
+"""
+
+from __future__ import annotations
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.runtime import Runtime
+from bot.slack.blocks import MAX_SURFACE_BLOCKS, Json, plain, sections
+from bot.slack.client import delivery_error
+from bot.slack.mrkdwn import escape, truncate
+from dialogs.i18n import format_date, t
+from dialogs.model import AssessmentView
+from dialogs.refresh import element_posted
+from dialogs.team import applicable_questions, member_applies, team_answers
+from dialogs.views import element_questions
+from scoring.catalogue import Catalogue
+from storage.overview import ChannelOverview, RoundSummary, member_overview
+
+MAX_IDS = 25
+
+
+def open_questions(view: AssessmentView, catalogue: Catalogue, member: str) -> list[str]:
+    """The questions posted so far that the member has not answered (and that apply)."""
+    todo = []
+    for e in catalogue.elements:
+        if not element_posted(view, e.number):
+            continue
+        for q, _msg in element_questions("da", view, catalogue, e):
+            mine = any(
+                a.member_external_id == member and a.value for a in view.answers.get(q.id, ())
+            )
+            if not mine and member_applies(q, view, member):
+                todo.append(q.id)
+    return todo
+
+
+def channel_label(lang: str, channel: ChannelOverview) -> str:
+    if channel.external_id.startswith("D"):
+        return t(lang, "slack.home.dm")
+    return f"<#{channel.external_id}>"
+
+
+def round_line(lang: str, r: RoundSummary, view: AssessmentView | None, cat: Catalogue) -> str:
+    practice = escape(r.practice_name)
+    if r.status == "open" and view is not None and view.id == r.id:
+        team, total = len(team_answers(view, cat)), len(applicable_questions(view, cat))
+        return t(
+            lang,
+            "slack.home.round_open",
+            practice=practice,
+            round=r.round_no,
+            team=team,
+            total=total,
+        )
+    when = format_date((r.closed_at or r.started_at).date(), lang)
+    return t(lang, "slack.home.round_closed", practice=practice, round=r.round_no, date=when)
+
+
+def home_view(lang: str, channels: list[ChannelOverview], cat: Catalogue, member: str) -> Json:
+    blocks: list[Json] = [
+        {"type": "header", "text": plain(t(lang, "slack.home.title"), 150)},
+        *sections(t(lang, "slack.home.intro")),
+        {"type": "divider"},
+        {"type": "header", "text": plain(t(lang, "slack.home.open_title"), 150)},
+    ]
+    lines = []
+    for ch in channels:
+        todo = open_questions(ch.open_round, cat, member) if ch.open_round else []
+        if todo and ch.open_round:
+            ids = ", ".join(todo[:MAX_IDS]) + (
+                " " + t(lang, "slack.home.more", n=len(todo) - MAX_IDS)
+                if len(todo) > MAX_IDS
+                else ""
+            )
+            head = t(
+                lang,
+                "slack.home.open_line",
+                channel=channel_label(lang, ch),
+                practice=escape(ch.open_round.practice_name),
+                round=ch.open_round.round_no,
+                n=len(todo),
+            )
+            lines.append(
+                {
+                    "type": "section",
+                    "text": {"type": "mrkdwn", "text": truncate(f"{head}\n{ids}", 3000)},
+                }
+            )
+    blocks += lines or sections(t(lang, "slack.home.none_open"))
+    blocks += [
+        {"type": "divider"},
+        {"type": "header", "text": plain(t(lang, "slack.home.rounds_title"), 150)},
+    ]
+    for ch in channels:
+        rows = "\n".join("• " + round_line(lang, r, ch.open_round, cat) for r in ch.rounds)
+        text = truncate(f"*{channel_label(lang, ch)}*\n{rows}", 3000)
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
+    if not channels:
+        blocks += sections(t(lang, "slack.home.no_rounds"))
+    blocks.append(
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": t(lang, "slack.home.guide")}]}
+    )
+    return {"type": "home", "blocks": blocks[:MAX_SURFACE_BLOCKS]}
+
+
+async def publish_home(runtime: Runtime, client: AsyncWebClient, workspace: str, user: str) -> None:
+    async with runtime.sessions() as session:
+        channels = await member_overview(session, "slack", workspace, user)
+    view = home_view(runtime.settings.language, channels, runtime.catalogue, user)
+    try:
+        await client.views_publish(user_id=user, view=view)
+    except Exception as exc:
+        raise delivery_error(exc) from exc

@@ -1,0 +1,130 @@
+"""Translators from Slack payloads to the neutral model: pure functions over the request body.
+
+Each returns an `Incoming` (where, who, what) or None when the payload carries nothing for the
+engine (a check box being ticked, a message from a bot, an edit). Ids from a payload are only
+claims: the engine checks them against the workspace and channel they came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.ports import Conversation
+from bot.slack.blocks import CHECKBOX_TAG, strip_tag
+from bot.slack.modals import FormMeta, submitted_values
+from bot.slack.mrkdwn import command_text
+from dialogs.events import Command, Event, Interaction
+
+PLATFORM = "slack"
+Body = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    conv: Conversation
+    event: Event
+    event_id: str | None = None  # Events API id: the engine deduplicates retries on it
+    channel_name: str | None = None
+    trigger_id: str | None = None
+    in_dm: bool = False
+
+
+def workspace_of(body: Body) -> str | None:
+    team = body.get("team")
+    user: dict[str, Any] = body["user"] if isinstance(body.get("user"), dict) else {}
+    enterprise = body.get("enterprise") or {}
+    return (
+        body.get("team_id")
+        or (team.get("id") if isinstance(team, dict) else None)
+        or user.get("team_id")
+        or body.get("enterprise_id")
+        or (enterprise.get("id") if isinstance(enterprise, dict) else None)
+    )
+
+
+def _conv(workspace: str | None, channel: str | None, user: str | None) -> Conversation | None:
+    if not workspace or not channel or not user:
+        return None
+    return Conversation(PLATFORM, workspace, channel, user)
+
+
+def from_command(body: Body) -> Incoming | None:
+    """`/lovende <text>` (form fields of a slash command)."""
+    conv = _conv(workspace_of(body), body.get("channel_id"), body.get("user_id"))
+    if conv is None:
+        return None
+    in_dm = str(body.get("channel_name")) == "directmessage"
+    return Incoming(
+        conv,
+        Command(command_text(str(body.get("text") or ""))),
+        channel_name=body.get("channel_name"),
+        trigger_id=body.get("trigger_id"),
+        in_dm=in_dm,
+    )
+
+
+def from_message_event(body: Body, bot_user_id: str | None) -> Incoming | None:
+    """`app_mention` anywhere, or a message in the bot's DM (`message.im`)."""
+    event = body.get("event") or {}
+    if event.get("bot_id") or event.get("subtype"):
+        return None  # bots (ourselves included), edits, joins…
+    in_dm = event.get("channel_type") == "im"
+    if event.get("type") == "message" and not in_dm:
+        return None
+    conv = _conv(workspace_of(body), event.get("channel"), event.get("user"))
+    if conv is None:
+        return None
+    text = command_text(str(event.get("text") or ""), bot_user_id)
+    return Incoming(conv, Command(text), event_id=body.get("event_id"), in_dm=in_dm)
+
+
+def from_block_actions(body: Body) -> Incoming | None:
+    """A button click. Ticking a check box only acks; its submit button sends the selection."""
+    clicked = (body.get("actions") or [{}])[0]
+    if clicked.get("type") != "button":
+        return None
+    action = str(clicked.get("value") or strip_tag(str(clicked.get("action_id", ""))))
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    conv = _conv(workspace_of(body), channel, (body.get("user") or {}).get("id"))
+    if conv is None:
+        return None
+    state = (body.get("state") or {}).get("values") or {}
+    values = submitted_values(state)
+    selected = _selected(state, action)
+    if selected is not None:
+        values["selected"] = selected
+    return Incoming(
+        conv,
+        Interaction(action, values),
+        channel_name=(body.get("channel") or {}).get("name"),
+        trigger_id=body.get("trigger_id"),
+        in_dm=str(channel).startswith("D"),
+    )
+
+
+def _selected(state: dict[str, Any], action: str) -> str | None:
+    """The ticked options of the check boxes that belong to `action`, as "a,c"."""
+    found: list[str] | None = None
+    for elements in state.values():
+        for action_id, element in (elements or {}).items():
+            if element.get("type") != "checkboxes" or strip_tag(action_id) != action:
+                continue
+            if not action_id.rpartition("#")[2].startswith(CHECKBOX_TAG):
+                continue
+            found = (found or []) + [o["value"] for o in element.get("selected_options") or []]
+    return ",".join(found) if found is not None else None
+
+
+def from_view_submission(body: Body) -> Incoming | None:
+    view = body.get("view") or {}
+    meta = FormMeta.load(str(view.get("private_metadata") or ""))
+    if meta is None:
+        return None
+    conv = _conv(workspace_of(body), meta.channel, (body.get("user") or {}).get("id"))
+    if conv is None:
+        return None
+    values = submitted_values((view.get("state") or {}).get("values") or {})
+    return Incoming(conv, Interaction(meta.action, values), in_dm=meta.channel.startswith("D"))

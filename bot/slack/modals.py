@@ -1,0 +1,132 @@
+"""Forms as Block Kit: a modal view (with a trigger id) or, without one, inline input blocks in
+an ephemeral message; and the submitted values back as {field: value}.
+
+The form's action and the channel travel in `private_metadata`, so a submission is routed like
+a click. Each field is an input block with block id `f:<name>`; errors use the same ids.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.slack.blocks import MAX_SURFACE_BLOCKS, Json, markdown, option, plain, sections
+from bot.slack.mrkdwn import mrkdwn
+from dialogs.messages import Form, FormField
+
+CALLBACK_ID = "lp_form"
+FIELD = "f:"
+VALUE = "value"  # the action id of every input element
+MAX_INPUT = 3000
+
+
+@dataclass(frozen=True)
+class FormMeta:
+    action: str
+    channel: str
+
+    def dump(self) -> str:
+        return json.dumps({"a": self.action, "c": self.channel}, separators=(",", ":"))
+
+    @classmethod
+    def load(cls, text: str) -> FormMeta | None:
+        try:
+            data = json.loads(text or "{}")
+            return cls(str(data["a"]), str(data["c"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def element(f: FormField) -> Json:
+    if f.kind == "choice":
+        options = [option(o.key, o.label) for o in f.options[:100]]
+        select: Json = {"type": "static_select", "action_id": VALUE, "options": options}
+        chosen = [o for o in options if o["value"] == f.initial]
+        if chosen:
+            select["initial_option"] = chosen[0]
+        return select
+    limit = min(f.max_length, MAX_INPUT)
+    box: Json = {
+        "type": "plain_text_input",
+        "action_id": VALUE,
+        "multiline": f.multiline,
+        "max_length": limit,
+    }
+    if f.initial:
+        box["initial_value"] = f.initial[:limit]
+    return box
+
+
+def form_blocks(form: Form) -> list[Json]:
+    names = {f.name for f in form.fields}
+    blocks = sections(form.intro) if form.intro else []
+    for name, error in form.errors.items():
+        if name not in names:
+            blocks += sections(f"⚠️ {error}")
+    for f in form.fields:
+        block: Json = {
+            "type": "input",
+            "block_id": FIELD + f.name,
+            "label": plain(f.label, 2000),
+            "optional": not f.required,
+            "element": element(f),
+        }
+        if f.hint:
+            block["hint"] = plain(f.hint, 2000)
+        blocks.append(block)
+        if f.name in form.errors:
+            blocks.append(
+                {"type": "context", "elements": [markdown("⚠️ " + mrkdwn(form.errors[f.name]))]}
+            )
+    return blocks[:MAX_SURFACE_BLOCKS]
+
+
+def form_view(form: Form, channel: str, close_label: str) -> Json:
+    return {
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "title": plain(form.title, 24),
+        "submit": plain(form.submit_label, 24),
+        "close": plain(close_label, 24),
+        "private_metadata": FormMeta(form.action, channel).dump(),
+        "blocks": form_blocks(form),
+    }
+
+
+def inline_form(form: Form) -> list[Json]:
+    """The form as message blocks, submitted by a button carrying the form's action."""
+    submit = {
+        "type": "button",
+        "text": plain(form.submit_label, 75),
+        "action_id": form.action,
+        "value": form.action,
+        "style": "primary",
+    }
+    header = {"type": "header", "text": plain(form.title, 150)}
+    return [header, *form_blocks(form), {"type": "actions", "elements": [submit]}]
+
+
+def field_errors(form: Form) -> dict[str, str] | None:
+    """Errors keyed by block id for `response_action: errors`; None when an error is not
+    about one field (then the whole view is replaced)."""
+    names = {f.name for f in form.fields}
+    if not form.errors or not set(form.errors) <= names:
+        return None
+    return {FIELD + name: error for name, error in form.errors.items()}
+
+
+def submitted_values(state_values: dict[str, Any]) -> dict[str, str]:
+    """{field name: text} from a view's or a message's `state.values`."""
+    values: dict[str, str] = {}
+    for block_id, elements in (state_values or {}).items():
+        if not block_id.startswith(FIELD) or not isinstance(elements, dict):
+            continue
+        for state in elements.values():
+            kind = state.get("type")
+            if kind == "plain_text_input":
+                values[block_id[len(FIELD) :]] = state.get("value") or ""
+            elif kind in ("static_select", "radio_buttons"):
+                selected = state.get("selected_option") or {}
+                values[block_id[len(FIELD) :]] = str(selected.get("value", ""))
+    return values

@@ -1,0 +1,240 @@
+"""A small fake of Slack's Web API on loopback: records every request body and answers with
+realistic JSON (ok, ts, channel…), including the three steps of `files_upload_v2`.
+
+    fake = FakeSlack(); await fake.start()
+    client = AsyncWebClient(token="xoxb-test", base_url=fake.api_url)
+    fake.fail("chat.postMessage", status=429, headers={"Retry-After": "0"})
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import WSMsgType, web
+from aiohttp.test_utils import TestServer
+
+
+@dataclass
+class Call:
+    method: str
+    body: dict[str, Any]
+    token: str | None
+    response: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.body[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.body.get(key, default)
+
+
+@dataclass
+class Failure:
+    status: int = 200
+    error: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    times: int = 1
+
+
+def _decode(value: Any) -> Any:
+    """Form bodies carry JSON as strings (blocks, view, files): decode them for assertions."""
+    if isinstance(value, str) and value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.uploads: dict[str, bytes] = {}
+        self.failures: dict[str, list[Failure]] = {}
+        self.people: dict[str, str] = {}  # user id -> display name
+        self.outside: set[str] = set()  # channels the bot has not joined
+        self.bot_team = "T1"
+        self.installed_team = "T2"
+        self._ts = 1_700_000_000
+        self._files = 0
+        self.server: TestServer | None = None
+        self.socket_in: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.socket_out: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+
+    # ---- control ----
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self.api)
+        app.router.add_post("/upload/{file_id}", self.upload)
+        app.router.add_get("/link", self.socket)
+        self.server = TestServer(app, host="127.0.0.1")
+        await self.server.start_server()
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.close()
+
+    @property
+    def base(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("")).rstrip("/")
+
+    @property
+    def api_url(self) -> str:
+        return self.base + "/api/"
+
+    def fail(self, method: str, **kwargs: Any) -> None:
+        self.failures.setdefault(method, []).append(Failure(**kwargs))
+
+    def of(self, *methods: str) -> list[Call]:
+        return [c for c in self.calls if c.method in methods]
+
+    def since(self, mark: int, *methods: str) -> list[Call]:
+        return [c for c in self.calls[mark:] if c.method in methods]
+
+    def methods(self) -> list[str]:
+        return [c.method for c in self.calls]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+    # ---- Socket Mode: one WebSocket; envelopes out, acknowledgements in ----
+    async def socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1})
+
+        async def pump() -> None:
+            while (envelope := await self.socket_out.get()) is not None:
+                await ws.send_json(envelope)
+            await ws.close()
+
+        sender = asyncio.ensure_future(pump())
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                await self.socket_in.put(json.loads(msg.data))
+        sender.cancel()
+        return ws
+
+    def m_apps_connections_open(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        return {"ok": True, "url": self.base.replace("http://", "ws://") + "/link"}
+
+    # ---- handlers ----
+    async def upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        self.calls.append(Call("upload", {"file_id": request.match_info["file_id"]}, None))
+        return web.Response(text=f"OK - {len(self.uploads[request.match_info['file_id']])}")
+
+    async def api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        body: dict[str, Any] = dict(parse_qsl(request.query_string))
+        raw = await request.read()
+        if raw:
+            if request.content_type == "application/json":
+                body.update(json.loads(raw))
+            else:
+                body.update(parse_qsl(raw.decode()))
+        body = {k: _decode(v) for k, v in body.items()}
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") or body.get("token")
+        call = Call(method, body, token)
+        self.calls.append(call)
+        pending = self.failures.get(method)
+        if pending:
+            failure = pending[0]
+            failure.times -= 1
+            if failure.times <= 0:
+                pending.pop(0)
+            call.response = {"ok": False, "error": failure.error or "ratelimited"}
+            return web.json_response(call.response, status=failure.status, headers=failure.headers)
+        answer = getattr(self, "m_" + method.replace(".", "_"), None)
+        call.response = answer(body, token) if answer else {"ok": True}
+        return web.json_response(call.response)
+
+    def next_ts(self) -> str:
+        self._ts += 1
+        return f"{self._ts}.000100"
+
+    # ---- methods ----
+    def m_auth_test(self, body: dict[str, Any], token: str | None) -> dict[str, Any]:
+        team = self.installed_team if token == "xoxb-installed" else self.bot_team
+        return {
+            "ok": True,
+            "url": "https://lovende-test.slack.com/",
+            "team": "Lovende test",
+            "user": "lovende",
+            "team_id": team,
+            "user_id": "UBOT",
+            "bot_id": "BBOT",
+            "is_enterprise_install": False,
+        }
+
+    def m_chat_postMessage(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        channel = str(body["channel"])
+        if channel in self.outside:
+            return {"ok": False, "error": "not_in_channel"}
+        if channel.startswith("U"):
+            channel = "D" + channel[1:]
+        ts = self.next_ts()
+        return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts, "bot_id": "BBOT"}}
+
+    def m_chat_postEphemeral(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        if str(body["channel"]) in self.outside:
+            return {"ok": False, "error": "not_in_channel"}
+        return {"ok": True, "message_ts": self.next_ts()}
+
+    def m_chat_update(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        return {"ok": True, "channel": body["channel"], "ts": body["ts"], "text": body.get("text")}
+
+    def m_chat_delete(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        return {"ok": True, "channel": body["channel"], "ts": body["ts"]}
+
+    def m_conversations_open(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        return {"ok": True, "channel": {"id": "D" + str(body["users"])[1:]}}
+
+    def m_conversations_join(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        self.outside.discard(str(body["channel"]))
+        return {"ok": True, "channel": {"id": body["channel"]}}
+
+    def m_views_open(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        return {"ok": True, "view": {"id": "V" + self.next_ts()[:6], **body["view"]}}
+
+    def m_views_publish(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        return {"ok": True, "view": {"id": "VHOME", **body["view"]}}
+
+    def m_users_info(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        user = str(body["user"])
+        name = self.people.get(user, user.lower())
+        return {
+            "ok": True,
+            "user": {"id": user, "name": name.lower(), "profile": {"display_name": name}},
+        }
+
+    def m_files_getUploadURLExternal(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        self._files += 1
+        file_id = f"F{self._files:04d}"
+        return {"ok": True, "upload_url": f"{self.base}/upload/{file_id}", "file_id": file_id}
+
+    def m_files_completeUploadExternal(
+        self, body: dict[str, Any], _t: str | None
+    ) -> dict[str, Any]:
+        files = body["files"]
+        return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+
+    def m_oauth_v2_access(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "app_id": "A0LOVENDE",
+            "authed_user": {"id": "U1"},
+            "scope": "commands,chat:write",
+            "token_type": "bot",
+            "access_token": "xoxb-installed",
+            "bot_user_id": "UBOT",
+            "team": {"id": self.installed_team, "name": "Second team"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }

@@ -1,0 +1,58 @@
+"""`lovende serve --socket-mode`: the same app over a Socket Mode WebSocket (a fake one)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from conftest import TOKEN, FakeTiming
+from slack_fake import FakeSlack
+
+from bot.clock import FakeClock
+from bot.runtime import build_runtime
+from bot.settings import load_settings
+from bot.slack.socket import connect
+
+
+async def test_a_slash_command_over_socket_mode(
+    fake: FakeSlack, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-test")
+    monkeypatch.setenv("SLACK_API_BASE_URL", fake.api_url)
+    monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
+    runtime = await build_runtime(load_settings(database_url=sqlite_url), FakeClock())
+    slack, handler = await connect(runtime, FakeTiming().timing)
+    try:
+        assert runtime.ports["slack"] is slack.port
+        (opened,) = fake.of("apps.connections.open")
+        assert opened.token == "xapp-1-test"
+        command = {
+            "team_id": "T1",
+            "channel_id": "C1",
+            "channel_name": "team",
+            "user_id": "U1",
+            "user_name": "anna",
+            "command": "/lovende",
+            "text": "start Recovery",
+            "api_app_id": "A0LOVENDE",
+            "trigger_id": "trigger-socket",
+        }
+        await fake.socket_out.put(
+            {
+                "envelope_id": "env-1",
+                "type": "slash_commands",
+                "accepts_response_payload": True,
+                "payload": command,
+            }
+        )
+        ack = await asyncio.wait_for(fake.socket_in.get(), timeout=10)
+        assert ack["envelope_id"] == "env-1"
+        await slack.idle()
+        posted = fake.of("chat.postMessage")
+        assert [c["text"][:18] for c in posted] == ["Måling af praksis:", "Recovery – runde 1"]
+    finally:
+        await fake.socket_out.put(None)
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        await slack.close()
+        await runtime.close()
