@@ -1,0 +1,272 @@
+"""Adaptive Cards 1.5 for the neutral message model: pure functions, no botbuilder.
+
+`message_cards` turns a Message into one or more cards (a message whose card JSON would pass
+MAX_CARD_BYTES is split over several activities); `form_card` renders a Form with inputs.
+Buttons become `Action.Submit` with data {"lp": <action id>}; Teams sends them back as a
+message with empty text whose `value` holds that data plus the values of the card's inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from dialogs.messages import (
+    Block,
+    Button,
+    Buttons,
+    Fields,
+    File,
+    Form,
+    FormField,
+    Generate,
+    Image,
+    Message,
+    MultiSelect,
+    Progress,
+    Text,
+)
+
+Card = dict[str, Any]
+Element = dict[str, Any]
+
+VERSION = "1.5"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+ACTION_KEY = "lp"  # the key of our action id in Action.Submit data
+# Teams' documented limits have moved between 28, 40 and 100 KB; stay well under 28 KB with the
+# card measured ASCII-escaped (its largest wire form) to leave room for the activity envelope.
+MAX_CARD_BYTES = 24_000
+MAX_TEXT_CHARS = 3_000  # one TextBlock; longer text is cut at line ends into several blocks
+BAR_WIDTH = 20
+MAX_ACTIONS = 5  # per ActionSet (the renderers' default host config allows 5)
+STYLES = {"primary": "positive", "danger": "destructive"}
+
+
+def card_size(card: Card) -> int:
+    return len(json.dumps(card, ensure_ascii=True, separators=(",", ":")).encode())
+
+
+# ---- text ----
+_BOLD = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def markdown(text: str) -> str:
+    """Our tiny markup (*bold*, _italic_, `code`) as Adaptive Card markdown, one paragraph a
+    line (a single newline is not a line break in every Teams client)."""
+    text = _CODE.sub(r"**\1**", _BOLD.sub(r"**\1**", text))
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    return "\n\n".join(line for line in lines if line.strip())
+
+
+def _chunks(text: str, limit: int = MAX_TEXT_CHARS) -> list[str]:
+    """Cut text at line ends (or, for one huge line, at spaces) into pieces ≤ limit."""
+    out: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > limit // 2 else limit
+            pieces = (line[:cut], line[cut:].lstrip())
+            if current:
+                out.append(current)
+                current = ""
+            out.append(pieces[0])
+            line = pieces[1]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            out.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not out:
+        out.append(current)
+    return out
+
+
+def text_blocks(text: str, style: str = "plain") -> list[Element]:
+    blocks = []
+    for i, chunk in enumerate(_chunks(text)):
+        block: Element = {"type": "TextBlock", "text": markdown(chunk) or " ", "wrap": True}
+        if style == "header":
+            block.update(weight="Bolder", size="Large")
+        elif style == "muted":
+            block.update(isSubtle=True, size="Small")
+        if i > 0:
+            block["spacing"] = "None"
+        blocks.append(block)
+    return blocks
+
+
+def submit(title: str, action: str, style: str = "default") -> Element:
+    element: Element = {"type": "Action.Submit", "title": title, "data": {ACTION_KEY: action}}
+    if style in STYLES:
+        element["style"] = STYLES[style]
+    return element
+
+
+def action_set(actions: list[Element]) -> Element:
+    return {"type": "ActionSet", "actions": actions}
+
+
+def bar(done: int, total: int) -> str:
+    filled = round(BAR_WIDTH * done / total) if total else 0
+    return "█" * filled + "░" * (BAR_WIDTH - filled)
+
+
+# ---- blocks ----
+def block_elements(block: Block, urls: Mapping[str, str]) -> list[Element]:
+    """The card elements for one neutral block; `urls` maps an Image/File path to its link."""
+    match block:
+        case Text(text, style):
+            return text_blocks(text, style)
+        case Buttons(buttons):
+            acts = [_button(b) for b in buttons]
+            return [action_set(acts[i : i + MAX_ACTIONS]) for i in range(0, len(acts), MAX_ACTIONS)]
+        case MultiSelect(action, label, options, selected, submit_label):
+            return [
+                {
+                    "type": "Input.ChoiceSet",
+                    "id": "selected",
+                    "label": label,
+                    "isMultiSelect": True,
+                    "style": "expanded",
+                    "wrap": True,
+                    "value": ",".join(selected),
+                    "choices": [{"title": o.label, "value": o.key} for o in options],
+                },
+                action_set([submit(submit_label, action, "primary")]),
+            ]
+        case Fields(rows):
+            if not rows:
+                return []
+            return [{"type": "FactSet", "facts": [{"title": a, "value": b} for a, b in rows]}]
+        case Progress(label, done, total):
+            return [
+                {
+                    "type": "TextBlock",
+                    "text": f"{label}: {bar(done, total)} {done}/{total}",
+                    "fontType": "Monospace",
+                    "wrap": True,
+                }
+            ]
+        case Image(path, alt):
+            url = urls.get(path)
+            if not url:
+                return text_blocks(f"[{alt}]", "muted")
+            return [{"type": "Image", "url": url, "altText": alt[:250], "size": "Stretch"}]
+        case File(path, filename, title):
+            url = urls.get(path)
+            if not url:
+                return text_blocks(f"{title} ({filename})", "muted")
+            return [
+                *text_blocks(f"{title} ({filename})"),
+                action_set([{"type": "Action.OpenUrl", "title": f"⬇ {title}"[:80], "url": url}]),
+            ]
+        case Generate(_kind, _aid, alt):
+            return text_blocks(alt, "muted")  # the engine replaces these before sending
+    raise TypeError(f"unknown block {type(block).__name__}")
+
+
+def _button(b: Button) -> Element:
+    return submit(b.label, b.action, b.style)
+
+
+def card(body: list[Element], fallback: str) -> Card:
+    return {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": VERSION,
+        "body": body or [{"type": "TextBlock", "text": " "}],
+        "fallbackText": fallback[:500],
+        "msteams": {"width": "Full"},
+    }
+
+
+def message_cards(message: Message, urls: Mapping[str, str] | None = None) -> list[Card]:
+    """One card, or several when the message is too large for one activity."""
+    urls = urls or {}
+    elements = [e for b in message.blocks for e in _fit(block_elements(b, urls))]
+    cards: list[Card] = []
+    body: list[Element] = []
+    for element in elements:
+        if body and card_size(card([*body, element], message.fallback)) > MAX_CARD_BYTES:
+            cards.append(card(body, message.fallback))
+            body = []
+        body.append(element)
+    cards.append(card(body, message.fallback))
+    return cards
+
+
+def _fit(elements: list[Element]) -> list[Element]:
+    """Split a FactSet that alone would not fit a card (text is already cut in text_blocks)."""
+    out: list[Element] = []
+    for element in elements:
+        if element["type"] == "FactSet" and card_size(card([element], "")) > MAX_CARD_BYTES:
+            facts = element["facts"]
+            half = max(1, len(facts) // 2)
+            out += _fit([{"type": "FactSet", "facts": facts[:half]}])
+            out += _fit([{"type": "FactSet", "facts": facts[half:]}])
+        else:
+            out.append(element)
+    return out
+
+
+# ---- forms ----
+def form_card(form: Form) -> Card:
+    """A form as a card with inputs holding the user's draft and the errors beside them."""
+    body: list[Element] = text_blocks(form.title, "header")
+    if form.intro:
+        body += text_blocks(form.intro)
+    for f in form.fields:
+        body.append(_input(f))
+        if f.hint and f.kind == "text":
+            body += text_blocks(f.hint, "muted")
+        error = form.errors.get(f.name)
+        if error:
+            body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
+    body.append(action_set([submit(form.submit_label, form.action, "primary")]))
+    return card(body, form.title)
+
+
+def _input(f: FormField) -> Element:
+    base: Element = {"id": f.name, "label": f.label}
+    if f.required:
+        base.update(isRequired=True, errorMessage=f"{f.label} ⚠")
+    if f.kind == "choice":
+        element = {
+            "type": "Input.ChoiceSet",
+            **base,
+            "style": "expanded",
+            "wrap": True,
+            "choices": [{"title": o.label, "value": o.key} for o in f.options],
+        }
+        if f.initial:
+            element["value"] = f.initial
+        return element
+    element = {"type": "Input.Text", **base, "maxLength": f.max_length}
+    if f.multiline:
+        element["isMultiline"] = True
+    if f.initial:
+        element["value"] = f.initial
+    if f.hint:
+        element["placeholder"] = f.hint[:200]
+    return element
+
+
+def parse_submit(value: object) -> tuple[str, dict[str, str]] | None:
+    """(action id, input values) from an Action.Submit `activity.value`, or None."""
+    if not isinstance(value, dict):
+        return None
+    action = value.get(ACTION_KEY)
+    if not isinstance(action, str) or not action:
+        return None
+    values = {
+        str(k): v if isinstance(v, str) else json.dumps(v)
+        for k, v in value.items()
+        if k != ACTION_KEY and isinstance(v, str | int | float | bool)
+    }
+    return action, values

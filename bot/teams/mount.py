@@ -1,0 +1,123 @@
+"""Mount the Teams adapter on the one aiohttp app: POST /api/messages, GET /teams/files/{token}.
+
+`mount` does nothing when no Teams setting is given (console/Slack-only deployments), refuses
+to start (ConfigError naming the variable) when the settings are unsafe or incomplete, and
+otherwise registers `runtime.ports["teams"]` so reminders can reach Teams without a request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import jwt
+from aiohttp import web
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import Activity, ActivityTypes
+
+from bot.runtime import Runtime
+from bot.teams import speedups
+from bot.teams.files import ROUTE, FileLinks
+from bot.teams.handler import LovendeTeamsBot
+from bot.teams.pacer import Pacer
+from bot.teams.port import TeamsPort
+from bot.teams.settings import TeamsSettings, load_teams_settings
+from bot.teams.store import TeamsStore
+from dialogs.i18n import t
+
+log = logging.getLogger(__name__)
+
+# Teams waits ~15 s for the HTTP answer; longer turns (posting 60 question cards at Teams'
+# pace) go on in the background after we have answered.
+REPLY_BUDGET = 10.0
+
+
+@dataclass
+class TeamsApp:
+    settings: TeamsSettings
+    adapter: CloudAdapter
+    bot: LovendeTeamsBot
+    port: TeamsPort
+    files: FileLinks
+    reply_budget: float | None = REPLY_BUDGET  # None: always finish the turn first (tests)
+    background: set[asyncio.Task[web.Response | None]] = field(default_factory=set)
+
+    async def messages(self, request: web.Request) -> web.StreamResponse:
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            raise web.HTTPUnsupportedMediaType()
+        task = asyncio.ensure_future(self.adapter.process(request, self.bot))
+        try:
+            response = await asyncio.wait_for(asyncio.shield(task), self.reply_budget)
+        except (jwt.PyJWTError, PermissionError) as exc:
+            # botbuilder answers 401 for a missing or foreign token but lets a malformed one
+            # escape as a decoding error (a 500): it is just as unauthorized.
+            raise web.HTTPUnauthorized() from exc
+        except TimeoutError:
+            self.background.add(task)
+            task.add_done_callback(self._finished)
+            return web.Response(status=202)
+        return response or web.Response(status=201)
+
+    def _finished(self, task: asyncio.Task[web.Response | None]) -> None:
+        self.background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("Teams turn failed after answering: %s", type(task.exception()).__name__)
+
+    async def drain(self, _app: web.Application) -> None:
+        if self.background:
+            await asyncio.gather(*self.background, return_exceptions=True)
+
+
+TEAMS = web.AppKey("teams", TeamsApp)
+
+
+async def on_turn_error(context: TurnContext, error: Exception) -> None:
+    # Only the type and the place are logged: the activity, and the messages of many
+    # exceptions (SQL parameters, values), may hold what a team wrote.
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+    log.error("Teams turn failed: %s at %s", type(error).__name__, where)
+    if context.activity and context.activity.type == ActivityTypes.message:
+        try:
+            await context.send_activity(Activity(type="message", text=t("da", "teams.error")))
+        except Exception as exc:  # the apology itself failed: nothing more to do
+            log.error("could not report the failure: %s", type(exc).__name__)
+
+
+def mount(
+    app: web.Application,
+    runtime: Runtime,
+    settings: TeamsSettings | None = None,
+    *,
+    pacer: Pacer | None = None,
+) -> TeamsApp | None:
+    settings = settings if settings is not None else load_teams_settings()
+    if not settings.configured:
+        return None
+    settings.check()
+    speedups.apply()
+    if not settings.authenticated:
+        log.warning("Teams: TEAMS_LOCAL_DEV=true and no app id – requests are NOT authenticated")
+    if not settings.public_url:
+        log.warning("Teams: TEAMS_PUBLIC_URL is not set – charts and files are shown as text")
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.botbuilder_config()))
+    adapter.on_turn_error = on_turn_error
+    store = TeamsStore(runtime.sessions)
+    clock = runtime.engine.clock
+    files = FileLinks(store, clock, settings.public_url, timedelta(hours=settings.file_ttl_hours))
+    port = TeamsPort(adapter, settings.app_id, store, clock, files, pacer)
+    bot = LovendeTeamsBot(runtime.engine, port)
+    teams = TeamsApp(settings, adapter, bot, port, files)
+    app[TEAMS] = teams
+    app.router.add_post("/api/messages", teams.messages)
+    app.router.add_get(ROUTE, files.serve)
+    app.on_cleanup.append(teams.drain)
+    runtime.ports["teams"] = port
+    return teams

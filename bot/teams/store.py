@@ -1,0 +1,268 @@
+"""Database access of the Teams adapter (its own tables, see storage/teams_models.py).
+
+Each call is its own short unit of work: references are written before a turn runs, blocks
+and DM origins after a send, so a failed send never undoes a stored answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.teams_models import TeamsConversation, TeamsDmOrigin, TeamsFile, TeamsMember
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ConversationRow:
+    tenant_id: str
+    conversation_id: str
+    conversation_type: str
+    reference: dict[str, Any]
+    blocked_reason: str | None
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    tenant_id: str
+    member_key: str
+    user_id: str
+    name: str | None
+    reference: dict[str, Any]
+    personal_conversation_id: str | None
+    blocked: bool
+
+
+@dataclass(frozen=True)
+class FileRow:
+    token: str
+    path: str
+    filename: str
+    content_type: str
+    expires_at: datetime
+
+
+class TeamsStore:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def _write(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """Run `work` in a transaction, once more if a concurrent insert won a unique key."""
+        for attempt in range(2):
+            try:
+                async with self.sessions() as session, session.begin():
+                    return await work(session)
+            except IntegrityError:
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    # ---- conversations ----
+    async def remember_conversation(
+        self,
+        tenant: str,
+        conversation_id: str,
+        conversation_type: str,
+        reference: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        """Store (or refresh) a conversation's reference; meeting it again lifts a block."""
+        async with self.sessions() as session:  # most turns change nothing: read first
+            row = await self._conversation(session, tenant, conversation_id)
+            if (
+                row is not None
+                and row.reference == reference
+                and row.conversation_type == conversation_type
+                and row.blocked_at is None
+            ):
+                return
+
+        async def work(session: AsyncSession) -> None:
+            row = await self._conversation(session, tenant, conversation_id)
+            if row is None:
+                session.add(
+                    TeamsConversation(
+                        tenant_id=tenant,
+                        conversation_id=conversation_id,
+                        conversation_type=conversation_type,
+                        reference=reference,
+                        updated_at=now,
+                    )
+                )
+                return
+            row.reference = reference
+            row.conversation_type = conversation_type or row.conversation_type
+            row.blocked_at = row.blocked_reason = None
+            row.updated_at = now
+
+        await self._write(work)
+
+    @staticmethod
+    async def _conversation(
+        session: AsyncSession, tenant: str, conversation_id: str
+    ) -> TeamsConversation | None:
+        return await session.scalar(
+            select(TeamsConversation).where(
+                TeamsConversation.tenant_id == tenant,
+                TeamsConversation.conversation_id == conversation_id,
+            )
+        )
+
+    async def conversation(self, tenant: str, conversation_id: str) -> ConversationRow | None:
+        async with self.sessions() as session:
+            row = await self._conversation(session, tenant, conversation_id)
+            if row is None:
+                return None
+            return ConversationRow(
+                row.tenant_id,
+                row.conversation_id,
+                row.conversation_type,
+                dict(row.reference),
+                row.blocked_reason,
+            )
+
+    async def block_conversation(
+        self, tenant: str, conversation_id: str, reason: str, now: datetime
+    ) -> None:
+        async with self.sessions() as session, session.begin():
+            row = await self._conversation(session, tenant, conversation_id)
+            if row is not None:
+                row.blocked_at, row.blocked_reason = now, reason[:64]
+
+    # ---- members ----
+    async def remember_member(
+        self,
+        tenant: str,
+        member_key: str,
+        user_id: str,
+        name: str | None,
+        reference: dict[str, Any],
+        now: datetime,
+        personal_conversation_id: str | None = None,
+    ) -> None:
+        async with self.sessions() as session:  # most turns change nothing: read first
+            row = await self._member(session, tenant, member_key)
+            if (
+                row is not None
+                and (row.user_id, row.reference) == (user_id, reference)
+                and (not name or row.name == name)
+                and personal_conversation_id in (None, row.personal_conversation_id)
+                and (personal_conversation_id is None or row.blocked_at is None)
+            ):
+                return
+
+        async def work(session: AsyncSession) -> None:
+            row = await self._member(session, tenant, member_key)
+            if row is None:
+                session.add(
+                    TeamsMember(
+                        tenant_id=tenant,
+                        member_key=member_key,
+                        user_id=user_id,
+                        name=name,
+                        reference=reference,
+                        personal_conversation_id=personal_conversation_id,
+                        updated_at=now,
+                    )
+                )
+                return
+            row.user_id, row.reference, row.updated_at = user_id, reference, now
+            row.name = name or row.name
+            if personal_conversation_id:
+                row.personal_conversation_id = personal_conversation_id
+                row.blocked_at = None
+
+        await self._write(work)
+
+    @staticmethod
+    async def _member(session: AsyncSession, tenant: str, member_key: str) -> TeamsMember | None:
+        return await session.scalar(
+            select(TeamsMember).where(
+                TeamsMember.tenant_id == tenant, TeamsMember.member_key == member_key
+            )
+        )
+
+    async def member(self, tenant: str, member_key: str) -> MemberRow | None:
+        async with self.sessions() as session:
+            row = await self._member(session, tenant, member_key)
+            if row is None:
+                return None
+            return MemberRow(
+                row.tenant_id,
+                row.member_key,
+                row.user_id,
+                row.name,
+                dict(row.reference),
+                row.personal_conversation_id,
+                row.blocked_at is not None,
+            )
+
+    async def set_personal(
+        self, tenant: str, member_key: str, conversation_id: str, now: datetime
+    ) -> None:
+        async with self.sessions() as session, session.begin():
+            row = await self._member(session, tenant, member_key)
+            if row is not None:
+                row.personal_conversation_id, row.updated_at = conversation_id, now
+
+    async def block_member(self, tenant: str, member_key: str, now: datetime) -> None:
+        async with self.sessions() as session, session.begin():
+            row = await self._member(session, tenant, member_key)
+            if row is not None:
+                row.blocked_at = now
+
+    # ---- cards sent into 1:1 chats on behalf of a channel ----
+    async def save_dm_origin(
+        self, tenant: str, conversation_id: str, activity_id: str, origin: str, now: datetime
+    ) -> None:
+        async def work(session: AsyncSession) -> None:
+            key = (tenant, conversation_id, activity_id)
+            row = await session.get(TeamsDmOrigin, key)
+            if row is None:
+                session.add(
+                    TeamsDmOrigin(
+                        tenant_id=tenant,
+                        conversation_id=conversation_id,
+                        activity_id=activity_id,
+                        origin_conversation_id=origin,
+                        created_at=now,
+                    )
+                )
+            else:
+                row.origin_conversation_id = origin
+
+        await self._write(work)
+
+    async def dm_origin(self, tenant: str, conversation_id: str, activity_id: str) -> str | None:
+        async with self.sessions() as session:
+            row = await session.get(TeamsDmOrigin, (tenant, conversation_id, activity_id))
+            return row.origin_conversation_id if row else None
+
+    # ---- served files ----
+    async def add_file(self, row: FileRow, now: datetime) -> None:
+        async with self.sessions() as session, session.begin():
+            await session.execute(delete(TeamsFile).where(TeamsFile.expires_at < now))
+            session.add(
+                TeamsFile(
+                    token=row.token,
+                    path=row.path,
+                    filename=row.filename,
+                    content_type=row.content_type,
+                    created_at=now,
+                    expires_at=row.expires_at,
+                )
+            )
+
+    async def file(self, token: str) -> FileRow | None:
+        async with self.sessions() as session:
+            row = await session.get(TeamsFile, token)
+            if row is None:
+                return None
+            return FileRow(row.token, row.path, row.filename, row.content_type, row.expires_at)

@@ -1,0 +1,370 @@
+"""A Teams test kit shipped with the code: a fake Bot Connector on loopback that records
+every /v3/conversations call, real-shaped Teams activities, a fake clock for the pacer, and
+the whole bot behind aiohttp's test client with the adapter mounted (like bot/testing.py for
+the console). The tests in tests/teams use it; so can anyone trying the adapter by hand.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.clock import FakeClock
+from bot.http.app import create_app
+from bot.runtime import Runtime, build_runtime
+from bot.settings import load_settings
+from bot.teams.mount import TEAMS, TeamsApp, mount
+from bot.teams.pacer import Pacer
+from bot.teams.settings import TeamsSettings
+
+TENANT = "72f988bf-0000-4000-8000-000000000001"
+BOT_ID = "28:4b1c5e2a-0000-4000-8000-00000000b07"
+BOT_NAME = "Lovende praksis"
+TEAM = {"id": "19:team-omsorg@thread.tacv2", "name": "Bostedet Solhøj"}
+CHANNEL = "19:kanal-recovery@thread.tacv2"
+GROUP_CHAT = "19:meeting_gruppe-chat@thread.v2"
+USERS = {
+    "Anna": ("29:1anna", "aad-anna-0001"),
+    "Bo": ("29:1bo", "aad-bo-0002"),
+    "Carla": ("29:1carla", "aad-carla-0003"),
+}
+
+
+@dataclass
+class Call:
+    method: str
+    conversation_id: str | None
+    activity_id: str | None
+    body: dict[str, Any]
+    status: int
+    response_id: str | None = None
+
+    @property
+    def cards(self) -> list[dict[str, Any]]:
+        return [
+            a["content"]
+            for a in self.body.get("attachments") or []
+            if a.get("contentType") == "application/vnd.microsoft.card.adaptive"
+        ]
+
+    @property
+    def text(self) -> str:
+        return json.dumps(self.cards, ensure_ascii=False)
+
+
+@dataclass
+class FakeConnector:
+    """Records every /v3/conversations call; `fail` scripts error statuses per conversation."""
+
+    calls: list[Call] = field(default_factory=list)
+    fail: dict[str, list[int]] = field(default_factory=dict)  # conversation id → statuses
+    retry_after: str | None = None
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1700000000001))
+    dms: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    url: str = ""
+    _runner: web.AppRunner | None = None
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/v3/conversations", self.create)
+        app.router.add_post("/v3/conversations/{cid}/activities", self.activity)
+        app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self.activity)
+        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self.activity)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}/"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def _scripted(self, conversation_id: str) -> int | None:
+        statuses = self.fail.get(conversation_id.split(";messageid=")[0])
+        return statuses.pop(0) if statuses else None
+
+    async def create(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        member = body["members"][0]["id"]
+        status = self._scripted(f"new:{member}") or 201
+        self.calls.append(Call("CREATE", None, None, body, status))
+        if status >= 400:
+            return _error(status, "Forbidden" if status == 403 else "Failed", self.retry_after)
+        cid = f"a:1dm-{next(self.dms)}-{member}"
+        return web.json_response({"id": cid}, status=201)
+
+    async def activity(self, request: web.Request) -> web.Response:
+        cid = request.match_info["cid"]
+        aid = request.match_info.get("aid")
+        body = await request.json()
+        status = self._scripted(cid) or (200 if request.method == "PUT" else 201)
+        call = Call(request.method, cid, aid, body, status)
+        self.calls.append(call)
+        if status >= 400:
+            code = "ConversationBlockedByUser" if status == 403 else "Throttled"
+            return _error(status, code, self.retry_after)
+        call.response_id = aid if request.method == "PUT" else str(next(self.ids))
+        return web.json_response({"id": call.response_id}, status=status)
+
+    # ---- reading what the bot sent ----
+    def sent(self) -> list[Call]:
+        return [c for c in self.calls if c.status < 400]
+
+    def posts(self) -> list[Call]:
+        return [c for c in self.sent() if c.method == "POST" and c.conversation_id]
+
+    def updates(self) -> list[Call]:
+        return [c for c in self.sent() if c.method == "PUT"]
+
+    def all_cards(self) -> list[dict[str, Any]]:
+        return [card for c in self.sent() for card in c.cards]
+
+    def text(self, since: int = 0) -> str:
+        return "\n".join(c.text for c in self.sent()[since:])
+
+    def find_submit(self, prefix: str) -> tuple[Call, dict[str, Any]]:
+        """The newest card with an Action.Submit whose action starts with `prefix`."""
+        for call in reversed(self.sent()):
+            for card in call.cards:
+                for action in _submits(card):
+                    if action["data"]["lp"].startswith(prefix):
+                        return call, action
+        raise LookupError(prefix)
+
+    def message_id(self, call: Call) -> str:
+        """The id of the message a call posted or updated."""
+        return call.activity_id if call.method == "PUT" else call.response_id  # type: ignore[return-value]
+
+
+def _submits(node: Any) -> list[dict[str, Any]]:
+    found = []
+    if isinstance(node, dict):
+        if node.get("type") == "Action.Submit":
+            found.append(node)
+        for value in node.values():
+            found += _submits(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += _submits(item)
+    return found
+
+
+def _error(status: int, code: str, retry_after: str | None) -> web.Response:
+    headers = {"Retry-After": retry_after} if retry_after and status == 429 else None
+    body = {"error": {"code": code, "message": f"{code} (fake connector)"}}
+    return web.json_response(body, status=status, headers=headers)
+
+
+class FakeTime:
+    """A monotonic clock and sleep for the pacer: sleeping advances time, never waits."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+        self.slept: list[float] = []
+
+    def now(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.t += seconds
+
+
+# ---- activities as Teams sends them ----
+_ids = itertools.count(1)
+
+
+def _account(user: str) -> dict[str, Any]:
+    uid, aad = USERS.get(user, (f"29:1{user.casefold()}", f"aad-{user.casefold()}"))
+    return {"id": uid, "name": user, "aadObjectId": aad}
+
+
+def conversation_of(kind: str, conversation_id: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": conversation_id, "tenantId": TENANT, "conversationType": kind}
+    if kind != "personal":
+        data["isGroup"] = True
+    return data
+
+
+def channel_data(kind: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"tenant": {"id": TENANT}}
+    if kind == "channel":
+        data.update(
+            team=TEAM,
+            channel={"id": CHANNEL, "name": "Recovery"},
+            teamsTeamId=TEAM["id"],
+            teamsChannelId=CHANNEL,
+        )
+    return data
+
+
+def message(
+    user: str,
+    text: str,
+    service_url: str,
+    *,
+    kind: str = "channel",
+    conversation_id: str = CHANNEL,
+    mention: bool = True,
+    activity_id: str | None = None,
+) -> dict[str, Any]:
+    entities: list[dict[str, Any]] = [{"type": "clientInfo", "locale": "da-DK", "country": "DK"}]
+    if mention:
+        at = f"<at>{BOT_NAME}</at>"
+        text = f"{at} {text}"
+        entities.insert(
+            0, {"type": "mention", "mentioned": {"id": BOT_ID, "name": BOT_NAME}, "text": at}
+        )
+    return {
+        "type": "message",
+        "id": activity_id or f"17100000{next(_ids):05d}",
+        "timestamp": "2026-03-02T09:00:00.000Z",
+        "serviceUrl": service_url,
+        "channelId": "msteams",
+        "from": _account(user),
+        "conversation": conversation_of(kind, conversation_id),
+        "recipient": {"id": BOT_ID, "name": BOT_NAME},
+        "textFormat": "plain",
+        "text": text,
+        "entities": entities,
+        "channelData": channel_data(kind),
+        "locale": "da-DK",
+    }
+
+
+def submit(
+    user: str,
+    data: dict[str, Any],
+    service_url: str,
+    *,
+    conversation_id: str,
+    reply_to: str,
+    kind: str = "channel",
+) -> dict[str, Any]:
+    """What Teams sends when someone presses an Action.Submit: empty text, data in `value`."""
+    activity = message(
+        user, "", service_url, kind=kind, conversation_id=conversation_id, mention=False
+    )
+    activity.pop("text")
+    activity["replyToId"] = reply_to
+    activity["value"] = data
+    return activity
+
+
+def bot_added(
+    service_url: str,
+    *,
+    kind: str = "channel",
+    conversation_id: str = CHANNEL,
+    by: str = "Anna",
+    others: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    added = [{"id": BOT_ID}] + [_account(u) for u in others]
+    return {
+        "type": "conversationUpdate",
+        "id": f"f:{next(_ids)}",
+        "timestamp": "2026-03-02T09:00:00.000Z",
+        "serviceUrl": service_url,
+        "channelId": "msteams",
+        "from": _account(by),
+        "conversation": conversation_of(kind, conversation_id),
+        "recipient": {"id": BOT_ID, "name": BOT_NAME},
+        "membersAdded": added,
+        "channelData": {**channel_data(kind), "eventType": "teamMemberAdded"},
+    }
+
+
+@dataclass
+class TeamsUser:
+    """Drives /api/messages like the Teams client of one person."""
+
+    client: TestClient[Any, Any]
+    connector: FakeConnector
+    name: str
+
+    async def say(self, text: str, **kw: Any) -> int:
+        return await self._post(message(self.name, text, self.connector.url, **kw))
+
+    async def press(self, prefix: str, values: dict[str, str] | None = None) -> int:
+        call, action = self.connector.find_submit(prefix)
+        return await self.press_on(call, action["data"]["lp"], values)
+
+    async def press_on(self, call: Call, action: str, values: dict[str, str] | None = None) -> int:
+        cid = call.conversation_id or ""
+        kind = (
+            "personal"
+            if cid.startswith("a:")
+            else "groupChat" if cid.endswith("@thread.v2") else "channel"
+        )
+        data = {"lp": action, **(values or {})}
+        activity = submit(
+            self.name,
+            data,
+            self.connector.url,
+            conversation_id=cid,
+            reply_to=self.connector.message_id(call),
+            kind=kind,
+        )
+        return await self._post(activity)
+
+    async def _post(self, activity: dict[str, Any]) -> int:
+        response = await self.client.post("/api/messages", json=activity)
+        return response.status
+
+
+@dataclass
+class TeamsBot:
+    runtime: Runtime
+    app: web.Application
+    client: TestClient[Any, Any]
+    connector: FakeConnector
+    time: FakeTime
+    engine_sleeps: list[float]
+
+    @property
+    def teams(self) -> TeamsApp:
+        return self.app[TEAMS]
+
+    def user(self, name: str) -> TeamsUser:
+        return TeamsUser(self.client, self.connector, name)
+
+
+def teams_settings(**values: Any) -> TeamsSettings:
+    """Settings from these values only (never from the environment or a .env file)."""
+    base: dict[str, Any] = {
+        "app_id": "",
+        "app_password": "",
+        "app_tenant_id": "",
+        "app_type": "",
+        "local_dev": False,
+        "public_url": "",
+    }
+    return TeamsSettings(_env_file=None, **{**base, **values})  # type: ignore[call-arg]
+
+
+async def start_bot(
+    database_url: str, clock: FakeClock, connector: FakeConnector, settings: TeamsSettings
+) -> tuple[TeamsBot, TestClient[Any, Any]]:
+    runtime = await build_runtime(load_settings(database_url=database_url), clock)
+    sleeps: list[float] = []
+
+    async def engine_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    runtime.engine.sleep = engine_sleep
+    app = create_app(runtime, adapters=())
+    time = FakeTime()
+    teams = mount(app, runtime, settings, pacer=Pacer(time.now, time.sleep))
+    if teams is not None:
+        teams.reply_budget = None  # deterministic: answer only when the turn is done
+    client = TestClient(TestServer(app, host="127.0.0.1", port=0))
+    await client.start_server()
+    return TeamsBot(runtime, app, client, connector, time, sleeps), client

@@ -1,0 +1,34 @@
+"""The port for one inbound Teams turn: quiet replies and forms go where the actor is.
+
+ToActorOnly messages and forms go to the reply place of the activity that started the turn
+(the thread of the actor's message in a channel, the chat otherwise); a form rejected with
+errors replaces the submitted form card in place, keeping the draft. Everything else goes
+through the shared TeamsPort.
+"""
+
+from __future__ import annotations
+
+from bot.ports import Conversation
+from bot.teams.port import ReplyPlace, TeamsPort
+from dialogs.messages import Form, Message, Target, ToActorOnly
+
+
+class TurnPort:
+    def __init__(self, port: TeamsPort, place: ReplyPlace) -> None:
+        self.port, self.place = port, place
+
+    async def post(
+        self, conv: Conversation, target: Target, message: Message, thread_ref: str | None
+    ) -> str:
+        if isinstance(target, ToActorOnly):
+            return await self.port.reply(self.place, message)
+        return await self.port.post(conv, target, message, thread_ref)
+
+    async def update(self, conv: Conversation, ref: str, message: Message) -> None:
+        await self.port.update(conv, ref, message)
+
+    async def open_form(self, conv: Conversation, form: Form) -> None:
+        await self.port.reply_form(self.place, form, replace=False)
+
+    async def reject_form(self, conv: Conversation, form: Form) -> None:
+        await self.port.reply_form(self.place, form, replace=True)
