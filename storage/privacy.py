@@ -1,0 +1,389 @@
+"""The storage half of the privacy feature: what a channel owns, its export and its deletion,
+and the retention sweep for old assessment rounds.
+
+A row belongs to a channel when it references the channel, or references a row that does
+(transitively, e.g. a vote → an observation → a meeting → the channel). The rows are found
+through the foreign keys of the *live* schema (reflected), so tables that other features add
+later are covered without a change here. Dialog states have no foreign key: their key is
+`<channel id>:<member id>` (storage.repository.state_key) and they are matched by that prefix.
+
+Deletion removes the rows explicitly, children first, instead of trusting each foreign key's
+ON DELETE rule (a SET NULL would leave a row with the team's text behind); the channel row
+goes last, so a row inserted concurrently is still removed by its cascade. Members (per
+workspace) that nothing references any more are removed too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    MetaData,
+    Select,
+    Table,
+    delete,
+    exists,
+    false,
+    or_,
+    select,
+    union,
+)
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
+
+from dialogs.privacy import DeleteChannelData, ExportChannelData, ExportRef, PrivacyView
+from dialogs.reminders import ASSESSMENT
+from storage.models import Assessment, Practice
+from storage.reminder_models import Reminder
+from storage.repository import Context
+
+log = logging.getLogger(__name__)
+
+FORMAT = "lovende-data/1"
+EXPORT_KEY = "lovende.privacy.export"  # Session.info: the export written in this unit of work
+CHUNK = 500  # ids per IN (…) list, well below SQLite's and asyncpg's parameter limits
+
+
+# ---- the channel's rows ----
+@dataclass(frozen=True)
+class Scope:
+    """The tables holding a channel's rows, parents first, with the condition selecting them."""
+
+    meta: MetaData
+    tables: tuple[Table, ...]  # `channels` first
+    where: dict[str, ColumnElement[bool]]
+
+
+async def reflect(session: AsyncSession) -> MetaData:
+    """The live schema, as the database has it (every feature's migrations applied)."""
+
+    def run(sync_session: Session) -> MetaData:
+        meta = MetaData()
+        meta.reflect(bind=sync_session.connection())
+        return meta
+
+    return await session.run_sync(run)
+
+
+def owning_tables(meta: MetaData) -> set[str]:
+    """Names of the tables whose rows can belong to a channel (reference it, transitively)."""
+    owned = {"channels"}
+    changed = True
+    while changed:
+        changed = False
+        for table in meta.tables.values():
+            if table.name not in owned and any(
+                fk.column.table.name in owned and fk.column.table is not table
+                for fk in table.foreign_keys
+            ):
+                owned.add(table.name)
+                changed = True
+    return owned
+
+
+def channel_scope(meta: MetaData, channel_id: int) -> Scope:
+    owned = owning_tables(meta)
+    order: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in order:
+            return
+        if name in visiting:
+            raise RuntimeError(f"foreign keys form a cycle through {name}")
+        visiting.add(name)
+        for fk in meta.tables[name].foreign_keys:
+            target = fk.column.table.name
+            if target != name and target in owned:
+                visit(target)
+        visiting.discard(name)
+        order.append(name)
+
+    visit("channels")
+    for name in sorted(owned):
+        visit(name)
+    where: dict[str, ColumnElement[bool]] = {}
+    for name in order:
+        table = meta.tables[name]
+        if name == "channels":
+            where[name] = table.c.id == channel_id
+            continue
+        parts: list[ColumnElement[bool]] = []
+        for fk in table.foreign_keys:
+            target = fk.column.table.name
+            if target == name or target not in owned:
+                continue  # a self-reference, or a member/workspace it merely points at
+            if target == "channels":
+                parts.append(fk.parent == channel_id)
+            else:
+                parts.append(fk.parent.in_(select(fk.column).where(where[target])))
+        where[name] = or_(false(), *parts)
+    return Scope(meta, tuple(meta.tables[n] for n in order), where)
+
+
+def _states_of(meta: MetaData, channel_id: int) -> ColumnElement[bool]:
+    return meta.tables["dialog_states"].c.conversation_key.like(f"{channel_id}:%")
+
+
+def _referenced_members(scope: Scope) -> Select[Any]:
+    """Ids of the members the channel's rows point at (its members, authors, owners…)."""
+    parts = [
+        select(fk.parent.label("id")).where(scope.where[table.name], fk.parent.is_not(None))
+        for table in scope.tables
+        for fk in table.foreign_keys
+        if fk.column.table.name == "members"
+    ]
+    members = scope.meta.tables["members"]
+    if not parts:
+        return select(members.c.id).where(false())
+    return select(union(*parts).subquery().c.id)
+
+
+async def channel_rows(session: AsyncSession, channel_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Every row the channel owns, by table, plus its dialog states, the members its rows
+    refer to (id, external id, name) and its workspace (platform, external id, name)."""
+    meta = await reflect(session)
+    scope = channel_scope(meta, channel_id)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for table in scope.tables:
+        out[table.name] = await _rows(session, table, scope.where[table.name])
+    out["dialog_states"] = await _rows(
+        session, meta.tables["dialog_states"], _states_of(meta, channel_id)
+    )
+    members = meta.tables["members"]
+    rows = await session.execute(
+        select(members.c.id, members.c.external_id, members.c.display_name)
+        .where(members.c.id.in_(_referenced_members(scope)))
+        .order_by(members.c.id)
+    )
+    out["members"] = [dict(r._mapping) for r in rows]
+    workspaces, channels = meta.tables["workspaces"], meta.tables["channels"]
+    rows = await session.execute(
+        select(workspaces.c.platform, workspaces.c.external_id, workspaces.c.name).where(
+            workspaces.c.id.in_(select(channels.c.workspace_id).where(channels.c.id == channel_id))
+        )
+    )
+    out["workspaces"] = [dict(r._mapping) for r in rows]
+    return out
+
+
+async def _rows(
+    session: AsyncSession, table: Table, where: ColumnElement[bool]
+) -> list[dict[str, Any]]:
+    order = list(table.primary_key.columns) or list(table.columns)
+    result = await session.execute(select(table).where(where).order_by(*order))
+    return [dict(r._mapping) for r in result]
+
+
+async def delete_channel_data(
+    session: AsyncSession, channel_id: int, workspace_id: int
+) -> dict[str, int]:
+    """Delete everything the channel owns and the channel itself; the deleted rows per table."""
+    await session.flush()
+    meta = await reflect(session)
+    scope = channel_scope(meta, channel_id)
+    counts: dict[str, int] = {}
+    states = meta.tables["dialog_states"]
+    counts[states.name] = await _delete(session, states, _states_of(meta, channel_id))
+    for table in reversed(scope.tables):  # children first, the channel last
+        counts[table.name] = await _delete(session, table, scope.where[table.name])
+    counts["members"] = await delete_unreferenced_members(session, meta, workspace_id)
+    return {name: n for name, n in counts.items() if n}
+
+
+async def delete_unreferenced_members(
+    session: AsyncSession, meta: MetaData, workspace_id: int
+) -> int:
+    """Members of the workspace that no row references any more (no channel, no answer…)."""
+    members = meta.tables["members"]
+    condition = members.c.workspace_id == workspace_id
+    for table in meta.tables.values():
+        for fk in table.foreign_keys:
+            if fk.column.table.name == "members":
+                used = select(fk.parent).where(fk.parent.is_not(None))
+                condition = condition & members.c.id.not_in(used)
+    return await _delete(session, members, condition)
+
+
+async def _delete(session: AsyncSession, table: Table, where: ColumnElement[bool]) -> int:
+    result = cast("CursorResult[Any]", await session.execute(delete(table).where(where)))
+    return max(result.rowcount, 0)
+
+
+# ---- export file ----
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w]+", "-", text.casefold()).strip("-_")[:40] or "kanal"
+
+
+def write_export(directory: Path, filename: str, payload: dict[str, Any]) -> Path:
+    """Write the JSON into a new folder with an unguessable name, readable by us only."""
+    directory.mkdir(parents=True, exist_ok=True)
+    folder = directory / secrets.token_urlsafe(16)
+    folder.mkdir(mode=0o700)
+    path = folder / filename
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(payload, f, ensure_ascii=False, indent=1, default=_json_default)
+    return path
+
+
+# ---- admins ----
+def parse_admins(text: str) -> frozenset[str]:
+    """`LOVENDE_ADMINS`: comma-separated `platform:workspace:user` (validated by Settings)."""
+    return frozenset(e.strip() for e in text.split(",") if e.strip())
+
+
+def admin_key(platform: str, workspace: str, user: str) -> str:
+    return f"{platform}:{workspace}:{user}"
+
+
+# ---- the feature's store ----
+class PrivacyStore:
+    name = "privacy"
+    op_types: tuple[type, ...] = (ExportChannelData, DeleteChannelData)
+
+    def __init__(self, output_dir: Path, admins: Iterable[str] = ()) -> None:
+        self.output_dir = output_dir
+        self.admins = frozenset(admins)
+
+    @classmethod
+    def from_settings(cls) -> PrivacyStore:
+        """Configured from the same environment as the runtime's Settings (LOVENDE_OUTPUT_DIR,
+        LOVENDE_ADMINS): `default_features` is not handed the settings."""
+        from bot.settings import load_settings
+
+        settings = load_settings()
+        return cls(settings.output_dir, parse_admins(settings.admins))
+
+    def is_admin(self, ctx: Context) -> bool:
+        key = admin_key(ctx.workspace.platform, ctx.workspace.external_id, ctx.member.external_id)
+        return key in self.admins
+
+    async def load(self, session: AsyncSession, ctx: Context, now: datetime) -> PrivacyView:
+        export = session.info.get(EXPORT_KEY)
+        return PrivacyView(
+            is_admin=self.is_admin(ctx),
+            export=export if isinstance(export, ExportRef) else None,
+        )
+
+    async def apply(self, session: AsyncSession, ctx: Context, op: object, now: datetime) -> None:
+        if isinstance(op, ExportChannelData):
+            await self.export(session, ctx, now)
+        elif isinstance(op, DeleteChannelData):
+            counts = await delete_channel_data(session, ctx.channel.id, ctx.workspace.id)
+            log.info("channel %s data deleted: %d rows", ctx.channel.id, sum(counts.values()))
+        else:
+            raise TypeError(f"unknown operation {type(op).__name__}")
+
+    async def export(self, session: AsyncSession, ctx: Context, now: datetime) -> None:
+        tables = await channel_rows(session, ctx.channel.id)
+        rows = sum(len(v) for v in tables.values())
+        payload = {
+            "format": FORMAT,
+            "exported_at": now,
+            "channel": ctx.channel.external_id,
+            "tables": tables,
+        }
+        name = _slug(ctx.channel.name or ctx.channel.external_id)
+        filename = f"lovende-data-{name}-{now:%Y-%m-%d}.json"
+        path = await asyncio.to_thread(write_export, self.output_dir, filename, payload)
+        session.info[EXPORT_KEY] = ExportRef(str(path), filename, rows)
+        log.info("channel %s data exported: %d rows", ctx.channel.id, rows)
+
+
+# ---- retention ----
+def years_before(now: datetime, years: int) -> datetime:
+    """The same moment `years` calendar years earlier (29 February becomes the 28th)."""
+    try:
+        return now.replace(year=now.year - years)
+    except ValueError:
+        return now.replace(year=now.year - years, day=28)
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
+
+
+async def purge_old_rounds(session: AsyncSession, now: datetime, years: int) -> int:
+    """Delete the assessment rounds closed more than `years` years before `now`, with their
+    answers, team answers and notes (ON DELETE CASCADE), their reminders, and practices left
+    without any round. Meetings keep their own notes (their link to the round is cleared).
+    Returns the number of rounds deleted. Call it once a day (the scheduler's job)."""
+    if years < 1:
+        raise ValueError("years must be at least 1")
+    cutoff = years_before(now.astimezone(UTC), years)
+    ids = list(
+        await session.scalars(
+            select(Assessment.id)
+            .where(
+                Assessment.status == "closed",
+                Assessment.closed_at.is_not(None),
+                Assessment.closed_at < cutoff,
+            )
+            .order_by(Assessment.id)
+        )
+    )
+    practices: set[int] = set()
+    for chunk in _chunks(ids):
+        practices.update(
+            await session.scalars(select(Assessment.practice_id).where(Assessment.id.in_(chunk)))
+        )
+        await session.execute(
+            delete(Reminder).where(
+                Reminder.subject_type == ASSESSMENT, Reminder.subject_id.in_(chunk)
+            )
+        )
+        await session.execute(
+            delete(Assessment)
+            .where(Assessment.id.in_(chunk))
+            .execution_options(synchronize_session=False)
+        )
+    for chunk in _chunks(sorted(practices)):
+        await session.execute(
+            delete(Practice)
+            .where(
+                Practice.id.in_(chunk),
+                ~exists().where(Assessment.practice_id == Practice.id),
+            )
+            .execution_options(synchronize_session=False)
+        )
+    if ids:
+        log.info("retention: %d closed rounds older than %d years deleted", len(ids), years)
+    return len(ids)
+
+
+async def purge_expired(
+    sessions: async_sessionmaker[AsyncSession], now: datetime, years: int | None
+) -> int:
+    """One unit of work of the retention sweep; nothing when no retention is configured
+    (`Settings.retention_years` is None)."""
+    if years is None:
+        return 0
+    async with sessions() as session, session.begin():
+        return await purge_old_rounds(session, now, years)
