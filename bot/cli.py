@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import logs
 from bot.settings import ConfigError, Settings, load_settings
 
 
@@ -20,6 +20,8 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
     runtime = await build_runtime(settings)
     channel = ConsoleChannel()
     session = ConsoleSession(runtime.engine, channel, channel_id=args.kanal, user=args.som)
+    runtime.ports["console"] = channel  # reminders reach the console too
+    await runtime.start_background()
     interactive = sys.stdin.isatty()
     print(f"Lovende praksis – konsol. Kanal #{args.kanal}, database {settings.database_url}")
     print(CONSOLE_HELP)
@@ -59,7 +61,12 @@ async def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     runtime = await build_runtime(settings)
     try:
-        await serve(runtime, args.host, args.port)
+        if args.socket_mode:
+            from bot.slack.socket import serve_socket_mode
+
+            await serve_socket_mode(runtime, args.host, args.port)
+        else:
+            await serve(runtime, args.host, args.port)
     finally:
         await runtime.close()
     return 0
@@ -75,9 +82,16 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--db", type=Path, help="database file (default: a new temporary one)")
     d.add_argument("--verbose", action="store_true", help="print the whole conversation")
     sub.add_parser("migrate", help="bring the database to the newest schema")
+    tp = sub.add_parser("teams-package", help="build the Teams app package (zip) to upload")
+    tp.add_argument("--out", type=Path, default=Path("out/lovende-teams.zip"))
+    tp.add_argument("--app-id", help="the bot's app id (default: MICROSOFT_APP_ID)")
+    tp.add_argument("--public-url", help="https://… of the bot (default: TEAMS_PUBLIC_URL)")
     s = sub.add_parser("serve", help="run the web app (Slack, Teams, health) on one port")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=3978)
+    s.add_argument(
+        "--socket-mode", action="store_true", help="Slack over Socket Mode (SLACK_APP_TOKEN)"
+    )
     return p
 
 
@@ -88,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Fejl i indstillinger: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure(settings.log_level, settings.log_format)
     if args.command == "console":
         return asyncio.run(_console(settings, args))
     if args.command == "demo":
@@ -97,8 +111,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(run_demo(args.db, print, args.verbose))
     if args.command == "migrate":
         return asyncio.run(_migrate(settings))
+    if args.command == "teams-package":
+        from bot.teams.package import main as teams_package
+
+        return teams_package(args.out, args.app_id, args.public_url)
     if args.command == "serve":
-        return asyncio.run(_serve(settings, args))
+        try:
+            return asyncio.run(_serve(settings, args))
+        except ConfigError as exc:  # an adapter's settings (e.g. SLACK_SIGNING_SECRET)
+            print(f"Fejl i indstillinger: {exc}", file=sys.stderr)
+            return 2
     return 2
 
 

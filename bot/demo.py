@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 from bot.console.channel import ConsoleChannel
@@ -11,6 +12,7 @@ from bot.console.render import render
 from bot.console.session import ConsoleSession
 from bot.runtime import build_runtime
 from bot.settings import load_settings
+from dialogs.messages import File, Image
 
 # The team's answers per element. Bo disagrees on 1.3; the facilitator settles it.
 TEAM_ANSWERS = {
@@ -62,6 +64,46 @@ def script() -> list[str | tuple[str, str]]:
     return lines
 
 
+def meeting_script(today: date | None = None) -> list[str | tuple[str, str]]:
+    """A live reflection meeting on the results (læringsdialog): the three points from each
+    member, the four steps, the agreement paper with two actions. Lines after a command that
+    opens a form fill its fields in order (an empty line keeps the suggested value)."""
+    day = today or date.today()
+
+    def when(days: int, clock: str = "") -> str:
+        return (day + timedelta(days=days)).strftime("%d.%m.%Y") + (f" {clock}" if clock else "")
+
+    prep = {
+        "Anna": ("Mål og beskrivelse står stærkt", "Teorien er ikke forankret i hverdagen", ""),
+        "Bo": ("Vi dokumenterer mere end før", "Vi følger for sjældent op på beboernes mål", ""),
+        "Carla": ("Beboerne oplever at blive hørt", "Nye kolleger kender ikke metoden",
+                  "Hvorfor svarer vi “ved ikke” på 1.5?"),
+    }
+    lines: list[str | tuple[str, str]] = [
+        "/som Anna", "møde planlæg", when(7, "13:00"), "", "", "", "", "", "1, 8",
+    ]
+    for person, points in prep.items():
+        lines += [f"/som {person}", "møde forbered", *points]
+    lines += ["/som Anna", "møde start", "møde næste"]
+    lines += ["/som Bo", ("press", "lp:mt-vote:"), "5,6", "/som Carla", ("press", "lp:mt-vote:"),
+              "5"]
+    lines += [
+        "/som Anna", "møde temaer 5,6", "møde næste",
+        "/som Bo", "møde forklaring 1 Vi har ingen fast rytme for opfølgning på målene.",
+        "/som Carla", "møde forklaring 2 Introduktionen af nye kolleger er kort og mundtlig.",
+        "/som Anna", "møde næste",
+        "møde aftalepapir", "Alle beboere har haft en opfølgningssamtale om deres mål.",
+        "Recovery-mål er en fast del af hverdagen.", "", "Andel beboere med opdaterede mål.",
+        when(35, "13:00"),
+        "møde handling", "Indføre fast månedlig opfølgning på beboernes mål.", "bo", "",
+        when(30), "11",
+        "møde handling", "Lave en skriftlig introduktion til metoden for nye kolleger.",
+        "carla", "", when(45), "1",
+        "møde næste",
+    ]  # fmt: skip
+    return lines
+
+
 async def run_demo(db_path: Path | None, out: Callable[[str], None], verbose: bool) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="lovende-demo-"))
     db = db_path or workdir / "demo.db"
@@ -71,13 +113,14 @@ async def run_demo(db_path: Path | None, out: Callable[[str], None], verbose: bo
     channel = ConsoleChannel(out=out if verbose else transcript.append)
     session = ConsoleSession(runtime.engine, channel, channel_id="demo")
     try:
-        for line in script():
+        for line in script() + meeting_script():
             if isinstance(line, tuple):
                 await session.feed(str(channel.find_button(line[1])))
             else:
                 if verbose:
                     out(f"{session.user}> {line}")
                 await session.feed(line)
+        await session.feed("eksport word")  # the Word report (the chart is in the summary)
     finally:
         await runtime.close()
     summary = next(
@@ -88,5 +131,16 @@ async def run_demo(db_path: Path | None, out: Callable[[str], None], verbose: bo
     assert summary.message is not None
     if not verbose:
         out("\n".join(render(summary.message, lambda _k, _a: 0)))
+    chart = next(b for b in summary.message.blocks if isinstance(b, Image))
+    report = next(
+        b for r in reversed(channel.posts()) if r.message
+        for b in r.message.blocks if isinstance(b, File)
+    )  # fmt: skip
     out(f"\nDatabase: {db}")
+    out(f"Radardiagram: {chart.path}")
+    out(f"Rapport (Word): {report.path}")
+    meeting = next(r for r in reversed(channel.posts())
+                   if r.message and r.message.fallback.startswith("Referat"))
+    if not verbose and meeting.message is not None:
+        out("\n" + "\n".join(render(meeting.message, lambda _k, _a: 0)))
     return 0

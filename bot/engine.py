@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -22,12 +22,12 @@ from bot.features import Feature
 from bot.ports import ChatPort, Conversation, DeliveryError
 from dialogs import actions
 from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
-from dialogs.events import Command, Event
+from dialogs.events import Command, Event, Interaction
 from dialogs.feature import Dialog
 from dialogs.messages import Block, File, Generate, Image, Message, ToChannel
 from dialogs.model import Turn
 from storage import repository as repo
-from storage.models import DeliveryFailure
+from storage.models import Channel, DeliveryFailure
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,8 @@ class Engine:
     # ---- turns ----
     async def handle(self, inbound: Inbound, port: ChatPort) -> bool:
         """Process one inbound event; False when it was a duplicate delivery."""
+
+        inbound = scrubbed(inbound)
 
         def step(turn: Turn) -> Outcome:
             return self.route(inbound.event).step(turn, inbound.event)
@@ -233,14 +235,39 @@ class Engine:
         # Only the types go to the log: message text may hold what a team wrote.
         log.error("delivery failed: %s: %s", what, type(exc).__name__)
         async with self.sessions() as session, session.begin():
+            # The channel may be gone (its data was just deleted): keep the report anyway.
+            known = await session.get(Channel, channel_id) is not None
             session.add(
                 DeliveryFailure(
-                    channel_id=channel_id,
+                    channel_id=channel_id if known else None,
                     description=what,
                     error=f"{type(exc).__name__}: {exc}"[:1000],
                     created_at=self.clock.now(),
                 )
             )
+
+
+def scrub(text: str) -> str:
+    """Lone surrogates (JSON "\\ud800") can be neither stored nor encoded: replace them."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def scrubbed(inbound: Inbound) -> Inbound:
+    """The inbound event with every user-supplied string made encodable."""
+    event: Event = (
+        Command(scrub(inbound.event.text))
+        if isinstance(inbound.event, Command)
+        else Interaction(
+            scrub(inbound.event.action),
+            {scrub(k): scrub(v) for k, v in inbound.event.values.items()},
+        )
+    )
+    return replace(
+        inbound,
+        event=event,
+        user_name=scrub(inbound.user_name) if inbound.user_name else None,
+        channel_name=scrub(inbound.channel_name) if inbound.channel_name else None,
+    )
 
 
 def _keys(send: Send) -> list[str]:

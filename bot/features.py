@@ -9,10 +9,19 @@ from dataclasses import dataclass
 
 from dialogs.assessment import AssessmentDialog
 from dialogs.feature import Dialog
+from dialogs.meetings import MeetingsDialog
+from dialogs.privacy import PrivacyDialog
+from dialogs.reminders import RemindersDialog
+from dialogs.selfeval import SelfEvalDialog
+from dialogs.settings import SettingsDialog
 from scoring.catalogue import Catalogue
 from scoring.table import ScoringTable
 from storage.feature import Store
+from storage.meetings import MeetingStore
+from storage.privacy import PrivacyStore
+from storage.reminders import ReminderStore, SettingsStore
 from storage.repository import AssessmentStore
+from storage.selfeval import SelfEvalStore
 
 
 @dataclass(frozen=True)
@@ -25,4 +34,9 @@ def default_features(catalogue: Catalogue, table: ScoringTable) -> list[Feature]
     # The first feature also answers unknown commands (with the help text).
     return [
         Feature(AssessmentDialog(catalogue, table), AssessmentStore()),
+        Feature(MeetingsDialog(catalogue, table), MeetingStore()),
+        Feature(SelfEvalDialog(), SelfEvalStore()),
+        Feature(RemindersDialog(catalogue), ReminderStore()),
+        Feature(SettingsDialog(), SettingsStore()),
+        Feature(PrivacyDialog(), PrivacyStore.from_settings()),
     ]

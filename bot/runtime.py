@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.engine import Engine
 from bot.features import default_features
+from bot.generators import register_generators
 from bot.ports import ChatPort
+from bot.selfeval_generators import register_selfeval_generators
 from bot.settings import Settings
 from scoring.catalogue import Catalogue, load_catalogue
 from scoring.table import DEFAULT_TABLE, ScoringTable, load_table
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from bot.scheduler import ReminderScheduler
 
 
 @dataclass
@@ -28,8 +34,24 @@ class Runtime:
     # Adapters register themselves here so that proactive sends (reminders, nudges) can reach
     # a platform without an inbound request.
     ports: dict[str, ChatPort] = field(default_factory=dict)
+    # Background work (the reminder scheduler); the web app and the console start it.
+    background: ReminderScheduler | None = None
+
+    async def start_background(self) -> None:
+        from bot.reminders import ReminderWorker
+        from bot.scheduler import ReminderScheduler
+
+        if self.background is None:
+            self.background = ReminderScheduler(ReminderWorker(self))
+        self.background.start()
+
+    async def stop_background(self) -> None:
+        if self.background is not None:
+            await self.background.stop()
+            self.background = None
 
     async def close(self) -> None:
+        await self.stop_background()
         await self.db.dispose()
 
 
@@ -41,4 +63,6 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     catalogue = load_catalogue()
     table = load_table(settings.scoring_table or DEFAULT_TABLE, catalogue)
     engine = Engine(sessions, default_features(catalogue, table), clock or SystemClock())
+    register_generators(engine, sessions, catalogue, table, settings.output_dir)
+    register_selfeval_generators(engine, sessions, settings.output_dir)
     return Runtime(settings, db, sessions, catalogue, table, engine)

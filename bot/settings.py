@@ -31,7 +31,16 @@ class Settings(BaseSettings):
     language: Literal["da", "en"] = "da"
     timezone: str = "Europe/Copenhagen"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["auto", "json", "text"] = "auto"  # auto: text on a terminal, else JSON
     auto_migrate: bool = True
+    # Charts, reports and exports, each in its own unguessable subfolder (LOVENDE_OUTPUT_DIR).
+    output_dir: Path = Path("out")
+    # Closed assessment rounds older than this many years are deleted (LOVENDE_RETENTION_YEARS;
+    # unset keeps them). See storage.privacy.purge_old_rounds.
+    retention_years: int | None = None
+    # Workspace admins who may export and delete any channel's data of their workspace
+    # (LOVENDE_ADMINS): comma-separated `platform:workspace:user`, e.g. `slack:T0123:U0456`.
+    admins: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -47,6 +56,24 @@ class Settings(BaseSettings):
     def _table_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():
             raise ValueError(f"filen {value} findes ikke")
+        return value
+
+    @field_validator("retention_years", mode="before")
+    @classmethod
+    def _positive_years(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None  # unset: keep every round
+        text = str(value).strip()
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError("skal være et helt antal år, mindst 1")
+        return int(text)
+
+    @field_validator("admins")
+    @classmethod
+    def _admin_ids(cls, value: str) -> str:
+        for entry in filter(None, (e.strip() for e in value.split(","))):
+            if len(entry.split(":", 2)) != 3 or not all(entry.split(":", 2)):
+                raise ValueError(f"{entry[:60]!r}: skriv platform:arbejdsområde:bruger")
         return value
 
     @field_validator("timezone")

@@ -15,6 +15,7 @@ from bot.clock import FakeClock
 from bot.console.channel import ConsoleChannel, Record
 from bot.engine import Inbound
 from bot.ports import Conversation
+from bot.reminders import ReminderWorker, RunStats
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
 from dialogs.events import Command, Interaction
@@ -51,6 +52,10 @@ class BotHarness:
 
     async def close(self) -> None:
         await self.runtime.close()
+
+    async def run_due(self) -> RunStats:
+        """Plan and send the reminders due at the fake clock's now, as the scheduler would."""
+        return await ReminderWorker(self.runtime).run_due()
 
     def conv(self, user: str | None, channel: str | None = None) -> Conversation:
         return Conversation(

@@ -10,7 +10,14 @@ from collections.abc import Callable, Mapping
 
 from dialogs import actions, forms
 from dialogs import effects as fx
-from dialogs.commands import ALIASES, normalise_multi, parse_answer, split_command, split_comment
+from dialogs.commands import (
+    ALIASES,
+    EXPORT_FORMATS,
+    normalise_multi,
+    parse_answer,
+    split_command,
+    split_comment,
+)
 from dialogs.effects import Outcome, Post, Refresh
 from dialogs.events import Command, Event, Interaction
 from dialogs.messages import Form, ToActorOnly, ToChannel
@@ -18,7 +25,14 @@ from dialogs.model import AssessmentView, Turn
 from dialogs.refresh import Renderer
 from dialogs.team import disagreements
 from dialogs.text_input import check_text
-from dialogs.views import answer_label, disagreement_message, help_message, plain
+from dialogs.views import (
+    answer_label,
+    disagreement_message,
+    export_message,
+    help_message,
+    history_message,
+    plain,
+)
 from scoring.catalogue import Catalogue, Question
 from scoring.table import ScoringTable
 
@@ -125,6 +139,8 @@ class AssessmentDialog:
             "close": self.cmd_close,
             "result": self.cmd_result,
             "facilitator": self.cmd_facilitator,
+            "history": self.cmd_history,
+            "export": self.cmd_export,
         }
         if name is None or name not in handlers:
             unknown = (
@@ -337,6 +353,19 @@ class AssessmentDialog:
             raise Refusal("err.no_assessment")
         return Outcome(out=(Refresh("summary"),))
 
+    def cmd_history(self, turn: Turn, _rest: str) -> Outcome:
+        if turn.assessment is None:
+            raise Refusal("err.no_assessment")
+        return Outcome(out=(Post(history_message(turn.lang, turn.assessment)),))
+
+    def cmd_export(self, turn: Turn, rest: str) -> Outcome:
+        if turn.assessment is None:
+            raise Refusal("err.no_assessment")
+        formats = EXPORT_FORMATS.get(rest.strip().casefold())
+        if formats is None:
+            raise Refusal("err.bad_export_format")
+        return Outcome(out=(Post(export_message(turn.lang, turn.assessment, formats)),))
+
     def cmd_facilitator(self, turn: Turn, rest: str) -> Outcome:
         if turn.has_facilitator and not turn.is_facilitator:
             raise Refusal("err.facilitator_only")
@@ -437,7 +466,7 @@ class AssessmentDialog:
         view = self.open_round(turn, a.int_arg(0))
         self.facilitator_only(turn)
         q = self.question(a.arg(1))
-        form = forms.decision_form(turn.lang, view.id, q)
+        form = forms.decision_form(turn.lang, view.id, q, values)
         value = parse_answer(q, values.get("value", ""))
         why = values.get("justification", "")
         errors = {}

@@ -46,6 +46,26 @@ ALIASES = {
     "mødeleder": "facilitator",
     "moedeleder": "facilitator",
     "facilitator": "facilitator",
+    "historik": "history",
+    "history": "history",
+    "eksport": "export",
+    "eksporter": "export",
+    "export": "export",
+}
+
+# `eksport <word>` -> the file formats produced (no word: all three).
+EXPORT_FORMATS = {
+    "": ("docx", "xlsx", "csv"),
+    "alle": ("docx", "xlsx", "csv"),
+    "all": ("docx", "xlsx", "csv"),
+    "word": ("docx",),
+    "docx": ("docx",),
+    "rapport": ("docx",),
+    "report": ("docx",),
+    "excel": ("xlsx",),
+    "xlsx": ("xlsx",),
+    "regneark": ("xlsx",),
+    "csv": ("csv",),
 }
 
 SCALE_WORDS = {

@@ -51,14 +51,24 @@ def not_relevant_form(lang: str, aid: int, q: Question, current: str | None) -> 
     )
 
 
-def decision_form(lang: str, aid: int, q: Question) -> Form:
+def decision_form(lang: str, aid: int, q: Question, draft: dict[str, str] | None = None) -> Form:
+    """The facilitator's team-answer form; `draft` refills what was typed after an error."""
+    draft = draft or {}
     value = (
         FormField(
-            "value", t(lang, "form.team_value"), max_length=20, hint=t(lang, "form.multi_hint")
+            "value",
+            t(lang, "form.team_value"),
+            max_length=20,
+            hint=t(lang, "form.multi_hint"),
+            initial=draft.get("value"),
         )
         if q.type == "multi"
         else FormField(
-            "value", t(lang, "form.team_value"), kind="choice", options=_choices(lang, q)
+            "value",
+            t(lang, "form.team_value"),
+            kind="choice",
+            options=_choices(lang, q),
+            initial=draft.get("value") or None,
         )
     )
     return Form(
@@ -72,6 +82,7 @@ def decision_form(lang: str, aid: int, q: Question) -> Form:
                 t(lang, "form.justification"),
                 multiline=True,
                 max_length=LIMITS["justification"],
+                initial=draft.get("justification"),
             ),
         ),
         submit_label=t(lang, "form.save"),

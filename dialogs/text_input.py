@@ -20,6 +20,10 @@ LIMITS = {
     "note": 3000,
 }
 
+# C0 controls other than tab/newline/carriage return, DEL and C1 controls: they break Word
+# reports (XML) and PostgreSQL (NUL), and no one types them on purpose.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
 _CPR = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[- ]?(\d{4})(?!\d)")
 
 
@@ -51,6 +55,8 @@ def check_text(value: str, kind: str, lang: str, *, required: bool = True) -> st
     limit = LIMITS[kind]
     if len(text) > limit:
         return t(lang, "input.too_long", limit=limit, length=len(text))
+    if _CONTROL.search(text):
+        return t(lang, "input.control")
     if contains_cpr(text):
         return t(lang, "input.cpr")
     return None

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dialogs import actions
 from dialogs.i18n import keys_with_prefix, score_text, t
-from dialogs.messages import Button, Buttons, Choice, Fields, Message, MultiSelect, Progress, Text
+from dialogs.messages import (
+    Button,
+    Buttons,
+    Choice,
+    Fields,
+    Generate,
+    Message,
+    MultiSelect,
+    Progress,
+    Text,
+)
 from dialogs.model import AssessmentView
 from dialogs.team import applicable_questions, disagreements, question_status, team_answers
 from scoring.catalogue import SCALE, Catalogue, Element, Question
@@ -205,7 +215,14 @@ def summary_message(
             value += f" ({s.score - previous[s.number - 1].score:+.2f})"  # type: ignore[operator]
         rows.append((f"{s.number}. {name}", value))
     title = t(lang, "summary.title", practice=view.practice_name, round=view.round_no)
-    blocks: list[Text | Fields] = [Text(title, "header"), Fields(tuple(rows))]
+    chart_alt = t(lang, "summary.chart_alt", practice=view.practice_name, round=view.round_no)
+    blocks: list[Text | Fields | Generate] = [
+        Text(title, "header"),
+        Fields(tuple(rows)),
+        Generate("radar", view.id, chart_alt),
+    ]
+    if view.previous is not None:
+        blocks.append(Text(t(lang, "summary.change_note", round=view.previous.round_no), "muted"))
     best, worst = _strongest_weakest(scores)
     if best:
 
@@ -230,6 +247,30 @@ def summary_message(
     blocks.append(Text(t(lang, "summary.guide"), "muted"))
     fallback = title + "\n" + "\n".join(f"{a}: {b}" for a, b in rows)
     return Message(tuple(blocks), fallback)
+
+
+# `eksport` formats -> the generator kinds that produce them (bot/generators.py).
+EXPORT_KINDS = {"docx": "report_docx", "xlsx": "export_xlsx", "csv": "export_csv"}
+
+
+def history_message(lang: str, view: AssessmentView) -> Message:
+    """Element scores of every round of the practice: a table the bot draws after commit."""
+    title = t(lang, "history.title", practice=view.practice_name)
+    alt = t(lang, "history.alt", practice=view.practice_name)
+    return Message(
+        (Text(title, "header"), Text(t(lang, "history.intro")), Generate("history", view.id, alt)),
+        title,
+    )
+
+
+def export_message(lang: str, view: AssessmentView, formats: tuple[str, ...]) -> Message:
+    """The Word report and the raw answers as files, produced after commit."""
+    title = t(lang, "export.title", practice=view.practice_name, round=view.round_no)
+    blocks: list[Text | Generate] = [Text(title, "header"), Text(t(lang, "export.intro"))]
+    if view.is_open:
+        blocks.append(Text(t(lang, "export.draft"), "muted"))
+    blocks += [Generate(EXPORT_KINDS[f], view.id, t(lang, f"export.file.{f}")) for f in formats]
+    return Message(tuple(blocks), title)
 
 
 def help_message(lang: str) -> Message:

@@ -61,6 +61,12 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         await _drop_pg_database(name)
 
 
+@pytest.fixture(autouse=True)
+def _output_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Charts and reports a test produces go to its own temp folder, never ./out."""
+    monkeypatch.setenv("LOVENDE_OUTPUT_DIR", str(tmp_path / "out"))
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"

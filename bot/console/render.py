@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dialogs.messages import (
     Buttons,
     Fields,
+    File,
     Image,
     Message,
     MultiSelect,
@@ -53,5 +54,10 @@ def render(message: Message, number: Callable[[str, str], int]) -> list[str]:
             case Progress(label, done, total):
                 lines.append(f"  {label}: {bar(done, total)} {done}/{total}")
             case Image(path, alt):
-                lines.append(f"  [{alt}] {path}")
+                # A long alternative text (the history table) follows on its own lines.
+                first, *more = alt.splitlines() or [""]
+                lines.append(f"  [{first}] {path}")
+                lines.extend("  " + line for line in more)
+            case File(path, _filename, title):
+                lines.append(f"  [{title}] {path}")
     return lines

@@ -39,9 +39,22 @@ async def readyz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ready"})
 
 
-def create_app(runtime: Runtime, adapters: tuple[str, ...] = ADAPTERS) -> web.Application:
+async def _start_background(app: web.Application) -> None:
+    await app[RUNTIME].start_background()  # the reminder scheduler
+
+
+async def _stop_background(app: web.Application) -> None:
+    await app[RUNTIME].stop_background()
+
+
+def create_app(
+    runtime: Runtime, adapters: tuple[str, ...] = ADAPTERS, *, background: bool = True
+) -> web.Application:
     app = web.Application()
     app[RUNTIME] = runtime
+    if background:
+        app.on_startup.append(_start_background)
+        app.on_cleanup.append(_stop_background)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     for name in adapters:

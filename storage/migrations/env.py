@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from alembic import context
 
+# Every feature's models must be imported so that Base.metadata describes the whole schema.
+from storage import (  # noqa: F401
+    meeting_models,  # reflection meetings, agreements
+    reminder_models,  # reminders
+    selfeval_models,  # organisational self-evaluation
+    slack_models,  # Slack installation and OAuth state stores
+    teams_models,  # Teams conversation references, files
+)
 from storage.models import Base
 
 connection = context.config.attributes.get("connection")

@@ -167,3 +167,13 @@ async def test_unknown_command_gets_help_in_english_alias_too(bot: BotHarness) -
     text = texts(await bot.say("Anna", "hvad nu"))
     assert "Den kommando kender jeg ikke" in text and "start <praksis>" in text
     assert "start <praksis>" in texts(await bot.say("Anna", "help"))
+
+
+async def test_a_rejected_team_answer_form_keeps_the_draft(bot: BotHarness) -> None:
+    aid = await start(bot)
+    draft = {"value": "delvist", "justification": "cpr 010203-1234"}
+    await bot.click("Anna", actions.encode("f-dec", aid, "1.1"), draft)
+    rejected = bot.channel.records[-1]
+    assert rejected.kind == "form_error" and rejected.form is not None
+    assert "CPR" in rejected.form.errors["justification"]
+    assert [f.initial for f in rejected.form.fields] == ["delvist", "cpr 010203-1234"]

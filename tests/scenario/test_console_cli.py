@@ -64,10 +64,3 @@ def test_console_rejects_unknown_buttons_and_keeps_going(tmp_path: Path) -> None
     assert result.returncode == 0
     assert "Der er ingen knap med nummer 99." in result.stdout
     assert "start <praksis>" in result.stdout
-
-
-def test_demo_exits_zero_and_prints_the_summary(tmp_path: Path) -> None:
-    result = run(["demo", "--db", str(tmp_path / "demo.db")], "", tmp_path / "x.db")
-    assert result.returncode == 0, result.stderr
-    assert "Resultat: Recovery-forløb i botilbuddet – runde 1" in result.stdout
-    assert "1. Teori og viden               0.50" in result.stdout
