@@ -22,4 +22,5 @@ fi
 
 echo "ruff …" && .venv/bin/ruff check .
 echo "mypy …" && .venv/bin/mypy
-.venv/bin/pytest -q "$@"
+# One worker per core: every test has its own database, ports and temp folder.
+.venv/bin/pytest -q -n auto "$@"
