@@ -10,6 +10,17 @@ from bot.demo import run_demo
 from storage.db import create_engine, session_factory
 from storage.meeting_models import Agreement, Meeting
 
+SCORE_LINES = (
+    "1. Teori og viden               0.50",
+    "2. Virkning                     0.88",
+    "5. Overførbarhed                1.00",
+    "6. Økonomi                      0.17",
+)
+
+
+def all_files(paths: list[str]) -> bool:
+    return all(Path(p).is_file() for p in paths)
+
 
 async def test_demo_runs_a_reflection_meeting_after_the_assessment(tmp_path: Path) -> None:
     lines: list[str] = []
@@ -18,12 +29,13 @@ async def test_demo_runs_a_reflection_meeting_after_the_assessment(tmp_path: Pat
     results = printed.index("== Resultat: Recovery-forløb")
     assert results < printed.index("== Referat af læringsdialog 1")
     # the assessment's scores, as the scoring table gives them for the demo's answers
-    for line in ("1. Teori og viden               0.50", "2. Virkning                     0.88",
-                 "5. Overførbarhed                1.00", "6. Økonomi                      0.17"):
+    for line in SCORE_LINES:
         assert line in printed
     # the chart and the Word report were written, and their paths printed
-    paths = [line.split(": ", 1)[1] for line in lines if line.startswith(("Radardiagram", "Rapport"))]
-    assert len(paths) == 2 and all(Path(p).is_file() for p in paths)
+    printed_paths = [
+        line.split(": ", 1)[1] for line in lines if line.startswith(("Radardiagram", "Rapport"))
+    ]
+    assert len(printed_paths) == 2 and all_files(printed_paths)
     for text in (
         "1. Vi følger for sjældent op på beboernes mål",
         "– Vi har ingen fast rytme for opfølgning på målene. (Bo)",
