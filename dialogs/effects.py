@@ -137,7 +137,8 @@ Outbound = Post | OpenForm | RejectForm | Refresh
 
 @dataclass(frozen=True)
 class Outcome:
-    ops: tuple[DataOp, ...] = ()
+    # Any feature's operations: the engine hands each to the Store whose op_types include it.
+    ops: tuple[object, ...] = ()
     out: tuple[Outbound, ...] = ()
 
     def __add__(self, other: Outcome) -> Outcome:

@@ -16,10 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
 from dialogs import actions
-from dialogs.effects import DataOp, Outcome, Post, Refresh, SetDialogState
+from dialogs.effects import Outcome, Post, Refresh, SetDialogState
 from dialogs.events import Command, Event, Interaction
 from dialogs.i18n import t
 from dialogs.messages import Button, Buttons, File, Message, Text, ToActorOnly, ToChannel, ToMember
@@ -71,8 +70,8 @@ def privacy_of(turn: Turn) -> PrivacyView:
     return data if isinstance(data, PrivacyView) else PrivacyView()
 
 
-def _ops(*ops: object) -> tuple[DataOp, ...]:
-    return cast("tuple[DataOp, ...]", ops)
+def _ops(*ops: object) -> tuple[object, ...]:
+    return ops
 
 
 def _text(lang: str, key: str, **values: object) -> Message:

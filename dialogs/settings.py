@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import time
-from typing import cast
 
 from dialogs import actions
 from dialogs.calendar import (
@@ -24,7 +23,7 @@ from dialogs.calendar import (
     is_zone,
     parse_window,
 )
-from dialogs.effects import DataOp, OpenForm, Outcome, Post, Refresh, RejectForm
+from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
 from dialogs.events import Command, Event, Interaction
 from dialogs.i18n import LANGUAGES, t
 from dialogs.messages import (
@@ -171,10 +170,10 @@ def op_for(p: ChannelPrefs) -> SetChannelSettings:
     return SetChannelSettings(p.language, p.timezone, p.to_settings())
 
 
-def as_ops(*ops: object) -> tuple[DataOp, ...]:
+def as_ops(*ops: object) -> tuple[object, ...]:
     """Feature operations travel in `Outcome.ops` beside the core's (the engine routes them
     by type to the store that declares them)."""
-    return cast("tuple[DataOp, ...]", ops)
+    return ops
 
 
 # ---- validation ----

@@ -36,7 +36,9 @@ NONE_COLOUR = "#8a8f94"
 
 # Matplotlib is not thread-safe across figures (shared font and text caches): one render at
 # a time. A render takes a fraction of a second, so the lock costs nothing noticeable.
-_LOCK = threading.Lock()
+# Matplotlib's text and font caches are shared between figures: one render at a time, for
+# every chart in the project (scoring.selfeval_chart uses it too).
+RENDER_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -215,10 +217,10 @@ def build_radar(
     return fig
 
 
-def _save(fig: Figure, path: Path) -> Path:
+def save_png(fig: Figure, path: Path, dpi: float = DPI) -> Path:
     """Save as PNG within the size limits (a smaller resolution if ever needed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    dpi = min(float(DPI), MAX_PIXELS / max(fig.get_size_inches()))
+    dpi = min(float(dpi), MAX_PIXELS / max(fig.get_size_inches()))
     while True:
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
@@ -240,8 +242,8 @@ def render_radar(
     text: ChartText = ChartText(),
 ) -> Path:
     """Draw the radar chart and write it as a PNG (≤1024×1024 px, ≤1 MB) to `path`."""
-    with _LOCK:
-        return _save(build_radar(labels, values, previous, partial, title, text), path)
+    with RENDER_LOCK:
+        return save_png(build_radar(labels, values, previous, partial, title, text), path)
 
 
 def _cell_colour(value: float | None) -> tuple[float, float, float]:
@@ -314,5 +316,5 @@ def render_score_table(
     path: Path,
     note: str | None = None,
 ) -> Path:
-    with _LOCK:
-        return _save(build_score_table(rows, columns, cells, partial, title, note), path)
+    with RENDER_LOCK:
+        return save_png(build_score_table(rows, columns, cells, partial, title, note), path)

@@ -9,9 +9,7 @@ render in a worker thread.
 
 from __future__ import annotations
 
-import io
 import textwrap
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +19,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-MAX_PIXELS = 1024  # Teams and Slack: at most 1024 px …
-MAX_BYTES = 1_000_000  # … and 1 MB
+from scoring.chart import RENDER_LOCK, save_png
+
 WIDTH_INCHES, HEIGHT_INCHES = 8.0, 4.8
 DPI = 120  # 960×576 px
 SCALE_MAX = 5
@@ -32,7 +30,6 @@ PREVIOUS = "#d9822b"
 GRID = "#c8ccd0"
 MUTED = "#6b7075"
 
-_LOCK = threading.Lock()  # Matplotlib's text and font caches are shared between figures
 
 
 @dataclass(frozen=True)
@@ -111,20 +108,6 @@ def build_ratings_chart(
     return fig
 
 
-def _save(fig: Figure, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    dpi = min(float(DPI), MAX_PIXELS / max(fig.get_size_inches()))
-    while True:
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
-        data = buffer.getvalue()
-        if len(data) <= MAX_BYTES or dpi < 40:
-            break
-        dpi *= 0.8
-    path.write_bytes(data)
-    return path
-
-
 def render_ratings_chart(
     labels: Sequence[str],
     ratings: Sequence[int | None],
@@ -133,5 +116,5 @@ def render_ratings_chart(
     text: RatingsText = RatingsText(),
 ) -> Path:
     """Draw the chart and write it as a PNG (≤1024 px on each side, ≤1 MB) to `path`."""
-    with _LOCK:
-        return _save(build_ratings_chart(labels, ratings, previous, text), path)
+    with RENDER_LOCK:
+        return save_png(build_ratings_chart(labels, ratings, previous, text), path, DPI)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
 
-from dialogs.effects import DataOp, Outbound, Outcome, Refresh
+from dialogs.effects import Outbound, Outcome, Refresh
 from dialogs.meetings.model import (
     ACT,
     EXPLORE,
@@ -34,8 +33,8 @@ class Refusal(Exception):
 
 def outcome(ops: Sequence[object] = (), out: Sequence[Outbound] = ()) -> Outcome:
     """An Outcome carrying this feature's operations (the engine routes each operation to the
-    store whose `op_types` include it; `effects.DataOp` lists only the core's)."""
-    return Outcome(ops=cast("tuple[DataOp, ...]", tuple(ops)), out=tuple(out))
+    store whose `op_types` include it)."""
+    return Outcome(ops=tuple(ops), out=tuple(out))
 
 
 def refresh(what: str, arg: object = None) -> Refresh:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import cast
 
 from dialogs import actions
 from dialogs import effects as fx
@@ -99,9 +98,7 @@ def refresh(what: str, sid: int | None = None, arg: str | None = None) -> Refres
 
 
 def with_ops(*items: object, out: tuple[fx.Outbound, ...] = ()) -> Outcome:
-    # The engine applies any operation a feature's Store declares; `Outcome.ops` is typed with
-    # the core's union, so the feature's own operations are cast here, in one place.
-    return Outcome(ops=cast(tuple[fx.DataOp, ...], items), out=out)
+    return Outcome(ops=items, out=out)
 
 
 class BadRating(ValueError):
