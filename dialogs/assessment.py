@@ -55,6 +55,7 @@ def announce(turn: Turn, key: str, **values: object) -> Outcome:
 
 class AssessmentDialog:
     name = "assessment"
+    reads: frozenset[str] = frozenset()  # the core read model only
     aliases: Mapping[str, str] = ALIASES
     verbs = frozenset(
         {

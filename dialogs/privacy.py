@@ -85,6 +85,7 @@ def tell(turn: Turn, key: str, **values: object) -> Outcome:
 
 class PrivacyDialog:
     name = OWNER
+    reads = frozenset({OWNER})
     aliases: Mapping[str, str] = ALIASES
     verbs = frozenset({"pv-del", "pv-keep"})
 

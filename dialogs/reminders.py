@@ -270,6 +270,7 @@ Builder = Callable[[Turn, ReminderView, dict[str, object]], Outcome]
 
 class RemindersDialog:
     name = "reminders"
+    reads = frozenset({"reminders", "meetings", "settings"})
     aliases: Mapping[str, str] = {
         "påmindelser": "reminders",
         "paamindelser": "reminders",

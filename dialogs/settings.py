@@ -307,6 +307,7 @@ def changes(lang: str, old: ChannelPrefs, new: ChannelPrefs) -> list[str]:
 
 class SettingsDialog:
     name = "settings"
+    reads = frozenset({"settings"})
     aliases: Mapping[str, str] = {
         "indstillinger": "settings",
         "indstilling": "settings",

@@ -118,6 +118,7 @@ def reject(form: Form, errors: dict[str, str]) -> Outcome:
 
 class MeetingsDialog:
     name = "meetings"
+    reads = frozenset({"meetings"})
     aliases: Mapping[str, str] = ALIASES
     verbs = frozenset(
         {

@@ -117,6 +117,7 @@ def parse_rating(text: str) -> int | None:
 
 class SelfEvalDialog:
     name = OWNER
+    reads = frozenset({OWNER})
     aliases: Mapping[str, str] = ALIASES
     verbs = frozenset(
         {
