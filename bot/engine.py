@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.clock import Clock
 from bot.features import Feature
+from bot.inbox import Inbox, event_data, event_of
 from bot.ports import ChatPort, Conversation, DeliveryError
 from dialogs import actions
 from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
@@ -26,6 +27,7 @@ from dialogs.events import Command, Event, Interaction
 from dialogs.feature import Dialog
 from dialogs.messages import Block, File, Generate, Image, Message, ToChannel
 from dialogs.model import Turn
+from storage import inbox as inbox_store
 from storage import repository as repo
 from storage.models import Channel, DeliveryFailure
 
@@ -70,6 +72,7 @@ class Engine:
         self.sessions, self.features, self.clock, self.sleep = sessions, features, clock, sleep
         self.dialogs = {f.dialog.name: f.dialog for f in features}
         self.generators: dict[str, Generator] = {}
+        self.inbox = Inbox(sessions, clock)
 
     # ---- routing ----
     def route(self, event: Event) -> Dialog:
@@ -85,9 +88,20 @@ class Engine:
             owner = next((f.dialog for f in self.features if verb in f.dialog.verbs), None)
         return owner or self.features[0].dialog
 
-    async def load_turn(self, session: AsyncSession, ctx: repo.Context, now: datetime) -> Turn:
-        turn = await repo.load_turn(session, ctx, now)
+    async def load_turn(
+        self,
+        session: AsyncSession,
+        ctx: repo.Context,
+        now: datetime,
+        needs: frozenset[str] | None = None,
+        before: Turn | None = None,
+    ) -> Turn:
+        """The core read model plus the data of the stores named in `needs` (None: all);
+        `before`: this turn as loaded before its operations (see `repo.load_turn`)."""
+        turn = await repo.load_turn(session, ctx, now, before)
         for f in self.features:
+            if needs is not None and f.store.name not in needs:
+                continue
             data = await f.store.load(session, ctx, now)
             if data is not None:
                 turn.extra[f.store.name] = data
@@ -105,30 +119,85 @@ class Engine:
         return self.dialogs[refresh.owner].render(refresh, turn)
 
     # ---- turns ----
-    async def handle(self, inbound: Inbound, port: ChatPort) -> bool:
-        """Process one inbound event; False when it was a duplicate delivery."""
+    async def accept(self, inbound: Inbound) -> int:
+        """Keep an interaction durably before the platform is answered; pass the id to
+        `handle`, which applies it exactly once (or a replay does, should we die first)."""
+        inbound = scrubbed(inbound)
+        conv = inbound.conv
+        entry = inbox_store.Entry(
+            conv.platform,
+            conv.workspace,
+            conv.channel,
+            conv.actor,
+            inbound.channel_name,
+            event_data(inbound.event),
+            inbound.event_id,
+        )
+        return await self.inbox.keep(entry)
+
+    async def handle(self, inbound: Inbound, port: ChatPort, inbox_id: int | None = None) -> bool:
+        """Process one inbound event; False when it was a duplicate delivery (or its inbox row,
+        `inbox_id`, was applied already)."""
 
         inbound = scrubbed(inbound)
+        dialog = self.route(inbound.event)
 
         def step(turn: Turn) -> Outcome:
-            return self.route(inbound.event).step(turn, inbound.event)
+            return dialog.step(turn, inbound.event)
 
-        return await self.act(inbound, step, port)
+        try:
+            return await self.act(inbound, step, port, dialog.reads, inbox_id)
+        finally:
+            if inbox_id is not None:
+                self.inbox.done(inbox_id)
 
-    async def act(self, inbound: Inbound, step: Callable[[Turn], Outcome], port: ChatPort) -> bool:
+    async def replay(self, ports: dict[str, ChatPort]) -> int:
+        """Run the turns of kept interactions whose process did not (it died, or failed);
+        the number applied. Sends go through the platforms' proactive ports."""
+        applied = 0
+        for row in await self.inbox.claim_stale():
+            port = ports.get(row.platform)
+            if port is None:
+                log.warning("inbox row %d waits for its platform %s", row.id, row.platform)
+                continue
+            conv = Conversation(row.platform, row.workspace, row.channel, row.actor)
+            inbound = Inbound(conv, event_of(row.event), None, row.channel_name, row.event_id)
+            try:
+                applied += await self.handle(inbound, port, row.id)
+            except Exception as exc:  # the row stays; the next replay tries again
+                log.error("inbox row %d failed on replay: %s", row.id, type(exc).__name__)
+        return applied
+
+    async def act(
+        self,
+        inbound: Inbound,
+        step: Callable[[Turn], Outcome],
+        port: ChatPort,
+        needs: frozenset[str] | None = None,
+        inbox_id: int | None = None,
+    ) -> bool:
         """Run `step` as one turn of `inbound`'s conversation; also for system-initiated work
-        (reminders, nudges), where `inbound.conv.actor` is None."""
-        plan = await self._transact(inbound, step)
+        (reminders, nudges), where `inbound.conv.actor` is None. `needs`: the stores whose data
+        the step reads (None: all)."""
+        plan = await self._transact(inbound, step, needs, inbox_id)
         if plan is None:
             return False
         await self.deliver(inbound.conv, plan, port)
         return True
 
-    async def _transact(self, inbound: Inbound, step: Callable[[Turn], Outcome]) -> Plan | None:
+    async def _transact(
+        self,
+        inbound: Inbound,
+        step: Callable[[Turn], Outcome],
+        needs: frozenset[str] | None,
+        inbox_id: int | None,
+    ) -> Plan | None:
         for attempt in range(TURN_ATTEMPTS):
             try:
                 async with self.sessions() as session, session.begin():
-                    return await self._turn(session, inbound, step)
+                    if inbox_id is not None and not await inbox_store.take(session, inbox_id):
+                        return None  # applied already (a replay, or the original after all)
+                    return await self._turn(session, inbound, step, needs)
             except (IntegrityError, StaleDataError, OperationalError) as exc:
                 # A concurrent turn won a race (unique key, version check, lock): go again.
                 if attempt == TURN_ATTEMPTS - 1:
@@ -137,7 +206,11 @@ class Engine:
         return None
 
     async def _turn(
-        self, session: AsyncSession, inbound: Inbound, step: Callable[[Turn], Outcome]
+        self,
+        session: AsyncSession,
+        inbound: Inbound,
+        step: Callable[[Turn], Outcome],
+        needs: frozenset[str] | None,
     ) -> Plan | None:
         now = self.clock.now()
         conv = inbound.conv
@@ -148,8 +221,8 @@ class Engine:
         place = repo.Place(conv.platform, conv.workspace, conv.channel, inbound.channel_name)
         actor = conv.actor or SYSTEM_ACTOR
         ctx = await repo.context_for(session, place, actor, inbound.user_name, now)
-        turn = await self.load_turn(session, ctx, now)
-        return await self.commit_outcome(session, ctx, turn, step(turn), now)
+        turn = await self.load_turn(session, ctx, now, needs)
+        return await self.commit_outcome(session, ctx, turn, step(turn), now, needs)
 
     async def commit_outcome(
         self,
@@ -158,20 +231,27 @@ class Engine:
         turn: Turn,
         outcome: Outcome,
         now: datetime,
+        loaded: frozenset[str] | None = None,
     ) -> Plan:
-        """Apply the operations and build the delivery plan (inside the caller's transaction)."""
+        """Apply the operations and build the delivery plan (inside the caller's transaction).
+        `loaded`: the stores whose data `turn` holds (None: all)."""
         for op in outcome.ops:
             await self.apply(session, ctx, op, now)
         plan = Plan(ctx.channel.id)
-        needs_reload = any(isinstance(o, Refresh) for o in outcome.out)
-        after = await self.load_turn(session, ctx, now) if needs_reload else turn
+        refreshes = [o for o in outcome.out if isinstance(o, Refresh)]
+        needs = frozenset[str]().union(*(self.dialogs[r.owner].reads for r in refreshes))
+        # `Refresh` is rendered from the data as it is after the operations: reload unless
+        # nothing changed and the turn already holds what the renderers read.
+        fresh = not outcome.ops and (loaded is None or needs <= loaded)
+        after = (
+            turn
+            if not refreshes or fresh
+            else await self.load_turn(session, ctx, now, needs, before=turn)
+        )
         for out in outcome.out:
             plan.sends += self.render(out, after) if isinstance(out, Refresh) else [out]
-        for send in plan.sends:
-            for key in _keys(send):
-                ref = await repo.posted_ref(session, ctx.channel.id, key)
-                if ref is not None:
-                    plan.refs[key] = ref
+        keys = {key for send in plan.sends for key in _keys(send)}
+        plan.refs.update(await repo.posted_refs(session, ctx.channel.id, keys))
         return plan
 
     # ---- delivery ----

@@ -71,6 +71,27 @@ async def _workspace(session: AsyncSession, place: Place, now: datetime) -> Work
     return ws
 
 
+async def _workspace_channel(
+    session: AsyncSession, place: Place, now: datetime
+) -> tuple[Workspace, Channel]:
+    # One query for the usual case (both known); created on a workspace's or channel's first turn.
+    row = (
+        await session.execute(
+            select(Workspace, Channel)
+            .join(Channel, Channel.workspace_id == Workspace.id)
+            .where(
+                Workspace.platform == place.platform,
+                Workspace.external_id == place.workspace,
+                Channel.external_id == place.channel,
+            )
+        )
+    ).first()
+    if row is not None:
+        return row[0], row[1]
+    ws = await _workspace(session, place, now)
+    return ws, await channel_for(session, place, now)
+
+
 async def channel_for(session: AsyncSession, place: Place, now: datetime) -> Channel:
     ws = await _workspace(session, place, now)
     ch = await session.scalar(
@@ -92,11 +113,17 @@ async def channel_for(session: AsyncSession, place: Place, now: datetime) -> Cha
 async def member_for(
     session: AsyncSession, channel: Channel, external_id: str, name: str | None, now: datetime
 ) -> tuple[Member, str]:
-    m = await session.scalar(
-        select(Member).where(
-            Member.workspace_id == channel.workspace_id, Member.external_id == external_id
+    row = (
+        await session.execute(
+            select(Member, ChannelMember)
+            .outerjoin(
+                ChannelMember,
+                (ChannelMember.member_id == Member.id) & (ChannelMember.channel_id == channel.id),
+            )
+            .where(Member.workspace_id == channel.workspace_id, Member.external_id == external_id)
         )
-    )
+    ).first()
+    m, cm = (row[0], row[1]) if row is not None else (None, None)
     if m is None:
         m = Member(
             workspace_id=channel.workspace_id,
@@ -108,7 +135,6 @@ async def member_for(
         await session.flush()
     elif name and m.display_name != name:
         m.display_name = name
-    cm = await session.get(ChannelMember, (channel.id, m.id))
     if cm is None:
         cm = ChannelMember(channel_id=channel.id, member_id=m.id, role="member", joined_at=now)
         session.add(cm)
@@ -119,10 +145,8 @@ async def member_for(
 async def context_for(
     session: AsyncSession, place: Place, user: str, user_name: str | None, now: datetime
 ) -> Context:
-    channel = await channel_for(session, place, now)
+    ws, channel = await _workspace_channel(session, place, now)
     member, role = await member_for(session, channel, user, user_name, now)
-    ws = await session.get(Workspace, channel.workspace_id)
-    assert ws is not None
     return Context(ws, channel, member, role)
 
 
@@ -156,8 +180,14 @@ async def current_assessment(session: AsyncSession, channel: Channel) -> Assessm
 
 
 async def assessment_view(
-    session: AsyncSession, a: Assessment, *, with_previous: bool = True
+    session: AsyncSession,
+    a: Assessment,
+    *,
+    with_previous: bool = True,
+    known_previous: AssessmentView | None = None,
 ) -> AssessmentView:
+    """The round as the dialogs see it; `known_previous`: the previous round's view if the
+    caller has it (a closed round does not change within a turn)."""
     practice = await session.get(Practice, a.practice_id)
     assert practice is not None
     answers: dict[str, list[MemberAnswerView]] = {}
@@ -183,7 +213,9 @@ async def assessment_view(
         for n in await session.scalars(select(ElementNote).where(ElementNote.assessment_id == a.id))
     }
     previous = None
-    if with_previous and a.previous_id is not None:
+    if known_previous is not None and known_previous.id == a.previous_id:
+        previous = known_previous
+    elif with_previous and a.previous_id is not None:
         prev = await session.get(Assessment, a.previous_id)
         if prev is not None and prev.channel_id == a.channel_id:
             previous = await assessment_view(session, prev, with_previous=False)
@@ -210,7 +242,11 @@ def state_key(ctx: Context) -> str:
     return f"{ctx.channel.id}:{ctx.member.id}"
 
 
-async def load_turn(session: AsyncSession, ctx: Context, now: datetime) -> Turn:
+async def load_turn(
+    session: AsyncSession, ctx: Context, now: datetime, before: Turn | None = None
+) -> Turn:
+    """The core read model; `before`: the same turn loaded earlier in this transaction, whose
+    unchanging parts (the previous, closed round) are reused."""
     members = await channel_members(session, ctx.channel)
     actor = next(
         (m for m in members if m.external_id == ctx.member.external_id),
@@ -226,10 +262,16 @@ async def load_turn(session: AsyncSession, ctx: Context, now: datetime) -> Turn:
         channel_settings=dict(ctx.channel.settings or {}),
         actor=actor,
         members=members,
-        assessment=await assessment_view(session, a) if a else None,
+        assessment=await assessment_view(session, a, known_previous=_previous(before))
+        if a
+        else None,
         state_kind=state.kind if state else None,
         state_data=dict(state.data) if state else {},
     )
+
+
+def _previous(turn: Turn | None) -> AssessmentView | None:
+    return turn.assessment.previous if turn is not None and turn.assessment else None
 
 
 # ---- writing ----
@@ -391,12 +433,16 @@ async def apply(session: AsyncSession, ctx: Context, op: fx.DataOp, now: datetim
 
 
 # ---- posted message references ----
-async def posted_ref(session: AsyncSession, channel_id: int, key: str) -> str | None:
-    return await session.scalar(
-        select(PostedMessage.ref).where(
-            PostedMessage.channel_id == channel_id, PostedMessage.key == key
+async def posted_refs(session: AsyncSession, channel_id: int, keys: set[str]) -> dict[str, str]:
+    """The platform references of the messages posted under some keys (those posted)."""
+    if not keys:
+        return {}
+    rows = await session.execute(
+        select(PostedMessage.key, PostedMessage.ref).where(
+            PostedMessage.channel_id == channel_id, PostedMessage.key.in_(keys)
         )
     )
+    return {key: ref for key, ref in rows}
 
 
 async def save_ref(
