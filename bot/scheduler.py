@@ -5,7 +5,9 @@ SQLAlchemyJobStore):
 - a sweep every `sweep_seconds` that plans (reconciles) and sends whatever is due — one also
   runs at start, so reminders that came due while the bot was down go out then;
 - a one-off wake-up at the next row's due time, re-armed after every run, for punctuality.
-Both have fixed ids with `replace_existing=True`, `misfire_grace_time=None` (a late run is
+Plus the inbox replay every `REPLAY_SECONDS` (and at start): interactions acknowledged by a
+process that died before their turn ran (bot/inbox.py).
+All have fixed ids with `replace_existing=True`, `misfire_grace_time=None` (a late run is
 still run, never silently dropped) and `coalesce=True`. Losing a job loses nothing: the next
 sweep finds the rows.
 """
@@ -31,6 +33,8 @@ if _aps.level == logging.NOTSET:
 SWEEP_ID = "reminders:sweep"
 WAKE_ID = "reminders:wake"
 RETENTION_ID = "retention:daily"
+REPLAY_ID = "inbox:replay"
+REPLAY_SECONDS = 5.0  # with the inbox lease (10 s): a crashed process's clicks wait ≤ 15 s
 SWEEP_SECONDS = 30.0
 STOP_GRACE_SECONDS = 10.0
 
@@ -65,9 +69,13 @@ class ReminderScheduler:
             self.scheduler.add_job(
                 self.purge, "interval", hours=24, id=RETENTION_ID, replace_existing=True
             )
-        first = asyncio.get_running_loop().create_task(self.sweep())
-        self.tasks.add(first)
-        first.add_done_callback(self.tasks.discard)
+        self.scheduler.add_job(
+            self.replay, "interval", seconds=REPLAY_SECONDS, id=REPLAY_ID, replace_existing=True
+        )
+        for job in (self.sweep(), self.replay()):
+            first = asyncio.get_running_loop().create_task(job)
+            self.tasks.add(first)
+            first.add_done_callback(self.tasks.discard)
 
     async def stop(self) -> None:
         """No new runs; a run in progress may finish (briefly), then the scheduler stops."""
@@ -94,6 +102,23 @@ class ReminderScheduler:
         removed = await purge_expired(runtime.sessions, runtime.engine.clock.now(), years)
         if removed:
             log.info("retention removed %d closed rounds", removed)
+
+    async def replay(self) -> None:
+        runtime = self.worker.runtime
+        task = asyncio.current_task()
+        if task is not None:
+            self.tasks.add(task)  # `stop` lets it finish
+        try:
+            applied = await runtime.engine.replay(runtime.ports)
+            if applied:
+                log.info("inbox: %d interactions replayed", applied)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the next run tries again; only the type is logged
+            log.error("inbox replay failed: %s", type(exc).__name__)
+        finally:
+            if task is not None:
+                self.tasks.discard(task)
 
     async def sweep(self) -> None:
         await self._run(reconcile=True)

@@ -96,6 +96,24 @@ class BotHarness:
     ) -> list[Record]:
         return await self._send(user, Interaction(action, values or {}), channel, event_id)
 
+    async def keep(self, user: str, action: str, values: dict[str, str] | None = None) -> int:
+        """Keep a click in the inbox as an adapter does before acknowledging it — and stop
+        there, as a process killed right after the acknowledgement would. Its inbox id."""
+        self.channel.names.setdefault(user.casefold(), user)
+        inbound = Inbound(
+            self.conv(user),
+            Interaction(action, values or {}),
+            user_name=user,
+            channel_name=self.default_channel,
+        )
+        return await self.runtime.engine.accept(inbound)
+
+    async def replay(self) -> list[Record]:
+        """Run the turns of kept clicks whose lease ran out (the scheduler does this)."""
+        mark = len(self.channel.records)
+        await self.runtime.engine.replay(self.runtime.ports)
+        return self.channel.records[mark:]
+
     def button(self, prefix: str) -> str:
         """The action of the newest button or multi-select whose action starts with prefix."""
         for record in reversed(self.channel.records):

@@ -5,10 +5,13 @@ runs before bolt answers Slack) to the listener's end, so `SlackBot.idle()` also
 turns bolt runs in the background after acknowledging an event.
 
 Events are acknowledged by bolt at once; their turns dedupe on `event_id` in the database, so a
-retry (`X-Slack-Retry-Num`) has no second effect, even on another replica. Commands, clicks and
-form submissions are acknowledged by the RequestPort right after the turn is committed (before
-the first send), or at the end when nothing is sent. Every listener is registered for every
-event the manifest subscribes to: an unhandled request gets 404, which Slack retries.
+retry (`X-Slack-Retry-Num`) has no second effect, even on another replica. Clicks are kept in
+the engine's inbox (a short write shared by concurrent clicks) and acknowledged at once; their
+turn runs right after, and a replay runs it should this process die first. Commands and form
+submissions are acknowledged by the RequestPort right after the turn is committed (before the
+first send), or at the end when nothing is sent — a form's errors are the acknowledgement.
+Every listener is registered for every event the manifest subscribes to: an unhandled request
+gets 404, which Slack retries.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.engine import Inbound
@@ -29,6 +33,7 @@ from bot.slack import inbound as tr
 from bot.slack.home import publish_home
 from bot.slack.port import RequestPort
 from bot.slack.settings import COMMAND
+from storage.db import is_unavailable
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackBot
@@ -44,7 +49,13 @@ async def run_turn(
     ack: AsyncAck | None,
     *,
     submission: bool = False,
+    durable_ack: bool = False,
 ) -> None:
+    kept = None
+    if durable_ack and incoming is not None and ack is not None:
+        kept = await bot.runtime.engine.accept(_inbound(incoming, None))
+        await ack()
+        ack = None
     port = RequestPort(
         bot.port,
         client,
@@ -56,9 +67,14 @@ async def run_turn(
     if incoming is not None:
         conv = incoming.conv
         name = await bot.names.name(client, conv.workspace, conv.actor or "")
-        inbound = Inbound(conv, incoming.event, name, incoming.channel_name, incoming.event_id)
-        await bot.runtime.engine.handle(inbound, port)
+        await bot.runtime.engine.handle(_inbound(incoming, name), port, kept)
     await port.acknowledge()  # a turn that failed is not acknowledged: Slack shows an error
+
+
+def _inbound(incoming: tr.Incoming, user_name: str | None) -> Inbound:
+    return Inbound(
+        incoming.conv, incoming.event, user_name, incoming.channel_name, incoming.event_id
+    )
 
 
 Listener = Callable[..., Awaitable[None]]
@@ -86,7 +102,7 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
         await run_turn(bot, tr.from_message_event(body, context.bot_user_id), client, None)
 
     async def action(body: Body, ack: AsyncAck, client: AsyncWebClient) -> None:
-        await run_turn(bot, tr.from_block_actions(body), client, ack)
+        await run_turn(bot, tr.from_block_actions(body), client, ack, durable_ack=True)
 
     async def view(body: Body, ack: AsyncAck, client: AsyncWebClient) -> None:
         await run_turn(bot, tr.from_view_submission(body), client, ack, submission=True)
@@ -106,9 +122,12 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
         bot.inflight.enter()
         await next()
 
-    async def failed(error: Exception) -> None:
+    async def failed(error: Exception, response: BoltResponse | None) -> BoltResponse | None:
         # Only the type: exception texts (SQL parameters…) may hold what someone wrote.
         log.error("Slack request failed: %s", type(error).__name__)
+        if response is not None and is_unavailable(error):  # not acknowledged yet:
+            return BoltResponse(status=503, body="")  # nothing was stored; Slack may retry
+        return None
 
     app.error(failed)
     mw = [enter]

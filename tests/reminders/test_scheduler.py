@@ -11,7 +11,7 @@ from reminder_helpers import start_round
 
 from bot.http.app import create_app
 from bot.reminders import ReminderWorker
-from bot.scheduler import SWEEP_ID, WAKE_ID, ReminderScheduler
+from bot.scheduler import REPLAY_ID, REPLAY_SECONDS, SWEEP_ID, WAKE_ID, ReminderScheduler
 from bot.testing import BotHarness
 
 THURSDAY_10 = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
@@ -23,11 +23,13 @@ async def test_jobs_have_fixed_ids_and_never_drop_a_late_run(bot: BotHarness) ->
     try:
         assert scheduler.running
         scheduler.start()  # a second start is harmless
-        (sweep,) = scheduler.scheduler.get_jobs()
-        assert sweep.id == SWEEP_ID
-        assert sweep.misfire_grace_time is None and sweep.coalesce
-        assert sweep.trigger.interval == timedelta(seconds=30)
-        assert len(scheduler.tasks) == 1  # the first sweep runs at once
+        jobs = {job.id: job for job in scheduler.scheduler.get_jobs()}
+        assert set(jobs) == {SWEEP_ID, REPLAY_ID}
+        for job in jobs.values():
+            assert job.misfire_grace_time is None and job.coalesce
+        assert jobs[SWEEP_ID].trigger.interval == timedelta(seconds=30)
+        assert jobs[REPLAY_ID].trigger.interval == timedelta(seconds=REPLAY_SECONDS)
+        assert len(scheduler.tasks) == 2  # the first sweep and inbox replay run at once
     finally:
         await scheduler.stop()
     assert not scheduler.running

@@ -1,0 +1,108 @@
+"""The inbox: interactions acknowledged to the platform before their turn has run.
+
+A click is written here (one short transaction, shared by the clicks that arrive together) and
+acknowledged; its turn runs right after and deletes the row in the turn's own transaction, so a
+turn is applied exactly once. Rows left behind by a process that died in between are replayed
+when their lease has run out — by any replica. The row holds what the turn needs: the
+conversation's external ids, the actor and the event (action ids and submitted values).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, Index, Integer, String, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models import TS, Base
+
+
+class InboxItem(Base):
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_lease_until", "lease_until"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace: Mapped[str] = mapped_column(String(255))
+    channel: Mapped[str] = mapped_column(String(255))
+    actor: Mapped[str | None] = mapped_column(String(255))
+    channel_name: Mapped[str | None] = mapped_column(String(255))
+    event: Mapped[dict[str, Any]] = mapped_column(JSON)
+    event_id: Mapped[str | None] = mapped_column(String(255))
+    received_at: Mapped[datetime] = mapped_column(TS)
+    # Until then the receiving process is expected to run the turn; afterwards anyone may.
+    lease_until: Mapped[datetime] = mapped_column(TS)
+    replays: Mapped[int] = mapped_column(Integer, default=0)  # times claimed after a lease ran out
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One interaction to keep (the row without its id)."""
+
+    platform: str
+    workspace: str
+    channel: str
+    actor: str | None
+    channel_name: str | None
+    event: dict[str, Any]
+    event_id: str | None
+
+
+async def add(
+    session: AsyncSession, entries: list[Entry], now: datetime, lease: timedelta
+) -> list[int]:
+    """Store some interactions; their ids, in order."""
+    rows = [
+        InboxItem(
+            platform=e.platform,
+            workspace=e.workspace,
+            channel=e.channel,
+            actor=e.actor,
+            channel_name=e.channel_name,
+            event=e.event,
+            event_id=e.event_id,
+            received_at=now,
+            lease_until=now + lease,
+            replays=0,
+        )
+        for e in entries
+    ]
+    session.add_all(rows)
+    await session.flush()
+    return [r.id for r in rows]
+
+
+async def take(session: AsyncSession, item_id: int) -> bool:
+    """Remove a row inside the turn that applies it; False when another turn already did."""
+    result = await session.execute(delete(InboxItem).where(InboxItem.id == item_id))
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def claim_stale(
+    session: AsyncSession, now: datetime, lease: timedelta, limit: int = 100
+) -> list[InboxItem]:
+    """Rows whose lease ran out, claimed for this process by moving their lease on (a row
+    another replica claimed first is skipped: the update is conditional on the old lease)."""
+    candidates = list(
+        await session.scalars(
+            select(InboxItem).where(InboxItem.lease_until < now).order_by(InboxItem.id).limit(limit)
+        )
+    )
+    claimed = []
+    for row in candidates:
+        result = await session.execute(
+            update(InboxItem)
+            .where(InboxItem.id == row.id, InboxItem.lease_until == row.lease_until)
+            .values(lease_until=now + lease, replays=row.replays + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(result, "rowcount", 0):
+            claimed.append(row)
+    return claimed
+
+
+async def pending(session: AsyncSession) -> int:
+    """How many interactions wait for their turn (all processes)."""
+    return int(await session.scalar(select(func.count()).select_from(InboxItem)) or 0)
