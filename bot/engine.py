@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -20,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot.clock import Clock
 from bot.features import Feature
 from bot.inbox import Inbox, event_data, event_of
+from bot.metrics import DELIVERY_FAILURES, TURN_LATENCY, TURNS
 from bot.ports import ChatPort, Conversation, DeliveryError
 from dialogs import actions
 from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
@@ -179,7 +181,14 @@ class Engine:
         """Run `step` as one turn of `inbound`'s conversation; also for system-initiated work
         (reminders, nudges), where `inbound.conv.actor` is None. `needs`: the stores whose data
         the step reads (None: all)."""
-        plan = await self._transact(inbound, step, needs, inbox_id)
+        started = time.perf_counter()
+        try:
+            plan = await self._transact(inbound, step, needs, inbox_id)
+        except Exception:
+            TURNS.labels("failed").inc()
+            raise
+        TURN_LATENCY.observe(time.perf_counter() - started)
+        TURNS.labels("done" if plan is not None else "duplicate").inc()
         if plan is None:
             return False
         await self.deliver(inbound.conv, plan, port)
@@ -260,7 +269,7 @@ class Engine:
             try:
                 await self._retrying(self._send_one, conv, plan, send, port)
             except Exception as exc:  # reported below, never swallowed
-                await self._report(plan.channel_id, send, exc)
+                await self._report(conv.platform, plan.channel_id, send, exc)
 
     async def _send_one(self, conv: Conversation, plan: Plan, send: Send, port: ChatPort) -> None:
         if isinstance(send, OpenForm):
@@ -310,10 +319,11 @@ class Engine:
                     raise
                 await self.sleep(0.5 * 2**attempt)
 
-    async def _report(self, channel_id: int, send: Send, exc: Exception) -> None:
+    async def _report(self, platform: str, channel_id: int, send: Send, exc: Exception) -> None:
         what = type(send).__name__
         # Only the types go to the log: message text may hold what a team wrote.
         log.error("delivery failed: %s: %s", what, type(exc).__name__)
+        DELIVERY_FAILURES.labels(platform).inc()
         async with self.sessions() as session, session.begin():
             # The channel may be gone (its data was just deleted): keep the report anyway.
             known = await session.get(Channel, channel_id) is not None
