@@ -58,7 +58,7 @@ REMINDERS = Counter(
 PLATFORM_API_ERRORS = Counter(
     "lovende_platform_api_errors",
     "Failed calls to Slack's or Teams' API, by platform, method and kind (rate_limited, "
-    "server_error, timeout, client_error).",
+    "server_error, timeout, client_error, blocked).",
     ["platform", "method", "kind"],
     registry=REGISTRY,
 )

@@ -9,11 +9,28 @@ Message refs (what `post` returns) are JSON: {"c": conversation id as posted (wi
 ";messageid=<root>" for a channel thread reply), "a": [activity ids]} — a long message may be
 split over several activities and is updated part by part.
 
-Failures: 403 (the user blocked the bot, the bot is not in the conversation, writes blocked)
-marks the conversation (or the member's 1:1) blocked and is not retried — sends to it then fail
-at once until the bot hears from it again; 429/412/502/504 (and 500/503, network errors) hold
-the conversation in the pacer for Retry-After (or a growing backoff) and are retried by the
-engine (DeliveryError(retryable=True)).
+Failures (each HTTP call is classified by `classify`, counted in
+lovende_platform_api_errors{platform="teams", method, kind}):
+- 403 (the user blocked the bot, the bot is not in the conversation, writes blocked) marks the
+  conversation (or the member's 1:1) blocked and is not retried — sends to it then fail at once
+  until the bot hears from it again.
+- 429/412 (rate_limited) and 500/502/503/504 (server_error) hold the conversation in the pacer
+  for Retry-After (or a growing backoff) and raise DeliveryError(retryable=True): the engine
+  tries the send again, and the next call waits in the pacer — so every backoff sleep goes
+  through the pacer's injected sleep. A call that repeats a failed one is counted in
+  lovende_platform_api_retries.
+- No answer (our deadline or the HTTP timeout ran out, the connection dropped after the request
+  went out: kind "timeout"): an update (PUT of a known activity id) and a 1:1 creation are
+  idempotent and retried like the above; a new message (POST) is NOT sent again — see
+  `UNCERTAIN` for why; a connection that was never made is certain not to have delivered
+  anything and is retried.
+- Anything else (400, 401, 404, 413, a bug) is a client_error and is not retried.
+- A message split over several activities is only handed back to the engine for a retry while
+  none of its parts has gone out; once one has, the failing part is retried here (the engine
+  would re-post the earlier parts) and a final failure says how many parts arrived.
+botbuilder's HTTP layer (msrest over `requests`) would otherwise retry on its own with real
+sleeps in a worker thread, unseen and with a 100 s timeout: `TunedAuthentication` turns that
+off and sets our timeout on every connector client.
 
 ToActorOnly has no Teams equivalent. Decision: it is a normal, visible reply without any
 @mention — in a channel in the thread of the actor's own message (or of the card they used),
@@ -24,14 +41,17 @@ inbound message (reminders) it goes to the conversation itself.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
+import requests
+import urllib3.exceptions
 from botbuilder.core import BotAdapter, CloudAdapterBase, TurnContext
 from botbuilder.schema import (
     Activity,
@@ -42,9 +62,18 @@ from botbuilder.schema import (
     ConversationReference,
     ErrorResponseException,
 )
+from botframework.connector.aio import ConnectorClient  # type: ignore[import-untyped]
+from botframework.connector.auth import (  # type: ignore[import-untyped]
+    AuthenticateRequestResult,
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+    UserTokenClient,
+)
 from msrest.exceptions import ClientRequestError
 
 from bot.clock import Clock
+from bot.metrics import PLATFORM_API_ERRORS, PLATFORM_API_RETRIES
 from bot.ports import Conversation, DeliveryError
 from bot.teams.cards import CONTENT_TYPE, Card, form_card, message_cards
 from bot.teams.files import FileLinks, UnservableFile
@@ -56,6 +85,21 @@ log = logging.getLogger(__name__)
 
 RETRYABLE = frozenset({412, 429, 500, 502, 503, 504})
 MAX_BACKOFF = 60.0
+# How long one call to the Bot Connector may take before we stop waiting for its answer.
+SEND_TIMEOUT = 20.0
+# Tries of a later part of a split message, here in the port (see `_send`).
+PART_ATTEMPTS = 3
+# API method names, the `method` label of the metrics.
+SEND, UPDATE, CREATE = "send_activity", "update_activity", "create_conversation"
+# Why a new message that got no answer is not sent again: the Bot Framework has no idempotency
+# key for POST /v3/conversations/{id}/activities, and a bot cannot list a conversation's
+# messages to look. A client-chosen activity `id` is not kept by the Teams connector (it
+# assigns its own), so it protects nothing outside a fake. The request may have been stored
+# before the connection or our patience ran out; a second POST would then show the team the
+# message twice. So the send is reported as failed-uncertain (a delivery_failures row that says
+# it may have arrived, and a warning in the log) — a possibly missing message, visible to the
+# operator, rather than a possible duplicate in the team's channel.
+UNCERTAIN = "no answer from Teams; the message may have arrived, so it is not sent again"
 MAX_REF_CHARS = 500  # posted_messages.ref is String(512)
 THREAD = ";messageid="
 
@@ -106,6 +150,189 @@ def card_activity(card: Card, summary: str) -> Activity:
     )
 
 
+T = TypeVar("T")
+
+
+class NoAnswer(Exception):
+    """Our deadline for one call to the Bot Connector ran out."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What one failed call to the Bot Connector means."""
+
+    kind: str  # the metric's kind: rate_limited, server_error, timeout, client_error, blocked
+    what: str  # status and error code, or the exception's type — never message text
+    transient: bool  # trying again later may help
+    maybe_delivered: bool  # the request may have reached Teams (no answer came back)
+    code: str = ""
+    retry_after: float | None = None
+
+
+def classify(exc: BaseException) -> Failure:
+    status, code, retry_after = _describe(exc)
+    what = f"{status} {code}".strip() if status is not None else type(exc).__name__
+    if status == 403:
+        return Failure("blocked", what, False, False, code)
+    if status in (412, 429):
+        return Failure("rate_limited", what, True, False, code, retry_after)
+    if status in RETRYABLE:
+        return Failure("server_error", what, True, False, code, retry_after)
+    if status is not None:
+        return Failure("client_error", what, False, False, code)
+    if _never_connected(exc):  # nothing went out: safe to send again
+        return Failure("timeout", f"{what} (no connection)", True, False)
+    if _transient(exc):
+        return Failure("timeout", f"{what} (no answer)", True, True)
+    return Failure("client_error", what, False, False)
+
+
+def _describe(exc: BaseException) -> tuple[int | None, str, float | None]:
+    """(HTTP status, error code, Retry-After seconds) of a connector failure."""
+    if not isinstance(exc, ErrorResponseException):
+        return None, "", None
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None)
+    error = getattr(getattr(exc, "error", None), "error", None)
+    code = str(getattr(error, "code", "") or "")
+    retry_after = None
+    headers = getattr(response, "headers", None) or {}
+    try:
+        value = headers.get("Retry-After")
+        retry_after = min(float(value), MAX_BACKOFF * 10) if value is not None else None
+    except (TypeError, ValueError):
+        retry_after = None
+    return (int(status) if status is not None else None), code, retry_after
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and what it wraps (msrest's inner_exception, requests' and urllib3's
+    wrapped errors, __cause__/__context__), each once."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        wrapped: list[object] = [
+            getattr(current, "inner_exception", None),
+            getattr(current, "reason", None),  # urllib3 MaxRetryError
+            current.__cause__,
+            current.__context__,
+            *current.args,
+        ]
+        todo += [w for w in wrapped if isinstance(w, BaseException)]
+
+
+def _never_connected(exc: BaseException) -> bool:
+    """The connection was never made (refused, unknown host, connect timeout)."""
+    return any(
+        isinstance(
+            e,
+            urllib3.exceptions.ConnectTimeoutError  # NewConnectionError and DNS failures too
+            | requests.exceptions.ConnectTimeout
+            | aiohttp.ClientConnectorError
+            | ConnectionRefusedError,
+        )
+        for e in _causes(exc)
+    )
+
+
+def _transient(exc: BaseException) -> bool:
+    return any(
+        isinstance(
+            e,
+            NoAnswer
+            | requests.exceptions.RequestException
+            | urllib3.exceptions.HTTPError
+            | aiohttp.ClientError
+            | ClientRequestError
+            | TimeoutError
+            | ConnectionError,
+        )
+        for e in _causes(exc)
+    )
+
+
+def _fingerprint(*parts: object) -> str:
+    text = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _activity_fingerprint(kind: str, conversation_id: str, activity: Activity) -> str:
+    return _fingerprint(kind, conversation_id, activity.id, activity.serialize())
+
+
+# ---- botbuilder's HTTP client, tuned ----
+def tune_client(client: ConnectorClient, timeout: float) -> None:
+    """No hidden retries and our timeout for one connector client.
+
+    msrest sends with `requests` in a worker thread and mounts urllib3's Retry (3 tries,
+    backoff with time.sleep, Retry-After honoured by sleeping the thread) for 408/5xx and for
+    connection and read errors of PUTs; its timeout is 100 s. Retries belong to the port, where
+    they are paced, counted and never blind for a POST; so: no urllib3 retries at all.
+    """
+    config = client.config
+    config.connection.timeout = timeout
+    retry = config.retry_policy.policy  # the Retry object the client's sessions are given
+    retry.total = 0
+    retry.connect = 0
+    retry.read = False  # a read error is raised as it is, not wrapped
+    retry.status = 0
+    retry.status_forcelist = frozenset()
+    retry.raise_on_status = False
+
+
+class TunedConnectorFactory(ConnectorFactory):  # type: ignore[misc]
+    def __init__(self, inner: ConnectorFactory, timeout: float) -> None:
+        self.inner, self.timeout = inner, timeout
+
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        client: ConnectorClient = await self.inner.create(service_url, audience)
+        tune_client(client, self.timeout)
+        return client
+
+
+class TunedAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
+    """The adapter's BotFrameworkAuthentication with every connector client tuned (above);
+    everything else is the wrapped object's."""
+
+    def __init__(self, inner: BotFrameworkAuthentication, timeout: float) -> None:
+        self.inner, self.timeout = inner, timeout
+
+    async def authenticate_request(
+        self, activity: Activity, auth_header: str
+    ) -> AuthenticateRequestResult:
+        return await self.inner.authenticate_request(activity, auth_header)
+
+    async def authenticate_streaming_request(
+        self, auth_header: str, channel_id_header: str
+    ) -> AuthenticateRequestResult:
+        return await self.inner.authenticate_streaming_request(auth_header, channel_id_header)
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        factory = self.inner.create_connector_factory(claims_identity)
+        return TunedConnectorFactory(factory, self.timeout)
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        return await self.inner.create_user_token_client(claims_identity)
+
+    def create_bot_framework_client(self) -> Any:
+        return self.inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return str(self.inner.get_originating_audience())
+
+    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
+        return await self.inner.authenticate_channel_request(auth_header)
+
+    async def generate_caller_id(self, **kwargs: Any) -> str | None:
+        caller: str | None = await self.inner.generate_caller_id(**kwargs)
+        return caller
+
+
 class TeamsPort:
     def __init__(
         self,
@@ -115,11 +342,24 @@ class TeamsPort:
         clock: Clock,
         files: FileLinks,
         pacer: Pacer | None = None,
+        *,
+        timeout: float = SEND_TIMEOUT,
     ) -> None:
         self.adapter, self.app_id, self.store, self.clock = adapter, app_id, store, clock
         self.files = files
         self.pacer = pacer or Pacer()
-        self._failures: dict[str, int] = {}
+        self.timeout = timeout
+        # Called for each call to the connector; when it returns first, we stop waiting for the
+        # answer (tests replace it to time out deterministically, see testing.FakeConnector).
+        self.deadline: Callable[[], Awaitable[None]] = lambda: asyncio.sleep(self.timeout)
+        self._failures: dict[str, int] = {}  # conversation → failures in a row (the backoff)
+        self._failed_call: dict[str, str] = {}  # conversation → the call that may be retried
+        if isinstance(adapter, CloudAdapterBase) and not isinstance(
+            adapter.bot_framework_authentication, TunedAuthentication
+        ):
+            adapter.bot_framework_authentication = TunedAuthentication(
+                adapter.bot_framework_authentication, timeout
+            )
 
     # ---- ChatPort ----
     async def post(
@@ -143,13 +383,15 @@ class TeamsPort:
         old = Ref.loads(ref)
         row = await self._conversation(conv.workspace, base_id(old.conversation_id))
         cards = await self._cards(message)
-        for i, card in enumerate(cards):
+        # Updates (PUT) first: they are idempotent, so the engine may repeat all of this call
+        # until one of the new parts below has been posted.
+        for activity_id, card in zip(old.activity_ids, cards, strict=False):
             activity = card_activity(card, message.fallback)
-            if i < len(old.activity_ids):
-                await self._update(row, old.conversation_id, old.activity_ids[i], activity)
-            else:  # grew beyond its parts: the rest is posted after it
-                await self._send(row, old.conversation_id, [activity])
-        for extra in old.activity_ids[len(cards):]:
+            await self._update(row, old.conversation_id, activity_id, activity)
+        grown = [card_activity(c, message.fallback) for c in cards[len(old.activity_ids) :]]
+        if grown:  # grew beyond its parts: the rest is posted after it
+            await self._send(row, old.conversation_id, grown)
+        for extra in old.activity_ids[len(cards) :]:
             blank = card_activity({**cards[-1], "body": [{"type": "TextBlock", "text": "…"}]}, "")
             await self._update(row, old.conversation_id, extra, blank)
 
@@ -202,6 +444,7 @@ class TeamsPort:
     ) -> ConversationRow:
         if not isinstance(self.adapter, CloudAdapterBase):
             raise DeliveryError("1:1 chats need the CloudAdapter", retryable=False)
+        adapter = self.adapter
         where = ConversationReference.deserialize(met_in)
         user = ChannelAccount(id=user_id, aad_object_id=member_key)
         params = ConversationParameters(
@@ -216,15 +459,18 @@ class TeamsPort:
         async def capture(context: TurnContext) -> None:
             created.append(TurnContext.get_conversation_reference(context.activity))
 
-        key = f"{tenant}|new-1:1|{member_key}"
-        await self.pacer.wait(key)
-        try:
-            await self.adapter.create_conversation(
+        async def create() -> None:
+            created.clear()
+            await adapter.create_conversation(
                 self.app_id, capture, params, where.channel_id, where.service_url
             )
-        except Exception as exc:
-            blocker = self._block_member(tenant, member_key)
-            raise await self._failure(exc, key, on_forbidden=blocker) from exc
+
+        # Creating a 1:1 chat is idempotent (Teams answers with the existing chat of this bot
+        # and user), so it is retried even when an answer was lost.
+        key = f"{tenant}|new-1:1|{member_key}"
+        call = _fingerprint(CREATE, tenant, member_key)
+        blocker = self._block_member(tenant, member_key)
+        await self._call(CREATE, key, call, create, idempotent=True, on_forbidden=blocker)
         if not created:
             raise DeliveryError("no 1:1 chat was created", retryable=True)
         reference = created[0]
@@ -275,15 +521,35 @@ class TeamsPort:
         activities: list[Activity],
         origin: str | None = None,
     ) -> list[str]:
+        """Post new activities in order and return their ids.
+
+        While nothing has gone out, a failure goes to the engine as it is (it may try the
+        whole send again). Once a part has been posted, the engine must not: it would post
+        that part again. Later parts are therefore retried here (paced, backed off) and a
+        final failure is not retryable and says how many parts arrived.
+        """
         reference = self._reference(row, conversation_id)
-        ids = []
+        ids: list[str] = []
         for activity in activities:
 
             async def send(context: TurnContext, activity: Activity = activity) -> str:
                 response = await context.send_activity(activity)
                 return response.id if response and response.id else ""
 
-            activity_id = await self._proactive(row, reference, send)
+            call = _activity_fingerprint(SEND, conversation_id, activity)
+            tries = PART_ATTEMPTS if ids else 1
+            for attempt in range(tries):
+                try:
+                    activity_id = await self._proactive(
+                        SEND, row, reference, send, call, idempotent=False
+                    )
+                    break
+                except DeliveryError as exc:
+                    if not ids:
+                        raise
+                    if not exc.retryable or attempt == tries - 1:
+                        sent = f"{len(ids)} of {len(activities)} parts were sent"
+                        raise DeliveryError(f"{sent}; then: {exc}", retryable=False) from exc
             ids.append(activity_id)
             if origin and activity_id and row.conversation_type == "personal":
                 await self.store.save_dm_origin(
@@ -301,16 +567,19 @@ class TeamsPort:
             await context.update_activity(activity)
             return activity_id
 
-        await self._proactive(row, reference, update)
+        call = _activity_fingerprint(UPDATE, conversation_id, activity)
+        await self._proactive(UPDATE, row, reference, update, call, idempotent=True)
 
     async def _proactive(
         self,
+        method: str,
         row: ConversationRow,
         reference: ConversationReference,
         work: Callable[[TurnContext], Awaitable[str]],
+        call: str,
+        *,
+        idempotent: bool,
     ) -> str:
-        key = f"{row.tenant_id}|{row.conversation_id}"
-        await self.pacer.wait(key)
         result: list[str] = []
         errors: list[BaseException] = []
 
@@ -321,15 +590,54 @@ class TeamsPort:
             except Exception as exc:  # raised below, outside botbuilder's on_turn_error
                 errors.append(exc)
 
-        try:
+        async def run() -> None:
             await self.adapter.continue_conversation(reference, callback, self.app_id)
-        except Exception as exc:
-            errors.append(exc)
-        if errors:
-            blocker = self._block_conversation(row)
-            raise await self._failure(errors[0], key, on_forbidden=blocker) from errors[0]
-        self._failures.pop(key, None)
+            if errors:
+                raise errors[0]
+
+        key = f"{row.tenant_id}|{row.conversation_id}"
+        blocker = self._block_conversation(row)
+        await self._call(method, key, call, run, idempotent=idempotent, on_forbidden=blocker)
         return result[0] if result else ""
+
+    async def _call(
+        self,
+        method: str,
+        key: str,
+        call: str,
+        run: Callable[[], Awaitable[None]],
+        *,
+        idempotent: bool,
+        on_forbidden: Callable[[str], Awaitable[None]],
+    ) -> None:
+        """One call to the connector for conversation `key`: paced, bounded by the deadline,
+        counted, and on failure turned into the DeliveryError the engine acts on."""
+        await self.pacer.wait(key)
+        if self._failed_call.get(key) == call:
+            PLATFORM_API_RETRIES.labels("teams", method).inc()
+        try:
+            await self._answer_in_time(run())
+        except Exception as exc:
+            raise await self._failure(exc, method, key, call, idempotent, on_forbidden) from exc
+        self._failures.pop(key, None)
+        if self._failed_call.get(key) == call:
+            del self._failed_call[key]
+
+    async def _answer_in_time(self, work: Awaitable[T]) -> T:
+        """`work`, unless `deadline()` comes first: then NoAnswer (and `work` is cancelled;
+        msrest's worker thread may still finish its request — its answer is dropped)."""
+        task = asyncio.ensure_future(work)
+        timer = asyncio.ensure_future(self.deadline())
+        try:
+            await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            timer.cancel()
+            if not task.done():
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        if task.cancelled():
+            raise NoAnswer(f"no answer within the deadline ({self.timeout:g} s)")
+        return task.result()
 
     # ---- failures ----
     def _block_conversation(self, row: ConversationRow) -> Callable[[str], Awaitable[None]]:
@@ -346,40 +654,38 @@ class TeamsPort:
         return block
 
     async def _failure(
-        self, exc: BaseException, key: str, *, on_forbidden: Callable[[str], Awaitable[None]]
+        self,
+        exc: BaseException,
+        method: str,
+        key: str,
+        call: str,
+        idempotent: bool,
+        on_forbidden: Callable[[str], Awaitable[None]],
     ) -> DeliveryError:
-        status, code, retry_after = _describe(exc)
-        if status == 403:
-            await on_forbidden(code or "Forbidden")
-            log.warning("Teams refused a send with 403 %s: marked blocked", code)
-            return DeliveryError(f"403 {code}: blocked, not retried", retryable=False)
-        what = f"{status or type(exc).__name__} {code}".strip()
-        if status in RETRYABLE or (status is None and _transient(exc)):
-            failures = self._failures[key] = self._failures.get(key, 0) + 1
-            wait = retry_after if retry_after is not None else min(2.0**failures, MAX_BACKOFF)
-            self.pacer.hold(key, wait)
-            log.info("Teams send failed with %s; retry in %.1f s", what, wait)
-            return DeliveryError(what, retryable=True)
-        return DeliveryError(what, retryable=False)
+        failure = classify(exc)
+        PLATFORM_API_ERRORS.labels("teams", method, failure.kind).inc()
+        self._failed_call.pop(key, None)
+        if failure.kind == "blocked":
+            await on_forbidden(failure.code or "Forbidden")
+            log.warning("Teams refused a send with 403 %s: marked blocked", failure.code)
+            return DeliveryError(f"403 {failure.code}: blocked, not retried", retryable=False)
+        if not failure.transient:
+            log.warning("Teams %s failed with %s: not retried", method, failure.what)
+            return DeliveryError(failure.what, retryable=False)
+        failures = self._failures[key] = self._failures.get(key, 0) + 1
+        wait = failure.retry_after
+        if wait is None:
+            wait = min(2.0**failures, MAX_BACKOFF)
+        self.pacer.hold(key, wait)  # the next call to this conversation waits in the pacer
+        if failure.maybe_delivered and not idempotent:
+            log.warning("Teams %s got no answer (%s): not sent again", method, failure.what)
+            return DeliveryError(f"{failure.what}: {UNCERTAIN}", retryable=False)
+        self._remember_failed(key, call)
+        log.info("Teams %s failed with %s; retry in %.1f s", method, failure.what, wait)
+        return DeliveryError(failure.what, retryable=True)
 
-
-def _describe(exc: BaseException) -> tuple[int | None, str, float | None]:
-    """(HTTP status, error code, Retry-After seconds) of a connector failure."""
-    if not isinstance(exc, ErrorResponseException):
-        return None, "", None
-    response = getattr(exc, "response", None)
-    status = getattr(response, "status_code", None)
-    error = getattr(getattr(exc, "error", None), "error", None)
-    code = str(getattr(error, "code", "") or "")
-    retry_after = None
-    headers = getattr(response, "headers", None) or {}
-    try:
-        value = headers.get("Retry-After")
-        retry_after = min(float(value), MAX_BACKOFF * 10) if value is not None else None
-    except (TypeError, ValueError):
-        retry_after = None
-    return (int(status) if status is not None else None), code, retry_after
-
-
-def _transient(exc: BaseException) -> bool:
-    return isinstance(exc, ClientRequestError | aiohttp.ClientError | asyncio.TimeoutError)
+    def _remember_failed(self, key: str, call: str) -> None:
+        if len(self._failed_call) >= 10_000:  # calls never tried again: forget them
+            self._failed_call.clear()
+            self._failures.clear()
+        self._failed_call[key] = call

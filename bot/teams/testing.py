@@ -6,6 +6,7 @@ the console). The tests in tests/teams use it; so can anyone trying the adapter 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -28,6 +29,12 @@ BOT_NAME = "Lovende praksis"
 TEAM = {"id": "19:team-omsorg@thread.tacv2", "name": "Bostedet Solhøj"}
 CHANNEL = "19:kanal-recovery@thread.tacv2"
 GROUP_CHAT = "19:meeting_gruppe-chat@thread.v2"
+# Faults the fake connector can script besides HTTP statuses (see FakeConnector.fail):
+TIMEOUT = "timeout"  # the activity is stored, but the answer is held until the client gives up
+DROP = "drop"  # the activity is stored, then the connection is closed without an answer
+Fault = int | str
+CLIENT_PATIENCE = 120.0  # FakeConnector.client_gives_up's fallback, against hung tests
+
 USERS = {
     "Anna": ("29:1anna", "aad-anna-0001"),
     "Bo": ("29:1bo", "aad-bo-0002"),
@@ -43,6 +50,7 @@ class Call:
     body: dict[str, Any]
     status: int
     response_id: str | None = None
+    fault: str | None = None  # TIMEOUT or DROP: stored, but the bot never got the answer
 
     @property
     def cards(self) -> list[dict[str, Any]]:
@@ -59,15 +67,27 @@ class Call:
 
 @dataclass
 class FakeConnector:
-    """Records every /v3/conversations call; `fail` scripts error statuses per conversation."""
+    """Records every /v3/conversations call; `fail` scripts faults per conversation.
+
+    `fail[conversation id]` (or `fail["new:<user id>"]` for creating a 1:1 chat) is a list
+    consumed one per call: an HTTP status to answer with (429 with `retry_after`), TIMEOUT
+    (store the activity, hold the answer until the bot gives up) or DROP (store it, close the
+    connection). Timeouts are deterministic: `start_bot` makes the port's deadline
+    `client_gives_up`, which runs out exactly when the connector holds an answer (so tests
+    must send one call at a time while a TIMEOUT is scripted); held answers are let go by
+    `release()` or `stop()`.
+    """
 
     calls: list[Call] = field(default_factory=list)
-    fail: dict[str, list[int]] = field(default_factory=dict)  # conversation id → statuses
+    fail: dict[str, list[Fault]] = field(default_factory=dict)  # conversation id → faults
     retry_after: str | None = None
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1700000000001))
     dms: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     url: str = ""
     _runner: web.AppRunner | None = None
+    _held: asyncio.Queue[Call] = field(default_factory=asyncio.Queue)
+    _release: asyncio.Event = field(default_factory=asyncio.Event)
+    _dm_of: dict[str, str] = field(default_factory=dict)
 
     async def start(self) -> str:
         app = web.Application()
@@ -84,35 +104,67 @@ class FakeConnector:
         return self.url
 
     async def stop(self) -> None:
+        self.release()
         if self._runner is not None:
             await self._runner.cleanup()
 
-    def _scripted(self, conversation_id: str) -> int | None:
+    def release(self) -> None:
+        """Let every held answer go (the bot stopped waiting for them long ago)."""
+        self._release.set()
+
+    async def client_gives_up(self) -> None:
+        """The port's deadline in tests: it runs out when the connector holds an answer."""
+        try:
+            await asyncio.wait_for(self._held.get(), CLIENT_PATIENCE)
+        except TimeoutError:
+            pass
+
+    def _scripted(self, conversation_id: str) -> Fault | None:
         statuses = self.fail.get(conversation_id.split(";messageid=")[0])
         return statuses.pop(0) if statuses else None
+
+    async def _answer(
+        self, request: web.Request, call: Call, fault: Fault | None, body: dict[str, Any]
+    ) -> web.Response:
+        """A stored call's answer — or none, as the fault says."""
+        if fault == TIMEOUT:
+            call.fault = TIMEOUT
+            self._held.put_nowait(call)
+            await self._release.wait()
+        elif fault == DROP:
+            call.fault = DROP
+            if request.transport is not None:
+                request.transport.close()
+        return web.json_response(body, status=call.status)
 
     async def create(self, request: web.Request) -> web.Response:
         body = await request.json()
         member = body["members"][0]["id"]
-        status = self._scripted(f"new:{member}") or 201
-        self.calls.append(Call("CREATE", None, None, body, status))
+        fault = self._scripted(f"new:{member}")
+        status = fault if isinstance(fault, int) else 201
+        call = Call("CREATE", None, None, body, status)
+        self.calls.append(call)
         if status >= 400:
             return _error(status, "Forbidden" if status == 403 else "Failed", self.retry_after)
-        cid = f"a:1dm-{next(self.dms)}-{member}"
-        return web.json_response({"id": cid}, status=201)
+        # Like Teams: the 1:1 chat of this bot and user is created once, then found again.
+        cid = self._dm_of.get(member) or f"a:1dm-{next(self.dms)}-{member}"
+        self._dm_of[member] = call.response_id = cid
+        return await self._answer(request, call, fault, {"id": cid})
 
     async def activity(self, request: web.Request) -> web.Response:
         cid = request.match_info["cid"]
         aid = request.match_info.get("aid")
         body = await request.json()
-        status = self._scripted(cid) or (200 if request.method == "PUT" else 201)
+        fault = self._scripted(cid)
+        ok = 200 if request.method == "PUT" else 201
+        status = fault if isinstance(fault, int) else ok
         call = Call(request.method, cid, aid, body, status)
         self.calls.append(call)
         if status >= 400:
             code = "ConversationBlockedByUser" if status == 403 else "Throttled"
             return _error(status, code, self.retry_after)
         call.response_id = aid if request.method == "PUT" else str(next(self.ids))
-        return web.json_response({"id": call.response_id}, status=status)
+        return await self._answer(request, call, fault, {"id": call.response_id})
 
     # ---- reading what the bot sent ----
     def sent(self) -> list[Call]:
@@ -365,6 +417,7 @@ async def start_bot(
     teams = mount(app, runtime, settings, pacer=Pacer(time.now, time.sleep))
     if teams is not None:
         teams.reply_budget = None  # deterministic: answer only when the turn is done
+        teams.port.deadline = connector.client_gives_up  # time out when an answer is held
     client = TestClient(TestServer(app, host="127.0.0.1", port=0))
     await client.start_server()
     return TeamsBot(runtime, app, client, connector, time, sleeps), client
