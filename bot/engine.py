@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.clock import Clock
 from bot.features import Feature
-from bot.inbox import Inbox, event_data, event_of
+from bot.inbox import Inbox, event_data, event_of, new_key
 from bot.metrics import DELIVERY_FAILURES, TURN_LATENCY, TURNS
 from bot.ports import ChatPort, Conversation, DeliveryError
 from dialogs import actions
@@ -54,6 +54,7 @@ class Inbound:
     user_name: str | None = None
     channel_name: str | None = None
     event_id: str | None = None  # the platform's id for deduplication
+    inbox_key: str | None = None  # set by `Engine.accept`: the turn runs once for this key
 
 
 @dataclass
@@ -70,11 +71,18 @@ class Engine:
         features: list[Feature],
         clock: Clock,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        inbox_sessions: async_sessionmaker[AsyncSession] | None = None,
+        turn_slots: int = 1,
     ) -> None:
         self.sessions, self.features, self.clock, self.sleep = sessions, features, clock, sleep
         self.dialogs = {f.dialog.name: f.dialog for f in features}
         self.generators: dict[str, Generator] = {}
-        self.inbox = Inbox(sessions, clock)
+        self.inbox = Inbox(inbox_sessions or sessions, clock)
+        # Turns in flight at once. SQLite runs one write transaction at a time anyway; letting
+        # more wait inside it only adds busy-waiting and steals the event loop from the
+        # acknowledgements of new clicks (which are kept in the inbox, and lose nothing by
+        # waiting here).
+        self.turn_slots = asyncio.Semaphore(turn_slots)
 
     # ---- routing ----
     def route(self, event: Event) -> Dialog:
@@ -121,12 +129,14 @@ class Engine:
         return self.dialogs[refresh.owner].render(refresh, turn)
 
     # ---- turns ----
-    async def accept(self, inbound: Inbound) -> int:
-        """Keep an interaction durably before the platform is answered; pass the id to
-        `handle`, which applies it exactly once (or a replay does, should we die first)."""
-        inbound = scrubbed(inbound)
+    async def accept(self, inbound: Inbound) -> Inbound:
+        """Keep an interaction durably before the platform is answered. Pass what this returns
+        to `handle`, which applies it exactly once (or a replay does, should we die first)."""
+        inbound = replace(scrubbed(inbound), inbox_key=new_key())
         conv = inbound.conv
+        assert inbound.inbox_key is not None
         entry = inbox_store.Entry(
+            inbound.inbox_key,
             conv.platform,
             conv.workspace,
             conv.channel,
@@ -135,11 +145,12 @@ class Engine:
             event_data(inbound.event),
             inbound.event_id,
         )
-        return await self.inbox.keep(entry)
+        await self.inbox.keep(entry)
+        return inbound
 
-    async def handle(self, inbound: Inbound, port: ChatPort, inbox_id: int | None = None) -> bool:
-        """Process one inbound event; False when it was a duplicate delivery (or its inbox row,
-        `inbox_id`, was applied already)."""
+    async def handle(self, inbound: Inbound, port: ChatPort) -> bool:
+        """Process one inbound event; False when it was a duplicate delivery (or a kept
+        interaction that was applied already)."""
 
         inbound = scrubbed(inbound)
         dialog = self.route(inbound.event)
@@ -147,11 +158,13 @@ class Engine:
         def step(turn: Turn) -> Outcome:
             return dialog.step(turn, inbound.event)
 
-        try:
-            return await self.act(inbound, step, port, dialog.reads, inbox_id)
-        finally:
-            if inbox_id is not None:
-                self.inbox.done(inbox_id)
+        done = await self.act(inbound, step, port, dialog.reads)
+        if inbound.inbox_key is not None:  # (after a failure the row stays for a replay)
+            try:
+                await self.inbox.done(inbound.inbox_key)
+            except Exception as exc:  # harmless: a replay finds the turn done and removes it
+                log.warning("inbox row not removed: %s", type(exc).__name__)
+        return done
 
     async def replay(self, ports: dict[str, ChatPort]) -> int:
         """Run the turns of kept interactions whose process did not (it died, or failed);
@@ -163,9 +176,10 @@ class Engine:
                 log.warning("inbox row %d waits for its platform %s", row.id, row.platform)
                 continue
             conv = Conversation(row.platform, row.workspace, row.channel, row.actor)
-            inbound = Inbound(conv, event_of(row.event), None, row.channel_name, row.event_id)
+            event = event_of(row.event)
+            inbound = Inbound(conv, event, None, row.channel_name, row.event_id, row.key)
             try:
-                applied += await self.handle(inbound, port, row.id)
+                applied += await self.handle(inbound, port)
             except Exception as exc:  # the row stays; the next replay tries again
                 log.error("inbox row %d failed on replay: %s", row.id, type(exc).__name__)
         return applied
@@ -176,14 +190,13 @@ class Engine:
         step: Callable[[Turn], Outcome],
         port: ChatPort,
         needs: frozenset[str] | None = None,
-        inbox_id: int | None = None,
     ) -> bool:
         """Run `step` as one turn of `inbound`'s conversation; also for system-initiated work
         (reminders, nudges), where `inbound.conv.actor` is None. `needs`: the stores whose data
         the step reads (None: all)."""
         started = time.perf_counter()
         try:
-            plan = await self._transact(inbound, step, needs, inbox_id)
+            plan = await self._transact(inbound, step, needs)
         except Exception:
             TURNS.labels("failed").inc()
             raise
@@ -199,13 +212,10 @@ class Engine:
         inbound: Inbound,
         step: Callable[[Turn], Outcome],
         needs: frozenset[str] | None,
-        inbox_id: int | None,
     ) -> Plan | None:
         for attempt in range(TURN_ATTEMPTS):
             try:
-                async with self.sessions() as session, session.begin():
-                    if inbox_id is not None and not await inbox_store.take(session, inbox_id):
-                        return None  # applied already (a replay, or the original after all)
+                async with self.turn_slots, self.sessions() as session, session.begin():
                     return await self._turn(session, inbound, step, needs)
             except (IntegrityError, StaleDataError, OperationalError) as exc:
                 # A concurrent turn won a race (unique key, version check, lock): go again.
@@ -223,10 +233,9 @@ class Engine:
     ) -> Plan | None:
         now = self.clock.now()
         conv = inbound.conv
-        if inbound.event_id and await repo.seen_event(
-            session, f"{conv.platform}:{conv.workspace}:{inbound.event_id}", now
-        ):
-            return None
+        for key in _event_keys(inbound):
+            if await repo.seen_event(session, key, now):
+                return None
         place = repo.Place(conv.platform, conv.workspace, conv.channel, inbound.channel_name)
         actor = conv.actor or SYSTEM_ACTOR
         ctx = await repo.context_for(session, place, actor, inbound.user_name, now)
@@ -358,6 +367,15 @@ def scrubbed(inbound: Inbound) -> Inbound:
         user_name=scrub(inbound.user_name) if inbound.user_name else None,
         channel_name=scrub(inbound.channel_name) if inbound.channel_name else None,
     )
+
+
+def _event_keys(inbound: Inbound) -> list[str]:
+    """The processed-event keys that make a delivery (or a replay) of this turn a duplicate."""
+    conv = inbound.conv
+    keys = [f"inbox:{inbound.inbox_key}"] if inbound.inbox_key else []
+    if inbound.event_id:
+        keys.append(f"{conv.platform}:{conv.workspace}:{inbound.event_id}")
+    return keys
 
 
 def _keys(send: Send) -> list[str]:

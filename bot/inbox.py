@@ -1,15 +1,15 @@
-"""Acknowledge first, durably: interactions are kept in the inbox table before the platform
-hears "ok", and their turns run right after (see storage/inbox.py).
+"""Acknowledge first, durably: interactions are kept in the inbox before the platform hears
+"ok", and their turns run right after (see storage/inbox.py).
 
-Clicks that arrive while a write is in progress are written together in the next one (group
-commit): on SQLite there is one writer at a time, so fifty concurrent clicks cost a few short
-transactions instead of fifty.
+Rows to add and rows to remove that arrive while a write is in progress go together in the
+next one (group commit): fifty concurrent clicks cost a few short transactions, not fifty.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -24,9 +24,13 @@ log = logging.getLogger(__name__)
 
 # How long the receiving process has to run a kept interaction's turn before any replica may
 # replay it. Short, because a crashed process's clicks wait this long; a replay that overlaps
-# a slow original does no harm (the row is deleted by exactly one turn).
+# a slow original does no harm (the turn's processed-event key makes it a duplicate).
 LEASE = timedelta(seconds=10)
 MAX_REPLAYS = 5  # a row whose turn keeps failing is given up (logged) after this many
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
 
 
 def event_data(event: Event) -> dict[str, Any]:
@@ -45,49 +49,59 @@ def event_of(data: dict[str, Any]) -> Event:
 class Inbox:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self.sessions, self.clock = sessions, clock
-        self._queue: list[tuple[store.Entry, asyncio.Future[int]]] = []
+        self._adds: list[tuple[store.Entry, asyncio.Future[None]]] = []
+        self._removals: list[tuple[str, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
-        self.kept: set[int] = set()  # ids kept by this process whose turns have not ended
+        self.kept: set[str] = set()  # keys kept by this process whose turns have not ended
 
-    def done(self, item_id: int) -> None:
-        self.kept.discard(item_id)
+    async def keep(self, entry: store.Entry) -> None:
+        """Write one interaction (with whatever else is waiting)."""
+        await self._queue(self._adds, entry)
+        self.kept.add(entry.key)
         INBOX_PENDING.set(len(self.kept))
 
-    async def keep(self, entry: store.Entry) -> int:
-        """Write one interaction (with whatever else is waiting); its row id."""
-        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        self._queue.append((entry, future))
+    async def done(self, key: str) -> None:
+        """The interaction's turn has run (or was a duplicate): remove its row."""
+        self.kept.discard(key)
+        INBOX_PENDING.set(len(self.kept))
+        await self._queue(self._removals, key)
+
+    async def _queue(self, queue: list[tuple[Any, asyncio.Future[None]]], item: object) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        queue.append((item, future))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.ensure_future(self._write())
-        item_id = await future
-        self.kept.add(item_id)
-        INBOX_PENDING.set(len(self.kept))
-        return item_id
+        await future
 
     async def _write(self) -> None:
-        while self._queue:
-            batch, self._queue = self._queue, []
+        while self._adds or self._removals:
+            adds, self._adds = self._adds, []
+            removals, self._removals = self._removals, []
+            waiting = [f for _, f in adds] + [f for _, f in removals]
             try:
                 async with self.sessions() as session, session.begin():
-                    ids = await store.add(
-                        session, [entry for entry, _ in batch], self.clock.now(), LEASE
-                    )
+                    if adds:
+                        entries = [entry for entry, _ in adds]
+                        await store.add(session, entries, self.clock.now(), LEASE)
+                    if removals:
+                        await store.remove(session, [key for key, _ in removals])
             except Exception as exc:  # each waiting request answers with the failure
-                for _, future in batch:
+                for future in waiting:
                     if not future.done():
                         future.set_exception(exc)
                 continue
-            for (_, future), item_id in zip(batch, ids, strict=True):
+            for future in waiting:
                 if not future.done():
-                    future.set_result(item_id)
+                    future.set_result(None)
 
     async def claim_stale(self) -> list[store.InboxItem]:
         """Rows left behind (their lease ran out), claimed by this process; rows replayed too
         often are dropped with an error in the log."""
         async with self.sessions() as session, session.begin():
             rows = await store.claim_stale(session, self.clock.now(), LEASE)
-            for row in [r for r in rows if r.replays > MAX_REPLAYS]:
-                log.error("inbox row %d given up after %d replays", row.id, MAX_REPLAYS)
-                await store.take(session, row.id)
-                rows.remove(row)
-        return rows
+            given_up = [r for r in rows if r.replays > MAX_REPLAYS]
+            if given_up:
+                for row in given_up:
+                    log.error("inbox row %d given up after %d replays", row.id, MAX_REPLAYS)
+                await store.remove(session, [r.key for r in given_up])
+        return [r for r in rows if r.replays <= MAX_REPLAYS]

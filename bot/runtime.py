@@ -16,7 +16,8 @@ from bot.selfeval_generators import register_selfeval_generators
 from bot.settings import Settings
 from scoring.catalogue import Catalogue, load_catalogue
 from scoring.table import DEFAULT_TABLE, ScoringTable, load_table
-from storage.db import create_engine, session_factory
+from storage.db import create_engine, is_sqlite, session_factory
+from storage.inbox import create_spool, spool_url
 from storage.migrate import upgrade
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class Runtime:
     ports: dict[str, ChatPort] = field(default_factory=dict)
     # Background work (the reminder scheduler); the web app and the console start it.
     background: ReminderScheduler | None = None
+    spool: AsyncEngine | None = None  # the inbox's own SQLite file (storage/inbox.py)
 
     async def start_background(self) -> None:
         from bot.reminders import ReminderWorker
@@ -53,6 +55,11 @@ class Runtime:
     async def close(self) -> None:
         await self.stop_background()
         await self.db.dispose()
+        if self.spool is not None:
+            await self.spool.dispose()
+
+
+TURN_SLOTS_POSTGRES = 8  # below the connection pool's size (5 + 10 overflow)
 
 
 async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -62,7 +69,17 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     sessions = session_factory(db)
     catalogue = load_catalogue()
     table = load_table(settings.scoring_table or DEFAULT_TABLE, catalogue)
-    engine = Engine(sessions, default_features(catalogue, table), clock or SystemClock())
+    spool_at = spool_url(settings.database_url)
+    spool = create_engine(spool_at) if spool_at else None
+    if spool is not None:
+        await create_spool(spool)
+    engine = Engine(
+        sessions,
+        default_features(catalogue, table),
+        clock or SystemClock(),
+        inbox_sessions=session_factory(spool) if spool else None,
+        turn_slots=1 if is_sqlite(settings.database_url) else TURN_SLOTS_POSTGRES,
+    )
     register_generators(engine, sessions, catalogue, table, settings.output_dir)
     register_selfeval_generators(engine, sessions, settings.output_dir)
-    return Runtime(settings, db, sessions, catalogue, table, engine)
+    return Runtime(settings, db, sessions, catalogue, table, engine, spool=spool)

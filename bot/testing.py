@@ -96,9 +96,10 @@ class BotHarness:
     ) -> list[Record]:
         return await self._send(user, Interaction(action, values or {}), channel, event_id)
 
-    async def keep(self, user: str, action: str, values: dict[str, str] | None = None) -> int:
+    async def keep(self, user: str, action: str, values: dict[str, str] | None = None) -> Inbound:
         """Keep a click in the inbox as an adapter does before acknowledging it — and stop
-        there, as a process killed right after the acknowledgement would. Its inbox id."""
+        there, as a process killed right after the acknowledgement would. The kept click, for
+        `runtime.engine.handle`."""
         self.channel.names.setdefault(user.casefold(), user)
         inbound = Inbound(
             self.conv(user),

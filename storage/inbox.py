@@ -1,10 +1,16 @@
 """The inbox: interactions acknowledged to the platform before their turn has run.
 
 A click is written here (one short transaction, shared by the clicks that arrive together) and
-acknowledged; its turn runs right after and deletes the row in the turn's own transaction, so a
-turn is applied exactly once. Rows left behind by a process that died in between are replayed
-when their lease has run out — by any replica. The row holds what the turn needs: the
-conversation's external ids, the actor and the event (action ids and submitted values).
+acknowledged; its turn runs right after. The turn records the row's key as a processed event in
+its own transaction, so it is applied exactly once however often it is run; the row is deleted
+afterwards. Rows left behind by a process that died in between are replayed when their lease
+has run out — by any replica. The row holds what the turn needs: the conversation's external
+ids, the actor and the event (action ids and submitted values).
+
+On PostgreSQL the table is in the bot's database. On SQLite it is in a file of its own beside
+the database (`spool_url`): SQLite has one writer per file, and a click must not wait for the
+turn of the click before it to be acknowledged. That file holds only this transient table,
+created at start (`create_spool`); it is not part of the migrations' schema for that reason.
 """
 
 from __future__ import annotations
@@ -13,8 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, String, delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import JSON, Index, Integer, String, Table, delete, func, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import TS, Base
@@ -24,6 +31,7 @@ class InboxItem(Base):
     __tablename__ = "inbox"
     __table_args__ = (Index("ix_inbox_lease_until", "lease_until"),)
     id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(36), unique=True)  # processed-event key of its turn
     platform: Mapped[str] = mapped_column(String(16))
     workspace: Mapped[str] = mapped_column(String(255))
     channel: Mapped[str] = mapped_column(String(255))
@@ -41,6 +49,7 @@ class InboxItem(Base):
 class Entry:
     """One interaction to keep (the row without its id)."""
 
+    key: str
     platform: str
     workspace: str
     channel: str
@@ -50,12 +59,26 @@ class Entry:
     event_id: str | None
 
 
-async def add(
-    session: AsyncSession, entries: list[Entry], now: datetime, lease: timedelta
-) -> list[int]:
-    """Store some interactions; their ids, in order."""
+def spool_url(database_url: str) -> str | None:
+    """Where the inbox lives when not in the bot's database: beside a SQLite file."""
+    url = make_url(database_url)
+    if not url.drivername.startswith("sqlite") or url.database in (None, "", ":memory:"):
+        return None
+    return url.set(database=f"{url.database}-inbox").render_as_string(hide_password=False)
+
+
+async def create_spool(engine: AsyncEngine) -> None:
+    table = InboxItem.__table__
+    assert isinstance(table, Table)
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda sync: table.create(sync, checkfirst=True))
+
+
+async def add(session: AsyncSession, entries: list[Entry], now: datetime, lease: timedelta) -> None:
+    """Store some interactions."""
     rows = [
         InboxItem(
+            key=e.key,
             platform=e.platform,
             workspace=e.workspace,
             channel=e.channel,
@@ -71,13 +94,11 @@ async def add(
     ]
     session.add_all(rows)
     await session.flush()
-    return [r.id for r in rows]
 
 
-async def take(session: AsyncSession, item_id: int) -> bool:
-    """Remove a row inside the turn that applies it; False when another turn already did."""
-    result = await session.execute(delete(InboxItem).where(InboxItem.id == item_id))
-    return bool(getattr(result, "rowcount", 0))
+async def remove(session: AsyncSession, keys: list[str]) -> None:
+    """Forget the rows whose turns have run."""
+    await session.execute(delete(InboxItem).where(InboxItem.key.in_(keys)))
 
 
 async def claim_stale(

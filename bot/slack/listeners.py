@@ -20,6 +20,7 @@ import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
@@ -67,7 +68,8 @@ async def run_turn(
     if incoming is not None:
         conv = incoming.conv
         name = await bot.names.name(client, conv.workspace, conv.actor or "")
-        await bot.runtime.engine.handle(_inbound(incoming, name), port, kept)
+        inbound = replace(kept, user_name=name) if kept else _inbound(incoming, name)
+        await bot.runtime.engine.handle(inbound, port)
     await port.acknowledge()  # a turn that failed is not acknowledged: Slack shows an error
 
 

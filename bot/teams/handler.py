@@ -182,9 +182,9 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         )
         # A card submit is kept first: should the answer to Teams go out before the turn ends
         # (a slow turn gets 202 after REPLY_BUDGET) and the process die, a replay applies it.
-        kept = await self.engine.accept(inbound) if isinstance(event, Interaction) else None
-        place = self.reply_place(activity, origin)
-        await self.engine.handle(inbound, TurnPort(self.port, place), kept)
+        if isinstance(event, Interaction):
+            inbound = await self.engine.accept(inbound)
+        await self.engine.handle(inbound, TurnPort(self.port, self.reply_place(activity, origin)))
 
     @staticmethod
     def reply_place(activity: Activity, origin: str | None) -> ReplyPlace:

@@ -8,10 +8,8 @@ import asyncio
 from sqlalchemy import event, func, select
 
 from bot.clock import FakeClock
-from bot.engine import Inbound
 from bot.inbox import LEASE, MAX_REPLAYS
 from bot.testing import BotHarness
-from dialogs.events import Interaction
 from storage.inbox import InboxItem
 from storage.models import MemberAnswer
 
@@ -30,7 +28,7 @@ async def answers(bot: BotHarness) -> dict[str, str | None]:
 
 
 async def waiting(bot: BotHarness) -> int:
-    async with bot.runtime.sessions() as s:
+    async with bot.runtime.engine.inbox.sessions() as s:
         return int(await s.scalar(select(func.count()).select_from(InboxItem)) or 0)
 
 
@@ -43,11 +41,10 @@ async def test_a_kept_click_is_applied_by_its_turn_once(
         assert await waiting(bot) == 1 and await answers(bot) == {}
         # the adapter's turn, right after the acknowledgement
         engine = bot.runtime.engine
-        click = Inbound(bot.conv("Anna"), Interaction("lp:ans:1:1.1:ja", {}), "Anna", "team")
-        assert await engine.handle(click, bot.channel, kept) is True
+        assert await engine.handle(kept, bot.channel) is True
         assert await answers(bot) == {"1.1": "ja"} and await waiting(bot) == 0
-        # the same row again (a replay racing the original) changes nothing
-        assert await engine.handle(click, bot.channel, kept) is False
+        # the same click again (a replay racing the original) changes nothing
+        assert await engine.handle(kept, bot.channel) is False
         clock.advance(seconds=LEASE.total_seconds() + 1)
         assert await bot.replay() == []
     finally:
@@ -78,13 +75,13 @@ async def test_clicks_of_a_killed_process_are_replayed_after_a_restart(
 async def test_concurrent_clicks_share_one_write(database_url: str, clock: FakeClock) -> None:
     bot = await started(database_url, clock)
     begins = []
-    sync_engine = bot.runtime.db.sync_engine
+    sync_engine = (bot.runtime.spool or bot.runtime.db).sync_engine
     listener = lambda *_a: begins.append(1)  # noqa: E731
     event.listen(sync_engine, "begin", listener)
     try:
         users = [f"U{i}" for i in range(50)]
-        ids = await asyncio.gather(*(bot.keep(u, "lp:ans:1:1.1:ja") for u in users))
-        assert len(set(ids)) == 50 and await waiting(bot) == 50
+        kept = await asyncio.gather(*(bot.keep(u, "lp:ans:1:1.1:ja") for u in users))
+        assert len({k.inbox_key for k in kept}) == 50 and await waiting(bot) == 50
         assert len(begins) <= 3, f"{len(begins)} transactions for 50 clicks"
     finally:
         event.remove(sync_engine, "begin", listener)

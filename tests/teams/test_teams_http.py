@@ -267,7 +267,7 @@ async def test_non_json_bodies_are_refused(teams_bot: TeamsBot) -> None:
 async def test_a_failing_turn_apologises_and_logs_no_user_text(
     teams_bot: TeamsBot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken(inbound: Inbound, _port: object, _kept: int | None = None) -> bool:
+    async def broken(inbound: Inbound, _port: object) -> bool:
         raise RuntimeError(f"database said no to {inbound.event}")
 
     monkeypatch.setattr(teams_bot.runtime.engine, "handle", broken)
