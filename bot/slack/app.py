@@ -23,6 +23,7 @@ from bot.runtime import Runtime
 from bot.slack.client import web_client
 from bot.slack.listeners import register
 from bot.slack.names import Names
+from bot.slack.origin import OriginKey
 from bot.slack.pacing import Pacer, Timing
 from bot.slack.port import SlackPort
 from bot.slack.settings import BOT_SCOPES, SlackSettings
@@ -123,6 +124,16 @@ def build_app(settings: SlackSettings, client: AsyncWebClient, runtime: Runtime)
     )
 
 
+def origin_key(settings: SlackSettings) -> OriginKey | None:
+    """The key that signs the channel in DM buttons: from the signing secret (from the app
+    token in Socket Mode, which may run without one)."""
+    secret = settings.signing_secret or settings.app_token
+    if secret is None:
+        log.warning("no Slack secret to sign DM buttons with: their clicks stay in the DM")
+        return None
+    return OriginKey.from_secret(secret.get_secret_value())
+
+
 def build_slack(
     runtime: Runtime, settings: SlackSettings, timing: Timing | None = None
 ) -> SlackBot:
@@ -142,7 +153,11 @@ def build_slack(
         return web_client(settings.api_base_url, bot.bot_token, timing, client.session)
 
     close = t(runtime.settings.language, "slack.close")
-    port = SlackPort(client_for, Pacer(timing), close)
+    key = origin_key(settings)
+    clock = runtime.engine.clock
+    port = SlackPort(client_for, Pacer(timing), close, key, lambda: clock.now().timestamp())
     slack = SlackBot(runtime, settings, app, port, Names(timing), store)
+    if key is not None:
+        app.use(key.middleware)  # before the listeners: a DM click's verified channel
     register(app, slack)
     return slack

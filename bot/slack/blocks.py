@@ -10,7 +10,7 @@ are uploaded beside the message (`Rendered.uploads`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ from dialogs.messages import (
 )
 
 Json = dict[str, Any]
+Sign = Callable[[str], str]  # action -> button value (a DM's buttons carry their channel)
 
 MAX_BLOCKS = 50
 MAX_SURFACE_BLOCKS = 100  # modals and the Home tab
@@ -99,20 +100,20 @@ def text_blocks(block: Text) -> list[Json]:
     return sections(block.text)
 
 
-def button(b: Button, ids: ActionIds, tag: str | None = None) -> Json:
+def button(b: Button, ids: ActionIds, tag: str | None = None, sign: Sign | None = None) -> Json:
     out: Json = {
         "type": "button",
         "text": plain(b.label, 75),
         "action_id": ids.take(b.action, tag),
-        "value": b.action,
+        "value": sign(b.action) if sign else b.action,
     }
     if b.style != "default":
         out["style"] = b.style
     return out
 
 
-def buttons_blocks(block: Buttons, ids: ActionIds) -> list[Json]:
-    elements = [button(b, ids) for b in block.buttons]
+def buttons_blocks(block: Buttons, ids: ActionIds, sign: Sign | None = None) -> list[Json]:
+    elements = [button(b, ids, sign=sign) for b in block.buttons]
     return [
         {"type": "actions", "elements": elements[i : i + MAX_ELEMENTS]}
         for i in range(0, len(elements), MAX_ELEMENTS)
@@ -126,7 +127,7 @@ def option(key: str, label: str) -> Json:
     return out
 
 
-def multiselect_blocks(block: MultiSelect, ids: ActionIds) -> list[Json]:
+def multiselect_blocks(block: MultiSelect, ids: ActionIds, sign: Sign | None = None) -> list[Json]:
     """Check boxes (toggling them only acks) and a button that submits the selection."""
     elements: list[Json] = []
     for i in range(0, len(block.options), MAX_OPTIONS):
@@ -142,7 +143,7 @@ def multiselect_blocks(block: MultiSelect, ids: ActionIds) -> list[Json]:
             boxes["initial_options"] = initial
         elements.append(boxes)
     submit = Button(block.submit_label, block.action, "primary")
-    elements.append(button(submit, ids, SUBMIT_TAG))
+    elements.append(button(submit, ids, SUBMIT_TAG, sign))
     return [{"type": "section", "text": markdown(mrkdwn(block.label))}] + [
         {"type": "actions", "elements": elements[i : i + MAX_ELEMENTS]}
         for i in range(0, len(elements), MAX_ELEMENTS)
@@ -170,15 +171,15 @@ def progress_blocks(block: Progress) -> list[Json]:
     return [{"type": "section", "text": markdown(line)}]
 
 
-def block_kit(block: Block, ids: ActionIds) -> list[Json]:
+def block_kit(block: Block, ids: ActionIds, sign: Sign | None = None) -> list[Json]:
     """Blocks for one neutral block (images, files and placeholders have none)."""
     match block:
         case Text():
             return text_blocks(block)
         case Buttons():
-            return buttons_blocks(block, ids)
+            return buttons_blocks(block, ids, sign)
         case MultiSelect():
-            return multiselect_blocks(block, ids)
+            return multiselect_blocks(block, ids, sign)
         case Fields():
             return fields_blocks(block)
         case Progress():
@@ -203,9 +204,11 @@ def chunk(blocks: Iterable[Json], limit: int = MAX_BLOCKS) -> list[list[Json]]:
     return chunks
 
 
-def render_message(message: Message) -> Rendered:
+def render_message(message: Message, sign: Sign | None = None) -> Rendered:
+    """The message as Slack messages; `sign` makes each button's value (its action) carry the
+    channel a DM message is about (see `bot.slack.origin`)."""
     ids = ActionIds()
-    blocks = [b for block in message.blocks for b in block_kit(block, ids)]
+    blocks = [b for block in message.blocks for b in block_kit(block, ids, sign)]
     uploads = [b for b in message.blocks if isinstance(b, Image | File)]
     # The fallback is mrkdwn too (notifications): escaped, so `<!channel>` stays words.
     return Rendered(chunk(blocks), mrkdwn(truncate(message.fallback, MAX_FALLBACK)), uploads)

@@ -1,5 +1,13 @@
-"""The Web API client: slack-sdk's retry handlers for 429 (honouring `Retry-After`), server
-errors and dropped connections — with the sleep injected — and failures as DeliveryError."""
+"""The Web API client: slack-sdk's retry handlers — with the sleep injected — for 429
+(honouring `Retry-After`), server errors and connection failures; failures as DeliveryError.
+
+A request that failed after it was sent (no answer, the connection dropped, a gateway error)
+may still have been carried out by Slack. Idempotent methods are simply tried again; methods
+that create something (`chat.postMessage`, `chat.postEphemeral`, completing an upload) are not
+— the caller gets an `UncertainDelivery` and decides (the Sender looks a message up by the
+marker in its metadata before posting it again). Every failure and retry is counted in
+`bot.metrics` by method and kind.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +17,90 @@ import logging
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.metrics import PLATFORM_API_ERRORS, PLATFORM_API_RETRIES
 from bot.ports import DeliveryError
 from bot.slack.pacing import Sleep, Timing
 
 log = logging.getLogger(__name__)
 
+PLATFORM = "slack"
 RETRYABLE = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
 MAX_RETRY_AFTER = 120.0
+# Methods whose repetition would create a second message (or file share).
+NOT_IDEMPOTENT = frozenset(
+    {
+        "chat.postMessage",
+        "chat.postEphemeral",
+        "chat.scheduleMessage",
+        "files.completeUploadExternal",
+    }
+)
+# Slack answered with an error: the request was not carried out, trying again is safe.
+SERVER_ERRORS = frozenset({500, 503})
+# A gateway's answer: Slack itself may or may not have carried the request out.
+GATEWAY_ERRORS = frozenset({502, 504})
+# The request never left: connecting failed.
+NEVER_SENT: tuple[type[Exception], ...] = (
+    aiohttp.ClientConnectorError,
+    aiohttp.ConnectionTimeoutError,
+)
+# The request may have been sent and carried out; the answer was lost.
+MAYBE_SENT: tuple[type[Exception], ...] = (
+    aiohttp.ServerConnectionError,  # disconnected, read timeouts
+    aiohttp.ClientOSError,  # connection reset by peer
+    aiohttp.ClientPayloadError,
+    asyncio.TimeoutError,  # the session's total timeout
+)
+
+
+def method_of(request: HttpRequest) -> str:
+    """The API method of a request (`https://slack.com/api/chat.postMessage` → chat.postMessage);
+    the upload URL of `files_upload_v2` becomes `upload`."""
+    path = request.url.split("?", 1)[0].rstrip("/")
+    return path.rsplit("/", 1)[-1] if "/api/" in path else "upload"
+
+
+def status_of(response: HttpResponse | None, error: Exception | None) -> int | None:
+    """The HTTP status of an answer (also of one whose body was not JSON: an error then)."""
+    if response is not None:
+        return response.status_code
+    if isinstance(error, SlackApiError) and error.response is not None:
+        return int(error.response.status_code)
+    return None
+
+
+def error_kind(response: HttpResponse | None, error: Exception | None) -> str | None:
+    """rate_limited, server_error, timeout (no answer: timeouts and dropped connections) or
+    client_error; None for a success."""
+    status = status_of(response, error)
+    if status == 429:
+        return "rate_limited"
+    if status is not None and status >= 500:
+        return "server_error"
+    if error is not None:
+        return "timeout" if isinstance(error, NEVER_SENT + MAYBE_SENT) else "client_error"
+    if response is None:
+        return None
+    if response.status_code >= 400:
+        return "client_error"
+    body = response.body if isinstance(response.body, dict) else {}
+    if body.get("ok") is False:
+        return "rate_limited" if body.get("error") == "ratelimited" else "client_error"
+    return None
+
+
+def safe_to_repeat(method: str, error: Exception) -> bool:
+    """Whether a request that failed with `error` may be sent again without doing it twice."""
+    if isinstance(error, NEVER_SENT):
+        return True
+    return isinstance(error, MAYBE_SENT) and method not in NOT_IDEMPOTENT
 
 
 def retry_after(response: HttpResponse) -> float:
@@ -41,12 +114,67 @@ def retry_after(response: HttpResponse) -> float:
     return 1.0
 
 
-class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
-    """slack-sdk's 429 handler; waits `Retry-After` with the injected sleep."""
+class Observer(AsyncRetryHandler):
+    """Counts every failed call by method and kind; never asks for a retry itself (it runs
+    first, so each failure is counted once whatever the handlers after it decide)."""
 
-    def __init__(self, sleep: Sleep, max_retry_count: int = 3) -> None:
+    def __init__(self) -> None:
+        super().__init__(max_retry_count=1_000_000)
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        kind = error_kind(response, error)
+        if kind is not None:
+            PLATFORM_API_ERRORS.labels(PLATFORM, method_of(request), kind).inc()
+        return False
+
+
+class Backoff(AsyncRetryHandler):
+    """A retry handler that waits with the injected sleep and counts its retries."""
+
+    def __init__(self, sleep: Sleep, max_retry_count: int) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self.sleep = sleep
+
+    async def wait(self, state: RetryState, request: HttpRequest, seconds: float) -> None:
+        state.next_attempt_requested = True
+        PLATFORM_API_RETRIES.labels(PLATFORM, method_of(request)).inc()
+        await self.sleep(seconds)
+        state.increment_current_attempt()
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        delay = self.interval_calculator.calculate_sleep_duration(state.current_attempt)
+        await self.wait(state, request, delay)
+
+
+class RateLimitRetry(Backoff):
+    """429: wait `Retry-After` (slack-sdk does not retry 429s unless told to)."""
+
+    def __init__(self, sleep: Sleep, max_retry_count: int = 3) -> None:
+        super().__init__(sleep, max_retry_count)
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and response.status_code == 429
 
     async def prepare_for_next_attempt_async(
         self,
@@ -58,52 +186,51 @@ class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
     ) -> None:
         if response is None:
             raise error or RuntimeError("rate limit retry without a response")
-        state.next_attempt_requested = True
         log.info("Slack rate limit: retrying after %.1f s", retry_after(response))
-        await self.sleep(retry_after(response))
-        state.increment_current_attempt()
+        await self.wait(state, request, retry_after(response))
 
 
-async def _backoff(handler: AsyncRetryHandler, sleep: Sleep, state: RetryState) -> None:
-    state.next_attempt_requested = True
-    await sleep(handler.interval_calculator.calculate_sleep_duration(state.current_attempt))
-    state.increment_current_attempt()
+class ServerErrorRetry(Backoff):
+    """500 and 503 for every method (Slack said it failed); 502 and 504 — a gateway's answer,
+    Slack may have done it — only for methods that are safe to repeat."""
 
-
-class ServerErrorRetry(AsyncServerErrorRetryHandler):
     def __init__(self, sleep: Sleep, max_retry_count: int = 2) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self.sleep = sleep
+        super().__init__(sleep, max_retry_count)
 
-    async def prepare_for_next_attempt_async(
+    async def _can_retry_async(
         self,
         *,
         state: RetryState,
         request: HttpRequest,
         response: HttpResponse | None = None,
         error: Exception | None = None,
-    ) -> None:
-        await _backoff(self, self.sleep, state)
+    ) -> bool:
+        status = status_of(response, error)
+        if status in SERVER_ERRORS:
+            return True
+        return status in GATEWAY_ERRORS and method_of(request) not in NOT_IDEMPOTENT
 
 
-class ConnectionRetry(AsyncConnectionErrorRetryHandler):
+class ConnectionRetry(Backoff):
+    """A connection that could not be made, for every method; no answer or a dropped
+    connection only for methods that are safe to repeat."""
+
     def __init__(self, sleep: Sleep, max_retry_count: int = 2) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self.sleep = sleep
+        super().__init__(sleep, max_retry_count)
 
-    async def prepare_for_next_attempt_async(
+    async def _can_retry_async(
         self,
         *,
         state: RetryState,
         request: HttpRequest,
         response: HttpResponse | None = None,
         error: Exception | None = None,
-    ) -> None:
-        await _backoff(self, self.sleep, state)
+    ) -> bool:
+        return error is not None and safe_to_repeat(method_of(request), error)
 
 
 def retry_handlers(sleep: Sleep) -> list[AsyncRetryHandler]:
-    return [ConnectionRetry(sleep), RateLimitRetry(sleep), ServerErrorRetry(sleep)]
+    return [Observer(), ConnectionRetry(sleep), RateLimitRetry(sleep), ServerErrorRetry(sleep)]
 
 
 def web_client(
@@ -119,8 +246,27 @@ def web_client(
     )
 
 
+class UncertainDelivery(DeliveryError):
+    """The request was sent but no answer came: Slack may or may not have carried it out."""
+
+
+def maybe_sent(exc: Exception) -> bool:
+    if isinstance(exc, SlackApiError):
+        return exc.response is not None and exc.response.status_code in GATEWAY_ERRORS
+    return isinstance(exc, MAYBE_SENT) and not isinstance(exc, NEVER_SENT)
+
+
 def delivery_error(exc: Exception) -> DeliveryError:
     """A DeliveryError saying whether trying again may help (never with message text)."""
+    if isinstance(exc, DeliveryError):
+        return exc
+    if maybe_sent(exc):
+        what = (
+            f"{exc.response.status_code}"
+            if isinstance(exc, SlackApiError) and exc.response is not None
+            else type(exc).__name__
+        )
+        return UncertainDelivery(f"Slack did not answer: {what}", retryable=True)
     if isinstance(exc, SlackApiError):
         code = str(exc.response.get("error", "")) if exc.response is not None else ""
         status = exc.response.status_code if exc.response is not None else 0

@@ -14,6 +14,7 @@ from bot.ports import Conversation
 from bot.slack.blocks import CHECKBOX_TAG, strip_tag
 from bot.slack.modals import FormMeta, submitted_values
 from bot.slack.mrkdwn import command_text
+from bot.slack.origin import ORIGIN_KEY, clicked_in_dm, is_dm, split_value
 from dialogs.events import Command, Event, Interaction
 
 PLATFORM = "slack"
@@ -80,14 +81,23 @@ def from_message_event(body: Body, bot_user_id: str | None) -> Incoming | None:
 
 
 def from_block_actions(body: Body) -> Incoming | None:
-    """A button click. Ticking a check box only acks; its submit button sends the selection."""
+    """A button click. Ticking a check box only acks; its submit button sends the selection.
+
+    A button in the bot's DM about a channel carries that channel, signed; the click runs in
+    the channel when `OriginKey.middleware` verified it, else in the DM (`bot.slack.origin`)."""
     clicked = (body.get("actions") or [{}])[0]
     if clicked.get("type") != "button":
         return None
-    action = str(clicked.get("value") or strip_tag(str(clicked.get("action_id", ""))))
+    value = str(clicked.get("value") or strip_tag(str(clicked.get("action_id", ""))))
+    action, _claimed, _sig = split_value(value)
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
         "channel_id"
     )
+    in_dm = clicked_in_dm(body)
+    origin = body.get(ORIGIN_KEY) if in_dm else None
+    routed = isinstance(origin, str) and bool(origin) and not is_dm(origin)
+    if routed:
+        channel = origin
     conv = _conv(workspace_of(body), channel, (body.get("user") or {}).get("id"))
     if conv is None:
         return None
@@ -99,9 +109,9 @@ def from_block_actions(body: Body) -> Incoming | None:
     return Incoming(
         conv,
         Interaction(action, values),
-        channel_name=(body.get("channel") or {}).get("name"),
+        channel_name=None if routed else (body.get("channel") or {}).get("name"),
         trigger_id=body.get("trigger_id"),
-        in_dm=str(channel).startswith("D"),
+        in_dm=in_dm,
     )
 
 
@@ -127,4 +137,5 @@ def from_view_submission(body: Body) -> Incoming | None:
     if conv is None:
         return None
     values = submitted_values((view.get("state") or {}).get("values") or {})
-    return Incoming(conv, Interaction(meta.action, values), in_dm=meta.channel.startswith("D"))
+    in_dm = meta.dm or is_dm(meta.channel)
+    return Incoming(conv, Interaction(meta.action, values), in_dm=in_dm)

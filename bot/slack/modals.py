@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.slack.blocks import MAX_SURFACE_BLOCKS, Json, markdown, option, plain, sections
+from bot.slack.blocks import MAX_SURFACE_BLOCKS, Json, Sign, markdown, option, plain, sections
 from bot.slack.mrkdwn import mrkdwn
 from dialogs.messages import Form, FormField
 
@@ -25,16 +25,20 @@ MAX_INPUT = 3000
 class FormMeta:
     action: str
     channel: str
+    dm: bool = False  # opened from the bot's DM about `channel`: replies go to the DM
 
     def dump(self) -> str:
-        return json.dumps({"a": self.action, "c": self.channel}, separators=(",", ":"))
+        data: dict[str, object] = {"a": self.action, "c": self.channel}
+        if self.dm:
+            data["d"] = 1
+        return json.dumps(data, separators=(",", ":"))
 
     @classmethod
     def load(cls, text: str) -> FormMeta | None:
         try:
             data = json.loads(text or "{}")
-            return cls(str(data["a"]), str(data["c"]))
-        except (ValueError, KeyError, TypeError):
+            return cls(str(data["a"]), str(data["c"]), data.get("d") == 1)
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
 
@@ -82,25 +86,25 @@ def form_blocks(form: Form) -> list[Json]:
     return blocks[:MAX_SURFACE_BLOCKS]
 
 
-def form_view(form: Form, channel: str, close_label: str) -> Json:
+def form_view(form: Form, channel: str, close_label: str, dm: bool = False) -> Json:
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
         "title": plain(form.title, 24),
         "submit": plain(form.submit_label, 24),
         "close": plain(close_label, 24),
-        "private_metadata": FormMeta(form.action, channel).dump(),
+        "private_metadata": FormMeta(form.action, channel, dm).dump(),
         "blocks": form_blocks(form),
     }
 
 
-def inline_form(form: Form) -> list[Json]:
+def inline_form(form: Form, sign: Sign | None = None) -> list[Json]:
     """The form as message blocks, submitted by a button carrying the form's action."""
     submit = {
         "type": "button",
         "text": plain(form.submit_label, 75),
         "action_id": form.action,
-        "value": form.action,
+        "value": sign(form.action) if sign else form.action,
         "style": "primary",
     }
     header = {"type": "header", "text": plain(form.title, 150)}

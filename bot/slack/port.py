@@ -6,10 +6,15 @@ request: it uses the request's client, opens modals with its trigger id, and ack
 request just before its first send — so the engine's turn is committed when Slack hears "ok",
 and slow sends happen after the acknowledgement. A form rejected in a modal submission is the
 acknowledgement itself (`response_action: errors`), which keeps the modal and the draft open.
+
+Private messages about a channel (to a member's DM: `ToMember`, or the reply to a click in the
+DM) carry the channel in their buttons, signed (`bot.slack.origin`), so that their clicks act
+on the channel.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,10 +22,12 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ports import Conversation
+from bot.slack.blocks import Sign
 from bot.slack.modals import field_errors, form_view
+from bot.slack.origin import OriginKey, is_dm
 from bot.slack.pacing import Pacer
 from bot.slack.refs import Ref
-from bot.slack.sender import Sender, require_actor
+from bot.slack.sender import Outbox, Sender, Wall, require_actor
 from dialogs.messages import Form, Message, Target, ToActorOnly, ToMember
 
 ClientFor = Callable[[str], Awaitable[AsyncWebClient]]  # workspace id -> client with its token
@@ -29,51 +36,96 @@ ClientFor = Callable[[str], Awaitable[AsyncWebClient]]  # workspace id -> client
 class Deliveries:
     """Target rules shared by both ports: DMs for ToMember, ephemeral for ToActorOnly."""
 
-    in_dm = False  # the conversation is the bot's DM with the actor: no ephemeral needed
+    in_dm = False  # the actor is in the bot's DM: replies only they see go there, no ephemeral
     trigger_id: str | None = None
 
     async def sender(self, conv: Conversation) -> Sender:
         raise NotImplementedError
+
+    @property
+    def origin_key(self) -> OriginKey | None:
+        raise NotImplementedError
+
+    def signer(self, conv: Conversation, member: str | None) -> Sign | None:
+        """Signs the buttons of a message to `member`'s DM about the conversation's channel
+        (nothing to sign when the conversation is a DM itself)."""
+        key = self.origin_key
+        if key is None or member is None or is_dm(conv.channel):
+            return None
+        return key.signer(conv.workspace, member, conv.channel)
+
+    async def private(
+        self, conv: Conversation, sender: Sender, member: str, message: Message, dm: str | None
+    ) -> str:
+        """A message in `member`'s DM with the bot (`dm`, or opened), its buttons signed for
+        the conversation's channel."""
+        channel = dm or await sender.dm(member)
+        sign = self.signer(conv, member)
+        ref = await sender.post(channel, message, sign=sign)
+        return Ref(ref.channel, ref.stamps, member=member if sign else None).dump()
 
     async def post(
         self, conv: Conversation, target: Target, message: Message, thread_ref: str | None
     ) -> str:
         sender = await self.sender(conv)
         if isinstance(target, ToMember):
-            channel = await sender.dm(target.member_external_id)
-            return (await sender.post(channel, message)).dump()
+            return await self.private(conv, sender, target.member_external_id, message, None)
         if isinstance(target, ToActorOnly):
             user = require_actor(conv.actor)
-            if self.in_dm:
-                return (await sender.post(conv.channel, message)).dump()
+            if self.in_dm:  # the actor's DM: this one, or the one the click came from
+                dm = conv.channel if is_dm(conv.channel) else None
+                return await self.private(conv, sender, user, message, dm)
             return (await sender.ephemeral(conv.channel, user, message)).dump()
         thread = Ref.load(thread_ref) if thread_ref else None
         channel = thread.channel if thread else conv.channel
         return (await sender.post(channel, message, thread.root if thread else None)).dump()
 
     async def update(self, conv: Conversation, ref: str, message: Message) -> None:
-        await (await self.sender(conv)).update(Ref.load(ref), message)
+        old = Ref.load(ref)
+        sign = self.signer(conv, old.member) if is_dm(old.channel) else None
+        await (await self.sender(conv)).update(old, message, sign)
 
     async def open_form(self, conv: Conversation, form: Form) -> None:
         sender = await self.sender(conv)
         trigger, self.trigger_id = self.trigger_id, None  # a trigger id works once
+        from_dm = self.in_dm and not is_dm(conv.channel)  # a DM click about a channel
         if trigger:
-            await sender.open_modal(trigger, conv.channel, form)
+            await sender.open_modal(trigger, conv.channel, form, from_dm)
+            return
+        user = require_actor(conv.actor)
+        if self.in_dm:
+            channel = conv.channel if not from_dm else await sender.dm(user)
+            sign = self.signer(conv, user)
+            await sender.inline_form(channel, user, form, True, sign)
         else:
-            await sender.inline_form(conv.channel, require_actor(conv.actor), form, self.in_dm)
+            await sender.inline_form(conv.channel, user, form, False)
 
     async def reject_form(self, conv: Conversation, form: Form) -> None:
         await self.open_form(conv, form)
 
 
 class SlackPort(Deliveries):
-    def __init__(self, client_for: ClientFor, pacer: Pacer, close_label: str) -> None:
+    def __init__(
+        self,
+        client_for: ClientFor,
+        pacer: Pacer,
+        close_label: str,
+        origin_key: OriginKey | None = None,
+        wall: Wall = time.time,
+    ) -> None:
         self.client_for, self.pacer, self.close_label = client_for, pacer, close_label
+        self._origin_key, self.wall = origin_key, wall
         self.dm_cache: dict[str, dict[str, str]] = {}  # workspace -> user -> DM channel
+        self.outboxes: dict[str, Outbox] = {}  # workspace -> messages sent part-way
+
+    @property
+    def origin_key(self) -> OriginKey | None:
+        return self._origin_key
 
     def sender_for(self, workspace: str, client: AsyncWebClient) -> Sender:
         cache = self.dm_cache.setdefault(workspace, {})
-        return Sender(client, self.pacer, self.close_label, cache)
+        outbox = self.outboxes.setdefault(workspace, Outbox())
+        return Sender(client, self.pacer, self.close_label, cache, outbox, self.wall)
 
     async def sender(self, conv: Conversation) -> Sender:
         return self.sender_for(conv.workspace, await self.client_for(conv.workspace))
@@ -97,6 +149,10 @@ class RequestPort(Deliveries):
         await self.acknowledge()
         return self.base.sender_for(conv.workspace, self.client)
 
+    @property
+    def origin_key(self) -> OriginKey | None:
+        return self.base.origin_key
+
     async def acknowledge(self, **response: Any) -> None:
         """Answer Slack's request (once); further calls do nothing."""
         ack, self.ack = self.ack, None
@@ -109,7 +165,8 @@ class RequestPort(Deliveries):
             if errors is not None:
                 await self.acknowledge(response_action="errors", errors=errors)
             else:
-                view = form_view(form, conv.channel, self.base.close_label)
+                from_dm = self.in_dm and not is_dm(conv.channel)
+                view = form_view(form, conv.channel, self.base.close_label, from_dm)
                 await self.acknowledge(response_action="update", view=view)
             return
         await super().reject_form(conv, form)

@@ -25,6 +25,10 @@ BOT_SCOPES = (
     "im:history",  # message.im events (commands in the bot's DM)
     "im:write",  # conversations.open for private nudges
     "users:read",  # users.info for display names
+    # conversations.history/.replies, only to find the bot's own message (by its metadata
+    # marker) after chat.postMessage got no answer, before posting it again; no message events
+    "channels:history",
+    "groups:history",  # the same in private channels
 )
 BOT_EVENTS = ("app_home_opened", "app_mention", "app_uninstalled", "message.im", "tokens_revoked")
 

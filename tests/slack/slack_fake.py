@@ -4,12 +4,20 @@ realistic JSON (ok, ts, channel…), including the three steps of `files_upload_
     fake = FakeSlack(); await fake.start()
     client = AsyncWebClient(token="xoxb-test", base_url=fake.api_url)
     fake.fail("chat.postMessage", status=429, headers={"Retry-After": "0"})
+
+Faults after the work is done (Slack did it; the client never hears so):
+    fake.drop("chat.postMessage")   # the connection is closed instead of answering
+    fake.hold("chat.postMessage")   # no answer until the next request arrives (the client
+                                    # gave up by then: its timeout)
+Posted messages are kept per channel, with their metadata, for `conversations.history` and
+`conversations.replies`; set `fake.wall` to give them timestamps from a (fake) clock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -24,6 +32,7 @@ class Call:
     body: dict[str, Any]
     token: str | None
     response: dict[str, Any] = field(default_factory=dict)
+    fault: str | None = None  # "dropped" or "held": done, but the client got no answer
 
     def __getitem__(self, key: str) -> Any:
         return self.body[key]
@@ -38,6 +47,7 @@ class Failure:
     error: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     times: int = 1
+    after: int = 0  # calls that succeed before this failure starts
 
 
 def _decode(value: Any) -> Any:
@@ -64,6 +74,12 @@ class FakeSlack:
         self.server: TestServer | None = None
         self.socket_in: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.socket_out: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+        self.wall: Callable[[], float] | None = None  # the clock of new messages' ts
+        self.posted: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, oldest first
+        self.drops: dict[str, int] = {}  # method -> answers to drop
+        self.lost: dict[str, int] = {}  # method -> requests to drop before doing them
+        self.holds: dict[str, int] = {}  # method -> answers to hold back
+        self._release = asyncio.Event()
 
     # ---- control ----
     async def start(self) -> None:
@@ -75,6 +91,7 @@ class FakeSlack:
         await self.server.start_server()
 
     async def close(self) -> None:
+        self._release.set()
         if self.server is not None:
             await self.server.close()
 
@@ -89,6 +106,28 @@ class FakeSlack:
 
     def fail(self, method: str, **kwargs: Any) -> None:
         self.failures.setdefault(method, []).append(Failure(**kwargs))
+
+    def drop(self, method: str, times: int = 1, done: bool = True) -> None:
+        """Do the next `times` calls of `method` (or, `done=False`, do not), then close the
+        connection unanswered."""
+        counts = self.drops if done else self.lost
+        counts[method] = counts.get(method, 0) + times
+
+    def hold(self, method: str, times: int = 1) -> None:
+        """Do the next `times` calls of `method`, then answer only when another request comes
+        (a client that timed out has given up by then)."""
+        self.holds[method] = self.holds.get(method, 0) + times
+
+    def done(self, *methods: str) -> list[Call]:
+        """Calls Slack carried out (answered ok, or done before the answer was lost)."""
+        return [c for c in self.calls if c.method in methods and c.response.get("ok")]
+
+    @staticmethod
+    def _take(counts: dict[str, int], method: str) -> bool:
+        if counts.get(method, 0) <= 0:
+            return False
+        counts[method] -= 1
+        return True
 
     def of(self, *methods: str) -> list[Call]:
         return [c for c in self.calls if c.method in methods]
@@ -141,9 +180,19 @@ class FakeSlack:
         body = {k: _decode(v) for k, v in body.items()}
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") or body.get("token")
+        released, self._release = self._release, asyncio.Event()
+        released.set()  # a held answer goes out (to a client that is gone)
         call = Call(method, body, token)
         self.calls.append(call)
+        if self._take(self.lost, method):
+            call.fault = "lost"
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response()  # written to nobody
         pending = self.failures.get(method)
+        if pending and pending[0].after > 0:
+            pending[0].after -= 1
+            pending = None
         if pending:
             failure = pending[0]
             failure.times -= 1
@@ -153,10 +202,20 @@ class FakeSlack:
             return web.json_response(call.response, status=failure.status, headers=failure.headers)
         answer = getattr(self, "m_" + method.replace(".", "_"), None)
         call.response = answer(body, token) if answer else {"ok": True}
+        if self._take(self.drops, method):
+            call.fault = "dropped"
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response()  # written to nobody
+        if self._take(self.holds, method):
+            call.fault = "held"
+            await self._release.wait()
         return web.json_response(call.response)
 
     def next_ts(self) -> str:
         self._ts += 1
+        if self.wall is not None:
+            self._ts = max(self._ts, int(self.wall()))
         return f"{self._ts}.000100"
 
     # ---- methods ----
@@ -180,7 +239,57 @@ class FakeSlack:
         if channel.startswith("U"):
             channel = "D" + channel[1:]
         ts = self.next_ts()
+        message: dict[str, Any] = {
+            "type": "message",
+            "ts": ts,
+            "bot_id": "BBOT",
+            "text": body.get("text", ""),
+        }
+        for key in ("thread_ts", "metadata"):
+            if body.get(key):
+                message[key] = body[key]
+        self.posted.setdefault(channel, []).append(message)
         return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts, "bot_id": "BBOT"}}
+
+    @staticmethod
+    def _shown(message: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+        """A stored message as the history methods return it: metadata only when asked."""
+        if str(body.get("include_all_metadata", "")).lower() in ("1", "true"):
+            return dict(message)
+        return {k: v for k, v in message.items() if k != "metadata"}
+
+    def _page(self, found: list[dict[str, Any]], body: dict[str, Any]) -> dict[str, Any]:
+        start = int(body.get("cursor") or 0)
+        limit = int(body.get("limit") or 100)
+        page = [self._shown(m, body) for m in found[start : start + limit]]
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    def m_conversations_history(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        """Top-level messages (not thread replies) after `oldest`, newest first."""
+        oldest = float(body.get("oldest") or 0)
+        found = [
+            m
+            for m in self.posted.get(str(body["channel"]), [])
+            if float(m["ts"]) > oldest and m.get("thread_ts", m["ts"]) == m["ts"]
+        ]
+        return self._page(found[::-1], body)
+
+    def m_conversations_replies(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        """A thread: its root, then its replies after `oldest`, oldest first."""
+        root, oldest = str(body["ts"]), float(body.get("oldest") or 0)
+        messages = self.posted.get(str(body["channel"]), [])
+        head = [m for m in messages if m["ts"] == root]
+        replies = [
+            m for m in messages if m.get("thread_ts") == root and m["ts"] != root
+            and float(m["ts"]) > oldest
+        ]  # fmt: skip
+        return self._page(head + replies, body)
 
     def m_chat_postEphemeral(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
         if str(body["channel"]) in self.outside:

@@ -103,6 +103,7 @@ def block_actions(
     state: dict[str, Any] | None = None,
     team: str = TEAM,
     ephemeral: bool = False,
+    channel_name: str = "team",  # "directmessage" in the bot's DM with the user
 ) -> bytes:
     action = {
         "action_id": element["action_id"],
@@ -133,7 +134,7 @@ def block_actions(
             "team": {"id": team, "domain": "lovende-test"},
             "enterprise": None,
             "is_enterprise_install": False,
-            "channel": {"id": channel, "name": "team"},
+            "channel": {"id": channel, "name": channel_name},
             "message": {"type": "message", "ts": message.get("ts", "1.0"), **message},
             "state": {"values": state or {}},
             "response_url": f"https://hooks.slack.com/actions/{team}/1/xyz",
