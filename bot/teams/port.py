@@ -305,7 +305,15 @@ class TunedAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
     async def authenticate_request(
         self, activity: Activity, auth_header: str
     ) -> AuthenticateRequestResult:
-        return await self.inner.authenticate_request(activity, auth_header)
+        try:
+            return await self.inner.authenticate_request(activity, auth_header)
+        except (PermissionError, requests.RequestException):
+            raise  # 401 from CloudAdapter; Microsoft's keys out of reach is not the caller's fault
+        except Exception as exc:
+            # botbuilder 4.17.1 raises IndexError for an unknown or missing key id and a bare
+            # Exception for a disallowed algorithm or a key not endorsed for Teams: all mean
+            # "not authenticated" (401), not a fault of ours (500).
+            raise PermissionError("Unauthorized. The token could not be validated.") from exc
 
     async def authenticate_streaming_request(
         self, auth_header: str, channel_id_header: str

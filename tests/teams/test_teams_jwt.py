@@ -1,0 +1,373 @@
+"""Teams in production mode (an app id and password) with real, signature-valid JWTs.
+
+The Bot Connector signs each request's token with a key published at
+login.botframework.com (OpenID metadata → JWKS). Here the test holds the private key:
+botbuilder's own validation (JwtTokenExtractor → _OpenIdMetadata → PyJWT, then
+ChannelValidation's issuer, audience and serviceurl checks) runs unchanged, and only its two
+HTTP GETs of Microsoft's metadata are answered by `Microsoft` below, with our public key as a
+JWK (kid, endorsements) — the narrowest seam: `requests` as jwt_token_extractor imports it.
+
+The bot's outbound token (MSAL against login.microsoftonline.com) is the other network path:
+`MicrosoftAppCredentials.get_access_token` returns a fixed string, and the fake connector
+records the Authorization header it is sent with. A guard on socket.getaddrinfo fails the test
+should anything try to resolve a host that is not loopback.
+
+Token times are real epoch seconds because PyJWT checks `exp`/`nbf` against the system clock
+(with botbuilder's 5-minute leeway); every case keeps minutes of margin from the boundary.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+import pytest
+from aiohttp import web
+from botframework.connector.auth import (  # type: ignore[import-untyped]
+    AuthenticationConstants,
+    MicrosoftAppCredentials,
+)
+from botframework.connector.auth import jwt_token_extractor as extractor
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+from sqlalchemy import func, select
+
+from bot.clock import FakeClock
+from bot.teams.testing import CHANNEL, FakeConnector, TeamsBot, message, start_bot, teams_settings
+from storage.models import ProcessedEvent, Workspace
+from storage.teams_models import TeamsConversation, TeamsMember
+
+APP_ID = "4b1c5e2a-0000-4000-8000-00000000b07a"
+OTHER_APP_ID = "9d0f3c7e-0000-4000-8000-0000000e71de"  # someone else's bot
+ISSUER = AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER  # https://api.botframework.com
+METADATA_URL = AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
+JWKS_URL = "https://login.botframework.com/v1/.well-known/keys"
+KID = "lovende-test-signing-key"
+OUTBOUND_TOKEN = "outbound-token-for-tests"
+SKEW = 5 * 60  # ChannelValidation's clock_tolerance
+LOOPBACK = {None, "127.0.0.1", "::1", "localhost"}
+
+
+@pytest.fixture(scope="module")
+def microsoft_key() -> rsa.RSAPrivateKey:
+    """The key the (fake) Bot Connector signs with; its public half is published as a JWK."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture(scope="module")
+def attacker_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@dataclass
+class Response:
+    body: dict[str, Any]
+
+    def raise_for_status(self) -> None:
+        pass
+
+    def json(self) -> dict[str, Any]:
+        return self.body
+
+
+@dataclass
+class Microsoft:
+    """login.botframework.com's OpenID metadata and signing keys, as `requests.get` sees them."""
+
+    keys: list[dict[str, Any]]
+    fetched: list[str] = field(default_factory=list)
+
+    def get(self, url: str, *_args: Any, **_kwargs: Any) -> Response:
+        self.fetched.append(url)
+        if url == METADATA_URL:
+            return Response({"issuer": ISSUER, "jwks_uri": JWKS_URL})
+        if url == JWKS_URL:
+            return Response({"keys": self.keys})
+        raise AssertionError(f"unexpected request to {url}")
+
+
+def jwk(key: rsa.RSAPrivateKey, kid: str, endorsements: list[str]) -> dict[str, Any]:
+    public: dict[str, Any] = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
+    return {**public, "kid": kid, "use": "sig", "endorsements": endorsements}
+
+
+@pytest.fixture
+def microsoft(microsoft_key: rsa.RSAPrivateKey, monkeypatch: pytest.MonkeyPatch) -> Microsoft:
+    published = Microsoft([jwk(microsoft_key, KID, ["msteams", "webchat"])])
+    # The metadata objects are cached per URL for the process: start each test without them.
+    monkeypatch.setattr(extractor.JwtTokenExtractor, "metadataCache", {})
+    monkeypatch.setattr(extractor, "requests", published)
+    return published
+
+
+@pytest.fixture
+def outbound_tokens(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each time the bot asked for its own token (MSAL would ask login.microsoftonline.com)."""
+    asked: list[str] = []
+
+    def get_access_token(self: MicrosoftAppCredentials, force_refresh: bool = False) -> str:
+        asked.append(self.microsoft_app_id)
+        return OUTBOUND_TOKEN
+
+    monkeypatch.setattr(MicrosoftAppCredentials, "get_access_token", get_access_token)
+    return asked
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Fail any name lookup of a non-loopback host (what every outbound connection needs)."""
+    refused: list[str] = []
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in LOOPBACK:
+            refused.append(str(name))
+            raise OSError(f"no network in tests: {name}")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield refused
+    assert refused == [], refused
+
+
+@dataclass
+class RecordingConnector(FakeConnector):
+    """The fake Bot Connector, also keeping the Authorization header of each activity call."""
+
+    authorizations: list[str | None] = field(default_factory=list)
+
+    async def activity(self, request: web.Request) -> web.Response:
+        self.authorizations.append(request.headers.get("Authorization"))
+        return await super().activity(request)
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[RecordingConnector]:
+    fake = RecordingConnector()
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.stop()
+
+
+@pytest.fixture
+async def secured(
+    database_url: str,
+    clock: FakeClock,
+    connector: RecordingConnector,
+    microsoft: Microsoft,
+    outbound_tokens: list[str],
+) -> AsyncIterator[TeamsBot]:
+    settings = teams_settings(app_id=APP_ID, app_password="hemmelig-klient-nøgle")
+    bot, client = await start_bot(database_url, clock, connector, settings)
+    try:
+        yield bot
+    finally:
+        await client.close()
+        await bot.runtime.close()
+
+
+def token(
+    key: rsa.RSAPrivateKey,
+    service_url: str,
+    *,
+    audience: str = APP_ID,
+    expires_in: int = 3600,
+    not_before: int = -60,
+    kid: str | None = KID,
+    **claims: Any,
+) -> str:
+    """A token shaped like the Bot Connector's (iss, aud, serviceurl, nbf, exp), RS256."""
+    now = int(time.time())
+    payload = {
+        "iss": ISSUER,
+        "aud": audience,
+        "serviceurl": service_url,
+        "nbf": now + not_before,
+        "exp": now + expires_in,
+        **claims,
+    }
+    headers = {"kid": kid} if kid is not None else {}
+    return jwt.encode(payload, key, algorithm="RS256", headers=headers)
+
+
+async def send(bot: TeamsBot, activity: dict[str, Any], bearer: str) -> int:
+    headers = {"Authorization": f"Bearer {bearer}"}
+    response = await bot.client.post("/api/messages", json=activity, headers=headers)
+    await response.read()
+    return response.status
+
+
+async def stored(bot: TeamsBot) -> int:
+    total = 0
+    async with bot.runtime.sessions() as session:
+        for model in (TeamsConversation, TeamsMember, ProcessedEvent, Workspace):
+            total += int(await session.scalar(select(func.count()).select_from(model)) or 0)
+    return total
+
+
+# ---- accepted ----
+
+
+@pytest.mark.parametrize(
+    "expires_in", [3600, 60 - SKEW], ids=["valid", "expired-within-clock-skew"]
+)
+async def test_a_signature_valid_token_for_our_app_is_accepted_and_the_turn_runs(
+    secured: TeamsBot,
+    connector: RecordingConnector,
+    microsoft: Microsoft,
+    microsoft_key: rsa.RSAPrivateKey,
+    outbound_tokens: list[str],
+    expires_in: int,
+) -> None:
+    activity = message("Anna", "start Recovery", connector.url)
+    status = await send(
+        secured, activity, token(microsoft_key, connector.url, expires_in=expires_in)
+    )
+    assert 200 <= status < 300
+    posts = connector.posts()
+    assert [p.conversation_id for p in posts] == [CHANNEL, CHANNEL]  # intro and progress
+    assert "Recovery" in posts[0].text
+    assert await stored(secured) > 0
+    # Microsoft's keys were fetched once (through the seam); the replies carried the bot's
+    # own token for its own app id.
+    assert microsoft.fetched == [METADATA_URL, JWKS_URL]
+    assert set(outbound_tokens) == {APP_ID}
+    assert connector.authorizations and set(connector.authorizations) == {
+        f"Bearer {OUTBOUND_TOKEN}"
+    }
+
+    # A second request with a new token: the published keys are cached, not fetched again.
+    again = message("Anna", "status", connector.url)
+    assert 200 <= await send(secured, again, token(microsoft_key, connector.url)) < 300
+    assert microsoft.fetched == [METADATA_URL, JWKS_URL]
+
+
+# ---- refused: 401, nothing stored, nothing sent ----
+
+
+@dataclass(frozen=True)
+class Bad:
+    """How a refused token differs from the accepted one."""
+
+    audience: str = APP_ID
+    expires_in: int = 3600
+    not_before: int = -60
+    signed_by_attacker: bool = False
+    service_url: str | None = None  # None: the activity's own serviceUrl
+
+
+REFUSED = {
+    "another-app-id": Bad(audience=OTHER_APP_ID),
+    "bot-framework-as-audience": Bad(audience=ISSUER),
+    "expired-beyond-clock-skew": Bad(expires_in=-SKEW - 300),
+    "not-yet-valid": Bad(not_before=SKEW + 300),
+    "other-key-same-kid": Bad(signed_by_attacker=True),
+    "serviceurl-claim-differs": Bad(service_url="https://smba.evil.example/emea/"),
+}
+
+
+@pytest.mark.parametrize("bad", REFUSED.values(), ids=REFUSED.keys())
+async def test_a_token_that_fails_validation_gets_401_and_nothing_is_stored(
+    secured: TeamsBot,
+    connector: RecordingConnector,
+    microsoft_key: rsa.RSAPrivateKey,
+    attacker_key: rsa.RSAPrivateKey,
+    outbound_tokens: list[str],
+    bad: Bad,
+) -> None:
+    activity = message("Anna", "start Recovery", connector.url)
+    signer = attacker_key if bad.signed_by_attacker else microsoft_key
+    bearer = token(
+        signer,
+        bad.service_url or connector.url,
+        audience=bad.audience,
+        expires_in=bad.expires_in,
+        not_before=bad.not_before,
+    )
+    assert await send(secured, activity, bearer) == 401
+    assert await stored(secured) == 0
+    assert connector.calls == [] and outbound_tokens == []
+
+
+async def test_the_same_token_is_accepted_for_us_and_refused_for_another_app_id(
+    secured: TeamsBot, connector: RecordingConnector, microsoft_key: rsa.RSAPrivateKey
+) -> None:
+    """One token body, only `aud` changed: the signature is valid either way."""
+    foreign = token(microsoft_key, connector.url, audience=OTHER_APP_ID)
+    assert await send(secured, message("Anna", "hjælp", connector.url), foreign) == 401
+    assert await stored(secured) == 0 and connector.calls == []
+    ours = token(microsoft_key, connector.url)
+    assert 200 <= await send(secured, message("Anna", "hjælp", connector.url), ours) < 300
+    assert await stored(secured) > 0 and connector.posts()
+
+
+async def test_the_serviceurl_claim_must_match_the_activity(
+    secured: TeamsBot, connector: RecordingConnector, microsoft_key: rsa.RSAPrivateKey
+) -> None:
+    """botbuilder compares the claim with the activity's serviceUrl as strings (exact match):
+    a token issued for one Bot Connector region cannot direct replies to another URL, and a
+    token without the claim is refused too (PermissionError → 401 from CloudAdapter)."""
+    activity = message("Anna", "start Recovery", connector.url)
+    without_slash = connector.url.rstrip("/")
+    for bearer in (
+        token(microsoft_key, without_slash),  # the same URL spelled differently
+        token(microsoft_key, connector.url, serviceurl=None),  # the claim is empty
+    ):
+        assert await send(secured, activity, bearer) == 401
+    assert await stored(secured) == 0 and connector.calls == []
+
+
+# ---- tokens no published key validates ----
+# botbuilder raises PermissionError (→ 401 from CloudAdapter) or a PyJWT error (→ 401 in
+# TeamsApp.messages) for the cases above; for these it raises IndexError (no published key
+# with the token's kid: `_OpenIdMetadata._find` indexes an empty list) or a bare Exception
+# ("Token signing algorithm not in allowed list", "Could not validate endorsement key"), which
+# `TunedAuthentication` (bot/teams/port.py) turns into a 401 too.
+
+UNMATCHED = ["unknown-kid", "no-kid", "hs256-shared-secret", "alg-none", "key-not-for-msteams"]
+
+
+def unmatched_token(
+    case: str,
+    service_url: str,
+    microsoft: Microsoft,
+    microsoft_key: rsa.RSAPrivateKey,
+    attacker_key: rsa.RSAPrivateKey,
+) -> str:
+    now = int(time.time())
+    claims = {"iss": ISSUER, "aud": APP_ID, "serviceurl": service_url, "exp": now + 3600}
+    if case == "unknown-kid":
+        return token(attacker_key, service_url, kid="attacker-key")
+    if case == "no-kid":
+        return token(microsoft_key, service_url, kid=None)
+    if case == "hs256-shared-secret":
+        return jwt.encode(claims, "delt-hemmelighed-" * 3, algorithm="HS256", headers={"kid": KID})
+    if case == "alg-none":
+        return jwt.encode(claims, "", algorithm="none", headers={"kid": KID})
+    assert case == "key-not-for-msteams"  # Microsoft's key, endorsed for other channels only
+    microsoft.keys[:] = [jwk(microsoft_key, KID, ["webchat", "slack"])]
+    return token(microsoft_key, service_url)
+
+
+@pytest.mark.parametrize("case", UNMATCHED)
+async def test_a_token_no_published_key_validates_gets_401_and_nothing_is_stored(
+    secured: TeamsBot,
+    connector: RecordingConnector,
+    microsoft: Microsoft,
+    microsoft_key: rsa.RSAPrivateKey,
+    attacker_key: rsa.RSAPrivateKey,
+    outbound_tokens: list[str],
+    case: str,
+) -> None:
+    bearer = unmatched_token(case, connector.url, microsoft, microsoft_key, attacker_key)
+    status = await send(secured, message("Anna", "start Recovery", connector.url), bearer)
+    assert status == 401
+    assert await stored(secured) == 0
+    assert connector.calls == [] and outbound_tokens == []
