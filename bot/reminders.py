@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.engine import Plan
+from bot.metrics import REMINDERS
 from bot.ports import ChatPort, Conversation, DeliveryError
 from dialogs.calendar import is_allowed, next_allowed, utc
 from dialogs.messages import Form, Message, Target
@@ -54,6 +55,10 @@ MAX_PLANNING_ROUNDS = 8
 RACES = (IntegrityError, StaleDataError, OperationalError)
 
 
+for _event in ("due", "sent", "late", "failed"):
+    REMINDERS.labels(event=_event)  # every series exists from the start, at 0
+
+
 def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2**attempts, 60))
 
@@ -76,6 +81,17 @@ class RunStats:
     def add(self, other: RunStats) -> None:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    # Counted here and in Prometheus (bot.metrics.REMINDERS) alike.
+    def count_sent(self, late: bool) -> None:
+        self.sent += 1
+        REMINDERS.labels(event="sent").inc()
+        if late:  # sent more than LATE_AFTER after it was due
+            REMINDERS.labels(event="late").inc()
+
+    def count_failed(self) -> None:
+        self.failed += 1
+        REMINDERS.labels(event="failed").inc()
 
 
 class _Tracking:
@@ -177,6 +193,7 @@ class ReminderWorker:
             if not claimed:
                 return
             stats.claimed += len(claimed)
+            REMINDERS.labels(event="due").inc(len(claimed))
             async with self.runtime.sessions() as session:
                 where = await store.places(session, (c.channel_id for c in claimed))
             by_channel = sorted(claimed, key=lambda c: (c.channel_id, c.view.due_at, c.view.id))
@@ -250,7 +267,7 @@ class ReminderWorker:
                 late = row.view.late or now - row.view.due_at > LATE_AFTER
                 if row.attempts > MAX_ATTEMPTS:
                     await store.finish(session, rid, self.name, FAILED, now, late=late)
-                    stats.failed += 1
+                    stats.count_failed()
                     log.error("reminder %d failed after %d attempts", rid, row.attempts)
                 elif late and row.view.kind not in UNWINDOWED and not is_allowed(now, cal):
                     # It came due while we were down, and now it is night: at the next opening.
@@ -286,14 +303,14 @@ class ReminderWorker:
                     error = type(exc).__name__
                     log.error("reminder %d could not be applied: %s", rid, error)
                     await store.finish(session, rid, self.name, FAILED, now, late=late, error=error)
-                    stats.failed += 1
+                    stats.count_failed()
                     continue
                 if outcome.ops:
                     stats.changed += 1
                     turn, memo = await engine.load_turn(session, ctx, now), {}
                 if not plan.sends:
                     await store.finish(session, rid, self.name, SENT, now, late=late)
-                    stats.sent += 1
+                    stats.count_sent(late)
                 else:
                     jobs.append(_Job(row, late, plan))
         return stats, jobs
@@ -327,7 +344,7 @@ class ReminderWorker:
         if tracking.ok >= len(job.plan.sends):
             ref = tracking.refs[0] if tracking.refs else None
             if await store.finish(conn, rid, self.name, SENT, now, ref=ref, late=job.late):
-                stats.sent += 1
+                stats.count_sent(job.late)
             else:
                 stats.lost += 1
                 log.warning("reminder %d: claim lost while sending", rid)
@@ -336,7 +353,7 @@ class ReminderWorker:
             permanent = isinstance(tracking.error, DeliveryError) and not tracking.error.retryable
             if permanent or job.claimed.attempts >= MAX_ATTEMPTS:
                 await store.finish(conn, rid, self.name, FAILED, now, late=job.late, error=error)
-                stats.failed += 1
+                stats.count_failed()
             else:
                 retry_at = now + backoff(job.claimed.attempts)
                 await store.release(conn, rid, self.name, retry_at, late=job.late, error=error)

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     # Workspace admins who may export and delete any channel's data of their workspace
     # (LOVENDE_ADMINS): comma-separated `platform:workspace:user`, e.g. `slack:T0123:U0456`.
     admins: str = ""
+    # Prometheus metrics at GET /metrics on the bot's own port (LOVENDE_METRICS=false: none).
+    metrics: bool = True
 
     @field_validator("database_url")
     @classmethod

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+from types import TracebackType
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -13,6 +15,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# A PostgreSQL server that does not answer at all (a dropped network) fails a connection
+# attempt after this long instead of asyncpg's 60 s.
+CONNECT_TIMEOUT_SECONDS = 10.0
 
 
 def is_sqlite(url: str) -> bool:
@@ -27,7 +32,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     makes every unit of work wait its turn instead.
     """
     if not is_sqlite(url):
-        return create_async_engine(url, pool_pre_ping=True, **kwargs)
+        # pool_pre_ping: a pooled connection that died while the database was away (restart,
+        # failover, network cut) is noticed at checkout and replaced, so the bot recovers by
+        # itself when the database is back.
+        connect_args = {"timeout": CONNECT_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
+        return create_async_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
     engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -50,3 +59,60 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+# PostgreSQL error classes meaning "the server cannot serve us right now": connection exceptions
+# (08…), too many connections, shutting down / starting up.
+_PG_UNAVAILABLE = ("08", "53300", "57P01", "57P02", "57P03")
+_SQLITE_UNAVAILABLE = (
+    "unable to open database file",
+    "disk i/o error",
+    "database is locked",
+    "attempt to write a readonly database",
+)
+_DB_MODULES = ("sqlalchemy", "asyncpg", "aiosqlite", "sqlite3")
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether `error`, or an exception that caused it, says the database cannot be reached or
+    cannot serve right now (refused or dropped connections, a server shutting down, a pool
+    checkout that timed out, a SQLite file that cannot be opened) — as opposed to a bug or bad
+    data. Adapters answer such requests with 503 so the platform tries again later."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if _unavailable(current):
+            return True
+        # SQLAlchemy keeps the driver's error in `orig` (and usually as the cause too).
+        pending += [current.__cause__, current.__context__, getattr(current, "orig", None)]
+    return False
+
+
+def _unavailable(error: BaseException) -> bool:
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, exc.TimeoutError | exc.DisconnectionError):
+        return True  # no pooled connection in time; a connection that died at checkout
+    sqlstate = getattr(error, "sqlstate", None)  # asyncpg's server errors
+    if isinstance(sqlstate, str) and sqlstate.startswith(_PG_UNAVAILABLE):
+        return True
+    if isinstance(error, sqlite3.OperationalError):
+        return str(error).lower().startswith(_SQLITE_UNAVAILABLE)
+    if isinstance(error, OSError):
+        # Refused, reset, unreachable, timed out — but only on the way to the database (a chart
+        # that cannot be written or a Slack call that timed out is something else).
+        return _through_database(error.__traceback__)
+    return False
+
+
+def _through_database(tb: TracebackType | None) -> bool:
+    while tb is not None:
+        module = str(tb.tb_frame.f_globals.get("__name__", ""))
+        if module.split(".", 1)[0] in _DB_MODULES:
+            return True
+        tb = tb.tb_next
+    return False

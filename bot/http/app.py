@@ -1,17 +1,23 @@
-"""The one aiohttp application: health, readiness and every platform adapter's routes.
+"""The one aiohttp application: health, readiness, metrics and every platform adapter's routes.
 
 Adapters live in their own packages and expose `mount(app, runtime)`, which adds their routes
-when their settings are present (see ADAPTERS).
+when their settings are present (see ADAPTERS). Every request passes `bot.http.observe`'s
+middleware (metrics by route and outcome; 503 when the database cannot be reached).
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.http.observe import observer
+from bot.metrics import REGISTRY
 from bot.runtime import Runtime
 from storage.migrate import is_current
 
@@ -39,6 +45,24 @@ async def readyz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ready"})
 
 
+async def metrics(_request: web.Request) -> web.Response:
+    """Prometheus' text exposition of the bot's registry (LOVENDE_METRICS=false: no route)."""
+    return web.Response(
+        body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST}
+    )
+
+
+def database_probe(db: AsyncEngine) -> Callable[[], Awaitable[None]]:
+    """Check out a connection and give it back: PostgreSQL's pool pings it on checkout (and
+    replaces a dead one), so this fails exactly when no working connection can be had."""
+
+    async def probe() -> None:
+        async with db.connect():
+            pass
+
+    return probe
+
+
 async def _start_background(app: web.Application) -> None:
     await app[RUNTIME].start_background()  # the reminder scheduler
 
@@ -50,13 +74,15 @@ async def _stop_background(app: web.Application) -> None:
 def create_app(
     runtime: Runtime, adapters: tuple[str, ...] = ADAPTERS, *, background: bool = True
 ) -> web.Application:
-    app = web.Application()
+    app = web.Application(middlewares=[observer(database_probe(runtime.db))])
     app[RUNTIME] = runtime
     if background:
         app.on_startup.append(_start_background)
         app.on_cleanup.append(_stop_background)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    if runtime.settings.metrics:
+        app.router.add_get("/metrics", metrics)
     for name in adapters:
         try:
             module = importlib.import_module(name)
@@ -76,7 +102,9 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    log.info("listening on http://%s:%d", host, port)
+    # With port 0 the system picks a free port: log the one actually bound (tests read it).
+    bound = [a[1] for a in runner.addresses if isinstance(a, tuple) and len(a) >= 2]
+    log.info("listening on http://%s:%d", host, bound[0] if bound else port)
     try:
         await asyncio.Event().wait()
     finally:

@@ -1,0 +1,47 @@
+"""Fixtures for the operations tests (metrics, database outages).
+
+The Slack request builders and the fake Slack Web API of tests/slack, and the reminder helpers
+of tests/reminders, are imported by module name: test folders are not packages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent.parent
+for folder in ("slack", "reminders"):
+    if str(TESTS / folder) not in sys.path:
+        sys.path.append(str(TESTS / folder))
+
+from slack_fake import FakeSlack  # noqa: E402
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    server = FakeSlack()
+    server.people.update({"U1": "Anna", "U2": "Bo"})
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
+@pytest.fixture
+async def sqlite_threads_finish() -> AsyncIterator[None]:
+    """Wait, at the end of the test, for the worker threads of the test's SQLite connections.
+
+    aiosqlite stops the thread of a connection that failed to open without waiting for it; if
+    the test's event loop is closed first, the thread's last callback fails with "Event loop
+    is closed" (a warning in some later test). Joining is waiting for an event, not a sleep."""
+    before = set(threading.enumerate())
+    yield
+    for thread in set(threading.enumerate()) - before:
+        if "_connection_worker_thread" in thread.name:
+            await asyncio.to_thread(thread.join, 10)
