@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -60,6 +61,7 @@ async def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.runtime import build_runtime
 
     runtime = await build_runtime(settings)
+    _stop_on_sigterm()
     try:
         if args.socket_mode:
             from bot.slack.socket import serve_socket_mode
@@ -67,9 +69,19 @@ async def _serve(settings: Settings, args: argparse.Namespace) -> int:
             await serve_socket_mode(runtime, args.host, args.port)
         else:
             await serve(runtime, args.host, args.port)
+    except asyncio.CancelledError:  # SIGTERM: stopped after draining acknowledged turns
+        return 0
     finally:
         await runtime.close()
     return 0
+
+
+def _stop_on_sigterm() -> None:
+    """`docker stop`, systemd and process supervisors send SIGTERM: stop as on Ctrl-C (the web
+    app's shutdown lets acknowledged turns finish their sends) instead of dying mid-turn."""
+    task = asyncio.current_task()
+    if task is not None and hasattr(signal, "SIGTERM"):
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
 
 
 def parser() -> argparse.ArgumentParser:
