@@ -31,6 +31,7 @@ from dialogs.messages import Block, File, Generate, Image, Message, ToChannel
 from dialogs.model import Turn
 from storage import inbox as inbox_store
 from storage import repository as repo
+from storage.db import is_unavailable
 from storage.models import Channel, DeliveryFailure
 
 log = logging.getLogger(__name__)
@@ -218,8 +219,9 @@ class Engine:
                 async with self.turn_slots, self.sessions() as session, session.begin():
                     return await self._turn(session, inbound, step, needs)
             except (IntegrityError, StaleDataError, OperationalError) as exc:
-                # A concurrent turn won a race (unique key, version check, lock): go again.
-                if attempt == TURN_ATTEMPTS - 1:
+                # A concurrent turn won a race (unique key, version check, lock): go again —
+                # unless the database is out of reach (the request is answered 503).
+                if attempt == TURN_ATTEMPTS - 1 or is_unavailable(exc):
                     raise
                 log.info("turn retried after %s", type(exc).__name__)
         return None

@@ -59,6 +59,16 @@ def configure(level: str, fmt: Literal["auto", "json", "text"] = "auto") -> None
     root.setLevel(level)
     # Third-party clients log request bodies at DEBUG; keep them quiet.
     # Database drivers log statements with their parameters (answers, comments) at DEBUG.
-    for noisy in ("slack_bolt", "slack_sdk", "botbuilder", "aiohttp.access", "apscheduler",
-                  "aiosqlite", "asyncpg", "sqlalchemy.engine"):
+    # Alembic's migration context says which dialect it found at INFO on every /readyz.
+    for noisy in (
+        "slack_bolt",
+        "slack_sdk",
+        "botbuilder",
+        "aiohttp.access",
+        "apscheduler",
+        "aiosqlite",
+        "asyncpg",
+        "sqlalchemy.engine",
+        "alembic.runtime.migration",
+    ):
         logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.WARNING))

@@ -37,7 +37,7 @@ class Runtime:
     ports: dict[str, ChatPort] = field(default_factory=dict)
     # Background work (the reminder scheduler); the web app and the console start it.
     background: ReminderScheduler | None = None
-    spool: AsyncEngine | None = None  # the inbox's own SQLite file (storage/inbox.py)
+    spool: AsyncEngine | None = None  # the inbox's own connections (see build_runtime)
 
     async def start_background(self) -> None:
         from bot.reminders import ReminderWorker
@@ -59,7 +59,9 @@ class Runtime:
             await self.spool.dispose()
 
 
-TURN_SLOTS_POSTGRES = 8  # below the connection pool's size (5 + 10 overflow)
+# Turns in flight at once on PostgreSQL: enough to overlap the database's round trips; more
+# would only take the one event loop from the acknowledgements (see Engine.turn_slots).
+TURN_SLOTS_POSTGRES = 3
 
 
 async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -69,15 +71,19 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     sessions = session_factory(db)
     catalogue = load_catalogue()
     table = load_table(settings.scoring_table or DEFAULT_TABLE, catalogue)
+    # The inbox gets its own connections: an acknowledgement never waits for a pooled
+    # connection behind running turns (on SQLite, its own file too: storage/inbox.py).
     spool_at = spool_url(settings.database_url)
-    spool = create_engine(spool_at) if spool_at else None
-    if spool is not None:
+    if spool_at:
+        spool = create_engine(spool_at)
         await create_spool(spool)
+    else:
+        spool = create_engine(settings.database_url, pool_size=2, max_overflow=4)
     engine = Engine(
         sessions,
         default_features(catalogue, table),
         clock or SystemClock(),
-        inbox_sessions=session_factory(spool) if spool else None,
+        inbox_sessions=session_factory(spool),
         turn_slots=1 if is_sqlite(settings.database_url) else TURN_SLOTS_POSTGRES,
     )
     register_generators(engine, sessions, catalogue, table, settings.output_dir)

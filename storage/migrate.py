@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -32,9 +33,14 @@ async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
         await conn.run_sync(_upgrade, revision)
 
 
+@functools.cache
+def _heads() -> frozenset[str]:
+    # Read once: parsing the migration scripts costs ~100 ms, and /readyz is polled.
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
 def _is_current(connection: Connection) -> bool:
-    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
-    return set(MigrationContext.configure(connection).get_current_heads()) == heads
+    return set(MigrationContext.configure(connection).get_current_heads()) == _heads()
 
 
 async def is_current(engine: AsyncEngine) -> bool:

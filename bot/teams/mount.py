@@ -31,6 +31,7 @@ from bot.teams.port import TeamsPort
 from bot.teams.settings import TeamsSettings, load_teams_settings
 from bot.teams.store import TeamsStore
 from dialogs.i18n import t
+from storage.db import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,8 @@ async def on_turn_error(context: TurnContext, error: Exception) -> None:
             await context.send_activity(Activity(type="message", text=t("da", "teams.error")))
         except Exception as exc:  # the apology itself failed: nothing more to do
             log.error("could not report the failure: %s", type(exc).__name__)
+    if is_unavailable(error):  # answered 503 by bot.http.observe: Teams may try again
+        raise error
 
 
 def mount(
