@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from docx.document import Document as DocumentObject
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -53,6 +53,10 @@ from scoring.table import ScoringTable
 from storage import repository as repo
 from storage.models import Assessment, Channel
 from storage.selfeval import load_selfeval_view
+
+# python-docx is imported only where a report is written (scoring.report): start-up memory.
+if TYPE_CHECKING:
+    from docx.document import Document as DocumentObject
 
 log = logging.getLogger(__name__)
 

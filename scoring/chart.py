@@ -17,11 +17,12 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Polygon, Rectangle
+# Matplotlib (and numpy under it) is imported inside the functions that draw, not here: an
+# idle bot never draws, and loading it at start-up costs tens of MB of memory.
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 RINGS = (0.25, 0.5, 0.75, 1.0)
 MAX_PIXELS = 1024  # Teams and Slack thumbnails: at most 1024×1024 …
@@ -81,6 +82,11 @@ def build_radar(
 ) -> Figure:
     """The chart as a Matplotlib figure (`render_radar` saves it). The current round's polygon
     has the gid "current", the previous round's "previous"."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, Polygon
+
     n = len(labels)
     if n < 3 or not len(values) == len(partial) == n:
         raise ValueError("a radar chart needs at least 3 axes and one value per axis")
@@ -268,6 +274,10 @@ def build_score_table(
 ) -> Figure:
     """Element scores per round as a table: rows = elements, columns = rounds (newest last),
     each cell shaded from white (0) to teal (1)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
     if len(cells) != len(rows) or any(len(r) != len(columns) for r in cells):
         raise ValueError("one cell per element and round")
     label_w, col_w, row_h, head_h, top, bottom = 3.3, 1.25, 0.4, 0.7, 0.75, 0.45

@@ -13,10 +13,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from scoring.report import (
     ElementEntry,
@@ -26,6 +23,11 @@ from scoring.report import (
     basis_text,
 )
 
+# openpyxl (and lxml under it) is imported inside the functions that write the workbook, not
+# here: an idle bot never exports, and loading them at start-up costs memory.
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 CSV_DELIMITER = ";"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | None
@@ -34,6 +36,8 @@ Cell = str | int | float | None
 def _sheet(
     ws: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[int]
 ) -> None:
+    from openpyxl.styles import Alignment, Font
+
     ws.append(list(headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -103,6 +107,8 @@ def team_rows(data: ReportData, tr: Translate) -> list[list[Cell]]:
 
 
 def write_xlsx(data: ReportData, tr: Translate, path: Path) -> Path:
+    from openpyxl import Workbook
+
     wb = Workbook()
     scores = wb.active
     assert scores is not None

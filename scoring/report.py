@@ -14,15 +14,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docx import Document
-from docx.document import Document as DocumentObject
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt, RGBColor
+# python-docx (and lxml under it) is imported inside the functions that write, not here: an
+# idle bot never writes a report, and loading them at start-up costs memory.
+if TYPE_CHECKING:
+    from docx.document import Document as DocumentObject
+    from docx.shared import RGBColor
 
 Translate = Callable[..., str]  # tr(key, **values) -> text in the report's language
 
-MUTED = RGBColor(0x55, 0x5A, 0x5F)
+MUTED_RGB = (0x55, 0x5A, 0x5F)  # grey, for notes and blanks
+
+
+def muted() -> RGBColor:
+    """The grey of notes and blanks as a python-docx colour."""
+    from docx.shared import RGBColor
+
+    return RGBColor(*MUTED_RGB)
 
 
 @dataclass(frozen=True)
@@ -117,17 +126,21 @@ def _text_or_blank(doc: DocumentObject, text: str | None, tr: Translate) -> None
     else:
         run = doc.add_paragraph().add_run(tr("report.blank"))
         run.italic = True
-        run.font.color.rgb = MUTED
+        run.font.color.rgb = muted()
 
 
 def _muted(doc: DocumentObject, text: str) -> None:
+    from docx.shared import Pt
+
     run = doc.add_paragraph().add_run(text)
     run.italic = True
     run.font.size = Pt(9)
-    run.font.color.rgb = MUTED
+    run.font.color.rgb = muted()
 
 
 def _info_table(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
+    from docx.shared import Cm
+
     rows = [
         (tr("report.info.practice"), data.practice),
         (tr("report.info.delimitation"), data.delimitation or tr("report.blank")),
@@ -152,6 +165,8 @@ def _info_table(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
 
 
 def _question(doc: DocumentObject, q: QuestionEntry, tr: Translate) -> None:
+    from docx.shared import Cm, Pt
+
     p = doc.add_paragraph()
     p.paragraph_format.space_before = Pt(8)
     p.paragraph_format.keep_with_next = True
@@ -241,6 +256,10 @@ def write_docx(
 ) -> Path:
     """Write the report to `path` (a .docx) and return it; `extra` appends further sections
     (the organisational self-evaluation) before the closing note."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.name = "Calibri"

@@ -13,13 +13,14 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from typing import TYPE_CHECKING
 
 from scoring.chart import RENDER_LOCK, save_png
+
+# Matplotlib (and numpy under it) is imported inside `build_ratings_chart`, not here: an idle
+# bot never draws, and loading it at start-up costs tens of MB of memory.
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 WIDTH_INCHES, HEIGHT_INCHES = 8.0, 4.8
 DPI = 120  # 960×576 px
@@ -29,7 +30,6 @@ BAR = "#1b7f79"
 PREVIOUS = "#d9822b"
 GRID = "#c8ccd0"
 MUTED = "#6b7075"
-
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,11 @@ def build_ratings_chart(
 ) -> Figure:
     """Horizontal bars, one per dimension in the booklet's order (top to bottom). Bars have
     the gid "rating-<index>"; previous-round markers "previous-<index>"."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     if not labels or len(labels) != len(ratings):
         raise ValueError("one rating (or None) per dimension")
     if previous is not None and len(previous) != len(labels):

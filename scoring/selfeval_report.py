@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docx.document import Document as DocumentObject
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt, RGBColor
+from scoring.report import muted
+
+# python-docx (and lxml under it) is imported inside the functions that write, not here: an
+# idle bot never writes a report, and loading them at start-up costs memory.
+if TYPE_CHECKING:
+    from docx.document import Document as DocumentObject
 
 Translate = Callable[..., str]
-MUTED = RGBColor(0x55, 0x5A, 0x5F)
 
 
 @dataclass(frozen=True)
@@ -68,13 +71,17 @@ class SelfEvalSection:
 
 
 def _muted(doc: DocumentObject, text: str) -> None:
+    from docx.shared import Pt
+
     run = doc.add_paragraph().add_run(text)
     run.italic = True
     run.font.size = Pt(9)
-    run.font.color.rgb = MUTED
+    run.font.color.rgb = muted()
 
 
 def _dimension(doc: DocumentObject, d: DimensionSection, tr: Translate) -> None:
+    from docx.shared import Cm, Pt
+
     doc.add_heading(d.name, level=2)
     doc.add_paragraph(d.description)
     if d.rating is not None:
@@ -92,7 +99,7 @@ def _dimension(doc: DocumentObject, d: DimensionSection, tr: Translate) -> None:
         if not q.reflections:
             run = doc.add_paragraph().add_run(tr("se.q.none"))
             run.italic = True
-            run.font.color.rgb = MUTED
+            run.font.color.rgb = muted()
         for r in q.reflections:
             item = doc.add_paragraph(style="List Bullet")
             item.paragraph_format.left_indent = Cm(1.0)
@@ -102,7 +109,7 @@ def _dimension(doc: DocumentObject, d: DimensionSection, tr: Translate) -> None:
     if not d.points:
         run = doc.add_paragraph().add_run(tr("se.summary.no_points"))
         run.italic = True
-        run.font.color.rgb = MUTED
+        run.font.color.rgb = muted()
     for pt in d.points:
         item = doc.add_paragraph(style="List Bullet")
         item.add_run(f"#{pt.id} ").bold = True
@@ -118,6 +125,9 @@ def add_selfeval_section(
     doc: DocumentObject, section: SelfEvalSection, tr: Translate, chart: Path | None = None
 ) -> None:
     """Append the self-evaluation (reflections, the team's own ratings, development points)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
     head = (
         tr("se.intro.title_named", title=section.title, round=section.round_no)
         if section.title
