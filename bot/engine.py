@@ -133,11 +133,11 @@ class Engine:
     async def accept(self, inbound: Inbound) -> Inbound:
         """Keep an interaction durably before the platform is answered. Pass what this returns
         to `handle`, which applies it exactly once (or a replay does, should we die first)."""
-        inbound = replace(scrubbed(inbound), inbox_key=new_key())
+        key = new_key()
+        inbound = replace(scrubbed(inbound), inbox_key=key)
         conv = inbound.conv
-        assert inbound.inbox_key is not None
         entry = inbox_store.Entry(
-            inbound.inbox_key,
+            key,
             conv.platform,
             conv.workspace,
             conv.channel,

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.events import EVENT_SCHEDULER_SHUTDOWN  # type: ignore[import-untyped]
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
 from bot.reminders import ReminderWorker
+from storage.repository import forget_events
 
 log = logging.getLogger(__name__)
 # APScheduler logs every job it adds or runs at INFO (a wake-up per due row): keep it to
@@ -34,6 +35,8 @@ SWEEP_ID = "reminders:sweep"
 WAKE_ID = "reminders:wake"
 RETENTION_ID = "retention:daily"
 REPLAY_ID = "inbox:replay"
+FORGET_ID = "events:forget"
+FORGET_AFTER = timedelta(days=7)  # processed-event keys kept this long (see forget_events)
 REPLAY_SECONDS = 5.0  # with the inbox lease (10 s): a crashed process's clicks wait ≤ 15 s
 SWEEP_SECONDS = 30.0
 STOP_GRACE_SECONDS = 10.0
@@ -72,6 +75,9 @@ class ReminderScheduler:
         self.scheduler.add_job(
             self.replay, "interval", seconds=REPLAY_SECONDS, id=REPLAY_ID, replace_existing=True
         )
+        self.scheduler.add_job(
+            self.forget, "interval", hours=24, id=FORGET_ID, replace_existing=True
+        )
         for job in (self.sweep(), self.replay()):
             first = asyncio.get_running_loop().create_task(job)
             self.tasks.add(first)
@@ -102,6 +108,15 @@ class ReminderScheduler:
         removed = await purge_expired(runtime.sessions, runtime.engine.clock.now(), years)
         if removed:
             log.info("retention removed %d closed rounds", removed)
+
+    async def forget(self) -> None:
+        """Daily: drop old processed-event keys (one per click and per platform event)."""
+        runtime = self.worker.runtime
+        before = runtime.engine.clock.now() - FORGET_AFTER
+        async with runtime.sessions() as session, session.begin():
+            dropped = await forget_events(session, before)
+        if dropped:
+            log.info("forgot %d processed-event keys", dropped)
 
     async def replay(self) -> None:
         runtime = self.worker.runtime

@@ -58,6 +58,15 @@ async def seen_event(session: AsyncSession, key: str, now: datetime) -> bool:
     return False
 
 
+async def forget_events(session: AsyncSession, before: datetime) -> int:
+    """Drop processed-event keys older than `before` (redeliveries and replays come within
+    minutes; the keys hold no content). The number dropped."""
+    result = await session.execute(
+        delete(ProcessedEvent).where(ProcessedEvent.processed_at < before)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def _workspace(session: AsyncSession, place: Place, now: datetime) -> Workspace:
     ws = await session.scalar(
         select(Workspace).where(

@@ -8,11 +8,20 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestClient, TestServer
 from reminder_helpers import start_round
+from sqlalchemy import select
 
 from bot.http.app import create_app
 from bot.reminders import ReminderWorker
-from bot.scheduler import REPLAY_ID, REPLAY_SECONDS, SWEEP_ID, WAKE_ID, ReminderScheduler
+from bot.scheduler import (
+    FORGET_ID,
+    REPLAY_ID,
+    REPLAY_SECONDS,
+    SWEEP_ID,
+    WAKE_ID,
+    ReminderScheduler,
+)
 from bot.testing import BotHarness
+from storage.models import ProcessedEvent
 
 THURSDAY_10 = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
 
@@ -24,7 +33,7 @@ async def test_jobs_have_fixed_ids_and_never_drop_a_late_run(bot: BotHarness) ->
         assert scheduler.running
         scheduler.start()  # a second start is harmless
         jobs = {job.id: job for job in scheduler.scheduler.get_jobs()}
-        assert set(jobs) == {SWEEP_ID, REPLAY_ID}
+        assert set(jobs) == {SWEEP_ID, REPLAY_ID, FORGET_ID}
         for job in jobs.values():
             assert job.misfire_grace_time is None and job.coalesce
         assert jobs[SWEEP_ID].trigger.interval == timedelta(seconds=30)
@@ -80,3 +89,13 @@ async def test_the_web_app_starts_and_stops_the_scheduler(bot: BotHarness) -> No
     finally:
         await client.close()
     assert bot.runtime.background is None
+
+
+async def test_old_processed_event_keys_are_forgotten_daily(bot: BotHarness) -> None:
+    await bot.say("Anna", "hjælp", event_id="Ev1")
+    bot.clock.advance(days=8)
+    await bot.say("Anna", "hjælp", event_id="Ev2")
+    await ReminderScheduler(ReminderWorker(bot.runtime)).forget()
+    async with bot.runtime.sessions() as session:
+        keys = set(await session.scalars(select(ProcessedEvent.event_key)))
+    assert keys == {"console:ws:Ev2"}
