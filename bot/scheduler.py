@@ -175,6 +175,15 @@ class ReminderScheduler:
         if delay >= self.sweep_seconds:
             return
         run_at = now if delay <= 0 else datetime.fromtimestamp(now.timestamp() + delay, UTC)
+        # Armed from inside the run that is ending (a wake-up arms the next one): with one
+        # instance allowed, APScheduler would skip the new wake-up as "still running" whenever
+        # it is due at once, and the rows would wait for the next sweep (~30 s late). Two runs
+        # overlapping are harmless: the claims are atomic.
         self.scheduler.add_job(
-            self.wake, "date", run_date=run_at, id=WAKE_ID, replace_existing=True
+            self.wake,
+            "date",
+            run_date=run_at,
+            id=WAKE_ID,
+            replace_existing=True,
+            max_instances=2,
         )
