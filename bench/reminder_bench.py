@@ -276,4 +276,10 @@ if __name__ == "__main__":
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--timed", type=int, default=1_000)
     p.add_argument("--spread", type=float, default=10.0)
-    asyncio.run(main(p.parse_args()))
+    arguments = p.parse_args()
+    if arguments.db:
+        asyncio.run(main(arguments))
+    else:  # a temp SQLite file, removed afterwards
+        with tempfile.TemporaryDirectory(prefix="lovende-bench-") as folder:
+            arguments.db = f"sqlite+aiosqlite:///{folder}/bench.db"
+            asyncio.run(main(arguments))

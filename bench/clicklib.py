@@ -1,0 +1,431 @@
+"""The measuring half of the click benchmarks (bench/slack_clicks.py, bench/teams_submits.py):
+levels, click plans, one measured level against our server, the floor, and the report."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import aiohttp
+from benchlib import (
+    LOAD_HEADERS,
+    Child,
+    LoadResult,
+    PgDatabase,
+    closed_loop,
+    describe,
+    machine,
+    ms,
+    postgres_url,
+    ratio,
+    sqlite_url,
+    table,
+)
+
+HERE = Path(__file__).resolve().parent
+
+# body -> (path, body, headers): signs the body when the platform wants that
+Send = Callable[[bytes], tuple[str, bytes, dict[str, str]]]
+
+
+@dataclass
+class Level:
+    clients: int
+    requests: int
+
+
+@dataclass
+class Click:
+    """One answer click: which row it writes (assessment, member's external id, question)."""
+
+    aid: int
+    member: str
+    qid: str
+    body: bytes
+
+
+@dataclass
+class Plan:
+    """One level's channels (each with an open assessment), people and clicks."""
+
+    channels: list[str]
+    people: int  # per channel
+    aids: list[int]
+    warmups: list[Click]  # one answer per person before measuring
+    clicks: list[Click]  # distinct (person, question) pairs in random order
+
+
+@dataclass
+class Applied:
+    label: str
+    level: Level
+    plan: Plan
+    acked: int  # measured clicks acknowledged (2xx)
+    expected: int  # rows that must exist: acknowledged warm-ups and clicks
+    found: int  # of those, in the database
+    applied_s: float  # from the last answer of the load until all `expected` rows were there
+    drained_s: float  # … until every send to the platform had gone out (inf: not in --wait)
+    failures: int  # delivery_failures rows
+    rss_mb: float  # the server's resident memory after the level
+
+
+def layout(level: Level, per_channel: int, questions: int) -> tuple[int, int]:
+    """(channels, people per channel): about `per_channel` clients per channel, and enough
+    people that every click is a new (person, question) pair."""
+    channels = math.ceil(level.clients / max(1, per_channel))
+    pairs = math.ceil(level.requests / channels)
+    return channels, max(math.ceil(level.clients / channels), math.ceil(pairs / questions))
+
+
+async def get_json(session: aiohttp.ClientSession, url: str) -> Any:
+    async with session.get(url) as r:
+        return await r.json()
+
+
+async def post_json(session: aiohttp.ClientSession, url: str, data: object) -> Any:
+    async with session.post(url, json=data) as r:
+        return await r.json()
+
+
+T = TypeVar("T")
+
+
+async def settle(session: aiohttp.ClientSession, server: Child, limit: float = 120) -> None:
+    """Wait (at most `limit` seconds) until the server has nothing in progress."""
+    await get_json(session, f"{server.info['control']}/idle?timeout={limit}")
+
+
+async def until_found(
+    session: aiohttp.ClientSession,
+    server: Child,
+    find: Callable[[], Awaitable[T | None]],
+    attempt: Callable[[], Awaitable[int]],
+    what: str,
+) -> T:
+    """Setting up: `attempt` (a request) until `find` sees its effect; an overloaded server may
+    have answered an error (and done it anyway) — that is what the measurements are for."""
+    for _ in range(3):
+        found = await find()
+        if found is not None:
+            return found
+        await attempt()
+        await settle(session, server)
+    found = await find()
+    if found is None:
+        raise RuntimeError(f"setting up: {what} did not happen")
+    return found
+
+
+async def measure(
+    session: aiohttp.ClientSession,
+    server: Child,
+    plan: Plan,
+    level: Level,
+    send: Send,
+    label: str,
+    *,
+    seconds: float,
+    wait: float,
+) -> tuple[LoadResult, Applied]:
+    url, control = server.info["url"], server.info["control"]
+    began = time.perf_counter()
+    warm = await closed_loop(
+        url,
+        lambda i: send(plan.warmups[i].body),
+        len(plan.warmups),
+        min(level.clients, 10),
+        "warm-up",
+    )
+    await get_json(session, f"{control}/idle?timeout={wait}")
+    result = await closed_loop(
+        url,
+        lambda i: send(plan.clicks[i].body),
+        len(plan.clicks),
+        level.clients,
+        label,
+        seconds=seconds,
+    )
+    ended = time.perf_counter()
+    acked = [plan.warmups[i] for i in warm.answered] + [plan.clicks[i] for i in result.answered]
+    pairs = [[c.aid, c.member, c.qid] for c in acked]
+    got = await post_json(
+        session, control + "/applied", {"aids": plan.aids, "pairs": pairs, "timeout": wait}
+    )
+    applied_s = time.perf_counter() - ended if got["found"] == len(acked) else float("inf")
+    drained_s = float("inf")
+    if applied_s < float("inf"):  # else the sends cannot be done either: do not wait again
+        drained = await get_json(session, f"{control}/idle?timeout={wait}")
+        drained_s = time.perf_counter() - ended if drained["done"] else float("inf")
+    stats = await get_json(session, control + "/stats")
+    took = time.perf_counter() - began
+    print(f"  {label}: {level.clients} clients done in {took:.0f} s", file=sys.stderr)
+    return result, Applied(
+        label,
+        level,
+        plan,
+        result.ok,
+        len(acked),
+        got["found"],
+        applied_s,
+        drained_s,
+        stats["delivery_failures"],
+        stats["rss_mb"],
+    )
+
+
+async def measure_floor(
+    server: Child, bodies: list[bytes], levels: list[Level], send: Send, label: str, seconds: float
+) -> list[LoadResult]:
+    url = server.info["url"]
+    await closed_loop(url, lambda i: send(bodies[i % len(bodies)]), 50, 5, "warm-up")
+    results = []
+    for level in levels:
+        results.append(
+            await closed_loop(
+                url,
+                lambda i: send(bodies[i % len(bodies)]),
+                level.requests,
+                level.clients,
+                label,
+                seconds=seconds,
+            )
+        )
+        print(f"  {label}: {level.clients} clients done", file=sys.stderr)
+    return results
+
+
+def report(
+    title: str,
+    loads: Sequence[LoadResult],
+    floors: Sequence[LoadResult],
+    applied: Sequence[Applied],
+    counts: dict[str, int],
+    notes: Sequence[str],
+) -> None:
+    print(f"### {title}\n")
+    print("Acknowledgement latency at the client (closed loop; ms):\n")
+    print(table(LOAD_HEADERS, [r.row() for r in (*loads, *floors)]))
+    if any(r.stopped_early for r in (*loads, *floors)):
+        print("\n(fewer requests than planned: a level stops starting requests after --seconds)")
+    print("\nOurs ÷ floor (p50 and p99: lower is better; req/s: higher is better):\n")
+    rows = []
+    for r in loads:
+        floor = next((f for f in floors if f.concurrency == r.concurrency), None)
+        if floor is not None:
+            rows.append(
+                [
+                    r.label,
+                    r.concurrency,
+                    ratio(r.p50, floor.p50),
+                    ratio(r.p99, floor.p99),
+                    ratio(r.throughput, floor.throughput),
+                ]
+            )
+    print(table(("server", "clients", "p50", "p99", "req/s"), rows))
+    print(
+        "\nAnswers in the database: 'rows' = acknowledged answers found / acknowledged "
+        "(warm-ups included); 'applied' = from the end of the load until all of them were "
+        "there (polled every 20 ms); 'sends done' = until every message update had gone out "
+        "(both waited for at most --wait seconds):\n"
+    )
+    rows = [
+        [
+            a.label,
+            a.level.clients,
+            f"{len(a.plan.channels)} × {a.plan.people}",
+            a.acked,
+            f"{a.found}/{a.expected}",
+            ms(a.applied_s),
+            ms(a.drained_s),
+            a.failures,
+            f"{a.rss_mb:.0f}",
+        ]
+        for a in applied
+    ]
+    print(
+        table(
+            (
+                "server",
+                "clients",
+                "channels × people",
+                "clicks acked",
+                "rows",
+                "applied ms",
+                "sends done ms",
+                "delivery failures",
+                "server RSS MB",
+            ),
+            rows,
+        )
+    )
+    calls = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    print(f"\nCalls to the fake platform API (setup included): {calls}")
+    for note in notes:
+        print(note)
+
+
+# ---- the whole benchmark: fake platform, our server per database, the floor, the report ----
+# (session, our server, the fake's URL, level, a tag for names, the arguments) -> plan
+Prepare = Callable[
+    [aiohttp.ClientSession, Child, str, Level, str, argparse.Namespace], Awaitable[Plan]
+]
+
+
+@dataclass
+class ClickBenchmark:
+    """What differs between the platforms; `run` does the rest."""
+
+    script: Path  # the benchmark script: `--serve ours|floor --fake URL [--db URL]`
+    fake_kind: str  # bench/fakes.py's argument
+    prepare: Prepare
+    send: Send
+    title: str
+    floor_label: str
+    notes: list[str]
+
+
+async def run(bench: ClickBenchmark, args: argparse.Namespace, folder: Path) -> None:
+    levels = [Level(c, r) for c, r in zip(args.clients, args.requests, strict=True)]
+    fake = Child.start(HERE / "fakes.py", bench.fake_kind, log=folder / "fake.log")
+    fake_url = str(fake.info["url"])
+    databases = [sqlite_url(folder, "bench.db")]
+    pg = postgres_url(args.postgres)
+    pg_db = PgDatabase(pg) if pg else None
+    loads: list[LoadResult] = []
+    applied: list[Applied] = []
+    floors: list[LoadResult] = []
+    try:
+        if pg_db is not None:
+            databases.append(await pg_db.create())
+        async with aiohttp.ClientSession() as session:
+            plan: Plan | None = None
+            for db in databases:
+                name = describe(db)
+                began = time.perf_counter()
+                server = Child.start(
+                    bench.script,
+                    "--serve",
+                    "ours",
+                    "--db",
+                    db,
+                    "--fake",
+                    fake_url,
+                    log=folder / f"server-{name}.log",
+                )
+                took = time.perf_counter() - began
+                print(f"  {name}: our server started in {took:.0f} s", file=sys.stderr)
+                try:
+                    for n, level in enumerate(levels):
+                        tag = f"{name[0]}{n}"
+                        began = time.perf_counter()
+                        plan = await bench.prepare(session, server, fake_url, level, tag, args)
+                        took = time.perf_counter() - began
+                        print(
+                            f"  {name}: {level.clients} clients set up in {took:.0f} s",
+                            file=sys.stderr,
+                        )
+                        result, done = await measure(
+                            session,
+                            server,
+                            plan,
+                            level,
+                            bench.send,
+                            f"ours, {name}",
+                            seconds=args.seconds,
+                            wait=args.wait,
+                        )
+                        loads.append(result)
+                        applied.append(done)
+                finally:
+                    server.stop()
+            assert plan is not None
+            floor = Child.start(
+                bench.script,
+                "--serve",
+                "floor",
+                "--fake",
+                fake_url,
+                log=folder / "server-floor.log",
+            )
+            try:
+                bodies = [c.body for c in plan.warmups + plan.clicks]
+                floors = await measure_floor(
+                    floor, bodies, levels, bench.send, bench.floor_label, args.seconds
+                )
+            finally:
+                floor.stop()
+            counts = await get_json(session, fake_url + "bench/counts")
+    finally:
+        fake.stop()
+        if pg_db is not None:
+            await pg_db.drop()
+    notes = list(bench.notes)
+    if pg is None:
+        notes.append("PostgreSQL: not measured (set TEST_POSTGRES_URL or pass --postgres).")
+    report(bench.title, loads, floors, applied, counts, notes)
+
+
+def arguments(description: str | None) -> argparse.ArgumentParser:
+    def numbers(text: str) -> list[int]:
+        return [int(x) for x in text.split(",")]
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--clients", type=numbers, default=[1, 10, 50], help="concurrency levels (default 1,10,50)"
+    )
+    parser.add_argument(
+        "--requests",
+        type=numbers,
+        default=[200, 800, 1500],
+        help="measured clicks per level (default 200,800,1500)",
+    )
+    parser.add_argument(
+        "--per-channel",
+        type=int,
+        default=10,
+        help="concurrent clients per channel (default 10: a team)",
+    )
+    parser.add_argument("--postgres", help="PostgreSQL server URL (else TEST_POSTGRES_URL)")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=10.0,
+        help="per level: no new request after this (default 10)",
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=20.0,
+        help="how long to wait for all answers to be applied (default 20)",
+    )
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 1 and 5 clients")
+    parser.add_argument("--keep", action="store_true", help="keep the database and logs")
+    parser.add_argument("--serve", choices=("ours", "floor"), help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--fake", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(bench: ClickBenchmark, args: argparse.Namespace) -> int:
+    """Run the benchmark as `args` say (not the server roles: the script handles those)."""
+    if args.quick:
+        args.clients, args.requests = [1, 5], [20, 40]
+    if len(args.clients) != len(args.requests):
+        raise SystemExit("--clients and --requests need as many values each")
+    print("Machine: " + "; ".join(machine()), file=sys.stderr)
+    if args.keep:
+        folder = Path(tempfile.mkdtemp(prefix="lovende-bench-"))
+        print(f"database and logs kept in {folder}", file=sys.stderr)
+        asyncio.run(run(bench, args, folder))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="lovende-bench-") as tmp:
+        asyncio.run(run(bench, args, Path(tmp)))
+    return 0

@@ -1,0 +1,323 @@
+"""Benchmark: signed Slack `block_actions` answer clicks through the real aiohttp app, next to
+a bare slack-bolt AsyncApp that only acknowledges (the floor). Prints figures, asserts nothing.
+
+    .venv/bin/python bench/slack_clicks.py                 # SQLite; PostgreSQL too when
+                                                           # TEST_POSTGRES_URL is set
+    .venv/bin/python bench/slack_clicks.py --postgres postgresql+asyncpg://u@host/postgres
+    .venv/bin/python bench/slack_clicks.py --quick         # a smoke run of a few seconds
+
+Three processes: the server (ours: `create_app` + `bot.slack.mount` over a temp SQLite file or
+a new PostgreSQL database, the reminder scheduler running; or the floor), a fake Slack Web API
+that answers chat.update/users.info… at once, and this process as the load client: N workers
+in a closed loop, each posting its next signed click as soon as the last one was answered.
+
+Every click is a real answer: before measuring, each concurrency level gets its own channels
+(about --per-channel people each) with an assessment started by a signed `/lovende start` and
+paced "all elements" by a click; every person answers one question (warm-up: name lookup,
+membership). The measured clicks are distinct (person, question) pairs in random order, so
+each one writes a row; afterwards the server counts the rows and reports how long after the
+last acknowledgement all of them were in the database ("ack latency" and "all applied" are
+measured separately: an acknowledgement may come before its turn has run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+
+import aiohttp  # noqa: E402
+from benchlib import Child  # noqa: E402
+from clicklib import (  # noqa: E402
+    Click,
+    ClickBenchmark,
+    Level,
+    Plan,
+    arguments,
+    get_json,
+    layout,
+    main,
+    post_json,
+    settle,
+    until_found,
+)
+from slack_sdk.signature import SignatureVerifier  # noqa: E402
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+TOKEN = "xoxb-1-bench-token"
+TEAM = "T1"
+APP_ID = "A0LOVENDE"
+EVENTS = "/slack/events"
+FORM = "application/x-www-form-urlencoded"
+VALUES = ("ja", "delvist", "nej", "ved_ikke")
+WARMUP_QUESTION = "1.1"
+
+
+# ---- payloads, shaped as Slack sends them (as tests/slack/slack_payloads.py) ----
+def slash_command(user: str, text: str, channel: str) -> bytes:
+    return urlencode(
+        {
+            "token": "legacy-verification-token",
+            "team_id": TEAM,
+            "team_domain": "bench",
+            "channel_id": channel,
+            "channel_name": "team",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/lovende",
+            "text": text,
+            "api_app_id": APP_ID,
+            "is_enterprise_install": "false",
+            "response_url": f"https://hooks.slack.com/commands/{TEAM}/1/abc",
+            "trigger_id": f"trigger-{user}-{len(text)}",
+        }
+    ).encode()
+
+
+def block_actions(user: str, element: dict[str, Any], message: dict[str, Any]) -> bytes:
+    """A button click on `message` (as the bot posted it: its blocks, ts, channel)."""
+    channel = message["channel"]
+    action = {
+        "action_id": element["action_id"],
+        "block_id": element.get("block_id", "b1"),
+        "type": "button",
+        "text": element["text"],
+        "value": element.get("value", ""),
+        "action_ts": f"{time.time():.6f}",
+    }
+    shown = {
+        "type": "message",
+        "user": "UBOT",
+        "bot_id": "BBOT",
+        "ts": message["ts"],
+        "text": message["text"],
+        "blocks": message["blocks"],
+    }
+    if message.get("thread_ts"):
+        shown["thread_ts"] = message["thread_ts"]
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "container": {
+            "type": "message",
+            "message_ts": message["ts"],
+            "channel_id": channel,
+            "is_ephemeral": False,
+        },
+        "trigger_id": f"trigger-click-{user}",
+        "team": {"id": TEAM, "domain": "bench"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel, "name": "team"},
+        "message": shown,
+        "state": {"values": {}},
+        "response_url": f"https://hooks.slack.com/actions/{TEAM}/1/xyz",
+        "actions": [action],
+    }
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def signed(body: bytes) -> tuple[str, bytes, dict[str, str]]:
+    ts = str(int(time.time()))
+    signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
+    headers = {
+        "Content-Type": FORM,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature or "",
+    }
+    return EVENTS, body, headers
+
+
+def find_button(
+    messages: list[dict[str, Any]], value: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The button whose value is `value`, and the newest version of its message."""
+    for message in messages:
+        for block in message["blocks"]:
+            for element in [*block.get("elements", []), block.get("accessory") or {}]:
+                if element.get("type") == "button" and element.get("value") == value:
+                    return {**element, "block_id": block.get("block_id", "b1")}, message
+    raise LookupError(value)
+
+
+# ---- the servers (run in their own process: --serve) ----
+async def serve_ours(db_url: str, api_url: str) -> None:
+    from aiohttp import web
+    from pydantic import SecretStr
+    from serverlib import SwitchClock, configure_logging, control_app, run_server
+
+    from bot.http.app import create_app
+    from bot.runtime import build_runtime
+    from bot.settings import load_settings
+    from bot.slack.mount import mount
+    from bot.slack.pacing import Timing
+    from bot.slack.settings import SlackSettings
+
+    runtime = await build_runtime(load_settings(database_url=db_url))
+    configure_logging(runtime)
+    clock = SwitchClock()
+    app: web.Application = create_app(runtime, adapters=())  # the reminder scheduler runs
+    settings = SlackSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=SecretStr(TOKEN),
+        signing_secret=SecretStr(SECRET),
+        api_base_url=api_url,
+    )
+    slack = mount(app, runtime, settings, Timing(clock.monotonic, clock.sleep))
+    assert slack is not None
+    await run_server(app, control_app(runtime, clock, slack.idle), runtime.close)
+
+
+async def serve_floor(api_url: str) -> None:
+    """A bare slack-bolt AsyncApp (same signing secret, token and Web API) whose only listener
+    acknowledges every action, on the same aiohttp route shape as bot/slack/mount.py."""
+    from aiohttp import web
+    from serverlib import configure_logging, control_app, run_server
+    from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+    from slack_bolt.async_app import AsyncAck, AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    configure_logging(None)
+    bolt = AsyncApp(signing_secret=SECRET, client=AsyncWebClient(token=TOKEN, base_url=api_url))
+
+    @bolt.action(re.compile(".*"))
+    async def ack_only(ack: AsyncAck) -> None:
+        await ack()
+
+    async def events(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
+
+    app = web.Application()
+    app.router.add_post(EVENTS, events)
+
+    async def nothing() -> None:
+        return None
+
+    await run_server(app, control_app(None, None, nothing), nothing)
+
+
+# ---- preparing a level (this process is the load client) ----
+async def post(session: aiohttp.ClientSession, base: str, body: bytes) -> int:
+    path, data, headers = signed(body)
+    async with session.post(base + path, data=data, headers=headers) as r:
+        await r.read()
+        return r.status
+
+
+async def messages(session: aiohttp.ClientSession, fake: str, channel: str) -> list[dict[str, Any]]:
+    """What the bot posted in `channel` (newest version of each message), newest first."""
+    found: list[dict[str, Any]] = await get_json(session, f"{fake}bench/messages?channel={channel}")
+    return sorted(found, key=lambda m: m["ts"], reverse=True)
+
+
+async def prepare(
+    session: aiohttp.ClientSession,
+    server: Child,
+    fake: str,
+    level: Level,
+    tag: str,
+    args: argparse.Namespace,
+) -> Plan:
+    """Channels with an assessment started (`/lovende start`) and paced "all elements" (a
+    click), posted with the pacer's sleeps skipped; then the answer clicks, from the buttons
+    on the question messages as posted."""
+    url, control = server.info["url"], server.info["control"]
+    questions = [q for q in scale_questions() if q != WARMUP_QUESTION]
+    n, people = layout(level, args.per_channel, len(questions))
+    channels = [f"C{tag}{k:02d}" for k in range(n)]
+    users = {c: [f"U{tag}{k:02d}{j:03d}" for j in range(people)] for k, c in enumerate(channels)}
+    await settle(session, server)  # what the last level left behind
+    await post_json(session, control + "/pacing", {"fast": True})
+    aids = []
+    for c in channels:
+        first = users[c][0]
+
+        async def pace_button(c: str = c) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+            for m in await messages(session, fake, c):
+                for b in m["blocks"]:
+                    for e in b.get("elements", []):
+                        value = str(e.get("value", ""))
+                        if value.startswith("lp:pace:") and value.endswith(":all"):
+                            return value, *find_button([m], value)
+            return None
+
+        async def start(c: str = c, first: str = first) -> int:
+            return await post(session, url, slash_command(first, f"start Bench {c}", c))
+
+        pace, element, message = await until_found(
+            session, server, pace_button, start, f"/lovende start in {c}"
+        )
+        aid = int(pace.split(":")[2])
+        aids.append(aid)
+
+        async def last_question(c: str = c, aid: int = aid) -> bool | None:
+            value = f"lp:ans:{aid}:{questions[-1]}:ja"
+            try:
+                find_button(await messages(session, fake, c), value)
+            except LookupError:
+                return None
+            return True
+
+        async def press(first: str = first, element: Any = element, message: Any = message) -> int:
+            return await post(session, url, block_actions(first, element, message))
+
+        await until_found(session, server, last_question, press, f"pacing in {c}")
+    await post_json(session, control + "/pacing", {"fast": False})
+    warmups: list[Click] = []
+    clicks: list[Click] = []
+    for c, aid in zip(channels, aids, strict=True):
+        posted = await messages(session, fake, c)
+        for j, user in enumerate(users[c]):
+            value = f"lp:ans:{aid}:{WARMUP_QUESTION}:ja"
+            body = block_actions(user, *find_button(posted, value))
+            warmups.append(Click(aid, user, WARMUP_QUESTION, body))
+            for i, q in enumerate(questions):
+                value = f"lp:ans:{aid}:{q}:{VALUES[(i + j) % len(VALUES)]}"
+                body = block_actions(user, *find_button(posted, value))
+                clicks.append(Click(aid, user, q, body))
+    random.Random(7).shuffle(clicks)
+    return Plan(channels, people, aids, warmups, clicks[: level.requests])
+
+
+BENCHMARK = ClickBenchmark(
+    script=HERE / "slack_clicks.py",
+    fake_kind="slack",
+    prepare=prepare,
+    send=signed,
+    title="Slack answer clicks (signed block_actions → POST /slack/events)",
+    floor_label="bare bolt (ack only)",
+    notes=[
+        "The floor is a bare slack-bolt AsyncApp with the same signing secret, token and "
+        "aiohttp route whose action listener only calls ack().",
+        "A 404 is bolt's answer when a listener has not acknowledged within 3 s (Slack shows "
+        "the person an error).",
+    ],
+)
+
+
+def scale_questions() -> list[str]:
+    from scoring.catalogue import load_catalogue
+
+    return [q.id for q in load_catalogue().questions if q.type == "scale"]
+
+
+if __name__ == "__main__":
+    ARGS = arguments(__doc__.splitlines()[0] if __doc__ else None).parse_args()
+    if ARGS.serve == "ours":
+        asyncio.run(serve_ours(ARGS.db, ARGS.fake + "api/"))
+    elif ARGS.serve == "floor":
+        asyncio.run(serve_floor(ARGS.fake + "api/"))
+    else:
+        sys.exit(main(BENCHMARK, ARGS))

@@ -1,0 +1,342 @@
+"""Benchmark: Teams `Action.Submit` answer activities through our `/api/messages` (botbuilder's
+CloudAdapter and our handler), next to a bare CloudAdapter + ActivityHandler that does nothing
+(the floor). Prints figures, asserts nothing.
+
+    .venv/bin/python bench/teams_submits.py                # SQLite; PostgreSQL too when
+                                                           # TEST_POSTGRES_URL is set
+    .venv/bin/python bench/teams_submits.py --postgres postgresql+asyncpg://u@host/postgres
+    .venv/bin/python bench/teams_submits.py --quick        # a smoke run
+    .venv/bin/python bench/teams_submits.py --real-pacing  # with Teams' limits per conversation
+
+The same shape as bench/slack_clicks.py: the server in its own process (`create_app` + the
+Teams mount with an empty app id, TEAMS_LOCAL_DEV mode, so no JWT is checked — for ours and the
+floor alike), a fake Bot Connector on loopback (the activities' `serviceUrl`) in another, this
+process as the closed-loop client. Each level gets its own channels: the bot is added, someone
+@mentions it with `start …`, presses "all elements" on the card, everyone answers once
+(warm-up); then the measured submits are distinct (person, question) pairs, each pressed on
+the question's card as the bot posted it (its `replyToId` and thread).
+
+Pacing: our Teams port keeps to Teams' limits per conversation (7 per second, 60 per 30 s…),
+and every answer updates two cards, so one channel takes about one answer a second. By default
+the measured runs skip the pacer's waits (the fake connector has no limits) to show what the
+code costs; `--real-pacing` keeps them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import random
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+
+import aiohttp  # noqa: E402
+from benchlib import Child  # noqa: E402
+from clicklib import (  # noqa: E402
+    Click,
+    ClickBenchmark,
+    Level,
+    Plan,
+    arguments,
+    get_json,
+    layout,
+    main,
+    post_json,
+    settle,
+    until_found,
+)
+
+ROUTE = "/api/messages"
+TENANT = "72f988bf-0000-4000-8000-0000000bench"
+BOT = {"id": "28:4b1c5e2a-0000-4000-8000-0000000bench", "name": "Lovende praksis"}
+TEAM = {"id": "19:team-bench@thread.tacv2", "name": "Bench"}
+VALUES = ("ja", "delvist", "nej", "ved_ikke")
+WARMUP_QUESTION = "1.1"
+_ids = itertools.count(1)
+
+
+# ---- activities, shaped as Teams sends them (as bot/teams/testing.py) ----
+def account(user: str) -> dict[str, str]:
+    return {"id": f"29:1{user}", "name": f"Person {user}", "aadObjectId": aad(user)}
+
+
+def aad(user: str) -> str:
+    return f"aad-{user}"
+
+
+def activity(user: str, conversation: str, channel: str, service_url: str) -> dict[str, Any]:
+    """A message from `user` in `conversation` (a channel, or a thread in it)."""
+    return {
+        "type": "message",
+        "id": f"1710{next(_ids):09d}",
+        "timestamp": datetime.now(UTC).isoformat(),
+        "serviceUrl": service_url,
+        "channelId": "msteams",
+        "from": account(user),
+        "conversation": {
+            "id": conversation,
+            "tenantId": TENANT,
+            "conversationType": "channel",
+            "isGroup": True,
+        },
+        "recipient": BOT,
+        "entities": [{"type": "clientInfo", "locale": "da-DK", "country": "DK"}],
+        "channelData": {
+            "tenant": {"id": TENANT},
+            "team": TEAM,
+            "channel": {"id": channel, "name": "Bench"},
+            "teamsTeamId": TEAM["id"],
+            "teamsChannelId": channel,
+        },
+        "locale": "da-DK",
+    }
+
+
+def mention(user: str, text: str, channel: str, service_url: str) -> bytes:
+    at = f"<at>{BOT['name']}</at>"
+    body = activity(user, channel, channel, service_url)
+    body["text"] = f"{at} {text}"
+    body["textFormat"] = "plain"
+    body["entities"].insert(0, {"type": "mention", "mentioned": BOT, "text": at})
+    return json.dumps(body).encode()
+
+
+def submit(user: str, action: str, card: dict[str, Any], channel: str, service_url: str) -> bytes:
+    """What Teams sends when `user` presses an Action.Submit on `card` (a posted message):
+    no text, the button's data in `value`, the card's id in `replyToId`."""
+    body = activity(user, card["conversation"], channel, service_url)
+    body["replyToId"] = card["id"]
+    body["value"] = {"lp": action}
+    return json.dumps(body).encode()
+
+
+def bot_added(channel: str, service_url: str, by: str) -> bytes:
+    body = activity(by, channel, channel, service_url)
+    body["type"] = "conversationUpdate"
+    body["membersAdded"] = [{"id": BOT["id"]}]
+    body["channelData"]["eventType"] = "teamMemberAdded"
+    return json.dumps(body).encode()
+
+
+def send(body: bytes) -> tuple[str, bytes, dict[str, str]]:
+    return ROUTE, body, {"Content-Type": "application/json"}
+
+
+def submits(node: Any) -> list[str]:
+    """The action ids of every Action.Submit in a card."""
+    if isinstance(node, dict):
+        found = [str(node["data"]["lp"])] if node.get("type") == "Action.Submit" else []
+        return found + [a for v in node.values() for a in submits(v)]
+    if isinstance(node, list):
+        return [a for v in node for a in submits(v)]
+    return []
+
+
+def find_card(posted: list[dict[str, Any]], action: str) -> dict[str, Any]:
+    for message in posted:
+        if action in submits(message["cards"]):
+            return message
+    raise LookupError(action)
+
+
+# ---- the servers (run in their own process: --serve) ----
+async def serve_ours(db_url: str) -> None:
+    from serverlib import SwitchClock, configure_logging, control_app, run_server
+
+    from bot.http.app import create_app
+    from bot.runtime import build_runtime
+    from bot.settings import load_settings
+    from bot.teams.mount import mount
+    from bot.teams.pacer import Pacer
+    from bot.teams.settings import TeamsSettings
+
+    runtime = await build_runtime(load_settings(database_url=db_url))
+    configure_logging(runtime)
+    clock = SwitchClock()
+    app = create_app(runtime, adapters=())  # the reminder scheduler runs
+    settings = TeamsSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        app_id="",
+        app_password="",
+        app_tenant_id="",
+        app_type="",
+        local_dev=True,
+        public_url="",
+    )
+    teams = mount(app, runtime, settings, pacer=Pacer(clock.monotonic, clock.sleep))
+    assert teams is not None
+
+    async def idle() -> None:
+        await teams.drain(app)
+
+    await run_server(app, control_app(runtime, clock, idle), runtime.close)
+
+
+async def serve_floor() -> None:
+    """botbuilder's CloudAdapter (empty app id, as ours) and an ActivityHandler that does
+    nothing, on the same aiohttp route; with our msrest fix (bot/teams/speedups.py), which
+    would otherwise add its cost to the floor."""
+    from aiohttp import web
+    from botbuilder.core import ActivityHandler
+    from botbuilder.integration.aiohttp import (
+        CloudAdapter,
+        ConfigurationBotFrameworkAuthentication,
+    )
+    from serverlib import configure_logging, control_app, run_server
+
+    from bot.teams import speedups
+
+    configure_logging(None)
+    speedups.apply()
+
+    class Config:
+        APP_ID = ""
+        APP_PASSWORD = ""
+        APP_TYPE = "MultiTenant"
+        APP_TENANTID = ""
+
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(Config()))
+    bot = ActivityHandler()
+
+    async def messages(request: web.Request) -> web.StreamResponse:
+        response = await adapter.process(request, bot)
+        return response or web.Response(status=201)
+
+    app = web.Application()
+    app.router.add_post(ROUTE, messages)
+
+    async def nothing() -> None:
+        return None
+
+    await run_server(app, control_app(None, None, nothing), nothing)
+
+
+# ---- preparing a level (this process is the load client) ----
+async def post(session: aiohttp.ClientSession, base: str, body: bytes) -> int:
+    path, data, headers = send(body)
+    async with session.post(base + path, data=data, headers=headers) as r:
+        await r.read()
+        return r.status
+
+
+async def posted(session: aiohttp.ClientSession, fake: str, channel: str) -> list[dict[str, Any]]:
+    """The cards the bot posted in `channel` and its threads (newest version of each)."""
+    found: list[dict[str, Any]] = await get_json(
+        session, f"{fake}bench/messages?conversation={channel}"
+    )
+    return sorted(found, key=lambda m: int(m["id"]), reverse=True)
+
+
+async def prepare(
+    session: aiohttp.ClientSession,
+    server: Child,
+    fake: str,
+    level: Level,
+    tag: str,
+    args: argparse.Namespace,
+) -> Plan:
+    url, control = server.info["url"], server.info["control"]
+    questions = [q for q in scale_questions() if q != WARMUP_QUESTION]
+    n, people = layout(level, args.per_channel, len(questions))
+    channels = [f"19:bench-{tag}-{k:02d}@thread.tacv2" for k in range(n)]
+    users = {c: [f"{tag}u{k:02d}{j:03d}" for j in range(people)] for k, c in enumerate(channels)}
+    await settle(session, server)  # what the last level left behind
+    await post_json(session, control + "/pacing", {"fast": True})
+    aids = []
+    for c in channels:
+        first = users[c][0]
+        await post(session, url, bot_added(c, fake, first))  # the team adds the app
+
+        async def pace_card(c: str = c) -> tuple[str, dict[str, Any]] | None:
+            for m in await posted(session, fake, c):
+                for action in submits(m["cards"]):
+                    if action.startswith("lp:pace:") and action.endswith(":all"):
+                        return action, m
+            return None
+
+        async def start(c: str = c, first: str = first) -> int:
+            return await post(session, url, mention(first, f"start Bench {tag}", c, fake))
+
+        pace, card = await until_found(session, server, pace_card, start, f"start in {c}")
+        aid = int(pace.split(":")[2])
+        aids.append(aid)
+
+        async def last_question(c: str = c, aid: int = aid) -> bool | None:
+            try:
+                find_card(await posted(session, fake, c), f"lp:ans:{aid}:{questions[-1]}:ja")
+            except LookupError:
+                return None
+            return True
+
+        async def press(c: str = c, first: str = first, pace: str = pace, card: Any = card) -> int:
+            return await post(session, url, submit(first, pace, card, c, fake))
+
+        await until_found(session, server, last_question, press, f"pacing in {c}")
+    await post_json(session, control + "/pacing", {"fast": not args.real_pacing})
+    warmups: list[Click] = []
+    clicks: list[Click] = []
+    for c, aid in zip(channels, aids, strict=True):
+        cards = await posted(session, fake, c)
+        for j, user in enumerate(users[c]):
+            action = f"lp:ans:{aid}:{WARMUP_QUESTION}:ja"
+            body = submit(user, action, find_card(cards, action), c, fake)
+            warmups.append(Click(aid, aad(user), WARMUP_QUESTION, body))
+            for i, q in enumerate(questions):
+                action = f"lp:ans:{aid}:{q}:{VALUES[(i + j) % len(VALUES)]}"
+                body = submit(user, action, find_card(cards, action), c, fake)
+                clicks.append(Click(aid, aad(user), q, body))
+    random.Random(7).shuffle(clicks)
+    return Plan(channels, people, aids, warmups, clicks[: level.requests])
+
+
+def scale_questions() -> list[str]:
+    from scoring.catalogue import load_catalogue
+
+    return [q.id for q in load_catalogue().questions if q.type == "scale"]
+
+
+def benchmark(real_pacing: bool) -> ClickBenchmark:
+    pacing = (
+        "Our pacer kept Teams' limits per conversation (--real-pacing)."
+        if real_pacing
+        else "Our pacer's waits were skipped in the measured runs (the fake connector has no "
+        "limits; --real-pacing keeps Teams' 7/s, 60/30 s per conversation)."
+    )
+    return ClickBenchmark(
+        script=HERE / "teams_submits.py",
+        fake_kind="teams",
+        prepare=prepare,
+        send=send,
+        title="Teams answer submits (Action.Submit activities → POST /api/messages)",
+        floor_label="bare CloudAdapter (no-op handler)",
+        notes=[
+            "The floor is botbuilder's CloudAdapter with an empty app id (as ours in "
+            "TEAMS_LOCAL_DEV mode) and an ActivityHandler that does nothing.",
+            "Ours answers when the turn is done, card updates included (within 10 s; 202 "
+            "after that, the turn going on in the background).",
+            pacing,
+        ],
+    )
+
+
+if __name__ == "__main__":
+    parser = arguments(__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--real-pacing",
+        action="store_true",
+        help="keep Teams' per-conversation limits in the measured runs",
+    )
+    ARGS = parser.parse_args()
+    if ARGS.serve == "ours":
+        asyncio.run(serve_ours(ARGS.db))
+    elif ARGS.serve == "floor":
+        asyncio.run(serve_floor())
+    else:
+        sys.exit(main(benchmark(ARGS.real_pacing), ARGS))
