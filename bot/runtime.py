@@ -37,7 +37,7 @@ class Runtime:
     ports: dict[str, ChatPort] = field(default_factory=dict)
     # Background work (the reminder scheduler); the web app and the console start it.
     background: ReminderScheduler | None = None
-    spool: AsyncEngine | None = None  # the inbox's own connections (see build_runtime)
+    inbox_db: AsyncEngine | None = None  # the inbox's own connections (see build_runtime)
 
     async def start_background(self) -> None:
         from bot.reminders import ReminderWorker
@@ -55,8 +55,8 @@ class Runtime:
     async def close(self) -> None:
         await self.stop_background()
         await self.db.dispose()
-        if self.spool is not None:
-            await self.spool.dispose()
+        if self.inbox_db is not None:
+            await self.inbox_db.dispose()
 
 
 # Turns in flight at once on PostgreSQL: enough to overlap the database's round trips; more
@@ -75,17 +75,17 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     # connection behind running turns (on SQLite, its own file too: storage/inbox.py).
     spool_at = spool_url(settings.database_url)
     if spool_at:
-        spool = create_engine(spool_at)
-        await create_spool(spool)
+        inbox_db = create_engine(spool_at)
+        await create_spool(inbox_db)
     else:
-        spool = create_engine(settings.database_url, pool_size=2, max_overflow=4)
+        inbox_db = create_engine(settings.database_url, pool_size=2, max_overflow=4)
     engine = Engine(
         sessions,
         default_features(catalogue, table),
         clock or SystemClock(),
-        inbox_sessions=session_factory(spool),
+        inbox_sessions=session_factory(inbox_db),
         turn_slots=1 if is_sqlite(settings.database_url) else TURN_SLOTS_POSTGRES,
     )
     register_generators(engine, sessions, catalogue, table, settings.output_dir)
     register_selfeval_generators(engine, sessions, settings.output_dir)
-    return Runtime(settings, db, sessions, catalogue, table, engine, spool=spool)
+    return Runtime(settings, db, sessions, catalogue, table, engine, inbox_db=inbox_db)

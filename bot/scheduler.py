@@ -15,7 +15,9 @@ sweep finds the rows.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.events import EVENT_SCHEDULER_SHUTDOWN  # type: ignore[import-untyped]
@@ -111,29 +113,20 @@ class ReminderScheduler:
 
     async def forget(self) -> None:
         """Daily: drop old processed-event keys (one per click and per platform event)."""
-        runtime = self.worker.runtime
-        before = runtime.engine.clock.now() - FORGET_AFTER
-        async with runtime.sessions() as session, session.begin():
-            dropped = await forget_events(session, before)
-        if dropped:
-            log.info("forgot %d processed-event keys", dropped)
+        async with self._guarded("forgetting events"):
+            runtime = self.worker.runtime
+            before = runtime.engine.clock.now() - FORGET_AFTER
+            async with runtime.sessions() as session, session.begin():
+                dropped = await forget_events(session, before)
+            if dropped:
+                log.info("forgot %d processed-event keys", dropped)
 
     async def replay(self) -> None:
-        runtime = self.worker.runtime
-        task = asyncio.current_task()
-        if task is not None:
-            self.tasks.add(task)  # `stop` lets it finish
-        try:
+        async with self._guarded("inbox replay"):
+            runtime = self.worker.runtime
             applied = await runtime.engine.replay(runtime.ports)
             if applied:
                 log.info("inbox: %d interactions replayed", applied)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # the next run tries again; only the type is logged
-            log.error("inbox replay failed: %s", type(exc).__name__)
-        finally:
-            if task is not None:
-                self.tasks.discard(task)
 
     async def sweep(self) -> None:
         await self._run(reconcile=True)
@@ -142,10 +135,7 @@ class ReminderScheduler:
         await self._run(reconcile=False)
 
     async def _run(self, *, reconcile: bool) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self.tasks.add(task)
-        try:
+        async with self._guarded("reminder run"):
             stats = await self.worker.run_due(reconcile=reconcile)
             if stats.claimed:
                 log.info(
@@ -157,10 +147,20 @@ class ReminderScheduler:
                     stats.failed,
                 )
             self.arm(await self.worker.next_due())
+
+    @contextlib.asynccontextmanager
+    async def _guarded(self, what: str) -> AsyncIterator[None]:
+        """A job's run: `stop` lets it finish; a failure is logged (its type only — messages
+        may quote what someone wrote) and the next run tries again."""
+        task = asyncio.current_task()
+        if task is not None:
+            self.tasks.add(task)
+        try:
+            yield
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # the next sweep tries again; only the type is logged
-            log.error("reminder run failed: %s", type(exc).__name__)
+        except Exception as exc:
+            log.error("%s failed: %s", what, type(exc).__name__)
         finally:
             if task is not None:
                 self.tasks.discard(task)

@@ -69,16 +69,25 @@ class BotHarness:
         self, user: str, event: Command | Interaction, channel: str | None, event_id: str | None
     ) -> list[Record]:
         mark = len(self.channel.records)
+        await self.runtime.engine.handle(self.inbound(user, event, channel, event_id), self.channel)
+        return self.channel.records[mark:]
+
+    def inbound(
+        self,
+        user: str,
+        event: Command | Interaction,
+        channel: str | None = None,
+        event_id: str | None = None,
+    ) -> Inbound:
+        """What an adapter makes of `user` saying or clicking something."""
         self.channel.names.setdefault(user.casefold(), user)
-        inbound = Inbound(
+        return Inbound(
             self.conv(user, channel),
             event,
             user_name=user,
             channel_name=channel or self.default_channel,
             event_id=event_id,
         )
-        await self.runtime.engine.handle(inbound, self.channel)
-        return self.channel.records[mark:]
 
     async def say(
         self, user: str, text: str, *, channel: str | None = None, event_id: str | None = None
@@ -100,13 +109,7 @@ class BotHarness:
         """Keep a click in the inbox as an adapter does before acknowledging it — and stop
         there, as a process killed right after the acknowledgement would. The kept click, for
         `runtime.engine.handle`."""
-        self.channel.names.setdefault(user.casefold(), user)
-        inbound = Inbound(
-            self.conv(user),
-            Interaction(action, values or {}),
-            user_name=user,
-            channel_name=self.default_channel,
-        )
+        inbound = self.inbound(user, Interaction(action, values or {}))
         return await self.runtime.engine.accept(inbound)
 
     async def replay(self) -> list[Record]:

@@ -98,11 +98,10 @@ async def _workspace_channel(
     if row is not None:
         return row[0], row[1]
     ws = await _workspace(session, place, now)
-    return ws, await channel_for(session, place, now)
+    return ws, await _channel_in(session, ws, place, now)
 
 
-async def channel_for(session: AsyncSession, place: Place, now: datetime) -> Channel:
-    ws = await _workspace(session, place, now)
+async def _channel_in(session: AsyncSession, ws: Workspace, place: Place, now: datetime) -> Channel:
     ch = await session.scalar(
         select(Channel).where(Channel.workspace_id == ws.id, Channel.external_id == place.channel)
     )

@@ -129,7 +129,7 @@ async def row_counts(runtime: Runtime) -> dict[str, int]:
         return sorted(inspect(conn).get_table_names())
 
     counts: dict[str, int] = {}
-    for prefix, engine in (("", runtime.db), ("spool:", runtime.spool)):
+    for prefix, engine in (("", runtime.db), ("spool:", runtime.inbox_db)):
         if engine is not None:
             async with engine.connect() as conn:
                 for name in await conn.run_sync(names):

@@ -166,8 +166,8 @@ async def test_sqlite_file_out_of_reach_answers_503_and_recovers(
         # the inbox beside it can be opened again. (An open SQLite connection keeps its file
         # whatever happens to the path: close them first.)
         await app.runtime.db.dispose()
-        if app.runtime.spool is not None:
-            await app.runtime.spool.dispose()
+        if app.runtime.inbox_db is not None:
+            await app.runtime.inbox_db.dispose()
         folder.rename(tmp_path / "away")
 
     async def restore() -> None:

@@ -75,7 +75,7 @@ async def test_clicks_of_a_killed_process_are_replayed_after_a_restart(
 async def test_concurrent_clicks_share_one_write(database_url: str, clock: FakeClock) -> None:
     bot = await started(database_url, clock)
     begins = []
-    sync_engine = (bot.runtime.spool or bot.runtime.db).sync_engine
+    sync_engine = (bot.runtime.inbox_db or bot.runtime.db).sync_engine
     listener = lambda *_a: begins.append(1)  # noqa: E731
     event.listen(sync_engine, "begin", listener)
     try:
