@@ -67,6 +67,7 @@ class SlackBot:
     store: AsyncSQLAlchemyInstallationStore | None
     session: aiohttp.ClientSession | None = None
     inflight: InFlight = field(default_factory=InFlight)
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)  # listeners still running
 
     async def open(self) -> None:
         """Share one HTTP session (kept-alive connections to Slack) among all clients: bolt
@@ -102,7 +103,9 @@ class SlackBot:
 def build_app(settings: SlackSettings, client: AsyncWebClient, runtime: Runtime) -> AsyncApp:
     secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
     if not settings.oauth:
-        return AsyncApp(name="lovende", client=client, signing_secret=secret)
+        return AsyncApp(
+            name="lovende", client=client, signing_secret=secret, process_before_response=True
+        )
     assert settings.client_id is not None and settings.client_secret is not None
     store = AsyncSQLAlchemyInstallationStore(client_id=settings.client_id, engine=runtime.db)
     oauth = AsyncOAuthSettings(
@@ -121,6 +124,7 @@ def build_app(settings: SlackSettings, client: AsyncWebClient, runtime: Runtime)
         signing_secret=secret,
         oauth_settings=oauth,
         installation_store_bot_only=True,
+        process_before_response=True,  # see bot/slack/listeners.py
     )
 
 

@@ -1,10 +1,16 @@
 """Bolt listeners: translate a request, run the engine's turn with a RequestPort, acknowledge.
 
-Work in flight is counted from the moment bolt matches a listener (a listener middleware, which
-runs before bolt answers Slack) to the listener's end, so `SlackBot.idle()` also covers the
-turns bolt runs in the background after acknowledging an event.
+The app runs with `process_before_response=True`: bolt answers Slack when the listener returns.
+Each listener runs as a task of its own (`answered_early`) and returns as soon as the request is
+acknowledged, the rest of the turn going on in that task — bolt's default instead checks every
+10 ms whether a listener running in the background has acknowledged
+(slack_bolt/listener/asyncio_runner.py), which was most of a click's response time.
 
-Events are acknowledged by bolt at once; their turns dedupe on `event_id` in the database, so a
+Work in flight is counted from the moment bolt matches a listener (a listener middleware, which
+runs before bolt answers Slack) to the task's end, so `SlackBot.idle()` also covers the turns
+that go on after the acknowledgement.
+
+Events are acknowledged at once; their turns dedupe on `event_id` in the database, so a
 retry (`X-Slack-Retry-Num`) has no second effect, even on another replica. Clicks are kept in
 the engine's inbox (a short write shared by concurrent clicks) and acknowledged at once; their
 turn runs right after, and a replay runs it should this process die first. Commands and form
@@ -16,6 +22,7 @@ gets 404, which Slack retries.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import re
@@ -32,7 +39,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.engine import Inbound
 from bot.slack import inbound as tr
 from bot.slack.home import publish_home
-from bot.slack.port import RequestPort
+from bot.slack.port import Ack, RequestPort
 from bot.slack.settings import COMMAND
 from storage.db import is_unavailable
 
@@ -47,7 +54,7 @@ async def run_turn(
     bot: SlackBot,
     incoming: tr.Incoming | None,
     client: AsyncWebClient,
-    ack: AsyncAck | None,
+    ack: Ack | None,
     *,
     submission: bool = False,
     durable_ack: bool = False,
@@ -82,31 +89,66 @@ def _inbound(incoming: tr.Incoming, user_name: str | None) -> Inbound:
 Listener = Callable[..., Awaitable[None]]
 
 
-def tracked(bot: SlackBot, listener: Listener) -> Listener:
-    """The listener, leaving the in-flight count when it ends (bolt injects by the wrapped
-    function's argument names)."""
+class Acknowledgement:
+    """Bolt's `ack`, which also says when it has been called."""
+
+    def __init__(self, ack: AsyncAck) -> None:
+        self.ack, self.done = ack, asyncio.Event()
+
+    async def __call__(self, **response: Any) -> BoltResponse:
+        try:
+            return await self.ack(**response)
+        finally:
+            self.done.set()
+
+
+def answered_early(bot: SlackBot, listener: Listener, *, acknowledges: bool = True) -> Listener:
+    """The listener as a task of its own; returns when the listener has acknowledged (at once
+    for events: bolt acknowledges them when this returns) or has ended. An error before the
+    acknowledgement is bolt's to answer (500, or 503 when the database is away); one after it
+    is logged. The in-flight count is left when the task ends (bolt injects arguments by the
+    wrapped function's names)."""
 
     @functools.wraps(listener)
     async def run(**kwargs: Any) -> None:
-        try:
-            await listener(**kwargs)
-        finally:
+        acked = asyncio.Event()
+        if acknowledges:
+            ack = kwargs["ack"] = Acknowledgement(kwargs["ack"])
+            acked = ack.done
+        else:
+            acked.set()
+
+        def ended(task: asyncio.Task[None]) -> None:
+            bot.tasks.discard(task)
             bot.inflight.leave()
+            error = None if task.cancelled() else task.exception()
+            if error is not None and acked.is_set():  # (else raised below, for bolt)
+                log.error("Slack request failed: %s", type(error).__name__)
+
+        task = asyncio.ensure_future(listener(**kwargs))
+        bot.tasks.add(task)
+        task.add_done_callback(ended)
+        if not acked.is_set():
+            waiting = asyncio.ensure_future(acked.wait())
+            await asyncio.wait((task, waiting), return_when=asyncio.FIRST_COMPLETED)
+            waiting.cancel()
+        if task.done() and not acked.is_set():
+            task.result()  # the listener's error, for bolt's error handler
 
     return run
 
 
 def register(app: AsyncApp, bot: SlackBot) -> None:
-    async def command(body: Body, ack: AsyncAck, client: AsyncWebClient) -> None:
+    async def command(body: Body, ack: Ack, client: AsyncWebClient) -> None:
         await run_turn(bot, tr.from_command(body), client, ack)
 
     async def mention(body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         await run_turn(bot, tr.from_message_event(body, context.bot_user_id), client, None)
 
-    async def action(body: Body, ack: AsyncAck, client: AsyncWebClient) -> None:
+    async def action(body: Body, ack: Ack, client: AsyncWebClient) -> None:
         await run_turn(bot, tr.from_block_actions(body), client, ack, durable_ack=True)
 
-    async def view(body: Body, ack: AsyncAck, client: AsyncWebClient) -> None:
+    async def view(body: Body, ack: Ack, client: AsyncWebClient) -> None:
         await run_turn(bot, tr.from_view_submission(body), client, ack, submission=True)
 
     async def home(event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
@@ -133,13 +175,14 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
 
     app.error(failed)
     mw = [enter]
-    app.command(COMMAND, middleware=mw)(tracked(bot, command))
-    app.event("app_mention", middleware=mw)(tracked(bot, mention))
-    # message.im; other message events (edits, bots, ourselves) are acknowledged and ignored
-    app.event("message", middleware=mw)(tracked(bot, mention))
-    app.event("app_home_opened", middleware=mw)(tracked(bot, home))
-    app.event("tokens_revoked", middleware=mw)(tracked(bot, revoked))
-    app.event("app_uninstalled", middleware=mw)(tracked(bot, uninstalled))
-    app.action(re.compile(".*"), middleware=mw)(tracked(bot, action))
+    # Bolt tries the listeners in this order: clicks, the most frequent requests, first.
+    app.action(re.compile(".*"), middleware=mw)(answered_early(bot, action))
     # modal submissions (callback id CALLBACK_ID; others are acknowledged, nothing happens)
-    app.view(re.compile(".*"), middleware=mw)(tracked(bot, view))
+    app.view(re.compile(".*"), middleware=mw)(answered_early(bot, view))
+    app.command(COMMAND, middleware=mw)(answered_early(bot, command))
+    events: dict[str, Listener] = {"app_mention": mention, "app_home_opened": home}
+    events |= {"tokens_revoked": revoked, "app_uninstalled": uninstalled}
+    # message.im; other message events (edits, bots, ourselves) are acknowledged and ignored
+    events["message"] = mention
+    for name, listener in events.items():
+        app.event(name, middleware=mw)(answered_early(bot, listener, acknowledges=False))

@@ -18,7 +18,6 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ports import Conversation
@@ -29,6 +28,9 @@ from bot.slack.pacing import Pacer
 from bot.slack.refs import Ref
 from bot.slack.sender import Outbox, Sender, Wall, require_actor
 from dialogs.messages import Form, Message, Target, ToActorOnly, ToMember
+
+# Answers Slack's request: bolt's `ack` (wrapped by bot.slack.listeners.Acknowledgement).
+Ack = Callable[..., Awaitable[object]]
 
 ClientFor = Callable[[str], Awaitable[AsyncWebClient]]  # workspace id -> client with its token
 
@@ -136,7 +138,7 @@ class RequestPort(Deliveries):
         self,
         base: SlackPort,
         client: AsyncWebClient,
-        ack: AsyncAck | None,
+        ack: Ack | None,
         *,
         trigger_id: str | None = None,
         submission: bool = False,
