@@ -23,6 +23,7 @@ from bot.features import Feature
 from bot.inbox import Inbox, event_data, event_of, new_key
 from bot.metrics import DELIVERY_FAILURES, TURN_LATENCY, TURNS
 from bot.ports import ChatPort, Conversation, DeliveryError
+from bot.priority import Answering
 from dialogs import actions
 from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
 from dialogs.events import Command, Event, Interaction
@@ -84,6 +85,9 @@ class Engine:
         # acknowledgements of new clicks (which are kept in the inbox, and lose nothing by
         # waiting here).
         self.turn_slots = asyncio.Semaphore(turn_slots)
+        # Requests being answered (counted by the web app): the turns of kept interactions
+        # take their slot in a lull between them (bot/priority.py).
+        self.answering = Answering()
 
     # ---- routing ----
     def route(self, event: Event) -> Dialog:
@@ -216,7 +220,12 @@ class Engine:
     ) -> Plan | None:
         for attempt in range(TURN_ATTEMPTS):
             try:
-                async with self.turn_slots, self.sessions() as session, session.begin():
+                slot = (  # the platform has been answered: the turn can wait for a lull
+                    self.answering.after_lull(self.turn_slots)
+                    if inbound.inbox_key is not None
+                    else self.turn_slots
+                )
+                async with slot, self.sessions() as session, session.begin():
                     return await self._turn(session, inbound, step, needs)
             except (IntegrityError, StaleDataError, OperationalError) as exc:
                 # A concurrent turn won a race (unique key, version check, lock): go again —

@@ -96,9 +96,10 @@ class Inbox:
 
     async def claim_stale(self) -> list[store.InboxItem]:
         """Rows left behind (their lease ran out), claimed by this process; rows replayed too
-        often are dropped with an error in the log."""
+        often are dropped with an error in the log. Rows this process kept are not: their
+        turns are waiting here (bot/priority.py), however long that takes."""
         async with self.sessions() as session, session.begin():
-            rows = await store.claim_stale(session, self.clock.now(), LEASE)
+            rows = await store.claim_stale(session, self.clock.now(), LEASE, ours=self.kept)
             given_up = [r for r in rows if r.replays > MAX_REPLAYS]
             if given_up:
                 for row in given_up:

@@ -110,7 +110,10 @@ class BotHarness:
         there, as a process killed right after the acknowledgement would. The kept click, for
         `runtime.engine.handle`."""
         inbound = self.inbound(user, Interaction(action, values or {}))
-        return await self.runtime.engine.accept(inbound)
+        kept = await self.runtime.engine.accept(inbound)
+        assert kept.inbox_key is not None
+        self.runtime.engine.inbox.kept.discard(kept.inbox_key)  # what the dead process knew
+        return kept
 
     async def replay(self) -> list[Record]:
         """Run the turns of kept clicks whose lease ran out (the scheduler does this)."""

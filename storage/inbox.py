@@ -15,11 +15,12 @@ created at start (`create_spool`); it is not part of the migrations' schema for 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Index, Integer, String, Table, delete, func, select, update
+from sqlalchemy import JSON, Index, Integer, String, Table, delete, func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
@@ -67,33 +68,25 @@ def spool_url(database_url: str) -> str | None:
     return url.set(database=f"{url.database}-inbox").render_as_string(hide_password=False)
 
 
-async def create_spool(engine: AsyncEngine) -> None:
+def _table() -> Table:
     table = InboxItem.__table__
     assert isinstance(table, Table)
+    return table
+
+
+async def create_spool(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
-        await conn.run_sync(lambda sync: table.create(sync, checkfirst=True))
+        await conn.run_sync(lambda sync: _table().create(sync, checkfirst=True))
 
 
 async def add(session: AsyncSession, entries: list[Entry], now: datetime, lease: timedelta) -> None:
-    """Store some interactions."""
+    """Store some interactions (one executemany: this is on every click's way to its
+    acknowledgement)."""
+    until = now + lease
     rows = [
-        InboxItem(
-            key=e.key,
-            platform=e.platform,
-            workspace=e.workspace,
-            channel=e.channel,
-            actor=e.actor,
-            channel_name=e.channel_name,
-            event=e.event,
-            event_id=e.event_id,
-            received_at=now,
-            lease_until=now + lease,
-            replays=0,
-        )
-        for e in entries
+        {**asdict(e), "received_at": now, "lease_until": until, "replays": 0} for e in entries
     ]
-    session.add_all(rows)
-    await session.flush()
+    await session.execute(insert(_table()), rows)
 
 
 async def remove(session: AsyncSession, keys: list[str]) -> None:
@@ -102,15 +95,18 @@ async def remove(session: AsyncSession, keys: list[str]) -> None:
 
 
 async def claim_stale(
-    session: AsyncSession, now: datetime, lease: timedelta, limit: int = 100
+    session: AsyncSession,
+    now: datetime,
+    lease: timedelta,
+    limit: int = 100,
+    ours: Collection[str] = (),
 ) -> list[InboxItem]:
     """Rows whose lease ran out, claimed for this process by moving their lease on (a row
-    another replica claimed first is skipped: the update is conditional on the old lease)."""
-    candidates = list(
-        await session.scalars(
-            select(InboxItem).where(InboxItem.lease_until < now).order_by(InboxItem.id).limit(limit)
-        )
-    )
+    another replica claimed first is skipped: the update is conditional on the old lease).
+    `ours`: keys whose turns this process is still going to run (not claimed again)."""
+    stale = select(InboxItem).where(InboxItem.lease_until < now).order_by(InboxItem.id)
+    rows = await session.scalars(stale.limit(limit + len(ours)))
+    candidates = [row for row in rows if row.key not in ours][:limit]
     claimed = []
     for row in candidates:
         result = await session.execute(

@@ -74,7 +74,8 @@ async def _stop_background(app: web.Application) -> None:
 def create_app(
     runtime: Runtime, adapters: tuple[str, ...] = ADAPTERS, *, background: bool = True
 ) -> web.Application:
-    app = web.Application(middlewares=[observer(database_probe(runtime.db))])
+    observe = observer(database_probe(runtime.db), runtime.engine.answering)
+    app = web.Application(middlewares=[observe])
     app[RUNTIME] = runtime
     if background:
         app.on_startup.append(_start_background)

@@ -32,6 +32,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from bot.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from bot.priority import Answering
 from storage.db import is_unavailable
 
 log = logging.getLogger(__name__)
@@ -87,14 +88,17 @@ async def _reachable(probe: Probe) -> bool:
     return True
 
 
-def observer(probe: Probe | None = None) -> Middleware:
-    """The middleware; `probe` checks the database (None: no check before the handler)."""
+def observer(probe: Probe | None = None, answering: Answering | None = None) -> Middleware:
+    """The middleware; `probe` checks the database (None: no check before the handler);
+    `answering` counts the requests in progress (see bot/priority.py)."""
 
     @web.middleware
     async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
         route = route_of(request)
         started = perf_counter()
         status = CLIENT_GONE  # unless an answer or an exception says otherwise
+        if answering is not None:
+            answering.enter()
         try:
             if probe is not None and answered_before_work(request, route):
                 if not await _reachable(probe):
@@ -115,6 +119,8 @@ def observer(probe: Probe | None = None) -> Middleware:
             status = 500
             raise
         finally:
+            if answering is not None:
+                answering.leave()
             HTTP_REQUESTS.labels(route, outcome_of(status)).inc()
             HTTP_LATENCY.labels(route).observe(perf_counter() - started)
 
