@@ -199,16 +199,22 @@ async def assessment_view(
     practice = await session.get(Practice, a.practice_id)
     assert practice is not None
     answers: dict[str, list[MemberAnswerView]] = {}
+    # Columns, not entities: a round of a big team has hundreds of answers, loaded on every
+    # click (twice), and building ORM objects for them was most of a turn's work.
     rows = await session.execute(
-        select(MemberAnswer, Member.external_id, Member.display_name)
+        select(
+            MemberAnswer.question_id,
+            Member.external_id,
+            Member.display_name,
+            MemberAnswer.value,
+            MemberAnswer.comment,
+        )
         .join(Member, Member.id == MemberAnswer.member_id)
         .where(MemberAnswer.assessment_id == a.id)
         .order_by(MemberAnswer.id)
     )
-    for ans, ext, name in rows:
-        answers.setdefault(ans.question_id, []).append(
-            MemberAnswerView(ext, name, ans.value, ans.comment)
-        )
+    for question, ext, name, value, comment in rows:
+        answers.setdefault(question, []).append(MemberAnswerView(ext, name, value, comment))
     decisions = {}
     for d, name in await session.execute(
         select(TeamDecision, Member.display_name)
