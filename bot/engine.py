@@ -57,6 +57,9 @@ class Inbound:
     channel_name: str | None = None
     event_id: str | None = None  # the platform's id for deduplication
     inbox_key: str | None = None  # set by `Engine.accept`: the turn runs once for this key
+    # The platform has had its answer (a kept click, a replay): the turn waits for a lull
+    # between the requests being answered (bot/priority.py).
+    answered: bool = False
 
 
 @dataclass
@@ -182,7 +185,7 @@ class Engine:
                 continue
             conv = Conversation(row.platform, row.workspace, row.channel, row.actor)
             event = event_of(row.event)
-            inbound = Inbound(conv, event, None, row.channel_name, row.event_id, row.key)
+            inbound = Inbound(conv, event, None, row.channel_name, row.event_id, row.key, True)
             try:
                 applied += await self.handle(inbound, port)
             except Exception as exc:  # the row stays; the next replay tries again
@@ -220,9 +223,9 @@ class Engine:
     ) -> Plan | None:
         for attempt in range(TURN_ATTEMPTS):
             try:
-                slot = (  # the platform has been answered: the turn can wait for a lull
+                slot = (
                     self.answering.after_lull(self.turn_slots)
-                    if inbound.inbox_key is not None
+                    if inbound.answered
                     else self.turn_slots
                 )
                 async with slot, self.sessions() as session, session.begin():

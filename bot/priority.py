@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 
 # The longest a kept interaction's turn waits for a lull. Under a load that never pauses, turns
 # run about this often; the rest wait in the inbox.
-PATIENCE = 1.0
+PATIENCE = 1.0  # seconds
 
 
 class Answering:
@@ -38,25 +38,32 @@ class Answering:
         if self.count == 0:
             self._none.set()
 
-    async def lull(self, patience: float = PATIENCE) -> None:
+    async def lull(self, patience: float | None = None) -> None:
         """Return when no request is being answered, or after `patience` seconds."""
         if self._none.is_set():
             return
         try:
-            async with asyncio.timeout(patience):
+            async with asyncio.timeout(PATIENCE if patience is None else patience):
                 await self._none.wait()
         except TimeoutError:
             pass
 
     @asynccontextmanager
     async def after_lull(
-        self, slots: asyncio.Semaphore, patience: float = PATIENCE
+        self, slots: asyncio.Semaphore, patience: float | None = None
     ) -> AsyncIterator[None]:
-        """Hold one of `slots` (a turn's transaction), taken in a lull: one waiter at a time
-        waits for it, so the turns that waited do not all start in the same lull."""
+        """Hold one of `slots` (a turn's transaction), taken in a lull or after `patience`.
+        One waiter at a time goes for it, and it looks again once it has the slot (requests
+        may have come in while it waited for the turn before it)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (PATIENCE if patience is None else patience)
         async with self._gate:
-            await self.lull(patience)
-            await slots.acquire()
+            while True:
+                await self.lull(max(0.0, deadline - loop.time()))
+                await slots.acquire()
+                if self._none.is_set() or loop.time() >= deadline:
+                    break
+                slots.release()
         try:
             yield
         finally:

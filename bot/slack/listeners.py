@@ -75,7 +75,7 @@ async def run_turn(
     if incoming is not None:
         conv = incoming.conv
         name = await bot.names.name(client, conv.workspace, conv.actor or "")
-        inbound = replace(kept, user_name=name) if kept else _inbound(incoming, name)
+        inbound = replace(kept, user_name=name, answered=True) if kept else _inbound(incoming, name)
         await bot.runtime.engine.handle(inbound, port)
     await port.acknowledge()  # a turn that failed is not acknowledged: Slack shows an error
 

@@ -92,7 +92,10 @@ class SlackHarness:
         timestamp: int | None = None,
         signature: str | None = None,
         headers: dict[str, str] | None = None,
+        settle: bool = True,
     ) -> ClientResponse:
+        """Post a signed request; with `settle`, also wait until the work it started has
+        ended (the turn of a click or an event goes on after the answer)."""
         ts = str(timestamp if timestamp is not None else int(time.time()))
         sig = signature or SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
         response = await self.client.post(
@@ -106,7 +109,8 @@ class SlackHarness:
             },
         )
         await response.read()
-        await self.slack.idle()
+        if settle:
+            await self.slack.idle()
         return response
 
     async def command(self, user: str, text: str, channel: str = "C1") -> ClientResponse:

@@ -3,6 +3,7 @@ test client, the activity's serviceUrl pointing at a fake Bot Connector on loopb
 
 from __future__ import annotations
 
+import asyncio
 import struct
 import zlib
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot import priority
 from bot.engine import Inbound
 from bot.ports import Conversation
 from bot.teams.cards import MAX_CARD_BYTES, card_size
@@ -274,3 +276,17 @@ async def test_a_failing_turn_apologises_and_logs_no_user_text(
     assert await teams_bot.user("Anna").say("svar 1.1 ja: borgeren Jens har det svært") == 201
     assert "Beklager" in teams_bot.connector.calls[-1].body["text"]
     assert "RuntimeError" in caplog.text and "Jens" not in caplog.text
+
+
+async def test_a_card_submit_is_not_held_back_by_its_own_request(
+    teams_bot: TeamsBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Teams hears back after the turn: kept or not, a submit's turn does not wait for a lull
+    between requests (bot/priority.py) — its own request would never end."""
+    monkeypatch.setattr(priority, "PATIENCE", 3600.0)
+    anna = teams_bot.user("Anna")
+    assert await anna.say("start Recovery") == 201
+    assert await anna.press("lp:pace:") == 201
+    # (a guard against hanging, not a measurement: it would wait for PATIENCE)
+    assert await asyncio.wait_for(anna.press("lp:ans:1:1.1:ja"), 60) == 201
+    assert teams_bot.runtime.engine.inbox.kept == set()
