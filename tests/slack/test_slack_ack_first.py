@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import slack_payloads as p
 from aiohttp import ClientResponse
-from conftest import SlackHarness
+from slack_harness import SlackHarness
 from sqlalchemy import select
 
 from bot import priority

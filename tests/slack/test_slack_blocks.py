@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from conftest import valid_blocks, valid_view
+from slack_harness import valid_blocks, valid_view
 
 from bot.slack.blocks import MAX_MESSAGE_JSON, render_message, strip_tag
 from bot.slack.home import home_view

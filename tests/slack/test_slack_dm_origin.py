@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import slack_payloads as p
 from aiohttp import ClientResponse
-from conftest import SlackHarness, check_all
+from slack_harness import SlackHarness, check_all
 from sqlalchemy import func, select
 
 from bot.clock import FakeClock

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from conftest import SlackHarness
+from slack_harness import SlackHarness
 from sqlalchemy import select
 
 from bot.engine import Inbound

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 import slack_payloads as p
-from conftest import SlackHarness, settings_for, start_harness
 from slack_fake import FakeSlack
+from slack_harness import SlackHarness, settings_for, start_harness
 
 from bot.clock import FakeClock
 from bot.ports import Conversation, DeliveryError

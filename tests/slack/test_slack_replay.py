@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl
 import pytest
 import slack_payloads as p
 from aiohttp import ClientResponse
-from conftest import SECRET, SlackHarness
+from slack_harness import SECRET, SlackHarness
 from slack_sdk.signature import Clock, SignatureVerifier
 from sqlalchemy import func, select
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 import slack_payloads as p
-from conftest import SlackHarness, check_all, valid_view
+from slack_harness import SlackHarness, check_all, valid_view
 from sqlalchemy import func, select
 
 from storage.models import Assessment, Channel, MemberAnswer, ProcessedEvent

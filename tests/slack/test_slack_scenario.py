@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import SlackHarness, check_all
+from slack_harness import SlackHarness, check_all
 from sqlalchemy import func, select
 
 from scoring.catalogue import load_catalogue

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import TOKEN, FakeTiming
 from slack_fake import FakeSlack
+from slack_harness import TOKEN, FakeTiming
 
 from bot.clock import FakeClock
 from bot.runtime import build_runtime

@@ -1,0 +1,210 @@
+"""The Slack adapter under test: our aiohttp app with `bot.slack.mount` on an ephemeral port,
+a fake Slack Web API on another, signed requests, a fake clock for pacing and retries. (Its own
+module, not conftest.py: test folders' conftest modules share one name when collected together.)
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import slack_payloads as p
+from aiohttp import ClientResponse
+from aiohttp.test_utils import TestClient, TestServer
+from slack_fake import Call, FakeSlack
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+from slack_sdk.signature import SignatureVerifier
+
+from bot.clock import FakeClock
+from bot.http.app import create_app
+from bot.runtime import Runtime, build_runtime
+from bot.settings import load_settings
+from bot.slack.app import SlackBot
+from bot.slack.mount import mount
+from bot.slack.pacing import Timing
+from bot.slack.settings import SlackSettings
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+TOKEN = "xoxb-1-test-token"
+
+
+@dataclass
+class FakeTiming:
+    now: float = 1000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    @property
+    def timing(self) -> Timing:
+        return Timing(self.monotonic, self.sleep)
+
+
+def valid_blocks(blocks: list[dict[str, Any]], limit: int = 50) -> None:
+    """Every block parses and validates with slack_sdk's models; the count is within Slack's."""
+    assert 0 < len(blocks) <= limit, len(blocks)
+    for b in blocks:
+        parsed = Block.parse(b)
+        assert parsed is not None, b
+        parsed.validate_json()
+    ids = [e["action_id"] for b in blocks for e in b.get("elements", []) if "action_id" in e]
+    assert len(ids) == len(set(ids)), ids
+
+
+def valid_view(view: dict[str, Any]) -> None:
+    View(**view).validate_json()
+    valid_blocks(view["blocks"], 100)
+
+
+def check_all(calls: list[Call]) -> int:
+    """Validate every Block Kit payload the fake received; return how many."""
+    n = 0
+    for c in calls:
+        if c.method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            valid_blocks(c["blocks"])
+            n += 1
+        elif c.method in ("views.open", "views.publish"):
+            valid_view(c["view"])
+            n += 1
+    return n
+
+
+@dataclass
+class SlackHarness:
+    client: TestClient  # type: ignore[type-arg]
+    slack: SlackBot
+    fake: FakeSlack
+    runtime: Runtime
+    timing: FakeTiming
+
+    async def send(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        headers: dict[str, str] | None = None,
+        settle: bool = True,
+    ) -> ClientResponse:
+        """Post a signed request; with `settle`, also wait until the work it started has
+        ended (the turn of a click or an event goes on after the answer)."""
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        sig = signature or SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
+        response = await self.client.post(
+            "/slack/events",
+            data=body,
+            headers={
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": ts,
+                "X-Slack-Signature": sig,
+                **(headers or {}),
+            },
+        )
+        await response.read()
+        if settle:
+            await self.slack.idle()
+        return response
+
+    async def command(self, user: str, text: str, channel: str = "C1") -> ClientResponse:
+        return await self.send(
+            p.slash_command(user, text, channel), "application/x-www-form-urlencoded"
+        )
+
+    async def event(
+        self, event: dict[str, Any], event_id: str, retry: int | None = None, team: str = p.TEAM
+    ) -> ClientResponse:
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        return await self.send(
+            p.event_callback(event, event_id, team),
+            "application/json",
+            headers=headers if retry else None,
+        )
+
+    async def click(
+        self,
+        user: str,
+        element: dict[str, Any],
+        message: dict[str, Any],
+        channel: str = "C1",
+        state: dict[str, Any] | None = None,
+    ) -> ClientResponse:
+        body = p.block_actions(user, element, message, channel, state)
+        return await self.send(body, "application/x-www-form-urlencoded")
+
+    async def submit(
+        self, user: str, view: dict[str, Any], values: dict[str, str]
+    ) -> ClientResponse:
+        body = p.view_submission(user, view, values)
+        return await self.send(body, "application/x-www-form-urlencoded")
+
+    # ---- finding what the bot posted ----
+    def messages(self) -> list[dict[str, Any]]:
+        """Every message the bot sent or updated (successfully), oldest first, with the
+        channel and ts Slack gave it."""
+        out = []
+        for c in self.fake.calls:
+            if c.method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+                if not c.response.get("ok"):
+                    continue
+                ts = c.response.get("ts") or c.response.get("message_ts")
+                channel = c.response.get("channel") or c.body["channel"]
+                out.append({**c.body, "method": c.method, "ts": ts, "channel": channel})
+        return out
+
+    def button(self, prefix: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The newest element whose value (action) starts with prefix, and its message."""
+        for msg in reversed(self.messages()):
+            for block in msg.get("blocks", []):
+                for element in block.get("elements", []):
+                    if str(element.get("value", "")).startswith(prefix):
+                        return element, msg
+        raise LookupError(prefix)
+
+    async def press(
+        self, user: str, prefix: str, state: dict[str, Any] | None = None
+    ) -> ClientResponse:
+        element, msg = self.button(prefix)
+        return await self.click(user, element, msg, msg["channel"], state)
+
+    def texts(self) -> str:
+        parts = []
+        for c in self.fake.calls:
+            if c.method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+                parts.append(str(c.get("text", "")))
+                for b in c.get("blocks", []):
+                    parts.append(str(b))
+        return "\n".join(parts)
+
+
+def settings_for(fake: FakeSlack, **extra: Any) -> SlackSettings:
+    values: dict[str, Any] = {
+        "bot_token": TOKEN,
+        "signing_secret": SECRET,
+        "api_base_url": fake.api_url,
+    }
+    values.update(extra)
+    for key in [k for k, v in values.items() if v is None]:
+        del values[key]
+    return SlackSettings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+async def start_harness(
+    fake: FakeSlack, database_url: str, clock: FakeClock, settings: SlackSettings
+) -> SlackHarness:
+    runtime = await build_runtime(load_settings(database_url=database_url), clock)
+    timing = FakeTiming()
+    runtime.engine.sleep = timing.sleep
+    app = create_app(runtime, adapters=(), background=False)  # no reminder scheduler
+    slack = mount(app, runtime, settings, timing.timing)
+    assert slack is not None
+    client = TestClient(TestServer(app, host="127.0.0.1"))
+    await client.start_server()
+    return SlackHarness(client, slack, fake, runtime, timing)
