@@ -9,6 +9,7 @@ import asyncio
 import json
 import os
 import platform
+import random
 import signal
 import statistics
 import subprocess
@@ -185,21 +186,26 @@ async def closed_loop(
     *,
     seconds: float | None = None,
     request_timeout: float = 30.0,
+    think: float = 0.0,
 ) -> LoadResult:
     """`concurrency` workers, each sending its next request as soon as the previous one is
-    answered, until `count` requests are done (or, given `seconds`, no new request is started
-    after that time). Latency: from sending to the whole answer read."""
+    answered — or, with `think`, after a pause of that many seconds on average (exponential,
+    the same sequence every run) — until `count` requests are done (or, given `seconds`, no new
+    request is started after that time). Latency: from sending to the whole answer read."""
     result = LoadResult(label, concurrency)
     deadline = float("inf")
     connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
     session_timeout = aiohttp.ClientTimeout(total=request_timeout)
     next_index = 0
+    pauses = random.Random(7)
 
     async with aiohttp.ClientSession(connector=connector, timeout=session_timeout) as session:
 
         async def worker() -> None:
             nonlocal next_index
             while next_index < count:
+                if think > 0:  # a person reading the next question
+                    await asyncio.sleep(pauses.expovariate(1 / think))
                 if time.perf_counter() > deadline:
                     result.stopped_early = True
                     return

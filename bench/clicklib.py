@@ -134,6 +134,7 @@ async def measure(
     *,
     seconds: float,
     wait: float,
+    think: float = 0.0,
 ) -> tuple[LoadResult, Applied]:
     url, control = server.info["url"], server.info["control"]
     began = time.perf_counter()
@@ -152,6 +153,7 @@ async def measure(
         level.clients,
         label,
         seconds=seconds,
+        think=think,
     )
     ended = time.perf_counter()
     acked = [plan.warmups[i] for i in warm.answered] + [plan.clicks[i] for i in result.answered]
@@ -182,7 +184,13 @@ async def measure(
 
 
 async def measure_floor(
-    server: Child, bodies: list[bytes], levels: list[Level], send: Send, label: str, seconds: float
+    server: Child,
+    bodies: list[bytes],
+    levels: list[Level],
+    send: Send,
+    label: str,
+    seconds: float,
+    think: float = 0.0,
 ) -> list[LoadResult]:
     url = server.info["url"]
     await closed_loop(url, lambda i: send(bodies[i % len(bodies)]), 50, 5, "warm-up")
@@ -196,6 +204,7 @@ async def measure_floor(
                 level.clients,
                 label,
                 seconds=seconds,
+                think=think,
             )
         )
         print(f"  {label}: {level.clients} clients done", file=sys.stderr)
@@ -341,6 +350,7 @@ async def run(bench: ClickBenchmark, args: argparse.Namespace, folder: Path) -> 
                             f"ours, {name}",
                             seconds=args.seconds,
                             wait=args.wait,
+                            think=args.think,
                         )
                         loads.append(result)
                         applied.append(done)
@@ -358,7 +368,7 @@ async def run(bench: ClickBenchmark, args: argparse.Namespace, folder: Path) -> 
             try:
                 bodies = [c.body for c in plan.warmups + plan.clicks]
                 floors = await measure_floor(
-                    floor, bodies, levels, bench.send, bench.floor_label, args.seconds
+                    floor, bodies, levels, bench.send, bench.floor_label, args.seconds, args.think
                 )
             finally:
                 floor.stop()
@@ -368,9 +378,17 @@ async def run(bench: ClickBenchmark, args: argparse.Namespace, folder: Path) -> 
         if pg_db is not None:
             await pg_db.drop()
     notes = list(bench.notes)
+    title = bench.title
+    if args.think > 0:
+        title += f", clients pausing {args.think:g} s on average between clicks"
+        notes.append(
+            f"Each client paused a random time between clicks (exponential, mean {args.think:g} s"
+            "): people reading the next question, not a flood. Latencies are still from sending "
+            "to the answer."
+        )
     if pg is None:
         notes.append("PostgreSQL: not measured (set TEST_POSTGRES_URL or pass --postgres).")
-    report(bench.title, loads, floors, applied, counts, notes)
+    report(title, loads, floors, applied, counts, notes)
 
 
 def arguments(description: str | None) -> argparse.ArgumentParser:
@@ -405,6 +423,12 @@ def arguments(description: str | None) -> argparse.ArgumentParser:
         type=float,
         default=20.0,
         help="how long to wait for all answers to be applied (default 20)",
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean pause of each client between clicks, in seconds (default 0: a closed loop)",
     )
     parser.add_argument("--quick", action="store_true", help="a smoke run: 1 and 5 clients")
     parser.add_argument("--keep", action="store_true", help="keep the database and logs")

@@ -37,10 +37,20 @@ class Benchmark:
     quick: tuple[str, ...]  # the arguments of a smoke run
     markdown: bool  # prints Markdown itself (else its output goes in a code block)
     postgres: str  # "itself": reads TEST_POSTGRES_URL; "fresh": run again with --db <new db>
+    args: tuple[str, ...] = ()  # the arguments of a full run
 
 
 BENCHMARKS = (
     Benchmark("slack", "Slack answer clicks", "slack_clicks.py", ("--quick",), True, "itself"),
+    Benchmark(
+        "slack-people",
+        "Slack answer clicks, people pausing between clicks",
+        "slack_clicks.py",
+        ("--quick", "--think", "0.05"),
+        True,
+        "itself",
+        ("--think", "3", "--clients", "10,50", "--requests", "150,600", "--seconds", "30"),
+    ),
     Benchmark("teams", "Teams answer submits", "teams_submits.py", ("--quick",), True, "itself"),
     Benchmark("scale", "Scale: start-up and memory", "scale.py", ("--quick",), True, "itself"),
     Benchmark(
@@ -112,7 +122,7 @@ def run_all(args: argparse.Namespace) -> list[Outcome]:
     pg = env.get("TEST_POSTGRES_URL")
     outcomes = []
     for b in chosen:
-        extra = list(b.quick) if args.quick else []
+        extra = list(b.quick) if args.quick else list(b.args)
         outcomes.append(run_one(b, b.title, extra, env))
         if b.postgres == "fresh" and pg:
             db = PgDatabase(pg)

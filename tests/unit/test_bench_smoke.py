@@ -16,6 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # name -> (command line, a line its output must contain)
 SMOKE = {
     "slack": (["bench/slack_clicks.py", "--clients", "2", "--requests", "6"], "bare bolt"),
+    "slack-people": (
+        ["bench/slack_clicks.py", "--clients", "2", "--requests", "4", "--think", "0.01"],
+        "pausing 0.01 s on average",
+    ),
     "teams": (["bench/teams_submits.py", "--clients", "2", "--requests", "6"], "CloudAdapter"),
     "scale": (
         ["bench/scale.py", "--channels", "5", "--idle", "0", "--starts", "1", "--no-empty"],
