@@ -185,7 +185,9 @@ class Engine:
                 continue
             conv = Conversation(row.platform, row.workspace, row.channel, row.actor)
             event = event_of(row.event)
-            inbound = Inbound(conv, event, None, row.channel_name, row.event_id, row.key, True)
+            inbound = Inbound(
+                conv, event, None, row.channel_name, row.event_id, row.key, answered=True
+            )
             try:
                 applied += await self.handle(inbound, port)
             except Exception as exc:  # the row stays; the next replay tries again

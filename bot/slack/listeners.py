@@ -102,17 +102,17 @@ class Acknowledgement:
             self.done.set()
 
 
-def answered_early(bot: SlackBot, listener: Listener, *, acknowledges: bool = True) -> Listener:
-    """The listener as a task of its own; returns when the listener has acknowledged (at once
-    for events: bolt acknowledges them when this returns) or has ended. An error before the
-    acknowledgement is bolt's to answer (500, or 503 when the database is away); one after it
-    is logged. The in-flight count is left when the task ends (bolt injects arguments by the
-    wrapped function's names)."""
+def answered_early(bot: SlackBot, listener: Listener) -> Listener:
+    """The listener as a task of its own; returns when the listener has acknowledged or has
+    ended — at once when it takes no `ack` (events: bolt acknowledges them when this returns).
+    An error before the acknowledgement is bolt's to answer (500, or 503 when the database is
+    away); one after it is logged. The in-flight count is left when the task ends (bolt
+    injects arguments by the wrapped function's names)."""
 
     @functools.wraps(listener)
     async def run(**kwargs: Any) -> None:
         acked = asyncio.Event()
-        if acknowledges:
+        if "ack" in kwargs:
             ack = kwargs["ack"] = Acknowledgement(kwargs["ack"])
             acked = ack.done
         else:
@@ -180,9 +180,9 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
     # modal submissions (callback id CALLBACK_ID; others are acknowledged, nothing happens)
     app.view(re.compile(".*"), middleware=mw)(answered_early(bot, view))
     app.command(COMMAND, middleware=mw)(answered_early(bot, command))
-    events: dict[str, Listener] = {"app_mention": mention, "app_home_opened": home}
-    events |= {"tokens_revoked": revoked, "app_uninstalled": uninstalled}
+    app.event("app_mention", middleware=mw)(answered_early(bot, mention))
     # message.im; other message events (edits, bots, ourselves) are acknowledged and ignored
-    events["message"] = mention
-    for name, listener in events.items():
-        app.event(name, middleware=mw)(answered_early(bot, listener, acknowledges=False))
+    app.event("message", middleware=mw)(answered_early(bot, mention))
+    app.event("app_home_opened", middleware=mw)(answered_early(bot, home))
+    app.event("tokens_revoked", middleware=mw)(answered_early(bot, revoked))
+    app.event("app_uninstalled", middleware=mw)(answered_early(bot, uninstalled))
