@@ -4,12 +4,14 @@ turn, or by a replay after the process died — and concurrent clicks share one 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from sqlalchemy import event, func, select
 
 from bot.clock import FakeClock
 from bot.inbox import LEASE, MAX_REPLAYS
 from bot.testing import BotHarness
+from dialogs.events import Interaction
 from storage.inbox import InboxItem
 from storage.models import MemberAnswer
 
@@ -68,6 +70,23 @@ async def test_clicks_of_a_killed_process_are_replayed_after_a_restart(
             stored = {(r.question_id, r.value) for r in await s.scalars(select(MemberAnswer))}
         assert stored == {("1.1", "ja"), ("1.1", "nej"), ("1.2", "delvist")}
         assert sent, "the replayed turns update the channel's messages as usual"
+    finally:
+        await bot.close()
+
+
+async def test_a_click_whose_turn_waits_in_this_process_is_not_replayed(
+    database_url: str, clock: FakeClock
+) -> None:
+    """A live process's click outlives its lease while its turn waits for a lull
+    (bot/priority.py): the replay job leaves it to that turn."""
+    bot = await started(database_url, clock)
+    try:
+        engine = bot.runtime.engine
+        kept = await engine.accept(bot.inbound("Anna", Interaction("lp:ans:1:1.1:ja", {})))
+        clock.advance(seconds=LEASE.total_seconds() + 1)
+        assert await bot.replay() == [] and await waiting(bot) == 1
+        assert await engine.handle(replace(kept, answered=True), bot.channel) is True
+        assert await answers(bot) == {"1.1": "ja"} and await waiting(bot) == 0
     finally:
         await bot.close()
 
