@@ -204,13 +204,13 @@ async def closed_loop(
         async def worker() -> None:
             nonlocal next_index
             while next_index < count:
+                index = next_index  # taken before the pause: the others go on meanwhile
+                next_index += 1
                 if think > 0:  # a person reading the next question
                     await asyncio.sleep(pauses.expovariate(1 / think))
                 if time.perf_counter() > deadline:
                     result.stopped_early = True
                     return
-                index = next_index
-                next_index += 1
                 path, body, headers = make(index)
                 start = time.perf_counter()
                 try:
