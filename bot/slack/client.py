@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -135,12 +136,27 @@ class Observer(AsyncRetryHandler):
         return False
 
 
-class Backoff(AsyncRetryHandler):
-    """A retry handler that waits with the injected sleep and counts its retries."""
+# request, response, error -> whether to retry
+Retryable = Callable[[HttpRequest, HttpResponse | None, Exception | None], bool]
 
-    def __init__(self, sleep: Sleep, max_retry_count: int) -> None:
+
+class Backoff(AsyncRetryHandler):
+    """Retries the failures `when` accepts, waiting with the injected sleep, and counts its
+    retries."""
+
+    def __init__(self, sleep: Sleep, when: Retryable, max_retry_count: int = 2) -> None:
         super().__init__(max_retry_count=max_retry_count)
-        self.sleep = sleep
+        self.sleep, self.when = sleep, when
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return self.when(request, response, error)
 
     async def wait(self, state: RetryState, request: HttpRequest, seconds: float) -> None:
         state.next_attempt_requested = True
@@ -160,21 +176,32 @@ class Backoff(AsyncRetryHandler):
         await self.wait(state, request, delay)
 
 
+def rate_limited(
+    _request: HttpRequest, response: HttpResponse | None, _e: Exception | None
+) -> bool:
+    return response is not None and response.status_code == 429
+
+
+def server_failed(request: HttpRequest, response: HttpResponse | None, e: Exception | None) -> bool:
+    """500 and 503 for every method (Slack said it failed); 502 and 504 — a gateway's answer,
+    Slack may have done it — only for methods that are safe to repeat."""
+    status = status_of(response, e)
+    if status in SERVER_ERRORS:
+        return True
+    return status in GATEWAY_ERRORS and method_of(request) not in NOT_IDEMPOTENT
+
+
+def connection_failed(request: HttpRequest, _r: HttpResponse | None, e: Exception | None) -> bool:
+    """A connection that could not be made, for every method; no answer or a dropped
+    connection only for methods that are safe to repeat."""
+    return e is not None and safe_to_repeat(method_of(request), e)
+
+
 class RateLimitRetry(Backoff):
     """429: wait `Retry-After` (slack-sdk does not retry 429s unless told to)."""
 
-    def __init__(self, sleep: Sleep, max_retry_count: int = 3) -> None:
-        super().__init__(sleep, max_retry_count)
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return response is not None and response.status_code == 429
+    def __init__(self, sleep: Sleep) -> None:
+        super().__init__(sleep, rate_limited, max_retry_count=3)
 
     async def prepare_for_next_attempt_async(
         self,
@@ -190,47 +217,13 @@ class RateLimitRetry(Backoff):
         await self.wait(state, request, retry_after(response))
 
 
-class ServerErrorRetry(Backoff):
-    """500 and 503 for every method (Slack said it failed); 502 and 504 — a gateway's answer,
-    Slack may have done it — only for methods that are safe to repeat."""
-
-    def __init__(self, sleep: Sleep, max_retry_count: int = 2) -> None:
-        super().__init__(sleep, max_retry_count)
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        status = status_of(response, error)
-        if status in SERVER_ERRORS:
-            return True
-        return status in GATEWAY_ERRORS and method_of(request) not in NOT_IDEMPOTENT
-
-
-class ConnectionRetry(Backoff):
-    """A connection that could not be made, for every method; no answer or a dropped
-    connection only for methods that are safe to repeat."""
-
-    def __init__(self, sleep: Sleep, max_retry_count: int = 2) -> None:
-        super().__init__(sleep, max_retry_count)
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return error is not None and safe_to_repeat(method_of(request), error)
-
-
 def retry_handlers(sleep: Sleep) -> list[AsyncRetryHandler]:
-    return [Observer(), ConnectionRetry(sleep), RateLimitRetry(sleep), ServerErrorRetry(sleep)]
+    return [
+        Observer(),
+        Backoff(sleep, connection_failed),
+        RateLimitRetry(sleep),
+        Backoff(sleep, server_failed),
+    ]
 
 
 def web_client(
