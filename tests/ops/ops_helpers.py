@@ -3,7 +3,6 @@ signed, real-shaped Slack requests; row counts of every table, to prove nothing 
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +10,7 @@ import slack_payloads as p
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 from slack_fake import FakeSlack
-from slack_sdk.signature import SignatureVerifier
+from slack_harness import FakeTiming
 from sqlalchemy import func, inspect, select, table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -33,19 +32,6 @@ async def no_sleep(_seconds: float) -> None:
 
 
 @dataclass
-class FakeTiming:
-    """Slack's pacing and retries on a fake monotonic clock: sleeping only moves it."""
-
-    now: float = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@dataclass
 class WebApp:
     client: TestClient[Any, Any]
     runtime: Runtime
@@ -60,18 +46,8 @@ class WebApp:
     async def send(
         self, body: bytes, content_type: str, headers: dict[str, str] | None = None
     ) -> int:
-        ts = str(int(time.time()))
-        signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
-        response = await self.client.post(
-            "/slack/events",
-            data=body,
-            headers={
-                "Content-Type": content_type,
-                "X-Slack-Request-Timestamp": ts,
-                "X-Slack-Signature": signature,
-                **(headers or {}),
-            },
-        )
+        signed = p.signed_headers(body, content_type, SECRET, extra=headers)
+        response = await self.client.post("/slack/events", data=body, headers=signed)
         await response.read()
         await self.slack.idle()  # turns bolt runs after acknowledging (events) are done too
         return response.status

@@ -15,9 +15,8 @@ import os
 import re
 import signal
 import sys
-import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,7 +25,6 @@ import slack_payloads as p
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 from slack_fake import FakeSlack
-from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -163,7 +161,6 @@ class Replica:
     port: int = 0
     _pump: asyncio.Task[None] | None = None
     _log: IO[bytes] | None = None
-    _signer: SignatureVerifier = field(default_factory=lambda: SignatureVerifier(SECRET))
 
     @property
     def pid(self) -> int:
@@ -190,14 +187,7 @@ class Replica:
         self, body: bytes, content_type: str, headers: Mapping[str, str] | None = None
     ) -> tuple[int, str]:
         """POST /slack/events with Slack's signature over exactly these bytes."""
-        ts = str(int(time.time()))
-        signature = self._signer.generate_signature(timestamp=ts, body=body)
-        all_headers = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": ts,
-            "X-Slack-Signature": signature,
-            **(headers or {}),
-        }
+        all_headers = p.signed_headers(body, content_type, SECRET, extra=headers)
         async with self.http.post(self.url + "/slack/events", data=body, headers=all_headers) as r:
             return r.status, await r.text()
 

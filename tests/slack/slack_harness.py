@@ -5,7 +5,6 @@ module, not conftest.py: test folders' conftest modules share one name when coll
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +14,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from slack_fake import Call, FakeSlack
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
-from slack_sdk.signature import SignatureVerifier
 
 from bot.clock import FakeClock
 from bot.http.app import create_app
@@ -96,18 +94,10 @@ class SlackHarness:
     ) -> ClientResponse:
         """Post a signed request; with `settle`, also wait until the work it started has
         ended (the turn of a click or an event goes on after the answer)."""
-        ts = str(timestamp if timestamp is not None else int(time.time()))
-        sig = signature or SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
-        response = await self.client.post(
-            "/slack/events",
-            data=body,
-            headers={
-                "Content-Type": content_type,
-                "X-Slack-Request-Timestamp": ts,
-                "X-Slack-Signature": sig,
-                **(headers or {}),
-            },
+        signed = p.signed_headers(
+            body, content_type, SECRET, timestamp=timestamp, signature=signature, extra=headers
         )
+        response = await self.client.post("/slack/events", data=body, headers=signed)
         await response.read()
         if settle:
             await self.slack.idle()

@@ -3,11 +3,36 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from slack_sdk.signature import SignatureVerifier
+
 APP_ID = "A0LOVENDE"
 TEAM = "T1"
+
+
+def signed_headers(
+    body: bytes,
+    content_type: str,
+    secret: str,
+    *,
+    timestamp: int | None = None,
+    signature: str | None = None,
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The headers of a request to /slack/events: Slack's signature over exactly `body`,
+    made at `timestamp` (now) unless `signature` is given."""
+    ts = str(timestamp if timestamp is not None else int(time.time()))
+    sig = signature or SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": sig or "",
+        **(extra or {}),
+    }
 
 
 def slash_command(user: str, text: str, channel: str = "C1", team: str = TEAM) -> bytes:
