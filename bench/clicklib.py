@@ -85,6 +85,14 @@ def layout(level: Level, per_channel: int, questions: int) -> tuple[int, int]:
     return channels, max(math.ceil(level.clients / channels), math.ceil(pairs / questions))
 
 
+async def post(session: aiohttp.ClientSession, base: str, body: bytes, send: Send) -> int:
+    """Send one request as the platform would (`send` signs it when the platform does)."""
+    path, data, headers = send(body)
+    async with session.post(base + path, data=data, headers=headers) as r:
+        await r.read()
+        return r.status
+
+
 async def get_json(session: aiohttp.ClientSession, url: str) -> Any:
     async with session.get(url) as r:
         return await r.json()

@@ -254,7 +254,9 @@ async def main(args: argparse.Namespace) -> None:
             )
         ).all()
     late = sorted(
-        (s.replace(tzinfo=UTC) - d.replace(tzinfo=UTC)).total_seconds() * 1000 for d, s in rows
+        (s.replace(tzinfo=UTC) - d.replace(tzinfo=UTC)).total_seconds() * 1000
+        for d, s in rows
+        if s is not None  # (a sent reminder has its time)
     )
     if late:
         p99 = late[min(len(late) - 1, int(len(late) * 0.99))]

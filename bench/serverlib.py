@@ -157,3 +157,17 @@ async def run_server(
         await cleanup()
 
     await serve_until_stopped(stop)
+
+
+async def run_floor(
+    path: str, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> None:
+    """Serve a floor (a bare platform SDK app, `handler` on POST `path`) like `run_server`,
+    with a control app that has no runtime to ask."""
+    app = web.Application()
+    app.router.add_post(path, handler)
+
+    async def nothing() -> None:
+        return None
+
+    await run_server(app, control_app(None, None, nothing), nothing)

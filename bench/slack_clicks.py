@@ -47,6 +47,7 @@ from clicklib import (  # noqa: E402
     get_json,
     layout,
     main,
+    post,
     post_json,
     settle,
     until_found,
@@ -184,7 +185,7 @@ async def serve_floor(api_url: str) -> None:
     """A bare slack-bolt AsyncApp (same signing secret, token and Web API) whose only listener
     acknowledges every action, on the same aiohttp route shape as bot/slack/mount.py."""
     from aiohttp import web
-    from serverlib import configure_logging, control_app, run_server
+    from serverlib import configure_logging, run_floor
     from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
     from slack_bolt.async_app import AsyncAck, AsyncApp
     from slack_sdk.web.async_client import AsyncWebClient
@@ -199,23 +200,10 @@ async def serve_floor(api_url: str) -> None:
     async def events(request: web.Request) -> web.Response:
         return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
 
-    app = web.Application()
-    app.router.add_post(EVENTS, events)
-
-    async def nothing() -> None:
-        return None
-
-    await run_server(app, control_app(None, None, nothing), nothing)
+    await run_floor(EVENTS, events)
 
 
 # ---- preparing a level (this process is the load client) ----
-async def post(session: aiohttp.ClientSession, base: str, body: bytes) -> int:
-    path, data, headers = signed(body)
-    async with session.post(base + path, data=data, headers=headers) as r:
-        await r.read()
-        return r.status
-
-
 async def messages(session: aiohttp.ClientSession, fake: str, channel: str) -> list[dict[str, Any]]:
     """What the bot posted in `channel` (newest version of each message), newest first."""
     found: list[dict[str, Any]] = await get_json(session, f"{fake}bench/messages?channel={channel}")
@@ -254,7 +242,7 @@ async def prepare(
             return None
 
         async def start(c: str = c, first: str = first) -> int:
-            return await post(session, url, slash_command(first, f"start Bench {c}", c))
+            return await post(session, url, slash_command(first, f"start Bench {c}", c), signed)
 
         pace, element, message = await until_found(
             session, server, pace_button, start, f"/lovende start in {c}"
@@ -271,7 +259,7 @@ async def prepare(
             return True
 
         async def press(first: str = first, element: Any = element, message: Any = message) -> int:
-            return await post(session, url, block_actions(first, element, message))
+            return await post(session, url, block_actions(first, element, message), signed)
 
         await until_found(session, server, last_question, press, f"pacing in {c}")
     await post_json(session, control + "/pacing", {"fast": False})

@@ -48,6 +48,7 @@ from clicklib import (  # noqa: E402
     get_json,
     layout,
     main,
+    post,
     post_json,
     settle,
     until_found,
@@ -189,7 +190,7 @@ async def serve_floor() -> None:
         CloudAdapter,
         ConfigurationBotFrameworkAuthentication,
     )
-    from serverlib import configure_logging, control_app, run_server
+    from serverlib import configure_logging, run_floor
 
     from bot.teams import speedups
 
@@ -209,23 +210,10 @@ async def serve_floor() -> None:
         response = await adapter.process(request, bot)
         return response or web.Response(status=201)
 
-    app = web.Application()
-    app.router.add_post(ROUTE, messages)
-
-    async def nothing() -> None:
-        return None
-
-    await run_server(app, control_app(None, None, nothing), nothing)
+    await run_floor(ROUTE, messages)
 
 
 # ---- preparing a level (this process is the load client) ----
-async def post(session: aiohttp.ClientSession, base: str, body: bytes) -> int:
-    path, data, headers = send(body)
-    async with session.post(base + path, data=data, headers=headers) as r:
-        await r.read()
-        return r.status
-
-
 async def posted(session: aiohttp.ClientSession, fake: str, channel: str) -> list[dict[str, Any]]:
     """The cards the bot posted in `channel` and its threads (newest version of each)."""
     found: list[dict[str, Any]] = await get_json(
@@ -252,7 +240,7 @@ async def prepare(
     aids = []
     for c in channels:
         first = users[c][0]
-        await post(session, url, bot_added(c, fake, first))  # the team adds the app
+        await post(session, url, bot_added(c, fake, first), send)  # the team adds the app
 
         async def pace_card(c: str = c) -> tuple[str, dict[str, Any]] | None:
             for m in await posted(session, fake, c):
@@ -262,7 +250,7 @@ async def prepare(
             return None
 
         async def start(c: str = c, first: str = first) -> int:
-            return await post(session, url, mention(first, f"start Bench {tag}", c, fake))
+            return await post(session, url, mention(first, f"start Bench {tag}", c, fake), send)
 
         pace, card = await until_found(session, server, pace_card, start, f"start in {c}")
         aid = int(pace.split(":")[2])
@@ -276,7 +264,7 @@ async def prepare(
             return True
 
         async def press(c: str = c, first: str = first, pace: str = pace, card: Any = card) -> int:
-            return await post(session, url, submit(first, pace, card, c, fake))
+            return await post(session, url, submit(first, pace, card, c, fake), send)
 
         await until_found(session, server, last_question, press, f"pacing in {c}")
     await post_json(session, control + "/pacing", {"fast": not args.real_pacing})
