@@ -76,17 +76,34 @@ def meeting_script(today: date | None = None) -> list[str | tuple[str, str]]:
     prep = {
         "Anna": ("Mål og beskrivelse står stærkt", "Teorien er ikke forankret i hverdagen", ""),
         "Bo": ("Vi dokumenterer mere end før", "Vi følger for sjældent op på beboernes mål", ""),
-        "Carla": ("Beboerne oplever at blive hørt", "Nye kolleger kender ikke metoden",
-                  "Hvorfor svarer vi “ved ikke” på 1.5?"),
+        "Carla": (
+            "Beboerne oplever at blive hørt",
+            "Nye kolleger kender ikke metoden",
+            "Hvorfor svarer vi “ved ikke” på 1.5?",
+        ),
     }
     lines: list[str | tuple[str, str]] = [
-        "/som Anna", "møde planlæg", when(7, "13:00"), "", "", "", "", "", "1, 8",
+        "/som Anna",
+        "møde planlæg",
+        when(7, "13:00"),
+        "",
+        "",
+        "",
+        "",
+        "",
+        "1, 8",
     ]
     for person, points in prep.items():
         lines += [f"/som {person}", "møde forbered", *points]
     lines += ["/som Anna", "møde start", "møde næste"]
-    lines += ["/som Bo", ("press", "lp:mt-vote:"), "5,6", "/som Carla", ("press", "lp:mt-vote:"),
-              "5"]
+    lines += [
+        "/som Bo",
+        ("press", "lp:mt-vote:"),
+        "5,6",
+        "/som Carla",
+        ("press", "lp:mt-vote:"),
+        "5",
+    ]
     lines += [
         "/som Anna", "møde temaer 5,6", "møde næste",
         "/som Bo", "møde forklaring 1 Vi har ingen fast rytme for opfølgning på målene.",
@@ -139,8 +156,11 @@ async def run_demo(db_path: Path | None, out: Callable[[str], None], verbose: bo
     out(f"\nDatabase: {db}")
     out(f"Radardiagram: {chart.path}")
     out(f"Rapport (Word): {report.path}")
-    meeting = next(r for r in reversed(channel.posts())
-                   if r.message and r.message.fallback.startswith("Referat"))
+    meeting = next(
+        r
+        for r in reversed(channel.posts())
+        if r.message and r.message.fallback.startswith("Referat")
+    )
     if not verbose and meeting.message is not None:
         out("\n" + "\n".join(render(meeting.message, lambda _k, _a: 0)))
     return 0

@@ -83,9 +83,7 @@ async def add(session: AsyncSession, entries: list[Entry], now: datetime, lease:
     """Store some interactions (one executemany: this is on every click's way to its
     acknowledgement)."""
     until = now + lease
-    rows = [
-        {**asdict(e), "received_at": now, "lease_until": until, "replays": 0} for e in entries
-    ]
+    rows = [{**asdict(e), "received_at": now, "lease_until": until, "replays": 0} for e in entries]
     await session.execute(insert(_table()), rows)
 
 

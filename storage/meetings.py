@@ -64,8 +64,8 @@ def _opt(dt: datetime | None) -> datetime | None:
 def shown_order(o: MeetingObservation) -> tuple[bool, int, int]:
     """Preparation points grouped by kind (fixed once the dialogue starts), then the
     observations added during *Udforsk* as they come: numbers never change once shown."""
-    kind = OBSERVATION_KINDS.index(o.kind) if o.kind in OBSERVATION_KINDS else len(
-        OBSERVATION_KINDS
+    kind = (
+        OBSERVATION_KINDS.index(o.kind) if o.kind in OBSERVATION_KINDS else len(OBSERVATION_KINDS)
     )
     return (not o.from_preparation, kind, o.id)
 
@@ -96,60 +96,84 @@ async def load_meetings(session: AsyncSession, channel_id: int) -> MeetingsData:
         return MeetingsData()
     mids = [m.id for m in meetings]
     aids = [a.id for a in agreements]
-    participants = list(
-        await session.scalars(
-            select(MeetingParticipant)
-            .where(MeetingParticipant.meeting_id.in_(mids))
-            .order_by(MeetingParticipant.joined_at, MeetingParticipant.member_id)
+    participants = (
+        list(
+            await session.scalars(
+                select(MeetingParticipant)
+                .where(MeetingParticipant.meeting_id.in_(mids))
+                .order_by(MeetingParticipant.joined_at, MeetingParticipant.member_id)
+            )
         )
-    ) if mids else []
-    observations = sorted(
-        await session.scalars(
-            select(MeetingObservation).where(MeetingObservation.meeting_id.in_(mids))
-        ),
-        key=shown_order,
-    ) if mids else []
-    votes = list(
-        await session.scalars(select(MeetingVote).where(MeetingVote.meeting_id.in_(mids)))
-    ) if mids else []
-    themes = list(
-        await session.scalars(
-            select(MeetingTheme)
-            .where(MeetingTheme.meeting_id.in_(mids))
-            .order_by(MeetingTheme.position, MeetingTheme.id)
+        if mids
+        else []
+    )
+    observations = (
+        sorted(
+            await session.scalars(
+                select(MeetingObservation).where(MeetingObservation.meeting_id.in_(mids))
+            ),
+            key=shown_order,
         )
-    ) if mids else []
-    interpretations = list(
-        await session.scalars(
-            select(MeetingInterpretation)
-            .where(MeetingInterpretation.meeting_id.in_(mids))
-            .order_by(MeetingInterpretation.id)
+        if mids
+        else []
+    )
+    votes = (
+        list(await session.scalars(select(MeetingVote).where(MeetingVote.meeting_id.in_(mids))))
+        if mids
+        else []
+    )
+    themes = (
+        list(
+            await session.scalars(
+                select(MeetingTheme)
+                .where(MeetingTheme.meeting_id.in_(mids))
+                .order_by(MeetingTheme.position, MeetingTheme.id)
+            )
         )
-    ) if mids else []
+        if mids
+        else []
+    )
+    interpretations = (
+        list(
+            await session.scalars(
+                select(MeetingInterpretation)
+                .where(MeetingInterpretation.meeting_id.in_(mids))
+                .order_by(MeetingInterpretation.id)
+            )
+        )
+        if mids
+        else []
+    )
     papers = {
         p.meeting_id: p
         for p in (
-            await session.scalars(
-                select(AgreementPaper).where(AgreementPaper.meeting_id.in_(mids))
-            )
+            await session.scalars(select(AgreementPaper).where(AgreementPaper.meeting_id.in_(mids)))
             if mids
             else []
         )
     }
-    reviews = list(
-        await session.scalars(
-            select(MeetingReview)
-            .where(MeetingReview.meeting_id.in_(mids))
-            .order_by(MeetingReview.position)
+    reviews = (
+        list(
+            await session.scalars(
+                select(MeetingReview)
+                .where(MeetingReview.meeting_id.in_(mids))
+                .order_by(MeetingReview.position)
+            )
         )
-    ) if mids else []
-    history = list(
-        await session.scalars(
-            select(AgreementStatusChange)
-            .where(AgreementStatusChange.agreement_id.in_(aids))
-            .order_by(AgreementStatusChange.id)
+        if mids
+        else []
+    )
+    history = (
+        list(
+            await session.scalars(
+                select(AgreementStatusChange)
+                .where(AgreementStatusChange.agreement_id.in_(aids))
+                .order_by(AgreementStatusChange.id)
+            )
         )
-    ) if aids else []
+        if aids
+        else []
+    )
     names = await _names(
         session,
         [m.facilitator_id for m in meetings]
@@ -179,8 +203,9 @@ async def load_meetings(session: AsyncSession, channel_id: int) -> MeetingsData:
     changes: dict[int, list[StatusChange]] = {}
     for h in history:
         changes.setdefault(h.agreement_id, []).append(
-            StatusChange(h.status, h.note, name(h.member_id) if h.member_id else None,
-                         utc(h.changed_at))
+            StatusChange(
+                h.status, h.note, name(h.member_id) if h.member_id else None, utc(h.changed_at)
+            )
         )
 
     views = []
@@ -307,8 +332,9 @@ async def _member_id(session: AsyncSession, ctx: Context, external_id: str) -> i
     return member_id
 
 
-async def _next_number(session: AsyncSession, model: type[Meeting] | type[Agreement],
-                       channel_id: int) -> int:
+async def _next_number(
+    session: AsyncSession, model: type[Meeting] | type[Agreement], channel_id: int
+) -> int:
     # A concurrent insert with the same number violates the unique key: the turn is retried.
     current = await session.scalar(
         select(func.max(model.number)).where(model.channel_id == channel_id)
@@ -431,9 +457,7 @@ async def _advance(
         m.due_at = _due_after(m, op.to_step)
 
 
-async def _cancel(
-    session: AsyncSession, ctx: Context, op: mo.CancelMeeting, now: datetime
-) -> None:
+async def _cancel(session: AsyncSession, ctx: Context, op: mo.CancelMeeting, now: datetime) -> None:
     m = await _meeting(session, ctx, op.meeting_id)
     if m.status not in ("planned", "running"):
         raise StaleDataError(f"meeting {m.id} is {m.status}")
@@ -468,8 +492,9 @@ async def _votes(session: AsyncSession, ctx: Context, op: mo.CastVotes, now: dat
     )
     for oid in dict.fromkeys(op.chosen):
         session.add(
-            MeetingVote(observation_id=oid, member_id=ctx.member.id, meeting_id=m.id,
-                        created_at=now)
+            MeetingVote(
+                observation_id=oid, member_id=ctx.member.id, meeting_id=m.id, created_at=now
+            )
         )
 
 
@@ -493,8 +518,13 @@ async def _themes(session: AsyncSession, ctx: Context, op: mo.SetThemes, now: da
     for position, o in enumerate(order, 1):
         if o.id in op.chosen and o.id not in current:
             session.add(
-                MeetingTheme(meeting_id=m.id, observation_id=o.id, title=o.text,
-                             position=position, created_at=now)
+                MeetingTheme(
+                    meeting_id=m.id,
+                    observation_id=o.id,
+                    title=o.text,
+                    position=position,
+                    created_at=now,
+                )
             )
         elif o.id in current:
             current[o.id].position = position
@@ -510,8 +540,13 @@ async def _interpret(
     if theme is None or theme.meeting_id != m.id:
         raise CrossTenant(f"theme {op.theme_id}")
     session.add(
-        MeetingInterpretation(theme_id=theme.id, meeting_id=m.id, member_id=ctx.member.id,
-                              text=op.text, created_at=now)
+        MeetingInterpretation(
+            theme_id=theme.id,
+            meeting_id=m.id,
+            member_id=ctx.member.id,
+            text=op.text,
+            created_at=now,
+        )
     )
 
 
@@ -560,8 +595,9 @@ async def _create_agreement(
     session.add(a)
     await session.flush()
     session.add(
-        AgreementStatusChange(agreement_id=a.id, status="not_started", member_id=ctx.member.id,
-                              changed_at=now)
+        AgreementStatusChange(
+            agreement_id=a.id, status="not_started", member_id=ctx.member.id, changed_at=now
+        )
     )
 
 
@@ -578,8 +614,13 @@ async def _set_status(
     if op.note:
         a.learned = op.note
     session.add(
-        AgreementStatusChange(agreement_id=a.id, status=op.status, note=op.note,
-                              member_id=ctx.member.id, changed_at=now)
+        AgreementStatusChange(
+            agreement_id=a.id,
+            status=op.status,
+            note=op.note,
+            member_id=ctx.member.id,
+            changed_at=now,
+        )
     )
 
 
@@ -605,8 +646,14 @@ async def apply(session: AsyncSession, ctx: Context, op: object, now: datetime) 
             m = await _meeting(session, ctx, mid)
             _expect(m, "running", EXPLORE)
             session.add(
-                MeetingObservation(meeting_id=m.id, member_id=ctx.member.id, kind="observation",
-                                   text=text, from_preparation=False, created_at=now)
+                MeetingObservation(
+                    meeting_id=m.id,
+                    member_id=ctx.member.id,
+                    kind="observation",
+                    text=text,
+                    from_preparation=False,
+                    created_at=now,
+                )
             )
         case mo.CastVotes():
             await _votes(session, ctx, op, now)

@@ -47,9 +47,7 @@ def absolute(path: str) -> str:
 
 
 class FileLinks:
-    def __init__(
-        self, store: TeamsStore, clock: Clock, public_url: str, ttl: timedelta
-    ) -> None:
+    def __init__(self, store: TeamsStore, clock: Clock, public_url: str, ttl: timedelta) -> None:
         self.store, self.clock, self.public_url, self.ttl = store, clock, public_url, ttl
 
     @property

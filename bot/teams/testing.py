@@ -354,7 +354,9 @@ class TeamsUser:
         kind = (
             "personal"
             if cid.startswith("a:")
-            else "groupChat" if cid.endswith("@thread.v2") else "channel"
+            else "groupChat"
+            if cid.endswith("@thread.v2")
+            else "channel"
         )
         data = {"lp": action, **(values or {})}
         activity = submit(

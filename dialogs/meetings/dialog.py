@@ -279,9 +279,11 @@ class MeetingsDialog:
             errors["when"] = t(lang, "mt.err.bad_when", text=when_text.strip()[:40])
         elif when <= turn.now:
             errors["when"] = t(lang, "mt.err.when_past")
-        facilitator = turn.member_by_name(values.get("facilitator", "")) if values.get(
-            "facilitator", ""
-        ).strip() else None
+        facilitator = (
+            turn.member_by_name(values.get("facilitator", ""))
+            if values.get("facilitator", "").strip()
+            else None
+        )
         if facilitator is None:
             errors["facilitator"] = t(
                 lang, "ag.err.not_member", name=values.get("facilitator", "").strip()[:60] or "–"
@@ -297,12 +299,10 @@ class MeetingsDialog:
             errors["mode"] = t(lang, "mt.err.bad_mode")
         window = _number(values.get("window", ""), *WINDOW_DAYS) if mode == "async" else 0
         if window is None:
-            errors["window"] = t(lang, "mt.err.bad_number", low=WINDOW_DAYS[0],
-                                       high=WINDOW_DAYS[1])
+            errors["window"] = t(lang, "mt.err.bad_number", low=WINDOW_DAYS[0], high=WINDOW_DAYS[1])
         limit = _number(values.get("themes", ""), *THEME_LIMIT)
         if limit is None:
-            errors["themes"] = t(lang, "mt.err.bad_number", low=THEME_LIMIT[0],
-                                       high=THEME_LIMIT[1])
+            errors["themes"] = t(lang, "mt.err.bad_number", low=THEME_LIMIT[0], high=THEME_LIMIT[1])
         focus = _elements(values.get("focus", ""), len(self.catalogue.elements))
         if focus is None:
             errors["focus"] = t(lang, "ag.err.element")
@@ -344,8 +344,10 @@ class MeetingsDialog:
         if m is None:
             raise Refusal("mt.err.none")
         look = self.look(turn)
-        msg = views.status_message(look, turn, m) if m.is_active else views.root_message(
-            look, m, turn.assessment
+        msg = (
+            views.status_message(look, turn, m)
+            if m.is_active
+            else views.root_message(look, m, turn.assessment)
         )
         return Outcome(out=(Post(msg, ToActorOnly()),))
 
@@ -457,9 +459,9 @@ class MeetingsDialog:
         if total > m.theme_limit:
             raise Refusal("mt.err.too_many_votes", limit=m.theme_limit, n=total)
         shown = ", ".join(str(m.position(oid)) for oid in sorted(chosen, key=m.position))
-        return outcome(
-            [CastVotes(m.id, among, chosen)], [refresh("observations", m.id)]
-        ) + tell(turn, "mt.ok.voted" if chosen else "mt.ok.unvoted", list=shown)
+        return outcome([CastVotes(m.id, among, chosen)], [refresh("observations", m.id)]) + tell(
+            turn, "mt.ok.voted" if chosen else "mt.ok.unvoted", list=shown
+        )
 
     def cmd_themes(self, turn: Turn, rest: str) -> Outcome:
         m = self.running(turn, None, EXPLORE)
@@ -484,9 +486,9 @@ class MeetingsDialog:
         kept = [t.observation_id for t in m.themes if t.observation_id not in among]
         final = [oid for oid in (o.id for o in m.observations) if oid in chosen or oid in kept]
         positions = ", ".join(str(m.position(oid)) for oid in final) or "–"
-        return outcome(
-            [SetThemes(m.id, among, chosen)], [refresh("observations", m.id)]
-        ) + tell(turn, "mt.ok.themes", list=positions)
+        return outcome([SetThemes(m.id, among, chosen)], [refresh("observations", m.id)]) + tell(
+            turn, "mt.ok.themes", list=positions
+        )
 
     # Fortolk
     def cmd_interpret(self, turn: Turn, rest: str) -> Outcome:
@@ -539,8 +541,9 @@ class MeetingsDialog:
         months_text = values.get("months", "").strip()
         months = _number(months_text, *PAPER_MONTHS) if months_text else None
         if months_text and months is None:
-            errors["months"] = t(lang, "mt.err.bad_number", low=PAPER_MONTHS[0],
-                                       high=PAPER_MONTHS[1])
+            errors["months"] = t(
+                lang, "mt.err.bad_number", low=PAPER_MONTHS[0], high=PAPER_MONTHS[1]
+            )
         next_text = values.get("next", "").strip()
         next_at = parse_datetime(next_text, zone(turn)) if next_text else None
         if next_text and next_at is None:
@@ -638,8 +641,9 @@ class MeetingsDialog:
             return self.set_status(turn, self.agreement(turn, a.int_arg(0)), status, None)
         if verb == "ag-note":
             ag = self.agreement(turn, a.int_arg(0))
-            form = forms.learned_form(turn.lang, ag.id, ag.number,
-                                      {"status": ag.status, "note": ag.learned or ""})
+            form = forms.learned_form(
+                turn.lang, ag.id, ag.number, {"status": ag.status, "note": ag.learned or ""}
+            )
             return Outcome(out=(OpenForm(form),))
         if verb == "agf-note":
             return self.submit_learned(turn, self.agreement(turn, a.int_arg(0)), values)
@@ -704,9 +708,7 @@ class MeetingsDialog:
                 return self.submit_action(turn, mid, values)
         raise Refusal("err.bad_action")
 
-    def submit_learned(
-        self, turn: Turn, a: AgreementView, values: Mapping[str, str]
-    ) -> Outcome:
+    def submit_learned(self, turn: Turn, a: AgreementView, values: Mapping[str, str]) -> Outcome:
         status = values.get("status", "").strip()
         errors = {}
         if status not in STATUSES:

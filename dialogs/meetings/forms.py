@@ -29,8 +29,13 @@ def _member_field(
             options=tuple(Choice(m.external_id, m.name) for m in members),
             initial=initial,
         )
-    return FormField(name, t(lang, label_key), max_length=200, initial=initial,
-                     hint=t(lang, "mt.form.member_hint"))
+    return FormField(
+        name,
+        t(lang, label_key),
+        max_length=200,
+        initial=initial,
+        hint=t(lang, "mt.form.member_hint"),
+    )
 
 
 def plan_form(lang: str, members: tuple[MemberView, ...], values: Values) -> Form:
@@ -39,13 +44,24 @@ def plan_form(lang: str, members: tuple[MemberView, ...], values: Values) -> For
         title=t(lang, "mt.form.plan_title"),
         intro=t(lang, "mt.form.plan_intro"),
         fields=(
-            FormField("when", t(lang, "mt.form.when"), max_length=LIMITS["short"],
-                      initial=values.get("when"), hint=t(lang, "mt.form.when_hint")),
-            _member_field(lang, "facilitator", "mt.form.facilitator", members,
-                          values.get("facilitator")),
-            FormField("participants", t(lang, "mt.form.participants"), multiline=True,
-                      max_length=LIMITS["names"], initial=values.get("participants"),
-                      hint=t(lang, "mt.form.participants_hint")),
+            FormField(
+                "when",
+                t(lang, "mt.form.when"),
+                max_length=LIMITS["short"],
+                initial=values.get("when"),
+                hint=t(lang, "mt.form.when_hint"),
+            ),
+            _member_field(
+                lang, "facilitator", "mt.form.facilitator", members, values.get("facilitator")
+            ),
+            FormField(
+                "participants",
+                t(lang, "mt.form.participants"),
+                multiline=True,
+                max_length=LIMITS["names"],
+                initial=values.get("participants"),
+                hint=t(lang, "mt.form.participants_hint"),
+            ),
             FormField(
                 "mode",
                 t(lang, "mt.form.mode"),
@@ -56,14 +72,29 @@ def plan_form(lang: str, members: tuple[MemberView, ...], values: Values) -> For
                 ),
                 initial=values.get("mode") or "live",
             ),
-            FormField("window", t(lang, "mt.form.window"), max_length=LIMITS["short"],
-                      required=False, initial=values.get("window") or "2",
-                      hint=t(lang, "mt.form.window_hint")),
-            FormField("themes", t(lang, "mt.form.theme_limit"), max_length=LIMITS["short"],
-                      initial=values.get("themes") or "2", hint=t(lang, "mt.form.theme_hint")),
-            FormField("focus", t(lang, "mt.form.focus"), max_length=LIMITS["short"],
-                      required=False, initial=values.get("focus"),
-                      hint=t(lang, "mt.form.focus_hint")),
+            FormField(
+                "window",
+                t(lang, "mt.form.window"),
+                max_length=LIMITS["short"],
+                required=False,
+                initial=values.get("window") or "2",
+                hint=t(lang, "mt.form.window_hint"),
+            ),
+            FormField(
+                "themes",
+                t(lang, "mt.form.theme_limit"),
+                max_length=LIMITS["short"],
+                initial=values.get("themes") or "2",
+                hint=t(lang, "mt.form.theme_hint"),
+            ),
+            FormField(
+                "focus",
+                t(lang, "mt.form.focus"),
+                max_length=LIMITS["short"],
+                required=False,
+                initial=values.get("focus"),
+                hint=t(lang, "mt.form.focus_hint"),
+            ),
         ),
         submit_label=t(lang, "mt.form.plan_submit"),
     )
@@ -95,8 +126,13 @@ def observation_form(lang: str, mid: int, values: Values) -> Form:
         title=t(lang, "mt.form.obs_title"),
         intro=t(lang, "mt.form.obs_intro"),
         fields=(
-            FormField("text", t(lang, "mt.form.obs_label"), multiline=True,
-                      max_length=LIMITS["observation"], initial=values.get("text")),
+            FormField(
+                "text",
+                t(lang, "mt.form.obs_label"),
+                multiline=True,
+                max_length=LIMITS["observation"],
+                initial=values.get("text"),
+            ),
         ),
         submit_label=t(lang, "form.save"),
     )
@@ -108,8 +144,13 @@ def interpretation_form(lang: str, mid: int, tid: int, title: str, values: Value
         title=t(lang, "mt.form.int_title"),
         intro=title,
         fields=(
-            FormField("text", t(lang, "mt.form.int_label"), multiline=True,
-                      max_length=LIMITS["interpretation"], initial=values.get("text")),
+            FormField(
+                "text",
+                t(lang, "mt.form.int_label"),
+                multiline=True,
+                max_length=LIMITS["interpretation"],
+                initial=values.get("text"),
+            ),
         ),
         submit_label=t(lang, "form.save"),
     )
@@ -121,26 +162,50 @@ def paper_form(lang: str, mid: int, values: Values) -> Form:
         title=t(lang, "mt.form.paper_title"),
         intro=t(lang, "mt.form.paper_intro"),
         fields=(
-            FormField("short", t(lang, "mt.paper.short"), multiline=True,
-                      max_length=LIMITS["goal"], initial=values.get("short")),
-            FormField("long", t(lang, "mt.form.long"), multiline=True, required=False,
-                      max_length=LIMITS["goal"], initial=values.get("long")),
-            FormField("months", t(lang, "mt.form.months"), required=False,
-                      max_length=LIMITS["short"], initial=values.get("months") or "6"),
-            FormField("progress", t(lang, "mt.paper.progress"), multiline=True,
-                      required=False, max_length=LIMITS["progress"],
-                      initial=values.get("progress")),
-            FormField("next", t(lang, "mt.form.next"), required=False,
-                      max_length=LIMITS["short"], initial=values.get("next"),
-                      hint=t(lang, "mt.form.when_hint")),
+            FormField(
+                "short",
+                t(lang, "mt.paper.short"),
+                multiline=True,
+                max_length=LIMITS["goal"],
+                initial=values.get("short"),
+            ),
+            FormField(
+                "long",
+                t(lang, "mt.form.long"),
+                multiline=True,
+                required=False,
+                max_length=LIMITS["goal"],
+                initial=values.get("long"),
+            ),
+            FormField(
+                "months",
+                t(lang, "mt.form.months"),
+                required=False,
+                max_length=LIMITS["short"],
+                initial=values.get("months") or "6",
+            ),
+            FormField(
+                "progress",
+                t(lang, "mt.paper.progress"),
+                multiline=True,
+                required=False,
+                max_length=LIMITS["progress"],
+                initial=values.get("progress"),
+            ),
+            FormField(
+                "next",
+                t(lang, "mt.form.next"),
+                required=False,
+                max_length=LIMITS["short"],
+                initial=values.get("next"),
+                hint=t(lang, "mt.form.when_hint"),
+            ),
         ),
         submit_label=t(lang, "form.save"),
     )
 
 
-def action_form(
-    lang: str, mid: int, members: tuple[MemberView, ...], values: Values
-) -> Form:
+def action_form(lang: str, mid: int, members: tuple[MemberView, ...], values: Values) -> Form:
     return Form(
         action=actions.encode("mtf-act", mid),
         title=t(lang, "mt.form.act_title"),
@@ -155,15 +220,30 @@ def agreement_fields(
 ) -> tuple[FormField, ...]:
     """The fields of one agreement (also for other features' "make it an agreement" forms)."""
     return (
-        FormField("what", t(lang, "ag.form.what"), multiline=True, max_length=LIMITS["what"],
-                  initial=values.get("what")),
+        FormField(
+            "what",
+            t(lang, "ag.form.what"),
+            multiline=True,
+            max_length=LIMITS["what"],
+            initial=values.get("what"),
+        ),
         _member_field(lang, "owner", "ag.form.owner", members, values.get("owner")),
         _member_field(lang, "follow_up", "ag.form.follow_up", members, values.get("follow_up")),
-        FormField("due", t(lang, "ag.form.due"), max_length=LIMITS["short"],
-                  initial=values.get("due"), hint=t(lang, "ag.form.due_hint")),
-        FormField("element", t(lang, "ag.form.element"), required=False,
-                  max_length=LIMITS["short"], initial=values.get("element"),
-                  hint=t(lang, "ag.form.element_hint")),
+        FormField(
+            "due",
+            t(lang, "ag.form.due"),
+            max_length=LIMITS["short"],
+            initial=values.get("due"),
+            hint=t(lang, "ag.form.due_hint"),
+        ),
+        FormField(
+            "element",
+            t(lang, "ag.form.element"),
+            required=False,
+            max_length=LIMITS["short"],
+            initial=values.get("element"),
+            hint=t(lang, "ag.form.element_hint"),
+        ),
     )
 
 
@@ -180,8 +260,13 @@ def learned_form(lang: str, aid: int, number: int, values: Values) -> Form:
                 options=tuple(Choice(s, t(lang, f"ag.status.{s}")) for s in STATUSES),
                 initial=values.get("status"),
             ),
-            FormField("note", t(lang, "ag.form.note"), multiline=True,
-                      max_length=LIMITS["learned"], initial=values.get("note")),
+            FormField(
+                "note",
+                t(lang, "ag.form.note"),
+                multiline=True,
+                max_length=LIMITS["learned"],
+                initial=values.get("note"),
+            ),
         ),
         submit_label=t(lang, "form.save"),
     )

@@ -93,8 +93,11 @@ class Renderer:
         if not m.themes:
             return [Post(views.themes_empty(look), self.thread(m))] if only is None else []
         return [
-            Post(views.theme_message(look, m, i, theme), self.thread(m),
-                 key=views.theme_key(m.id, theme.id))
+            Post(
+                views.theme_message(look, m, i, theme),
+                self.thread(m),
+                key=views.theme_key(m.id, theme.id),
+            )
             for i, theme in enumerate(m.themes, 1)
             if only is None or theme.id == only
         ]
@@ -148,8 +151,11 @@ class Renderer:
                 continue
             if aid in m.reviewed:
                 posts.append(
-                    Post(views.agreement_message(look, a), self.thread(m),
-                         key=views.since_key(m.id, aid))
+                    Post(
+                        views.agreement_message(look, a),
+                        self.thread(m),
+                        key=views.since_key(m.id, aid),
+                    )
                 )
             if a.meeting_id == m.id and m.step >= ACT:
                 posts.append(self.paper(look, m, data))

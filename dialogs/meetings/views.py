@@ -189,8 +189,11 @@ def agreements_list(
         blocks += [Text(agreement_line(look, a)), status_buttons(look.lang, a)]
     if len(items) > MAX_LISTED:
         blocks.append(Text(look.t("ag.list_more", n=len(items) - MAX_LISTED), "muted"))
-    fallback = title + "\n" + "\n".join(look.t("ag.title", number=a.number, what=a.what)
-                                         for a in items[:MAX_LISTED])
+    fallback = (
+        title
+        + "\n"
+        + "\n".join(look.t("ag.title", number=a.number, what=a.what) for a in items[:MAX_LISTED])
+    )
     return message(blocks, fallback)
 
 
@@ -234,7 +237,8 @@ def basis_blocks(
     if open_ones:
         lines = [look.t("mt.basis.open_agreements", n=len(open_ones))]
         lines += [
-            "• " + look.t("ag.title", number=a.number, what=short(a.what, 120))
+            "• "
+            + look.t("ag.title", number=a.number, what=short(a.what, 120))
             + f" ({a.owner_name}, {format_date(a.due, look.lang)})"
             for a in open_ones[:MAX_LISTED]
         ]
@@ -259,8 +263,9 @@ def root_message(look: Look, m: MeetingView, assessment: AssessmentView | None) 
         mode,
     ]
     if m.assessment_id is not None and assessment is not None and assessment.id == m.assessment_id:
-        lines.append(look.t("mt.root.basis", practice=assessment.practice_name,
-                            round=assessment.round_no))
+        lines.append(
+            look.t("mt.root.basis", practice=assessment.practice_name, round=assessment.round_no)
+        )
     if m.focus_elements:
         names = ", ".join(look.element_name(n) for n in m.focus_elements)
         lines.append(look.t("mt.basis.focus", elements=names))
@@ -300,26 +305,51 @@ def preparation_request(
     title = look.t("mt.prep.title", number=m.number, when=look.when(m))
     blocks: list[Block] = [
         Text(title, "header"),
-        Text(look.t("mt.prep.intro", facilitator=m.facilitator_name) + " "
-             + content.text("preparation.goal", lang)),
+        Text(
+            look.t("mt.prep.intro", facilitator=m.facilitator_name)
+            + " "
+            + content.text("preparation.goal", lang)
+        ),
     ]
     blocks += basis_blocks(look, m, assessment, data)
-    point_names = [content.text(f"preparation.points.{k}", lang) for k in
-                   ("positive", "improvement", "question")]
-    blocks.append(Text(f"*{content.text('preparation.points_title', lang)}*\n"
-                       + bullets(point_names)))
-    blocks.append(Text(look.t("mt.prep.review") + "\n"
-                       + bullets(content.text("preparation.review_questions", lang))))
-    blocks.append(Text(f"{content.text('preparation.participant_title', lang)}\n"
-                       + bullets(content.text("preparation.participant", lang)), "muted"))
+    point_names = [
+        content.text(f"preparation.points.{k}", lang)
+        for k in ("positive", "improvement", "question")
+    ]
+    blocks.append(
+        Text(f"*{content.text('preparation.points_title', lang)}*\n" + bullets(point_names))
+    )
+    blocks.append(
+        Text(
+            look.t("mt.prep.review")
+            + "\n"
+            + bullets(content.text("preparation.review_questions", lang))
+        )
+    )
+    blocks.append(
+        Text(
+            f"{content.text('preparation.participant_title', lang)}\n"
+            + bullets(content.text("preparation.participant", lang)),
+            "muted",
+        )
+    )
     if recipient == m.facilitator:
-        blocks.append(Text(f"*{content.text('preparation.facilitator_title', lang)}*\n"
-                           + bullets(content.text("preparation.facilitator", lang))))
-        blocks.append(Text(f"{content.text('preparation.facilitator_self_title', lang)}\n"
-                           + bullets(content.text("preparation.facilitator_self", lang)),
-                           "muted"))
-    blocks.append(Buttons((Button(look.t("mt.button.prepare"),
-                                  actions.encode("mt-prep", m.id), "primary"),)))
+        blocks.append(
+            Text(
+                f"*{content.text('preparation.facilitator_title', lang)}*\n"
+                + bullets(content.text("preparation.facilitator", lang))
+            )
+        )
+        blocks.append(
+            Text(
+                f"{content.text('preparation.facilitator_self_title', lang)}\n"
+                + bullets(content.text("preparation.facilitator_self", lang)),
+                "muted",
+            )
+        )
+    blocks.append(
+        Buttons((Button(look.t("mt.button.prepare"), actions.encode("mt-prep", m.id), "primary"),))
+    )
     blocks.append(Text(look.t("mt.prep.privacy"), "muted"))
     return message(blocks, title)
 
@@ -333,9 +363,7 @@ def status_message(look: Look, turn: Turn, m: MeetingView) -> Message:
         prepared = [p for p in m.participants if p.prepared_at]
         lines.append(look.t("mt.root.planned", done=len(prepared), total=len(m.participants)))
         if is_facilitator(turn, m):
-            marks = [
-                f"{p.name} {'✓' if p.prepared_at else '–'}" for p in m.participants
-            ]
+            marks = [f"{p.name} {'✓' if p.prepared_at else '–'}" for p in m.participants]
             lines.append(look.t("mt.status.who", list=", ".join(marks)))
         mine = [o for o in m.observations if o.author == me and o.from_preparation]
         if mine:
@@ -346,12 +374,12 @@ def status_message(look: Look, turn: Turn, m: MeetingView) -> Message:
         else:
             lines.append(look.t("mt.status.not_participant"))
     elif m.status == "running":
-        lines.append(look.t("mt.root.running", step=m.step,
-                            name=content.step_name(m.step, look.lang)))
+        lines.append(
+            look.t("mt.root.running", step=m.step, name=content.step_name(m.step, look.lang))
+        )
         deadline = m.deadline(m.step)
         if m.mode == "async" and deadline:
-            lines.append(look.t("mt.step.deadline",
-                                when=format_when(deadline, look.lang, look.tz)))
+            lines.append(look.t("mt.step.deadline", when=format_when(deadline, look.lang, look.tz)))
     blocks: list[Block] = [Text(title, "header"), *texts(lines)]
     return message(blocks, title)
 
@@ -412,8 +440,9 @@ def observations_message(look: Look, m: MeetingView) -> Message:
         lines += [_observation_line(look, i, o, m) for i, o in rows]
         blocks += texts(lines)
     if m.themes:
-        chosen = ", ".join(str(m.position(t.observation_id)) for t in m.themes
-                           if t.observation_id is not None)
+        chosen = ", ".join(
+            str(m.position(t.observation_id)) for t in m.themes if t.observation_id is not None
+        )
         blocks.append(Text(look.t("mt.obs.themes", list=chosen)))
     if m.status == "running" and m.step == EXPLORE:
         blocks.append(Text(look.t("mt.obs.vote_hint", limit=m.theme_limit), "muted"))
@@ -431,13 +460,16 @@ def observations_message(look: Look, m: MeetingView) -> Message:
             Buttons(
                 (
                     Button(look.t("mt.button.observe"), actions.encode("mt-obs", m.id)),
-                    Button(look.t("mt.button.themes"), actions.encode("mt-themes", m.id),
-                           "primary"),
+                    Button(
+                        look.t("mt.button.themes"), actions.encode("mt-themes", m.id), "primary"
+                    ),
                 )
             )
         )
-    fallback = title + "\n" + "\n".join(
-        f"{i}. {short(o.text, 80)}" for i, o in enumerate(m.observations, 1)
+    fallback = (
+        title
+        + "\n"
+        + "\n".join(f"{i}. {short(o.text, 80)}" for i, o in enumerate(m.observations, 1))
     )
     return message(blocks, fallback)
 
@@ -486,9 +518,7 @@ def themes_picker(look: Look, m: MeetingView, preselected: tuple[int, ...]) -> M
                 actions.encode("mtf-themes", m.id, chunk),
                 look.t("mt.obs.vote_label", first=first, last=first + len(group) - 1),
                 tuple(_option(first + i, o) for i, o in enumerate(group)),
-                selected=tuple(
-                    str(first + i) for i, o in enumerate(group) if o.id in preselected
-                ),
+                selected=tuple(str(first + i) for i, o in enumerate(group) if o.id in preselected),
                 submit_label=look.t("mt.themes.submit"),
             )
         )
@@ -504,8 +534,15 @@ def theme_message(look: Look, m: MeetingView, index: int, theme: ThemeView) -> M
         blocks.append(Text(look.t("mt.theme.none"), "muted"))
     if m.status == "running" and m.step == INTERPRET:
         blocks.append(
-            Buttons((Button(look.t("mt.button.interpret"),
-                            actions.encode("mt-int", m.id, theme.id), "primary"),))
+            Buttons(
+                (
+                    Button(
+                        look.t("mt.button.interpret"),
+                        actions.encode("mt-int", m.id, theme.id),
+                        "primary",
+                    ),
+                )
+            )
         )
     return message(blocks, short(title, 150))
 
@@ -572,15 +609,20 @@ def summary_message(
     title = look.t("mt.summary.title", number=m.number, date=ended)
     blocks: list[Block] = [
         Text(title, "header"),
-        Text(look.t("mt.root.people", facilitator=m.facilitator_name,
-                    participants=participants_text(m))),
+        Text(
+            look.t(
+                "mt.root.people", facilitator=m.facilitator_name, participants=participants_text(m)
+            )
+        ),
     ]
     reviewed = [a for a in (data.agreement(i) for i in m.reviewed) if a is not None]
     if reviewed:
         lines = [f"*{content.step_name(1, look.lang)}*"]
         for a in reviewed:
-            line = look.t("ag.title", number=a.number, what=a.what) + " – " + status_label(
-                look.lang, a.status
+            line = (
+                look.t("ag.title", number=a.number, what=a.what)
+                + " – "
+                + status_label(look.lang, a.status)
             )
             if a.learned:
                 line += " – " + look.t("ag.learned_line", text=a.learned)
@@ -602,8 +644,9 @@ def summary_message(
         blocks.append(Text(look.t("mt.paper.no_actions"), "muted"))
     blocks.append(Text(bullets(content.text("action", look.lang)), "muted"))
     if m.assessment_id is not None and assessment is not None and assessment.id == m.assessment_id:
-        blocks.append(Text(look.t("mt.summary.scores_follow", practice=assessment.practice_name),
-                           "muted"))
+        blocks.append(
+            Text(look.t("mt.summary.scores_follow", practice=assessment.practice_name), "muted")
+        )
     blocks.append(
         Buttons((Button(look.t("mt.button.plan_next"), actions.encode("mt-plan"), "primary"),))
     )

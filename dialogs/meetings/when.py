@@ -80,8 +80,10 @@ def aware(dt: datetime) -> datetime:
 def format_when(dt: datetime, lang: str, tz: ZoneInfo) -> str:
     here = local(dt, tz)
     clock = here.strftime("%H:%M")
-    return f"{format_date(here.date(), lang)} kl. {clock}" if lang == "da" else (
-        f"{format_date(here.date(), lang)} {clock}"
+    return (
+        f"{format_date(here.date(), lang)} kl. {clock}"
+        if lang == "da"
+        else (f"{format_date(here.date(), lang)} {clock}")
     )
 
 

@@ -96,8 +96,11 @@ def theme_ids(bot: BotHarness, mid: int) -> list[int]:
 
 
 def private_to(records: list[Record], member: str) -> list[Record]:
-    return [r for r in records if isinstance(r.target, ToMember)
-            and r.target.member_external_id == member]
+    return [
+        r
+        for r in records
+        if isinstance(r.target, ToMember) and r.target.member_external_id == member
+    ]
 
 
 def in_thread(records: list[Record]) -> list[Record]:

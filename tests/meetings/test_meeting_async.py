@@ -78,8 +78,7 @@ async def test_async_meeting_runs_on_the_clock(bot: BotHarness) -> None:
     await bot.click(
         "Bo",
         actions.encode("mtf-act", mid),
-        {"what": "Opfølgning hver måned", "owner": "Bo", "follow_up": "Anna",
-         "due": "31.03.2026"},
+        {"what": "Opfølgning hver måned", "owner": "Bo", "follow_up": "Anna", "due": "31.03.2026"},
     )
     bot.clock.set(utc(11, 9))
     assert await tick(bot) == []  # step 3 already closed early; step 4 runs until the 13th
@@ -93,8 +92,9 @@ async def test_async_meeting_runs_on_the_clock(bot: BotHarness) -> None:
 
 
 async def test_async_meeting_without_votes_and_the_next_wakeup(bot: BotHarness) -> None:
-    mid = await plan(bot, mode="async", window="1", when="03.03.2026 10:00", focus="",
-                     participants="Anna")
+    mid = await plan(
+        bot, mode="async", window="1", when="03.03.2026 10:00", focus="", participants="Anna"
+    )
     seen: list[Turn] = []
     await bot.runtime.engine.act(
         Inbound(bot.conv(None), Command(""), channel_name=bot.default_channel),

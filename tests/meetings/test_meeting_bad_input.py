@@ -71,8 +71,13 @@ async def test_bad_agreements_are_refused_and_nothing_is_stored(bot: BotHarness)
     cpr = rejected(await bot.click("Anna", act, {**GOOD, "what": CPR}))
     assert "CPR-nummer" in cpr.errors["what"]
 
-    several = rejected(await bot.click("Anna", act, {"what": "", "owner": "", "due": "1.1.2020",
-                                                     "follow_up": "anna", "element": "12"}))
+    several = rejected(
+        await bot.click(
+            "Anna",
+            act,
+            {"what": "", "owner": "", "due": "1.1.2020", "follow_up": "anna", "element": "12"},
+        )
+    )
     assert set(several.errors) == {"what", "owner", "due", "element"}
     assert await count(bot, Agreement) == 0
 
@@ -112,8 +117,9 @@ async def test_bad_plans_keep_the_draft(bot: BotHarness) -> None:
     assert drafts(bad_date)["when"] == "31.02.2026 13:00"
     past = rejected(await bot.click("Anna", plan_action, plan_values(when="01.03.2026 13:00")))
     assert past.errors["when"] == "Tidspunktet er allerede passeret. Vælg et tidspunkt i fremtiden."
-    people = rejected(await bot.click("Anna", plan_action,
-                                      plan_values(participants="Bo, Xavier, Yrsa")))
+    people = rejected(
+        await bot.click("Anna", plan_action, plan_values(participants="Bo, Xavier, Yrsa"))
+    )
     assert "Jeg kender ikke Xavier, Yrsa i denne kanal" in people.errors["participants"]
     window = rejected(await bot.click("Anna", plan_action, plan_values(mode="async", window="0")))
     assert window.errors["window"] == "Skriv et tal fra 1 til 10."
@@ -132,8 +138,13 @@ async def test_bad_plans_keep_the_draft(bot: BotHarness) -> None:
 async def test_preparation_and_dialogue_text_is_checked(bot: BotHarness) -> None:
     await closed_assessment(bot)
     mid = await plan(bot)
-    form = rejected(await bot.click("Bo", actions.encode("mtf-prep", mid),
-                                    {"positive": CPR, "improvement": "", "question": ""}))
+    form = rejected(
+        await bot.click(
+            "Bo",
+            actions.encode("mtf-prep", mid),
+            {"positive": CPR, "improvement": "", "question": ""},
+        )
+    )
     assert "CPR-nummer" in form.errors["positive"]
     assert form.errors["improvement"] == "Feltet må ikke være tomt."
     assert drafts(form)["positive"] == CPR  # shown again so it can be corrected
@@ -142,9 +153,7 @@ async def test_preparation_and_dialogue_text_is_checked(bot: BotHarness) -> None
 
     assert "Dialogen er ikke startet endnu" in texts(await bot.say("Anna", "møde næste"))
     await bot.say("Anna", "møde start")
-    assert "Forberedelsen er slut" in texts(
-        await bot.click("Bo", actions.encode("mt-prep", mid))
-    )
+    assert "Forberedelsen er slut" in texts(await bot.click("Bo", actions.encode("mt-prep", mid)))
     wrong_step = texts(await bot.say("Bo", "møde observation Noget"))
     assert "Det hører ikke til det trin, dialogen er på nu (trin 1: Siden sidst)" in wrong_step
     await bot.say("Anna", "møde næste")
@@ -164,8 +173,9 @@ async def test_status_changes_are_checked(bot: BotHarness) -> None:
     assert "Skriv fx" in texts(await bot.say("Bo", "aftale 1 færdig-ish"))
     async with bot.runtime.sessions() as session:
         aid = int(await session.scalar(select(Agreement.id)) or 0)
-    note = rejected(await bot.click("Bo", actions.encode("agf-note", aid),
-                                    {"status": "done", "note": CPR}))
+    note = rejected(
+        await bot.click("Bo", actions.encode("agf-note", aid), {"status": "done", "note": CPR})
+    )
     assert "CPR-nummer" in note.errors["note"]
     # Another channel cannot touch this channel's agreement.
     other = texts(await bot.click("Bo", actions.encode("ag-st", aid, "done"), channel="andet"))
@@ -192,8 +202,9 @@ async def test_english_channel(bot: BotHarness) -> None:
     await bot.say("Anna", "meeting next")
     await bot.say("Anna", "meeting next")
     mid = int(actions.decode(bot.button("lp:mt-act:")).args[0])
-    form = rejected(await bot.click("Anna", actions.encode("mtf-act", mid),
-                                    {**GOOD, "due": "01.03.2026"}))
+    form = rejected(
+        await bot.click("Anna", actions.encode("mtf-act", mid), {**GOOD, "due": "01.03.2026"})
+    )
     assert form.errors["due"] == (
         "The due date 01 Mar 2026 has already passed. Choose today (02 Mar 2026) or a later date."
     )

@@ -24,8 +24,11 @@ async def step_of(bot: BotHarness, mid: int) -> tuple[str, int]:
 
 
 def headers(bot: BotHarness, title: str) -> int:
-    return sum(1 for r in bot.channel.records if r.kind == "post" and r.message
-               and r.message.fallback == title)
+    return sum(
+        1
+        for r in bot.channel.records
+        if r.kind == "post" and r.message and r.message.fallback == title
+    )
 
 
 async def test_double_click_on_next_advances_once(bot: BotHarness) -> None:
@@ -41,8 +44,9 @@ async def test_double_click_on_next_advances_once(bot: BotHarness) -> None:
 
 
 async def test_two_schedulers_close_a_window_once(bot: BotHarness) -> None:
-    mid = await plan(bot, mode="async", window="1", when="03.03.2026 10:00", focus="",
-                     participants="Anna")
+    mid = await plan(
+        bot, mode="async", window="1", when="03.03.2026 10:00", focus="", participants="Anna"
+    )
     bot.clock.set(datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
 
     async def tick() -> None:

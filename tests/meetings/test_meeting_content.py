@@ -25,7 +25,7 @@ OWN_LABELS = {"Mødelederen:", "Mødeleder og deltagere:"}
 def squash(text: str) -> str:
     """Compare without whitespace, hyphenation or quote variants (the seed is OCR text whose
     line breaks split words: "mulig\\nhed")."""
-    text = text.replace("\u00ad", "").translate(str.maketrans("“”„’‘–—", "\"\"\"''--"))
+    text = text.replace("\u00ad", "").translate(str.maketrans("“”„’‘–—", '"""\'\'--'))
     text = re.sub(r"(?<=[^\W\d_])-\s*\n\s*(?=[^\W\d_])", "", text)
     return re.sub(r"[\s*•]+", "", text).casefold()
 
@@ -77,8 +77,12 @@ def test_danish_text_is_quoted_from_the_booklet(seed: str, where: str, text: str
 
 def test_four_steps_with_support_questions_and_roles() -> None:
     steps = content.steps()
-    assert [s.name["da"] for s in steps] == ["Siden sidst", "Udforsk", "Fortolk",
-                                            "Forbered handling"]
+    assert [s.name["da"] for s in steps] == [
+        "Siden sidst",
+        "Udforsk",
+        "Fortolk",
+        "Forbered handling",
+    ]
     assert [len(s.questions["da"]) for s in steps] == [4, 5, 4, 6]
     assert [len(s.facilitator["da"]) for s in steps] == [2, 6, 3, 2]
     assert [len(s.participants["da"]) for s in steps] == [2, 5, 3, 2]
@@ -105,8 +109,9 @@ def test_every_text_has_an_english_twin() -> None:
 
 
 def test_every_message_key_exists_in_both_languages() -> None:
-    source = "\n".join(p.read_text(encoding="utf-8")
-                       for p in (ROOT / "dialogs" / "meetings").glob("*.py"))
+    source = "\n".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "dialogs" / "meetings").glob("*.py")
+    )
     used = set(re.findall(r"[\"'](?:mt|ag)\.[a-z_.]+[a-z_]['\"]", source))
     keys = {u.strip("\"'") for u in used}
     for prefix, options in (

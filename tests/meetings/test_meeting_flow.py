@@ -34,12 +34,14 @@ async def run_meeting_to_paper(bot: BotHarness) -> int:
     second = ids[PREP["Carla"][1]]
     await bot.click("Bo", bot.button(f"lp:mt-vote:{mid}:0"), {"selected": f"{first},{second}"})
     await bot.click("Carla", bot.button(f"lp:mt-vote:{mid}:0"), {"selected": f"{first}"})
-    await bot.click("Anna", actions.encode("mtf-themes", mid, 0),
-                    {"selected": f"{first},{second}"})
+    await bot.click("Anna", actions.encode("mtf-themes", mid, 0), {"selected": f"{first},{second}"})
     await bot.say("Anna", "møde næste")
     tids = theme_ids(bot, mid)
-    await bot.click("Bo", actions.encode("mtf-int", mid, tids[0]),
-                    {"text": "Vi har ingen fast rytme for opfølgning"})
+    await bot.click(
+        "Bo",
+        actions.encode("mtf-int", mid, tids[0]),
+        {"text": "Vi har ingen fast rytme for opfølgning"},
+    )
     await bot.say("Carla", "møde forklaring 2 Introduktionen af nye kolleger er kort")
     await bot.say("Anna", "møde næste")
     return mid
@@ -60,14 +62,24 @@ async def write_paper(bot: BotHarness, mid: int) -> None:
     await bot.click(
         "Anna",
         actions.encode("mtf-act", mid),
-        {"what": "Indføre fast månedlig opfølgning på mål", "owner": "bo",
-         "follow_up": "anna", "due": "01.04.2026", "element": "1"},
+        {
+            "what": "Indføre fast månedlig opfølgning på mål",
+            "owner": "bo",
+            "follow_up": "anna",
+            "due": "01.04.2026",
+            "element": "1",
+        },
     )
     await bot.click(
         "Carla",
         actions.encode("mtf-act", mid),
-        {"what": "Lave en introduktion til metoden for nye kolleger", "owner": "Carla",
-         "follow_up": "Anna", "due": "15.04.2026", "element": ""},
+        {
+            "what": "Lave en introduktion til metoden for nye kolleger",
+            "owner": "Carla",
+            "follow_up": "Anna",
+            "due": "15.04.2026",
+            "element": "",
+        },
     )
 
 
@@ -99,8 +111,11 @@ async def test_live_meeting_from_plan_to_summary(bot: BotHarness) -> None:
     assert not private_to(planned, "dorte")
 
     mid = meeting_id(bot)
-    await bot.click("Bo", actions.encode("mtf-prep", mid),
-                    {"positive": PREP["Bo"][0], "improvement": PREP["Bo"][1], "question": ""})
+    await bot.click(
+        "Bo",
+        actions.encode("mtf-prep", mid),
+        {"positive": PREP["Bo"][0], "improvement": PREP["Bo"][1], "question": ""},
+    )
     who = texts(await bot.say("Anna", "møde"))
     assert "Anna –" in who and "Bo ✓" in who and "Carla –" in who
     assert PREP["Bo"][0] not in who  # the facilitator sees who, never what
@@ -137,8 +152,13 @@ async def test_live_meeting_from_plan_to_summary(bot: BotHarness) -> None:
     assert "Vælg temaerne først" in texts(await bot.say("Anna", "møde næste"))
     picker = await bot.click("Anna", actions.encode("mt-themes", mid))
     assert isinstance(picker[-1].target, ToActorOnly)
-    chosen = texts(await bot.say("Anna", f"møde temaer {list(ids.values()).index(first) + 1},"
-                                         f"{list(ids.values()).index(second) + 1}"))
+    chosen = texts(
+        await bot.say(
+            "Anna",
+            f"møde temaer {list(ids.values()).index(first) + 1},"
+            f"{list(ids.values()).index(second) + 1}",
+        )
+    )
     assert "Temaerne er valgt" in chosen
 
     interpret = text_of(in_thread(await bot.say("Anna", "møde næste")))
@@ -147,8 +167,11 @@ async def test_live_meeting_from_plan_to_summary(bot: BotHarness) -> None:
     assert "Dagsordenen bliver holdt." in interpret
     assert f"Tema 1: {PREP['Bo'][1]}" in interpret and f"Tema 2: {PREP['Carla'][1]}" in interpret
     tids = theme_ids(bot, mid)
-    updated = await bot.click("Bo", actions.encode("mtf-int", mid, tids[0]),
-                              {"text": "Vi har ingen fast rytme for opfølgning"})
+    updated = await bot.click(
+        "Bo",
+        actions.encode("mtf-int", mid, tids[0]),
+        {"text": "Vi har ingen fast rytme for opfølgning"},
+    )
     assert any(r.kind == "update" and "Vi har ingen fast rytme" in texts([r]) for r in updated)
     await bot.say("Carla", "møde forklaring 2 Introduktionen af nye kolleger er kort")
 
@@ -156,8 +179,11 @@ async def test_live_meeting_from_plan_to_summary(bot: BotHarness) -> None:
     assert "Trin 4 af 4: Forbered handling" in act
     assert "Hvem følger op på tiltagene?" in act and "Aftalepapir" in act
     await write_paper(bot, mid)
-    paper = [r for r in bot.channel.records if r.kind == "update" and r.message
-             and r.message.fallback == "Aftalepapir"]
+    paper = [
+        r
+        for r in bot.channel.records
+        if r.kind == "update" and r.message and r.message.fallback == "Aftalepapir"
+    ]
     assert "Indføre fast månedlig opfølgning på mål" in texts(paper[-1:])
 
     finished = await bot.say("Anna", "møde næste")
@@ -213,8 +239,11 @@ async def test_next_meeting_follows_up_on_agreements_with_updated_status(bot: Bo
     # A status set from the Siden sidst message updates that message in place.
     b = bot.button("lp:ag-note:")
     note_aid = int(actions.decode(b).args[0])
-    noted = await bot.click("Carla", actions.encode("agf-note", note_aid),
-                            {"status": "done", "note": "Introduktionen virker"})
+    noted = await bot.click(
+        "Carla",
+        actions.encode("agf-note", note_aid),
+        {"status": "done", "note": "Introduktionen virker"},
+    )
     updates = [r for r in noted if r.kind == "update"]
     assert updates and "Introduktionen virker" in texts(updates)
     assert "Status: Gennemført" in texts(updates)
@@ -231,8 +260,9 @@ async def test_restart_in_the_middle_of_a_meeting_loses_nothing(bot: BotHarness)
     first = ids[PREP["Anna"][1]]
     await bot.restart()  # a new process: only the database remembers
     voted = await bot.click("Bo", actions.encode("mt-vote", mid, 0), {"selected": str(first)})
-    assert [r.kind for r in voted if r.message and r.message.fallback.startswith(
-        "Observationer")] == ["update"]  # the message's reference came from the database
+    assert [
+        r.kind for r in voted if r.message and r.message.fallback.startswith("Observationer")
+    ] == ["update"]  # the message's reference came from the database
     await bot.restart()
     await bot.say("Anna", f"møde temaer {list(ids.values()).index(first) + 1}")
     await bot.say("Anna", "møde næste")

@@ -83,9 +83,20 @@ def agreement(
     aid: int, status: str, changed: datetime, meeting_id: int | None = 1
 ) -> AgreementView:
     return AgreementView(
-        id=aid, number=aid, what=f"a{aid}", owner="bo", owner_name="Bo", follow_up="anna",
-        follow_up_name="Anna", due=date(2026, 4, 1), status=status, element=None,
-        source="meeting", meeting_id=meeting_id, created_at=NOW, status_changed_at=changed,
+        id=aid,
+        number=aid,
+        what=f"a{aid}",
+        owner="bo",
+        owner_name="Bo",
+        follow_up="anna",
+        follow_up_name="Anna",
+        due=date(2026, 4, 1),
+        status=status,
+        element=None,
+        source="meeting",
+        meeting_id=meeting_id,
+        created_at=NOW,
+        status_changed_at=changed,
     )
 
 
@@ -136,8 +147,12 @@ def test_step_deadlines_keep_the_local_time_across_summer_time() -> None:
     deadlines = step_deadlines(start.astimezone(UTC), 2, CPH)
     local = [d.astimezone(CPH) for d in deadlines]
     # Monday 30 March (after the change), Wednesday 1 April, then Easter is skipped.
-    assert [d.date() for d in local] == [date(2026, 3, 30), date(2026, 4, 1), date(2026, 4, 8),
-                                         date(2026, 4, 10)]
+    assert [d.date() for d in local] == [
+        date(2026, 3, 30),
+        date(2026, 4, 1),
+        date(2026, 4, 8),
+        date(2026, 4, 10),
+    ]
     assert all((d.hour, d.minute) == (13, 0) for d in local)
     assert deadlines[0].utcoffset() == timedelta(0) and deadlines[0].hour == 11  # CEST
 
@@ -145,8 +160,9 @@ def test_step_deadlines_keep_the_local_time_across_summer_time() -> None:
 # ---- transitions ----
 def test_review_ids_open_and_newly_finished_agreements() -> None:
     first = meeting(id=1, status="done", step=5, started_at=NOW, reviewed=())
-    second = meeting(id=2, status="done", step=5, started_at=NOW + timedelta(days=30),
-                     reviewed=(10, 11, 12))
+    second = meeting(
+        id=2, status="done", step=5, started_at=NOW + timedelta(days=30), reviewed=(10, 11, 12)
+    )
     current = meeting(id=3, status="planned", step=0)
     later = NOW + timedelta(days=40)
     data = MeetingsData(
@@ -165,15 +181,21 @@ def test_review_ids_open_and_newly_finished_agreements() -> None:
 def test_auto_themes_take_the_most_voted() -> None:
     obs = tuple(
         ObservationView(i, "bo", "Bo", "observation", f"o{i}", False, voters)
-        for i, voters in ((1, ("bo",)), (2, ("bo", "carla")), (3, ()), (4, ("anna",)),
-                          (5, ("carla",)))
+        for i, voters in (
+            (1, ("bo",)),
+            (2, ("bo", "carla")),
+            (3, ()),
+            (4, ("anna",)),
+            (5, ("carla",)),
+        )
     )
     assert auto_themes(meeting(observations=obs)) == (2, 1, 4)
 
 
 def test_advance_refuses_live_without_themes_and_finishes_with_summaries() -> None:
-    explore = meeting(step=2, observations=(ObservationView(1, "bo", "Bo", "positive", "x", True,
-                                                            ("bo",)),))
+    explore = meeting(
+        step=2, observations=(ObservationView(1, "bo", "Bo", "positive", "x", True, ("bo",)),)
+    )
     with pytest.raises(Refusal):
         advance(explore, auto=False)
     auto = advance(explore, auto=True)
@@ -186,8 +208,13 @@ def test_advance_refuses_live_without_themes_and_finishes_with_summaries() -> No
 
 def test_due_step_advances_only_for_async_meetings_when_due() -> None:
     deadlines = tuple(NOW + timedelta(days=d) for d in (2, 4, 6, 8))
-    planned = meeting(status="planned", step=0, mode="async", scheduled_at=NOW + timedelta(hours=1),
-                      step_deadlines=deadlines)
+    planned = meeting(
+        status="planned",
+        step=0,
+        mode="async",
+        scheduled_at=NOW + timedelta(hours=1),
+        step_deadlines=deadlines,
+    )
     data = MeetingsData((planned,))
     assert due_step_advances(turn(data=data)).ops == ()
     assert next_due_at(turn(data=data)) == NOW + timedelta(hours=1)
@@ -205,19 +232,35 @@ def test_due_step_advances_only_for_async_meetings_when_due() -> None:
 # ---- agreements ----
 def test_agreement_validation() -> None:
     op, errors = agreement_from_values(
-        turn(), {"what": " Fast  opfølgning ", "owner": "Bo", "follow_up": "anna",
-                 "due": "02.03.2026", "element": "8"}, source="selfevaluation")
+        turn(),
+        {
+            "what": " Fast  opfølgning ",
+            "owner": "Bo",
+            "follow_up": "anna",
+            "due": "02.03.2026",
+            "element": "8",
+        },
+        source="selfevaluation",
+    )
     assert errors == {} and op is not None
     assert (op.what, op.owner_external_id, op.due, op.element, op.source) == (
-        "Fast opfølgning", "bo", date(2026, 3, 2), 8, "selfevaluation")
+        "Fast opfølgning",
+        "bo",
+        date(2026, 3, 2),
+        8,
+        "selfevaluation",
+    )
     _op, errors = agreement_from_values(
-        turn(), {"what": "", "owner": "x", "follow_up": "", "due": "01.03.2026"}, source="m")
+        turn(), {"what": "", "owner": "x", "follow_up": "", "due": "01.03.2026"}, source="m"
+    )
     assert set(errors) == {"what", "owner", "follow_up", "due"}
     # "today" is the channel's local date: 23:30 UTC on 1 March is already 2 March in Copenhagen
     late = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
     _op, errors = agreement_from_values(
-        turn(now=late), {"what": "x", "owner": "bo", "follow_up": "bo", "due": "01.03.2026"},
-        source="m")
+        turn(now=late),
+        {"what": "x", "owner": "bo", "follow_up": "bo", "due": "01.03.2026"},
+        source="m",
+    )
     assert "due" in errors
     assert parse_status("Gennemført") == "done" and parse_status("i  gang") == "in_progress"
     assert parse_status("måske") is None
@@ -225,8 +268,15 @@ def test_agreement_validation() -> None:
 
 # ---- the dialog on hand-made turns ----
 def test_plan_submission_builds_deadlines_in_the_channel_zone(dialog: MeetingsDialog) -> None:
-    values = {"when": "03.03.2026 10:00", "facilitator": "bo", "participants": "Carla",
-              "mode": "async", "window": "1", "themes": "3", "focus": "2, 5"}
+    values = {
+        "when": "03.03.2026 10:00",
+        "facilitator": "bo",
+        "participants": "Carla",
+        "mode": "async",
+        "window": "1",
+        "themes": "3",
+        "focus": "2, 5",
+    }
     out = dialog.step(turn(), Interaction(actions.encode("mtf-plan"), values))
     (op,) = out.ops
     assert isinstance(op, PlanMeeting)
@@ -234,8 +284,10 @@ def test_plan_submission_builds_deadlines_in_the_channel_zone(dialog: MeetingsDi
     assert op.participant_external_ids == ("bo", "carla")  # the facilitator takes part
     assert op.step_deadlines[0] == datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
     assert (op.theme_limit, op.focus_elements, op.window_days) == (3, (2, 5), 1)
-    elsewhere = dialog.step(turn(settings={"timezone": "America/New_York"}),
-                            Interaction(actions.encode("mtf-plan"), values))
+    elsewhere = dialog.step(
+        turn(settings={"timezone": "America/New_York"}),
+        Interaction(actions.encode("mtf-plan"), values),
+    )
     assert elsewhere.ops[0].scheduled_at == datetime(2026, 3, 3, 15, 0, tzinfo=UTC)  # type: ignore[union-attr]
 
 
@@ -245,26 +297,31 @@ def test_votes_are_limited_per_participant(dialog: MeetingsDialog) -> None:
 
     m = meeting(step=2, observations=obs, participants=(ParticipantView("bo", "Bo"),))
     data = MeetingsData((m,))
-    ok = dialog.step(turn(BO, data), Interaction(actions.encode("mt-vote", 7, 0),
-                                                 {"selected": "1,3"}))
+    ok = dialog.step(
+        turn(BO, data), Interaction(actions.encode("mt-vote", 7, 0), {"selected": "1,3"})
+    )
     assert ok.ops == (CastVotes(7, (1, 2, 3), (1, 3)),)
-    too_many = dialog.step(turn(BO, data), Interaction(actions.encode("mt-vote", 7, 0),
-                                                       {"selected": "1,2,3"}))
+    too_many = dialog.step(
+        turn(BO, data), Interaction(actions.encode("mt-vote", 7, 0), {"selected": "1,2,3"})
+    )
     assert too_many.ops == () and isinstance(too_many.out[0], Post)
     assert isinstance(too_many.out[0].target, ToActorOnly)
-    outsider = dialog.step(turn(CARLA, data), Interaction(actions.encode("mt-vote", 7, 0),
-                                                          {"selected": "1"}))
+    outsider = dialog.step(
+        turn(CARLA, data), Interaction(actions.encode("mt-vote", 7, 0), {"selected": "1"})
+    )
     assert "møde deltag" in outsider.out[0].message.fallback  # type: ignore[union-attr]
 
 
 def test_interpretations_only_in_fortolk_and_forms_keep_drafts(dialog: MeetingsDialog) -> None:
     m = meeting(step=3, themes=(ThemeView(4, 1, "Opfølgning"),))
     data = MeetingsData((m,))
-    out = dialog.step(turn(BO, data), Interaction(actions.encode("mtf-int", 7, 4),
-                                                  {"text": "x" * 1501}))
+    out = dialog.step(
+        turn(BO, data), Interaction(actions.encode("mtf-int", 7, 4), {"text": "x" * 1501})
+    )
     assert isinstance(out.out[0], RejectForm)
     assert out.out[0].form.fields[0].initial == "x" * 1501
-    wrong = dialog.step(turn(BO, replace(data, meetings=(replace(m, step=2),))),
-                        Command("møde forklaring 1 fordi"))
+    wrong = dialog.step(
+        turn(BO, replace(data, meetings=(replace(m, step=2),))), Command("møde forklaring 1 fordi")
+    )
     assert wrong.ops == ()
     assert "trin 2: Udforsk" in wrong.out[0].message.fallback  # type: ignore[union-attr]

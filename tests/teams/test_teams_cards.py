@@ -51,8 +51,10 @@ from dialogs.views import (
 from scoring.catalogue import Catalogue, load_catalogue
 from scoring.table import DEFAULT_TABLE, load_table
 
-LONG = ("Vi har drøftet det grundigt i teamet, og vi er ikke enige om, hvordan det skal "
-        "forstås i vores hverdag på bostedet. ") * 12  # ≈1500 characters
+LONG = (
+    "Vi har drøftet det grundigt i teamet, og vi er ikke enige om, hvordan det skal "
+    "forstås i vores hverdag på bostedet. "
+) * 12  # ≈1500 characters
 LONG = LONG[:1500]
 NOTE = (LONG * 2)[:3000]
 PEOPLE = [("aad-anna", "Anna Sørensen"), ("aad-bo", "Bo Ægidius"), ("aad-carla", "Carla Øster")]
@@ -215,7 +217,12 @@ def test_questions_become_submit_buttons_with_the_action_id() -> None:
     sets = [e for e in card["body"] if e["type"] == "ActionSet"]
     actions = [a for s in sets for a in s["actions"]]
     assert [a["title"] for a in actions] == [
-        "Ja", "Delvist", "Nej", "Ved ikke", "Ikke relevant", "Kommentér"
+        "Ja",
+        "Delvist",
+        "Nej",
+        "Ved ikke",
+        "Ikke relevant",
+        "Kommentér",
     ]
     assert actions[0] == {"type": "Action.Submit", "title": "Ja", "data": {"lp": "lp:ans:3:1.1:ja"}}
     assert all(len(s["actions"]) <= 5 for s in sets)

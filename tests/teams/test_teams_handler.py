@@ -147,9 +147,7 @@ async def test_card_submits_become_interactions_and_questions_go_in_threads(
     intro, _progress = await harness.send(message("Anna", "start Recovery", SERVICE))
     pace = next(a for a in submits(intro) if a.endswith(":all"))
     data = {"lp": pace}
-    sent = await harness.send(
-        submit("Anna", data, SERVICE, conversation_id=CHANNEL, reply_to="1")
-    )
+    sent = await harness.send(submit("Anna", data, SERVICE, conversation_id=CHANNEL, reply_to="1"))
     roots = [a for a in sent if a.conversation.id == CHANNEL]
     threaded = [a for a in sent if ";messageid=" in a.conversation.id]
     assert len(roots) == 11 and len(threaded) == 59
@@ -195,9 +193,12 @@ async def test_a_forged_action_changes_nothing(harness: Harness) -> None:
         submit("Anna", {"lp": "lp:ans:999:1.1:ja"}, SERVICE, conversation_id=CHANNEL, reply_to="5")
     )
     assert "Der er ingen måling" in text_of(sent) or "Intet er ændret" in text_of(sent)
-    assert await harness.send(
-        submit("Anna", {"other": "card"}, SERVICE, conversation_id=CHANNEL, reply_to="5")
-    ) == []
+    assert (
+        await harness.send(
+            submit("Anna", {"other": "card"}, SERVICE, conversation_id=CHANNEL, reply_to="5")
+        )
+        == []
+    )
 
 
 async def test_installation_stores_the_reference_and_welcomes(harness: Harness) -> None:

@@ -20,7 +20,15 @@ def test_the_package_is_built_with_the_ids_filled_in(
     monkeypatch.delenv("TEAMS_APP_ID", raising=False)
     out = tmp_path / "pakke" / "lovende.zip"
     code = main(
-        ["teams-package", "--out", str(out), "--app-id", APP_ID, "--public-url", "https://bot.example.dk/"]
+        [
+            "teams-package",
+            "--out",
+            str(out),
+            "--app-id",
+            APP_ID,
+            "--public-url",
+            "https://bot.example.dk/",
+        ]
     )
     assert code == 0
     assert capsys.readouterr().out.strip() == str(out.resolve())

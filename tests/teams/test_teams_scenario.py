@@ -56,7 +56,7 @@ async def test_three_people_complete_an_assessment_in_a_channel(
     assert await anna.say("start Recovery-forløb") == 201
     intro, progress = fake.posts()[-2:]
     assert "Måling af praksis: Recovery-forløb" in intro.text
-    await anna.press_on(intro, action_on(intro, "lp:pace:") .rsplit(":", 1)[0] + ":all")
+    await anna.press_on(intro, action_on(intro, "lp:pace:").rsplit(":", 1)[0] + ":all")
 
     roots = [c for c in fake.posts() if "Element " in c.text and c.conversation_id == CHANNEL]
     assert len(roots) == 11
