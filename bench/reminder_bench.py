@@ -32,8 +32,8 @@ from bot.ports import Conversation
 from bot.reminders import ReminderWorker
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
+from dialogs.assessment.reminders import ASSESSMENT, NUDGE
 from dialogs.messages import Form, Message, Target
-from dialogs.reminders import ASSESSMENT, NUDGE
 from storage.models import (
     Assessment,
     Channel,

@@ -127,7 +127,7 @@ async def seed(url: str, channels: int, people: int, answers: int) -> dict[str, 
 
     from bot.runtime import build_runtime
     from bot.settings import load_settings
-    from dialogs.refresh import element_key, progress_key, question_key
+    from dialogs.assessment.render import element_key, progress_key, question_key
     from storage.models import (
         Assessment,
         Channel,

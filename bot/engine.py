@@ -29,10 +29,12 @@ from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
 from dialogs.events import Command, Event, Interaction
 from dialogs.feature import Dialog
 from dialogs.messages import Block, File, Generate, Image, Message, ToChannel
-from dialogs.model import Turn
+from dialogs.reminders import Builder
+from dialogs.turn import Turn
 from storage import inbox as inbox_store
-from storage import repository as repo
+from storage import turns as repo
 from storage.db import is_unavailable
+from storage.feature import Store
 from storage.models import Channel, DeliveryFailure
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,17 @@ class Engine:
     ) -> None:
         self.sessions, self.features, self.clock, self.sleep = sessions, features, clock, sleep
         self.dialogs = {f.dialog.name: f.dialog for f in features}
+        self.stores: dict[type, Store] = {t: f.store for f in features for t in f.store.op_types}
+        # Each reminder kind and the feature code that builds it when it is due.
+        self.reminder_builders: dict[str, Builder] = {
+            kind: builder
+            for f in features
+            if f.reminders
+            for kind, builder in f.reminders.kinds.builders.items()
+        }
+        self.unwindowed = frozenset[str]().union(
+            *(f.reminders.kinds.unwindowed for f in features if f.reminders)
+        )
         self.generators: dict[str, Generator] = {}
         self.inbox = Inbox(inbox_sessions or sessions, clock)
         # Turns in flight at once. SQLite runs one write transaction at a time anyway; letting
@@ -97,7 +110,7 @@ class Engine:
         """The feature that owns a command word or an action verb (default: the first)."""
         if isinstance(event, Command):
             word = event.text.strip().removeprefix("/lovende").strip().split(" ")[0].casefold()
-            owner = next((f.dialog for f in self.features if word in f.dialog.aliases), None)
+            owner = next((f.dialog for f in self.features if word in f.dialog.words), None)
         else:
             try:
                 verb = actions.decode(event.action).verb
@@ -115,20 +128,22 @@ class Engine:
         before: Turn | None = None,
     ) -> Turn:
         """The core read model plus the data of the stores named in `needs` (None: all);
-        `before`: this turn as loaded before its operations (see `repo.load_turn`)."""
-        turn = await repo.load_turn(session, ctx, now, before)
+        `before`: this turn as loaded before its operations (see `Store.load`)."""
+        turn = await repo.load_turn(session, ctx, now)
         for f in self.features:
-            if needs is not None and f.store.name not in needs:
+            name = f.store.name
+            if needs is not None and name not in needs:
                 continue
-            data = await f.store.load(session, ctx, now)
-            if data is not None:
-                turn.extra[f.store.name] = data
+            earlier = before.extra.get(name) if before is not None else None
+            turn.extra[name] = await f.store.load(session, ctx, now, earlier)
         return turn
 
     async def apply(
         self, session: AsyncSession, ctx: repo.Context, op: object, now: datetime
     ) -> None:
-        store = next((f.store for f in self.features if isinstance(op, f.store.op_types)), None)
+        if await repo.apply_core(session, ctx, op, now):
+            return
+        store = self.stores.get(type(op))
         if store is None:
             raise TypeError(f"no feature applies {type(op).__name__}")
         await store.apply(session, ctx, op, now)
@@ -166,7 +181,7 @@ class Engine:
         def step(turn: Turn) -> Outcome:
             return dialog.step(turn, inbound.event)
 
-        done = await self.act(inbound, step, port, dialog.reads)
+        done = await self.act(inbound, step, port, dialog.reads_for(inbound.event))
         if inbound.inbox_key is not None:  # (after a failure the row stays for a replay)
             try:
                 await self.inbox.done(inbound.inbox_key)

@@ -30,11 +30,11 @@ from bot.clock import Clock
 from bot.engine import Engine
 from dialogs.i18n import format_date, score_text, t
 from dialogs.messages import File, Generate, Image
-from dialogs.model import AssessmentView
+from dialogs.assessment.model import AssessmentView
 from dialogs.selfeval.model import SelfEvalView
 from dialogs.selfeval.report import ratings_chart, selfeval_report_section
-from dialogs.team import disagreements, question_status, team_answers
-from dialogs.views import answer_label
+from dialogs.assessment.team import disagreements, question_status, team_answers
+from dialogs.assessment.views import answer_label
 from scoring.catalogue import SCALE, Catalogue, Question
 from scoring.chart import ChartText, render_radar, render_score_table
 from scoring.export import write_csv, write_xlsx
@@ -50,7 +50,8 @@ from scoring.report import (
 from scoring.scores import ElementScore, all_scores, applicable
 from scoring.selfeval_report import add_selfeval_section
 from scoring.table import ScoringTable
-from storage import repository as repo
+from storage.assessment import assessment_view
+from storage.turns import CrossTenant
 from storage.models import Assessment, Channel
 from storage.selfeval import load_selfeval_view
 
@@ -303,13 +304,13 @@ class Generators:
     async def _own(self, session: AsyncSession, aid: int, channel_id: int) -> Assessment:
         a = await session.get(Assessment, aid)
         if a is None or a.channel_id != channel_id:
-            raise repo.CrossTenant(f"assessment {aid}")
+            raise CrossTenant(f"assessment {aid}")
         return a
 
     async def _channel(self, session: AsyncSession, channel_id: int) -> tuple[str, ZoneInfo]:
         channel = await session.get(Channel, channel_id)
         if channel is None:
-            raise repo.CrossTenant(f"channel {channel_id}")
+            raise CrossTenant(f"channel {channel_id}")
         try:
             zone = ZoneInfo(channel.timezone or DEFAULT_ZONE)
         except (ZoneInfoNotFoundError, ValueError):
@@ -320,7 +321,7 @@ class Generators:
         async with self.sessions() as session, session.begin():
             lang, zone = await self._channel(session, channel_id)
             a = await self._own(session, aid, channel_id)
-            view = await repo.assessment_view(session, a)
+            view = await assessment_view(session, a)
             return Loaded(view, lang, zone, await load_selfeval_view(session, channel_id))
 
     async def load_rounds(self, aid: int, channel_id: int) -> tuple[Loaded, list[AssessmentView]]:
@@ -333,8 +334,8 @@ class Generators:
                 .where(Assessment.practice_id == a.practice_id, Assessment.channel_id == channel_id)
                 .order_by(Assessment.round_no, Assessment.id)
             )
-            views = [await repo.assessment_view(session, r, with_previous=False) for r in rounds]
-            return Loaded(await repo.assessment_view(session, a), lang, zone), views
+            views = [await assessment_view(session, r, with_previous=False) for r in rounds]
+            return Loaded(await assessment_view(session, a), lang, zone), views
 
     def folder(self) -> Path:
         """A new folder that nobody can guess (the Teams adapter serves files from it)."""

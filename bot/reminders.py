@@ -31,16 +31,17 @@ from bot.engine import Plan
 from bot.metrics import REMINDERS
 from bot.ports import ChatPort, Conversation, DeliveryError
 from dialogs.calendar import is_allowed, next_allowed, utc
+from dialogs.effects import Outcome
 from dialogs.messages import Form, Message, Target
-from dialogs.reminders import UNWINDOWED
+from dialogs.reminders import ReminderView
 from dialogs.settings import prefs
+from dialogs.turn import Turn
 from storage import reminders as store
-from storage import repository as repo
+from storage import turns as repo
 from storage.reminder_models import CANCELLED, FAILED, SENT
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
-    from dialogs.reminders import RemindersDialog
 
 log = logging.getLogger(__name__)
 
@@ -148,20 +149,19 @@ class ReminderWorker:
     parallel: int = 8  # channels worked on at once (PostgreSQL)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    @property
-    def dialog(self) -> RemindersDialog:
-        from dialogs.reminders import RemindersDialog
-
-        dialog = self.runtime.engine.dialogs["reminders"]
-        assert isinstance(dialog, RemindersDialog)
-        return dialog
+    def build(self, turn: Turn, row: ReminderView, memo: dict[str, object]) -> Outcome:
+        """What to do for a due row (an empty Outcome: nothing any more), by the feature
+        that owns its kind."""
+        builder = self.runtime.engine.reminder_builders.get(row.kind)
+        return builder(turn, row, memo) if builder else Outcome()
 
     def now(self) -> datetime:
         return utc(self.runtime.engine.clock.now())
 
     async def reconcile(self) -> None:
+        planners = [f.reminders.plan for f in self.runtime.engine.features if f.reminders]
         async with self.runtime.sessions() as session, session.begin():
-            await store.reconcile(session, self.now())
+            await store.reconcile(session, self.now(), planners)
 
     async def next_due(self) -> datetime | None:
         async with self.runtime.sessions() as session:
@@ -261,6 +261,7 @@ class ReminderWorker:
             ctx = await repo.context_for(session, where, repo.SYSTEM_ACTOR, None, now)
             turn = await engine.load_turn(session, ctx, now)
             cal = prefs(turn).calendar
+            unwindowed = engine.unwindowed
             ready: list[tuple[store.Claimed, bool]] = []
             for row in rows:
                 rid = row.view.id
@@ -269,7 +270,7 @@ class ReminderWorker:
                     await store.finish(session, rid, self.name, FAILED, now, late=late)
                     stats.count_failed()
                     log.error("reminder %d failed after %d attempts", rid, row.attempts)
-                elif late and row.view.kind not in UNWINDOWED and not is_allowed(now, cal):
+                elif late and row.view.kind not in unwindowed and not is_allowed(now, cal):
                     # It came due while we were down, and now it is night: at the next opening.
                     await store.release(
                         session,
@@ -285,7 +286,7 @@ class ReminderWorker:
             memo: dict[str, object] = {}
             for row, late in ready:
                 # One row at a time: a row's operations may change what the next one sees.
-                (outcome,) = self.dialog.build(turn, [replace(row.view, late=late)], memo)
+                outcome = self.build(turn, replace(row.view, late=late), memo)
                 rid = row.view.id
                 if not outcome.ops and not outcome.out:
                     await store.finish(session, rid, self.name, CANCELLED, now, late=late)

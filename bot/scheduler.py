@@ -24,7 +24,7 @@ from apscheduler.events import EVENT_SCHEDULER_SHUTDOWN  # type: ignore[import-u
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
 from bot.reminders import ReminderWorker
-from storage.repository import forget_events
+from storage.turns import forget_events
 
 log = logging.getLogger(__name__)
 # APScheduler logs every job it adds or runs at INFO (a wake-up per due row): keep it to

@@ -21,7 +21,7 @@ from dialogs.selfeval.report import ratings_chart
 from dialogs.selfeval.views import CHART_KIND
 from scoring.org_catalogue import OrgCatalogue, load_org_catalogue
 from storage.models import Channel
-from storage.repository import CrossTenant
+from storage.turns import CrossTenant
 from storage.selfeval import load_selfeval_view
 
 log = logging.getLogger(__name__)

@@ -10,69 +10,7 @@ from dataclasses import dataclass, field
 from dialogs.messages import Form, Message, Target, ToChannel
 
 
-# ---- data operations ----
-@dataclass(frozen=True)
-class StartAssessment:
-    practice_name: str
-
-
-@dataclass(frozen=True)
-class SetDelimitation:
-    assessment_id: int
-    text: str
-
-
-@dataclass(frozen=True)
-class SetPacing:
-    assessment_id: int
-    pacing: str  # "all" | "one"
-    current_element: int | None
-
-
-@dataclass(frozen=True)
-class SetMemberAnswer:
-    assessment_id: int
-    question_id: str
-    value: str | None
-    comment: str | None = None
-    keep_comment: bool = True  # an answer click must not wipe an earlier comment
-
-
-@dataclass(frozen=True)
-class SetMemberComment:
-    assessment_id: int
-    question_id: str
-    comment: str
-
-
-@dataclass(frozen=True)
-class SetTeamDecision:
-    assessment_id: int
-    question_id: str
-    value: str
-    justification: str
-
-
-@dataclass(frozen=True)
-class SetElementNotes:
-    assessment_id: int
-    element: int
-    overall: str | None
-    potential: str | None
-
-
-@dataclass(frozen=True)
-class SetOverallNotes:
-    assessment_id: int
-    overall: str | None
-    potentials: str | None
-
-
-@dataclass(frozen=True)
-class CloseAssessment:
-    assessment_id: int
-
-
+# ---- core data operations (any feature may emit them) ----
 @dataclass(frozen=True)
 class SetRole:
     member_external_id: str
@@ -83,21 +21,6 @@ class SetRole:
 class SetDialogState:
     kind: str | None  # None clears the state
     data: dict[str, object] = field(default_factory=dict)
-
-
-DataOp = (
-    StartAssessment
-    | SetDelimitation
-    | SetPacing
-    | SetMemberAnswer
-    | SetMemberComment
-    | SetTeamDecision
-    | SetElementNotes
-    | SetOverallNotes
-    | CloseAssessment
-    | SetRole
-    | SetDialogState
-)
 
 
 # ---- outbound ----
@@ -124,12 +47,13 @@ class RejectForm:
 
 @dataclass(frozen=True)
 class Refresh:
-    """Re-render derived messages after the data operations (progress, summaries)."""
+    """Re-render derived messages after the data operations (progress, summaries): the
+    `owner` feature's render() draws it from the data as it is after the operations."""
 
     what: str  # see the owner's render() for the kinds
-    assessment_id: int | None = None
+    subject_id: int | None = None  # the round, meeting or self-evaluation it is about
     arg: str | None = None
-    owner: str = "assessment"  # the feature whose render() draws it
+    owner: str = field(kw_only=True)
 
 
 Outbound = Post | OpenForm | RejectForm | Refresh

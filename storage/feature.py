@@ -1,21 +1,85 @@
-"""The storage half of a feature: extra read-model data for the turn and its data operations."""
+"""The storage half of a feature: its data for the turn (`load`) and its data operations.
+
+A store declares which operation each method applies:
+
+    class SettingsStore(FeatureStore):
+        name = "settings"
+
+        @applies(SetChannelSettings)
+        async def save(self, session, ctx, op: SetChannelSettings, now) -> None: ...
+
+`op_types` (what the engine routes here) is derived from the declarations.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.repository import Context
+from storage.turns import Context
+
+Applier = TypeVar("Applier", bound=Callable[..., Awaitable[None]])
 
 
 class Store(Protocol):
-    name: str  # the key of this feature's data in Turn.extra
-    op_types: tuple[type, ...]  # the data operations `apply` handles
+    @property
+    def name(self) -> str:
+        """The key of this feature's data in `Turn.extra`."""
 
-    async def load(self, session: AsyncSession, ctx: Context, now: datetime) -> object | None: ...
+    @property
+    def op_types(self) -> tuple[type, ...]:
+        """The data operations `apply` handles."""
+
+    async def load(
+        self, session: AsyncSession, ctx: Context, now: datetime, before: object | None = None
+    ) -> object | None:
+        """This store's data for a turn; `before`: what it loaded earlier in the same turn
+        (the data is loaded again after the operations; parts that cannot have changed, such
+        as a closed round, may be reused)."""
 
     async def apply(
         self, session: AsyncSession, ctx: Context, op: object, now: datetime
     ) -> None: ...
+
+
+def applies(*op_types: type) -> Callable[[Applier], Applier]:
+    """Declare the method that applies these operations: `(self, session, ctx, op, now)`."""
+
+    def mark(method: Applier) -> Applier:
+        setattr(method, "_applies", (*getattr(method, "_applies", ()), *op_types))  # noqa: B010
+        return method
+
+    return mark
+
+
+class FeatureStore:
+    """Collects the `@applies` methods of a subclass; `apply` runs the one for an operation."""
+
+    name: ClassVar[str]
+    op_types: ClassVar[tuple[type, ...]] = ()
+    _appliers: ClassVar[dict[type, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        appliers: dict[type, str] = {}
+        for klass in reversed(cls.__mro__):
+            for attr, member in vars(klass).items():
+                for op_type in getattr(member, "_applies", ()):
+                    appliers[op_type] = attr
+        cls._appliers = appliers
+        cls.op_types = tuple(appliers)
+
+    async def load(
+        self, session: AsyncSession, ctx: Context, now: datetime, before: object | None = None
+    ) -> object | None:
+        return None
+
+    async def apply(self, session: AsyncSession, ctx: Context, op: object, now: datetime) -> None:
+        name = self._appliers.get(type(op))
+        if name is None:
+            raise TypeError(f"{type(self).__name__} does not apply {type(op).__name__}")
+        await getattr(self, name)(session, ctx, op, now)
+        await session.flush()

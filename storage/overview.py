@@ -13,9 +13,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.model import AssessmentView
+from dialogs.assessment.model import AssessmentView
 from storage.models import Assessment, Channel, ChannelMember, Member, Practice, Workspace
-from storage.repository import assessment_view
+from storage.assessment import assessment_view
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ A row belongs to a channel when it references the channel, or references a row t
 (transitively, e.g. a vote → an observation → a meeting → the channel). The rows are found
 through the foreign keys of the *live* schema (reflected), so tables that other features add
 later are covered without a change here. Dialog states have no foreign key: their key is
-`<channel id>:<member id>` (storage.repository.state_key) and they are matched by that prefix.
+`<channel id>:<member id>` (storage.turns.state_key) and they are matched by that prefix.
 
 Deletion removes the rows explicitly, children first, instead of trusting each foreign key's
 ON DELETE rule (a SET NULL would leave a row with the team's text behind); the channel row
@@ -44,11 +44,18 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from dialogs.privacy import DeleteChannelData, ExportChannelData, ExportRef, PrivacyView
-from dialogs.reminders import ASSESSMENT
+from dialogs.assessment.reminders import ASSESSMENT
+from dialogs.privacy.model import (
+    OWNER,
+    DeleteChannelData,
+    ExportChannelData,
+    ExportRef,
+    PrivacyView,
+)
+from storage.feature import FeatureStore, applies
 from storage.models import Assessment, Practice
 from storage.reminder_models import Reminder
-from storage.repository import Context
+from storage.turns import Context
 
 log = logging.getLogger(__name__)
 
@@ -263,9 +270,8 @@ def admin_key(platform: str, workspace: str, user: str) -> str:
 
 
 # ---- the feature's store ----
-class PrivacyStore:
-    name = "privacy"
-    op_types: tuple[type, ...] = (ExportChannelData, DeleteChannelData)
+class PrivacyStore(FeatureStore):
+    name = OWNER
 
     def __init__(self, output_dir: Path, admins: Iterable[str] = ()) -> None:
         self.output_dir = output_dir
@@ -284,23 +290,26 @@ class PrivacyStore:
         key = admin_key(ctx.workspace.platform, ctx.workspace.external_id, ctx.member.external_id)
         return key in self.admins
 
-    async def load(self, session: AsyncSession, ctx: Context, now: datetime) -> PrivacyView:
+    async def load(
+        self, session: AsyncSession, ctx: Context, now: datetime, before: object | None = None
+    ) -> PrivacyView:
         export = session.info.get(EXPORT_KEY)
         return PrivacyView(
             is_admin=self.is_admin(ctx),
             export=export if isinstance(export, ExportRef) else None,
         )
 
-    async def apply(self, session: AsyncSession, ctx: Context, op: object, now: datetime) -> None:
-        if isinstance(op, ExportChannelData):
-            await self.export(session, ctx, now)
-        elif isinstance(op, DeleteChannelData):
-            counts = await delete_channel_data(session, ctx.channel.id, ctx.workspace.id)
-            log.info("channel %s data deleted: %d rows", ctx.channel.id, sum(counts.values()))
-        else:
-            raise TypeError(f"unknown operation {type(op).__name__}")
+    @applies(DeleteChannelData)
+    async def delete(
+        self, session: AsyncSession, ctx: Context, op: DeleteChannelData, now: datetime
+    ) -> None:
+        counts = await delete_channel_data(session, ctx.channel.id, ctx.workspace.id)
+        log.info("channel %s data deleted: %d rows", ctx.channel.id, sum(counts.values()))
 
-    async def export(self, session: AsyncSession, ctx: Context, now: datetime) -> None:
+    @applies(ExportChannelData)
+    async def export(
+        self, session: AsyncSession, ctx: Context, op: ExportChannelData, now: datetime
+    ) -> None:
         tables = await channel_rows(session, ctx.channel.id)
         rows = sum(len(v) for v in tables.values())
         payload = {

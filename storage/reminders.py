@@ -1,4 +1,5 @@
-"""Reminder rows: idempotent scheduling, atomic claims with leases, and the planner's sweep.
+"""Reminder rows, for every feature: idempotent scheduling, atomic claims with leases, and
+the sweep that runs each feature's planner (the features plan their own kinds).
 
 Claiming is one statement per kind of due row:
 - PostgreSQL: `WITH picked AS MATERIALIZED (SELECT id … LIMIT n FOR UPDATE SKIP LOCKED)
@@ -12,52 +13,27 @@ any replica claims it again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, bindparam, exists, func, select, text, update
+from sqlalchemy import String, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
 from dialogs.calendar import utc
-from dialogs.meetings.model import OPEN_STATUSES
-from dialogs.reminders import (
-    AGREEMENT,
-    AGREEMENT_KINDS,
-    ASSESSMENT,
-    MEETING,
-    MEETING_PREP,
-    MEETING_PREP_MEMBER,
-    MEETING_STEP,
-    NUDGE,
-    NUDGE_ROUND,
-    REASSESS,
-    Planned,
-    ReminderData,
-    ReminderView,
-    RoundRef,
-    ScheduleReminders,
-    Upcoming,
-    plan_agreement,
-    plan_meeting_prep,
-    plan_meeting_step,
-    plan_nudge_rounds,
-    plan_reassessment,
-)
-from dialogs.settings import (
-    K_TIMEZONE,
-    ChannelPrefs,
-    SetChannelSettings,
-)
-from storage.meeting_models import Agreement, Meeting
-from storage.models import Assessment, Channel, Member, Practice, Workspace
+from dialogs.reminders.model import OWNER, ReminderData, RoundRef, Upcoming
+from dialogs.reminders.queue import Planned, ReminderView, ScheduleReminders
+from dialogs.settings.prefs import ChannelPrefs
+from storage.feature import FeatureStore, applies
+from storage.models import Assessment, Channel, Practice, Workspace
 from storage.reminder_models import CANCELLED, CLAIMED, PENDING, SENT, Reminder
-from storage.repository import Context
+from storage.turns import Context
 
 # Marking rows works on a session or on a connection held for a whole batch of sends.
 Executor = AsyncSession | AsyncConnection
+# A feature's planning sweep: make the rows its domain state calls for exist (`sync`).
+Planner = Callable[[AsyncSession, datetime], Awaitable[None]]
 
 CHUNK = 500  # keys per IN (…) list
 UPCOMING = 10
@@ -390,148 +366,27 @@ async def sync(
         await schedule(session, (wanted[k] for k in chunk if k not in present), now)
 
 
-async def reconcile(session: AsyncSession, now: datetime) -> bool:
-    """Plan the reminders that the domain state calls for. Idempotent; on PostgreSQL one
-    replica at a time (the others skip). False when skipped."""
+async def reconcile(session: AsyncSession, now: datetime, planners: Sequence[Planner]) -> bool:
+    """Plan the reminders that the domain state calls for (each feature's planner). Idempotent;
+    on PostgreSQL one replica at a time (the others skip). False when skipped."""
     if dialect(session) == "postgresql":
         got = await session.scalar(text(f"SELECT pg_try_advisory_xact_lock({RECONCILE_LOCK})"))
         if not got:
             return False
-    await _plan_assessments(session, now)
-    await _plan_agreements(session, now)
-    await _plan_meetings(session, now)
+    for plan in planners:
+        await plan(session, now)
     return True
 
 
-async def _plan_assessments(session: AsyncSession, now: datetime) -> None:
-    finished_invitation = exists().where(
-        Reminder.subject_type == ASSESSMENT,
-        Reminder.subject_id == Assessment.id,
-        Reminder.kind == REASSESS,
-        Reminder.status != PENDING,
-    )
-    rows = (
-        await session.execute(
-            select(
-                Assessment.id,
-                Assessment.channel_id,
-                Assessment.status,
-                Assessment.started_at,
-                Assessment.closed_at,
-            ).where(
-                (Assessment.status == "open")
-                | ((Assessment.status == "closed") & ~finished_invitation)
-            )
-        )
-    ).all()
-    prefs = await channel_prefs(session, (r.channel_id for r in rows))
-    nudges: dict[str, tuple[int, Planned]] = {}
-    invitations: dict[str, tuple[int, Planned]] = {}
-    for r in rows:
-        p = prefs[r.channel_id]
-        if r.status == "open":
-            for planned in plan_nudge_rounds(r.id, utc(r.started_at), p):
-                nudges[planned.key] = (r.channel_id, planned)
-        elif r.closed_at is not None:
-            planned = plan_reassessment(r.id, utc(r.closed_at), p)
-            invitations[planned.key] = (r.channel_id, planned)
-    await sync(session, ASSESSMENT, (NUDGE_ROUND,), nudges, now)
-    await sync(session, ASSESSMENT, (REASSESS,), invitations, now)
-    # Private nudges already fanned out for a round that has since closed.
-    closed = select(Assessment.id).where(Assessment.status == "closed").scalar_subquery()
-    await session.execute(
-        update(Reminder)
-        .where(
-            Reminder.subject_type == ASSESSMENT,
-            Reminder.kind == NUDGE,
-            Reminder.status == PENDING,
-            Reminder.subject_id.in_(closed),
-        )
-        .values(status=CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
-
-
-async def _plan_agreements(session: AsyncSession, now: datetime) -> None:
-    """Open agreements get their reminders; done, dropped, deleted or moved ones lose the
-    pending ones."""
-    owner, follow_up = aliased(Member), aliased(Member)
-    rows = (
-        await session.execute(
-            select(
-                Agreement.id,
-                Agreement.channel_id,
-                Agreement.due,
-                Agreement.created_at,
-                owner.external_id,
-                follow_up.external_id,
-            )
-            .join(owner, owner.id == Agreement.owner_id)
-            .join(follow_up, follow_up.id == Agreement.follow_up_id)
-            .where(Agreement.status.in_(sorted(OPEN_STATUSES)))
-        )
-    ).all()
-    prefs = await channel_prefs(session, (r.channel_id for r in rows))
-    wanted: dict[str, tuple[int, Planned]] = {}
-    for aid, channel_id, due, created, owner_ext, follow_ext in rows:
-        for planned in plan_agreement(
-            aid, due, utc(created), owner_ext, follow_ext, prefs[channel_id]
-        ):
-            wanted[planned.key] = (channel_id, planned)
-    await sync(session, AGREEMENT, AGREEMENT_KINDS, wanted, now)
-
-
-async def _plan_meetings(session: AsyncSession, now: datetime) -> None:
-    """Preparation reminders for planned meetings; an async meeting's next transition at the
-    time the meetings feature stored for it (`Meeting.due_at`)."""
-    rows = (
-        await session.execute(
-            select(
-                Meeting.id,
-                Meeting.channel_id,
-                Meeting.status,
-                Meeting.scheduled_at,
-                Meeting.created_at,
-                Meeting.due_at,
-            ).where(Meeting.status.in_(("planned", "running")))
-        )
-    ).all()
-    prefs = await channel_prefs(session, (r.channel_id for r in rows if r.status == "planned"))
-    preps: dict[str, tuple[int, Planned]] = {}
-    steps: dict[str, tuple[int, Planned]] = {}
-    for r in rows:
-        if r.status == "planned":
-            for planned in plan_meeting_prep(
-                r.id, utc(r.scheduled_at), utc(r.created_at), prefs[r.channel_id]
-            ):
-                preps[planned.key] = (r.channel_id, planned)
-        if r.due_at is not None:
-            planned = plan_meeting_step(r.id, utc(r.due_at))
-            steps[planned.key] = (r.channel_id, planned)
-    await sync(session, MEETING, (MEETING_PREP,), preps, now)
-    await sync(session, MEETING, (MEETING_STEP,), steps, now)
-    planned_ids = select(Meeting.id).where(Meeting.status == "planned").scalar_subquery()
-    await session.execute(
-        update(Reminder)
-        .where(
-            Reminder.subject_type == MEETING,
-            Reminder.kind == MEETING_PREP_MEMBER,
-            Reminder.status == PENDING,
-            Reminder.subject_id.not_in(planned_ids),
-        )
-        .values(status=CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
-
-
 # ---- the stores (feature halves) ----
-class ReminderStore:
+class ReminderStore(FeatureStore):
     """Rows scheduled by dialog steps, and the channel's rounds and upcoming reminders."""
 
-    name = "reminders"
-    op_types: tuple[type, ...] = (ScheduleReminders,)
+    name = OWNER
 
-    async def load(self, session: AsyncSession, ctx: Context, now: datetime) -> ReminderData:
+    async def load(
+        self, session: AsyncSession, ctx: Context, now: datetime, before: object | None = None
+    ) -> ReminderData:
         rounds = await session.execute(
             select(
                 Assessment.id,
@@ -561,27 +416,8 @@ class ReminderStore:
             tuple(Upcoming(k, r, utc(d)) for k, r, d in upcoming),
         )
 
-    async def apply(self, session: AsyncSession, ctx: Context, op: object, now: datetime) -> None:
-        if not isinstance(op, ScheduleReminders):
-            raise TypeError(f"unknown operation {type(op).__name__}")
+    @applies(ScheduleReminders)
+    async def schedule(
+        self, session: AsyncSession, ctx: Context, op: ScheduleReminders, now: datetime
+    ) -> None:
         await schedule(session, ((ctx.channel.id, p) for p in op.items), now)
-
-
-class SettingsStore:
-    """The channel's settings: language and time zone columns, the rest in its JSON."""
-
-    name = "settings"
-    op_types: tuple[type, ...] = (SetChannelSettings,)
-
-    async def load(self, session: AsyncSession, ctx: Context, now: datetime) -> ChannelPrefs:
-        ch = ctx.channel
-        return ChannelPrefs.of(ch.language, ch.timezone, ch.settings or {})
-
-    async def apply(self, session: AsyncSession, ctx: Context, op: object, now: datetime) -> None:
-        if not isinstance(op, SetChannelSettings):
-            raise TypeError(f"unknown operation {type(op).__name__}")
-        ch = ctx.channel
-        ch.language, ch.timezone = op.language, op.timezone
-        # A new dict, so the JSON column sees the change; other features' keys are kept.
-        ch.settings = {**(ch.settings or {}), **op.values, K_TIMEZONE: op.timezone}
-        await session.flush()

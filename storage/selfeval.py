@@ -11,10 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.selfeval import ops
-from dialogs.selfeval.model import PointView, RatingView, ReflectionView, SelfEvalView
+from dialogs.selfeval.model import OWNER, PointView, RatingView, ReflectionView, SelfEvalView
+from storage.feature import FeatureStore, applies
 from storage.models import Member
-from storage.repository import Context, CrossTenant
 from storage.selfeval_models import SelfEval, SelfEvalPoint, SelfEvalRating, SelfEvalReflection
+from storage.turns import Context, CrossTenant
 
 
 async def current_selfeval(session: AsyncSession, channel_id: int) -> SelfEval | None:
@@ -106,109 +107,122 @@ async def _own_point(
     return point
 
 
-async def _start(session: AsyncSession, ctx: Context, op: ops.StartSelfEval, now: datetime) -> None:
-    previous = await session.scalar(
-        select(SelfEval)
-        .where(SelfEval.channel_id == ctx.channel.id, SelfEval.status == "closed")
-        .order_by(SelfEval.round_no.desc())
-        .limit(1)
-    )
-    session.add(
-        SelfEval(
-            channel_id=ctx.channel.id,
-            round_no=previous.round_no + 1 if previous else 1,
-            title=op.title,
-            status="open",
-            previous_id=previous.id if previous else None,
-            started_by=ctx.member.id,
-            started_at=now,
-        )
-    )
+class SelfEvalStore(FeatureStore):
+    name = OWNER
 
-
-async def _reflect(
-    session: AsyncSession, ctx: Context, op: ops.SetReflection, now: datetime
-) -> None:
-    await _own(session, ctx, op.selfeval_id)
-    row = await session.scalar(
-        select(SelfEvalReflection).where(
-            SelfEvalReflection.selfeval_id == op.selfeval_id,
-            SelfEvalReflection.question_id == op.question_id,
-            SelfEvalReflection.member_id == ctx.member.id,
-        )
-    )
-    if row is None:
-        session.add(
-            SelfEvalReflection(
-                selfeval_id=op.selfeval_id,
-                question_id=op.question_id,
-                member_id=ctx.member.id,
-                text=op.text,
-                updated_at=now,
-            )
-        )
-    else:
-        row.text, row.updated_at = op.text, now
-
-
-async def _rate(session: AsyncSession, ctx: Context, op: ops.SetTeamRating, now: datetime) -> None:
-    await _own(session, ctx, op.selfeval_id)
-    row = await session.get(SelfEvalRating, (op.selfeval_id, op.dimension))
-    if op.rating is None:
-        if row is not None:
-            await session.delete(row)
-        return
-    if row is None:
-        session.add(
-            SelfEvalRating(
-                selfeval_id=op.selfeval_id,
-                dimension=op.dimension,
-                rating=op.rating,
-                rated_by=ctx.member.id,
-                rated_at=now,
-            )
-        )
-    else:
-        row.rating, row.rated_by, row.rated_at = op.rating, ctx.member.id, now
-
-
-class SelfEvalStore:
-    name = "selfeval"
-    op_types: tuple[type, ...] = ops.OP_TYPES
-
-    async def load(self, session: AsyncSession, ctx: Context, now: datetime) -> object | None:
+    async def load(
+        self, session: AsyncSession, ctx: Context, now: datetime, before: object | None = None
+    ) -> SelfEvalView | None:
         return await load_selfeval_view(session, ctx.channel.id)
 
-    async def apply(self, session: AsyncSession, ctx: Context, op: object, now: datetime) -> None:
-        match op:
-            case ops.StartSelfEval():
-                await _start(session, ctx, op, now)
-            case ops.SetSelfEvalPacing(sid, pacing, current):
-                row = await _own(session, ctx, sid)
-                row.pacing, row.current_dimension = pacing, current
-            case ops.SetReflection():
-                await _reflect(session, ctx, op, now)
-            case ops.SetTeamRating():
-                await _rate(session, ctx, op, now)
-            case ops.AddDevelopmentPoint(sid, dimension, text):
-                await _own(session, ctx, sid)
-                session.add(
-                    SelfEvalPoint(
-                        selfeval_id=sid,
-                        dimension=dimension,
-                        text=text,
-                        created_by=ctx.member.id,
-                        created_at=now,
-                    )
+    @applies(ops.StartSelfEval)
+    async def start(
+        self, session: AsyncSession, ctx: Context, op: ops.StartSelfEval, now: datetime
+    ) -> None:
+        previous = await session.scalar(
+            select(SelfEval)
+            .where(SelfEval.channel_id == ctx.channel.id, SelfEval.status == "closed")
+            .order_by(SelfEval.round_no.desc())
+            .limit(1)
+        )
+        session.add(
+            SelfEval(
+                channel_id=ctx.channel.id,
+                round_no=previous.round_no + 1 if previous else 1,
+                title=op.title,
+                status="open",
+                previous_id=previous.id if previous else None,
+                started_by=ctx.member.id,
+                started_at=now,
+            )
+        )
+
+    @applies(ops.SetSelfEvalPacing)
+    async def pacing(
+        self, session: AsyncSession, ctx: Context, op: ops.SetSelfEvalPacing, now: datetime
+    ) -> None:
+        row = await _own(session, ctx, op.selfeval_id)
+        row.pacing, row.current_dimension = op.pacing, op.current_dimension
+
+    @applies(ops.SetReflection)
+    async def reflect(
+        self, session: AsyncSession, ctx: Context, op: ops.SetReflection, now: datetime
+    ) -> None:
+        await _own(session, ctx, op.selfeval_id)
+        row = await session.scalar(
+            select(SelfEvalReflection).where(
+                SelfEvalReflection.selfeval_id == op.selfeval_id,
+                SelfEvalReflection.question_id == op.question_id,
+                SelfEvalReflection.member_id == ctx.member.id,
+            )
+        )
+        if row is None:
+            session.add(
+                SelfEvalReflection(
+                    selfeval_id=op.selfeval_id,
+                    question_id=op.question_id,
+                    member_id=ctx.member.id,
+                    text=op.text,
+                    updated_at=now,
                 )
-            case ops.RemoveDevelopmentPoint(sid, point_id):
-                await session.delete(await _own_point(session, ctx, sid, point_id))
-            case ops.MarkPointAgreed(sid, point_id):
-                point = await _own_point(session, ctx, sid, point_id)
-                point.agreed_at = point.agreed_at or now
-            case ops.CloseSelfEval(sid):
-                row = await _own(session, ctx, sid)
-                row.status, row.closed_at, row.closed_by = "closed", now, ctx.member.id
-            case _:
-                raise TypeError(f"unknown operation {op!r}")
-        await session.flush()
+            )
+        else:
+            row.text, row.updated_at = op.text, now
+
+    @applies(ops.SetTeamRating)
+    async def rate(
+        self, session: AsyncSession, ctx: Context, op: ops.SetTeamRating, now: datetime
+    ) -> None:
+        await _own(session, ctx, op.selfeval_id)
+        row = await session.get(SelfEvalRating, (op.selfeval_id, op.dimension))
+        if op.rating is None:
+            if row is not None:
+                await session.delete(row)
+            return
+        if row is None:
+            session.add(
+                SelfEvalRating(
+                    selfeval_id=op.selfeval_id,
+                    dimension=op.dimension,
+                    rating=op.rating,
+                    rated_by=ctx.member.id,
+                    rated_at=now,
+                )
+            )
+        else:
+            row.rating, row.rated_by, row.rated_at = op.rating, ctx.member.id, now
+
+    @applies(ops.AddDevelopmentPoint)
+    async def add_point(
+        self, session: AsyncSession, ctx: Context, op: ops.AddDevelopmentPoint, now: datetime
+    ) -> None:
+        await _own(session, ctx, op.selfeval_id)
+        session.add(
+            SelfEvalPoint(
+                selfeval_id=op.selfeval_id,
+                dimension=op.dimension,
+                text=op.text,
+                created_by=ctx.member.id,
+                created_at=now,
+            )
+        )
+
+    @applies(ops.RemoveDevelopmentPoint)
+    async def remove_point(
+        self, session: AsyncSession, ctx: Context, op: ops.RemoveDevelopmentPoint, now: datetime
+    ) -> None:
+        await session.delete(await _own_point(session, ctx, op.selfeval_id, op.point_id))
+
+    @applies(ops.MarkPointAgreed)
+    async def mark_agreed(
+        self, session: AsyncSession, ctx: Context, op: ops.MarkPointAgreed, now: datetime
+    ) -> None:
+        point = await _own_point(session, ctx, op.selfeval_id, op.point_id)
+        point.agreed_at = point.agreed_at or now
+
+    @applies(ops.CloseSelfEval)
+    async def close(
+        self, session: AsyncSession, ctx: Context, op: ops.CloseSelfEval, now: datetime
+    ) -> None:
+        row = await _own(session, ctx, op.selfeval_id)
+        row.status, row.closed_at, row.closed_by = "closed", now, ctx.member.id

@@ -13,10 +13,10 @@ from bot.slack.blocks import MAX_SURFACE_BLOCKS, Json, plain, sections
 from bot.slack.client import delivery_error
 from bot.slack.mrkdwn import escape, truncate
 from dialogs.i18n import format_date, t
-from dialogs.model import AssessmentView
-from dialogs.refresh import element_posted
-from dialogs.team import applicable_questions, member_applies, team_answers
-from dialogs.views import element_questions
+from dialogs.assessment.model import AssessmentView
+from dialogs.assessment.render import element_posted
+from dialogs.assessment.team import applicable_questions, member_applies, team_answers
+from dialogs.assessment.views import element_questions
 from scoring.catalogue import Catalogue
 from storage.overview import ChannelOverview, RoundSummary, member_overview
 

@@ -13,7 +13,7 @@ from dialogs.meetings.checks import check
 from dialogs.meetings.model import AgreementView, MeetingsData
 from dialogs.meetings.ops import CreateAgreement
 from dialogs.meetings.when import parse_date, today
-from dialogs.model import MemberView, Turn
+from dialogs.turn import MemberView, Turn
 
 ELEMENTS = 11
 

@@ -11,7 +11,7 @@ from dialogs.meetings import content
 from dialogs.meetings.checks import LIMITS
 from dialogs.meetings.model import STATUSES
 from dialogs.messages import Choice, Form, FormField
-from dialogs.model import MemberView
+from dialogs.turn import MemberView
 
 MAX_CHOICE_MEMBERS = 100  # Slack static selects allow 100 options
 

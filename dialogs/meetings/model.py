@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from dialogs.model import Turn
+from dialogs.turn import Turn
+
+OWNER = "meetings"  # the feature's (and its store's) name
 
 # Meeting steps: 0 = preparation, 1–4 = the dialogue's four steps, 5 = finished.
 PREPARATION, SINCE, EXPLORE, INTERPRET, ACT, FINISHED = range(6)
@@ -192,5 +194,5 @@ class MeetingsData:
 
 
 def meetings_of(turn: Turn) -> MeetingsData:
-    data = turn.extra.get("meetings")
+    data = turn.read(OWNER)
     return data if isinstance(data, MeetingsData) else MeetingsData()

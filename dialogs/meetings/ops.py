@@ -136,19 +136,3 @@ MeetingOp = (
     | CreateAgreement
     | SetAgreementStatus
 )
-
-OP_TYPES: tuple[type, ...] = (
-    PlanMeeting,
-    JoinMeeting,
-    SavePreparation,
-    StartMeeting,
-    AdvanceMeeting,
-    CancelMeeting,
-    AddObservation,
-    CastVotes,
-    SetThemes,
-    AddInterpretation,
-    SavePaper,
-    CreateAgreement,
-    SetAgreementStatus,
-)

@@ -13,6 +13,7 @@ Kinds (`Refresh.what`, owner "meetings"):
 
 from __future__ import annotations
 
+from dialogs.assessment.model import assessment_of
 from dialogs.effects import Post, Refresh
 from dialogs.meetings import views
 from dialogs.meetings.model import (
@@ -26,7 +27,7 @@ from dialogs.meetings.model import (
     meetings_of,
 )
 from dialogs.messages import ToChannel, ToMember
-from dialogs.model import Turn
+from dialogs.turn import Turn
 from scoring.catalogue import Catalogue
 from scoring.table import ScoringTable
 
@@ -60,13 +61,13 @@ class Renderer:
             case "paper":
                 return [self.paper(look, m, data)]
             case "summary":
-                msg = views.summary_message(look, m, data, turn.assessment)
+                msg = views.summary_message(look, m, data, assessment_of(turn))
                 return [Post(msg, ToChannel(), key=views.summary_key(m.id))]
         raise ValueError(f"unknown refresh {refresh.what}")
 
     # ---- pieces ----
     def root(self, look: views.Look, turn: Turn, m: MeetingView) -> Post:
-        msg = views.root_message(look, m, turn.assessment)
+        msg = views.root_message(look, m, assessment_of(turn))
         return Post(msg, ToChannel(), key=views.root_key(m.id))
 
     def planned(
@@ -74,7 +75,7 @@ class Renderer:
     ) -> list[Post]:
         posts = [self.root(look, turn, m)]
         for p in m.participants:
-            msg = views.preparation_request(look, m, p.external_id, turn.assessment, data)
+            msg = views.preparation_request(look, m, p.external_id, assessment_of(turn), data)
             posts.append(Post(msg, ToMember(p.external_id)))
         return posts
 

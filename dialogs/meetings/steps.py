@@ -11,24 +11,17 @@ from dialogs.meetings.model import (
     ACT,
     EXPLORE,
     FINISHED,
+    OWNER,
     MeetingsData,
     MeetingView,
     meetings_of,
 )
 from dialogs.meetings.ops import AdvanceMeeting, SetThemes, StartMeeting
 from dialogs.meetings.when import aware
-from dialogs.model import Turn
+from dialogs.replies import Refusal
+from dialogs.turn import Turn
 
-OWNER = "meetings"  # the feature whose render() draws our refreshes
 AUTO_THEMES = 3  # themes taken from the votes when an async Udforsk closes unconfirmed
-
-
-class Refusal(Exception):
-    """A request that changes nothing; carries the message key shown to the actor."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key, self.values = key, values
 
 
 def outcome(ops: Sequence[object] = (), out: Sequence[Outbound] = ()) -> Outcome:
@@ -93,7 +86,7 @@ def advance(m: MeetingView, *, auto: bool) -> Outcome:
     if to == FINISHED:
         out.append(refresh("summary", m.id))
         if m.assessment_id is not None:
-            out.append(Refresh("summary", assessment_id=m.assessment_id, owner="assessment"))
+            out.append(Refresh("summary", m.assessment_id, owner="assessment"))
     return outcome(ops, out)
 
 

@@ -9,6 +9,8 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dialogs import actions
+from dialogs.assessment.model import AssessmentView
+from dialogs.assessment.team import team_answers
 from dialogs.i18n import format_date, score_text, t
 from dialogs.meetings import content
 from dialogs.meetings.model import (
@@ -25,8 +27,7 @@ from dialogs.meetings.model import (
 )
 from dialogs.meetings.when import format_when, local, zone
 from dialogs.messages import Block, Button, Buttons, Choice, Fields, Message, MultiSelect, Text
-from dialogs.model import AssessmentView, Turn
-from dialogs.team import team_answers
+from dialogs.turn import Turn
 from scoring.catalogue import Catalogue
 from scoring.scores import all_scores
 from scoring.table import ScoringTable

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from dialogs.i18n import format_date
-from dialogs.model import Turn
+from dialogs.turn import Turn
 
 DEFAULT_TZ = "Europe/Copenhagen"
 

@@ -16,8 +16,8 @@ from dialogs.meetings.agreements import agreement_from_values
 from dialogs.meetings.forms import agreement_fields
 from dialogs.meetings.ops import CreateAgreement
 from dialogs.messages import Form
-from dialogs.model import Turn
 from dialogs.selfeval.model import PointView
+from dialogs.turn import Turn
 from scoring.org_catalogue import Dimension
 
 SOURCE_PREFIX = "selvevaluering"

@@ -8,89 +8,29 @@ points, which a facilitator can turn into agreements.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from dialogs import actions
 from dialogs import effects as fx
+from dialogs.actions import Action
 from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
-from dialogs.events import Command, Event, Interaction
+from dialogs.feature import FeatureDialog, Values, command, verb
 from dialogs.i18n import t
-from dialogs.messages import Form, ToActorOnly, ToChannel
-from dialogs.model import Turn
+from dialogs.messages import Form
+from dialogs.replies import Refusal, announce, show_help, tell
 from dialogs.selfeval import ops
 from dialogs.selfeval import views as v
 from dialogs.selfeval.agreements import agreement_form, agreement_op
-from dialogs.selfeval.model import PointView, SelfEvalView, selfeval_of
+from dialogs.selfeval.model import OWNER, PointView, SelfEvalView, selfeval_of
 from dialogs.text_input import check_text
-from dialogs.views import help_message
+from dialogs.turn import Turn
 from scoring.org_catalogue import RATINGS, Dimension, OrgCatalogue, OrgQuestion, load_org_catalogue
 
-OWNER = "selfeval"
+# The first word of every command.
+SELFEVAL = ("selvevaluering", "selvevalueringen", "selveval", "selfeval", "self-evaluation")
 
-ALIASES: Mapping[str, str] = {
-    "selvevaluering": "selfeval",
-    "selvevalueringen": "selfeval",
-    "selveval": "selfeval",
-    "selfeval": "selfeval",
-    "self-evaluation": "selfeval",
-}
-
-SUBCOMMANDS = {
-    "start": "start",
-    "begynd": "start",
-    "status": "status",
-    "næste": "next",
-    "naeste": "next",
-    "next": "next",
-    "refleksion": "reflect",
-    "reflektér": "reflect",
-    "reflekter": "reflect",
-    "reflect": "reflect",
-    "reflection": "reflect",
-    "vurdering": "rate",
-    "vurder": "rate",
-    "rate": "rate",
-    "rating": "rate",
-    "udviklingspunkt": "point",
-    "punkt": "point",
-    "point": "point",
-    "fjern": "remove",
-    "remove": "remove",
-    "aftale": "agree",
-    "agreement": "agree",
-    "agree": "agree",
-    "spørgsmål": "questions",
-    "spoergsmaal": "questions",
-    "questions": "questions",
-    "luk": "close",
-    "close": "close",
-    "resultat": "summary",
-    "opsummering": "summary",
-    "summary": "summary",
-    "result": "summary",
-    "hjælp": "help",
-    "hjaelp": "help",
-    "help": "help",
-}
 
 NO_RATING = {"ingen", "none", "-", "0"}
-
-
-class Refusal(Exception):
-    """A request that changes nothing; carries the message key shown to the actor."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key, self.values = key, values
-
-
-def tell(turn: Turn, key: str, **values: object) -> Outcome:
-    return Outcome(out=(Post(v.plain(turn.lang, key, **values), ToActorOnly()),))
-
-
-def announce(turn: Turn, key: str, **values: object) -> Outcome:
-    return Outcome(out=(Post(v.plain(turn.lang, key, **values), ToChannel()),))
 
 
 def refresh(what: str, sid: int | None = None, arg: str | None = None) -> Refresh:
@@ -115,37 +55,13 @@ def parse_rating(text: str) -> int | None:
     raise BadRating(word)
 
 
-class SelfEvalDialog:
+class SelfEvalDialog(FeatureDialog):
     name = OWNER
     reads = frozenset({OWNER})
-    aliases: Mapping[str, str] = ALIASES
-    verbs = frozenset(
-        {
-            "se-pace",
-            "se-next",
-            "se-refl",
-            "se-f-refl",
-            "se-rate",
-            "se-f-rate",
-            "se-pt",
-            "se-f-pt",
-            "se-rm",
-            "se-agree",
-            "se-f-agree",
-        }
-    )
+    bad_action = "se.err.bad_action"
 
     def __init__(self, catalogue: OrgCatalogue | None = None) -> None:
         self.catalogue = catalogue or load_org_catalogue()
-
-    # ---- entry ----
-    def step(self, turn: Turn, event: Event) -> Outcome:
-        try:
-            if isinstance(event, Command):
-                return self.command(turn, event.text)
-            return self.interaction(turn, event)
-        except Refusal as refusal:
-            return tell(turn, refusal.key, **refusal.values)
 
     # ---- checks ----
     def current(self, turn: Turn) -> SelfEvalView:
@@ -192,31 +108,16 @@ class SelfEvalDialog:
         return p
 
     # ---- commands ----
-    def command(self, turn: Turn, text: str) -> Outcome:
-        words = text.strip().removeprefix("/lovende").strip().split(None, 2)
-        sub = words[1].casefold() if len(words) > 1 else "help"
-        rest = words[2].strip() if len(words) > 2 else ""
-        handlers: dict[str, Callable[[Turn, str], Outcome]] = {
-            "help": lambda tr, _r: Outcome(out=(Post(help_message(tr.lang), ToActorOnly()),)),
-            "start": self.cmd_start,
-            "status": self.cmd_status,
-            "next": self.cmd_next,
-            "reflect": self.cmd_reflect,
-            "rate": self.cmd_rate,
-            "point": self.cmd_point,
-            "remove": self.cmd_remove,
-            "agree": self.cmd_agree,
-            "questions": self.cmd_questions,
-            "close": self.cmd_close,
-            "summary": self.cmd_summary,
-        }
-        canonical = SUBCOMMANDS.get(sub)
-        if canonical is None:
-            return tell(turn, "se.err.unknown_sub", word=sub[:40]) + Outcome(
-                out=(Post(help_message(turn.lang), ToActorOnly()),)
-            )
-        return handlers[canonical](turn, rest)
+    @command("hjælp", "hjaelp", "help", under=SELFEVAL)
+    @command(under=SELFEVAL)
+    def cmd_help(self, turn: Turn, _rest: str) -> Outcome:
+        return show_help(turn)
 
+    def unknown_command(self, turn: Turn, line: str) -> Outcome:
+        sub = line.split()[1] if len(line.split()) > 1 else ""
+        return tell(turn, "se.err.unknown_sub", word=sub.casefold()[:40]) + show_help(turn)
+
+    @command("start", "begynd", under=SELFEVAL)
     def cmd_start(self, turn: Turn, rest: str) -> Outcome:
         view = selfeval_of(turn)
         if view is not None and view.is_open:
@@ -230,10 +131,12 @@ class SelfEvalDialog:
             items.insert(0, fx.SetRole(turn.actor.external_id, "facilitator"))
         return with_ops(*items, out=(refresh("intro"), refresh("progress")))
 
+    @command("status", under=SELFEVAL)
     def cmd_status(self, turn: Turn, _rest: str) -> Outcome:
         self.current(turn)
         return Outcome(out=(refresh("progress"), refresh("progress_private")))
 
+    @command("næste", "naeste", "next", under=SELFEVAL)
     def cmd_next(self, turn: Turn, _rest: str) -> Outcome:
         view = self.open_round(turn)
         return self.next_dimension(turn, view)
@@ -251,6 +154,7 @@ class SelfEvalDialog:
             out = (refresh("dim_root", view.id, previous), *out)
         return with_ops(ops.SetSelfEvalPacing(view.id, "one", current + 1), out=out)
 
+    @command("refleksion", "reflektér", "reflekter", "reflect", "reflection", under=SELFEVAL)
     def cmd_reflect(self, turn: Turn, rest: str) -> Outcome:
         view = self.open_round(turn)
         qid, _, text = rest.partition(" ")
@@ -283,6 +187,7 @@ class SelfEvalDialog:
             ),
         ) + tell(turn, "se.ok.reflection", question=q.id)
 
+    @command("vurdering", "vurder", "rate", "rating", under=SELFEVAL)
     def cmd_rate(self, turn: Turn, rest: str) -> Outcome:
         view = self.open_round(turn)
         self.facilitator_only(turn, "se.err.rate_facilitator")
@@ -327,6 +232,7 @@ class SelfEvalDialog:
             + said
         )
 
+    @command("udviklingspunkt", "punkt", "point", under=SELFEVAL)
     def cmd_point(self, turn: Turn, rest: str) -> Outcome:
         view = self.open_round(turn)
         key, _, text = rest.partition(" ")
@@ -361,6 +267,7 @@ class SelfEvalDialog:
             raise Refusal("se.err.needs_point")
         return int(word)
 
+    @command("fjern", "remove", under=SELFEVAL)
     def cmd_remove(self, turn: Turn, rest: str) -> Outcome:
         view = self.open_round(turn)
         return self.remove_point(turn, view, self.point(view, self.point_number(rest)))
@@ -379,6 +286,7 @@ class SelfEvalDialog:
             ),
         ) + tell(turn, "se.ok.removed", id=p.id)
 
+    @command("aftale", "agreement", "agree", under=SELFEVAL)
     def cmd_agree(self, turn: Turn, rest: str) -> Outcome:
         view = self.open_round(turn)
         return self.open_agreement(turn, view, self.point(view, self.point_number(rest)))
@@ -390,10 +298,12 @@ class SelfEvalDialog:
         dim = self.catalogue.dimension(p.dimension)
         return Outcome(out=(OpenForm(agreement_form(turn, view.id, p, dim, {})),))
 
+    @command("spørgsmål", "spoergsmaal", "questions", under=SELFEVAL)
     def cmd_questions(self, turn: Turn, _rest: str) -> Outcome:
         view = self.open_round(turn)
         return Outcome(out=(refresh("my_questions", view.id),))
 
+    @command("luk", "close", under=SELFEVAL)
     def cmd_close(self, turn: Turn, _rest: str) -> Outcome:
         view = self.open_round(turn)
         self.facilitator_only(turn)
@@ -403,26 +313,14 @@ class SelfEvalDialog:
             + Outcome(out=(refresh("progress"), refresh("all_dims"), refresh("summary")))
         )
 
+    @command("resultat", "opsummering", "summary", "result", under=SELFEVAL)
     def cmd_summary(self, turn: Turn, _rest: str) -> Outcome:
         self.current(turn)
         return Outcome(out=(refresh("summary"),))
 
     # ---- clicks and forms ----
-    def interaction(self, turn: Turn, event: Interaction) -> Outcome:
-        try:
-            action = actions.decode(event.action)
-        except actions.BadAction:
-            raise Refusal("se.err.bad_action") from None
-        handler = getattr(self, "act_" + action.verb.removeprefix("se-").replace("-", "_"), None)
-        if handler is None or action.verb not in self.verbs:
-            raise Refusal("se.err.bad_action")
-        try:
-            result: Outcome = handler(turn, action, event.values)
-        except actions.BadAction:
-            raise Refusal("se.err.bad_action") from None
-        return result
-
-    def act_pace(self, turn: Turn, a: actions.Action, _v: dict[str, str]) -> Outcome:
+    @verb("se-pace")
+    def act_pace(self, turn: Turn, a: Action, _v: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
         pacing = a.arg(1)
         if pacing not in ("one", "all"):
@@ -435,24 +333,29 @@ class SelfEvalDialog:
             out=(refresh("all_dims", view.id),),
         )
 
-    def act_next(self, turn: Turn, a: actions.Action, _v: dict[str, str]) -> Outcome:
+    @verb("se-next")
+    def act_next(self, turn: Turn, a: Action, _v: Values) -> Outcome:
         return self.next_dimension(turn, self.open_round(turn, a.int_arg(0)))
 
-    def act_refl(self, turn: Turn, a: actions.Action, _v: dict[str, str]) -> Outcome:
+    @verb("se-refl")
+    def act_refl(self, turn: Turn, a: Action, _v: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
         return self.open_reflection(turn, view, self.question(view, a.arg(1), turn.lang))
 
-    def act_f_refl(self, turn: Turn, a: actions.Action, values: dict[str, str]) -> Outcome:
+    @verb("se-f-refl")
+    def act_f_refl(self, turn: Turn, a: Action, values: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
         q = self.question(view, a.arg(1), turn.lang)
         return self.save_reflection(turn, view, q, values.get("text", ""), typed=False)
 
-    def act_rate(self, turn: Turn, a: actions.Action, _v: dict[str, str]) -> Outcome:
+    @verb("se-rate")
+    def act_rate(self, turn: Turn, a: Action, _v: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
         self.facilitator_only(turn, "se.err.rate_facilitator")
         return self.open_rating(turn, view, self.posted_dimension(view, a.arg(1), turn.lang))
 
-    def act_f_rate(self, turn: Turn, a: actions.Action, values: dict[str, str]) -> Outcome:
+    @verb("se-f-rate")
+    def act_f_rate(self, turn: Turn, a: Action, values: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
         self.facilitator_only(turn, "se.err.rate_facilitator")
         dim = self.posted_dimension(view, a.arg(1), turn.lang)
@@ -464,25 +367,30 @@ class SelfEvalDialog:
             return Outcome(out=(RejectForm(replace(form, errors={"rating": error})),))
         return self.save_rating(turn, view, dim, rating)
 
-    def act_pt(self, turn: Turn, a: actions.Action, _v: dict[str, str]) -> Outcome:
+    @verb("se-pt")
+    def act_pt(self, turn: Turn, a: Action, _v: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
         dim = self.posted_dimension(view, a.arg(1), turn.lang)
         return Outcome(out=(OpenForm(v.point_form(turn.lang, view.id, dim, None)),))
 
-    def act_f_pt(self, turn: Turn, a: actions.Action, values: dict[str, str]) -> Outcome:
+    @verb("se-f-pt")
+    def act_f_pt(self, turn: Turn, a: Action, values: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
         dim = self.posted_dimension(view, a.arg(1), turn.lang)
         return self.save_point(turn, view, dim, values.get("text", ""), typed=False)
 
-    def act_rm(self, turn: Turn, a: actions.Action, _v: dict[str, str]) -> Outcome:
+    @verb("se-rm")
+    def act_rm(self, turn: Turn, a: Action, _v: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
         return self.remove_point(turn, view, self.point(view, a.int_arg(1)))
 
-    def act_agree(self, turn: Turn, a: actions.Action, _v: dict[str, str]) -> Outcome:
+    @verb("se-agree")
+    def act_agree(self, turn: Turn, a: Action, _v: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
         return self.open_agreement(turn, view, self.point(view, a.int_arg(1)))
 
-    def act_f_agree(self, turn: Turn, a: actions.Action, values: dict[str, str]) -> Outcome:
+    @verb("se-f-agree")
+    def act_f_agree(self, turn: Turn, a: Action, values: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
         self.facilitator_only(turn)
         p = self.point(view, a.int_arg(1))

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from dialogs.model import Turn
+from dialogs.turn import Turn
+
+OWNER = "selfeval"  # the feature's (and its store's) name
 
 
 @dataclass(frozen=True)
@@ -73,5 +75,5 @@ class SelfEvalView:
 
 def selfeval_of(turn: Turn) -> SelfEvalView | None:
     """The channel's open self-evaluation, else its latest closed one."""
-    view = turn.extra.get("selfeval")
+    view = turn.read(OWNER)
     return view if isinstance(view, SelfEvalView) else None

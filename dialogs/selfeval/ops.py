@@ -69,14 +69,3 @@ SelfEvalOp = (
     | MarkPointAgreed
     | CloseSelfEval
 )
-
-OP_TYPES: tuple[type, ...] = (
-    StartSelfEval,
-    SetSelfEvalPacing,
-    SetReflection,
-    SetTeamRating,
-    AddDevelopmentPoint,
-    RemoveDevelopmentPoint,
-    MarkPointAgreed,
-    CloseSelfEval,
-)

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 from dialogs.effects import Post, Refresh
 from dialogs.i18n import t
 from dialogs.messages import Message, Text, ToActorOnly, ToChannel
-from dialogs.model import Turn
 from dialogs.selfeval import views as v
 from dialogs.selfeval.model import SelfEvalView, selfeval_of
+from dialogs.turn import Turn
 from scoring.org_catalogue import Dimension
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ MAX_PRIVATE_QUESTIONS = 13  # all of them: the instrument is small
 
 def render(dialog: SelfEvalDialog, r: Refresh, turn: Turn) -> list[Post]:
     view = selfeval_of(turn)
-    if view is None or r.assessment_id not in (None, view.id):
+    if view is None or r.subject_id not in (None, view.id):
         return []
     cat, lang = dialog.catalogue, turn.lang
     match r.what:

@@ -50,11 +50,6 @@ def points_key(sid: int, key: str) -> str:
 
 
 # ---- small helpers ----
-def plain(lang: str, key: str, **values: object) -> Message:
-    text = t(lang, key, **values)
-    return Message((Text(text),), text)
-
-
 def rating_label(lang: str, rating: int) -> str:
     return t(lang, f"se.rating.{rating}")
 

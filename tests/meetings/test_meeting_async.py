@@ -13,7 +13,7 @@ from bot.testing import BotHarness, texts
 from dialogs import actions
 from dialogs.events import Command
 from dialogs.meetings import due_step_advances, next_due_at
-from dialogs.model import Turn
+from dialogs.turn import Turn
 from storage.meetings import due_meetings
 
 

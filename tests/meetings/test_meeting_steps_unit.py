@@ -38,7 +38,7 @@ from dialogs.meetings.when import (
     step_deadlines,
 )
 from dialogs.messages import ToActorOnly
-from dialogs.model import MemberView, Turn
+from dialogs.turn import MemberView, Turn
 from scoring.catalogue import load_catalogue
 from scoring.table import DEFAULT_TABLE, load_table
 
@@ -55,8 +55,7 @@ def turn(actor: MemberView = ANNA, data: MeetingsData | None = None, **kw: objec
         lang=str(kw.pop("lang", "da")),
         actor=actor,
         members=(ANNA, BO, CARLA),
-        assessment=None,
-        extra={"meetings": data or MeetingsData()},
+        extra={"meetings": data or MeetingsData(), "assessment": None},
         channel_settings=dict(kw.pop("settings", {})),  # type: ignore[call-overload]
     )
 

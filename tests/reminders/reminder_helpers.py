@@ -14,8 +14,7 @@ from dialogs.effects import Outcome
 from dialogs.events import Command
 from dialogs.meetings import CreateAgreement, meetings_of
 from dialogs.messages import ToChannel, ToMember
-from dialogs.model import Turn
-from dialogs.settings import as_ops
+from dialogs.turn import Turn
 from storage.reminder_models import Reminder
 
 
@@ -69,7 +68,7 @@ async def make_agreement(
     op = CreateAgreement(what, owner.casefold(), follow_up.casefold(), due, None, "test")
 
     def step(_turn: Turn) -> Outcome:
-        return Outcome(ops=as_ops(op))
+        return Outcome(ops=(op,))
 
     inbound = Inbound(bot.conv(by), Command(""), user_name=by, channel_name=bot.default_channel)
     await bot.runtime.engine.act(inbound, step, bot.channel)

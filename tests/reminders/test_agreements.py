@@ -19,8 +19,8 @@ from sqlalchemy import delete
 from bot.reminders import ReminderWorker
 from bot.testing import BotHarness
 from dialogs import actions
+from dialogs.meetings.reminders import AGREEMENT_BEFORE, AGREEMENT_DUE, AGREEMENT_OVERDUE
 from dialogs.messages import Buttons, ToMember
-from dialogs.reminders import AGREEMENT_BEFORE, AGREEMENT_DUE, AGREEMENT_OVERDUE
 from storage.meeting_models import Agreement, AgreementStatusChange
 
 

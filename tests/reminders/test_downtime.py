@@ -14,8 +14,8 @@ from bot.console.channel import ConsoleChannel
 from bot.ports import Conversation, DeliveryError
 from bot.reminders import LEASE, ReminderWorker
 from bot.testing import BotHarness
+from dialogs.assessment.reminders import NUDGE, NUDGE_ROUND
 from dialogs.messages import Message, Target, Text, ToMember
-from dialogs.reminders import NUDGE, NUDGE_ROUND
 from storage import reminders as store
 from storage.models import DeliveryFailure
 

@@ -10,7 +10,7 @@ from reminder_helpers import fallbacks, private_to, reminder_rows, run_at
 
 from bot.testing import BotHarness, texts
 from dialogs import actions
-from dialogs.reminders import MEETING_PREP_MEMBER, MEETING_STEP
+from dialogs.meetings.reminders import MEETING_PREP_MEMBER, MEETING_STEP
 
 
 def utc(*args: int) -> datetime:

@@ -16,8 +16,8 @@ from reminder_helpers import (
 
 from bot.testing import BotHarness, texts
 from dialogs import actions
+from dialogs.assessment.reminders import NUDGE, NUDGE_ROUND
 from dialogs.messages import ToActorOnly, ToMember
-from dialogs.reminders import NUDGE, NUDGE_ROUND
 
 ELEMENT_1 = ["ja", "ja", "delvist", "nej", "ved ikke", "ikke relevant: passer ikke til os"]
 

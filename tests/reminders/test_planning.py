@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from dialogs.reminders import (
+from dialogs.assessment.reminders import plan_nudge_rounds, plan_reassessment
+from dialogs.meetings.reminders import (
     AGREEMENT_BEFORE,
     AGREEMENT_DUE,
     AGREEMENT_OVERDUE,
     plan_agreement,
     plan_meeting_prep,
     plan_meeting_step,
-    plan_nudge_rounds,
-    plan_reassessment,
 )
 from dialogs.settings import ChannelPrefs
 

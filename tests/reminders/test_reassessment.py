@@ -9,8 +9,8 @@ from reminder_helpers import fallbacks, in_channel, reminder_rows, run_at, start
 
 from bot.testing import BotHarness, texts
 from dialogs import actions
+from dialogs.assessment.reminders import REASSESS
 from dialogs.messages import Buttons
-from dialogs.reminders import REASSESS
 
 
 def utc(*args: int) -> datetime:

@@ -22,8 +22,8 @@ from bot.ports import Conversation
 from bot.reminders import LEASE, ReminderWorker
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
+from dialogs.assessment.reminders import ASSESSMENT, NUDGE
 from dialogs.messages import Form, Message, Target, ToMember
-from dialogs.reminders import ASSESSMENT, NUDGE
 from storage.models import Assessment, Channel, ChannelMember, Member, Practice, Workspace
 from storage.reminder_models import Reminder
 

@@ -26,15 +26,15 @@ from security_helpers import (
 )
 from sqlalchemy import JSON, String, Text, select
 
+from bot.features import default_features
 from bot.testing import BotHarness
-from dialogs import commands
+from dialogs.assessment import commands
 from dialogs.events import Command, Interaction
-from dialogs.meetings.dialog import SUBCOMMANDS as MEETING_WORDS
-from dialogs.privacy import CANCEL_WORDS, CONFIRM_WORDS
-from dialogs.selfeval.dialog import SUBCOMMANDS as SELFEVAL_WORDS
-from dialogs.settings import NAMES as SETTING_WORDS
+from dialogs.privacy.dialog import CANCEL_WORDS, CONFIRM_WORDS
+from dialogs.settings.prefs import NAMES as SETTING_WORDS
 from dialogs.text_input import LIMITS, contains_cpr
 from scoring.catalogue import load_catalogue
+from scoring.table import DEFAULT_TABLE, load_table
 from storage.models import DeliveryFailure
 
 FUZZ = settings(
@@ -44,6 +44,8 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 QUESTION_IDS = [q.id for q in load_catalogue().questions]
+_CAT = load_catalogue()
+DIALOGS = [f.dialog for f in default_features(_CAT, load_table(DEFAULT_TABLE, _CAT))]
 ACTORS = st.sampled_from(["Anna", "Bo", "Carla", "Eve"])  # Anna facilitates; Eve is new
 CPR = "Borgeren 010203-1234 har sagt"
 FIELDS = [
@@ -90,12 +92,10 @@ FREE = st.one_of(
     st.just(CPR),
     st.sampled_from([120, 121, 500, 501, 1500, 1501, 3000, 3001, 10_000]).map(long_text),
 )
-COMMAND_WORDS = sorted(
-    set(commands.ALIASES)
-    | {"møde", "aftaler", "aftale", "selvevaluering", "indstillinger", "påmindelser"}
-    | {"eksporter-data", "slet-data", "export-data", "delete-data", "/lovende"}
+COMMAND_WORDS = sorted({"/lovende"}.union(*(d.words for d in DIALOGS)))
+SUB_WORDS = sorted(
+    {sub for d in DIALOGS for _, sub in getattr(d, "sub_commands", {}) if sub} | set(SETTING_WORDS)
 )
-SUB_WORDS = sorted(set(MEETING_WORDS) | set(SELFEVAL_WORDS) | set(SETTING_WORDS))
 
 
 @st.composite

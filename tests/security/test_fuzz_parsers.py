@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dialogs import actions
-from dialogs.commands import ALIASES, SCALE_WORDS, parse_answer, split_command, split_comment
+from dialogs.assessment import AssessmentDialog
+from dialogs.assessment.commands import SCALE_WORDS, parse_answer, split_comment
 from dialogs.i18n import LANGUAGES
 from dialogs.text_input import LIMITS, check_text, contains_cpr
 from scoring.catalogue import load_catalogue
@@ -22,6 +23,8 @@ FAST = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 CATALOGUE = load_catalogue()
+ALIASES = AssessmentDialog.top_commands  # command word -> the method that handles it
+split_command = AssessmentDialog.resolve
 QUESTIONS = CATALOGUE.questions
 
 # Text with the characters that matter here: separators, digits, Danish letters, control

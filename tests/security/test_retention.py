@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.settings import ConfigError, load_settings
 from bot.testing import BotHarness, texts
 from dialogs import actions
-from dialogs.reminders import ASSESSMENT
+from dialogs.assessment.reminders import ASSESSMENT
 from storage.meeting_models import Meeting
 from storage.models import Assessment, ElementNote, MemberAnswer, Practice, TeamDecision
 from storage.privacy import purge_expired, purge_old_rounds, years_before

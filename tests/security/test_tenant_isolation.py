@@ -32,11 +32,11 @@ from security_helpers import (
 from bot.console.channel import Record
 from bot.testing import BotHarness
 from dialogs import actions
-from dialogs import effects as fx
+from dialogs.assessment import ops as fx
 from dialogs.meetings import ops as mt
 from dialogs.messages import File, Image
 from dialogs.selfeval import ops as se
-from storage import repository as repo
+from storage import turns as repo
 
 A = ("slack", "T1", "C1")
 B = ("slack", "T2", "C1")  # another workspace, the same channel id

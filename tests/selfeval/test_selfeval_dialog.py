@@ -9,11 +9,11 @@ import pytest
 from dialogs import actions
 from dialogs.effects import OpenForm, Post, Refresh
 from dialogs.events import Command, Interaction
-from dialogs.model import MemberView, Turn
 from dialogs.selfeval import SelfEvalDialog, ops
 from dialogs.selfeval.dialog import BadRating, parse_rating
 from dialogs.selfeval.model import RatingView, SelfEvalView
 from dialogs.selfeval.views import dimension_message, summary_message
+from dialogs.turn import MemberView, Turn
 from scoring.org_catalogue import load_org_catalogue
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -22,8 +22,7 @@ BO = MemberView("bo", "Bo", "member")
 
 
 def turn(actor: MemberView = ANNA, lang: str = "da", view: SelfEvalView | None = None) -> Turn:
-    extra: dict[str, object] = {"selfeval": view} if view else {}
-    return Turn(NOW, lang, actor, (ANNA, BO), None, extra=extra)
+    return Turn(NOW, lang, actor, (ANNA, BO), extra={"selfeval": view})
 
 
 def open_view(**kw: object) -> SelfEvalView:
@@ -50,7 +49,7 @@ def test_parse_rating_refuses(text: str) -> None:
 
 
 def test_start_makes_the_first_person_facilitator() -> None:
-    nobody = Turn(NOW, "da", MemberView("bo", "Bo", "member"), (BO,), None)
+    nobody = Turn(NOW, "da", MemberView("bo", "Bo", "member"), (BO,), extra={"selfeval": None})
     outcome = SelfEvalDialog().step(nobody, Command("selvevaluering start"))
     assert [type(o).__name__ for o in outcome.ops] == ["SetRole", "StartSelfEval"]
     assert all(isinstance(o, Refresh) and o.owner == "selfeval" for o in outcome.out)

@@ -13,7 +13,10 @@ from bot.slack.home import home_view
 from bot.slack.modals import field_errors, form_view, inline_form, submitted_values
 from bot.slack.mrkdwn import command_text, mrkdwn, split_text, truncate
 from bot.testing import BotHarness
-from dialogs import actions, forms
+from dialogs import actions
+from dialogs.assessment import forms
+from dialogs.assessment.model import AssessmentView, MemberAnswerView
+from dialogs.assessment.views import disagreement_message
 from dialogs.messages import (
     Button,
     Buttons,
@@ -26,8 +29,7 @@ from dialogs.messages import (
     Progress,
     Text,
 )
-from dialogs.model import AssessmentView, MemberAnswerView
-from dialogs.views import disagreement_message, help_message
+from dialogs.replies import help_message
 from scoring.catalogue import load_catalogue
 from storage.overview import ChannelOverview, RoundSummary
 
@@ -86,7 +88,7 @@ async def test_every_message_and_form_of_a_whole_assessment(bot: BotHarness) -> 
 
 
 def test_all_sixty_questions_render_with_their_buttons() -> None:
-    from dialogs.views import question_message
+    from dialogs.assessment.views import question_message
 
     view = AssessmentView(
         1, "Recovery", None, 1, "open", "all", 11, datetime(2026, 3, 2, tzinfo=UTC)

@@ -27,8 +27,7 @@ from dialogs.effects import Outcome
 from dialogs.events import Command, Interaction
 from dialogs.meetings import CreateAgreement
 from dialogs.messages import Choice, Message, MultiSelect
-from dialogs.model import Turn
-from dialogs.settings import as_ops
+from dialogs.turn import Turn
 from storage.meeting_models import Agreement
 from storage.models import Assessment, Channel, Member, MemberAnswer
 
@@ -179,7 +178,7 @@ async def test_an_agreement_status_reminder_sets_the_status_in_the_channel(
     op = CreateAgreement("Introducér metoden", "U2", "U3", date(2026, 3, 5), None, "test")
 
     def create(_turn: Turn) -> Outcome:
-        return Outcome(ops=as_ops(op))
+        return Outcome(ops=(op,))
 
     inbound = Inbound(Conversation("slack", p.TEAM, "C1", "U1"), Command(""), "Anna", "team")
     await slack.runtime.engine.act(inbound, create, slack.slack.port)

@@ -23,7 +23,7 @@ from bot.slack.refs import Ref
 from dialogs.effects import Outcome, Post
 from dialogs.events import Command
 from dialogs.messages import Image, Message, Text, ToActorOnly, ToChannel
-from dialogs.model import Turn
+from dialogs.turn import Turn
 from storage.models import Assessment, DeliveryFailure
 
 CONV = Conversation("slack", "T1", "C1", "U1")

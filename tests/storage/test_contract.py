@@ -15,8 +15,9 @@ from sqlalchemy import Connection, func, select
 import storage
 from bot.testing import BotHarness
 from dialogs import actions
-from dialogs import effects as fx
-from storage import repository as repo
+from dialogs.assessment import ops as fx
+from storage import turns as repo
+from storage.assessment import AssessmentStore
 from storage.db import create_engine, session_factory
 from storage.migrate import is_current, upgrade
 from storage.models import Base, MemberAnswer
@@ -56,11 +57,11 @@ async def test_an_assessment_id_from_another_channel_is_refused(database_url: st
     try:
         async with sessions() as s, s.begin():
             here = await repo.context_for(s, repo.Place("slack", "T1", "C1"), "U1", "Anna", NOW)
-            await repo.apply(s, here, fx.StartAssessment("Recovery"), NOW)
+            await AssessmentStore().apply(s, here, fx.StartAssessment("Recovery"), NOW)
         async with sessions() as s, s.begin():
             there = await repo.context_for(s, repo.Place("slack", "T2", "C9"), "U9", "Eve", NOW)
             with pytest.raises(repo.CrossTenant):
-                await repo.apply(s, there, fx.SetMemberAnswer(1, "1.1", "ja"), NOW)
+                await AssessmentStore().apply(s, there, fx.SetMemberAnswer(1, "1.1", "ja"), NOW)
         async with sessions() as s:
             assert await s.scalar(select(func.count()).select_from(MemberAnswer)) == 0
     finally:

@@ -20,7 +20,7 @@ from dialogs import actions
 from dialogs.messages import File, Generate, Image
 from scoring.chart import MAX_BYTES, MAX_PIXELS, build_radar, radar_vertices
 from storage.models import Channel
-from storage.repository import CrossTenant
+from storage.turns import CrossTenant
 
 ELEMENT_1 = ["ja", "ja", "delvist", "nej", "ved ikke", "ikke relevant: passer ikke til os"]
 FORMULA = "=SUM(1;2) er bare tekst"

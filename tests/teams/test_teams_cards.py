@@ -21,7 +21,17 @@ from bot.teams.cards import (
     text_blocks,
 )
 from bot.teams.handler import welcome_step
-from dialogs import forms
+from dialogs.assessment import forms
+from dialogs.assessment.model import AssessmentView, DecisionView, MemberAnswerView
+from dialogs.assessment.render import intro_message
+from dialogs.assessment.team import disagreements
+from dialogs.assessment.views import (
+    disagreement_message,
+    element_message,
+    progress_message,
+    question_message,
+    summary_message,
+)
 from dialogs.messages import (
     Button,
     Buttons,
@@ -37,17 +47,8 @@ from dialogs.messages import (
     Progress,
     Text,
 )
-from dialogs.model import AssessmentView, DecisionView, MemberAnswerView, MemberView, Turn
-from dialogs.refresh import intro_message
-from dialogs.team import disagreements
-from dialogs.views import (
-    disagreement_message,
-    element_message,
-    help_message,
-    progress_message,
-    question_message,
-    summary_message,
-)
+from dialogs.replies import help_message
+from dialogs.turn import MemberView, Turn
 from scoring.catalogue import Catalogue, load_catalogue
 from scoring.table import DEFAULT_TABLE, load_table
 
@@ -130,7 +131,7 @@ def all_cards() -> dict[str, dict[str, Any]]:
                 add(f"{tag}-disagree-{facilitator}", view)
             add(f"{tag}-summary", summary_message(lang, v, catalogue, table))
         add(f"{lang}-help", help_message(lang))
-        turn = Turn(NOW, lang, MemberView("x", "X", "member"), (), None)
+        turn = Turn(NOW, lang, MemberView("x", "X", "member"), ())
         welcome = welcome_step(turn).out[0]
         add(f"{lang}-welcome", welcome.message)  # type: ignore[union-attr]
         for q in catalogue.questions:

@@ -38,7 +38,7 @@ from bot.teams.testing import (
 from dialogs.effects import Outcome, Post
 from dialogs.events import Command
 from dialogs.messages import Message, Text, ToChannel
-from dialogs.model import Turn
+from dialogs.turn import Turn
 from storage.models import DeliveryFailure
 from storage.reminder_models import Reminder
 

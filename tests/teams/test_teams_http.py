@@ -20,7 +20,7 @@ from bot.teams.testing import CHANNEL, TENANT, USERS, TeamsBot, bot_added
 from dialogs.effects import Outcome, Post
 from dialogs.events import Command
 from dialogs.messages import File, Image, Message, Text, ToChannel, ToMember
-from dialogs.model import Turn
+from dialogs.turn import Turn
 from storage.models import DeliveryFailure
 from storage.teams_models import TeamsConversation, TeamsMember
 

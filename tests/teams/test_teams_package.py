@@ -60,7 +60,9 @@ def test_the_package_is_built_with_the_ids_filled_in(
 
 
 def test_the_commands_in_the_manifest_are_commands_the_bot_knows() -> None:
-    from dialogs.commands import ALIASES
+    from dialogs.assessment import AssessmentDialog
+
+    ALIASES = AssessmentDialog.words
 
     manifest = json.loads((SOURCE / "manifest.json").read_text(encoding="utf-8"))
     for command in manifest["bots"][0]["commandLists"][0]["commands"]:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from dialogs import actions
-from dialogs.commands import parse_answer, split_command, split_comment
+from dialogs.assessment import AssessmentDialog
+from dialogs.assessment.commands import parse_answer, split_comment
 from scoring.catalogue import load_catalogue
+
+split_command = AssessmentDialog.resolve  # (the handler of a typed command, the rest)
 
 CAT = load_catalogue()
 

@@ -13,81 +13,28 @@ person who asked, so nobody else can confirm it, and it expires.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dialogs import actions
+from dialogs.actions import Action
 from dialogs.effects import Outcome, Post, Refresh, SetDialogState
-from dialogs.events import Command, Event, Interaction
+from dialogs.feature import FeatureDialog, Values, command, verb
 from dialogs.i18n import t
 from dialogs.messages import Button, Buttons, File, Message, Text, ToActorOnly, ToChannel, ToMember
-from dialogs.model import Turn
+from dialogs.privacy.model import OWNER, DeleteChannelData, ExportChannelData, privacy_of
+from dialogs.replies import plain, tell
+from dialogs.turn import Turn
 
-OWNER = "privacy"
 CONFIRM_KIND = "confirm_delete_data"
 CONFIRM_MINUTES = 15
 
-ALIASES: Mapping[str, str] = {
-    "eksporter-data": "export",
-    "eksportér-data": "export",
-    "eksportere-data": "export",
-    "export-data": "export",
-    "slet-data": "delete",
-    "delete-data": "delete",
-}
 CONFIRM_WORDS = frozenset({"bekræft", "bekraeft", "bekræfter", "confirm", "ja", "yes"})
 CANCEL_WORDS = frozenset({"fortryd", "annuller", "afbryd", "nej", "cancel", "no"})
 
 
-# ---- data operations (applied by storage.privacy.PrivacyStore) ----
-@dataclass(frozen=True)
-class ExportChannelData:
-    """Write every row of the channel to a JSON file (in the turn's transaction)."""
-
-
-@dataclass(frozen=True)
-class DeleteChannelData:
-    """Delete every row of the channel, the channel itself and members left in no channel."""
-
-
-# ---- read model (loaded by storage.privacy.PrivacyStore) ----
-@dataclass(frozen=True)
-class ExportRef:
-    path: str
-    filename: str
-    rows: int
-
-
-@dataclass(frozen=True)
-class PrivacyView:
-    is_admin: bool = False
-    export: ExportRef | None = None  # set in the turn that wrote an export
-
-
-def privacy_of(turn: Turn) -> PrivacyView:
-    data = turn.extra.get(OWNER)
-    return data if isinstance(data, PrivacyView) else PrivacyView()
-
-
-def _ops(*ops: object) -> tuple[object, ...]:
-    return ops
-
-
-def _text(lang: str, key: str, **values: object) -> Message:
-    text = t(lang, key, **values)
-    return Message((Text(text),), text)
-
-
-def tell(turn: Turn, key: str, **values: object) -> Outcome:
-    return Outcome(out=(Post(_text(turn.lang, key, **values), ToActorOnly()),))
-
-
-class PrivacyDialog:
+class PrivacyDialog(FeatureDialog):
     name = OWNER
     reads = frozenset({OWNER})
-    aliases: Mapping[str, str] = ALIASES
-    verbs = frozenset({"pv-del", "pv-keep"})
 
     # ---- checks ----
     def allowed(self, turn: Turn) -> bool:
@@ -108,44 +55,14 @@ class PrivacyDialog:
             return False
         return timedelta(0) <= turn.now - at <= timedelta(minutes=CONFIRM_MINUTES)
 
-    # ---- step ----
-    def step(self, turn: Turn, event: Event) -> Outcome:
-        if isinstance(event, Command):
-            return self.command(turn, event.text)
-        return self.interaction(turn, event)
-
-    def command(self, turn: Turn, text: str) -> Outcome:
-        words = text.strip().removeprefix("/lovende").split()
-        kind = ALIASES.get(words[0].casefold()) if words else None
-        rest = words[1].casefold() if len(words) > 1 else ""
-        if kind == "export":
-            return self.export(turn)
-        if kind == "delete":
-            if rest in CANCEL_WORDS:
-                return self.keep(turn)
-            if rest in CONFIRM_WORDS:
-                return self.confirm(turn)
-            return self.ask(turn)
-        return tell(turn, "err.bad_action")
-
-    def interaction(self, turn: Turn, event: Interaction) -> Outcome:
-        try:
-            verb = actions.decode(event.action).verb
-        except actions.BadAction:
-            verb = ""
-        if verb == "pv-del":
-            return self.confirm(turn)
-        if verb == "pv-keep":
-            return self.keep(turn)
-        return tell(turn, "err.bad_action")
-
     # ---- export ----
-    def export(self, turn: Turn) -> Outcome:
+    @command("eksporter-data", "eksportér-data", "eksportere-data", "export-data")
+    def export(self, turn: Turn, _rest: str) -> Outcome:
         if not self.allowed(turn):
             return tell(turn, "priv.err.export_not_allowed")
-        notice = _text(turn.lang, "priv.export.notice", who=turn.actor.name)
+        notice = plain(turn.lang, "priv.export.notice", who=turn.actor.name)
         return Outcome(
-            ops=_ops(ExportChannelData()),
+            ops=(ExportChannelData(),),
             out=(Refresh("export", owner=OWNER), Post(notice, ToChannel())),
         )
 
@@ -154,19 +71,36 @@ class PrivacyDialog:
             return []
         ref = privacy_of(turn).export
         if ref is None:
-            return [Post(_text(turn.lang, "priv.export.missing"), ToActorOnly())]
+            return [Post(plain(turn.lang, "priv.export.missing"), ToActorOnly())]
         intro = t(turn.lang, "priv.export.ready", rows=ref.rows)
         message = Message(
             (Text(intro), File(ref.path, ref.filename, t(turn.lang, "priv.export.title"))),
             intro,
         )
-        sent = _text(turn.lang, "priv.export.sent")
+        sent = plain(turn.lang, "priv.export.sent")
         return [
             Post(message, ToMember(turn.actor.external_id)),
             Post(sent, ToActorOnly()),
         ]
 
     # ---- delete ----
+    @command("slet-data", "delete-data")
+    def delete(self, turn: Turn, rest: str) -> Outcome:
+        word = rest.split()[0].casefold() if rest.split() else ""
+        if word in CANCEL_WORDS:
+            return self.keep(turn)
+        if word in CONFIRM_WORDS:
+            return self.confirm(turn)
+        return self.ask(turn)
+
+    @verb("pv-del")
+    def delete_click(self, turn: Turn, _a: Action, _values: Values) -> Outcome:
+        return self.confirm(turn)
+
+    @verb("pv-keep")
+    def keep_click(self, turn: Turn, _a: Action, _values: Values) -> Outcome:
+        return self.keep(turn)
+
     def ask(self, turn: Turn) -> Outcome:
         if not self.allowed(turn):
             return tell(turn, "priv.err.delete_not_allowed")
@@ -180,7 +114,7 @@ class PrivacyDialog:
         )
         state = SetDialogState(CONFIRM_KIND, {"at": turn.now.isoformat()})
         return Outcome(
-            ops=_ops(state),
+            ops=(state,),
             out=(Post(Message((Text(text), buttons), text), ToActorOnly()),),
         )
 
@@ -190,10 +124,10 @@ class PrivacyDialog:
         if not self.pending(turn):
             return self.ask(turn)
         # No Refresh and no keyed message: after this operation the channel has no rows.
-        done = _text(turn.lang, "priv.delete.done", who=turn.actor.name)
-        return Outcome(ops=_ops(DeleteChannelData()), out=(Post(done, ToChannel()),))
+        done = plain(turn.lang, "priv.delete.done", who=turn.actor.name)
+        return Outcome(ops=(DeleteChannelData(),), out=(Post(done, ToChannel()),))
 
     def keep(self, turn: Turn) -> Outcome:
         if turn.state_kind != CONFIRM_KIND:
             return tell(turn, "priv.delete.nothing_pending")
-        return Outcome(ops=_ops(SetDialogState(None))) + tell(turn, "priv.delete.kept")
+        return Outcome(ops=(SetDialogState(None),)) + tell(turn, "priv.delete.kept")

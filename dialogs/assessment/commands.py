@@ -1,57 +1,11 @@
-"""The command vocabulary (Danish with English aliases) and parsing of typed answers."""
+"""Parsing what people type: answers (Danish words with English aliases), comments after a
+colon, export formats. The command words themselves are declared on the dialog's handlers."""
 
 from __future__ import annotations
 
 import re
 
 from scoring.catalogue import Question
-
-ALIASES = {
-    "hjælp": "help",
-    "help": "help",
-    "hjaelp": "help",
-    "?": "help",
-    "start": "start",
-    "mål": "start",
-    "måling": "start",
-    "assess": "start",
-    "afgrænsning": "scope",
-    "afgraensning": "scope",
-    "scope": "scope",
-    "status": "status",
-    "svar": "answer",
-    "answer": "answer",
-    "kommentar": "comment",
-    "comment": "comment",
-    "uenighed": "disagreements",
-    "uenigheder": "disagreements",
-    "disagreements": "disagreements",
-    "teamsvar": "team",
-    "team": "team",
-    "vurdering": "notes",
-    "notes": "notes",
-    "samlet": "overall",
-    "overall": "overall",
-    "næste": "next",
-    "naeste": "next",
-    "next": "next",
-    "spørgsmål": "questions",
-    "spoergsmaal": "questions",
-    "questions": "questions",
-    "luk": "close",
-    "close": "close",
-    "resultat": "result",
-    "result": "result",
-    "results": "result",
-    "mødeleder": "facilitator",
-    "moedeleder": "facilitator",
-    "facilitator": "facilitator",
-    "historik": "history",
-    "history": "history",
-    "eksport": "export",
-    "eksporter": "export",
-    "export": "export",
-}
 
 # `eksport <word>` -> the file formats produced (no word: all three).
 EXPORT_FORMATS = {
@@ -93,15 +47,6 @@ SCALE_WORDS = {
     "n/a": "ikke_relevant",
     "na": "ikke_relevant",
 }
-
-
-def split_command(text: str) -> tuple[str | None, str]:
-    """(canonical command or None, the rest of the line)."""
-    stripped = text.strip()
-    if stripped.startswith("/lovende"):
-        stripped = stripped.removeprefix("/lovende").strip()
-    word, _, rest = stripped.partition(" ")
-    return ALIASES.get(word.casefold()), rest.strip()
 
 
 def split_comment(rest: str) -> tuple[str, str | None]:

@@ -7,12 +7,18 @@ applied (a new round has no id yet). The engine reloads the turn and calls `rend
 from __future__ import annotations
 
 from dialogs import actions
+from dialogs.assessment.model import AssessmentView, assessment_of
+from dialogs.assessment.team import member_applies, question_status
+from dialogs.assessment.views import (
+    element_message,
+    element_questions,
+    progress_message,
+    summary_message,
+)
 from dialogs.effects import Post, Refresh
 from dialogs.i18n import t
 from dialogs.messages import Button, Buttons, Message, Text, ToActorOnly, ToChannel
-from dialogs.model import AssessmentView, Turn
-from dialogs.team import member_applies, question_status
-from dialogs.views import element_message, element_questions, progress_message, summary_message
+from dialogs.turn import Turn
 from scoring.catalogue import Catalogue, Question
 from scoring.table import ScoringTable
 
@@ -63,8 +69,8 @@ class Renderer:
         self.catalogue, self.table = catalogue, table
 
     def render(self, refresh: Refresh, turn: Turn) -> list[Post]:
-        view = turn.assessment
-        if view is None or (refresh.assessment_id not in (None, view.id)):
+        view = assessment_of(turn)
+        if view is None or (refresh.subject_id not in (None, view.id)):
             return []
         lang = turn.lang
         match refresh.what:

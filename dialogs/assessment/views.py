@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from dialogs import actions
-from dialogs.i18n import keys_with_prefix, score_text, t
+from dialogs.assessment.model import AssessmentView
+from dialogs.assessment.team import (
+    applicable_questions,
+    disagreements,
+    question_status,
+    team_answers,
+)
+from dialogs.i18n import score_text, t
 from dialogs.messages import (
     Button,
     Buttons,
@@ -15,8 +22,6 @@ from dialogs.messages import (
     Progress,
     Text,
 )
-from dialogs.model import AssessmentView
-from dialogs.team import applicable_questions, disagreements, question_status, team_answers
 from scoring.catalogue import SCALE, Catalogue, Element, Question
 from scoring.scores import ElementScore, all_scores
 from scoring.table import ScoringTable
@@ -271,17 +276,6 @@ def export_message(lang: str, view: AssessmentView, formats: tuple[str, ...]) ->
         blocks.append(Text(t(lang, "export.draft"), "muted"))
     blocks += [Generate(EXPORT_KINDS[f], view.id, t(lang, f"export.file.{f}")) for f in formats]
     return Message(tuple(blocks), title)
-
-
-def help_message(lang: str) -> Message:
-    """The core commands, then each feature's `help.body.<feature>` lines."""
-    bodies = [Text(t(lang, key)) for key in keys_with_prefix(lang, "help.body")]
-    return Message((Text(t(lang, "help.title"), "header"), *bodies), t(lang, "help.title"))
-
-
-def plain(lang: str, key: str, **values: object) -> Message:
-    text = t(lang, key, **values)
-    return Message((Text(text),), text)
 
 
 __all__ = ["SCALE"]

@@ -10,7 +10,7 @@ from scoring.catalogue import Question
 
 
 def _choices(lang: str, q: Question) -> tuple[Choice, ...]:
-    from dialogs.views import answer_label
+    from dialogs.assessment.views import answer_label
 
     return tuple(Choice(v, answer_label(lang, q, v)) for v in q.choices())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dialogs.model import AssessmentView
+from dialogs.assessment.model import AssessmentView
 from scoring.catalogue import Catalogue, Question
 from scoring.scores import applicable
 

@@ -1,0 +1,340 @@
+"""The assessment's storage half: the channel's current round as the dialogs see it
+(`turn.extra["assessment"]`) and the assessment's data operations. Every id in an operation is
+checked against the request's channel (CrossTenant)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialogs.assessment import ops as fx
+from dialogs.assessment.model import (
+    OWNER,
+    AssessmentView,
+    DecisionView,
+    MemberAnswerView,
+)
+from dialogs.assessment.reminders import (
+    ASSESSMENT,
+    NUDGE,
+    NUDGE_ROUND,
+    REASSESS,
+    plan_nudge_rounds,
+    plan_reassessment,
+)
+from dialogs.calendar import utc
+from dialogs.reminders.queue import Planned
+from storage import reminders
+from storage.feature import FeatureStore, applies
+from storage.models import (
+    Assessment,
+    Channel,
+    ElementNote,
+    Member,
+    MemberAnswer,
+    Practice,
+    TeamDecision,
+)
+from storage.reminder_models import CANCELLED, PENDING, Reminder
+from storage.turns import Context, CrossTenant
+
+
+async def current_assessment(session: AsyncSession, channel: Channel) -> Assessment | None:
+    """The channel's open round, else its latest closed one."""
+    open_round = await session.scalar(
+        select(Assessment)
+        .where(Assessment.channel_id == channel.id, Assessment.status == "open")
+        .order_by(Assessment.id.desc())
+        .limit(1)
+    )
+    if open_round is not None:
+        return open_round
+    return await session.scalar(
+        select(Assessment)
+        .where(Assessment.channel_id == channel.id)
+        .order_by(Assessment.id.desc())
+        .limit(1)
+    )
+
+
+async def assessment_view(
+    session: AsyncSession,
+    a: Assessment,
+    *,
+    with_previous: bool = True,
+    known_previous: AssessmentView | None = None,
+) -> AssessmentView:
+    """The round as the dialogs see it; `known_previous`: the previous round's view if the
+    caller has it (a closed round does not change within a turn)."""
+    practice = await session.get(Practice, a.practice_id)
+    assert practice is not None
+    answers: dict[str, list[MemberAnswerView]] = {}
+    # Columns, not entities: a round of a big team has hundreds of answers, loaded on every
+    # click (twice), and building ORM objects for them was most of a turn's work.
+    rows = await session.execute(
+        select(
+            MemberAnswer.question_id,
+            Member.external_id,
+            Member.display_name,
+            MemberAnswer.value,
+            MemberAnswer.comment,
+        )
+        .join(Member, Member.id == MemberAnswer.member_id)
+        .where(MemberAnswer.assessment_id == a.id)
+        .order_by(MemberAnswer.id)
+    )
+    for question, ext, name, value, comment in rows:
+        answers.setdefault(question, []).append(MemberAnswerView(ext, name, value, comment))
+    decisions = {}
+    for d, name in await session.execute(
+        select(TeamDecision, Member.display_name)
+        .outerjoin(Member, Member.id == TeamDecision.decided_by)
+        .where(TeamDecision.assessment_id == a.id)
+    ):
+        decisions[d.question_id] = DecisionView(d.value, d.justification, name)
+    notes = {
+        n.element_no: (n.overall, n.potential)
+        for n in await session.scalars(select(ElementNote).where(ElementNote.assessment_id == a.id))
+    }
+    previous = None
+    if known_previous is not None and known_previous.id == a.previous_id:
+        previous = known_previous
+    elif with_previous and a.previous_id is not None:
+        prev = await session.get(Assessment, a.previous_id)
+        if prev is not None and prev.channel_id == a.channel_id:
+            previous = await assessment_view(session, prev, with_previous=False)
+    return AssessmentView(
+        id=a.id,
+        practice_name=practice.name,
+        delimitation=practice.delimitation,
+        round_no=a.round_no,
+        status=a.status,
+        pacing=a.pacing,
+        current_element=a.current_element,
+        started_at=a.started_at,
+        closed_at=a.closed_at,
+        answers={k: tuple(v) for k, v in answers.items()},
+        decisions=decisions,
+        notes=notes,
+        overall_assessment=a.overall_assessment,
+        overall_potentials=a.overall_potentials,
+        previous=previous,
+    )
+
+
+# ---- writing ----
+async def _own_assessment(session: AsyncSession, ctx: Context, aid: int) -> Assessment:
+    a = await session.get(Assessment, aid)
+    if a is None or a.channel_id != ctx.channel.id:
+        raise CrossTenant(f"assessment {aid}")
+    return a
+
+
+async def _start(
+    session: AsyncSession, ctx: Context, op: fx.StartAssessment, now: datetime
+) -> None:
+    practice = await session.scalar(
+        select(Practice).where(
+            Practice.channel_id == ctx.channel.id,
+            func.lower(Practice.name) == op.practice_name.lower(),
+        )
+    )
+    previous = None
+    if practice is None:
+        practice = Practice(
+            channel_id=ctx.channel.id,
+            name=op.practice_name,
+            created_by=ctx.member.id,
+            created_at=now,
+        )
+        session.add(practice)
+        await session.flush()
+    else:
+        previous = await session.scalar(
+            select(Assessment)
+            .where(Assessment.practice_id == practice.id, Assessment.status == "closed")
+            .order_by(Assessment.round_no.desc())
+            .limit(1)
+        )
+    session.add(
+        Assessment(
+            practice_id=practice.id,
+            channel_id=ctx.channel.id,
+            round_no=(previous.round_no + 1) if previous else 1,
+            previous_id=previous.id if previous else None,
+            status="open",
+            started_by=ctx.member.id,
+            started_at=now,
+        )
+    )
+
+
+async def _member_answer(session: AsyncSession, ctx: Context, aid: int, qid: str) -> MemberAnswer:
+    row = await session.scalar(
+        select(MemberAnswer).where(
+            MemberAnswer.assessment_id == aid,
+            MemberAnswer.question_id == qid,
+            MemberAnswer.member_id == ctx.member.id,
+        )
+    )
+    if row is None:
+        row = MemberAnswer(assessment_id=aid, question_id=qid, member_id=ctx.member.id)
+        session.add(row)
+    return row
+
+
+class AssessmentStore(FeatureStore):
+    """The channel's open round, else its latest closed one; and the assessment's operations."""
+
+    name = OWNER
+
+    async def load(
+        self, session: AsyncSession, ctx: Context, now: datetime, before: object | None = None
+    ) -> AssessmentView | None:
+        a = await current_assessment(session, ctx.channel)
+        if a is None:
+            return None
+        # A closed round does not change within a turn: the reload after the operations
+        # reuses the previous round loaded before them.
+        previous = before.previous if isinstance(before, AssessmentView) else None
+        return await assessment_view(session, a, known_previous=previous)
+
+    @applies(fx.StartAssessment)
+    async def start(
+        self, session: AsyncSession, ctx: Context, op: fx.StartAssessment, now: datetime
+    ) -> None:
+        await _start(session, ctx, op, now)
+
+    @applies(fx.SetDelimitation)
+    async def delimitation(
+        self, session: AsyncSession, ctx: Context, op: fx.SetDelimitation, now: datetime
+    ) -> None:
+        a = await _own_assessment(session, ctx, op.assessment_id)
+        practice = await session.get(Practice, a.practice_id)
+        assert practice is not None
+        practice.delimitation = op.text
+
+    @applies(fx.SetPacing)
+    async def pacing(
+        self, session: AsyncSession, ctx: Context, op: fx.SetPacing, now: datetime
+    ) -> None:
+        a = await _own_assessment(session, ctx, op.assessment_id)
+        a.pacing, a.current_element = op.pacing, op.current_element
+
+    @applies(fx.SetMemberAnswer)
+    async def answer(
+        self, session: AsyncSession, ctx: Context, op: fx.SetMemberAnswer, now: datetime
+    ) -> None:
+        await _own_assessment(session, ctx, op.assessment_id)
+        row = await _member_answer(session, ctx, op.assessment_id, op.question_id)
+        row.value, row.updated_at = op.value, now
+        if op.comment is not None or not op.keep_comment:
+            row.comment = op.comment
+
+    @applies(fx.SetMemberComment)
+    async def comment(
+        self, session: AsyncSession, ctx: Context, op: fx.SetMemberComment, now: datetime
+    ) -> None:
+        await _own_assessment(session, ctx, op.assessment_id)
+        row = await _member_answer(session, ctx, op.assessment_id, op.question_id)
+        row.comment, row.updated_at = op.comment, now
+
+    @applies(fx.SetTeamDecision)
+    async def decision(
+        self, session: AsyncSession, ctx: Context, op: fx.SetTeamDecision, now: datetime
+    ) -> None:
+        await _own_assessment(session, ctx, op.assessment_id)
+        await session.merge(
+            TeamDecision(
+                assessment_id=op.assessment_id,
+                question_id=op.question_id,
+                value=op.value,
+                justification=op.justification,
+                decided_by=ctx.member.id,
+                decided_at=now,
+            )
+        )
+
+    @applies(fx.SetElementNotes)
+    async def element_notes(
+        self, session: AsyncSession, ctx: Context, op: fx.SetElementNotes, now: datetime
+    ) -> None:
+        await _own_assessment(session, ctx, op.assessment_id)
+        await session.merge(
+            ElementNote(
+                assessment_id=op.assessment_id,
+                element_no=op.element,
+                overall=op.overall,
+                potential=op.potential,
+                updated_by=ctx.member.id,
+                updated_at=now,
+            )
+        )
+
+    @applies(fx.SetOverallNotes)
+    async def overall_notes(
+        self, session: AsyncSession, ctx: Context, op: fx.SetOverallNotes, now: datetime
+    ) -> None:
+        a = await _own_assessment(session, ctx, op.assessment_id)
+        a.overall_assessment, a.overall_potentials = op.overall, op.potentials
+
+    @applies(fx.CloseAssessment)
+    async def close(
+        self, session: AsyncSession, ctx: Context, op: fx.CloseAssessment, now: datetime
+    ) -> None:
+        a = await _own_assessment(session, ctx, op.assessment_id)
+        a.status, a.closed_at, a.closed_by = "closed", now, ctx.member.id
+
+
+# ---- reminders ----
+async def plan_reminders(session: AsyncSession, now: datetime) -> None:
+    """The nudge rounds of open rounds and the invitation to measure again after a closed one;
+    nudges of a round that has since closed are cancelled."""
+    finished_invitation = exists().where(
+        Reminder.subject_type == ASSESSMENT,
+        Reminder.subject_id == Assessment.id,
+        Reminder.kind == REASSESS,
+        Reminder.status != PENDING,
+    )
+    rows = (
+        await session.execute(
+            select(
+                Assessment.id,
+                Assessment.channel_id,
+                Assessment.status,
+                Assessment.started_at,
+                Assessment.closed_at,
+            ).where(
+                (Assessment.status == "open")
+                | ((Assessment.status == "closed") & ~finished_invitation)
+            )
+        )
+    ).all()
+    prefs = await reminders.channel_prefs(session, (r.channel_id for r in rows))
+    nudges: dict[str, tuple[int, Planned]] = {}
+    invitations: dict[str, tuple[int, Planned]] = {}
+    for r in rows:
+        p = prefs[r.channel_id]
+        if r.status == "open":
+            for planned in plan_nudge_rounds(r.id, utc(r.started_at), p):
+                nudges[planned.key] = (r.channel_id, planned)
+        elif r.closed_at is not None:
+            planned = plan_reassessment(r.id, utc(r.closed_at), p)
+            invitations[planned.key] = (r.channel_id, planned)
+    await reminders.sync(session, ASSESSMENT, (NUDGE_ROUND,), nudges, now)
+    await reminders.sync(session, ASSESSMENT, (REASSESS,), invitations, now)
+    # Private nudges already fanned out for a round that has since closed.
+    closed = select(Assessment.id).where(Assessment.status == "closed").scalar_subquery()
+    await session.execute(
+        update(Reminder)
+        .where(
+            Reminder.subject_type == ASSESSMENT,
+            Reminder.kind == NUDGE,
+            Reminder.status == PENDING,
+            Reminder.subject_id.in_(closed),
+        )
+        .values(status=CANCELLED)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,423 @@
+"""The meetings feature's data operations (its read model is loaded by read.py).
+
+Every id in an operation is checked against the channel of the request (CrossTenant). An
+operation that finds the meeting in another step than the dialog saw (a concurrent turn won)
+raises StaleDataError, which makes the engine run the whole turn again on fresh state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from dialogs.calendar import utc
+from dialogs.meetings import ops as mo
+from dialogs.meetings.model import (
+    ACT,
+    EXPLORE,
+    FINISHED,
+    INTERPRET,
+    OWNER,
+    POINT_KINDS,
+    PREPARATION,
+    SINCE,
+    STATUSES,
+    MeetingsData,
+)
+from storage.feature import FeatureStore, applies
+from storage.meeting_models import (
+    Agreement,
+    AgreementPaper,
+    AgreementStatusChange,
+    Meeting,
+    MeetingInterpretation,
+    MeetingObservation,
+    MeetingParticipant,
+    MeetingReview,
+    MeetingTheme,
+    MeetingVote,
+)
+from storage.meetings.read import load_meetings, opt_utc, shown_order
+from storage.models import Assessment, ChannelMember, Member
+from storage.turns import Context, CrossTenant
+
+
+# ---- writing ----
+async def _meeting(session: AsyncSession, ctx: Context, mid: int) -> Meeting:
+    m = await session.get(Meeting, mid)
+    if m is None or m.channel_id != ctx.channel.id:
+        raise CrossTenant(f"meeting {mid}")
+    return m
+
+
+def _expect(m: Meeting, status: str, step: int | None = None) -> None:
+    """The dialog decided on state it loaded; a concurrent turn may have moved on."""
+    if m.status != status or (step is not None and m.step != step):
+        raise StaleDataError(f"meeting {m.id} is {m.status}/{m.step}")
+
+
+async def _member_id(session: AsyncSession, ctx: Context, external_id: str) -> int:
+    """A member of this channel (never another channel's or workspace's)."""
+    member_id = await session.scalar(
+        select(Member.id)
+        .join(ChannelMember, ChannelMember.member_id == Member.id)
+        .where(
+            Member.workspace_id == ctx.channel.workspace_id,
+            Member.external_id == external_id,
+            ChannelMember.channel_id == ctx.channel.id,
+        )
+    )
+    if member_id is None:
+        raise CrossTenant(f"member {external_id}")
+    return member_id
+
+
+async def _next_number(
+    session: AsyncSession, model: type[Meeting] | type[Agreement], channel_id: int
+) -> int:
+    # A concurrent insert with the same number violates the unique key: the turn is retried.
+    current = await session.scalar(
+        select(func.max(model.number)).where(model.channel_id == channel_id)
+    )
+    return (current or 0) + 1
+
+
+def _deadlines(m: Meeting) -> list[datetime]:
+    return [utc(datetime.fromisoformat(d)) for d in (m.step_deadlines or ())]
+
+
+def _due_after(m: Meeting, step: int) -> datetime | None:
+    deadlines = _deadlines(m)
+    return deadlines[step - 1] if m.mode == "async" and 1 <= step <= len(deadlines) else None
+
+
+async def _participant(
+    session: AsyncSession, mid: int, member_id: int, now: datetime
+) -> MeetingParticipant:
+    row = await session.get(MeetingParticipant, (mid, member_id))
+    if row is None:
+        row = MeetingParticipant(meeting_id=mid, member_id=member_id, joined_at=now)
+        session.add(row)
+    return row
+
+
+async def _observations_of(session: AsyncSession, mid: int, ids: Sequence[int]) -> list[int]:
+    found = set(
+        await session.scalars(
+            select(MeetingObservation.id).where(
+                MeetingObservation.meeting_id == mid, MeetingObservation.id.in_(list(ids))
+            )
+        )
+    )
+    missing = set(ids) - found
+    if missing:
+        raise CrossTenant(f"observations {sorted(missing)}")
+    return list(ids)
+
+
+class MeetingStore(FeatureStore):
+    """Reflection meetings and agreements (`turn.extra["meetings"]`: a MeetingsData). Times
+    are stored in UTC (`utc(now)`): SQLite keeps no zone."""
+
+    name = OWNER
+
+    async def load(
+        self, session: AsyncSession, ctx: Context, now: datetime, before: object | None = None
+    ) -> MeetingsData:
+        return await load_meetings(session, ctx.channel.id)
+
+    async def apply(self, session: AsyncSession, ctx: Context, op: object, now: datetime) -> None:
+        await super().apply(session, ctx, op, utc(now))
+
+    @applies(mo.PlanMeeting)
+    async def plan(
+        self, session: AsyncSession, ctx: Context, op: mo.PlanMeeting, now: datetime
+    ) -> None:
+        active = await session.scalar(
+            select(Meeting.id).where(
+                Meeting.channel_id == ctx.channel.id, Meeting.status.in_(("planned", "running"))
+            )
+        )
+        if active is not None:
+            raise StaleDataError("the channel already has an active meeting")
+        if op.mode not in ("live", "async"):
+            raise ValueError(op.mode)
+        if op.assessment_id is not None:
+            a = await session.get(Assessment, op.assessment_id)
+            if a is None or a.channel_id != ctx.channel.id:
+                raise CrossTenant(f"assessment {op.assessment_id}")
+        facilitator = await _member_id(session, ctx, op.facilitator_external_id)
+        people = [await _member_id(session, ctx, e) for e in op.participant_external_ids]
+        deadlines = [utc(d).isoformat() for d in op.step_deadlines]
+        m = Meeting(
+            channel_id=ctx.channel.id,
+            number=await _next_number(session, Meeting, ctx.channel.id),
+            status="planned",
+            step=PREPARATION,
+            mode=op.mode,
+            scheduled_at=utc(op.scheduled_at),
+            facilitator_id=facilitator,
+            planned_by=ctx.member.id,
+            assessment_id=op.assessment_id,
+            focus_elements=list(op.focus_elements),
+            theme_limit=op.theme_limit,
+            window_days=op.window_days,
+            step_deadlines=deadlines,
+            due_at=utc(op.scheduled_at) if op.mode == "async" else None,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(m)
+        await session.flush()
+        for member_id in dict.fromkeys(people):
+            session.add(MeetingParticipant(meeting_id=m.id, member_id=member_id, joined_at=now))
+
+    @applies(mo.JoinMeeting)
+    async def join(
+        self, session: AsyncSession, ctx: Context, op: mo.JoinMeeting, now: datetime
+    ) -> None:
+        m = await _meeting(session, ctx, op.meeting_id)
+        if m.status not in ("planned", "running"):
+            raise StaleDataError(f"meeting {m.id} is {m.status}")
+        await _participant(session, m.id, ctx.member.id, now)
+
+    @applies(mo.SavePreparation)
+    async def prepare(
+        self, session: AsyncSession, ctx: Context, op: mo.SavePreparation, now: datetime
+    ) -> None:
+        m = await _meeting(session, ctx, op.meeting_id)
+        _expect(m, "planned", PREPARATION)
+        row = await _participant(session, m.id, ctx.member.id, now)
+        row.prepared_at = now
+        await session.execute(
+            delete(MeetingObservation).where(
+                MeetingObservation.meeting_id == m.id,
+                MeetingObservation.member_id == ctx.member.id,
+                MeetingObservation.from_preparation.is_(True),
+            )
+        )
+        texts = dict(zip(POINT_KINDS, (op.positive, op.improvement, op.question), strict=True))
+        for kind, text in texts.items():
+            if text:
+                session.add(
+                    MeetingObservation(
+                        meeting_id=m.id,
+                        member_id=ctx.member.id,
+                        kind=kind,
+                        text=text,
+                        from_preparation=True,
+                        created_at=now,
+                    )
+                )
+
+    @applies(mo.StartMeeting)
+    async def start(
+        self, session: AsyncSession, ctx: Context, op: mo.StartMeeting, now: datetime
+    ) -> None:
+        m = await _meeting(session, ctx, op.meeting_id)
+        _expect(m, "planned", PREPARATION)
+        m.status, m.step, m.started_at, m.updated_at = "running", SINCE, now, now
+        m.due_at = _due_after(m, SINCE)
+        for position, aid in enumerate(dict.fromkeys(op.reviewed_agreement_ids)):
+            a = await session.get(Agreement, aid)
+            if a is None or a.channel_id != ctx.channel.id:
+                raise CrossTenant(f"agreement {aid}")
+            session.add(MeetingReview(meeting_id=m.id, agreement_id=aid, position=position))
+
+    @applies(mo.AdvanceMeeting)
+    async def advance(
+        self, session: AsyncSession, ctx: Context, op: mo.AdvanceMeeting, now: datetime
+    ) -> None:
+        m = await _meeting(session, ctx, op.meeting_id)
+        _expect(m, "running", op.from_step)
+        if op.to_step != op.from_step + 1 or not SINCE < op.to_step <= FINISHED:
+            raise ValueError(f"cannot go from step {op.from_step} to {op.to_step}")
+        m.step, m.updated_at = op.to_step, now
+        if op.to_step == FINISHED:
+            m.status, m.ended_at, m.due_at = "done", now, None
+        else:
+            m.due_at = _due_after(m, op.to_step)
+
+    @applies(mo.CancelMeeting)
+    async def cancel(
+        self, session: AsyncSession, ctx: Context, op: mo.CancelMeeting, now: datetime
+    ) -> None:
+        m = await _meeting(session, ctx, op.meeting_id)
+        if m.status not in ("planned", "running"):
+            raise StaleDataError(f"meeting {m.id} is {m.status}")
+        m.status, m.due_at, m.ended_at, m.updated_at = "cancelled", None, now, now
+
+    @applies(mo.AddObservation)
+    async def observe(
+        self, session: AsyncSession, ctx: Context, op: mo.AddObservation, now: datetime
+    ) -> None:
+        m = await _meeting(session, ctx, op.meeting_id)
+        _expect(m, "running", EXPLORE)
+        session.add(
+            MeetingObservation(
+                meeting_id=m.id,
+                member_id=ctx.member.id,
+                kind="observation",
+                text=op.text,
+                from_preparation=False,
+                created_at=now,
+            )
+        )
+
+    @applies(mo.CastVotes)
+    async def votes(
+        self, session: AsyncSession, ctx: Context, op: mo.CastVotes, now: datetime
+    ) -> None:
+        m = await _meeting(session, ctx, op.meeting_id)
+        _expect(m, "running", EXPLORE)
+        await _observations_of(session, m.id, [*op.among, *op.chosen])
+        if not set(op.chosen) <= set(op.among):
+            raise ValueError("votes outside their options")
+        await session.execute(
+            delete(MeetingVote).where(
+                MeetingVote.member_id == ctx.member.id,
+                MeetingVote.observation_id.in_(list(op.among)),
+            )
+        )
+        for oid in dict.fromkeys(op.chosen):
+            session.add(
+                MeetingVote(
+                    observation_id=oid, member_id=ctx.member.id, meeting_id=m.id, created_at=now
+                )
+            )
+
+    @applies(mo.SetThemes)
+    async def themes(
+        self, session: AsyncSession, ctx: Context, op: mo.SetThemes, now: datetime
+    ) -> None:
+        m = await _meeting(session, ctx, op.meeting_id)
+        _expect(m, "running", EXPLORE)
+        await _observations_of(session, m.id, [*op.among, *op.chosen])
+        current = {
+            t.observation_id: t
+            for t in await session.scalars(
+                select(MeetingTheme).where(MeetingTheme.meeting_id == m.id)
+            )
+        }
+        for oid, theme in current.items():
+            if oid in op.among and oid not in op.chosen:
+                await session.delete(theme)
+        order = sorted(
+            await session.scalars(
+                select(MeetingObservation).where(MeetingObservation.meeting_id == m.id)
+            ),
+            key=shown_order,
+        )
+        for position, o in enumerate(order, 1):
+            if o.id in op.chosen and o.id not in current:
+                session.add(
+                    MeetingTheme(
+                        meeting_id=m.id,
+                        observation_id=o.id,
+                        title=o.text,
+                        position=position,
+                        created_at=now,
+                    )
+                )
+            elif o.id in current:
+                current[o.id].position = position
+        m.updated_at = now  # the version check orders this against a concurrent advance
+
+    @applies(mo.AddInterpretation)
+    async def interpret(
+        self, session: AsyncSession, ctx: Context, op: mo.AddInterpretation, now: datetime
+    ) -> None:
+        m = await _meeting(session, ctx, op.meeting_id)
+        _expect(m, "running", INTERPRET)
+        theme = await session.get(MeetingTheme, op.theme_id)
+        if theme is None or theme.meeting_id != m.id:
+            raise CrossTenant(f"theme {op.theme_id}")
+        session.add(
+            MeetingInterpretation(
+                theme_id=theme.id,
+                meeting_id=m.id,
+                member_id=ctx.member.id,
+                text=op.text,
+                created_at=now,
+            )
+        )
+
+    @applies(mo.SavePaper)
+    async def paper(
+        self, session: AsyncSession, ctx: Context, op: mo.SavePaper, now: datetime
+    ) -> None:
+        m = await _meeting(session, ctx, op.meeting_id)
+        _expect(m, "running", ACT)
+        await session.merge(
+            AgreementPaper(
+                meeting_id=m.id,
+                short_goal=op.short_goal,
+                long_goal=op.long_goal,
+                long_months=op.long_months,
+                progress_data=op.progress_data,
+                next_meeting_at=opt_utc(op.next_meeting_at),
+                updated_by=ctx.member.id,
+                updated_at=now,
+            )
+        )
+
+    @applies(mo.CreateAgreement)
+    async def create_agreement(
+        self, session: AsyncSession, ctx: Context, op: mo.CreateAgreement, now: datetime
+    ) -> None:
+        if op.meeting_id is not None:
+            m = await _meeting(session, ctx, op.meeting_id)
+            _expect(m, "running", ACT)
+        if not op.what.strip():
+            raise ValueError("an agreement needs a what")
+        owner = await _member_id(session, ctx, op.owner_external_id)
+        follow_up = await _member_id(session, ctx, op.follow_up_external_id)
+        a = Agreement(
+            channel_id=ctx.channel.id,
+            number=await _next_number(session, Agreement, ctx.channel.id),
+            meeting_id=op.meeting_id,
+            element=op.element,
+            what=op.what,
+            owner_id=owner,
+            follow_up_id=follow_up,
+            due=op.due,
+            status="not_started",
+            source=op.source,
+            created_by=ctx.member.id,
+            created_at=now,
+            status_changed_at=now,
+        )
+        session.add(a)
+        await session.flush()
+        session.add(
+            AgreementStatusChange(
+                agreement_id=a.id, status="not_started", member_id=ctx.member.id, changed_at=now
+            )
+        )
+
+    @applies(mo.SetAgreementStatus)
+    async def set_status(
+        self, session: AsyncSession, ctx: Context, op: mo.SetAgreementStatus, now: datetime
+    ) -> None:
+        if op.status not in STATUSES:
+            raise ValueError(op.status)
+        a = await session.get(Agreement, op.agreement_id)
+        if a is None or a.channel_id != ctx.channel.id:
+            raise CrossTenant(f"agreement {op.agreement_id}")
+        if a.status != op.status:
+            a.status, a.status_changed_at = op.status, now
+        if op.note:
+            a.learned = op.note
+        session.add(
+            AgreementStatusChange(
+                agreement_id=a.id,
+                status=op.status,
+                note=op.note,
+                member_id=ctx.member.id,
+                changed_at=now,
+            )
+        )

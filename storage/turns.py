@@ -1,0 +1,265 @@
+"""A turn's core in the database: who and where (workspace, channel, member), the processed
+event keys that make redeliveries harmless, the actor's dialog state, the references of posted
+messages, and the core read model (`load_turn`). Every query is scoped to a channel (tenant).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialogs.effects import SetDialogState, SetRole
+from dialogs.turn import MemberView, Turn
+from storage.models import (
+    Channel,
+    ChannelMember,
+    DialogState,
+    Member,
+    PostedMessage,
+    ProcessedEvent,
+    Workspace,
+)
+
+# The member id used for system-initiated turns (reminders, nudges); never shown as a member.
+SYSTEM_ACTOR = "__lovende__"
+
+
+class CrossTenant(Exception):
+    """An id that does not belong to the channel of the request."""
+
+
+@dataclass(frozen=True)
+class Place:
+    platform: str
+    workspace: str
+    channel: str
+    channel_name: str | None = None
+
+
+@dataclass
+class Context:
+    workspace: Workspace
+    channel: Channel
+    member: Member
+    role: str
+
+
+async def seen_event(session: AsyncSession, key: str, now: datetime) -> bool:
+    """True when the event was handled before; otherwise remember it (same transaction)."""
+    if await session.get(ProcessedEvent, key) is not None:
+        return True
+    session.add(ProcessedEvent(event_key=key, processed_at=now))
+    await session.flush()
+    return False
+
+
+async def forget_events(session: AsyncSession, before: datetime) -> int:
+    """Drop processed-event keys older than `before` (redeliveries and replays come within
+    minutes; the keys hold no content). The number dropped."""
+    result = await session.execute(
+        delete(ProcessedEvent).where(ProcessedEvent.processed_at < before)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def _workspace(session: AsyncSession, place: Place, now: datetime) -> Workspace:
+    ws = await session.scalar(
+        select(Workspace).where(
+            Workspace.platform == place.platform, Workspace.external_id == place.workspace
+        )
+    )
+    if ws is None:
+        ws = Workspace(platform=place.platform, external_id=place.workspace, created_at=now)
+        session.add(ws)
+        await session.flush()
+    return ws
+
+
+async def _workspace_channel(
+    session: AsyncSession, place: Place, now: datetime
+) -> tuple[Workspace, Channel]:
+    # One query for the usual case (both known); created on a workspace's or channel's first turn.
+    row = (
+        await session.execute(
+            select(Workspace, Channel)
+            .join(Channel, Channel.workspace_id == Workspace.id)
+            .where(
+                Workspace.platform == place.platform,
+                Workspace.external_id == place.workspace,
+                Channel.external_id == place.channel,
+            )
+        )
+    ).first()
+    if row is not None:
+        return row[0], row[1]
+    ws = await _workspace(session, place, now)
+    return ws, await _channel_in(session, ws, place, now)
+
+
+async def _channel_in(session: AsyncSession, ws: Workspace, place: Place, now: datetime) -> Channel:
+    ch = await session.scalar(
+        select(Channel).where(Channel.workspace_id == ws.id, Channel.external_id == place.channel)
+    )
+    if ch is None:
+        ch = Channel(
+            workspace_id=ws.id,
+            external_id=place.channel,
+            name=place.channel_name,
+            settings={},
+            created_at=now,
+        )
+        session.add(ch)
+        await session.flush()
+    return ch
+
+
+async def member_for(
+    session: AsyncSession, channel: Channel, external_id: str, name: str | None, now: datetime
+) -> tuple[Member, str]:
+    row = (
+        await session.execute(
+            select(Member, ChannelMember)
+            .outerjoin(
+                ChannelMember,
+                (ChannelMember.member_id == Member.id) & (ChannelMember.channel_id == channel.id),
+            )
+            .where(Member.workspace_id == channel.workspace_id, Member.external_id == external_id)
+        )
+    ).first()
+    m, cm = (row[0], row[1]) if row is not None else (None, None)
+    if m is None:
+        m = Member(
+            workspace_id=channel.workspace_id,
+            external_id=external_id,
+            display_name=name or external_id,
+            created_at=now,
+        )
+        session.add(m)
+        await session.flush()
+    elif name and m.display_name != name:
+        m.display_name = name
+    if cm is None:
+        cm = ChannelMember(channel_id=channel.id, member_id=m.id, role="member", joined_at=now)
+        session.add(cm)
+        await session.flush()
+    return m, cm.role
+
+
+async def context_for(
+    session: AsyncSession, place: Place, user: str, user_name: str | None, now: datetime
+) -> Context:
+    ws, channel = await _workspace_channel(session, place, now)
+    member, role = await member_for(session, channel, user, user_name, now)
+    return Context(ws, channel, member, role)
+
+
+# ---- reading ----
+async def channel_members(session: AsyncSession, channel: Channel) -> tuple[MemberView, ...]:
+    rows = await session.execute(
+        select(Member.external_id, Member.display_name, ChannelMember.role)
+        .join(ChannelMember, ChannelMember.member_id == Member.id)
+        .where(ChannelMember.channel_id == channel.id, Member.external_id != SYSTEM_ACTOR)
+        .order_by(Member.id)
+    )
+    return tuple(MemberView(e, n, r) for e, n, r in rows)
+
+
+def state_key(ctx: Context) -> str:
+    return f"{ctx.channel.id}:{ctx.member.id}"
+
+
+async def load_turn(session: AsyncSession, ctx: Context, now: datetime) -> Turn:
+    """The core read model: every feature's data is added by its store (`Store.load`)."""
+    members = await channel_members(session, ctx.channel)
+    actor = next(
+        (m for m in members if m.external_id == ctx.member.external_id),
+        MemberView(ctx.member.external_id, ctx.member.display_name, "system"),
+    )
+    state = await session.scalar(
+        select(DialogState).where(DialogState.conversation_key == state_key(ctx))
+    )
+    return Turn(
+        now=now,
+        lang=ctx.channel.language,
+        channel_settings=dict(ctx.channel.settings or {}),
+        actor=actor,
+        members=members,
+        state_kind=state.kind if state else None,
+        state_data=dict(state.data) if state else {},
+    )
+
+
+# ---- writing ----
+async def _set_role(session: AsyncSession, ctx: Context, op: SetRole, now: datetime) -> None:
+    m = await session.scalar(
+        select(Member).where(
+            Member.workspace_id == ctx.channel.workspace_id,
+            Member.external_id == op.member_external_id,
+        )
+    )
+    if m is None:
+        raise CrossTenant(f"member {op.member_external_id}")
+    cm = await session.get(ChannelMember, (ctx.channel.id, m.id))
+    if cm is None:
+        session.add(
+            ChannelMember(channel_id=ctx.channel.id, member_id=m.id, role=op.role, joined_at=now)
+        )
+    else:
+        cm.role = op.role
+
+
+async def _set_state(
+    session: AsyncSession, ctx: Context, op: SetDialogState, now: datetime
+) -> None:
+    row = await session.scalar(
+        select(DialogState).where(DialogState.conversation_key == state_key(ctx))
+    )
+    if op.kind is None:
+        if row is not None:
+            await session.delete(row)
+        return
+    if row is None:
+        session.add(
+            DialogState(conversation_key=state_key(ctx), kind=op.kind, data=op.data, updated_at=now)
+        )
+    else:
+        row.kind, row.data, row.updated_at = op.kind, dict(op.data), now
+
+
+async def apply_core(session: AsyncSession, ctx: Context, op: object, now: datetime) -> bool:
+    """Apply a core operation (any feature may emit them); False when `op` is not one."""
+    if isinstance(op, SetRole):
+        await _set_role(session, ctx, op, now)
+    elif isinstance(op, SetDialogState):
+        await _set_state(session, ctx, op, now)
+    else:
+        return False
+    await session.flush()
+    return True
+
+
+# ---- posted message references ----
+async def posted_refs(session: AsyncSession, channel_id: int, keys: set[str]) -> dict[str, str]:
+    """The platform references of the messages posted under some keys (those posted)."""
+    if not keys:
+        return {}
+    rows = await session.execute(
+        select(PostedMessage.key, PostedMessage.ref).where(
+            PostedMessage.channel_id == channel_id, PostedMessage.key.in_(keys)
+        )
+    )
+    return {key: ref for key, ref in rows}
+
+
+async def save_ref(
+    session: AsyncSession, channel_id: int, key: str, ref: str, now: datetime
+) -> None:
+    await session.execute(
+        delete(PostedMessage).where(
+            PostedMessage.channel_id == channel_id, PostedMessage.key == key
+        )
+    )
+    session.add(PostedMessage(channel_id=channel_id, key=key, ref=ref, created_at=now))
