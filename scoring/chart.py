@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 # Matplotlib (and numpy under it) is imported inside the functions that draw, not here: an
 # idle bot never draws, and loading it at start-up costs tens of MB of memory.
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 RINGS = (0.25, 0.5, 0.75, 1.0)
@@ -35,8 +37,6 @@ PREVIOUS = "#d9822b"
 GRID = "#c8ccd0"
 NONE_COLOUR = "#8a8f94"
 
-# Matplotlib is not thread-safe across figures (shared font and text caches): one render at
-# a time. A render takes a fraction of a second, so the lock costs nothing noticeable.
 # Matplotlib's text and font caches are shared between figures: one render at a time, for
 # every chart in the project (scoring.selfeval_chart uses it too).
 RENDER_LOCK = threading.Lock()
@@ -84,9 +84,37 @@ def build_radar(
     has the gid "current", the previous round's "previous"."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch, Polygon
 
+    _check_radar(labels, values, previous, partial)
+    fig = Figure(figsize=(SIZE_INCHES, SIZE_INCHES), dpi=DPI)
+    FigureCanvasAgg(fig)
+    fig.suptitle(title, fontsize=18, fontweight="bold", y=0.975)
+    ax = fig.add_axes((0.01, 0.1, 0.98, 0.8))
+    ax.set_aspect("equal")
+    ax.set_xlim(-1.92, 1.92)
+    ax.set_ylim(-1.4, 1.4)
+    ax.axis("off")
+    _draw_web(ax, len(labels))
+    handles = _draw_rounds(ax, values, previous, text)
+    handles += _draw_markers(ax, values, partial, text)
+    _draw_labels(ax, labels, values, partial)
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=2,
+        frameon=False,
+        fontsize=12,
+        bbox_to_anchor=(0.5, 0.005),
+    )
+    return fig
+
+
+def _check_radar(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    previous: Sequence[float | None] | None,
+    partial: Sequence[bool],
+) -> None:
     n = len(labels)
     if n < 3 or not len(values) == len(partial) == n:
         raise ValueError("a radar chart needs at least 3 axes and one value per axis")
@@ -96,18 +124,12 @@ def build_radar(
         if v is not None and not 0.0 <= v <= 1.0:
             raise ValueError(f"scores lie between 0 and 1, not {v}")
 
-    fig = Figure(figsize=(SIZE_INCHES, SIZE_INCHES), dpi=DPI)
-    FigureCanvasAgg(fig)
-    fig.suptitle(title, fontsize=18, fontweight="bold", y=0.975)
-    ax = fig.add_axes((0.01, 0.1, 0.98, 0.8))
-    ax.set_aspect("equal")
-    ax.set_xlim(-1.92, 1.92)
-    ax.set_ylim(-1.4, 1.4)
-    ax.axis("off")
-    angles = axis_angles(n)
-    edge = radar_vertices([1.0] * n)
 
-    # The web: rings at 0.25 … 1 and a spoke per element.
+def _draw_web(ax: Axes, n: int) -> None:
+    """Rings at 0.25 … 1, each with its value, and a spoke per element."""
+    from matplotlib.patches import Polygon
+
+    angles = axis_angles(n)
     for ring in RINGS:
         ax.add_patch(
             Polygon(
@@ -133,10 +155,23 @@ def build_radar(
             zorder=5,
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.8},
         )
-    for x, y in edge:
+    for x, y in radar_vertices([1.0] * n):
         ax.plot([0, x], [0, y], color=GRID, linewidth=1.0, zorder=1)
 
-    handles: list[Patch | Line2D] = []
+
+def _draw_rounds(
+    ax: Axes,
+    values: Sequence[float | None],
+    previous: Sequence[float | None] | None,
+    text: ChartText,
+) -> list[Artist]:
+    """The previous round as a dashed outline, the current one filled; their legend entries."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, Polygon
+
+    handles: list[Artist] = [
+        Patch(facecolor=CURRENT, alpha=0.5, edgecolor=CURRENT, label=text.current)
+    ]
     if previous is not None:
         ax.add_patch(
             Polygon(
@@ -150,21 +185,16 @@ def build_radar(
                 gid="previous",
             )
         )
-        handles.append(Line2D([], [], color=PREVIOUS, linewidth=2.4, linestyle=(0, (5, 3))))
-        handles[-1].set_label(text.previous)
+        handles.append(
+            Line2D([], [], color=PREVIOUS, linewidth=2.4, linestyle=(0, (5, 3)),
+                   label=text.previous)
+        )  # fmt: skip
+    current = radar_vertices(values)
+    fill = Polygon(current, closed=True, facecolor=CURRENT, alpha=0.32, edgecolor="none", zorder=3)
+    ax.add_patch(fill)
     ax.add_patch(
         Polygon(
-            radar_vertices(values),
-            closed=True,
-            facecolor=CURRENT,
-            alpha=0.32,
-            edgecolor="none",
-            zorder=3,
-        )
-    )
-    ax.add_patch(
-        Polygon(
-            radar_vertices(values),
+            current,
             closed=True,
             fill=False,
             edgecolor=CURRENT,
@@ -173,9 +203,16 @@ def build_radar(
             gid="current",
         )
     )
-    handles.insert(0, Patch(facecolor=CURRENT, alpha=0.5, edgecolor=CURRENT, label=text.current))
+    return handles
 
-    # Markers: filled = fully answered, hollow = partly answered, grey cross = no score.
+
+def _draw_markers(
+    ax: Axes, values: Sequence[float | None], partial: Sequence[bool], text: ChartText
+) -> list[Artist]:
+    """Filled = fully answered, hollow = partly answered, grey cross = no score; the legend
+    entries for the last two when they occur."""
+    from matplotlib.lines import Line2D
+
     for (x, y), v, part in zip(radar_vertices(values), values, partial, strict=True):
         if v is None:
             ax.plot(x, y, marker="X", markersize=13, color=NONE_COLOUR, zorder=6)
@@ -185,6 +222,7 @@ def build_radar(
                 x, y, marker="o", markersize=10, markerfacecolor=face,
                 markeredgecolor=CURRENT, markeredgewidth=2.4, zorder=6,
             )  # fmt: skip
+    handles: list[Artist] = []
     if any(p and v is not None for p, v in zip(partial, values, strict=True)):
         handles.append(
             Line2D([], [], marker="o", linestyle="none", markersize=10,
@@ -196,8 +234,14 @@ def build_radar(
             Line2D([], [], marker="X", linestyle="none", markersize=12, color=NONE_COLOUR,
                    label=text.none_note)
         )  # fmt: skip
+    return handles
 
-    # Axis labels just outside the edge, aligned away from the web.
+
+def _draw_labels(
+    ax: Axes, labels: Sequence[str], values: Sequence[float | None], partial: Sequence[bool]
+) -> None:
+    """Each element's name and score just outside the edge, aligned away from the web."""
+    edge = radar_vertices([1.0] * len(labels))
     for (x, y), label, v, part in zip(edge, labels, values, partial, strict=True):
         ha = "left" if x > 0.15 else "right" if x < -0.15 else "center"
         va = "bottom" if y > 0.15 else "top" if y < -0.15 else "center"
@@ -212,15 +256,6 @@ def build_radar(
             linespacing=1.05,
             zorder=6,
         )
-    fig.legend(
-        handles=handles,
-        loc="lower center",
-        ncol=2,
-        frameon=False,
-        fontsize=12,
-        bbox_to_anchor=(0.5, 0.005),
-    )
-    return fig
 
 
 def save_png(fig: Figure, path: Path, dpi: float = DPI) -> Path:
