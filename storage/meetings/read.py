@@ -3,8 +3,9 @@ see them (`turn.extra["meetings"]`), and the channels with an async meeting step
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +38,8 @@ from storage.meeting_models import (
 from storage.models import Channel, Member, Workspace
 from storage.turns import Place
 
+Row = TypeVar("Row")
+
 
 def opt_utc(dt: datetime | None) -> datetime | None:
     return utc(dt) if dt is not None else None
@@ -52,222 +55,218 @@ def shown_order(o: MeetingObservation) -> tuple[bool, int, int]:
 
 
 # ---- loading ----
-async def _names(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, tuple[str, str]]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = await session.execute(
-        select(Member.id, Member.external_id, Member.display_name).where(Member.id.in_(wanted))
+@dataclass
+class _Rows:
+    """A channel's meetings and agreements with everything hanging off them."""
+
+    meetings: list[Meeting]
+    agreements: list[Agreement]
+    participants: list[MeetingParticipant]
+    observations: list[MeetingObservation]
+    votes: list[MeetingVote]
+    themes: list[MeetingTheme]
+    interpretations: list[MeetingInterpretation]
+    papers: dict[int, AgreementPaper]
+    reviews: list[MeetingReview]
+    history: list[AgreementStatusChange]
+
+    def member_ids(self) -> set[int]:
+        ids = [m.facilitator_id for m in self.meetings]
+        for rows in (self.participants, self.observations, self.votes, self.interpretations):
+            ids += [r.member_id for r in rows]
+        ids += [a.owner_id for a in self.agreements] + [a.follow_up_id for a in self.agreements]
+        ids += [h.member_id for h in self.history]
+        return {i for i in ids if i is not None}
+
+
+async def _of(
+    session: AsyncSession, model: type[Row], column: Any, ids: list[int], *order: Any
+) -> list[Row]:
+    """The rows of `model` whose `column` is one of `ids` (no query for no ids)."""
+    if not ids:
+        return []
+    return list(await session.scalars(select(model).where(column.in_(ids)).order_by(*order)))
+
+
+async def _rows(session: AsyncSession, channel_id: int) -> _Rows:
+    ch = [channel_id]
+    meetings = await _of(session, Meeting, Meeting.channel_id, ch, Meeting.id)
+    agreements = await _of(session, Agreement, Agreement.channel_id, ch, Agreement.number)
+    mids, aids = [m.id for m in meetings], [a.id for a in agreements]
+    papers = await _of(session, AgreementPaper, AgreementPaper.meeting_id, mids)
+    return _Rows(
+        meetings=meetings,
+        agreements=agreements,
+        participants=await _of(
+            session,
+            MeetingParticipant,
+            MeetingParticipant.meeting_id,
+            mids,
+            MeetingParticipant.joined_at,
+            MeetingParticipant.member_id,
+        ),
+        observations=sorted(
+            await _of(session, MeetingObservation, MeetingObservation.meeting_id, mids),
+            key=shown_order,
+        ),
+        votes=await _of(session, MeetingVote, MeetingVote.meeting_id, mids),
+        themes=await _of(
+            session,
+            MeetingTheme,
+            MeetingTheme.meeting_id,
+            mids,
+            MeetingTheme.position,
+            MeetingTheme.id,
+        ),
+        interpretations=await _of(
+            session,
+            MeetingInterpretation,
+            MeetingInterpretation.meeting_id,
+            mids,
+            MeetingInterpretation.id,
+        ),
+        papers={p.meeting_id: p for p in papers},
+        reviews=await _of(
+            session, MeetingReview, MeetingReview.meeting_id, mids, MeetingReview.position
+        ),
+        history=await _of(
+            session,
+            AgreementStatusChange,
+            AgreementStatusChange.agreement_id,
+            aids,
+            AgreementStatusChange.id,
+        ),
     )
-    return {i: (e, n) for i, e, n in rows}
+
+
+class _People:
+    """Members by database id: their external id and display name."""
+
+    def __init__(self, names: dict[int, tuple[str, str]]) -> None:
+        self.names = names
+
+    def ext(self, member_id: int | None) -> str:
+        return self.names.get(member_id or -1, ("", ""))[0]
+
+    def name(self, member_id: int | None) -> str:
+        return self.names.get(member_id or -1, ("", "?"))[1]
+
+
+async def _people(session: AsyncSession, ids: set[int]) -> _People:
+    if not ids:
+        return _People({})
+    rows = await session.execute(
+        select(Member.id, Member.external_id, Member.display_name).where(Member.id.in_(ids))
+    )
+    return _People({i: (e, n) for i, e, n in rows})
 
 
 async def load_meetings(session: AsyncSession, channel_id: int) -> MeetingsData:
-    meetings = list(
-        await session.scalars(
-            select(Meeting).where(Meeting.channel_id == channel_id).order_by(Meeting.id)
-        )
-    )
-    agreements = list(
-        await session.scalars(
-            select(Agreement).where(Agreement.channel_id == channel_id).order_by(Agreement.number)
-        )
-    )
-    if not meetings and not agreements:
+    rows = await _rows(session, channel_id)
+    if not rows.meetings and not rows.agreements:
         return MeetingsData()
-    mids = [m.id for m in meetings]
-    aids = [a.id for a in agreements]
-    participants = (
-        list(
-            await session.scalars(
-                select(MeetingParticipant)
-                .where(MeetingParticipant.meeting_id.in_(mids))
-                .order_by(MeetingParticipant.joined_at, MeetingParticipant.member_id)
-            )
-        )
-        if mids
-        else []
-    )
-    observations = (
-        sorted(
-            await session.scalars(
-                select(MeetingObservation).where(MeetingObservation.meeting_id.in_(mids))
-            ),
-            key=shown_order,
-        )
-        if mids
-        else []
-    )
-    votes = (
-        list(await session.scalars(select(MeetingVote).where(MeetingVote.meeting_id.in_(mids))))
-        if mids
-        else []
-    )
-    themes = (
-        list(
-            await session.scalars(
-                select(MeetingTheme)
-                .where(MeetingTheme.meeting_id.in_(mids))
-                .order_by(MeetingTheme.position, MeetingTheme.id)
-            )
-        )
-        if mids
-        else []
-    )
-    interpretations = (
-        list(
-            await session.scalars(
-                select(MeetingInterpretation)
-                .where(MeetingInterpretation.meeting_id.in_(mids))
-                .order_by(MeetingInterpretation.id)
-            )
-        )
-        if mids
-        else []
-    )
-    papers = {
-        p.meeting_id: p
-        for p in (
-            await session.scalars(select(AgreementPaper).where(AgreementPaper.meeting_id.in_(mids)))
-            if mids
-            else []
-        )
-    }
-    reviews = (
-        list(
-            await session.scalars(
-                select(MeetingReview)
-                .where(MeetingReview.meeting_id.in_(mids))
-                .order_by(MeetingReview.position)
-            )
-        )
-        if mids
-        else []
-    )
-    history = (
-        list(
-            await session.scalars(
-                select(AgreementStatusChange)
-                .where(AgreementStatusChange.agreement_id.in_(aids))
-                .order_by(AgreementStatusChange.id)
-            )
-        )
-        if aids
-        else []
-    )
-    names = await _names(
-        session,
-        [m.facilitator_id for m in meetings]
-        + [p.member_id for p in participants]
-        + [o.member_id for o in observations]
-        + [v.member_id for v in votes]
-        + [i.member_id for i in interpretations]
-        + [a.owner_id for a in agreements]
-        + [a.follow_up_id for a in agreements]
-        + [h.member_id for h in history],
-    )
-
-    def ext(member_id: int | None) -> str:
-        return names.get(member_id or -1, ("", ""))[0]
-
-    def name(member_id: int | None) -> str:
-        return names.get(member_id or -1, ("", "?"))[1]
-
+    people = await _people(session, rows.member_ids())
     voters: dict[int, list[str]] = {}
-    for v in votes:
-        voters.setdefault(v.observation_id, []).append(ext(v.member_id))
+    for v in rows.votes:
+        voters.setdefault(v.observation_id, []).append(people.ext(v.member_id))
     by_theme: dict[int, list[InterpretationView]] = {}
-    for i in interpretations:
-        by_theme.setdefault(i.theme_id, []).append(
-            InterpretationView(i.id, ext(i.member_id), name(i.member_id), i.text)
-        )
+    for i in rows.interpretations:
+        view = InterpretationView(i.id, people.ext(i.member_id), people.name(i.member_id), i.text)
+        by_theme.setdefault(i.theme_id, []).append(view)
     changes: dict[int, list[StatusChange]] = {}
-    for h in history:
+    for h in rows.history:
+        who = people.name(h.member_id) if h.member_id else None
         changes.setdefault(h.agreement_id, []).append(
-            StatusChange(
-                h.status, h.note, name(h.member_id) if h.member_id else None, utc(h.changed_at)
-            )
+            StatusChange(h.status, h.note, who, utc(h.changed_at))
         )
+    meetings = tuple(_meeting_view(m, rows, people, voters, by_theme) for m in rows.meetings)
+    agreements = tuple(_agreement_view(a, people, changes) for a in rows.agreements)
+    return MeetingsData(meetings, agreements)
 
-    views = []
-    for m in meetings:
-        paper = papers.get(m.id)
-        views.append(
-            MeetingView(
-                id=m.id,
-                number=m.number,
-                status=m.status,
-                step=m.step,
-                mode=m.mode,
-                scheduled_at=utc(m.scheduled_at),
-                facilitator=ext(m.facilitator_id),
-                facilitator_name=name(m.facilitator_id),
-                assessment_id=m.assessment_id,
-                focus_elements=tuple(m.focus_elements or ()),
-                theme_limit=m.theme_limit,
-                step_deadlines=tuple(
-                    utc(datetime.fromisoformat(d)) for d in (m.step_deadlines or ())
-                ),
-                window_days=m.window_days,
-                participants=tuple(
-                    ParticipantView(ext(p.member_id), name(p.member_id), opt_utc(p.prepared_at))
-                    for p in participants
-                    if p.meeting_id == m.id
-                ),
-                observations=tuple(
-                    ObservationView(
-                        o.id,
-                        ext(o.member_id),
-                        name(o.member_id),
-                        o.kind,
-                        o.text,
-                        o.from_preparation,
-                        tuple(voters.get(o.id, ())),
-                    )
-                    for o in observations
-                    if o.meeting_id == m.id
-                ),
-                themes=tuple(
-                    ThemeView(t.id, t.observation_id, t.title, tuple(by_theme.get(t.id, ())))
-                    for t in themes
-                    if t.meeting_id == m.id
-                ),
-                paper=PaperView(
-                    paper.short_goal,
-                    paper.long_goal,
-                    paper.long_months,
-                    paper.progress_data,
-                    opt_utc(paper.next_meeting_at),
-                )
-                if paper
-                else PaperView(),
-                reviewed=tuple(r.agreement_id for r in reviews if r.meeting_id == m.id),
-                started_at=opt_utc(m.started_at),
-                ended_at=opt_utc(m.ended_at),
+
+def _meeting_view(
+    m: Meeting,
+    rows: _Rows,
+    people: _People,
+    voters: dict[int, list[str]],
+    by_theme: dict[int, list[InterpretationView]],
+) -> MeetingView:
+    paper = rows.papers.get(m.id)
+    return MeetingView(
+        id=m.id,
+        number=m.number,
+        status=m.status,
+        step=m.step,
+        mode=m.mode,
+        scheduled_at=utc(m.scheduled_at),
+        facilitator=people.ext(m.facilitator_id),
+        facilitator_name=people.name(m.facilitator_id),
+        assessment_id=m.assessment_id,
+        focus_elements=tuple(m.focus_elements or ()),
+        theme_limit=m.theme_limit,
+        step_deadlines=tuple(utc(datetime.fromisoformat(d)) for d in (m.step_deadlines or ())),
+        window_days=m.window_days,
+        participants=tuple(
+            ParticipantView(
+                people.ext(p.member_id), people.name(p.member_id), opt_utc(p.prepared_at)
             )
+            for p in rows.participants
+            if p.meeting_id == m.id
+        ),
+        observations=tuple(
+            ObservationView(
+                o.id,
+                people.ext(o.member_id),
+                people.name(o.member_id),
+                o.kind,
+                o.text,
+                o.from_preparation,
+                tuple(voters.get(o.id, ())),
+            )
+            for o in rows.observations
+            if o.meeting_id == m.id
+        ),
+        themes=tuple(
+            ThemeView(t.id, t.observation_id, t.title, tuple(by_theme.get(t.id, ())))
+            for t in rows.themes
+            if t.meeting_id == m.id
+        ),
+        paper=PaperView(
+            paper.short_goal,
+            paper.long_goal,
+            paper.long_months,
+            paper.progress_data,
+            opt_utc(paper.next_meeting_at),
         )
-    agreement_views = tuple(
-        AgreementView(
-            id=a.id,
-            number=a.number,
-            what=a.what,
-            owner=ext(a.owner_id),
-            owner_name=name(a.owner_id),
-            follow_up=ext(a.follow_up_id),
-            follow_up_name=name(a.follow_up_id),
-            due=a.due,
-            status=a.status,
-            element=a.element,
-            source=a.source,
-            meeting_id=a.meeting_id,
-            created_at=utc(a.created_at),
-            status_changed_at=utc(a.status_changed_at),
-            learned=a.learned,
-            history=tuple(changes.get(a.id, ())),
-        )
-        for a in agreements
+        if paper
+        else PaperView(),
+        reviewed=tuple(r.agreement_id for r in rows.reviews if r.meeting_id == m.id),
+        started_at=opt_utc(m.started_at),
+        ended_at=opt_utc(m.ended_at),
     )
-    return MeetingsData(tuple(views), agreement_views)
+
+
+def _agreement_view(
+    a: Agreement, people: _People, changes: dict[int, list[StatusChange]]
+) -> AgreementView:
+    return AgreementView(
+        id=a.id,
+        number=a.number,
+        what=a.what,
+        owner=people.ext(a.owner_id),
+        owner_name=people.name(a.owner_id),
+        follow_up=people.ext(a.follow_up_id),
+        follow_up_name=people.name(a.follow_up_id),
+        due=a.due,
+        status=a.status,
+        element=a.element,
+        source=a.source,
+        meeting_id=a.meeting_id,
+        created_at=utc(a.created_at),
+        status_changed_at=utc(a.status_changed_at),
+        learned=a.learned,
+        history=tuple(changes.get(a.id, ())),
+    )
 
 
 async def due_meetings(session: AsyncSession, now: datetime) -> list[Place]:
