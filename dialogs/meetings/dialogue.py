@@ -11,7 +11,7 @@ from dialogs.actions import Action
 from dialogs.effects import OpenForm, Outcome, Post
 from dialogs.feature import Values, command, verb
 from dialogs.i18n import t
-from dialogs.meetings import forms, views
+from dialogs.meetings import forms, step_views
 from dialogs.meetings.agreements import agreement_from_values
 from dialogs.meetings.base import MEETING, MeetingsBase, ids, number, state
 from dialogs.meetings.checks import check
@@ -103,9 +103,9 @@ class Dialogue(MeetingsBase):
         m = self.running(turn, mid, EXPLORE)
         if m.participant(turn.actor.external_id) is None:
             raise Refusal("mt.err.not_participant")
-        among = views.chunk_ids(m, chunk)
+        among = step_views.chunk_ids(m, chunk)
         positions = ids(selected)
-        chosen = views.chosen_ids(m, chunk, positions) if positions is not None else None
+        chosen = step_views.chosen_ids(m, chunk, positions) if positions is not None else None
         if among is None or chosen is None:
             raise Refusal("err.bad_action")
         elsewhere = [oid for oid in m.votes_of(turn.actor.external_id) if oid not in among]
@@ -139,9 +139,11 @@ class Dialogue(MeetingsBase):
     def act_submit_themes(self, turn: Turn, a: Action, values: Values) -> Outcome:
         m = self.running(turn, a.int_arg(0), EXPLORE)
         self.facilitator_only(turn, m)
-        among = views.chunk_ids(m, a.int_arg(1))
+        among = step_views.chunk_ids(m, a.int_arg(1))
         positions = ids(values.get("selected", ""))
-        chosen = views.chosen_ids(m, a.int_arg(1), positions) if positions is not None else None
+        chosen = (
+            step_views.chosen_ids(m, a.int_arg(1), positions) if positions is not None else None
+        )
         if among is None or chosen is None:
             raise Refusal("err.bad_action")
         return self.set_themes(turn, m, among, chosen)
@@ -150,7 +152,9 @@ class Dialogue(MeetingsBase):
         if not m.observations:
             raise Refusal("mt.obs.none")
         pre = tuple(t.observation_id for t in m.themes if t.observation_id) or auto_themes(m)
-        return Outcome(out=(Post(views.themes_picker(self.look(turn), m, pre), ToActorOnly()),))
+        return Outcome(
+            out=(Post(step_views.themes_picker(self.look(turn), m, pre), ToActorOnly()),)
+        )
 
     def set_themes(
         self, turn: Turn, m: MeetingView, among: tuple[int, ...], chosen: tuple[int, ...]

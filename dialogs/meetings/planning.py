@@ -12,7 +12,7 @@ from dialogs.assessment import assessment_of
 from dialogs.effects import OpenForm, Outcome, Post
 from dialogs.feature import Values, command, verb
 from dialogs.i18n import t
-from dialogs.meetings import forms, views
+from dialogs.meetings import forms, step_views, views
 from dialogs.meetings.base import MEETING, MeetingsBase, elements, number
 from dialogs.meetings.checks import check
 from dialogs.meetings.model import POINT_KINDS, meetings_of
@@ -162,7 +162,7 @@ class Planning(MeetingsBase):
         m = data.by_number(int(rest)) if rest.isdigit() else data.last_done
         if m is None or m.status != "done":
             raise Refusal("mt.err.no_summary")
-        msg = views.summary_message(self.look(turn), m, data, assessment_of(turn))
+        msg = step_views.summary_message(self.look(turn), m, data, assessment_of(turn))
         return Outcome(out=(Post(msg, ToActorOnly()),))
 
     @command("aflys", "cancel", under=MEETING)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dialogs.assessment.model import assessment_of
 from dialogs.effects import Post, Refresh
-from dialogs.meetings import views
+from dialogs.meetings import step_views, views
 from dialogs.meetings.model import (
     ACT,
     EXPLORE,
@@ -61,7 +61,7 @@ class Renderer:
             case "paper":
                 return [self.paper(look, m, data)]
             case "summary":
-                msg = views.summary_message(look, m, data, assessment_of(turn))
+                msg = step_views.summary_message(look, m, data, assessment_of(turn))
                 return [Post(msg, ToChannel(), key=views.summary_key(m.id))]
         raise ValueError(f"unknown refresh {refresh.what}")
 
@@ -83,19 +83,19 @@ class Renderer:
         return ToChannel(thread_key=views.root_key(m.id))
 
     def header(self, look: views.Look, m: MeetingView, number: int) -> Post:
-        msg = views.step_header(look, m, number)
+        msg = step_views.step_header(look, m, number)
         return Post(msg, self.thread(m), key=views.step_key(m.id, number))
 
     def observations(self, look: views.Look, m: MeetingView) -> Post:
-        msg = views.observations_message(look, m)
+        msg = step_views.observations_message(look, m)
         return Post(msg, self.thread(m), key=views.observations_key(m.id))
 
     def themes(self, look: views.Look, m: MeetingView, only: int | None = None) -> list[Post]:
         if not m.themes:
-            return [Post(views.themes_empty(look), self.thread(m))] if only is None else []
+            return [Post(step_views.themes_empty(look), self.thread(m))] if only is None else []
         return [
             Post(
-                views.theme_message(look, m, i, theme),
+                step_views.theme_message(look, m, i, theme),
                 self.thread(m),
                 key=views.theme_key(m.id, theme.id),
             )
@@ -104,13 +104,13 @@ class Renderer:
         ]
 
     def paper(self, look: views.Look, m: MeetingView, data: MeetingsData) -> Post:
-        msg = views.paper_message(look, m, data)
+        msg = step_views.paper_message(look, m, data)
         return Post(msg, self.thread(m), key=views.paper_key(m.id))
 
     def since(self, look: views.Look, m: MeetingView, data: MeetingsData) -> list[Post]:
         items = [a for a in (data.agreement(i) for i in m.reviewed) if a is not None]
         if not items:
-            return [Post(views.since_empty(look), self.thread(m))]
+            return [Post(step_views.since_empty(look), self.thread(m))]
         return [
             Post(views.agreement_message(look, a), self.thread(m), key=views.since_key(m.id, a.id))
             for a in items

@@ -1,0 +1,301 @@
+"""The four steps of a meeting as messages (Siden sidst, Udforsk with its votes and themes,
+Fortolk, Forbered handling with the agreement paper) and the summary at the end."""
+
+from __future__ import annotations
+
+from dialogs import actions
+from dialogs.assessment.model import AssessmentView
+from dialogs.i18n import format_date
+from dialogs.meetings import content
+from dialogs.meetings.model import (
+    ACT,
+    EXPLORE,
+    INTERPRET,
+    OBSERVATION_KINDS,
+    AgreementView,
+    MeetingsData,
+    MeetingView,
+    ObservationView,
+    ThemeView,
+)
+from dialogs.meetings.views import (
+    OPTION_LABEL,
+    OPTIONS_PER_SELECT,
+    Look,
+    bullets,
+    message,
+    participants_text,
+    plain,
+    short,
+    status_label,
+    texts,
+)
+from dialogs.meetings.when import format_when, local
+from dialogs.messages import Block, Button, Buttons, Choice, Fields, Message, MultiSelect, Text
+
+
+# ---- the four steps ----
+def step_header(look: Look, m: MeetingView, number: int) -> Message:
+    lang = look.lang
+    c = content.step(number)
+    title = look.t("mt.step.title", number=number, name=c.name[lang])
+    blocks: list[Block] = [
+        Text(title, "header"),
+        Text(" · ".join(c.purpose[lang]), "muted"),
+        Text(c.intro[lang]),
+        # The agreement paper's points follow its intro ("… som skal beskrive:") directly.
+        Text(
+            bullets(c.questions[lang])
+            if number == ACT
+            else f"*{look.t('mt.step.questions')}*\n{bullets(c.questions[lang])}"
+        ),
+        Text(f"*{c.facilitator_title[lang]}*\n{bullets(c.facilitator[lang])}", "muted"),
+        Text(f"*{c.participants_title[lang]}*\n{bullets(c.participants[lang])}", "muted"),
+    ]
+    if number == 1:
+        blocks.insert(3, Text(content.text("dialogue_intro", lang), "muted"))
+    current = m.status == "running" and m.step == number
+    if not current:
+        blocks.append(Text(look.t("mt.step.closed"), "muted"))
+        return message(blocks, title)
+    blocks.append(Text(look.t(f"mt.step.howto.{c.key}", limit=m.theme_limit)))
+    deadline = m.deadline(number)
+    if m.mode == "async" and deadline:
+        blocks.append(
+            Text(look.t("mt.step.deadline", when=format_when(deadline, lang, look.tz)), "muted")
+        )
+    label = look.t("mt.button.finish") if number == ACT else look.t("mt.button.next")
+    blocks.append(Buttons((Button(label, actions.encode("mt-next", m.id, number), "primary"),)))
+    return message(blocks, title)
+
+
+def since_empty(look: Look) -> Message:
+    return plain(look, "mt.since.none")
+
+
+def observations_message(look: Look, m: MeetingView) -> Message:
+    title = look.t("mt.obs.title")
+    blocks: list[Block] = [Text(title, "header")]
+    if not m.observations:
+        blocks.append(Text(look.t("mt.obs.none"), "muted"))
+    for kind in OBSERVATION_KINDS:
+        rows = [(i, o) for i, o in enumerate(m.observations, 1) if o.kind == kind]
+        if not rows:
+            continue
+        lines = [f"*{look.t(f'mt.kinds.{kind}')}*"]
+        lines += [_observation_line(look, i, o, m) for i, o in rows]
+        blocks += texts(lines)
+    if m.themes:
+        chosen = ", ".join(
+            str(m.position(t.observation_id)) for t in m.themes if t.observation_id is not None
+        )
+        blocks.append(Text(look.t("mt.obs.themes", list=chosen)))
+    if m.status == "running" and m.step == EXPLORE:
+        blocks.append(Text(look.t("mt.obs.vote_hint", limit=m.theme_limit), "muted"))
+        for chunk, group in enumerate(_chunks(m.observations)):
+            first = chunk * OPTIONS_PER_SELECT + 1
+            blocks.append(
+                MultiSelect(
+                    actions.encode("mt-vote", m.id, chunk),
+                    look.t("mt.obs.vote_label", first=first, last=first + len(group) - 1),
+                    tuple(_option(first + i, o) for i, o in enumerate(group)),
+                    submit_label=look.t("mt.obs.vote_submit"),
+                )
+            )
+        blocks.append(
+            Buttons(
+                (
+                    Button(look.t("mt.button.observe"), actions.encode("mt-obs", m.id)),
+                    Button(
+                        look.t("mt.button.themes"), actions.encode("mt-themes", m.id), "primary"
+                    ),
+                )
+            )
+        )
+    fallback = (
+        title
+        + "\n"
+        + "\n".join(f"{i}. {short(o.text, 80)}" for i, o in enumerate(m.observations, 1))
+    )
+    return message(blocks, fallback)
+
+
+def _observation_line(look: Look, i: int, o: ObservationView, m: MeetingView) -> str:
+    votes = len(o.voters)
+    tally = " " + look.t("mt.obs.votes", n=votes) if votes else ""
+    chosen = " ✓" if any(t.observation_id == o.id for t in m.themes) else ""
+    return f"{i}. {o.text} – {o.author_name}{tally}{chosen}"
+
+
+def _chunks(items: tuple[ObservationView, ...]) -> list[tuple[ObservationView, ...]]:
+    return [items[i : i + OPTIONS_PER_SELECT] for i in range(0, len(items), OPTIONS_PER_SELECT)]
+
+
+def chunk_ids(m: MeetingView, chunk: int) -> tuple[int, ...] | None:
+    groups = _chunks(m.observations)
+    if not 0 <= chunk < len(groups):
+        return None
+    return tuple(o.id for o in groups[chunk])
+
+
+def _option(position: int, o: ObservationView) -> Choice:
+    """Keyed by the observation's number as shown (stable once the dialogue has started), so
+    a console user types the numbers they see."""
+    return Choice(str(position), short(f"{position}. {o.text}", OPTION_LABEL))
+
+
+def chosen_ids(m: MeetingView, chunk: int, selected: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The observation ids for numbers chosen in one multi-select; None if any is not in it."""
+    among = chunk_ids(m, chunk)
+    first = chunk * OPTIONS_PER_SELECT + 1
+    if among is None or any(not first <= p < first + len(among) for p in selected):
+        return None
+    return tuple(among[p - first] for p in selected)
+
+
+def themes_picker(look: Look, m: MeetingView, preselected: tuple[int, ...]) -> Message:
+    """The facilitator's private selection of themes (pre-filled with the most-voted)."""
+    title = look.t("mt.themes.title")
+    blocks: list[Block] = [Text(title, "header"), Text(look.t("mt.themes.intro"), "muted")]
+    for chunk, group in enumerate(_chunks(m.observations)):
+        first = chunk * OPTIONS_PER_SELECT + 1
+        blocks.append(
+            MultiSelect(
+                actions.encode("mtf-themes", m.id, chunk),
+                look.t("mt.obs.vote_label", first=first, last=first + len(group) - 1),
+                tuple(_option(first + i, o) for i, o in enumerate(group)),
+                selected=tuple(str(first + i) for i, o in enumerate(group) if o.id in preselected),
+                submit_label=look.t("mt.themes.submit"),
+            )
+        )
+    return message(blocks, title)
+
+
+def theme_message(look: Look, m: MeetingView, index: int, theme: ThemeView) -> Message:
+    title = look.t("mt.theme.title", number=index, title=theme.title)
+    blocks: list[Block] = [Text(f"*{title}*")]
+    if theme.interpretations:
+        blocks += texts([f"• {i.text} – {i.author_name}" for i in theme.interpretations])
+    else:
+        blocks.append(Text(look.t("mt.theme.none"), "muted"))
+    if m.status == "running" and m.step == INTERPRET:
+        blocks.append(
+            Buttons(
+                (
+                    Button(
+                        look.t("mt.button.interpret"),
+                        actions.encode("mt-int", m.id, theme.id),
+                        "primary",
+                    ),
+                )
+            )
+        )
+    return message(blocks, short(title, 150))
+
+
+def themes_empty(look: Look) -> Message:
+    return plain(look, "mt.theme.no_themes")
+
+
+def paper_rows(look: Look, m: MeetingView) -> list[tuple[str, str]]:
+    p = m.paper
+    dash = "–"
+    months = p.long_months if p.long_months else "x"
+    return [
+        (look.t("mt.paper.short"), p.short_goal or dash),
+        (look.t("mt.paper.long", months=months), p.long_goal or dash),
+        (look.t("mt.paper.progress"), p.progress_data or dash),
+        (
+            look.t("mt.paper.next"),
+            format_when(p.next_meeting_at, look.lang, look.tz) if p.next_meeting_at else dash,
+        ),
+    ]
+
+
+def action_lines(look: Look, items: tuple[AgreementView, ...]) -> list[str]:
+    return [
+        f"{a.number}. {a.what} – "
+        + " · ".join(
+            [
+                look.t("ag.owner", name=a.owner_name),
+                look.t("ag.follow_up", name=a.follow_up_name),
+                look.t("ag.due", date=format_date(a.due, look.lang)),
+                status_label(look.lang, a.status),
+            ]
+        )
+        for a in items
+    ]
+
+
+def paper_message(look: Look, m: MeetingView, data: MeetingsData) -> Message:
+    title = look.t("mt.paper.title")
+    blocks: list[Block] = [Text(title, "header"), Fields(tuple(paper_rows(look, m)))]
+    items = data.of_meeting(m.id)
+    if items:
+        blocks += texts([f"*{look.t('mt.paper.actions')}*", *action_lines(look, items)])
+    else:
+        blocks.append(Text(look.t("mt.paper.no_actions"), "muted"))
+    if m.status == "running" and m.step == ACT:
+        blocks.append(
+            Buttons(
+                (
+                    Button(look.t("mt.button.paper"), actions.encode("mt-paper", m.id)),
+                    Button(look.t("mt.button.action"), actions.encode("mt-act", m.id), "primary"),
+                )
+            )
+        )
+    return message(blocks, title)
+
+
+# ---- the summary ----
+def summary_message(
+    look: Look, m: MeetingView, data: MeetingsData, assessment: AssessmentView | None
+) -> Message:
+    ended = format_date(local(m.ended_at or m.scheduled_at, look.tz).date(), look.lang)
+    title = look.t("mt.summary.title", number=m.number, date=ended)
+    blocks: list[Block] = [
+        Text(title, "header"),
+        Text(
+            look.t(
+                "mt.root.people", facilitator=m.facilitator_name, participants=participants_text(m)
+            )
+        ),
+    ]
+    reviewed = [a for a in (data.agreement(i) for i in m.reviewed) if a is not None]
+    if reviewed:
+        lines = [f"*{content.step_name(1, look.lang)}*"]
+        for a in reviewed:
+            line = (
+                look.t("ag.title", number=a.number, what=a.what)
+                + " – "
+                + status_label(look.lang, a.status)
+            )
+            if a.learned:
+                line += " – " + look.t("ag.learned_line", text=a.learned)
+            lines.append("• " + line)
+        blocks += texts(lines)
+    lines = [f"*{look.t('mt.summary.themes')}*"]
+    if not m.themes:
+        lines.append(look.t("mt.theme.no_themes"))
+    for i, theme in enumerate(m.themes, 1):
+        lines.append(f"{i}. {theme.title}")
+        lines += [f"   – {x.text} ({x.author_name})" for x in theme.interpretations]
+    blocks += texts(lines)
+    blocks.append(Text(f"*{look.t('mt.paper.title')}*"))
+    blocks.append(Fields(tuple(paper_rows(look, m))))
+    items = data.of_meeting(m.id)
+    if items:
+        blocks += texts([f"*{look.t('mt.paper.actions')}*", *action_lines(look, items)])
+    else:
+        blocks.append(Text(look.t("mt.paper.no_actions"), "muted"))
+    blocks.append(Text(bullets(content.text("action", look.lang)), "muted"))
+    if m.assessment_id is not None and assessment is not None and assessment.id == m.assessment_id:
+        blocks.append(
+            Text(look.t("mt.summary.scores_follow", practice=assessment.practice_name), "muted")
+        )
+    blocks.append(
+        Buttons((Button(look.t("mt.button.plan_next"), actions.encode("mt-plan"), "primary"),))
+    )
+    fallback_lines = [title, *(f"{i}. {x.title}" for i, x in enumerate(m.themes, 1))]
+    fallback_lines += action_lines(look, items)
+    return message(blocks, "\n".join(fallback_lines))
