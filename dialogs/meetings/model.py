@@ -105,10 +105,6 @@ class PaperView:
     progress_data: str | None = None
     next_meeting_at: datetime | None = None
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.short_goal or self.long_goal or self.progress_data)
-
 
 @dataclass(frozen=True)
 class MeetingView:
@@ -139,9 +135,6 @@ class MeetingView:
 
     def participant(self, external_id: str) -> ParticipantView | None:
         return next((p for p in self.participants if p.external_id == external_id), None)
-
-    def observation(self, oid: int) -> ObservationView | None:
-        return next((o for o in self.observations if o.id == oid), None)
 
     def theme(self, tid: int) -> ThemeView | None:
         return next((t for t in self.themes if t.id == tid), None)

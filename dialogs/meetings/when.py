@@ -6,16 +6,12 @@ Pure functions: "now" always comes from the turn.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
-import holidays
-
+from dialogs import calendar
 from dialogs.i18n import format_date
 from dialogs.turn import Turn
-
-DEFAULT_TZ = "Europe/Copenhagen"
 
 _DATE = r"(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})"
 _ISO = r"(\d{4})-(\d{1,2})-(\d{1,2})"
@@ -24,10 +20,7 @@ _TIME = r"(?:\s+|\s*,\s*)(?:kl\.?\s*|at\s+)?(\d{1,2})[:.](\d{2})"
 
 def zone(turn: Turn) -> ZoneInfo:
     name = turn.channel_settings.get("timezone")
-    try:
-        return ZoneInfo(name) if isinstance(name, str) and name else ZoneInfo(DEFAULT_TZ)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TZ)
+    return calendar.zone(name if isinstance(name, str) else "")
 
 
 def _date_from(groups: tuple[str, ...], iso: bool) -> date | None:
@@ -92,29 +85,11 @@ def input_when(dt: datetime, tz: ZoneInfo) -> str:
     return local(dt, tz).strftime("%d.%m.%Y %H:%M")
 
 
-def input_date(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
-@cache
-def _holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("DK", years=year).keys())
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _holidays(day.year)
-
-
 def add_working_days(start: datetime, days: int) -> datetime:
     """The same wall-clock time `days` working days later (weekends and Danish public holidays
     skipped); wall-clock arithmetic keeps 13:00 at 13:00 across daylight-saving changes."""
-    current = start
-    left = days
-    while left > 0:
-        current = current + timedelta(days=1)
-        if is_working_day(current.date()):
-            left -= 1
-    return current
+    day = calendar.add_working_days(start.date(), days)
+    return start.replace(year=day.year, month=day.month, day=day.day)
 
 
 def step_deadlines(start: datetime, window_days: int, tz: ZoneInfo) -> tuple[datetime, ...]:
