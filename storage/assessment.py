@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.assessment import ops as fx
@@ -37,7 +37,7 @@ from storage.models import (
     Practice,
     TeamDecision,
 )
-from storage.reminder_models import CANCELLED, PENDING, Reminder
+from storage.reminder_models import PENDING, Reminder
 from storage.turns import Context, CrossTenant
 
 
@@ -327,14 +327,4 @@ async def plan_reminders(session: AsyncSession, now: datetime) -> None:
     await reminders.sync(session, ASSESSMENT, (REASSESS,), invitations, now)
     # Private nudges already fanned out for a round that has since closed.
     closed = select(Assessment.id).where(Assessment.status == "closed").scalar_subquery()
-    await session.execute(
-        update(Reminder)
-        .where(
-            Reminder.subject_type == ASSESSMENT,
-            Reminder.kind == NUDGE,
-            Reminder.status == PENDING,
-            Reminder.subject_id.in_(closed),
-        )
-        .values(status=CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
+    await reminders.cancel_pending(session, ASSESSMENT, NUDGE, Reminder.subject_id.in_(closed))

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.assessment.model import AssessmentView
-from storage.models import Assessment, Channel, ChannelMember, Member, Practice, Workspace
 from storage.assessment import assessment_view
+from storage.models import Assessment, Channel, ChannelMember, Member, Practice, Workspace
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, bindparam, func, select, text, update
+from sqlalchemy import ColumnElement, String, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from dialogs.calendar import utc
@@ -364,6 +364,24 @@ async def sync(
             await session.scalars(select(Reminder.dedupe_key).where(Reminder.dedupe_key.in_(chunk)))
         )
         await schedule(session, (wanted[k] for k in chunk if k not in present), now)
+
+
+async def cancel_pending(
+    session: AsyncSession, subject_type: str, kind: str, which: ColumnElement[bool]
+) -> None:
+    """Cancel the pending rows of `kind` about subjects that `which` (a condition on
+    `Reminder.subject_id`) selects: their reason has gone."""
+    await session.execute(
+        update(Reminder)
+        .where(
+            Reminder.subject_type == subject_type,
+            Reminder.kind == kind,
+            Reminder.status == PENDING,
+            which,
+        )
+        .values(status=CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def reconcile(session: AsyncSession, now: datetime, planners: Sequence[Planner]) -> bool:

@@ -1,11 +1,5 @@
 """A channel's settings as the dialogs read them (`prefs(turn)`), their validation, and the
-operation that stores them.
-
-Anyone may look; only a facilitator (mødeleder) may change them. Changes come from a form or a
-typed `indstillinger <navn> <værdi>`, are validated field by field with a clear message, and are
-stored in the channel (language and time zone in their columns, the rest in its settings JSON;
-the time zone is mirrored there too, where other features read it).
-"""
+operation that stores them (the command and its form: dialog.py)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -27,7 +27,7 @@ from dialogs.reminders.queue import Planned
 from storage import reminders
 from storage.meeting_models import Agreement, Meeting
 from storage.models import Member
-from storage.reminder_models import CANCELLED, PENDING, Reminder
+from storage.reminder_models import Reminder
 
 
 async def plan_reminders(session: AsyncSession, now: datetime) -> None:
@@ -96,14 +96,5 @@ async def _plan_meetings(session: AsyncSession, now: datetime) -> None:
     await reminders.sync(session, MEETING, (MEETING_PREP,), preps, now)
     await reminders.sync(session, MEETING, (MEETING_STEP,), steps, now)
     planned_ids = select(Meeting.id).where(Meeting.status == "planned").scalar_subquery()
-    await session.execute(
-        update(Reminder)
-        .where(
-            Reminder.subject_type == MEETING,
-            Reminder.kind == MEETING_PREP_MEMBER,
-            Reminder.status == PENDING,
-            Reminder.subject_id.not_in(planned_ids),
-        )
-        .values(status=CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
+    not_planned = Reminder.subject_id.not_in(planned_ids)
+    await reminders.cancel_pending(session, MEETING, MEETING_PREP_MEMBER, not_planned)
