@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.settings import Settings, load_settings
 from dialogs.assessment import AssessmentDialog
 from dialogs.feature import Dialog
 from dialogs.meetings import MeetingsDialog
@@ -18,7 +19,7 @@ from scoring.catalogue import Catalogue
 from scoring.table import ScoringTable
 from storage.feature import Store
 from storage.meetings import MeetingStore
-from storage.privacy import PrivacyStore
+from storage.privacy import PrivacyStore, parse_admins
 from storage.reminders import ReminderStore, SettingsStore
 from storage.repository import AssessmentStore
 from storage.selfeval import SelfEvalStore
@@ -30,7 +31,12 @@ class Feature:
     store: Store
 
 
-def default_features(catalogue: Catalogue, table: ScoringTable) -> list[Feature]:
+def default_features(
+    catalogue: Catalogue, table: ScoringTable, settings: Settings | None = None
+) -> list[Feature]:
+    """`settings`: the runtime's (None: read from the environment); stores get what they
+    need of them as arguments."""
+    settings = settings or load_settings()
     # The first feature also answers unknown commands (with the help text).
     return [
         Feature(AssessmentDialog(catalogue, table), AssessmentStore()),
@@ -38,5 +44,5 @@ def default_features(catalogue: Catalogue, table: ScoringTable) -> list[Feature]
         Feature(SelfEvalDialog(), SelfEvalStore()),
         Feature(RemindersDialog(catalogue), ReminderStore()),
         Feature(SettingsDialog(), SettingsStore()),
-        Feature(PrivacyDialog(), PrivacyStore.from_settings()),
+        Feature(PrivacyDialog(), PrivacyStore(settings.output_dir, parse_admins(settings.admins))),
     ]
