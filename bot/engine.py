@@ -2,7 +2,9 @@
 
 The engine is platform-neutral: adapters turn requests into (Conversation, Event) and give it a
 ChatPort. Sending happens after commit, so a failed send never loses an answer; it is retried
-and, if it still fails, recorded in `delivery_failures` and logged.
+and, if it still fails, recorded in `delivery_failures` and logged. Before each send the
+channel is looked up: once its data has been deleted (`slet-data`), nothing more of an earlier
+turn (or a reminder) goes out to it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -36,6 +39,7 @@ from storage import turns as repo
 from storage.db import is_unavailable
 from storage.feature import Store
 from storage.models import Channel, DeliveryFailure
+from storage.privacy import CHANNEL_DELETED
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +68,24 @@ class Inbound:
     answered: bool = False
 
 
+class ChannelGone(DeliveryError):
+    """The channel's data was deleted while its messages were being sent: the rest of the
+    plan is dropped (not a delivery failure: nothing more may go out to the channel)."""
+
+    def __init__(self, message: str = "the channel's data was deleted") -> None:
+        super().__init__(message, retryable=False)
+
+
 @dataclass
 class Plan:
     channel_id: int
     sends: list[Send] = field(default_factory=list)
     refs: dict[str, str] = field(default_factory=dict)  # keys already posted
+    # When the channel row was made: SQLite gives a new row the highest id + 1, so after a
+    # deletion the id alone could name the channel's next incarnation.
+    created_at: datetime | None = None
+    # This turn deleted the channel's data: its own sends (the confirmation) are the last ones.
+    final: bool = False
 
 
 class Engine:
@@ -284,9 +301,11 @@ class Engine:
     ) -> Plan:
         """Apply the operations and build the delivery plan (inside the caller's transaction).
         `loaded`: the stores whose data `turn` holds (None: all)."""
+        created = ctx.channel.created_at
         for op in outcome.ops:
             await self.apply(session, ctx, op, now)
-        plan = Plan(ctx.channel.id)
+        final = session.info.pop(CHANNEL_DELETED, None) == ctx.channel.id
+        plan = Plan(ctx.channel.id, created_at=created, final=final)
         refreshes = [o for o in outcome.out if isinstance(o, Refresh)]
         needs = frozenset[str]().union(*(self.dialogs[r.owner].reads for r in refreshes))
         # `Refresh` is rendered from the data as it is after the operations: reload unless
@@ -305,11 +324,37 @@ class Engine:
 
     # ---- delivery ----
     async def deliver(self, conv: Conversation, plan: Plan, port: ChatPort) -> None:
-        for send in plan.sends:
+        for index, send in enumerate(plan.sends):
             try:
+                if not await self._still_there(plan):
+                    raise ChannelGone()
                 await self._retrying(self._send_one, conv, plan, send, port)
             except Exception as exc:  # reported below, never swallowed
+                # A send that failed because the channel went meanwhile (a ref for a deleted
+                # channel, a generator finding no channel) is part of the same stop.
+                if isinstance(exc, ChannelGone) or not await self._still_there(plan):
+                    dropped = len(plan.sends) - index
+                    log.info("channel %s deleted: %d sends dropped", plan.channel_id, dropped)
+                    return
                 await self._report(conv.platform, plan.channel_id, send, exc)
+
+    async def _still_there(self, plan: Plan) -> bool:
+        """Whether the plan's channel still exists (always, for the deleting turn's own
+        sends). A failing lookup counts as yes: it is not evidence of a deletion, and the send
+        then fails or succeeds as it would have."""
+        if plan.final:
+            return True
+        try:
+            async with self.sessions() as session:
+                created = await session.scalar(
+                    select(Channel.created_at).where(Channel.id == plan.channel_id)
+                )
+        except Exception as exc:  # e.g. the database is out of reach
+            log.warning("channel lookup before a send failed: %s", type(exc).__name__)
+            return True
+        if created is None:
+            return False
+        return plan.created_at is None or _same_moment(created, plan.created_at)
 
     async def _send_one(self, conv: Conversation, plan: Plan, send: Send, port: ChatPort) -> None:
         if isinstance(send, OpenForm):
@@ -323,7 +368,7 @@ class Engine:
         if isinstance(send.target, ToChannel) and send.target.thread_key:
             thread = plan.refs.get(send.target.thread_key)
         ref = await port.post(conv, send.target, message, thread)
-        if send.key:
+        if send.key and not plan.final:  # (the deleting turn's channel has no rows left)
             plan.refs[send.key] = ref
             async with self.sessions() as session, session.begin():
                 await repo.save_ref(session, plan.channel_id, send.key, ref, self.clock.now())
@@ -375,6 +420,14 @@ class Engine:
                     created_at=self.clock.now(),
                 )
             )
+
+
+def _same_moment(stored: datetime, planned: datetime) -> bool:
+    """`stored` as the database gives it back; `planned` as the turn had it (perhaps made in
+    that turn, with its time zone). SQLite keeps only the wall-clock digits."""
+    if stored.tzinfo is None:
+        return stored == planned.replace(tzinfo=None)
+    return planned.tzinfo is not None and stored == planned
 
 
 def scrub(text: str) -> str:

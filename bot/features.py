@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.settings import Settings, load_settings
 from dialogs.assessment import AssessmentDialog
 from dialogs.assessment.reminders import AssessmentReminders
 from dialogs.feature import Dialog
@@ -22,7 +23,7 @@ from storage import assessment, meetings
 from storage.assessment import AssessmentStore
 from storage.feature import Store
 from storage.meetings import MeetingStore
-from storage.privacy import PrivacyStore
+from storage.privacy import PrivacyStore, parse_admins
 from storage.reminders import Planner, ReminderStore
 from storage.selfeval import SelfEvalStore
 from storage.settings import SettingsStore
@@ -43,7 +44,12 @@ class Feature:
     reminders: Reminders | None = None
 
 
-def default_features(catalogue: Catalogue, table: ScoringTable) -> list[Feature]:
+def default_features(
+    catalogue: Catalogue, table: ScoringTable, settings: Settings | None = None
+) -> list[Feature]:
+    """`settings`: the runtime's (None: read from the environment); stores get what they
+    need of them as arguments."""
+    settings = settings or load_settings()
     # The first feature also answers unknown commands (with the help text).
     return [
         Feature(
@@ -59,5 +65,5 @@ def default_features(catalogue: Catalogue, table: ScoringTable) -> list[Feature]
         Feature(SelfEvalDialog(), SelfEvalStore()),
         Feature(RemindersDialog(), ReminderStore()),
         Feature(SettingsDialog(), SettingsStore()),
-        Feature(PrivacyDialog(), PrivacyStore.from_settings()),
+        Feature(PrivacyDialog(), PrivacyStore(settings.output_dir, parse_admins(settings.admins))),
     ]

@@ -4,8 +4,9 @@ the Excel/CSV exports.
 The engine calls them after commit, while delivering a message. Each loads what it needs in a
 short read-only unit of work (checked against the channel the message goes to), then renders
 in a worker thread (`asyncio.to_thread`) so the event loop keeps serving other teams. Files go
-to `LOVENDE_OUTPUT_DIR`, each into a new folder with an unguessable name; their contents are
-never logged.
+to the channel's folder under `LOVENDE_OUTPUT_DIR`, each into a new folder named after its round
+plus an unguessable part (storage/files.py: removed with the channel's data, with the rounds
+retention deletes, and after LOVENDE_FILE_RETENTION_DAYS); their contents are never logged.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import secrets
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,13 +28,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.engine import Engine
-from dialogs.i18n import format_date, score_text, t
-from dialogs.messages import File, Generate, Image
 from dialogs.assessment.model import AssessmentView
-from dialogs.selfeval.model import SelfEvalView
-from dialogs.selfeval.report import ratings_chart, selfeval_report_section
 from dialogs.assessment.team import disagreements, question_status, team_answers
 from dialogs.assessment.views import answer_label
+from dialogs.i18n import format_date, score_text, t
+from dialogs.messages import File, Generate, Image
+from dialogs.selfeval.model import SelfEvalView
+from dialogs.selfeval.report import ratings_chart, selfeval_report_section
 from scoring.catalogue import SCALE, Catalogue, Question
 from scoring.chart import ChartText, render_radar, render_score_table
 from scoring.export import write_csv, write_xlsx
@@ -50,10 +50,11 @@ from scoring.report import (
 from scoring.scores import ElementScore, all_scores, applicable
 from scoring.selfeval_report import add_selfeval_section
 from scoring.table import ScoringTable
+from storage import files
 from storage.assessment import assessment_view
-from storage.turns import CrossTenant
 from storage.models import Assessment, Channel
 from storage.selfeval import load_selfeval_view
+from storage.turns import CrossTenant
 
 # python-docx is imported only where a report is written (scoring.report): start-up memory.
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ DEFAULT_ZONE = "Europe/Copenhagen"
 
 @dataclass(frozen=True)
 class Loaded:
+    channel_id: int
     view: AssessmentView
     lang: str
     zone: ZoneInfo
@@ -322,7 +324,8 @@ class Generators:
             lang, zone = await self._channel(session, channel_id)
             a = await self._own(session, aid, channel_id)
             view = await assessment_view(session, a)
-            return Loaded(view, lang, zone, await load_selfeval_view(session, channel_id))
+            selfeval = await load_selfeval_view(session, channel_id)
+            return Loaded(channel_id, view, lang, zone, selfeval)
 
     async def load_rounds(self, aid: int, channel_id: int) -> tuple[Loaded, list[AssessmentView]]:
         """The assessment and every round of its practice in this channel, oldest first."""
@@ -335,14 +338,12 @@ class Generators:
                 .order_by(Assessment.round_no, Assessment.id)
             )
             views = [await assessment_view(session, r, with_previous=False) for r in rounds]
-            return Loaded(await assessment_view(session, a), lang, zone), views
+            return Loaded(channel_id, await assessment_view(session, a), lang, zone), views
 
-    def folder(self) -> Path:
-        """A new folder that nobody can guess (the Teams adapter serves files from it)."""
-        self.output_dir.mkdir(parents=True, exist_ok=True)
-        path = self.output_dir / secrets.token_hex(16)
-        path.mkdir(mode=0o700)
-        return path
+    def folder(self, loaded: Loaded) -> Path:
+        """A new folder of the round in its channel's folder, with a name nobody can guess
+        (the Teams adapter serves files from it)."""
+        return files.new_folder(self.output_dir, loaded.channel_id, files.round_tag(loaded.view.id))
 
     def _radar_file(self, loaded: Loaded, folder: Path) -> Path:
         r = radar_input(loaded.view, self.catalogue, self.table, loaded.lang)
@@ -361,7 +362,7 @@ class Generators:
             loaded.view, self.catalogue, self.table, loaded.lang, loaded.zone, self.clock.now()
         )
         tr = partial(t, loaded.lang)
-        folder = self.folder()
+        folder = self.folder(loaded)
         if kind == "report_docx":
             chart = self._radar_file(loaded, folder)
             extra = self._selfeval_section(loaded, folder, tr)
@@ -389,7 +390,7 @@ class Generators:
         loaded = await self.load(block.assessment_id, channel_id)
 
         def draw() -> Path:
-            return self._radar_file(loaded, self.folder())
+            return self._radar_file(loaded, self.folder(loaded))
 
         path = await asyncio.to_thread(draw)
         log.info("radar chart generated")
@@ -408,7 +409,7 @@ class Generators:
         columns = [t(lang, "history.column", round=n, date=d) for n, d in h.columns]
 
         def draw() -> Path:
-            path = self.folder() / f"historik-{slug(loaded.view.practice_name)}.png"
+            path = self.folder(loaded) / f"historik-{slug(loaded.view.practice_name)}.png"
             return render_score_table(h.rows, columns, h.cells, h.partial, title, path, note)
 
         path = await asyncio.to_thread(draw)

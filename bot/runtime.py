@@ -81,7 +81,7 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
         inbox_db = create_engine(settings.database_url, pool_size=2, max_overflow=4)
     engine = Engine(
         sessions,
-        default_features(catalogue, table),
+        default_features(catalogue, table, settings),
         clock or SystemClock(),
         inbox_sessions=session_factory(inbox_db),
         turn_slots=1 if is_sqlite(settings.database_url) else TURN_SLOTS_POSTGRES,

@@ -6,7 +6,9 @@ SQLAlchemyJobStore):
   runs at start, so reminders that came due while the bot was down go out then;
 - a one-off wake-up at the next row's due time, re-armed after every run, for punctuality.
 Plus the inbox replay every `REPLAY_SECONDS` (and at start): interactions acknowledged by a
-process that died before their turn ran (bot/inbox.py).
+process that died before their turn ran (bot/inbox.py); and daily jobs: retention of closed
+rounds (when configured), generated files older than LOVENDE_FILE_RETENTION_DAYS, old
+processed-event keys.
 All have fixed ids with `replace_existing=True`, `misfire_grace_time=None` (a late run is
 still run, never silently dropped) and `coalesce=True`. Losing a job loses nothing: the next
 sweep finds the rows.
@@ -36,6 +38,7 @@ if _aps.level == logging.NOTSET:
 SWEEP_ID = "reminders:sweep"
 WAKE_ID = "reminders:wake"
 RETENTION_ID = "retention:daily"
+FILES_ID = "files:daily"
 REPLAY_ID = "inbox:replay"
 FORGET_ID = "events:forget"
 FORGET_AFTER = timedelta(days=7)  # processed-event keys kept this long (see forget_events)
@@ -80,6 +83,9 @@ class ReminderScheduler:
         self.scheduler.add_job(
             self.forget, "interval", hours=24, id=FORGET_ID, replace_existing=True
         )
+        self.scheduler.add_job(
+            self.purge_files, "interval", hours=24, id=FILES_ID, replace_existing=True
+        )
         for job in (self.sweep(), self.replay()):
             first = asyncio.get_running_loop().create_task(job)
             self.tasks.add(first)
@@ -106,10 +112,28 @@ class ReminderScheduler:
         from storage.privacy import purge_expired
 
         runtime = self.worker.runtime
-        years = runtime.settings.retention_years
-        removed = await purge_expired(runtime.sessions, runtime.engine.clock.now(), years)
+        settings = runtime.settings
+        now = runtime.engine.clock.now()
+        removed = await purge_expired(
+            runtime.sessions, now, settings.retention_years, output_dir=settings.output_dir
+        )
         if removed:
             log.info("retention removed %d closed rounds", removed)
+
+    async def purge_files(self) -> None:
+        """Daily: generated files older than LOVENDE_FILE_RETENTION_DAYS (and those of
+        channels that are gone); without it the output folder only grows."""
+        from storage.privacy import purge_old_files
+
+        async with self._guarded("file retention"):
+            runtime = self.worker.runtime
+            settings = runtime.settings
+            await purge_old_files(
+                runtime.sessions,
+                settings.output_dir,
+                runtime.engine.clock.now(),
+                settings.file_retention_days,
+            )
 
     async def forget(self) -> None:
         """Daily: drop old processed-event keys (one per click and per platform event)."""

@@ -3,14 +3,14 @@ block: the team's own ratings as a small bar chart.
 
 Like the other generators (bot/generators.py) it loads in a short read-only unit of work,
 checked against the channel the message goes to, renders in a worker thread, and writes into a
-new folder with an unguessable name under `LOVENDE_OUTPUT_DIR`.
+new folder with an unguessable name in the channel's folder under `LOVENDE_OUTPUT_DIR`
+(storage/files.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,9 +20,10 @@ from dialogs.messages import Generate, Image
 from dialogs.selfeval.report import ratings_chart
 from dialogs.selfeval.views import CHART_KIND
 from scoring.org_catalogue import OrgCatalogue, load_org_catalogue
+from storage import files
 from storage.models import Channel
-from storage.turns import CrossTenant
 from storage.selfeval import load_selfeval_view
+from storage.turns import CrossTenant
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +38,8 @@ class SelfEvalChartGenerator:
         self.sessions, self.output_dir = sessions, output_dir.absolute()
         self.catalogue = catalogue or load_org_catalogue()
 
-    def folder(self) -> Path:
-        self.output_dir.mkdir(parents=True, exist_ok=True)
-        path = self.output_dir / secrets.token_hex(16)
-        path.mkdir(mode=0o700)
-        return path
+    def folder(self, channel_id: int, selfeval_id: int) -> Path:
+        return files.new_folder(self.output_dir, channel_id, f"selfeval-{selfeval_id}")
 
     async def __call__(self, block: Generate, channel_id: int) -> Image:
         async with self.sessions() as session, session.begin():
@@ -54,7 +52,8 @@ class SelfEvalChartGenerator:
             raise CrossTenant(f"selfeval {block.assessment_id}")
 
         def draw() -> Path:
-            path = self.folder() / f"selvevaluering-{view.round_no}.png"
+            folder = self.folder(channel_id, view.id)
+            path = folder / f"selvevaluering-{view.round_no}.png"
             drawn = ratings_chart(view, self.catalogue, lang, path)
             if drawn is None:  # every rating was removed after the message was planned
                 raise LookupError("no ratings to draw")

@@ -38,11 +38,19 @@ class Settings(BaseSettings):
     # Closed assessment rounds older than this many years are deleted (LOVENDE_RETENTION_YEARS;
     # unset keeps them). See storage.privacy.purge_old_rounds.
     retention_years: int | None = None
+    # Generated files (charts, reports, exports) older than this many days are removed by a
+    # daily job (LOVENDE_FILE_RETENTION_DAYS). See storage.privacy.purge_old_files.
+    file_retention_days: int = 30
     # Workspace admins who may export and delete any channel's data of their workspace
     # (LOVENDE_ADMINS): comma-separated `platform:workspace:user`, e.g. `slack:T0123:U0456`.
     admins: str = ""
     # Prometheus metrics at GET /metrics on the bot's own port (LOVENDE_METRICS=false: none).
     metrics: bool = True
+    # Seconds a client may take to send a request's headers, and then its body, before the
+    # web app closes the connection (LOVENDE_HTTP_HEADER_TIMEOUT, LOVENDE_HTTP_BODY_TIMEOUT):
+    # slow clients would otherwise hold connections open indefinitely. See bot/http/slow.py.
+    http_header_timeout: float = 10.0
+    http_body_timeout: float = 30.0
 
     @field_validator("database_url")
     @classmethod
@@ -69,6 +77,25 @@ class Settings(BaseSettings):
         if not text.isdigit() or int(text) < 1:
             raise ValueError("skal være et helt antal år, mindst 1")
         return int(text)
+
+    @field_validator("file_retention_days", mode="before")
+    @classmethod
+    def _positive_days(cls, value: object) -> object:
+        text = str(value).strip()
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError("skal være et helt antal dage, mindst 1")
+        return int(text)
+
+    @field_validator("http_header_timeout", "http_body_timeout", mode="before")
+    @classmethod
+    def _seconds(cls, value: object) -> object:
+        try:
+            seconds = float(str(value).strip())
+        except ValueError:
+            seconds = -1.0
+        if not 0 < seconds <= 600:
+            raise ValueError("skal være et antal sekunder over 0 og højst 600")
+        return seconds
 
     @field_validator("admins")
     @classmethod

@@ -10,7 +10,12 @@ later are covered without a change here. Dialog states have no foreign key: thei
 Deletion removes the rows explicitly, children first, instead of trusting each foreign key's
 ON DELETE rule (a SET NULL would leave a row with the team's text behind); the channel row
 goes last, so a row inserted concurrently is still removed by its cascade. Members (per
-workspace) that nothing references any more are removed too.
+workspace) that nothing references any more are removed too, and so are the files generated
+for the channel (its folder under the output directory, storage/files.py) — Teams' links to
+them are rows of `teams_files`, which reference the channel and go with the rest.
+
+The configuration (output directory, admins) comes in as arguments: storage does not read the
+settings (bot/features.py hands them over).
 """
 
 from __future__ import annotations
@@ -20,7 +25,6 @@ import json
 import logging
 import os
 import re
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -52,8 +56,9 @@ from dialogs.privacy.model import (
     ExportRef,
     PrivacyView,
 )
+from storage import files
 from storage.feature import FeatureStore, applies
-from storage.models import Assessment, Practice
+from storage.models import Assessment, Channel, Practice
 from storage.reminder_models import Reminder
 from storage.turns import Context
 
@@ -61,6 +66,9 @@ log = logging.getLogger(__name__)
 
 FORMAT = "lovende-data/1"
 EXPORT_KEY = "lovende.privacy.export"  # Session.info: the export written in this unit of work
+# Session.info: the id of the channel whose data this unit of work deleted. The engine posts
+# that turn's own confirmation and nothing else to the channel (bot/engine.py `Plan.final`).
+CHANNEL_DELETED = "lovende.privacy.deleted"
 CHUNK = 500  # ids per IN (…) list, well below SQLite's and asyncpg's parameter limits
 
 
@@ -247,11 +255,10 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w]+", "-", text.casefold()).strip("-_")[:40] or "kanal"
 
 
-def write_export(directory: Path, filename: str, payload: dict[str, Any]) -> Path:
-    """Write the JSON into a new folder with an unguessable name, readable by us only."""
-    directory.mkdir(parents=True, exist_ok=True)
-    folder = directory / secrets.token_urlsafe(16)
-    folder.mkdir(mode=0o700)
+def write_export(output_dir: Path, channel_id: int, filename: str, payload: dict[str, Any]) -> Path:
+    """Write the JSON into a new folder with an unguessable name in the channel's folder (so
+    that it goes with the channel's data), readable by us only."""
+    folder = files.new_folder(output_dir, channel_id, "export")
     path = folder / filename
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -274,17 +281,10 @@ class PrivacyStore(FeatureStore):
     name = OWNER
 
     def __init__(self, output_dir: Path, admins: Iterable[str] = ()) -> None:
-        self.output_dir = output_dir
+        """`output_dir`: where generated files go (LOVENDE_OUTPUT_DIR); `admins`: the
+        `platform:workspace:user` keys of LOVENDE_ADMINS (see `parse_admins`)."""
+        self.output_dir = output_dir.absolute()  # as the generators see it
         self.admins = frozenset(admins)
-
-    @classmethod
-    def from_settings(cls) -> PrivacyStore:
-        """Configured from the same environment as the runtime's Settings (LOVENDE_OUTPUT_DIR,
-        LOVENDE_ADMINS): `default_features` is not handed the settings."""
-        from bot.settings import load_settings
-
-        settings = load_settings()
-        return cls(settings.output_dir, parse_admins(settings.admins))
 
     def is_admin(self, ctx: Context) -> bool:
         key = admin_key(ctx.workspace.platform, ctx.workspace.external_id, ctx.member.external_id)
@@ -303,8 +303,15 @@ class PrivacyStore(FeatureStore):
     async def delete(
         self, session: AsyncSession, ctx: Context, op: DeleteChannelData, now: datetime
     ) -> None:
-        counts = await delete_channel_data(session, ctx.channel.id, ctx.workspace.id)
-        log.info("channel %s data deleted: %d rows", ctx.channel.id, sum(counts.values()))
+        """The channel's rows, then its files. The files go once every statement has run: if
+        the transaction fails after that, the rows stay until the turn is tried again, but no
+        file outlives its rows. A generator that was rendering for the channel at this moment
+        can still write one file into the folder; the daily sweep removes such orphans."""
+        cid = ctx.channel.id
+        counts = await delete_channel_data(session, cid, ctx.workspace.id)
+        removed = await asyncio.to_thread(files.remove_channel, self.output_dir, cid)
+        session.info[CHANNEL_DELETED] = cid
+        log.info("channel %s data deleted: %d rows, %d files", cid, sum(counts.values()), removed)
 
     @applies(ExportChannelData)
     async def export(
@@ -320,7 +327,9 @@ class PrivacyStore(FeatureStore):
         }
         name = _slug(ctx.channel.name or ctx.channel.external_id)
         filename = f"lovende-data-{name}-{now:%Y-%m-%d}.json"
-        path = await asyncio.to_thread(write_export, self.output_dir, filename, payload)
+        path = await asyncio.to_thread(
+            write_export, self.output_dir, ctx.channel.id, filename, payload
+        )
         session.info[EXPORT_KEY] = ExportRef(str(path), filename, rows)
         log.info("channel %s data exported: %d rows", ctx.channel.id, rows)
 
@@ -339,17 +348,21 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[i : i + CHUNK]
 
 
-async def purge_old_rounds(session: AsyncSession, now: datetime, years: int) -> int:
+async def purge_old_rounds(
+    session: AsyncSession, now: datetime, years: int, *, output_dir: Path | None = None
+) -> int:
     """Delete the assessment rounds closed more than `years` years before `now`, with their
-    answers, team answers and notes (ON DELETE CASCADE), their reminders, and practices left
-    without any round. Meetings keep their own notes (their link to the round is cleared).
+    answers, team answers and notes (ON DELETE CASCADE), their reminders, practices left
+    without any round, and — given the output directory — the charts and reports generated
+    for them. Meetings keep their own notes (their link to the round is cleared).
     Returns the number of rounds deleted. Call it once a day (the scheduler's job)."""
     if years < 1:
         raise ValueError("years must be at least 1")
     cutoff = years_before(now.astimezone(UTC), years)
-    ids = list(
-        await session.scalars(
-            select(Assessment.id)
+    rounds = [
+        (channel_id, aid)
+        for aid, channel_id in await session.execute(
+            select(Assessment.id, Assessment.channel_id)
             .where(
                 Assessment.status == "closed",
                 Assessment.closed_at.is_not(None),
@@ -357,7 +370,8 @@ async def purge_old_rounds(session: AsyncSession, now: datetime, years: int) -> 
             )
             .order_by(Assessment.id)
         )
-    )
+    ]
+    ids = [aid for _channel_id, aid in rounds]
     practices: set[int] = set()
     for chunk in _chunks(ids):
         practices.update(
@@ -382,17 +396,52 @@ async def purge_old_rounds(session: AsyncSession, now: datetime, years: int) -> 
             )
             .execution_options(synchronize_session=False)
         )
+    removed = 0
+    if output_dir is not None and rounds:  # after the statements, as for a deletion
+        removed = await asyncio.to_thread(files.remove_rounds, output_dir, rounds)
     if ids:
-        log.info("retention: %d closed rounds older than %d years deleted", len(ids), years)
+        log.info(
+            "retention: %d closed rounds older than %d years deleted (%d files)",
+            len(ids),
+            years,
+            removed,
+        )
     return len(ids)
 
 
 async def purge_expired(
-    sessions: async_sessionmaker[AsyncSession], now: datetime, years: int | None
+    sessions: async_sessionmaker[AsyncSession],
+    now: datetime,
+    years: int | None,
+    *,
+    output_dir: Path | None = None,
 ) -> int:
     """One unit of work of the retention sweep; nothing when no retention is configured
-    (`Settings.retention_years` is None)."""
+    (`Settings.retention_years` is None). `output_dir`: remove the rounds' files too."""
     if years is None:
         return 0
     async with sessions() as session, session.begin():
-        return await purge_old_rounds(session, now, years)
+        return await purge_old_rounds(session, now, years, output_dir=output_dir)
+
+
+async def purge_old_files(
+    sessions: async_sessionmaker[AsyncSession], output_dir: Path, now: datetime, days: int
+) -> int:
+    """The daily file sweep (LOVENDE_FILE_RETENTION_DAYS): remove generated files older than
+    `days` days, and the folders of channels that are no longer in the database. The number
+    of files removed. Times are compared with the files' modification times."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    moment = now.timestamp()
+    cutoff = moment - days * 86400
+    removed = await asyncio.to_thread(files.remove_older_than, output_dir, cutoff)
+    present = await asyncio.to_thread(files.channel_ids, output_dir)
+    if present:
+        live: set[int] = set()
+        async with sessions() as session:
+            for chunk in _chunks(sorted(present)):
+                live.update(await session.scalars(select(Channel.id).where(Channel.id.in_(chunk))))
+        removed += await asyncio.to_thread(files.remove_orphans, output_dir, live, moment)
+    if removed:
+        log.info("file retention: %d generated files removed", removed)
+    return removed

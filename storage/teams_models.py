@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import TS, Base
@@ -62,11 +62,19 @@ class TeamsDmOrigin(Base):
 
 
 class TeamsFile(Base):
-    """An unguessable, expiring link to a generated image or document served to Teams."""
+    """An unguessable, expiring link to a generated image or document served to Teams.
+
+    A link to a channel's file references the channel: it is deleted with the channel's data
+    (`slet-data`, storage/privacy.py finds it through this foreign key), so the link answers
+    404 at once. Links made before the column existed have none and simply expire."""
 
     __tablename__ = "teams_files"
-    __table_args__ = (Index("ix_teams_files_expires_at", "expires_at"),)
+    __table_args__ = (
+        Index("ix_teams_files_expires_at", "expires_at"),
+        Index("ix_teams_files_channel_id", "channel_id"),
+    )
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
     path: Mapped[str] = mapped_column(String(1024))
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(128))

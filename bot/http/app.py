@@ -1,8 +1,9 @@
 """The one aiohttp application: health, readiness, metrics and every platform adapter's routes.
 
 Adapters live in their own packages and expose `mount(app, runtime)`, which adds their routes
-when their settings are present (see ADAPTERS). Every request passes `bot.http.observe`'s
-middleware (metrics by route and outcome; 503 when the database cannot be reached).
+when their settings are present (see ADAPTERS). Every request passes `bot.http.slow`'s guard
+(a slow client's headers and body are timed out) and `bot.http.observe`'s middleware (metrics
+by route and outcome; 503 when the database cannot be reached).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.http.observe import observer
+from bot.http.slow import GuardedSite, guard
 from bot.metrics import REGISTRY
 from bot.runtime import Runtime
 from storage.migrate import is_current
@@ -75,7 +77,7 @@ def create_app(
     runtime: Runtime, adapters: tuple[str, ...] = ADAPTERS, *, background: bool = True
 ) -> web.Application:
     observe = observer(database_probe(runtime.db), runtime.engine.answering)
-    app = web.Application(middlewares=[observe])
+    app = web.Application(middlewares=[guard(runtime.settings.http_body_timeout), observe])
     app[RUNTIME] = runtime
     if background:
         app.on_startup.append(_start_background)
@@ -99,14 +101,27 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
     """Run until cancelled (Ctrl-C)."""
     import asyncio
 
-    runner = web.AppRunner(create_app(runtime))
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
+    timeout = runtime.settings.http_header_timeout
+    runner = await start_server(create_app(runtime), host, port, timeout)
     # With port 0 the system picks a free port: log the one actually bound (tests read it).
-    bound = [a[1] for a in runner.addresses if isinstance(a, tuple) and len(a) >= 2]
-    log.info("listening on http://%s:%d", host, bound[0] if bound else port)
+    log.info("listening on http://%s:%d", host, bound_port(runner) or port)
     try:
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
+
+
+async def start_server(
+    app: web.Application, host: str, port: int, header_timeout: float
+) -> web.AppRunner:
+    """Serve `app` on host:port (0: a free port) until the runner is cleaned up, timing out
+    clients whose headers are too slow (bot.http.slow)."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await GuardedSite(runner, host, port, header_timeout=header_timeout).start()
+    return runner
+
+
+def bound_port(runner: web.AppRunner) -> int | None:
+    bound = [a[1] for a in runner.addresses if isinstance(a, tuple) and len(a) >= 2]
+    return int(bound[0]) if bound else None

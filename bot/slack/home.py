@@ -12,11 +12,11 @@ from bot.runtime import Runtime
 from bot.slack.blocks import MAX_SURFACE_BLOCKS, Json, plain, sections
 from bot.slack.client import delivery_error
 from bot.slack.mrkdwn import escape, truncate
-from dialogs.i18n import format_date, t
 from dialogs.assessment.model import AssessmentView
 from dialogs.assessment.render import element_posted
 from dialogs.assessment.team import applicable_questions, member_applies, team_answers
 from dialogs.assessment.views import element_questions
+from dialogs.i18n import format_date, t
 from scoring.catalogue import Catalogue
 from storage.overview import ChannelOverview, RoundSummary, member_overview
 

@@ -3,6 +3,8 @@
 Teams shows an image in a card only from a URL it can fetch, and offers documents as links.
 `FileLinks.url_for` registers a generated file under `secrets.token_urlsafe(32)` in the
 database (so any replica can serve it) and returns `<TEAMS_PUBLIC_URL>/teams/files/<token>`.
+The row names the channel the file was generated for (its folder says which, storage/files.py):
+deleting the channel's data deletes the row, and the link answers 404 at once.
 The file itself stays where its generator wrote it: with several replicas that directory must
 be shared storage (a volume every replica mounts at the same path).
 """
@@ -20,7 +22,9 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot.clock import Clock
+from bot.engine import ChannelGone
 from bot.teams.store import FileRow, TeamsStore
+from storage.files import channel_of
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +68,9 @@ class FileLinks:
             raise UnservableFile(Path(name).suffix)
         token = secrets.token_urlsafe(32)
         now = self.clock.now()
-        row = FileRow(token, absolute(path), name, content_type, now + self.ttl)
-        await self.store.add_file(row, now)
+        row = FileRow(token, absolute(path), name, content_type, now + self.ttl, channel_of(path))
+        if not await self.store.add_file(row, now):
+            raise ChannelGone("the channel's data was deleted while its file was being sent")
         return f"{self.public_url}/teams/files/{token}"
 
     async def serve(self, request: web.Request) -> web.StreamResponse:

@@ -32,8 +32,8 @@ from dialogs.effects import Outcome, Post
 from dialogs.events import Command, Event, Interaction
 from dialogs.i18n import t
 from dialogs.messages import Message, Text, ToChannel
-from dialogs.turn import Turn
 from dialogs.replies import help_message
+from dialogs.turn import Turn
 
 log = logging.getLogger(__name__)
 

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.models import Channel
 from storage.teams_models import TeamsConversation, TeamsDmOrigin, TeamsFile, TeamsMember
 
 T = TypeVar("T")
@@ -47,6 +48,7 @@ class FileRow:
     filename: str
     content_type: str
     expires_at: datetime
+    channel_id: int | None = None  # the channel the file was generated for
 
 
 class TeamsStore:
@@ -246,23 +248,36 @@ class TeamsStore:
             return row.origin_conversation_id if row else None
 
     # ---- served files ----
-    async def add_file(self, row: FileRow, now: datetime) -> None:
-        async with self.sessions() as session, session.begin():
-            await session.execute(delete(TeamsFile).where(TeamsFile.expires_at < now))
-            session.add(
-                TeamsFile(
-                    token=row.token,
-                    path=row.path,
-                    filename=row.filename,
-                    content_type=row.content_type,
-                    created_at=now,
-                    expires_at=row.expires_at,
+    async def add_file(self, row: FileRow, now: datetime) -> bool:
+        """Register a link; False when its channel is gone (its data was deleted meanwhile):
+        no link is made to a file that is no longer the channel's."""
+        try:
+            async with self.sessions() as session, session.begin():
+                await session.execute(delete(TeamsFile).where(TeamsFile.expires_at < now))
+                if row.channel_id is not None and not await session.get(Channel, row.channel_id):
+                    return False
+                session.add(
+                    TeamsFile(
+                        token=row.token,
+                        channel_id=row.channel_id,
+                        path=row.path,
+                        filename=row.filename,
+                        content_type=row.content_type,
+                        created_at=now,
+                        expires_at=row.expires_at,
+                    )
                 )
-            )
+        except IntegrityError:
+            if row.channel_id is None:
+                raise
+            return False  # the channel was deleted between the check and the insert
+        return True
 
     async def file(self, token: str) -> FileRow | None:
         async with self.sessions() as session:
             row = await session.get(TeamsFile, token)
             if row is None:
                 return None
-            return FileRow(row.token, row.path, row.filename, row.content_type, row.expires_at)
+            return FileRow(
+                row.token, row.path, row.filename, row.content_type, row.expires_at, row.channel_id
+            )

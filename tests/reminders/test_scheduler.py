@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.http.app import create_app
 from bot.reminders import ReminderWorker
 from bot.scheduler import (
+    FILES_ID,
     FORGET_ID,
     REPLAY_ID,
     REPLAY_SECONDS,
@@ -33,7 +34,7 @@ async def test_jobs_have_fixed_ids_and_never_drop_a_late_run(bot: BotHarness) ->
         assert scheduler.running
         scheduler.start()  # a second start is harmless
         jobs = {job.id: job for job in scheduler.scheduler.get_jobs()}
-        assert set(jobs) == {SWEEP_ID, REPLAY_ID, FORGET_ID}
+        assert set(jobs) == {SWEEP_ID, REPLAY_ID, FORGET_ID, FILES_ID}
         for job in jobs.values():
             assert job.misfire_grace_time is None and job.coalesce
         assert jobs[SWEEP_ID].trigger.interval == timedelta(seconds=30)

@@ -81,8 +81,10 @@ async def channel_id(bot: BotHarness, external: str = "team") -> int:
 def check_private_file(path: str, output_dir: Path) -> Path:
     p = Path(path)
     assert p.is_file()
-    assert p.parent.parent == output_dir.absolute()
-    assert re.fullmatch(r"[0-9a-f]{32}", p.parent.name)  # unguessable folder
+    # <output dir>/channel-<id>/round-<assessment id>-<unguessable>/<file> (storage/files.py)
+    assert p.parent.parent.parent == output_dir.absolute()
+    assert re.fullmatch(r"channel-\d+", p.parent.parent.name)
+    assert re.fullmatch(r"round-\d+-[0-9a-f]{32}", p.parent.name)  # unguessable folder
     return p
 
 
