@@ -26,7 +26,7 @@ from bot.runtime import Runtime
 from bot.teams import speedups
 from bot.teams.files import ROUTE, FileLinks
 from bot.teams.handler import LovendeTeamsBot
-from bot.teams.pacer import Pacer
+from bot.teams.pacing import Pacer
 from bot.teams.port import TeamsPort
 from bot.teams.settings import TeamsSettings, load_teams_settings
 from bot.teams.store import TeamsStore

@@ -133,7 +133,3 @@ def load_teams_settings(**overrides: object) -> TeamsSettings:
         name = _VARIABLES.get(field, field)
         message = str(first.get("msg", "ugyldig værdi")).removeprefix("Value error, ")
         raise ConfigError(f"{name}: {message}") from exc
-
-
-def public_host(url: str) -> str:
-    return urlparse(url).hostname or ""

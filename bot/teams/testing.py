@@ -20,7 +20,7 @@ from bot.http.app import create_app
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
 from bot.teams.mount import TEAMS, TeamsApp, mount
-from bot.teams.pacer import Pacer
+from bot.teams.pacing import Pacer
 from bot.teams.settings import TeamsSettings
 
 TENANT = "72f988bf-0000-4000-8000-000000000001"

@@ -19,8 +19,9 @@ from bot.clock import FakeClock
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
 from bot.teams.files import FileLinks
-from bot.teams.handler import LovendeTeamsBot, command_text
-from bot.teams.pacer import Pacer
+from bot.teams.handler import LovendeTeamsBot
+from bot.teams.inbound import command_text
+from bot.teams.pacing import Pacer
 from bot.teams.port import TeamsPort
 from bot.teams.store import TeamsStore
 from bot.teams.testing import (
