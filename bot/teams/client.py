@@ -1,4 +1,5 @@
-"""botbuilder's HTTP client, tuned: our timeout and no hidden retries.
+"""botbuilder's HTTP client, tuned: our timeout and no hidden retries; and its token checks
+refusing what they cannot validate with a 401 (keys.py fetches the keys they need).
 
 botbuilder's HTTP layer (msrest over `requests`) would otherwise retry on its own with real
 sleeps in a worker thread, unseen and with a 100 s timeout: `TunedAuthentication` turns that
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import requests
 from botbuilder.schema import Activity
 from botframework.connector.aio import ConnectorClient  # type: ignore[import-untyped]
 from botframework.connector.auth import (  # type: ignore[import-untyped]
@@ -19,6 +19,8 @@ from botframework.connector.auth import (  # type: ignore[import-untyped]
     ConnectorFactory,
     UserTokenClient,
 )
+
+from bot.teams.keys import KeysUnavailable
 
 
 def tune_client(client: ConnectorClient, timeout: float) -> None:
@@ -62,8 +64,8 @@ class TunedAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
     ) -> AuthenticateRequestResult:
         try:
             return await self.inner.authenticate_request(activity, auth_header)
-        except (PermissionError, requests.RequestException):
-            raise  # 401 from CloudAdapter; Microsoft's keys out of reach is not the caller's fault
+        except (PermissionError, KeysUnavailable):
+            raise  # 401 from CloudAdapter; 503 from TeamsApp (not the caller's fault)
         except Exception as exc:
             # botbuilder 4.17.1 raises IndexError for an unknown or missing key id and a bare
             # Exception for a disallowed algorithm or a key not endorsed for Teams: all mean

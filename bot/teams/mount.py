@@ -26,6 +26,7 @@ from bot.runtime import Runtime
 from bot.teams import speedups
 from bot.teams.files import ROUTE, FileLinks
 from bot.teams.handler import LovendeTeamsBot
+from bot.teams.keys import FAILURE_TTL, KeyRegistry, KeysUnavailable
 from bot.teams.pacing import Pacer
 from bot.teams.port import TeamsPort
 from bot.teams.settings import TeamsSettings, load_teams_settings
@@ -60,6 +61,8 @@ class TeamsApp:
             # botbuilder answers 401 for a missing or foreign token but lets a malformed one
             # escape as a decoding error (a 500): it is just as unauthorized.
             raise web.HTTPUnauthorized() from exc
+        except KeysUnavailable as exc:  # Microsoft's keys out of reach: the Bot Connector retries
+            raise web.HTTPServiceUnavailable(headers={"Retry-After": f"{FAILURE_TTL:.0f}"}) from exc
         except TimeoutError:
             self.background.add(task)
             task.add_done_callback(self._finished)
@@ -100,6 +103,7 @@ def mount(
     settings: TeamsSettings | None = None,
     *,
     pacer: Pacer | None = None,
+    keys: KeyRegistry | None = None,
 ) -> TeamsApp | None:
     settings = settings if settings is not None else load_teams_settings()
     if not settings.configured:
@@ -110,6 +114,8 @@ def mount(
         log.warning("Teams: TEAMS_LOCAL_DEV=true and no app id – requests are NOT authenticated")
     if not settings.public_url:
         log.warning("Teams: TEAMS_PUBLIC_URL is not set – charts and files are shown as text")
+    keys = keys or KeyRegistry()
+    keys.install()  # Microsoft's signing keys, fetched without blocking anything
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.botbuilder_config()))
     adapter.on_turn_error = on_turn_error
     store = TeamsStore(runtime.sessions)
@@ -122,5 +128,10 @@ def mount(
     app.router.add_post("/api/messages", teams.messages)
     app.router.add_get(ROUTE, files.serve)
     app.on_cleanup.append(teams.drain)
+    app.on_cleanup.append(lambda _app: _uninstall(keys))
     runtime.ports["teams"] = port
     return teams
+
+
+async def _uninstall(keys: KeyRegistry) -> None:
+    keys.uninstall()

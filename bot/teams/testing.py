@@ -19,6 +19,7 @@ from bot.clock import FakeClock
 from bot.http.app import create_app
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
+from bot.teams.keys import KeyRegistry
 from bot.teams.mount import TEAMS, TeamsApp, mount
 from bot.teams.pacing import Pacer
 from bot.teams.settings import TeamsSettings
@@ -405,7 +406,11 @@ def teams_settings(**values: Any) -> TeamsSettings:
 
 
 async def start_bot(
-    database_url: str, clock: FakeClock, connector: FakeConnector, settings: TeamsSettings
+    database_url: str,
+    clock: FakeClock,
+    connector: FakeConnector,
+    settings: TeamsSettings,
+    keys: KeyRegistry | None = None,
 ) -> tuple[TeamsBot, TestClient[Any, Any]]:
     runtime = await build_runtime(load_settings(database_url=database_url), clock)
     sleeps: list[float] = []
@@ -416,7 +421,7 @@ async def start_bot(
     runtime.engine.sleep = engine_sleep
     app = create_app(runtime, adapters=())
     time = FakeTime()
-    teams = mount(app, runtime, settings, pacer=Pacer(time.now, time.sleep))
+    teams = mount(app, runtime, settings, pacer=Pacer(time.now, time.sleep), keys=keys)
     if teams is not None:
         teams.reply_budget = None  # deterministic: answer only when the turn is done
         teams.port.deadline = connector.client_gives_up  # time out when an answer is held
