@@ -24,6 +24,8 @@ from storage.migrate import is_current
 log = logging.getLogger(__name__)
 
 RUNTIME = web.AppKey("runtime", Runtime)
+# The address `serve` listens on (absent in tests): adapters may refuse an unsafe one.
+BIND_HOST = web.AppKey("bind_host", str)
 ADAPTERS = ("bot.slack.mount", "bot.teams.mount")
 
 
@@ -72,11 +74,17 @@ async def _stop_background(app: web.Application) -> None:
 
 
 def create_app(
-    runtime: Runtime, adapters: tuple[str, ...] = ADAPTERS, *, background: bool = True
+    runtime: Runtime,
+    adapters: tuple[str, ...] = ADAPTERS,
+    *,
+    background: bool = True,
+    host: str | None = None,
 ) -> web.Application:
     observe = observer(database_probe(runtime.db), runtime.engine.answering)
     app = web.Application(middlewares=[observe])
     app[RUNTIME] = runtime
+    if host is not None:
+        app[BIND_HOST] = host
     if background:
         app.on_startup.append(_start_background)
         app.on_cleanup.append(_stop_background)
@@ -99,7 +107,7 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
     """Run until cancelled (Ctrl-C)."""
     import asyncio
 
-    runner = web.AppRunner(create_app(runtime))
+    runner = web.AppRunner(create_app(runtime, host=host))
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

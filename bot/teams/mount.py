@@ -12,6 +12,7 @@ import logging
 import traceback
 from dataclasses import dataclass, field
 from datetime import timedelta
+from urllib.parse import urlparse
 
 import jwt
 from aiohttp import web
@@ -22,6 +23,7 @@ from botbuilder.integration.aiohttp import (
 )
 from botbuilder.schema import Activity, ActivityTypes
 
+from bot.http.app import BIND_HOST
 from bot.runtime import Runtime
 from bot.teams import speedups
 from bot.teams.files import ROUTE, FileLinks
@@ -29,7 +31,7 @@ from bot.teams.handler import LovendeTeamsBot
 from bot.teams.keys import FAILURE_TTL, KeyRegistry, KeysUnavailable
 from bot.teams.pacing import Pacer
 from bot.teams.port import TeamsPort
-from bot.teams.settings import TeamsSettings, load_teams_settings
+from bot.teams.settings import TeamsSettings, is_loopback, load_teams_settings
 from bot.teams.store import TeamsStore
 from dialogs.i18n import t
 from storage.db import is_unavailable
@@ -54,6 +56,8 @@ class TeamsApp:
     async def messages(self, request: web.Request) -> web.StreamResponse:
         if "application/json" not in request.headers.get("Content-Type", ""):
             raise web.HTTPUnsupportedMediaType()
+        if self.settings.local_only:
+            await refuse_beyond_this_machine(request)
         task = asyncio.ensure_future(self.adapter.process(request, self.bot))
         try:
             response = await asyncio.wait_for(asyncio.shield(task), self.reply_budget)
@@ -80,6 +84,25 @@ class TeamsApp:
 
 
 TEAMS = web.AppKey("teams", TeamsApp)
+
+
+async def refuse_beyond_this_machine(request: web.Request) -> None:
+    """TEAMS_LOCAL_DEV (no authentication): only this machine may talk to the bot, directly
+    (not through a proxy or tunnel, which add forwarding headers), and the bot answers only a
+    Bot Connector on this machine — never a serviceUrl the unauthenticated caller names."""
+    proxied = "Forwarded" in request.headers or "X-Forwarded-For" in request.headers
+    if proxied or not is_loopback(request.remote):
+        log.warning("Teams (TEAMS_LOCAL_DEV): a request from beyond this machine was refused")
+        raise web.HTTPForbidden(text="TEAMS_LOCAL_DEV: only requests from this machine")
+    try:
+        body = await request.json()  # aiohttp keeps the body: CloudAdapter reads it again
+    except ValueError as exc:
+        raise web.HTTPBadRequest() from exc
+    service_url = body.get("serviceUrl") if isinstance(body, dict) else None
+    where = urlparse(service_url) if isinstance(service_url, str) else None
+    if where is None or where.scheme not in ("http", "https") or not is_loopback(where.hostname):
+        log.warning("Teams (TEAMS_LOCAL_DEV): an activity for a serviceUrl beyond loopback")
+        raise web.HTTPForbidden(text="TEAMS_LOCAL_DEV: serviceUrl must be on this machine")
 
 
 async def on_turn_error(context: TurnContext, error: Exception) -> None:
@@ -109,6 +132,9 @@ def mount(
     if not settings.configured:
         return None
     settings.check()
+    host = app.get(BIND_HOST)
+    if host is not None:
+        settings.check_bind(host)
     speedups.apply()
     if not settings.authenticated:
         log.warning("Teams: TEAMS_LOCAL_DEV=true and no app id – requests are NOT authenticated")

@@ -34,6 +34,8 @@ GROUP_CHAT = "19:meeting_gruppe-chat@thread.v2"
 TIMEOUT = "timeout"  # the activity is stored, but the answer is held until the client gives up
 DROP = "drop"  # the activity is stored, then the connection is closed without an answer
 Fault = int | str
+# Where the bot says its files are, in local development (TEAMS_LOCAL_DEV keeps it on loopback).
+PUBLIC_URL = "http://127.0.0.1:3978"
 CLIENT_PATIENCE = 120.0  # FakeConnector.client_gives_up's fallback, against hung tests
 
 USERS = {

@@ -16,7 +16,7 @@ from bot import priority
 from bot.engine import Inbound
 from bot.ports import Conversation
 from bot.teams.cards import MAX_CARD_BYTES, card_size
-from bot.teams.testing import CHANNEL, TENANT, USERS, TeamsBot, bot_added
+from bot.teams.testing import CHANNEL, PUBLIC_URL, TENANT, USERS, TeamsBot, bot_added
 from dialogs.effects import Outcome, Post
 from dialogs.events import Command
 from dialogs.messages import File, Image, Message, Text, ToChannel, ToMember
@@ -234,8 +234,8 @@ async def test_images_and_files_are_served_at_expiring_unguessable_links(
     card = fake.calls[-1].cards[0]
     image = next(e for e in card["body"] if e["type"] == "Image")
     link = next(e for e in card["body"] if e["type"] == "ActionSet")["actions"][0]
-    assert image["url"].startswith("https://bot.example.dk/teams/files/")
-    assert link["type"] == "Action.OpenUrl" and link["url"].startswith("https://bot.example.dk/")
+    assert image["url"].startswith(f"{PUBLIC_URL}/teams/files/")
+    assert link["type"] == "Action.OpenUrl" and link["url"].startswith(f"{PUBLIC_URL}/")
     token = image["url"].rsplit("/", 1)[1]
     assert len(token) >= 43  # secrets.token_urlsafe(32)
 
