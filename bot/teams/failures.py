@@ -1,7 +1,26 @@
 """What a failed call to the Bot Connector means: `classify` turns botbuilder's exceptions
 (msrest's ErrorResponseException with the HTTP answer, or a requests/urllib3/aiohttp error
-wrapped a few layers deep) into a `Failure` the port acts on — retry, give up, mark blocked, or
-report "may have arrived" (see port.py for what each kind leads to).
+wrapped a few layers deep) into a `Failure` the port (port.py) acts on.
+
+What the port does with each kind (every failure is counted in
+lovende_platform_api_errors{platform="teams", method, kind}):
+- 403 (the user blocked the bot, the bot is not in the conversation, writes blocked) marks the
+  conversation (or the member's 1:1) blocked and is not retried — sends to it then fail at once
+  until the bot hears from it again.
+- 429/412 (rate_limited) and 500/502/503/504 (server_error) hold the conversation in the pacer
+  for Retry-After (or a growing backoff) and raise DeliveryError(retryable=True): the engine
+  tries the send again, and the next call waits in the pacer — so every backoff sleep goes
+  through the pacer's injected sleep. A call that repeats a failed one is counted in
+  lovende_platform_api_retries.
+- No answer (our deadline or the HTTP timeout ran out, the connection dropped after the request
+  went out: kind "timeout"): an update (PUT of a known activity id) and a 1:1 creation are
+  idempotent and retried like the above; a new message (POST) is NOT sent again — see
+  `port.UNCERTAIN` for why; a connection that was never made is certain not to have delivered
+  anything and is retried.
+- Anything else (400, 401, 404, 413, a bug) is a client_error and is not retried.
+- A message split over several activities is only handed back to the engine for a retry while
+  none of its parts has gone out; once one has, the failing part is retried there (the engine
+  would re-post the earlier parts) and a final failure says how many parts arrived.
 """
 
 from __future__ import annotations

@@ -1,16 +1,21 @@
 """The Teams activity handler: activities in (translated by inbound.py), engine turns out.
 
-- A message for the bot becomes a turn (see inbound.py for which). A submit in a 1:1 chat on a
-  card the bot sent there on behalf of a channel (a nudge, a reminder) acts on that channel.
+- A message for the bot becomes a turn (see inbound.py for which), kept in the engine's inbox
+  before Teams is answered and run after the answer (acknowledge first, durably, as Slack
+  clicks). A submit in a 1:1 chat on a card the bot sent there on behalf of a channel (a nudge,
+  a reminder) acts on that channel.
 - conversationUpdate with the bot among membersAdded (installation in a team, group chat or for
   one person) stores the reference and posts the welcome with the help text.
 Every activity refreshes the stored ConversationReference of its conversation and of its
-sender, so proactive sends keep working.
+sender, so proactive sends keep working (for a message, after the answer, before its turn).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import traceback
+from dataclasses import replace
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -29,7 +34,7 @@ from bot.teams.inbound import (
     tenant_of,
 )
 from bot.teams.port import TeamsPort
-from bot.teams.refs import base_id
+from bot.teams.refs import ReplyPlace, base_id
 from bot.teams.turn import TurnPort
 from dialogs.effects import Outcome, Post
 from dialogs.events import Command, Interaction
@@ -56,6 +61,7 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     def __init__(self, engine: Engine, port: TeamsPort) -> None:
         super().__init__()
         self.engine, self.port = engine, port
+        self.later: set[asyncio.Task[None]] = set()  # turns running after their answer
 
     # ---- references ----
     async def remember(self, activity: Activity) -> None:
@@ -92,16 +98,25 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
                     tenant, key, member.id, member.name, _plain(reference), now
                 )
 
-    # ---- messages and card submits ----
+    # ---- messages and card submits: kept, answered, then run ----
     async def on_message_activity(self, turn_context: TurnContext) -> None:
+        """Keep the activity's turn in the inbox and return: CloudAdapter answers Teams (201)
+        at once, and the turn runs after (`run`), its replies going out proactively. Should
+        it fail, or the process die, the inbox's replay runs it (Teams never sends an
+        activity again after a 2xx)."""
         activity = turn_context.activity
-        await self.remember(activity)
+        kept = await self.keep(activity)
+        task = asyncio.ensure_future(self.run(activity, kept))
+        self.later.add(task)
+        task.add_done_callback(self.later.discard)
+
+    async def keep(self, activity: Activity) -> tuple[Inbound, ReplyPlace] | None:
+        """The activity's turn as kept in the inbox, and where its quiet replies go; None
+        when the activity is not for the engine."""
         actor = member_key(activity.from_property)
-        if actor is None:
-            return
-        event = event_of(activity)
-        if event is None:
-            return
+        event = event_of(activity) if actor is not None else None
+        if actor is None or event is None:
+            return None
         kind, tenant = conversation_type(activity), tenant_of(activity)
         cid = base_id(activity.conversation.id)
         origin = None
@@ -115,11 +130,32 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             channel_name=None if origin else channel_name(activity),
             event_id=activity.id,
         )
-        # A card submit is kept first: should the answer to Teams go out before the turn ends
-        # (a slow turn gets 202 after REPLY_BUDGET) and the process die, a replay applies it.
-        if isinstance(event, Interaction):
-            inbound = await self.engine.accept(inbound)
-        await self.engine.handle(inbound, TurnPort(self.port, reply_place(activity, origin)))
+        kept = await self.engine.accept(inbound)
+        return replace(kept, answered=True), reply_place(activity, origin)
+
+    async def run(self, activity: Activity, kept: tuple[Inbound, ReplyPlace] | None) -> None:
+        """After the answer: refresh the references, then the kept turn. A turn that fails
+        stays in the inbox for the replay; the person is told it will be tried again."""
+        try:
+            await self.remember(activity)
+        except Exception as exc:  # the turn may still run (with the reference stored before)
+            log.warning("Teams reference not refreshed: %s", type(exc).__name__)
+        if kept is None:
+            return
+        inbound, place = kept
+        try:
+            await self.engine.handle(inbound, TurnPort(self.port, place))
+        except Exception as exc:
+            log.error("Teams turn failed after the answer: %s at %s", *described(exc))
+            try:
+                await self.port.reply_text(place, t("da", "teams.retrying"))
+            except Exception as again:  # the database or Teams is away: the replay will tell
+                log.error("could not report the failure: %s", type(again).__name__)
+
+    async def settle(self) -> None:
+        """Wait until the turns started so far (and any they led to) have run."""
+        while self.later:
+            await asyncio.gather(*self.later, return_exceptions=True)
 
     # ---- installation and membership ----
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
@@ -164,3 +200,11 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
 def _plain(reference: ConversationReference) -> dict[str, Any]:
     data: dict[str, Any] = reference.serialize()
     return data
+
+
+def described(error: BaseException) -> tuple[str, str]:
+    """The type and the place of a failure — never its message: the activity, and the
+    messages of many exceptions (SQL parameters, values), may hold what a team wrote."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+    return type(error).__name__, where

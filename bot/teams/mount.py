@@ -7,10 +7,8 @@ otherwise registers `runtime.ports["teams"]` so reminders can reach Teams withou
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlparse
 
@@ -27,7 +25,7 @@ from bot.http.app import BIND_HOST
 from bot.runtime import Runtime
 from bot.teams import speedups
 from bot.teams.files import ROUTE, FileLinks
-from bot.teams.handler import LovendeTeamsBot
+from bot.teams.handler import LovendeTeamsBot, described
 from bot.teams.keys import FAILURE_TTL, KeyRegistry, KeysUnavailable
 from bot.teams.pacing import Pacer
 from bot.teams.port import TeamsPort
@@ -38,10 +36,6 @@ from storage.db import is_unavailable
 
 log = logging.getLogger(__name__)
 
-# Teams waits ~15 s for the HTTP answer; longer turns (posting 60 question cards at Teams'
-# pace) go on in the background after we have answered.
-REPLY_BUDGET = 10.0
-
 
 @dataclass
 class TeamsApp:
@@ -50,37 +44,30 @@ class TeamsApp:
     bot: LovendeTeamsBot
     port: TeamsPort
     files: FileLinks
-    reply_budget: float | None = REPLY_BUDGET  # None: always finish the turn first (tests)
-    background: set[asyncio.Task[web.Response | None]] = field(default_factory=set)
 
     async def messages(self, request: web.Request) -> web.StreamResponse:
         if "application/json" not in request.headers.get("Content-Type", ""):
             raise web.HTTPUnsupportedMediaType()
         if self.settings.local_only:
             await refuse_beyond_this_machine(request)
-        task = asyncio.ensure_future(self.adapter.process(request, self.bot))
         try:
-            response = await asyncio.wait_for(asyncio.shield(task), self.reply_budget)
+            # Message activities are kept in the inbox and answered at once, their turns
+            # running after (handler.py); invokes that need a body would be answered here.
+            response = await self.adapter.process(request, self.bot)
         except (jwt.PyJWTError, PermissionError) as exc:
             # botbuilder answers 401 for a missing or foreign token but lets a malformed one
             # escape as a decoding error (a 500): it is just as unauthorized.
             raise web.HTTPUnauthorized() from exc
         except KeysUnavailable as exc:  # Microsoft's keys out of reach: the Bot Connector retries
             raise web.HTTPServiceUnavailable(headers={"Retry-After": f"{FAILURE_TTL:.0f}"}) from exc
-        except TimeoutError:
-            self.background.add(task)
-            task.add_done_callback(self._finished)
-            return web.Response(status=202)
         return response or web.Response(status=201)
 
-    def _finished(self, task: asyncio.Task[web.Response | None]) -> None:
-        self.background.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("Teams turn failed after answering: %s", type(task.exception()).__name__)
+    async def settle(self) -> None:
+        """Wait for the turns running after their answer (tests; the shutdown)."""
+        await self.bot.settle()
 
     async def drain(self, _app: web.Application) -> None:
-        if self.background:
-            await asyncio.gather(*self.background, return_exceptions=True)
+        await self.settle()
 
 
 TEAMS = web.AppKey("teams", TeamsApp)
@@ -106,11 +93,8 @@ async def refuse_beyond_this_machine(request: web.Request) -> None:
 
 
 async def on_turn_error(context: TurnContext, error: Exception) -> None:
-    # Only the type and the place are logged: the activity, and the messages of many
-    # exceptions (SQL parameters, values), may hold what a team wrote.
-    frames = traceback.extract_tb(error.__traceback__)
-    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
-    log.error("Teams turn failed: %s at %s", type(error).__name__, where)
+    """A failure before the answer (the activity could not be kept): nothing was stored."""
+    log.error("Teams turn failed: %s at %s", *described(error))
     if context.activity and context.activity.type == ActivityTypes.message:
         try:
             await context.send_activity(Activity(type="message", text=t("da", "teams.error")))

@@ -7,31 +7,14 @@ with `create_conversation` when none exists yet.
 
 Message refs (what `post` returns) are described in refs.py.
 
-Failures (each HTTP call is classified by `failures.classify`, counted in
-lovende_platform_api_errors{platform="teams", method, kind}):
-- 403 (the user blocked the bot, the bot is not in the conversation, writes blocked) marks the
-  conversation (or the member's 1:1) blocked and is not retried — sends to it then fail at once
-  until the bot hears from it again.
-- 429/412 (rate_limited) and 500/502/503/504 (server_error) hold the conversation in the pacer
-  for Retry-After (or a growing backoff) and raise DeliveryError(retryable=True): the engine
-  tries the send again, and the next call waits in the pacer — so every backoff sleep goes
-  through the pacer's injected sleep. A call that repeats a failed one is counted in
-  lovende_platform_api_retries.
-- No answer (our deadline or the HTTP timeout ran out, the connection dropped after the request
-  went out: kind "timeout"): an update (PUT of a known activity id) and a 1:1 creation are
-  idempotent and retried like the above; a new message (POST) is NOT sent again — see
-  `UNCERTAIN` for why; a connection that was never made is certain not to have delivered
-  anything and is retried.
-- Anything else (400, 401, 404, 413, a bug) is a client_error and is not retried.
-- A message split over several activities is only handed back to the engine for a retry while
-  none of its parts has gone out; once one has, the failing part is retried here (the engine
-  would re-post the earlier parts) and a final failure says how many parts arrived.
+Failures are classified and acted on as failures.py describes (retried with backoff through
+the pacer, marked blocked, or reported as possibly delivered — never sent twice).
 Every connector client is tuned (client.py): our timeout, no hidden retries of msrest's.
 
 ToActorOnly has no Teams equivalent. Decision: it is a normal, visible reply without any
 @mention — in a channel in the thread of the actor's own message (or of the card they used),
 so the channel's main view stays clean; in group and 1:1 chats a plain message. Without an
-inbound message (reminders) it goes to the conversation itself.
+inbound message (reminders, replayed turns) it goes to the conversation itself.
 """
 
 from __future__ import annotations
@@ -181,6 +164,12 @@ class TeamsPort:
         activities = [card_activity(c, message.fallback) for c in cards]
         ids = await self._send(row, place.conversation_id, activities, origin=place.origin)
         return Ref(place.conversation_id, tuple(ids)).dumps()
+
+    async def reply_text(self, place: ReplyPlace, text: str) -> None:
+        """A plain message (no card) where the turn's quiet replies go."""
+        row = await self._conversation(place.tenant, base_id(place.conversation_id))
+        activity = Activity(type=ActivityTypes.message, text=text)
+        await self._send(row, place.conversation_id, [activity], origin=place.origin)
 
     async def reply_form(self, place: ReplyPlace, form: Form, *, replace: bool) -> None:
         row = await self._conversation(place.tenant, base_id(place.conversation_id))

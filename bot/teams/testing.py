@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -339,11 +340,14 @@ def bot_added(
 
 @dataclass
 class TeamsUser:
-    """Drives /api/messages like the Teams client of one person."""
+    """Drives /api/messages like the Teams client of one person. Teams is answered before
+    the turn runs; `settle` (the app's) then waits for the turn, so that what the bot sent is
+    in the connector when a call returns."""
 
     client: TestClient[Any, Any]
     connector: FakeConnector
     name: str
+    settle: Callable[[], Awaitable[None]] | None = None
 
     async def say(self, text: str, **kw: Any) -> int:
         return await self._post(message(self.name, text, self.connector.url, **kw))
@@ -374,6 +378,8 @@ class TeamsUser:
 
     async def _post(self, activity: dict[str, Any]) -> int:
         response = await self.client.post("/api/messages", json=activity)
+        if self.settle is not None:
+            await self.settle()
         return response.status
 
 
@@ -391,7 +397,7 @@ class TeamsBot:
         return self.app[TEAMS]
 
     def user(self, name: str) -> TeamsUser:
-        return TeamsUser(self.client, self.connector, name)
+        return TeamsUser(self.client, self.connector, name, self.teams.settle)
 
 
 def teams_settings(**values: Any) -> TeamsSettings:
@@ -425,7 +431,6 @@ async def start_bot(
     time = FakeTime()
     teams = mount(app, runtime, settings, pacer=Pacer(time.now, time.sleep), keys=keys)
     if teams is not None:
-        teams.reply_budget = None  # deterministic: answer only when the turn is done
         teams.port.deadline = connector.client_gives_up  # time out when an answer is held
     client = TestClient(TestServer(app, host="127.0.0.1", port=0))
     await client.start_server()

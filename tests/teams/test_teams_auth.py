@@ -196,4 +196,5 @@ async def test_local_development_answers_only_activities_from_and_for_this_machi
     # control: the same activity, straight from this machine, for the connector on loopback
     fine = message("Anna", "start Recovery", connector.url)
     assert (await teams_bot.client.post("/api/messages", json=fine)).status == 201
+    await teams_bot.teams.settle()
     assert connector.posts()

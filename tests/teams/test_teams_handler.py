@@ -52,6 +52,7 @@ class Harness:
     async def send(self, activity: dict[str, Any]) -> list[Activity]:
         mark = len(self.adapter.activity_buffer)
         await self.adapter.receive_activity(Activity().deserialize(activity))
+        await self.bot.settle()  # the turn runs after the answer
         return self.adapter.activity_buffer[mark:]
 
     async def count(self, model: type[Any]) -> int:

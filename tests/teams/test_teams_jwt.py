@@ -258,6 +258,7 @@ async def send(bot: TeamsBot, activity: dict[str, Any], bearer: str) -> int:
     headers = {"Authorization": f"Bearer {bearer}"}
     response = await bot.client.post("/api/messages", json=activity, headers=headers)
     await response.read()
+    await bot.teams.settle()  # the turn runs after the answer
     return response.status
 
 
