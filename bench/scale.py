@@ -81,7 +81,7 @@ async def start_once(url: str, idle: float) -> dict[str, Any]:
         app_tenant_id="",
         app_type="",
         local_dev=True,
-        public_url="https://bot.example.dk",
+        public_url="http://127.0.0.1:3978",
     )
     mount_teams(app, runtime, teams)
     marks["app"] = time.perf_counter()

@@ -155,7 +155,7 @@ async def serve_ours(db_url: str) -> None:
     from bot.runtime import build_runtime
     from bot.settings import load_settings
     from bot.teams.mount import mount
-    from bot.teams.pacer import Pacer
+    from bot.teams.pacing import Pacer
     from bot.teams.settings import TeamsSettings
 
     runtime = await build_runtime(load_settings(database_url=db_url))

@@ -198,8 +198,13 @@ class Engine:
         def step(turn: Turn) -> Outcome:
             return dialog.step(turn, inbound.event)
 
-        done = await self.act(inbound, step, port, dialog.reads_for(inbound.event))
-        if inbound.inbox_key is not None:  # (after a failure the row stays for a replay)
+        try:
+            done = await self.act(inbound, step, port, dialog.reads_for(inbound.event))
+        except Exception:
+            if inbound.inbox_key is not None:  # the row stays: the replay job may take it
+                self.inbox.release(inbound.inbox_key)
+            raise
+        if inbound.inbox_key is not None:
             try:
                 await self.inbox.done(inbound.inbox_key)
             except Exception as exc:  # harmless: a replay finds the turn done and removes it

@@ -66,6 +66,12 @@ class Inbox:
         INBOX_PENDING.set(len(self.kept))
         await self._queue(self._removals, key)
 
+    def release(self, key: str) -> None:
+        """The interaction's turn failed here: its row stays, and the replay job may take it
+        once its lease has run out (this process skips the keys it still holds)."""
+        self.kept.discard(key)
+        INBOX_PENDING.set(len(self.kept))
+
     async def _queue(self, queue: list[tuple[Any, asyncio.Future[None]]], item: object) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         queue.append((item, future))

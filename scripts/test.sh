@@ -20,7 +20,9 @@ if [ -z "${TEST_POSTGRES_URL:-}" ]; then
     source scripts/postgres.sh || echo "PostgreSQL is not available here: its tests are skipped."
 fi
 
-echo "ruff …" && .venv/bin/ruff check . && .venv/bin/ruff format --check .
+echo "ruff …"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 echo "mypy …" && .venv/bin/mypy
 # One worker per core: every test has its own database, ports and temp folder.
 .venv/bin/pytest -q -n auto "$@"

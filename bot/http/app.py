@@ -26,6 +26,8 @@ from storage.migrate import is_current
 log = logging.getLogger(__name__)
 
 RUNTIME = web.AppKey("runtime", Runtime)
+# The address `serve` listens on (absent in tests): adapters may refuse an unsafe one.
+BIND_HOST = web.AppKey("bind_host", str)
 ADAPTERS = ("bot.slack.mount", "bot.teams.mount")
 
 
@@ -74,11 +76,17 @@ async def _stop_background(app: web.Application) -> None:
 
 
 def create_app(
-    runtime: Runtime, adapters: tuple[str, ...] = ADAPTERS, *, background: bool = True
+    runtime: Runtime,
+    adapters: tuple[str, ...] = ADAPTERS,
+    *,
+    background: bool = True,
+    host: str | None = None,
 ) -> web.Application:
     observe = observer(database_probe(runtime.db), runtime.engine.answering)
     app = web.Application(middlewares=[guard(runtime.settings.http_body_timeout), observe])
     app[RUNTIME] = runtime
+    if host is not None:
+        app[BIND_HOST] = host
     if background:
         app.on_startup.append(_start_background)
         app.on_cleanup.append(_stop_background)
@@ -102,7 +110,7 @@ async def serve(runtime: Runtime, host: str, port: int) -> None:
     import asyncio
 
     timeout = runtime.settings.http_header_timeout
-    runner = await start_server(create_app(runtime), host, port, timeout)
+    runner = await start_server(create_app(runtime, host=host), host, port, timeout)
     # With port 0 the system picks a free port: log the one actually bound (tests read it).
     log.info("listening on http://%s:%d", host, bound_port(runner) or port)
     try:

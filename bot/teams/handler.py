@@ -1,22 +1,21 @@
-"""The Teams activity handler: activities in, the engine's neutral events out.
+"""The Teams activity handler: activities in (translated by inbound.py), engine turns out.
 
-- A message that @mentions the bot in a channel or group chat, and any message in a 1:1 chat,
-  becomes `Command(text)` with the mention removed. Messages in channels that do not mention the
-  bot (possible with resource-specific consent) are ignored.
-- An `Action.Submit` arrives as a message with empty text and `value` = {"lp": action id, input
-  values…}: it becomes `Interaction(action, values)`. A submit in a 1:1 chat on a card the bot
-  sent there on behalf of a channel (a nudge, a reminder) acts on that channel.
+- A message for the bot becomes a turn (see inbound.py for which), kept in the engine's inbox
+  before Teams is answered and run after the answer (acknowledge first, durably, as Slack
+  clicks). A submit in a 1:1 chat on a card the bot sent there on behalf of a channel (a nudge,
+  a reminder) acts on that channel.
 - conversationUpdate with the bot among membersAdded (installation in a team, group chat or for
   one person) stores the reference and posts the welcome with the help text.
 Every activity refreshes the stored ConversationReference of its conversation and of its
-sender, so proactive sends keep working.
+sender, so proactive sends keep working (for a message, after the answer, before its turn).
 """
 
 from __future__ import annotations
 
-import html
+import asyncio
 import logging
-import re
+import traceback
+from dataclasses import replace
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -25,75 +24,26 @@ from botbuilder.schema import Activity, ChannelAccount, ConversationReference
 
 from bot.engine import Engine, Inbound
 from bot.ports import Conversation
-from bot.teams.cards import parse_submit
-from bot.teams.port import THREAD, ReplyPlace, TeamsPort, base_id
+from bot.teams.inbound import (
+    PLATFORM,
+    channel_name,
+    conversation_type,
+    event_of,
+    member_key,
+    reply_place,
+    tenant_of,
+)
+from bot.teams.port import TeamsPort
+from bot.teams.refs import ReplyPlace, base_id
 from bot.teams.turn import TurnPort
 from dialogs.effects import Outcome, Post
-from dialogs.events import Command, Event, Interaction
+from dialogs.events import Command, Interaction
 from dialogs.i18n import t
 from dialogs.messages import Message, Text, ToChannel
 from dialogs.replies import help_message
 from dialogs.turn import Turn
 
 log = logging.getLogger(__name__)
-
-PLATFORM = "teams"
-_AT_TAG = re.compile(r"</?at[^>]*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def tenant_of(activity: Activity) -> str:
-    conversation = activity.conversation
-    tenant = getattr(conversation, "tenant_id", None) if conversation else None
-    if not tenant and isinstance(activity.channel_data, dict):
-        tenant = (activity.channel_data.get("tenant") or {}).get("id")
-    return str(tenant or "default")
-
-
-def conversation_type(activity: Activity) -> str:
-    conversation = activity.conversation
-    kind = getattr(conversation, "conversation_type", None)
-    if kind in ("personal", "groupChat", "channel"):
-        return str(kind)
-    return "groupChat" if getattr(conversation, "is_group", False) else "personal"
-
-
-def member_key(account: ChannelAccount | None) -> str | None:
-    if account is None or not account.id:
-        return None
-    return str(account.aad_object_id or account.id)
-
-
-def channel_name(activity: Activity) -> str | None:
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    team = (data.get("team") or {}).get("name")
-    channel = (data.get("channel") or {}).get("name")
-    name = " / ".join(n for n in (team, channel) if n) or getattr(
-        activity.conversation, "name", None
-    )
-    return str(name)[:200] if name else None
-
-
-def mentions_bot(activity: Activity) -> bool:
-    bot_id = activity.recipient.id if activity.recipient else None
-    for mention in TurnContext.get_mentions(activity):
-        mentioned = (mention.additional_properties or {}).get("mentioned") or {}
-        if bot_id and mentioned.get("id") == bot_id:
-            return True
-    return False
-
-
-def command_text(activity: Activity) -> str:
-    """The text of a message with the bot's mention (and any other markup) removed."""
-    text = activity.text or ""
-    if mentions_bot(activity):
-        try:
-            text = TurnContext.remove_recipient_mention(activity) or ""
-        except (KeyError, TypeError, AttributeError):  # a malformed mention entity
-            name = getattr(activity.recipient, "name", None) or ""
-            text = text.replace(f"<at>{name}</at>", "")
-    text = _TAG.sub(" ", _AT_TAG.sub("", text))
-    return " ".join(html.unescape(text).replace("\xa0", " ").split())
 
 
 def welcome_step(turn: Turn) -> Outcome:
@@ -111,6 +61,7 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     def __init__(self, engine: Engine, port: TeamsPort) -> None:
         super().__init__()
         self.engine, self.port = engine, port
+        self.later: set[asyncio.Task[None]] = set()  # turns running after their answer
 
     # ---- references ----
     async def remember(self, activity: Activity) -> None:
@@ -147,28 +98,27 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
                     tenant, key, member.id, member.name, _plain(reference), now
                 )
 
-    # ---- messages and card submits ----
+    # ---- messages and card submits: kept, answered, then run ----
     async def on_message_activity(self, turn_context: TurnContext) -> None:
+        """Keep the activity's turn in the inbox and return: CloudAdapter answers Teams (201)
+        at once, and the turn runs after (`run`), its replies going out proactively. Should
+        it fail, or the process die, the inbox's replay runs it (Teams never sends an
+        activity again after a 2xx)."""
         activity = turn_context.activity
-        await self.remember(activity)
+        kept = await self.keep(activity)
+        task = asyncio.ensure_future(self.run(activity, kept))
+        self.later.add(task)
+        task.add_done_callback(self.later.discard)
+
+    async def keep(self, activity: Activity) -> tuple[Inbound, ReplyPlace] | None:
+        """The activity's turn as kept in the inbox, and where its quiet replies go; None
+        when the activity is not for the engine."""
         actor = member_key(activity.from_property)
-        if actor is None:
-            return
+        event = event_of(activity) if actor is not None else None
+        if actor is None or event is None:
+            return None
         kind, tenant = conversation_type(activity), tenant_of(activity)
         cid = base_id(activity.conversation.id)
-        event: Event
-        submitted = parse_submit(activity.value)
-        if submitted is not None:
-            event = Interaction(*submitted)
-        else:
-            if kind != "personal" and not mentions_bot(activity):
-                return  # in channels and group chats the bot listens only when mentioned
-            text = command_text(activity)
-            if not text and not activity.value:
-                text = "hjælp"
-            if not text:
-                return
-            event = Command(text)
         origin = None
         if kind == "personal" and isinstance(event, Interaction) and activity.reply_to_id:
             origin = await self.port.store.dm_origin(tenant, cid, activity.reply_to_id)
@@ -180,28 +130,32 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             channel_name=None if origin else channel_name(activity),
             event_id=activity.id,
         )
-        # A card submit is kept first: should the answer to Teams go out before the turn ends
-        # (a slow turn gets 202 after REPLY_BUDGET) and the process die, a replay applies it.
-        if isinstance(event, Interaction):
-            inbound = await self.engine.accept(inbound)
-        await self.engine.handle(inbound, TurnPort(self.port, self.reply_place(activity, origin)))
+        kept = await self.engine.accept(inbound)
+        return replace(kept, answered=True), reply_place(activity, origin)
 
-    @staticmethod
-    def reply_place(activity: Activity, origin: str | None) -> ReplyPlace:
-        conversation_id = activity.conversation.id
-        if conversation_type(activity) == "channel" and THREAD not in conversation_id:
-            # a root post (a mention, or a card posted at the top): answer in its thread
-            root = activity.reply_to_id or activity.id
-            if root:
-                conversation_id = f"{conversation_id}{THREAD}{root}"
-        submitted = activity.reply_to_id if isinstance(activity.value, dict) else None
-        return ReplyPlace(
-            tenant=tenant_of(activity),
-            conversation_id=conversation_id,
-            origin=origin,
-            card_conversation_id=activity.conversation.id,
-            submitted_card=submitted,
-        )
+    async def run(self, activity: Activity, kept: tuple[Inbound, ReplyPlace] | None) -> None:
+        """After the answer: refresh the references, then the kept turn. A turn that fails
+        stays in the inbox for the replay; the person is told it will be tried again."""
+        try:
+            await self.remember(activity)
+        except Exception as exc:  # the turn may still run (with the reference stored before)
+            log.warning("Teams reference not refreshed: %s", type(exc).__name__)
+        if kept is None:
+            return
+        inbound, place = kept
+        try:
+            await self.engine.handle(inbound, TurnPort(self.port, place))
+        except Exception as exc:
+            log.error("Teams turn failed after the answer: %s at %s", *described(exc))
+            try:
+                await self.port.reply_text(place, t("da", "teams.retrying"))
+            except Exception as again:  # the database or Teams is away: the replay will tell
+                log.error("could not report the failure: %s", type(again).__name__)
+
+    async def settle(self) -> None:
+        """Wait until the turns started so far (and any they led to) have run."""
+        while self.later:
+            await asyncio.gather(*self.later, return_exceptions=True)
 
     # ---- installation and membership ----
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
@@ -246,3 +200,11 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
 def _plain(reference: ConversationReference) -> dict[str, Any]:
     data: dict[str, Any] = reference.serialize()
     return data
+
+
+def described(error: BaseException) -> tuple[str, str]:
+    """The type and the place of a failure — never its message: the activity, and the
+    messages of many exceptions (SQL parameters, values), may hold what a team wrote."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+    return type(error).__name__, where

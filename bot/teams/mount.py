@@ -7,11 +7,10 @@ otherwise registers `runtime.ports["teams"]` so reminders can reach Teams withou
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlparse
 
 import jwt
 from aiohttp import web
@@ -22,22 +21,20 @@ from botbuilder.integration.aiohttp import (
 )
 from botbuilder.schema import Activity, ActivityTypes
 
+from bot.http.app import BIND_HOST
 from bot.runtime import Runtime
 from bot.teams import speedups
 from bot.teams.files import ROUTE, FileLinks
-from bot.teams.handler import LovendeTeamsBot
-from bot.teams.pacer import Pacer
+from bot.teams.handler import LovendeTeamsBot, described
+from bot.teams.keys import FAILURE_TTL, KeyRegistry, KeysUnavailable
+from bot.teams.pacing import Pacer
 from bot.teams.port import TeamsPort
-from bot.teams.settings import TeamsSettings, load_teams_settings
+from bot.teams.settings import TeamsSettings, is_loopback, load_teams_settings
 from bot.teams.store import TeamsStore
 from dialogs.i18n import t
 from storage.db import is_unavailable
 
 log = logging.getLogger(__name__)
-
-# Teams waits ~15 s for the HTTP answer; longer turns (posting 60 question cards at Teams'
-# pace) go on in the background after we have answered.
-REPLY_BUDGET = 10.0
 
 
 @dataclass
@@ -47,44 +44,57 @@ class TeamsApp:
     bot: LovendeTeamsBot
     port: TeamsPort
     files: FileLinks
-    reply_budget: float | None = REPLY_BUDGET  # None: always finish the turn first (tests)
-    background: set[asyncio.Task[web.Response | None]] = field(default_factory=set)
 
     async def messages(self, request: web.Request) -> web.StreamResponse:
         if "application/json" not in request.headers.get("Content-Type", ""):
             raise web.HTTPUnsupportedMediaType()
-        task = asyncio.ensure_future(self.adapter.process(request, self.bot))
+        if self.settings.local_only:
+            await refuse_beyond_this_machine(request)
         try:
-            response = await asyncio.wait_for(asyncio.shield(task), self.reply_budget)
+            # Message activities are kept in the inbox and answered at once, their turns
+            # running after (handler.py); invokes that need a body would be answered here.
+            response = await self.adapter.process(request, self.bot)
         except (jwt.PyJWTError, PermissionError) as exc:
             # botbuilder answers 401 for a missing or foreign token but lets a malformed one
             # escape as a decoding error (a 500): it is just as unauthorized.
             raise web.HTTPUnauthorized() from exc
-        except TimeoutError:
-            self.background.add(task)
-            task.add_done_callback(self._finished)
-            return web.Response(status=202)
+        except KeysUnavailable as exc:  # Microsoft's keys out of reach: the Bot Connector retries
+            raise web.HTTPServiceUnavailable(headers={"Retry-After": f"{FAILURE_TTL:.0f}"}) from exc
         return response or web.Response(status=201)
 
-    def _finished(self, task: asyncio.Task[web.Response | None]) -> None:
-        self.background.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("Teams turn failed after answering: %s", type(task.exception()).__name__)
+    async def settle(self) -> None:
+        """Wait for the turns running after their answer (tests; the shutdown)."""
+        await self.bot.settle()
 
     async def drain(self, _app: web.Application) -> None:
-        if self.background:
-            await asyncio.gather(*self.background, return_exceptions=True)
+        await self.settle()
 
 
 TEAMS = web.AppKey("teams", TeamsApp)
 
 
+async def refuse_beyond_this_machine(request: web.Request) -> None:
+    """TEAMS_LOCAL_DEV (no authentication): only this machine may talk to the bot, directly
+    (not through a proxy or tunnel, which add forwarding headers), and the bot answers only a
+    Bot Connector on this machine — never a serviceUrl the unauthenticated caller names."""
+    proxied = "Forwarded" in request.headers or "X-Forwarded-For" in request.headers
+    if proxied or not is_loopback(request.remote):
+        log.warning("Teams (TEAMS_LOCAL_DEV): a request from beyond this machine was refused")
+        raise web.HTTPForbidden(text="TEAMS_LOCAL_DEV: only requests from this machine")
+    try:
+        body = await request.json()  # aiohttp keeps the body: CloudAdapter reads it again
+    except ValueError as exc:
+        raise web.HTTPBadRequest() from exc
+    service_url = body.get("serviceUrl") if isinstance(body, dict) else None
+    where = urlparse(service_url) if isinstance(service_url, str) else None
+    if where is None or where.scheme not in ("http", "https") or not is_loopback(where.hostname):
+        log.warning("Teams (TEAMS_LOCAL_DEV): an activity for a serviceUrl beyond loopback")
+        raise web.HTTPForbidden(text="TEAMS_LOCAL_DEV: serviceUrl must be on this machine")
+
+
 async def on_turn_error(context: TurnContext, error: Exception) -> None:
-    # Only the type and the place are logged: the activity, and the messages of many
-    # exceptions (SQL parameters, values), may hold what a team wrote.
-    frames = traceback.extract_tb(error.__traceback__)
-    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
-    log.error("Teams turn failed: %s at %s", type(error).__name__, where)
+    """A failure before the answer (the activity could not be kept): nothing was stored."""
+    log.error("Teams turn failed: %s at %s", *described(error))
     if context.activity and context.activity.type == ActivityTypes.message:
         try:
             await context.send_activity(Activity(type="message", text=t("da", "teams.error")))
@@ -100,16 +110,22 @@ def mount(
     settings: TeamsSettings | None = None,
     *,
     pacer: Pacer | None = None,
+    keys: KeyRegistry | None = None,
 ) -> TeamsApp | None:
     settings = settings if settings is not None else load_teams_settings()
     if not settings.configured:
         return None
     settings.check()
+    host = app.get(BIND_HOST)
+    if host is not None:
+        settings.check_bind(host)
     speedups.apply()
     if not settings.authenticated:
         log.warning("Teams: TEAMS_LOCAL_DEV=true and no app id – requests are NOT authenticated")
     if not settings.public_url:
         log.warning("Teams: TEAMS_PUBLIC_URL is not set – charts and files are shown as text")
+    keys = keys or KeyRegistry()
+    keys.install()  # Microsoft's signing keys, fetched without blocking anything
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.botbuilder_config()))
     adapter.on_turn_error = on_turn_error
     store = TeamsStore(runtime.sessions)
@@ -122,5 +138,10 @@ def mount(
     app.router.add_post("/api/messages", teams.messages)
     app.router.add_get(ROUTE, files.serve)
     app.on_cleanup.append(teams.drain)
+    app.on_cleanup.append(lambda _app: _uninstall(keys))
     runtime.ports["teams"] = port
     return teams
+
+
+async def _uninstall(keys: KeyRegistry) -> None:
+    keys.uninstall()

@@ -5,37 +5,16 @@ request at all; so all sends use `adapter.continue_conversation(reference, …)`
 reference stored when the bot met the conversation (see handler.py), and 1:1 chats are created
 with `create_conversation` when none exists yet.
 
-Message refs (what `post` returns) are JSON: {"c": conversation id as posted (with
-";messageid=<root>" for a channel thread reply), "a": [activity ids]} — a long message may be
-split over several activities and is updated part by part.
+Message refs (what `post` returns) are described in refs.py.
 
-Failures (each HTTP call is classified by `classify`, counted in
-lovende_platform_api_errors{platform="teams", method, kind}):
-- 403 (the user blocked the bot, the bot is not in the conversation, writes blocked) marks the
-  conversation (or the member's 1:1) blocked and is not retried — sends to it then fail at once
-  until the bot hears from it again.
-- 429/412 (rate_limited) and 500/502/503/504 (server_error) hold the conversation in the pacer
-  for Retry-After (or a growing backoff) and raise DeliveryError(retryable=True): the engine
-  tries the send again, and the next call waits in the pacer — so every backoff sleep goes
-  through the pacer's injected sleep. A call that repeats a failed one is counted in
-  lovende_platform_api_retries.
-- No answer (our deadline or the HTTP timeout ran out, the connection dropped after the request
-  went out: kind "timeout"): an update (PUT of a known activity id) and a 1:1 creation are
-  idempotent and retried like the above; a new message (POST) is NOT sent again — see
-  `UNCERTAIN` for why; a connection that was never made is certain not to have delivered
-  anything and is retried.
-- Anything else (400, 401, 404, 413, a bug) is a client_error and is not retried.
-- A message split over several activities is only handed back to the engine for a retry while
-  none of its parts has gone out; once one has, the failing part is retried here (the engine
-  would re-post the earlier parts) and a final failure says how many parts arrived.
-botbuilder's HTTP layer (msrest over `requests`) would otherwise retry on its own with real
-sleeps in a worker thread, unseen and with a 100 s timeout: `TunedAuthentication` turns that
-off and sets our timeout on every connector client.
+Failures are classified and acted on as failures.py describes (retried with backoff through
+the pacer, marked blocked, or reported as possibly delivered — never sent twice).
+Every connector client is tuned (client.py): our timeout, no hidden retries of msrest's.
 
 ToActorOnly has no Teams equivalent. Decision: it is a normal, visible reply without any
 @mention — in a channel in the thread of the actor's own message (or of the card they used),
 so the channel's main view stays clean; in group and 1:1 chats a plain message. Without an
-inbound message (reminders) it goes to the conversation itself.
+inbound message (reminders, replayed turns) it goes to the conversation itself.
 """
 
 from __future__ import annotations
@@ -44,14 +23,10 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from copy import deepcopy
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import aiohttp
-import requests
-import urllib3.exceptions
 from botbuilder.core import BotAdapter, CloudAdapterBase, TurnContext
 from botbuilder.schema import (
     Activity,
@@ -60,31 +35,22 @@ from botbuilder.schema import (
     ChannelAccount,
     ConversationParameters,
     ConversationReference,
-    ErrorResponseException,
 )
-from botframework.connector.aio import ConnectorClient  # type: ignore[import-untyped]
-from botframework.connector.auth import (  # type: ignore[import-untyped]
-    AuthenticateRequestResult,
-    BotFrameworkAuthentication,
-    ClaimsIdentity,
-    ConnectorFactory,
-    UserTokenClient,
-)
-from msrest.exceptions import ClientRequestError
 
 from bot.clock import Clock
 from bot.metrics import PLATFORM_API_ERRORS, PLATFORM_API_RETRIES
 from bot.ports import Conversation, DeliveryError
 from bot.teams.cards import CONTENT_TYPE, Card, form_card, message_cards
+from bot.teams.client import TunedAuthentication
+from bot.teams.failures import MAX_BACKOFF, NoAnswer, classify
 from bot.teams.files import FileLinks, UnservableFile
-from bot.teams.pacer import Pacer
+from bot.teams.pacing import Pacer
+from bot.teams.refs import THREAD, Ref, ReplyPlace, base_id
 from bot.teams.store import ConversationRow, TeamsStore
 from dialogs.messages import File, Form, Image, Message, Target, ToActorOnly, ToMember
 
 log = logging.getLogger(__name__)
 
-RETRYABLE = frozenset({412, 429, 500, 502, 503, 504})
-MAX_BACKOFF = 60.0
 # How long one call to the Bot Connector may take before we stop waiting for its answer.
 SEND_TIMEOUT = 20.0
 # Tries of a later part of a split message, here in the port (see `_send`).
@@ -100,46 +66,6 @@ SEND, UPDATE, CREATE = "send_activity", "update_activity", "create_conversation"
 # it may have arrived, and a warning in the log) — a possibly missing message, visible to the
 # operator, rather than a possible duplicate in the team's channel.
 UNCERTAIN = "no answer from Teams; the message may have arrived, so it is not sent again"
-MAX_REF_CHARS = 500  # posted_messages.ref is String(512)
-THREAD = ";messageid="
-
-
-def base_id(conversation_id: str) -> str:
-    """A channel thread's conversation id without the thread part."""
-    return conversation_id.split(THREAD, 1)[0]
-
-
-@dataclass(frozen=True)
-class Ref:
-    conversation_id: str
-    activity_ids: tuple[str, ...]
-
-    def dumps(self) -> str:
-        ids = list(self.activity_ids)
-        while True:
-            text = json.dumps({"c": self.conversation_id, "a": ids}, separators=(",", ":"))
-            if len(text) <= MAX_REF_CHARS or len(ids) <= 1:
-                return text
-            ids.pop()  # later parts of a huge message are then not updated in place
-
-    @classmethod
-    def loads(cls, text: str) -> Ref:
-        try:
-            data = json.loads(text)
-            return cls(str(data["c"]), tuple(str(a) for a in data["a"]))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise DeliveryError("not a Teams message ref", retryable=False) from exc
-
-
-@dataclass(frozen=True)
-class ReplyPlace:
-    """Where the quiet replies of one inbound turn go (see the module doc)."""
-
-    tenant: str
-    conversation_id: str  # the reply target, maybe "<channel>;messageid=<root>"
-    origin: str | None = None  # the channel this turn acts on, when it is not this chat
-    card_conversation_id: str | None = None  # the submitted card's conversation id
-    submitted_card: str | None = None  # the id of the card whose Action.Submit started it
 
 
 def card_activity(card: Card, summary: str) -> Activity:
@@ -153,109 +79,6 @@ def card_activity(card: Card, summary: str) -> Activity:
 T = TypeVar("T")
 
 
-class NoAnswer(Exception):
-    """Our deadline for one call to the Bot Connector ran out."""
-
-
-@dataclass(frozen=True)
-class Failure:
-    """What one failed call to the Bot Connector means."""
-
-    kind: str  # the metric's kind: rate_limited, server_error, timeout, client_error, blocked
-    what: str  # status and error code, or the exception's type — never message text
-    transient: bool  # trying again later may help
-    maybe_delivered: bool  # the request may have reached Teams (no answer came back)
-    code: str = ""
-    retry_after: float | None = None
-
-
-def classify(exc: BaseException) -> Failure:
-    status, code, retry_after = _describe(exc)
-    what = f"{status} {code}".strip() if status is not None else type(exc).__name__
-    if status == 403:
-        return Failure("blocked", what, False, False, code)
-    if status in (412, 429):
-        return Failure("rate_limited", what, True, False, code, retry_after)
-    if status in RETRYABLE:
-        return Failure("server_error", what, True, False, code, retry_after)
-    if status is not None:
-        return Failure("client_error", what, False, False, code)
-    if _never_connected(exc):  # nothing went out: safe to send again
-        return Failure("timeout", f"{what} (no connection)", True, False)
-    if _transient(exc):
-        return Failure("timeout", f"{what} (no answer)", True, True)
-    return Failure("client_error", what, False, False)
-
-
-def _describe(exc: BaseException) -> tuple[int | None, str, float | None]:
-    """(HTTP status, error code, Retry-After seconds) of a connector failure."""
-    if not isinstance(exc, ErrorResponseException):
-        return None, "", None
-    response = getattr(exc, "response", None)
-    status = getattr(response, "status_code", None)
-    error = getattr(getattr(exc, "error", None), "error", None)
-    code = str(getattr(error, "code", "") or "")
-    retry_after = None
-    headers = getattr(response, "headers", None) or {}
-    try:
-        value = headers.get("Retry-After")
-        retry_after = min(float(value), MAX_BACKOFF * 10) if value is not None else None
-    except (TypeError, ValueError):
-        retry_after = None
-    return (int(status) if status is not None else None), code, retry_after
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """The exception and what it wraps (msrest's inner_exception, requests' and urllib3's
-    wrapped errors, __cause__/__context__), each once."""
-    seen: set[int] = set()
-    todo: list[BaseException] = [exc]
-    while todo:
-        current = todo.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        wrapped: list[object] = [
-            getattr(current, "inner_exception", None),
-            getattr(current, "reason", None),  # urllib3 MaxRetryError
-            current.__cause__,
-            current.__context__,
-            *current.args,
-        ]
-        todo += [w for w in wrapped if isinstance(w, BaseException)]
-
-
-def _never_connected(exc: BaseException) -> bool:
-    """The connection was never made (refused, unknown host, connect timeout)."""
-    return any(
-        isinstance(
-            e,
-            urllib3.exceptions.ConnectTimeoutError  # NewConnectionError and DNS failures too
-            | requests.exceptions.ConnectTimeout
-            | aiohttp.ClientConnectorError
-            | ConnectionRefusedError,
-        )
-        for e in _causes(exc)
-    )
-
-
-def _transient(exc: BaseException) -> bool:
-    return any(
-        isinstance(
-            e,
-            NoAnswer
-            | requests.exceptions.RequestException
-            | urllib3.exceptions.HTTPError
-            | aiohttp.ClientError
-            | ClientRequestError
-            | TimeoutError
-            | ConnectionError,
-        )
-        for e in _causes(exc)
-    )
-
-
 def _fingerprint(*parts: object) -> str:
     text = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
@@ -263,82 +86,6 @@ def _fingerprint(*parts: object) -> str:
 
 def _activity_fingerprint(kind: str, conversation_id: str, activity: Activity) -> str:
     return _fingerprint(kind, conversation_id, activity.id, activity.serialize())
-
-
-# ---- botbuilder's HTTP client, tuned ----
-def tune_client(client: ConnectorClient, timeout: float) -> None:
-    """No hidden retries and our timeout for one connector client.
-
-    msrest sends with `requests` in a worker thread and mounts urllib3's Retry (3 tries,
-    backoff with time.sleep, Retry-After honoured by sleeping the thread) for 408/5xx and for
-    connection and read errors of PUTs; its timeout is 100 s. Retries belong to the port, where
-    they are paced, counted and never blind for a POST; so: no urllib3 retries at all.
-    """
-    config = client.config
-    config.connection.timeout = timeout
-    retry = config.retry_policy.policy  # the Retry object the client's sessions are given
-    retry.total = 0
-    retry.connect = 0
-    retry.read = False  # a read error is raised as it is, not wrapped
-    retry.status = 0
-    retry.status_forcelist = frozenset()
-    retry.raise_on_status = False
-
-
-class TunedConnectorFactory(ConnectorFactory):  # type: ignore[misc]
-    def __init__(self, inner: ConnectorFactory, timeout: float) -> None:
-        self.inner, self.timeout = inner, timeout
-
-    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
-        client: ConnectorClient = await self.inner.create(service_url, audience)
-        tune_client(client, self.timeout)
-        return client
-
-
-class TunedAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
-    """The adapter's BotFrameworkAuthentication with every connector client tuned (above);
-    everything else is the wrapped object's."""
-
-    def __init__(self, inner: BotFrameworkAuthentication, timeout: float) -> None:
-        self.inner, self.timeout = inner, timeout
-
-    async def authenticate_request(
-        self, activity: Activity, auth_header: str
-    ) -> AuthenticateRequestResult:
-        try:
-            return await self.inner.authenticate_request(activity, auth_header)
-        except (PermissionError, requests.RequestException):
-            raise  # 401 from CloudAdapter; Microsoft's keys out of reach is not the caller's fault
-        except Exception as exc:
-            # botbuilder 4.17.1 raises IndexError for an unknown or missing key id and a bare
-            # Exception for a disallowed algorithm or a key not endorsed for Teams: all mean
-            # "not authenticated" (401), not a fault of ours (500).
-            raise PermissionError("Unauthorized. The token could not be validated.") from exc
-
-    async def authenticate_streaming_request(
-        self, auth_header: str, channel_id_header: str
-    ) -> AuthenticateRequestResult:
-        return await self.inner.authenticate_streaming_request(auth_header, channel_id_header)
-
-    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
-        factory = self.inner.create_connector_factory(claims_identity)
-        return TunedConnectorFactory(factory, self.timeout)
-
-    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
-        return await self.inner.create_user_token_client(claims_identity)
-
-    def create_bot_framework_client(self) -> Any:
-        return self.inner.create_bot_framework_client()
-
-    def get_originating_audience(self) -> str:
-        return str(self.inner.get_originating_audience())
-
-    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
-        return await self.inner.authenticate_channel_request(auth_header)
-
-    async def generate_caller_id(self, **kwargs: Any) -> str | None:
-        caller: str | None = await self.inner.generate_caller_id(**kwargs)
-        return caller
 
 
 class TeamsPort:
@@ -417,6 +164,12 @@ class TeamsPort:
         activities = [card_activity(c, message.fallback) for c in cards]
         ids = await self._send(row, place.conversation_id, activities, origin=place.origin)
         return Ref(place.conversation_id, tuple(ids)).dumps()
+
+    async def reply_text(self, place: ReplyPlace, text: str) -> None:
+        """A plain message (no card) where the turn's quiet replies go."""
+        row = await self._conversation(place.tenant, base_id(place.conversation_id))
+        activity = Activity(type=ActivityTypes.message, text=text)
+        await self._send(row, place.conversation_id, [activity], origin=place.origin)
 
     async def reply_form(self, place: ReplyPlace, form: Form, *, replace: bool) -> None:
         row = await self._conversation(place.tenant, base_id(place.conversation_id))

@@ -10,10 +10,17 @@
 
 With an app id and password the JWT of every request is validated; with an empty app id the
 adapter runs only when TEAMS_LOCAL_DEV=true. With none of these set, Teams is simply off.
+
+TEAMS_LOCAL_DEV without an app id is for this machine only (the Microsoft 365 Agents Playground
+talks to http://127.0.0.1:3978): the server must listen on loopback (`check_bind`),
+TEAMS_PUBLIC_URL must be on loopback too (a public address means a tunnel or proxy would put
+the unauthenticated endpoint on the internet), and activities are refused unless they come
+straight from this machine and name a loopback serviceUrl (mount.py).
 """
 
 from __future__ import annotations
 
+import ipaddress
 from urllib.parse import urlparse
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator
@@ -86,6 +93,11 @@ class TeamsSettings(BaseSettings):
     def authenticated(self) -> bool:
         return bool(self.app_id)
 
+    @property
+    def local_only(self) -> bool:
+        """Unauthenticated local development: everything must stay on this machine."""
+        return self.local_dev and not self.app_id
+
     def check(self) -> None:
         """Refuse contradictory or unsafe settings with one line that names the variable."""
         if not self.app_id:
@@ -94,11 +106,25 @@ class TeamsSettings(BaseSettings):
                     "MICROSOFT_APP_ID: mangler – sæt MICROSOFT_APP_ID og MICROSOFT_APP_PASSWORD "
                     "(eller TEAMS_LOCAL_DEV=true kun til lokal udvikling uden godkendelse)"
                 )
+            if self.public_url and not is_loopback(urlparse(self.public_url).hostname):
+                raise ConfigError(
+                    "TEAMS_PUBLIC_URL: med TEAMS_LOCAL_DEV=true skal adressen være på denne "
+                    "maskine (fx http://127.0.0.1:3978) – en offentlig adresse kræver "
+                    "MICROSOFT_APP_ID og MICROSOFT_APP_PASSWORD"
+                )
             return
         if not self.app_password:
             raise ConfigError("MICROSOFT_APP_PASSWORD: mangler for MICROSOFT_APP_ID")
         if self.app_type == "SingleTenant" and not self.app_tenant_id:
             raise ConfigError("MICROSOFT_APP_TENANT_ID: mangler (påkrævet for SingleTenant)")
+
+    def check_bind(self, host: str) -> None:
+        """Refuse to listen beyond this machine without authentication."""
+        if self.local_only and not is_loopback(host):
+            raise ConfigError(
+                f"TEAMS_LOCAL_DEV: uden godkendelse lytter botten kun på 127.0.0.1, ::1 eller "
+                f"localhost – start med --host 127.0.0.1 (ikke {host or 'alle adresser'})"
+            )
 
     def botbuilder_config(self) -> object:
         """The configuration object botbuilder's ConfigurationBotFrameworkAuthentication reads."""
@@ -135,5 +161,14 @@ def load_teams_settings(**overrides: object) -> TeamsSettings:
         raise ConfigError(f"{name}: {message}") from exc
 
 
-def public_host(url: str) -> str:
-    return urlparse(url).hostname or ""
+def is_loopback(host: str | None) -> bool:
+    """127.0.0.0/8, ::1 or localhost (an IPv6 address may come in brackets)."""
+    if not host:
+        return False
+    name = host.strip("[]").casefold()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,8 +20,9 @@ from bot.clock import FakeClock
 from bot.http.app import create_app
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
+from bot.teams.keys import KeyRegistry
 from bot.teams.mount import TEAMS, TeamsApp, mount
-from bot.teams.pacer import Pacer
+from bot.teams.pacing import Pacer
 from bot.teams.settings import TeamsSettings
 
 TENANT = "72f988bf-0000-4000-8000-000000000001"
@@ -33,6 +35,8 @@ GROUP_CHAT = "19:meeting_gruppe-chat@thread.v2"
 TIMEOUT = "timeout"  # the activity is stored, but the answer is held until the client gives up
 DROP = "drop"  # the activity is stored, then the connection is closed without an answer
 Fault = int | str
+# Where the bot says its files are, in local development (TEAMS_LOCAL_DEV keeps it on loopback).
+PUBLIC_URL = "http://127.0.0.1:3978"
 CLIENT_PATIENCE = 120.0  # FakeConnector.client_gives_up's fallback, against hung tests
 
 USERS = {
@@ -336,11 +340,14 @@ def bot_added(
 
 @dataclass
 class TeamsUser:
-    """Drives /api/messages like the Teams client of one person."""
+    """Drives /api/messages like the Teams client of one person. Teams is answered before
+    the turn runs; `settle` (the app's) then waits for the turn, so that what the bot sent is
+    in the connector when a call returns."""
 
     client: TestClient[Any, Any]
     connector: FakeConnector
     name: str
+    settle: Callable[[], Awaitable[None]] | None = None
 
     async def say(self, text: str, **kw: Any) -> int:
         return await self._post(message(self.name, text, self.connector.url, **kw))
@@ -371,6 +378,8 @@ class TeamsUser:
 
     async def _post(self, activity: dict[str, Any]) -> int:
         response = await self.client.post("/api/messages", json=activity)
+        if self.settle is not None:
+            await self.settle()
         return response.status
 
 
@@ -388,7 +397,7 @@ class TeamsBot:
         return self.app[TEAMS]
 
     def user(self, name: str) -> TeamsUser:
-        return TeamsUser(self.client, self.connector, name)
+        return TeamsUser(self.client, self.connector, name, self.teams.settle)
 
 
 def teams_settings(**values: Any) -> TeamsSettings:
@@ -405,7 +414,11 @@ def teams_settings(**values: Any) -> TeamsSettings:
 
 
 async def start_bot(
-    database_url: str, clock: FakeClock, connector: FakeConnector, settings: TeamsSettings
+    database_url: str,
+    clock: FakeClock,
+    connector: FakeConnector,
+    settings: TeamsSettings,
+    keys: KeyRegistry | None = None,
 ) -> tuple[TeamsBot, TestClient[Any, Any]]:
     runtime = await build_runtime(load_settings(database_url=database_url), clock)
     sleeps: list[float] = []
@@ -416,9 +429,8 @@ async def start_bot(
     runtime.engine.sleep = engine_sleep
     app = create_app(runtime, adapters=())
     time = FakeTime()
-    teams = mount(app, runtime, settings, pacer=Pacer(time.now, time.sleep))
+    teams = mount(app, runtime, settings, pacer=Pacer(time.now, time.sleep), keys=keys)
     if teams is not None:
-        teams.reply_budget = None  # deterministic: answer only when the turn is done
         teams.port.deadline = connector.client_gives_up  # time out when an answer is held
     client = TestClient(TestServer(app, host="127.0.0.1", port=0))
     await client.start_server()

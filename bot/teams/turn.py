@@ -9,7 +9,8 @@ through the shared TeamsPort.
 from __future__ import annotations
 
 from bot.ports import Conversation
-from bot.teams.port import ReplyPlace, TeamsPort
+from bot.teams.port import TeamsPort
+from bot.teams.refs import ReplyPlace
 from dialogs.messages import Form, Message, Target, ToActorOnly
 
 

@@ -113,7 +113,10 @@ async def test_route_labels_are_templates_and_teams_is_counted(
     connector = FakeConnector()
     await connector.start()
     bot, client = await start_bot(
-        sqlite_url, clock, connector, teams_settings(local_dev=True, public_url="https://x.dk")
+        sqlite_url,
+        clock,
+        connector,
+        teams_settings(local_dev=True, public_url="http://127.0.0.1:3978"),
     )
     try:
         files_missing = requests("/teams/files/{token}", "client_error")

@@ -25,14 +25,14 @@ from bot.teams.testing import (
 from storage.teams_models import TeamsFile
 
 OTHER = "19:kanal-anden@thread.tacv2"
-PREFIX = "https://bot.example.dk/teams/files/"
+PREFIX = "http://127.0.0.1:3978/teams/files/"
 
 
 @pytest.fixture
 async def teams_bot(database_url: str, clock: FakeClock) -> AsyncIterator[TeamsBot]:
     connector = FakeConnector()
     await connector.start()
-    settings = teams_settings(local_dev=True, public_url="https://bot.example.dk")
+    settings = teams_settings(local_dev=True, public_url="http://127.0.0.1:3978")
     bot, client = await start_bot(database_url, clock, connector, settings)
     try:
         yield bot
@@ -46,6 +46,7 @@ async def say(bot: TeamsBot, user: str, text: str, channel: str = CHANNEL) -> in
     activity = message(user, text, bot.connector.url, conversation_id=channel)
     activity["channelData"]["channel"]["id"] = activity["channelData"]["teamsChannelId"] = channel
     response = await bot.client.post("/api/messages", json=activity)
+    await bot.teams.settle()  # the turn runs after Teams has its answer
     return response.status
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.clock import FakeClock
-from bot.teams.testing import FakeConnector, TeamsBot, start_bot, teams_settings
+from bot.teams.testing import PUBLIC_URL, FakeConnector, TeamsBot, start_bot, teams_settings
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ async def connector() -> AsyncIterator[FakeConnector]:
 async def teams_bot(
     database_url: str, clock: FakeClock, connector: FakeConnector, tmp_path: Any
 ) -> AsyncIterator[TeamsBot]:
-    settings = teams_settings(local_dev=True, public_url="https://bot.example.dk")
+    settings = teams_settings(local_dev=True, public_url=PUBLIC_URL)
     bot, client = await start_bot(database_url, clock, connector, settings)
     try:
         yield bot

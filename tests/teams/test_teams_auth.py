@@ -4,6 +4,7 @@ JWT; an empty app id runs only with TEAMS_LOCAL_DEV; no Teams settings means no 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -11,6 +12,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
+from bot import cli
 from bot.clock import FakeClock
 from bot.http.app import create_app
 from bot.runtime import build_runtime
@@ -125,3 +127,74 @@ async def test_mount_refuses_with_one_line_and_does_nothing_without_settings(
             load_teams_settings(_env_file=None)
     finally:
         await runtime.close()
+
+
+# ---- TEAMS_LOCAL_DEV: this machine only (issue 15.11) ----
+
+
+def test_local_development_refuses_to_listen_beyond_this_machine(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}")
+    monkeypatch.setenv("TEAMS_LOCAL_DEV", "true")
+    assert cli.main(["serve", "--host", "0.0.0.0", "--port", "0"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and "TEAMS_LOCAL_DEV" in error and "--host 127.0.0.1" in error
+
+    local = teams_settings(local_dev=True)
+    for host in ("127.0.0.1", "127.0.0.53", "::1", "[::1]", "localhost", "LOCALHOST"):
+        local.check_bind(host)
+    for host in ("0.0.0.0", "::", "", "192.168.1.20", "10.0.0.7", "bot.example.dk"):
+        with pytest.raises(ConfigError, match=r"^TEAMS_LOCAL_DEV: "):
+            local.check_bind(host)
+    # With an app id every request is authenticated: any address will do.
+    teams_settings(app_id=APP_ID, app_password="x", local_dev=True).check_bind("0.0.0.0")
+
+
+@pytest.mark.parametrize(
+    "url", ["https://bot.example.dk", "http://192.168.1.20:3978", "https://127.0.0.1.nip.io"]
+)
+def test_local_development_refuses_a_public_address(url: str) -> None:
+    """A public TEAMS_PUBLIC_URL means a tunnel or proxy in front of an unauthenticated bot."""
+    with pytest.raises(ConfigError, match=r"^TEAMS_PUBLIC_URL: .*TEAMS_LOCAL_DEV") as refused:
+        teams_settings(local_dev=True, public_url=url).check()
+    assert "\n" not in str(refused.value)
+    for local in ("http://127.0.0.1:3978", "http://localhost:3978", "http://[::1]:3978"):
+        teams_settings(local_dev=True, public_url=local).check()
+
+
+@pytest.mark.parametrize(
+    ("service_url", "headers", "status"),
+    [
+        ("https://smba.trafficmanager.net/emea/", {}, 403),
+        ("http://10.0.0.7:8080/", {}, 403),
+        ("http://127.0.0.1.evil.example/", {}, 403),
+        ("ftp://127.0.0.1/", {}, 403),
+        (None, {}, 403),
+        ("<connector>", {"X-Forwarded-For": "203.0.113.9"}, 403),
+        ("<connector>", {"Forwarded": "for=203.0.113.9"}, 403),
+    ],
+    ids=["azure", "lan", "lookalike", "ftp", "none", "x-forwarded-for", "forwarded"],
+)
+async def test_local_development_answers_only_activities_from_and_for_this_machine(
+    teams_bot: TeamsBot, service_url: str | None, headers: dict[str, str], status: int
+) -> None:
+    connector = teams_bot.connector
+    activity = message("Anna", "start Recovery", connector.url)
+    if service_url is None:
+        del activity["serviceUrl"]
+    elif service_url != "<connector>":
+        activity["serviceUrl"] = service_url
+    response = await teams_bot.client.post("/api/messages", json=activity, headers=headers)
+    assert response.status == status
+    assert await stored(teams_bot) == 0 and connector.calls == []
+    broken = await teams_bot.client.post(
+        "/api/messages", data="{", headers={"Content-Type": "application/json"}
+    )
+    assert broken.status == 400
+    # control: the same activity, straight from this machine, for the connector on loopback
+    fine = message("Anna", "start Recovery", connector.url)
+    assert (await teams_bot.client.post("/api/messages", json=fine)).status == 201
+    await teams_bot.teams.settle()
+    assert connector.posts()

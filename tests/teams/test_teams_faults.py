@@ -23,7 +23,7 @@ from bot.engine import Inbound
 from bot.metrics import REGISTRY
 from bot.ports import Conversation
 from bot.reminders import ReminderWorker
-from bot.teams.port import NoAnswer, classify
+from bot.teams.failures import NoAnswer, classify
 from bot.teams.testing import (
     CHANNEL,
     DROP,

@@ -19,8 +19,9 @@ from bot.clock import FakeClock
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
 from bot.teams.files import FileLinks
-from bot.teams.handler import LovendeTeamsBot, command_text
-from bot.teams.pacer import Pacer
+from bot.teams.handler import LovendeTeamsBot
+from bot.teams.inbound import command_text
+from bot.teams.pacing import Pacer
 from bot.teams.port import TeamsPort
 from bot.teams.store import TeamsStore
 from bot.teams.testing import (
@@ -51,6 +52,7 @@ class Harness:
     async def send(self, activity: dict[str, Any]) -> list[Activity]:
         mark = len(self.adapter.activity_buffer)
         await self.adapter.receive_activity(Activity().deserialize(activity))
+        await self.bot.settle()  # the turn runs after the answer
         return self.adapter.activity_buffer[mark:]
 
     async def count(self, model: type[Any]) -> int:

@@ -16,7 +16,15 @@ from bot import priority
 from bot.engine import Inbound
 from bot.ports import Conversation
 from bot.teams.cards import MAX_CARD_BYTES, card_size
-from bot.teams.testing import CHANNEL, TENANT, USERS, TeamsBot, bot_added
+from bot.teams.testing import (
+    CHANNEL,
+    PUBLIC_URL,
+    TENANT,
+    USERS,
+    TeamsBot,
+    bot_added,
+    message,
+)
 from dialogs.effects import Outcome, Post
 from dialogs.events import Command
 from dialogs.messages import File, Image, Message, Text, ToChannel, ToMember
@@ -234,8 +242,8 @@ async def test_images_and_files_are_served_at_expiring_unguessable_links(
     card = fake.calls[-1].cards[0]
     image = next(e for e in card["body"] if e["type"] == "Image")
     link = next(e for e in card["body"] if e["type"] == "ActionSet")["actions"][0]
-    assert image["url"].startswith("https://bot.example.dk/teams/files/")
-    assert link["type"] == "Action.OpenUrl" and link["url"].startswith("https://bot.example.dk/")
+    assert image["url"].startswith(f"{PUBLIC_URL}/teams/files/")
+    assert link["type"] == "Action.OpenUrl" and link["url"].startswith(f"{PUBLIC_URL}/")
     token = image["url"].rsplit("/", 1)[1]
     assert len(token) >= 43  # secrets.token_urlsafe(32)
 
@@ -252,13 +260,28 @@ async def test_images_and_files_are_served_at_expiring_unguessable_links(
     assert (await teams_bot.client.get(f"/teams/files/{token}")).status == 404
 
 
-async def test_a_slow_turn_is_answered_at_once_and_finished_in_the_background(
-    teams_bot: TeamsBot,
+async def test_an_activity_is_answered_before_its_turn_runs(
+    teams_bot: TeamsBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    teams_bot.teams.reply_budget = 0.0
-    assert await teams_bot.user("Anna").say("start Recovery") == 202
+    """Kept in the inbox, then answered: Teams hears 201 while the turn has not even begun
+    (it used to wait up to 10 s for the turn, then answer 202 and hope)."""
+    engine = teams_bot.runtime.engine
+    handle = engine.handle
+    go = asyncio.Event()
+
+    async def held(inbound: Inbound, port: Any) -> bool:
+        await go.wait()
+        return await handle(inbound, port)
+
+    monkeypatch.setattr(engine, "handle", held)
+    activity = message("Anna", "start Recovery", teams_bot.connector.url)
+    response = await teams_bot.client.post("/api/messages", json=activity)
+    assert response.status == 201 and await response.read() == b""
+    assert teams_bot.connector.calls == [] and len(engine.inbox.kept) == 1
+    go.set()
     await teams_bot.teams.drain(teams_bot.app)
     assert "Måling af praksis: Recovery" in teams_bot.connector.text()
+    assert engine.inbox.kept == set()
 
 
 async def test_non_json_bodies_are_refused(teams_bot: TeamsBot) -> None:

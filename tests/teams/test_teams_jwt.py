@@ -2,10 +2,11 @@
 
 The Bot Connector signs each request's token with a key published at
 login.botframework.com (OpenID metadata → JWKS). Here the test holds the private key:
-botbuilder's own validation (JwtTokenExtractor → _OpenIdMetadata → PyJWT, then
-ChannelValidation's issuer, audience and serviceurl checks) runs unchanged, and only its two
-HTTP GETs of Microsoft's metadata are answered by `Microsoft` below, with our public key as a
-JWK (kid, endorsements) — the narrowest seam: `requests` as jwt_token_extractor imports it.
+botbuilder's own validation (JwtTokenExtractor → PyJWT, then ChannelValidation's issuer,
+audience and serviceurl checks) runs unchanged with its keys from our key source
+(bot/teams/keys.py), and `Microsoft` below serves the metadata and our public key as a JWK
+(kid, endorsements) from an aiohttp server on loopback — the key source's fetch sends
+Microsoft's two URLs there. botbuilder's own blocking fetch (`requests`) must never run.
 
 The bot's outbound token (MSAL against login.microsoftonline.com) is the other network path:
 `MicrosoftAppCredentials.get_access_token` returns a fixed string, and the fake connector
@@ -18,6 +19,7 @@ Token times are real epoch seconds because PyJWT checks `exp`/`nbf` against the 
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -37,7 +39,16 @@ from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import func, select
 
 from bot.clock import FakeClock
-from bot.teams.testing import CHANNEL, FakeConnector, TeamsBot, message, start_bot, teams_settings
+from bot.teams.keys import KeyRegistry, fetch_json
+from bot.teams.testing import (
+    CHANNEL,
+    FakeConnector,
+    FakeTime,
+    TeamsBot,
+    message,
+    start_bot,
+    teams_settings,
+)
 from storage.models import ProcessedEvent, Workspace
 from storage.teams_models import TeamsConversation, TeamsMember
 
@@ -64,30 +75,72 @@ def attacker_key() -> rsa.RSAPrivateKey:
 
 
 @dataclass
-class Response:
-    body: dict[str, Any]
-
-    def raise_for_status(self) -> None:
-        pass
-
-    def json(self) -> dict[str, Any]:
-        return self.body
-
-
-@dataclass
 class Microsoft:
-    """login.botframework.com's OpenID metadata and signing keys, as `requests.get` sees them."""
+    """login.botframework.com's OpenID metadata and signing keys, on loopback.
+
+    `fetch` is the key source's fetch: it records the URL asked for and gets it from the local
+    server. `hang` makes the key endpoint hold its answer until the test ends; `fail` answers
+    that many key requests with 500. `asked` is set when a key request arrives; `gives_up` is
+    the key source's deadline, which runs out when the test sets it."""
 
     keys: list[dict[str, Any]]
     fetched: list[str] = field(default_factory=list)
+    hang: bool = False
+    fail: int = 0
+    asked: asyncio.Event = field(default_factory=asyncio.Event)
+    gives_up: asyncio.Event = field(default_factory=asyncio.Event)
+    ends: asyncio.Event = field(default_factory=asyncio.Event)
+    time: FakeTime = field(default_factory=FakeTime)
+    url: str = ""
+    _runner: web.AppRunner | None = None
 
-    def get(self, url: str, *_args: Any, **_kwargs: Any) -> Response:
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/metadata", self.metadata)
+        app.router.add_get("/keys", self.published)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+
+    async def stop(self) -> None:
+        self.ends.set()  # a held answer goes now
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def fetch(self, url: str) -> Any:
         self.fetched.append(url)
-        if url == METADATA_URL:
-            return Response({"issuer": ISSUER, "jwks_uri": JWKS_URL})
-        if url == JWKS_URL:
-            return Response({"keys": self.keys})
-        raise AssertionError(f"unexpected request to {url}")
+        local = {METADATA_URL: "/metadata", JWKS_URL: "/keys"}.get(url)
+        if local is None:
+            raise AssertionError(f"unexpected request to {url}")
+        return await fetch_json(self.url + local)
+
+    async def deadline(self) -> None:
+        await self.gives_up.wait()
+
+    def registry(self, **kw: Any) -> KeyRegistry:
+        options: dict[str, Any] = {"deadline": self.deadline, **kw}
+        return KeyRegistry(fetch=self.fetch, now=self.time.now, **options)
+
+    async def metadata(self, _request: web.Request) -> web.Response:
+        return web.json_response({"issuer": ISSUER, "jwks_uri": JWKS_URL})
+
+    async def published(self, _request: web.Request) -> web.Response:
+        self.asked.set()
+        if self.hang:
+            await self.ends.wait()
+        if self.fail:
+            self.fail -= 1
+            return web.json_response({"error": "unavailable"}, status=500)
+        return web.json_response({"keys": self.keys})
+
+
+class NoRequests:
+    """botbuilder's blocking fetch, refused: the key source must do all the fetching."""
+
+    def get(self, url: str, *_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError(f"botbuilder fetched {url} itself, blocking the event loop")
 
 
 def jwk(key: rsa.RSAPrivateKey, kid: str, endorsements: list[str]) -> dict[str, Any]:
@@ -96,12 +149,16 @@ def jwk(key: rsa.RSAPrivateKey, kid: str, endorsements: list[str]) -> dict[str, 
 
 
 @pytest.fixture
-def microsoft(microsoft_key: rsa.RSAPrivateKey, monkeypatch: pytest.MonkeyPatch) -> Microsoft:
+async def microsoft(
+    microsoft_key: rsa.RSAPrivateKey, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Microsoft]:
     published = Microsoft([jwk(microsoft_key, KID, ["msteams", "webchat"])])
-    # The metadata objects are cached per URL for the process: start each test without them.
-    monkeypatch.setattr(extractor.JwtTokenExtractor, "metadataCache", {})
-    monkeypatch.setattr(extractor, "requests", published)
-    return published
+    monkeypatch.setattr(extractor, "requests", NoRequests())
+    await published.start()
+    try:
+        yield published
+    finally:
+        await published.stop()
 
 
 @pytest.fixture
@@ -165,7 +222,7 @@ async def secured(
     outbound_tokens: list[str],
 ) -> AsyncIterator[TeamsBot]:
     settings = teams_settings(app_id=APP_ID, app_password="hemmelig-klient-nøgle")
-    bot, client = await start_bot(database_url, clock, connector, settings)
+    bot, client = await start_bot(database_url, clock, connector, settings, microsoft.registry())
     try:
         yield bot
     finally:
@@ -201,6 +258,7 @@ async def send(bot: TeamsBot, activity: dict[str, Any], bearer: str) -> int:
     headers = {"Authorization": f"Bearer {bearer}"}
     response = await bot.client.post("/api/messages", json=activity, headers=headers)
     await response.read()
+    await bot.teams.settle()  # the turn runs after the answer
     return response.status
 
 
@@ -326,10 +384,11 @@ async def test_the_serviceurl_claim_must_match_the_activity(
 
 # ---- tokens no published key validates ----
 # botbuilder raises PermissionError (→ 401 from CloudAdapter) or a PyJWT error (→ 401 in
-# TeamsApp.messages) for the cases above; for these it raises IndexError (no published key
-# with the token's kid: `_OpenIdMetadata._find` indexes an empty list) or a bare Exception
-# ("Token signing algorithm not in allowed list", "Could not validate endorsement key"), which
-# `TunedAuthentication` (bot/teams/port.py) turns into a 401 too.
+# TeamsApp.messages) for the cases above; for these our key source raises PermissionError (no
+# published key with the token's kid; botbuilder's own `_OpenIdMetadata._find` raised
+# IndexError) or botbuilder a bare Exception ("Token signing algorithm not in allowed list",
+# "Could not validate endorsement key"), which `TunedAuthentication` (bot/teams/client.py)
+# turns into a 401 too.
 
 UNMATCHED = ["unknown-kid", "no-kid", "hs256-shared-secret", "alg-none", "key-not-for-msteams"]
 
@@ -371,3 +430,83 @@ async def test_a_token_no_published_key_validates_gets_401_and_nothing_is_stored
     assert status == 401
     assert await stored(secured) == 0
     assert connector.calls == [] and outbound_tokens == []
+
+
+# ---- Microsoft's keys out of reach: no request is held up, none gets a 500 ----
+
+
+async def test_a_hanging_key_endpoint_holds_up_no_other_request_and_is_answered_503(
+    secured: TeamsBot,
+    connector: RecordingConnector,
+    microsoft: Microsoft,
+    microsoft_key: rsa.RSAPrivateKey,
+) -> None:
+    """botbuilder fetched the keys with a blocking `requests.get` without timeout: the whole
+    server (Slack included) stood still while the key endpoint hung, then answered 500."""
+    microsoft.hang = True
+    bearer = token(microsoft_key, connector.url)
+    waiting = [
+        asyncio.ensure_future(
+            send(secured, message("Anna", "start Recovery", connector.url), bearer)
+        )
+        for _ in range(3)
+    ]
+    await asyncio.wait_for(microsoft.asked.wait(), 30)  # the key request is out, unanswered
+    health = await asyncio.wait_for(secured.client.get("/healthz"), 30)
+    assert health.status == 200
+    assert not any(w.done() for w in waiting)  # they wait for the keys; nothing else does
+    microsoft.gives_up.set()  # the key source's deadline runs out
+    assert await asyncio.gather(*waiting) == [503, 503, 503]
+    assert microsoft.fetched == [METADATA_URL, JWKS_URL]  # one fetch for all of them
+    assert await stored(secured) == 0 and connector.calls == []
+
+
+async def test_a_failing_key_endpoint_gets_503_and_the_bot_recovers_by_itself(
+    secured: TeamsBot,
+    connector: RecordingConnector,
+    microsoft: Microsoft,
+    microsoft_key: rsa.RSAPrivateKey,
+    attacker_key: rsa.RSAPrivateKey,
+) -> None:
+    microsoft.fail = 1
+    bearer = token(microsoft_key, connector.url)
+    headers = {"Authorization": f"Bearer {bearer}"}
+    first = message("Anna", "start Recovery", connector.url)
+    response = await secured.client.post("/api/messages", json=first, headers=headers)
+    assert response.status == 503 and response.headers["Retry-After"] == "30"
+    # Within the next 30 s the failure is remembered: refused at once, not fetched again.
+    assert await send(secured, message("Anna", "start Recovery", connector.url), bearer) == 503
+    assert microsoft.fetched == [METADATA_URL, JWKS_URL]
+    assert await stored(secured) == 0 and connector.calls == []
+
+    microsoft.time.t += 31  # the failure is forgotten; the endpoint answers again
+    assert await send(secured, message("Anna", "start Recovery", connector.url), bearer) == 201
+    assert microsoft.fetched == [METADATA_URL, JWKS_URL] * 2
+    assert "Recovery" in connector.posts()[0].text
+    # A bad token is still a 401, with the keys in hand (no new fetch).
+    forged = token(attacker_key, connector.url)
+    assert await send(secured, message("Anna", "status", connector.url), forged) == 401
+    assert microsoft.fetched == [METADATA_URL, JWKS_URL] * 2
+
+
+async def test_a_key_fetch_is_given_up_after_its_timeout(
+    database_url: str,
+    clock: FakeClock,
+    connector: RecordingConnector,
+    microsoft: Microsoft,
+    microsoft_key: rsa.RSAPrivateKey,
+    outbound_tokens: list[str],
+) -> None:
+    """The real timeout (not the test's deadline): a short one, against an endpoint that
+    never answers."""
+    microsoft.hang = True
+    settings = teams_settings(app_id=APP_ID, app_password="hemmelig-klient-nøgle")
+    keys = microsoft.registry(deadline=None, timeout=0.05)
+    bot, client = await start_bot(database_url, clock, connector, settings, keys)
+    try:
+        bearer = token(microsoft_key, connector.url)
+        assert await send(bot, message("Anna", "start Recovery", connector.url), bearer) == 503
+        assert await stored(bot) == 0 and connector.calls == []
+    finally:
+        await client.close()
+        await bot.runtime.close()

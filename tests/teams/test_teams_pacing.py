@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.teams.pacer import WINDOWS, Pacer
+from bot.teams.pacing import WINDOWS, Pacer
 from bot.teams.testing import FakeTime
 
 

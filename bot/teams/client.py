@@ -1,0 +1,98 @@
+"""botbuilder's HTTP client, tuned: our timeout and no hidden retries; and its token checks
+refusing what they cannot validate with a 401 (keys.py fetches the keys they need).
+
+botbuilder's HTTP layer (msrest over `requests`) would otherwise retry on its own with real
+sleeps in a worker thread, unseen and with a 100 s timeout: `TunedAuthentication` turns that
+off and sets our timeout on every connector client the adapter creates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.schema import Activity
+from botframework.connector.aio import ConnectorClient  # type: ignore[import-untyped]
+from botframework.connector.auth import (  # type: ignore[import-untyped]
+    AuthenticateRequestResult,
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+    UserTokenClient,
+)
+
+from bot.teams.keys import KeysUnavailable
+
+
+def tune_client(client: ConnectorClient, timeout: float) -> None:
+    """No hidden retries and our timeout for one connector client.
+
+    msrest sends with `requests` in a worker thread and mounts urllib3's Retry (3 tries,
+    backoff with time.sleep, Retry-After honoured by sleeping the thread) for 408/5xx and for
+    connection and read errors of PUTs; its timeout is 100 s. Retries belong to the port, where
+    they are paced, counted and never blind for a POST; so: no urllib3 retries at all.
+    """
+    config = client.config
+    config.connection.timeout = timeout
+    retry = config.retry_policy.policy  # the Retry object the client's sessions are given
+    retry.total = 0
+    retry.connect = 0
+    retry.read = False  # a read error is raised as it is, not wrapped
+    retry.status = 0
+    retry.status_forcelist = frozenset()
+    retry.raise_on_status = False
+
+
+class TunedConnectorFactory(ConnectorFactory):  # type: ignore[misc]
+    def __init__(self, inner: ConnectorFactory, timeout: float) -> None:
+        self.inner, self.timeout = inner, timeout
+
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        client: ConnectorClient = await self.inner.create(service_url, audience)
+        tune_client(client, self.timeout)
+        return client
+
+
+class TunedAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
+    """The adapter's BotFrameworkAuthentication with every connector client tuned (above);
+    everything else is the wrapped object's."""
+
+    def __init__(self, inner: BotFrameworkAuthentication, timeout: float) -> None:
+        self.inner, self.timeout = inner, timeout
+
+    async def authenticate_request(
+        self, activity: Activity, auth_header: str
+    ) -> AuthenticateRequestResult:
+        try:
+            return await self.inner.authenticate_request(activity, auth_header)
+        except (PermissionError, KeysUnavailable):
+            raise  # 401 from CloudAdapter; 503 from TeamsApp (not the caller's fault)
+        except Exception as exc:
+            # botbuilder 4.17.1 raises IndexError for an unknown or missing key id and a bare
+            # Exception for a disallowed algorithm or a key not endorsed for Teams: all mean
+            # "not authenticated" (401), not a fault of ours (500).
+            raise PermissionError("Unauthorized. The token could not be validated.") from exc
+
+    async def authenticate_streaming_request(
+        self, auth_header: str, channel_id_header: str
+    ) -> AuthenticateRequestResult:
+        return await self.inner.authenticate_streaming_request(auth_header, channel_id_header)
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        factory = self.inner.create_connector_factory(claims_identity)
+        return TunedConnectorFactory(factory, self.timeout)
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        return await self.inner.create_user_token_client(claims_identity)
+
+    def create_bot_framework_client(self) -> Any:
+        return self.inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return str(self.inner.get_originating_audience())
+
+    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
+        return await self.inner.authenticate_channel_request(auth_header)
+
+    async def generate_caller_id(self, **kwargs: Any) -> str | None:
+        caller: str | None = await self.inner.generate_caller_id(**kwargs)
+        return caller
