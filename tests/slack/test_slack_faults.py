@@ -13,13 +13,13 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from slack_harness import SlackHarness
 from sqlalchemy import select
 
 from bot.engine import Inbound
 from bot.metrics import REGISTRY
 from bot.ports import Conversation, DeliveryError
 from bot.slack.refs import Ref
+from bot.slack.testing.harness import SlackHarness
 from dialogs.effects import Outcome, Post
 from dialogs.events import Command
 from dialogs.messages import Image, Message, Text, ToActorOnly, ToChannel

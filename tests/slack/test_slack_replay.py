@@ -20,12 +20,12 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
-import slack_payloads as p
 from aiohttp import ClientResponse
-from slack_harness import SECRET, SlackHarness
 from slack_sdk.signature import Clock, SignatureVerifier
 from sqlalchemy import func, select
 
+from bot.slack.testing import payloads as p
+from bot.slack.testing.harness import SECRET, SlackHarness
 from storage.inbox import InboxItem
 from storage.models import (
     Assessment,

@@ -7,10 +7,10 @@ import json
 import time
 
 import pytest
-import slack_payloads as p
-from slack_harness import SlackHarness, check_all, valid_view
 from sqlalchemy import func, select
 
+from bot.slack.testing import payloads as p
+from bot.slack.testing.harness import SlackHarness, check_all, valid_view
 from storage.models import Assessment, Channel, MemberAnswer, ProcessedEvent
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from slack_fake import FakeSlack
-from slack_harness import TOKEN, FakeTiming
 
 from bot.clock import FakeClock
 from bot.runtime import build_runtime
 from bot.settings import load_settings
 from bot.slack.socket import connect
+from bot.slack.testing.api import FakeSlack
+from bot.slack.testing.harness import TOKEN, FakeTiming
 
 
 async def test_a_slash_command_over_socket_mode(

@@ -1,4 +1,4 @@
-"""Real-shaped Slack request payloads (as Slack sends them) for the adapter tests."""
+"""Real-shaped Slack request payloads, as Slack sends them, and their signature."""
 
 from __future__ import annotations
 
@@ -35,21 +35,29 @@ def signed_headers(
     }
 
 
-def slash_command(user: str, text: str, channel: str = "C1", team: str = TEAM) -> bytes:
+def slash_command(
+    user: str,
+    text: str,
+    channel: str = "C1",
+    team: str = TEAM,
+    response_url: str | None = None,
+    channel_name: str | None = None,
+) -> bytes:
     return urlencode(
         {
             "token": "legacy-verification-token",
             "team_id": team,
             "team_domain": "lovende-test",
             "channel_id": channel,
-            "channel_name": "directmessage" if channel.startswith("D") else "team",
+            "channel_name": channel_name
+            or ("directmessage" if channel.startswith("D") else "team"),
             "user_id": user,
             "user_name": user.lower(),
             "command": "/lovende",
             "text": text,
             "api_app_id": APP_ID,
             "is_enterprise_install": "false",
-            "response_url": f"https://hooks.slack.com/commands/{team}/1/abc",
+            "response_url": response_url or f"https://hooks.slack.com/commands/{team}/1/abc",
             "trigger_id": f"trigger-{user}-{len(text)}",
         }
     ).encode()
