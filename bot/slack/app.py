@@ -27,6 +27,7 @@ from bot.slack.origin import OriginKey
 from bot.slack.pacing import Pacer, Timing
 from bot.slack.port import SlackPort
 from bot.slack.settings import BOT_SCOPES, SlackSettings
+from bot.slack.verify import Guard
 from dialogs.i18n import t
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,7 @@ def build_slack(
     clock = runtime.engine.clock
     port = SlackPort(client_for, Pacer(timing), close, key, lambda: clock.now().timestamp())
     slack = SlackBot(runtime, settings, app, port, Names(timing), store)
+    app.use(Guard(t(runtime.settings.language, "slack.other_workspace")).middleware)
     if key is not None:
         app.use(key.middleware)  # before the listeners: a DM click's verified channel
     register(app, slack)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from slack_sdk.signature import SignatureVerifier
+from bot.slack.verify import signature_of
 
 APP_ID = "A0LOVENDE"
 TEAM = "T1"
@@ -26,7 +26,7 @@ def signed_headers(
     """The headers of a request to /slack/events: Slack's signature over exactly `body`,
     made at `timestamp` (now) unless `signature` is given."""
     ts = str(timestamp if timestamp is not None else int(time.time()))
-    sig = signature or SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    sig = signature or signature_of(secret, ts, body).decode()
     return {
         "Content-Type": content_type,
         "X-Slack-Request-Timestamp": ts,
