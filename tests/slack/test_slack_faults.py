@@ -215,7 +215,7 @@ async def test_a_permanent_server_error_is_recorded_and_logged_without_text(
     assert fake.done(POST) == []
     assert len(fake.of(POST)) == 2 * 3 * 3  # 2 messages × 3 engine tries × 3 calls
     failed = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert [r.getMessage() for r in failed] == ["delivery failed: Post: DeliveryError"] * 2
+    assert [r.getMessage() for r in failed] == ["delivery failed: Post: ApiFailure"] * 2
     assert "Recovery" not in caplog.text and "Måling" not in caplog.text
 
 
