@@ -11,9 +11,10 @@
    user `U…`/`W…`, channel `C…`/`G…`/`D…`, enterprise `E…` (else 400). Nothing is created for
    a request refused here: no workspace, channel or member row.
 4. `Guard.middleware` (bolt, after its authorization; Socket Mode too, where Slack signs
-   nothing): `problem` again, then the request must come from the workspace the token belongs
-   to (one workspace) or that was installed (OAuth, where bolt found the installation by the
-   team id it reads). A click claiming another team is refused politely, before any turn.
+   nothing): `problem` again (Socket Mode: an envelope refused is still acknowledged, else
+   Slack resends it), then the request must come from the workspace the token belongs to (one
+   workspace) or that was installed (OAuth, where bolt found the installation by the team id
+   it reads). A click claiming another team is refused politely, before any turn.
 
 Reasons are logged as field names, never values: a body holds what people wrote.
 """
@@ -290,9 +291,9 @@ class Guard:
         self, context: AsyncBoltContext, body: Body, next: Next
     ) -> BoltResponse | None:
         reason = problem(body)
-        if reason is not None:
+        if reason is not None:  # (over HTTP the route refused it already: Socket Mode)
             log.warning("Slack request refused: malformed %s", reason)
-            return BoltResponse(status=400, body="")
+            return BoltResponse(status=200, body="")  # acknowledged, so it is not resent
         if not self.allowed(context, body):
             log.warning("Slack request refused: from a workspace not installed")
             text = self.refusal if "command" in body else ""
