@@ -14,8 +14,8 @@ Acknowledged means kept. Commands, mentions and messages in the bot's DM, and cl
 written to the engine's inbox (a short write shared by concurrent requests; on SQLite a file
 of its own, so a busy database does not hold it up) and acknowledged at once — within Slack's
 3 s even while the database is slow or locked; their turn runs right after, and the inbox row
-stays until the turn is done, for a replay (bot/inbox.py). A command's or a mention's turn starts at
-once (the person waits for its answer), a click's waits for a lull between requests
+stays until the turn is done, for a replay (bot/inbox.py). A command's or a mention's turn
+starts at once (the person waits for its answer), a click's waits for a lull between requests
 (bot/priority.py). Events also dedupe on their `event_id` in the database, so a retry
 (`X-Slack-Retry-Num`) has no second effect, even on another replica. Form submissions are
 acknowledged by the RequestPort right after their turn is committed (before the first send),

@@ -172,9 +172,8 @@ class RequestPort(Deliveries):
     ) -> None:
         self.base, self.client, self.ack = base, client, ack
         self.trigger_id, self.submission, self.in_dm = trigger_id, submission, in_dm
-        monotonic = base.pacer.timing.monotonic
-        self.monotonic = monotonic
-        self.received = monotonic() if received is None else received
+        self.monotonic = base.pacer.timing.monotonic
+        self.received = self.monotonic() if received is None else received
         self.response_url, self.responder, self.lang = response_url, responder, lang
         self.told = False  # the person was told to invite the bot
 

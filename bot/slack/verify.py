@@ -281,11 +281,11 @@ class Guard:
         result = context.authorize_result
         if result is None:  # url_verification, ssl_check: nothing is authorized
             return True
-        claimed = workspace_of(body)
-        if result.team_id:
-            return claimed == result.team_id
-        # an org-wide installation: every workspace of its enterprise
-        return bool(result.enterprise_id) and context.enterprise_id == result.enterprise_id
+        if result.team_id and workspace_of(body) == result.team_id:
+            return True
+        # An org-wide installation (Enterprise Grid) serves every workspace of its enterprise.
+        same_org = bool(result.enterprise_id) and context.enterprise_id == result.enterprise_id
+        return same_org and (not result.team_id or bool(context.is_enterprise_install))
 
     async def middleware(
         self, context: AsyncBoltContext, body: Body, next: Next

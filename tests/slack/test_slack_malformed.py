@@ -288,3 +288,36 @@ async def test_signed_payload_mutations_never_get_a_5xx(
     response = await slack.send(body, content_type)
     assert response.status < 500, (response.status, body[:300])
     assert tracebacks(caplog) == [], body[:300]
+
+
+@pytest.mark.parametrize(
+    ("token", "request_ids", "allowed"),
+    [
+        (("T1", None), ("T1", None, False), True),
+        (("T1", None), ("T2", None, False), False),
+        (("T1", "E1"), ("T2", "E1", False), False),  # a workspace install in a Grid org
+        (("T1", "E1"), ("T2", "E1", True), True),  # an org-wide install
+        (("T1", "E1"), ("T2", "E2", True), False),
+        ((None, "E1"), ("T2", "E1", False), True),
+        ((None, "E1"), ("T2", "E2", False), False),
+    ],
+)
+def test_the_workspace_rule(
+    token: tuple[str | None, str | None],
+    request_ids: tuple[str, str | None, bool],
+    allowed: bool,
+) -> None:
+    """`Guard.allowed`: the workspace the token (or installation) belongs to, or any workspace
+    of its enterprise for an org-wide installation."""
+    from slack_bolt.authorization import AuthorizeResult
+    from slack_bolt.context.async_context import AsyncBoltContext
+
+    from bot.slack.verify import Guard
+
+    team, enterprise, org_wide = request_ids
+    context = AsyncBoltContext(
+        {"team_id": team, "enterprise_id": enterprise, "is_enterprise_install": org_wide}
+    )
+    context.set_authorize_result(AuthorizeResult(team_id=token[0], enterprise_id=token[1]))
+    body = {"type": "block_actions", "team": {"id": team}}
+    assert Guard("").allowed(context, body) is allowed
