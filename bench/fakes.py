@@ -5,8 +5,9 @@
 
 They answer at once with real-shaped JSON and keep the newest version of every message the bot
 posted (for the benchmark to find the buttons to press): GET /bench/messages, and call counts
-by method: GET /bench/counts. Smaller than tests/slack/slack_fake.py and bot/teams/testing.py
-(which record every request body in full): these serve thousands of requests a second.
+by method: GET /bench/counts. Slack's is the package's own fake (bot.slack.testing) told to
+keep no request bodies; the connector is smaller than bot/teams/testing.py's (which records
+every request body in full): it serves thousands of requests a second.
 """
 
 from __future__ import annotations
@@ -14,106 +15,38 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import json
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-from benchlib import announce, serve_until_stopped
+from benchlib import announce, serve_until_stopped  # noqa: E402
+
+from bot.slack.testing import FakeSlack  # noqa: E402
 
 
-class FakeSlackApi:
-    def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-        self.messages: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) -> message
-        self.ts = itertools.count(1_700_000_000)
+def slack_app() -> tuple[FakeSlack, web.Application]:
+    """The package's fake Slack Web API (bot.slack.testing), keeping no request bodies, with
+    the two read-outs the benchmarks use."""
+    fake = FakeSlack(record=False)
+    app = fake.app()
 
-    def app(self) -> web.Application:
-        app = web.Application(client_max_size=16 * 1024 * 1024)
-        app.router.add_route("*", "/api/{method}", self.api)
-        app.router.add_get("/bench/messages", self.dump)
-        app.router.add_get("/bench/counts", self.dump_counts)
-        return app
-
-    async def api(self, request: web.Request) -> web.Response:
-        method = request.match_info["method"]
-        self.counts[method] += 1
-        body: dict[str, Any] = dict(parse_qsl(request.query_string))
-        raw = await request.read()
-        if raw:
-            if request.content_type == "application/json":
-                body.update(json.loads(raw))
-            else:
-                body.update(parse_qsl(raw.decode()))
-        return web.json_response(self.answer(method, body))
-
-    def answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
-        if method == "auth.test":
-            return {
-                "ok": True,
-                "url": "https://bench.slack.com/",
-                "team": "Bench",
-                "user": "lovende",
-                "team_id": "T1",
-                "user_id": "UBOT",
-                "bot_id": "BBOT",
-                "is_enterprise_install": False,
-            }
-        if method == "chat.postMessage":
-            channel = str(body["channel"])
-            if channel.startswith("U"):
-                channel = "D" + channel[1:]
-            ts = f"{next(self.ts)}.000100"
-            self.keep(channel, ts, body)
-            return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts}}
-        if method == "chat.update":
-            self.keep(str(body["channel"]), str(body["ts"]), body)
-            return {"ok": True, "channel": body["channel"], "ts": body["ts"]}
-        if method == "chat.postEphemeral":
-            return {"ok": True, "message_ts": f"{next(self.ts)}.000200"}
-        if method == "users.info":
-            user = str(body.get("user"))
-            return {
-                "ok": True,
-                "user": {
-                    "id": user,
-                    "name": user.lower(),
-                    "profile": {"display_name": f"Person {user}"},
-                },
-            }
-        if method == "conversations.open":
-            return {"ok": True, "channel": {"id": "D" + str(body.get("users", "X"))[1:]}}
-        if method == "conversations.join":
-            return {"ok": True, "channel": {"id": body.get("channel")}}
-        if method == "views.open":
-            return {"ok": True, "view": {"id": "V1"}}
-        return {"ok": True}
-
-    def keep(self, channel: str, ts: str, body: dict[str, Any]) -> None:
-        blocks = body.get("blocks") or []
-        if isinstance(blocks, str):
-            blocks = json.loads(blocks)
-        self.messages[(channel, ts)] = {
-            "channel": channel,
-            "ts": ts,
-            "text": body.get("text", ""),
-            "blocks": blocks,
-            "thread_ts": body.get("thread_ts"),
-        }
-
-    async def dump(self, request: web.Request) -> web.Response:
+    async def dump(request: web.Request) -> web.Response:
         channel = request.query.get("channel")
-        found = [m for (c, _ts), m in self.messages.items() if channel in (None, c)]
+        found = [m for (c, _ts), m in fake.latest.items() if channel in (None, c)]
         return web.json_response(found)
 
-    async def dump_counts(self, _request: web.Request) -> web.Response:
-        return web.json_response(dict(self.counts))
+    async def dump_counts(_request: web.Request) -> web.Response:
+        return web.json_response(dict(fake.counts))
+
+    app.router.add_get("/bench/messages", dump)
+    app.router.add_get("/bench/counts", dump_counts)
+    return fake, app
 
 
 class FakeConnector:
@@ -177,12 +110,14 @@ class FakeConnector:
 
 
 async def serve(kind: str) -> None:
-    fake = FakeSlackApi() if kind == "slack" else FakeConnector()
-    runner = web.AppRunner(fake.app(), access_log=None)
+    slack, app = slack_app() if kind == "slack" else (None, FakeConnector().app())
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
+    if slack is not None:
+        slack.base_url = f"http://127.0.0.1:{port}"  # for the upload URLs it hands out
     announce({"url": f"http://127.0.0.1:{port}/"})
     await serve_until_stopped(runner.cleanup)
 

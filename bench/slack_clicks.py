@@ -24,14 +24,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import re
 import sys
-import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
@@ -52,93 +49,30 @@ from clicklib import (  # noqa: E402
     settle,
     until_found,
 )
-from slack_sdk.signature import SignatureVerifier  # noqa: E402
+
+from bot.slack.testing import payloads  # noqa: E402
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-1-bench-token"
 TEAM = "T1"
-APP_ID = "A0LOVENDE"
 EVENTS = "/slack/events"
 FORM = "application/x-www-form-urlencoded"
 VALUES = ("ja", "delvist", "nej", "ved_ikke")
 WARMUP_QUESTION = "1.1"
 
 
-# ---- payloads, shaped as Slack sends them (as tests/slack/slack_payloads.py) ----
+# ---- payloads, shaped and signed as Slack sends them (the package's kit) ----
 def slash_command(user: str, text: str, channel: str) -> bytes:
-    return urlencode(
-        {
-            "token": "legacy-verification-token",
-            "team_id": TEAM,
-            "team_domain": "bench",
-            "channel_id": channel,
-            "channel_name": "team",
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": "/lovende",
-            "text": text,
-            "api_app_id": APP_ID,
-            "is_enterprise_install": "false",
-            "response_url": f"https://hooks.slack.com/commands/{TEAM}/1/abc",
-            "trigger_id": f"trigger-{user}-{len(text)}",
-        }
-    ).encode()
+    return payloads.slash_command(user, text, channel, TEAM)
 
 
 def block_actions(user: str, element: dict[str, Any], message: dict[str, Any]) -> bytes:
     """A button click on `message` (as the bot posted it: its blocks, ts, channel)."""
-    channel = message["channel"]
-    action = {
-        "action_id": element["action_id"],
-        "block_id": element.get("block_id", "b1"),
-        "type": "button",
-        "text": element["text"],
-        "value": element.get("value", ""),
-        "action_ts": f"{time.time():.6f}",
-    }
-    shown = {
-        "type": "message",
-        "user": "UBOT",
-        "bot_id": "BBOT",
-        "ts": message["ts"],
-        "text": message["text"],
-        "blocks": message["blocks"],
-    }
-    if message.get("thread_ts"):
-        shown["thread_ts"] = message["thread_ts"]
-    payload: dict[str, Any] = {
-        "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
-        "api_app_id": APP_ID,
-        "token": "legacy-verification-token",
-        "container": {
-            "type": "message",
-            "message_ts": message["ts"],
-            "channel_id": channel,
-            "is_ephemeral": False,
-        },
-        "trigger_id": f"trigger-click-{user}",
-        "team": {"id": TEAM, "domain": "bench"},
-        "enterprise": None,
-        "is_enterprise_install": False,
-        "channel": {"id": channel, "name": "team"},
-        "message": shown,
-        "state": {"values": {}},
-        "response_url": f"https://hooks.slack.com/actions/{TEAM}/1/xyz",
-        "actions": [action],
-    }
-    return urlencode({"payload": json.dumps(payload)}).encode()
+    return payloads.block_actions(user, element, message, message["channel"], team=TEAM)
 
 
 def signed(body: bytes) -> tuple[str, bytes, dict[str, str]]:
-    ts = str(int(time.time()))
-    signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
-    headers = {
-        "Content-Type": FORM,
-        "X-Slack-Request-Timestamp": ts,
-        "X-Slack-Signature": signature or "",
-    }
-    return EVENTS, body, headers
+    return EVENTS, body, payloads.signed_headers(body, FORM, SECRET)
 
 
 def find_button(
@@ -224,6 +158,7 @@ async def prepare(
     url, control = server.info["url"], server.info["control"]
     questions = [q for q in scale_questions() if q != WARMUP_QUESTION]
     n, people = layout(level, args.per_channel, len(questions))
+    tag = tag.upper()  # Slack's ids are upper case (and checked: bot/slack/verify.py)
     channels = [f"C{tag}{k:02d}" for k in range(n)]
     users = {c: [f"U{tag}{k:02d}{j:03d}" for j in range(people)] for k, c in enumerate(channels)}
     await settle(session, server)  # what the last level left behind

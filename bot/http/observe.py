@@ -13,9 +13,9 @@ Database unavailable → 503, never a half-done turn:
   swallowed the failure. For those requests the middleware checks that a database connection
   can be had first (a pool checkout, which pings PostgreSQL) and answers 503 when not — Slack
   then retries the event.
-- Commands and form submissions are acknowledged only after their turn is committed, clicks
-  only after they are kept in the inbox (bot/inbox.py); when that fails because the database
-  went away, bolt's error handler answers 503.
+- Form submissions are acknowledged only after their turn is committed; commands, mentions
+  and clicks only after they are kept in the inbox (bot/inbox.py); when that fails because
+  the database went away, bolt's error handler answers 503.
 - Any other handler that lets such an error escape gets 503 here.
 Nothing is cached about the outage: the next request tries again, so the bot recovers by itself
 when the database is back (the engine's pool replaces dead connections at checkout).

@@ -26,7 +26,9 @@ from bot.slack.names import Names
 from bot.slack.origin import OriginKey
 from bot.slack.pacing import Pacer, Timing
 from bot.slack.port import SlackPort
+from bot.slack.respond import Responder
 from bot.slack.settings import BOT_SCOPES, SlackSettings
+from bot.slack.verify import Guard
 from dialogs.i18n import t
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,7 @@ class SlackBot:
     session: aiohttp.ClientSession | None = None
     inflight: InFlight = field(default_factory=InFlight)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)  # listeners still running
+    responder: Responder | None = None  # words to a person through a request's response_url
 
     async def open(self) -> None:
         """Share one HTTP session (kept-alive connections to Slack) among all clients: bolt
@@ -161,6 +164,8 @@ def build_slack(
     clock = runtime.engine.clock
     port = SlackPort(client_for, Pacer(timing), close, key, lambda: clock.now().timestamp())
     slack = SlackBot(runtime, settings, app, port, Names(timing), store)
+    slack.responder = Responder(lambda: slack.session, settings.api_base_url)
+    app.use(Guard(t(runtime.settings.language, "slack.other_workspace")).middleware)
     if key is not None:
         app.use(key.middleware)  # before the listeners: a DM click's verified channel
     register(app, slack)

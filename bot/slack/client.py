@@ -243,6 +243,22 @@ class UncertainDelivery(DeliveryError):
     """The request was sent but no answer came: Slack may or may not have carried it out."""
 
 
+class ApiFailure(DeliveryError):
+    """Slack answered with an error code (`not_in_channel`, `expired_trigger_id`…)."""
+
+    def __init__(self, message: str, code: str, *, retryable: bool) -> None:
+        super().__init__(message, retryable=retryable)
+        self.code = code
+
+
+# The bot is not in the channel (a private one it cannot see: channel_not_found).
+NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
+
+
+def not_a_member(exc: BaseException) -> bool:
+    return isinstance(exc, ApiFailure) and exc.code in NOT_A_MEMBER
+
+
 def maybe_sent(exc: Exception) -> bool:
     if isinstance(exc, SlackApiError):
         return exc.response is not None and exc.response.status_code in GATEWAY_ERRORS
@@ -264,7 +280,8 @@ def delivery_error(exc: Exception) -> DeliveryError:
         code = str(exc.response.get("error", "")) if exc.response is not None else ""
         status = exc.response.status_code if exc.response is not None else 0
         retryable = status == 429 or status >= 500 or code in RETRYABLE
-        return DeliveryError(f"Slack API error {status} {code}".strip(), retryable=retryable)
+        message = f"Slack API error {status} {code}".strip()
+        return ApiFailure(message, code, retryable=retryable)
     if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | SlackClientError):
         return DeliveryError(f"Slack unreachable: {type(exc).__name__}", retryable=True)
     return DeliveryError(f"Slack call failed: {type(exc).__name__}", retryable=False)

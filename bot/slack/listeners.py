@@ -10,12 +10,17 @@ Work in flight is counted from the moment bolt matches a listener (a listener mi
 runs before bolt answers Slack) to the task's end, so `SlackBot.idle()` also covers the turns
 that go on after the acknowledgement.
 
-Events are acknowledged at once; their turns dedupe on `event_id` in the database, so a
-retry (`X-Slack-Retry-Num`) has no second effect, even on another replica. Clicks are kept in
-the engine's inbox (a short write shared by concurrent clicks) and acknowledged at once; their
-turn runs right after, and a replay runs it should this process die first. Commands and form
-submissions are acknowledged by the RequestPort right after the turn is committed (before the
-first send), or at the end when nothing is sent — a form's errors are the acknowledgement.
+Acknowledged means kept. Commands, mentions and messages in the bot's DM, and clicks are
+written to the engine's inbox (a short write shared by concurrent requests; on SQLite a file
+of its own, so a busy database does not hold it up) and acknowledged at once — within Slack's
+3 s even while the database is slow or locked; their turn runs right after, and the inbox row
+stays until the turn is done, for a replay (bot/inbox.py). A command's or a mention's turn
+starts at once (the person waits for its answer), a click's waits for a lull between requests
+(bot/priority.py). Events also dedupe on their `event_id` in the database, so a retry
+(`X-Slack-Retry-Num`) has no second effect, even on another replica. Form submissions are
+acknowledged by the RequestPort right after their turn is committed (before the first send),
+or at the end when nothing is sent — a form's errors are the acknowledgement. A form a kept
+command opens comes as a modal while its trigger id is fresh, else inline (bot/slack/port.py).
 Every listener is registered for every event the manifest subscribes to: an unhandled request
 gets 404, which Slack retries.
 """
@@ -58,7 +63,13 @@ async def run_turn(
     *,
     submission: bool = False,
     durable_ack: bool = False,
+    waits_for_lull: bool = False,
+    response_url: str | None = None,
 ) -> None:
+    """The request's turn. `durable_ack`: keep it in the inbox and acknowledge before the turn
+    (else the port acknowledges once the turn is committed); `waits_for_lull`: a kept turn
+    nobody waits for takes its slot in a lull between requests (clicks)."""
+    received = bot.port.pacer.timing.monotonic()
     kept = None
     if durable_ack and incoming is not None and ack is not None:
         kept = await bot.runtime.engine.accept(_inbound(incoming, None))
@@ -71,11 +82,18 @@ async def run_turn(
         trigger_id=incoming.trigger_id if incoming else None,
         submission=submission,
         in_dm=incoming.in_dm if incoming else False,
+        received=received,
+        response_url=response_url,
+        responder=bot.responder,
+        lang=bot.runtime.settings.language,
     )
     if incoming is not None:
         conv = incoming.conv
         name = await bot.names.name(client, conv.workspace, conv.actor or "")
-        inbound = replace(kept, user_name=name, answered=True) if kept else _inbound(incoming, name)
+        if kept is not None:
+            inbound = replace(kept, user_name=name, answered=waits_for_lull)
+        else:
+            inbound = _inbound(incoming, name)
         await bot.runtime.engine.handle(inbound, port)
     await port.acknowledge()  # a turn that failed is not acknowledged: Slack shows an error
 
@@ -84,6 +102,11 @@ def _inbound(incoming: tr.Incoming, user_name: str | None) -> Inbound:
     return Inbound(
         incoming.conv, incoming.event, user_name, incoming.channel_name, incoming.event_id
     )
+
+
+def _response_url(body: Body) -> str | None:
+    url = body.get("response_url")
+    return url if isinstance(url, str) and url else None
 
 
 Listener = Callable[..., Awaitable[None]]
@@ -140,13 +163,20 @@ def answered_early(bot: SlackBot, listener: Listener) -> Listener:
 
 def register(app: AsyncApp, bot: SlackBot) -> None:
     async def command(body: Body, ack: Ack, client: AsyncWebClient) -> None:
-        await run_turn(bot, tr.from_command(body), client, ack)
+        incoming, url = tr.from_command(body), _response_url(body)
+        await run_turn(bot, incoming, client, ack, durable_ack=True, response_url=url)
 
-    async def mention(body: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
-        await run_turn(bot, tr.from_message_event(body, context.bot_user_id), client, None)
+    async def mention(
+        body: Body, ack: Ack, context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        incoming = tr.from_message_event(body, context.bot_user_id)
+        await run_turn(bot, incoming, client, ack, durable_ack=True)
 
     async def action(body: Body, ack: Ack, client: AsyncWebClient) -> None:
-        await run_turn(bot, tr.from_block_actions(body), client, ack, durable_ack=True)
+        incoming, url = tr.from_block_actions(body), _response_url(body)
+        await run_turn(
+            bot, incoming, client, ack, durable_ack=True, waits_for_lull=True, response_url=url
+        )
 
     async def view(body: Body, ack: Ack, client: AsyncWebClient) -> None:
         await run_turn(bot, tr.from_view_submission(body), client, ack, submission=True)

@@ -1,22 +1,29 @@
 """Slack's routes in our aiohttp app: `POST /slack/events` (events, interactivity and the slash
 command share it) and, in OAuth mode, `GET /slack/install` and `GET /slack/oauth_redirect`.
 
-Without any SLACK_* variable nothing is mounted. The request and response translation is
-bolt's own aiohttp adapter; bolt verifies the signature (401 when forged or older than 5 min).
+Without any SLACK_* variable nothing is mounted. A request to `/slack/events` is verified
+before its body is read (bot/slack/verify.py): 401 when the signature is forged, missing or
+older than 5 minutes (or its timestamp no number), 400 when a signed body does not parse or
+is not shaped as Slack shapes it. Only then is it translated into a bolt request (bolt checks
+the signature again); the response translation is bolt's own aiohttp adapter.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import Clock
 
 from bot.runtime import Runtime
 from bot.slack.app import SlackBot, build_slack
 from bot.slack.pacing import Timing
 from bot.slack.settings import SlackSettings, load_slack_settings
+from bot.slack.verify import problem, signed
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +32,38 @@ EVENTS_PATH = "/slack/events"
 DRAIN_SECONDS = 10.0
 
 
-def routes(slack: SlackBot) -> list[web.RouteDef]:
+def bolt_request(request: web.Request, raw: bytes) -> AsyncBoltRequest | None:
+    """The bolt request of a verified body, or None when the body does not parse into an
+    object (bolt parses it as it is built, and reads its ids from it)."""
+    try:
+        built = AsyncBoltRequest(
+            body=raw.decode("utf-8"),
+            query=request.query_string,
+            headers=request.headers,  # type: ignore[arg-type]
+        )
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+        return None  # not UTF-8, not JSON, a list or a string where bolt reads an object…
+    return built if isinstance(built.body, dict) else None
+
+
+def routes(slack: SlackBot, wall: Callable[[], float] | None = None) -> list[web.RouteDef]:
+    """The routes; `wall`: the time signatures are checked against (default: the clock of
+    slack_sdk's verifier, which bolt checks them against again)."""
+    wall = wall or (lambda: Clock().now())
+    secret = slack.settings.signing_secret
+    key = secret.get_secret_value() if secret is not None else ""
+
     async def events(request: web.Request) -> web.Response:
-        response = await slack.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(response)
+        raw = await request.read()
+        if not signed(key, request.headers, raw, wall()):
+            log.info("Slack request refused: signature missing, forged or stale")
+            return web.Response(status=401, text="invalid request signature")
+        built = bolt_request(request, raw)
+        reason = "body" if built is None else problem(built.body)
+        if built is None or reason is not None:
+            log.warning("Slack request refused: malformed %s", reason)
+            return web.Response(status=400, text="malformed request")
+        return await to_aiohttp_response(await slack.app.async_dispatch(built))
 
     defs = [web.post(EVENTS_PATH, events)]
     flow = slack.app.oauth_flow

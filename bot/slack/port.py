@@ -3,9 +3,16 @@
 `SlackPort` serves proactive sends (reminders, nudges): it finds the workspace's token (the
 bot token, or the installation in OAuth mode) for every send. `RequestPort` serves one inbound
 request: it uses the request's client, opens modals with its trigger id, and acknowledges the
-request just before its first send — so the engine's turn is committed when Slack hears "ok",
-and slow sends happen after the acknowledgement. A form rejected in a modal submission is the
-acknowledgement itself (`response_action: errors`), which keeps the modal and the draft open.
+request just before its first send, when it was not acknowledged before its turn (commands,
+mentions and clicks are kept in the inbox and acknowledged first: bot/slack/listeners.py).
+A form rejected in a modal submission is the acknowledgement itself (`response_action:
+errors`), which keeps the modal and the draft open.
+
+A trigger id is good for 3 s from the person's action and once: a form is opened as a modal
+only while the trigger is fresh (`TRIGGER_SECONDS`), else — a turn that waited for a slow
+database — it comes inline, in a message only the person sees, as for typed commands in
+events. When a send fails because the bot is not in the channel, the person is told once,
+through the request's `response_url`, to invite it (bot/slack/respond.py).
 
 Private messages about a channel (to a member's DM: `ToMember`, or the reply to a click in the
 DM) carry the channel in their buttons, signed (`bot.slack.origin`), so that their clicks act
@@ -22,11 +29,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.ports import Conversation
 from bot.slack.blocks import Sign
+from bot.slack.client import ApiFailure, not_a_member
 from bot.slack.modals import field_errors, form_view
 from bot.slack.origin import OriginKey, is_dm
 from bot.slack.pacing import Pacer
 from bot.slack.refs import Ref
+from bot.slack.respond import Responder
 from bot.slack.sender import Outbox, Sender, Wall, require_actor
+from dialogs.i18n import t
 from dialogs.messages import Form, Message, Target, ToActorOnly, ToMember
 
 # Answers Slack's request: bolt's `ack` (wrapped by bot.slack.listeners.Acknowledgement).
@@ -34,12 +44,19 @@ Ack = Callable[..., Awaitable[object]]
 
 ClientFor = Callable[[str], Awaitable[AsyncWebClient]]  # workspace id -> client with its token
 
+TRIGGER_SECONDS = 2.5  # a trigger id lives 3 s from the person's action; views.open takes time
+TRIGGER_GONE = frozenset({"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"})
+
 
 class Deliveries:
     """Target rules shared by both ports: DMs for ToMember, ephemeral for ToActorOnly."""
 
     in_dm = False  # the actor is in the bot's DM: replies only they see go there, no ephemeral
     trigger_id: str | None = None
+
+    def trigger_fresh(self) -> bool:
+        """Whether the trigger id may still open a modal."""
+        return True
 
     async def sender(self, conv: Conversation) -> Sender:
         raise NotImplementedError
@@ -91,9 +108,14 @@ class Deliveries:
         sender = await self.sender(conv)
         trigger, self.trigger_id = self.trigger_id, None  # a trigger id works once
         from_dm = self.in_dm and not is_dm(conv.channel)  # a DM click about a channel
-        if trigger:
-            await sender.open_modal(trigger, conv.channel, form, from_dm)
-            return
+        if trigger and self.trigger_fresh():
+            try:
+                await sender.open_modal(trigger, conv.channel, form, from_dm)
+                return
+            except ApiFailure as exc:
+                if exc.code not in TRIGGER_GONE:
+                    raise
+                # it ran out on the way (a slow turn): the form comes inline instead
         user = require_actor(conv.actor)
         if self.in_dm:
             channel = conv.channel if not from_dm else await sender.dm(user)
@@ -143,9 +165,20 @@ class RequestPort(Deliveries):
         trigger_id: str | None = None,
         submission: bool = False,
         in_dm: bool = False,
+        received: float | None = None,  # monotonic time the request came (base's pacer clock)
+        response_url: str | None = None,
+        responder: Responder | None = None,
+        lang: str = "da",
     ) -> None:
         self.base, self.client, self.ack = base, client, ack
         self.trigger_id, self.submission, self.in_dm = trigger_id, submission, in_dm
+        self.monotonic = base.pacer.timing.monotonic
+        self.received = self.monotonic() if received is None else received
+        self.response_url, self.responder, self.lang = response_url, responder, lang
+        self.told = False  # the person was told to invite the bot
+
+    def trigger_fresh(self) -> bool:
+        return self.monotonic() - self.received < TRIGGER_SECONDS
 
     async def sender(self, conv: Conversation) -> Sender:
         await self.acknowledge()
@@ -160,6 +193,38 @@ class RequestPort(Deliveries):
         ack, self.ack = self.ack, None
         if ack is not None:
             await ack(**response)
+
+    async def post(
+        self, conv: Conversation, target: Target, message: Message, thread_ref: str | None
+    ) -> str:
+        try:
+            return await super().post(conv, target, message, thread_ref)
+        except ApiFailure as exc:
+            await self.invite_first(exc)
+            raise  # the engine records the failure too
+
+    async def update(self, conv: Conversation, ref: str, message: Message) -> None:
+        try:
+            await super().update(conv, ref, message)
+        except ApiFailure as exc:
+            await self.invite_first(exc)
+            raise
+
+    async def open_form(self, conv: Conversation, form: Form) -> None:
+        try:
+            await super().open_form(conv, form)
+        except ApiFailure as exc:
+            await self.invite_first(exc)
+            raise
+
+    async def invite_first(self, exc: ApiFailure) -> None:
+        """The bot is not in the channel: tell the person how to invite it (once)."""
+        if self.told or not not_a_member(exc):
+            return
+        self.told = True
+        if self.response_url is None or self.responder is None:
+            return  # (Socket Mode commands carry none: the failure is recorded all the same)
+        await self.responder.say(self.response_url, t(self.lang, "slack.invite_first"))
 
     async def reject_form(self, conv: Conversation, form: Form) -> None:
         if self.submission and self.ack is not None:

@@ -32,7 +32,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from bot.metrics import PLATFORM_API_RETRIES
 from bot.ports import DeliveryError
 from bot.slack.blocks import Json, Rendered, Sign, render_message
-from bot.slack.client import PLATFORM, UncertainDelivery, api_error, delivery_error
+from bot.slack.client import PLATFORM, ApiFailure, UncertainDelivery, api_error, delivery_error
 from bot.slack.modals import form_view, inline_form
 from bot.slack.mrkdwn import mrkdwn
 from bot.slack.pacing import Pacer
@@ -353,13 +353,22 @@ class Sender:
 
     # ---- helpers ----
     async def joining(self, where: str, method: Call, **kwargs: Any) -> AsyncSlackResponse:
-        """Call; when the bot is not in the (public) channel, join it and call again."""
+        """Call; when the bot is not in the (public) channel, join it and call again. When it
+        cannot join (a private channel: someone must invite it), the failure says
+        `not_in_channel` (bot.slack.client.not_a_member)."""
         try:
             return await method(**{k: v for k, v in kwargs.items() if v is not None})
         except Exception as exc:
             if api_error(exc) != "not_in_channel":
                 raise delivery_error(exc) from exc
-        await call(self.client.conversations_join, channel=where)
+        try:
+            await call(self.client.conversations_join, channel=where)
+        except DeliveryError as exc:
+            if exc.retryable:
+                raise
+            raise ApiFailure(
+                f"not in channel, cannot join: {exc}", "not_in_channel", retryable=False
+            ) from exc
         return await call(method, **{k: v for k, v in kwargs.items() if v is not None})
 
 

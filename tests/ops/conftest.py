@@ -1,7 +1,8 @@
 """Fixtures for the operations tests (metrics, database outages).
 
-The Slack request builders and the fake Slack Web API of tests/slack, and the reminder helpers
-of tests/reminders, are imported by module name: test folders are not packages.
+The Slack request builders and the fake Slack Web API come from the package's kit
+(bot.slack.testing); the reminder helpers of tests/reminders are imported by module name: test
+folders are not packages.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).resolve().parent.parent
-for folder in ("slack", "reminders"):
+for folder in ("reminders",):
     if str(TESTS / folder) not in sys.path:
         sys.path.append(str(TESTS / folder))
 
-from slack_fake import FakeSlack  # noqa: E402
+from bot.slack.testing.api import FakeSlack  # noqa: E402
 
 
 @pytest.fixture

@@ -6,11 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import slack_payloads as p
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
-from slack_fake import FakeSlack
-from slack_harness import FakeTiming
 from sqlalchemy import func, inspect, select, table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -22,6 +19,9 @@ from bot.slack.app import SlackBot
 from bot.slack.mount import mount
 from bot.slack.pacing import Timing
 from bot.slack.settings import SlackSettings
+from bot.slack.testing import payloads as p
+from bot.slack.testing.api import FakeSlack
+from bot.slack.testing.harness import FakeTiming, post_signed
 
 SECRET = "ops-signing-secret-0123456789abcdef"
 FORM = "application/x-www-form-urlencoded"
@@ -46,9 +46,7 @@ class WebApp:
     async def send(
         self, body: bytes, content_type: str, headers: dict[str, str] | None = None
     ) -> int:
-        signed = p.signed_headers(body, content_type, SECRET, extra=headers)
-        response = await self.client.post("/slack/events", data=body, headers=signed)
-        await response.read()
+        response = await post_signed(self.client, body, content_type, SECRET, headers=headers)
         await self.slack.idle()  # turns bolt runs after acknowledging (events) are done too
         return response.status
 

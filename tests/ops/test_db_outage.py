@@ -19,14 +19,14 @@ from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
-import slack_payloads as p
 from ops_helpers import WebApp, row_counts, start_app
 from pg_proxy import TcpProxy
-from slack_fake import FakeSlack
 from sqlalchemy import exc, select
 
 from bot.clock import FakeClock
 from bot.metrics import REGISTRY
+from bot.slack.testing import payloads as p
+from bot.slack.testing.api import FakeSlack
 from bot.teams.testing import FakeConnector, start_bot, teams_settings
 from storage.db import create_engine, is_unavailable
 from storage.models import Assessment, ProcessedEvent

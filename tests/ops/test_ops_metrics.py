@@ -17,7 +17,6 @@ from ops_helpers import start_app
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
 from reminder_helpers import reminder_rows, run_at, start_round
-from slack_fake import FakeSlack
 
 from bot.clock import FakeClock
 from bot.console.channel import ConsoleChannel
@@ -27,6 +26,7 @@ from bot.metrics import REGISTRY
 from bot.ports import Conversation, DeliveryError
 from bot.runtime import build_runtime
 from bot.settings import load_settings
+from bot.slack.testing.api import FakeSlack
 from bot.teams.testing import FakeConnector, start_bot, teams_settings
 from bot.testing import BotHarness
 from dialogs.messages import Message, Target

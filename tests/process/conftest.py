@@ -1,4 +1,4 @@
-"""Fixtures for the process tests: the Slack fake (from tests/slack), an HTTP client, a fresh
+"""Fixtures for the process tests: the Slack fake (bot.slack.testing), an HTTP client, a fresh
 PostgreSQL database per test, and cleanup that always ends the children we started."""
 
 from __future__ import annotations
@@ -6,13 +6,9 @@ from __future__ import annotations
 import sys
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import aiohttp
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "slack"))  # slack_fake, payloads
-
 from proc_harness import (
     Replica,
     WatchedSlack,

@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import IO, Any
 
 import aiohttp
-import slack_payloads as p
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from slack_fake import FakeSlack
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.slack.testing import payloads as p
+from bot.slack.testing.api import FakeSlack
 from storage.models import Assessment, Channel, Member, MemberAnswer, ProcessedEvent
 
 SECRET = "5c1a1e8b7f2d4e6a9b0c3d5e7f9a1b2c"

@@ -12,7 +12,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-import slack_payloads as p
 from proc_harness import (
     Replica,
     WatchedSlack,
@@ -24,6 +23,8 @@ from proc_harness import (
     start_replica,
     stored_answers,
 )
+
+from bot.slack.testing import payloads as p
 
 pytestmark = pytest.mark.postgres
 

@@ -1,14 +1,14 @@
-"""Fixtures of the Slack adapter tests (the harness itself: slack_harness.py)."""
+"""Fixtures of the Slack adapter tests (the harness itself: bot/slack/testing)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
 import pytest
-from slack_fake import FakeSlack
-from slack_harness import SlackHarness, settings_for, start_harness
 
 from bot.clock import FakeClock
+from bot.slack.testing.api import FakeSlack
+from bot.slack.testing.harness import SlackHarness, settings_for, start_harness
 
 
 @pytest.fixture

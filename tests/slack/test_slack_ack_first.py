@@ -9,12 +9,12 @@ import logging
 from typing import Any
 
 import pytest
-import slack_payloads as p
 from aiohttp import ClientResponse
-from slack_harness import SlackHarness
 from sqlalchemy import select
 
 from bot import priority
+from bot.slack.testing import payloads as p
+from bot.slack.testing.harness import SlackHarness
 from storage.models import MemberAnswer
 
 FORM = "application/x-www-form-urlencoded"

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from slack_harness import valid_blocks, valid_view
-
 from bot.slack.blocks import MAX_MESSAGE_JSON, render_message, strip_tag
 from bot.slack.home import home_view
 from bot.slack.modals import field_errors, form_view, inline_form, submitted_values
 from bot.slack.mrkdwn import command_text, mrkdwn, split_text, truncate
+from bot.slack.testing.harness import valid_blocks, valid_view
 from bot.testing import BotHarness
 from dialogs import actions
 from dialogs.assessment import forms

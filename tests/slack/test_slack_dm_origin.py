@@ -10,9 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-import slack_payloads as p
 from aiohttp import ClientResponse
-from slack_harness import SlackHarness, check_all
 from sqlalchemy import func, select
 
 from bot.clock import FakeClock
@@ -23,6 +21,8 @@ from bot.slack.blocks import render_message
 from bot.slack.inbound import from_block_actions
 from bot.slack.modals import FormMeta
 from bot.slack.origin import ORIGIN_KEY, OriginKey, split_value
+from bot.slack.testing import payloads as p
+from bot.slack.testing.harness import SlackHarness, check_all
 from dialogs.effects import Outcome
 from dialogs.events import Command, Interaction
 from dialogs.meetings import CreateAgreement

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from slack_harness import SlackHarness
 from sqlalchemy import select
 
 from bot.engine import Inbound
 from bot.metrics import REGISTRY
 from bot.ports import Conversation, DeliveryError
 from bot.slack.refs import Ref
+from bot.slack.testing.harness import SlackHarness
 from dialogs.effects import Outcome, Post
 from dialogs.events import Command
 from dialogs.messages import Image, Message, Text, ToActorOnly, ToChannel
@@ -215,7 +215,7 @@ async def test_a_permanent_server_error_is_recorded_and_logged_without_text(
     assert fake.done(POST) == []
     assert len(fake.of(POST)) == 2 * 3 * 3  # 2 messages × 3 engine tries × 3 calls
     failed = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert [r.getMessage() for r in failed] == ["delivery failed: Post: DeliveryError"] * 2
+    assert [r.getMessage() for r in failed] == ["delivery failed: Post: ApiFailure"] * 2
     assert "Recovery" not in caplog.text and "Måling" not in caplog.text
 
 

@@ -8,12 +8,12 @@ import re
 from collections.abc import AsyncIterator
 
 import pytest
-import slack_payloads as p
-from slack_fake import FakeSlack
-from slack_harness import SlackHarness, settings_for, start_harness
 
 from bot.clock import FakeClock
 from bot.ports import Conversation, DeliveryError
+from bot.slack.testing import payloads as p
+from bot.slack.testing.api import FakeSlack
+from bot.slack.testing.harness import SlackHarness, settings_for, start_harness
 from dialogs.messages import Message, Text, ToChannel
 
 

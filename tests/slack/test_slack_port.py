@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from slack_harness import SlackHarness, check_all
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from sqlalchemy import func, select
 from bot.ports import Conversation, DeliveryError
 from bot.slack.client import delivery_error
 from bot.slack.refs import Ref
+from bot.slack.testing.harness import SlackHarness, check_all
 from dialogs.messages import (
     File,
     Image,

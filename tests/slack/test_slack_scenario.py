@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_harness import SlackHarness, check_all
 from sqlalchemy import func, select
 
+from bot.slack.testing.harness import SlackHarness, check_all
 from scoring.catalogue import load_catalogue
 from storage.models import ElementNote, MemberAnswer, TeamDecision
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from slack_fake import FakeSlack
-from slack_harness import TOKEN, FakeTiming
 
 from bot.clock import FakeClock
 from bot.runtime import build_runtime
 from bot.settings import load_settings
 from bot.slack.socket import connect
+from bot.slack.testing.api import FakeSlack
+from bot.slack.testing.harness import TOKEN, FakeTiming
 
 
 async def test_a_slash_command_over_socket_mode(
@@ -51,6 +51,40 @@ async def test_a_slash_command_over_socket_mode(
         await slack.idle()
         posted = fake.of("chat.postMessage")
         assert [c["text"][:18] for c in posted] == ["Måling af praksis:", "Recovery – runde 1"]
+    finally:
+        await fake.socket_out.put(None)
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        await slack.close()
+        await runtime.close()
+
+
+async def test_socket_mode_checks_the_shape_and_the_workspace_too(
+    fake: FakeSlack, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Socket Mode carries no signature (the app token authenticates the connection), but a
+    command from a workspace the bot is not installed in, or with an id of the wrong kind, is
+    refused the same way and starts nothing."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-test")
+    monkeypatch.setenv("SLACK_API_BASE_URL", fake.api_url)
+    monkeypatch.delenv("SLACK_SIGNING_SECRET", raising=False)
+    runtime = await build_runtime(load_settings(database_url=sqlite_url), FakeClock())
+    slack, handler = await connect(runtime, FakeTiming().timing)
+    command = {"channel_id": "C1", "user_id": "U1", "command": "/lovende", "text": "start X"}
+    acks = []
+    try:
+        for n, team in enumerate(("T2", "t1")):
+            envelope = {"envelope_id": f"env-{n}", "type": "slash_commands"}
+            payload = command | {"team_id": team}
+            await fake.socket_out.put(
+                envelope | {"accepts_response_payload": True, "payload": payload}
+            )
+            acks.append(await asyncio.wait_for(fake.socket_in.get(), timeout=10))
+        await slack.idle()
+        assert [a["envelope_id"] for a in acks] == ["env-0", "env-1"]  # acknowledged: no retry
+        assert "ikke installeret" in acks[0]["payload"]["text"]  # shown to the person
+        assert "payload" not in acks[1]
+        assert fake.of("chat.postMessage") == []
     finally:
         await fake.socket_out.put(None)
         await handler.close_async()  # type: ignore[no-untyped-call]

@@ -1,4 +1,4 @@
-"""Real-shaped Slack request payloads (as Slack sends them) for the adapter tests."""
+"""Real-shaped Slack request payloads, as Slack sends them, and their signature."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from slack_sdk.signature import SignatureVerifier
+from bot.slack.verify import signature_of
 
 APP_ID = "A0LOVENDE"
 TEAM = "T1"
@@ -26,7 +26,7 @@ def signed_headers(
     """The headers of a request to /slack/events: Slack's signature over exactly `body`,
     made at `timestamp` (now) unless `signature` is given."""
     ts = str(timestamp if timestamp is not None else int(time.time()))
-    sig = signature or SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    sig = signature or signature_of(secret, ts, body).decode()
     return {
         "Content-Type": content_type,
         "X-Slack-Request-Timestamp": ts,
@@ -35,21 +35,29 @@ def signed_headers(
     }
 
 
-def slash_command(user: str, text: str, channel: str = "C1", team: str = TEAM) -> bytes:
+def slash_command(
+    user: str,
+    text: str,
+    channel: str = "C1",
+    team: str = TEAM,
+    response_url: str | None = None,
+    channel_name: str | None = None,
+) -> bytes:
     return urlencode(
         {
             "token": "legacy-verification-token",
             "team_id": team,
             "team_domain": "lovende-test",
             "channel_id": channel,
-            "channel_name": "directmessage" if channel.startswith("D") else "team",
+            "channel_name": channel_name
+            or ("directmessage" if channel.startswith("D") else "team"),
             "user_id": user,
             "user_name": user.lower(),
             "command": "/lovende",
             "text": text,
             "api_app_id": APP_ID,
             "is_enterprise_install": "false",
-            "response_url": f"https://hooks.slack.com/commands/{team}/1/abc",
+            "response_url": response_url or f"https://hooks.slack.com/commands/{team}/1/abc",
             "trigger_id": f"trigger-{user}-{len(text)}",
         }
     ).encode()

@@ -1,9 +1,13 @@
 """A small fake of Slack's Web API on loopback: records every request body and answers with
-realistic JSON (ok, ts, channel…), including the three steps of `files_upload_v2`.
+realistic JSON (ok, ts, channel…), including the three steps of `files_upload_v2`, and takes
+the messages posted to a slash command's `response_url` (`fake.response_url(...)`).
 
     fake = FakeSlack(); await fake.start()
     client = AsyncWebClient(token="xoxb-test", base_url=fake.api_url)
     fake.fail("chat.postMessage", status=429, headers={"Retry-After": "0"})
+
+`FakeSlack(record=False)` keeps no request bodies (the benchmarks send it thousands): only
+the count per method (`counts`) and the newest version of each message (`latest`).
 
 Faults after the work is done (Slack did it; the client never hears so):
     fake.drop("chat.postMessage")   # the connection is closed instead of answering
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,17 +66,22 @@ def _decode(value: Any) -> Any:
 
 
 class FakeSlack:
-    def __init__(self) -> None:
+    def __init__(self, *, record: bool = True) -> None:
+        self.record = record
         self.calls: list[Call] = []
+        self.counts: Counter[str] = Counter()  # method -> requests
+        self.latest: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) -> message
         self.uploads: dict[str, bytes] = {}
         self.failures: dict[str, list[Failure]] = {}
         self.people: dict[str, str] = {}  # user id -> display name
-        self.outside: set[str] = set()  # channels the bot has not joined
+        self.outside: set[str] = set()  # public channels the bot has not joined
+        self.hidden: set[str] = set()  # private channels the bot is not in: it cannot see them
         self.bot_team = "T1"
         self.installed_team = "T2"
         self._ts = 1_700_000_000
         self._files = 0
         self.server: TestServer | None = None
+        self.base_url: str | None = None
         self.socket_in: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.socket_out: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
         self.wall: Callable[[], float] | None = None  # the clock of new messages' ts
@@ -82,12 +92,16 @@ class FakeSlack:
         self._release = asyncio.Event()
 
     # ---- control ----
-    async def start(self) -> None:
-        app = web.Application()
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self.api)
         app.router.add_post("/upload/{file_id}", self.upload)
+        app.router.add_post("/respond/{key}", self.respond)
         app.router.add_get("/link", self.socket)
-        self.server = TestServer(app, host="127.0.0.1")
+        return app
+
+    async def start(self) -> None:
+        self.server = TestServer(self.app(), host="127.0.0.1")
         await self.server.start_server()
 
     async def close(self) -> None:
@@ -97,12 +111,19 @@ class FakeSlack:
 
     @property
     def base(self) -> str:
+        """This fake's address (`base_url` when it runs in a server of someone else's)."""
+        if self.base_url is not None:
+            return self.base_url
         assert self.server is not None
         return str(self.server.make_url("")).rstrip("/")
 
     @property
     def api_url(self) -> str:
         return self.base + "/api/"
+
+    def response_url(self, key: str) -> str:
+        """A slash command's `response_url`, answered by this fake (`respond`)."""
+        return f"{self.base}/respond/{key}"
 
     def fail(self, method: str, **kwargs: Any) -> None:
         self.failures.setdefault(method, []).append(Failure(**kwargs))
@@ -163,6 +184,23 @@ class FakeSlack:
         return {"ok": True, "url": self.base.replace("http://", "ws://") + "/link"}
 
     # ---- handlers ----
+    async def respond(self, request: web.Request) -> web.Response:
+        """A message to a `response_url` (JSON), recorded as the method `response_url`."""
+        body = await request.json()
+        call = Call("response_url", {"key": request.match_info["key"], **body}, None)
+        self.counts[call.method] += 1
+        self.calls.append(call)
+        pending = self.failures.get(call.method)
+        if pending:
+            failure = pending[0]
+            failure.times -= 1
+            if failure.times <= 0:
+                pending.pop(0)
+            call.response = {"ok": False, "error": failure.error or "expired_url"}
+            return web.Response(status=failure.status, text=str(call.response["error"]))
+        call.response = {"ok": True}
+        return web.Response(text="ok")
+
     async def upload(self, request: web.Request) -> web.Response:
         self.uploads[request.match_info["file_id"]] = await request.read()
         self.calls.append(Call("upload", {"file_id": request.match_info["file_id"]}, None))
@@ -183,7 +221,9 @@ class FakeSlack:
         released, self._release = self._release, asyncio.Event()
         released.set()  # a held answer goes out (to a client that is gone)
         call = Call(method, body, token)
-        self.calls.append(call)
+        self.counts[method] += 1
+        if self.record:
+            self.calls.append(call)
         if self._take(self.lost, method):
             call.fault = "lost"
             assert request.transport is not None
@@ -232,10 +272,29 @@ class FakeSlack:
             "is_enterprise_install": False,
         }
 
-    def m_chat_postMessage(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
-        channel = str(body["channel"])
+    def _refused(self, channel: str) -> dict[str, Any] | None:
+        """Slack's answer to a post in a channel the bot is not in (None: it is)."""
+        if channel in self.hidden:
+            return {"ok": False, "error": "channel_not_found"}
         if channel in self.outside:
             return {"ok": False, "error": "not_in_channel"}
+        return None
+
+    def keep_latest(self, channel: str, ts: str, body: dict[str, Any]) -> None:
+        blocks = body.get("blocks") or []
+        self.latest[(channel, ts)] = {
+            "channel": channel,
+            "ts": ts,
+            "text": body.get("text", ""),
+            "blocks": blocks if isinstance(blocks, list) else [],
+            "thread_ts": body.get("thread_ts"),
+        }
+
+    def m_chat_postMessage(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        channel = str(body["channel"])
+        refused = self._refused(channel)
+        if refused is not None:
+            return refused
         if channel.startswith("U"):
             channel = "D" + channel[1:]
         ts = self.next_ts()
@@ -249,6 +308,7 @@ class FakeSlack:
             if body.get(key):
                 message[key] = body[key]
         self.posted.setdefault(channel, []).append(message)
+        self.keep_latest(channel, ts, body)
         return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts, "bot_id": "BBOT"}}
 
     @staticmethod
@@ -292,11 +352,10 @@ class FakeSlack:
         return self._page(head + replies, body)
 
     def m_chat_postEphemeral(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
-        if str(body["channel"]) in self.outside:
-            return {"ok": False, "error": "not_in_channel"}
-        return {"ok": True, "message_ts": self.next_ts()}
+        return self._refused(str(body["channel"])) or {"ok": True, "message_ts": self.next_ts()}
 
     def m_chat_update(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        self.keep_latest(str(body["channel"]), str(body["ts"]), body)
         return {"ok": True, "channel": body["channel"], "ts": body["ts"], "text": body.get("text")}
 
     def m_chat_delete(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
@@ -306,6 +365,8 @@ class FakeSlack:
         return {"ok": True, "channel": {"id": "D" + str(body["users"])[1:]}}
 
     def m_conversations_join(self, body: dict[str, Any], _t: str | None) -> dict[str, Any]:
+        if str(body["channel"]) in self.hidden:
+            return {"ok": False, "error": "channel_not_found"}
         self.outside.discard(str(body["channel"]))
         return {"ok": True, "channel": {"id": body["channel"]}}
 

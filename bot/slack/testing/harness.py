@@ -1,17 +1,14 @@
 """The Slack adapter under test: our aiohttp app with `bot.slack.mount` on an ephemeral port,
-a fake Slack Web API on another, signed requests, a fake clock for pacing and retries. (Its own
-module, not conftest.py: test folders' conftest modules share one name when collected together.)
-"""
+a fake Slack Web API on another, signed requests, a fake clock for pacing and retries; and the
+Block Kit checks every message the bot sends must pass."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-import slack_payloads as p
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
-from slack_fake import Call, FakeSlack
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
@@ -23,9 +20,12 @@ from bot.slack.app import SlackBot
 from bot.slack.mount import mount
 from bot.slack.pacing import Timing
 from bot.slack.settings import SlackSettings
+from bot.slack.testing import payloads as p
+from bot.slack.testing.api import Call, FakeSlack
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TOKEN = "xoxb-1-test-token"
+EVENTS = "/slack/events"
 
 
 @dataclass
@@ -54,6 +54,26 @@ def valid_blocks(blocks: list[dict[str, Any]], limit: int = 50) -> None:
         parsed.validate_json()
     ids = [e["action_id"] for b in blocks for e in b.get("elements", []) if "action_id" in e]
     assert len(ids) == len(set(ids)), ids
+
+
+async def post_signed(
+    client: TestClient,  # type: ignore[type-arg]
+    body: bytes,
+    content_type: str,
+    secret: str,
+    *,
+    timestamp: int | None = None,
+    signature: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> ClientResponse:
+    """POST `body` to /slack/events as Slack does: signed over exactly these bytes (with
+    `signature`, that one instead); the answer is read before returning."""
+    signed = p.signed_headers(
+        body, content_type, secret, timestamp=timestamp, signature=signature, extra=headers
+    )
+    response = await client.post(EVENTS, data=body, headers=signed)
+    await response.read()
+    return response
 
 
 def valid_view(view: dict[str, Any]) -> None:
@@ -94,19 +114,26 @@ class SlackHarness:
     ) -> ClientResponse:
         """Post a signed request; with `settle`, also wait until the work it started has
         ended (the turn of a click or an event goes on after the answer)."""
-        signed = p.signed_headers(
-            body, content_type, SECRET, timestamp=timestamp, signature=signature, extra=headers
+        response = await post_signed(
+            self.client,
+            body,
+            content_type,
+            SECRET,
+            timestamp=timestamp,
+            signature=signature,
+            headers=headers,
         )
-        response = await self.client.post("/slack/events", data=body, headers=signed)
-        await response.read()
         if settle:
             await self.slack.idle()
         return response
 
-    async def command(self, user: str, text: str, channel: str = "C1") -> ClientResponse:
-        return await self.send(
-            p.slash_command(user, text, channel), "application/x-www-form-urlencoded"
-        )
+    async def command(
+        self, user: str, text: str, channel: str = "C1", *, settle: bool = True
+    ) -> ClientResponse:
+        """`/lovende <text>`; its `response_url` is the fake's (`fake.of("response_url")`)."""
+        url = self.fake.response_url(f"{channel}-{user}-{len(self.fake.calls)}")
+        body = p.slash_command(user, text, channel, response_url=url)
+        return await self.send(body, "application/x-www-form-urlencoded", settle=settle)
 
     async def event(
         self, event: dict[str, Any], event_id: str, retry: int | None = None, team: str = p.TEAM
