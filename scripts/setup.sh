@@ -19,7 +19,8 @@ _lovende_setup() {
     fi
     [ -x .venv/bin/python ] || "$py" -m venv .venv || return 1
     # Reinstall only when the lock (or pyproject.toml: entry points, package data) changed.
-    local stamp=".venv/.installed-$(cat requirements-dev.lock pyproject.toml | sha1sum | cut -c1-12)"
+    local stamp
+    stamp=".venv/.installed-$(cat requirements-dev.lock pyproject.toml | sha1sum | cut -c1-12)"
     if [ ! -f "$stamp" ]; then
         echo "Installing the project and its locked dependencies into .venv …"
         local pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
@@ -31,8 +32,8 @@ _lovende_setup() {
         "${pip[@]}" --require-hashes -r .venv/bootstrap.lock || return 1
         "${pip[@]}" --require-hashes -r requirements-dev.lock || return 1
         # The project itself, built by the locked setuptools; its dependencies are in the lock.
-        # -qq (one more -q): setuptools warns, on every editable install, that folders named like packages
-        # shadow them; here they are the packages.
+        # One more -q: setuptools warns on every editable install that folders named like the
+        # packages shadow them – here they are the packages.
         "${pip[@]}" -q --no-deps --no-build-isolation -e . || return 1
         rm -f .venv/.installed-* && touch "$stamp"
     fi
