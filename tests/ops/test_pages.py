@@ -192,9 +192,9 @@ async def test_both_manifests_link_the_pages_the_bot_serves(pages: Get, tmp_path
 
 def test_the_data_controller_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOVENDE_DATA_CONTROLLER", "  Eksempel Kommune,\n  dpo@eksempel.dk ")
-    assert load_settings().data_controller == "Eksempel Kommune, dpo@eksempel.dk"
+    assert load_settings(_env_file=None).data_controller == "Eksempel Kommune, dpo@eksempel.dk"
     monkeypatch.setenv("LOVENDE_DATA_CONTROLLER", "x" * 301)
     with pytest.raises(ConfigError, match=r"^LOVENDE_DATA_CONTROLLER: højst 300 tegn"):
-        load_settings()
+        load_settings(_env_file=None)
     monkeypatch.delenv("LOVENDE_DATA_CONTROLLER")
-    assert load_settings().data_controller == ""
+    assert load_settings(_env_file=None).data_controller == ""
