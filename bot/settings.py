@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+CONTROLLER_MAX = 300
+
 
 class ConfigError(Exception):
     """A setting is missing, malformed or contradicts another one."""
@@ -51,6 +53,9 @@ class Settings(BaseSettings):
     # slow clients would otherwise hold connections open indefinitely. See bot/http/slow.py.
     http_header_timeout: float = 10.0
     http_body_timeout: float = 30.0
+    # Who is data controller for what the bot stores (LOVENDE_DATA_CONTROLLER): the operating
+    # organisation and a contact, shown on /privacy and /terms; unset, the pages say so.
+    data_controller: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -103,6 +108,14 @@ class Settings(BaseSettings):
         for entry in filter(None, (e.strip() for e in value.split(","))):
             if len(entry.split(":", 2)) != 3 or not all(entry.split(":", 2)):
                 raise ValueError(f"{entry[:60]!r}: skriv platform:arbejdsområde:bruger")
+        return value
+
+    @field_validator("data_controller")
+    @classmethod
+    def _controller(cls, value: str) -> str:
+        value = " ".join(value.split())  # one line on the pages, whatever the file held
+        if len(value) > CONTROLLER_MAX:
+            raise ValueError(f"højst {CONTROLLER_MAX} tegn (navn og kontakt)")
         return value
 
     @field_validator("timezone")

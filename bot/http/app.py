@@ -17,6 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.http import pages
 from bot.http.observe import observer
 from bot.http.slow import GuardedSite, guard
 from bot.metrics import REGISTRY
@@ -94,6 +95,7 @@ def create_app(
     app.router.add_get("/readyz", readyz)
     if runtime.settings.metrics:
         app.router.add_get("/metrics", metrics)
+    pages.mount(app, runtime.settings)  # /privacy and /terms
     for name in adapters:
         try:
             module = importlib.import_module(name)
