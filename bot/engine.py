@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.clock import Clock
 from bot.features import Feature
+from bot.generators import Generator
 from bot.inbox import Inbox, event_data, event_of, new_key
 from bot.metrics import DELIVERY_FAILURES, TURN_LATENCY, TURNS
 from bot.ports import ChatPort, Conversation, DeliveryError
@@ -31,7 +32,7 @@ from dialogs import actions
 from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
 from dialogs.events import Command, Event, Interaction
 from dialogs.feature import Dialog
-from dialogs.messages import Block, File, Generate, Image, Message, ToChannel
+from dialogs.messages import Block, Generate, Message, ToChannel
 from dialogs.reminders import Builder
 from dialogs.turn import Turn
 from storage import inbox as inbox_store
@@ -48,9 +49,6 @@ SEND_ATTEMPTS = 3
 SYSTEM_ACTOR = repo.SYSTEM_ACTOR
 
 Send = Post | OpenForm | RejectForm
-
-# Produces the file for a `Generate` block: (the block, the channel's database id) -> block.
-Generator = Callable[[Generate, int], Awaitable[Image | File]]
 
 
 @dataclass(frozen=True)
@@ -111,7 +109,9 @@ class Engine:
         self.unwindowed = frozenset[str]().union(
             *(f.reminders.kinds.unwindowed for f in features if f.reminders)
         )
-        self.generators: dict[str, Generator] = {}
+        self.generators: dict[str, Generator] = {
+            kind: g for f in features for kind, g in f.generators.items()
+        }
         self.inbox = Inbox(inbox_sessions or sessions, clock)
         # Turns in flight at once. SQLite runs one write transaction at a time anyway; letting
         # more wait inside it only adds busy-waiting and steals the event loop from the

@@ -1,13 +1,21 @@
 """The features the bot runs. Each brings its pure dialog (dialogs/<feature>/), its storage
-half (storage/<feature>), and, where it has them, its reminders: the kinds it builds (pure)
-and its planning sweep. A new feature adds one line to `default_features`.
+half (storage/<feature>) and, where it has them, its reminders (the kinds it builds and its
+planning sweep) and its generators (charts, reports). A new feature adds one line to
+`default_features`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from bot.settings import Settings, load_settings
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.generators import Generator
+from bot.generators.assessment import AssessmentFiles
+from bot.generators.selfeval import SelfEvalFiles
+from bot.settings import Settings
 from dialogs.assessment import AssessmentDialog
 from dialogs.assessment.reminders import AssessmentReminders
 from dialogs.feature import Dialog
@@ -42,28 +50,38 @@ class Feature:
     dialog: Dialog
     store: Store
     reminders: Reminders | None = None
+    generators: Mapping[str, Generator] = field(default_factory=dict)  # by `Generate.kind`
 
 
-def default_features(
-    catalogue: Catalogue, table: ScoringTable, settings: Settings | None = None
-) -> list[Feature]:
-    """`settings`: the runtime's (None: read from the environment); stores get what they
-    need of them as arguments."""
-    settings = settings or load_settings()
+@dataclass(frozen=True)
+class Env:
+    """What the features are built from: the instrument, the settings, the database (for the
+    generators, which load after a turn's commit) and the clock."""
+
+    catalogue: Catalogue
+    table: ScoringTable
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+
+
+def default_features(env: Env) -> list[Feature]:
+    cat, table, settings, out = env.catalogue, env.table, env.settings, env.settings.output_dir
     # The first feature also answers unknown commands (with the help text).
     return [
         Feature(
-            AssessmentDialog(catalogue, table),
+            AssessmentDialog(cat, table),
             AssessmentStore(),
-            Reminders(AssessmentReminders(catalogue).kinds(), assessment.plan_reminders),
+            Reminders(AssessmentReminders(cat).kinds(), assessment.plan_reminders),
+            AssessmentFiles(env.sessions, cat, table, out, env.clock).kinds(),
         ),
         Feature(
-            MeetingsDialog(catalogue, table),
+            MeetingsDialog(cat, table),
             MeetingStore(),
             Reminders(meeting_reminders.KINDS, meetings.plan_reminders),
         ),
-        Feature(SelfEvalDialog(), SelfEvalStore()),
+        Feature(SelfEvalDialog(), SelfEvalStore(), None, SelfEvalFiles(env.sessions, out).kinds()),
         Feature(RemindersDialog(), ReminderStore()),
         Feature(SettingsDialog(), SettingsStore()),
-        Feature(PrivacyDialog(), PrivacyStore(settings.output_dir, parse_admins(settings.admins))),
+        Feature(PrivacyDialog(), PrivacyStore(out, parse_admins(settings.admins))),
     ]

@@ -9,10 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.engine import Engine
-from bot.features import default_features
-from bot.generators import register_generators
+from bot.features import Env, default_features
 from bot.ports import ChatPort
-from bot.selfeval_generators import register_selfeval_generators
 from bot.settings import Settings
 from scoring.catalogue import Catalogue, load_catalogue
 from scoring.table import DEFAULT_TABLE, ScoringTable, load_table
@@ -79,13 +77,12 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
         await create_spool(inbox_db)
     else:
         inbox_db = create_engine(settings.database_url, pool_size=2, max_overflow=4)
+    clock = clock or SystemClock()
     engine = Engine(
         sessions,
-        default_features(catalogue, table, settings),
-        clock or SystemClock(),
+        default_features(Env(catalogue, table, settings, sessions, clock)),
+        clock,
         inbox_sessions=session_factory(inbox_db),
         turn_slots=1 if is_sqlite(settings.database_url) else TURN_SLOTS_POSTGRES,
     )
-    register_generators(engine, sessions, catalogue, table, settings.output_dir)
-    register_selfeval_generators(engine, sessions, settings.output_dir)
     return Runtime(settings, db, sessions, catalogue, table, engine, inbox_db=inbox_db)

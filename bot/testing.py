@@ -11,15 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
 from bot.clock import FakeClock
 from bot.console.channel import ConsoleChannel, Record
 from bot.engine import Inbound
+from bot.features import Env, Feature, default_features
 from bot.ports import Conversation
 from bot.reminders import ReminderWorker, RunStats
 from bot.runtime import Runtime, build_runtime
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from dialogs.events import Command, Interaction
 from dialogs.messages import Buttons, MultiSelect
+from scoring.catalogue import load_catalogue
+from scoring.table import DEFAULT_TABLE, load_table
 
 
 @dataclass
@@ -134,6 +139,20 @@ class BotHarness:
                 if isinstance(block, MultiSelect) and block.action.startswith(prefix):
                     return block.action
         raise LookupError(prefix)
+
+
+def offline_features(settings: Settings | None = None) -> list[Feature]:
+    """The bot's features, for tests of the dialogs: their generators have no database (they
+    are never run here)."""
+    catalogue = load_catalogue()
+    env = Env(
+        catalogue,
+        load_table(DEFAULT_TABLE, catalogue),
+        settings or load_settings(),
+        async_sessionmaker(),
+        FakeClock(),
+    )
+    return default_features(env)
 
 
 def texts(records: list[Record]) -> str:

@@ -18,15 +18,12 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FakeClock
-from bot.features import default_features
 from bot.reminders import ReminderWorker
 from bot.scheduler import FILES_ID, ReminderScheduler
 from bot.settings import ConfigError, load_settings
-from bot.testing import BotHarness
+from bot.testing import BotHarness, offline_features
 from dialogs import actions
 from dialogs.messages import File, Image
-from scoring.catalogue import load_catalogue
-from scoring.table import DEFAULT_TABLE, load_table
 from storage.privacy import PrivacyStore, purge_old_rounds
 
 STORAGE = Path(__file__).resolve().parents[2] / "storage"
@@ -159,9 +156,8 @@ def test_storage_imports_nothing_of_the_runtime() -> None:
 
 
 def test_the_privacy_store_gets_the_runtimes_settings(tmp_path: Path) -> None:
-    catalogue = load_catalogue()
     settings = load_settings(output_dir=tmp_path / "elsewhere", admins="console:ws:dora")
-    features = default_features(catalogue, load_table(DEFAULT_TABLE, catalogue), settings)
+    features = offline_features(settings)
     (store,) = [f.store for f in features if isinstance(f.store, PrivacyStore)]
     assert store.output_dir == (tmp_path / "elsewhere").absolute()
     assert store.admins == {"console:ws:dora"}

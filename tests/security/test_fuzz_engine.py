@@ -26,15 +26,13 @@ from security_helpers import (
 )
 from sqlalchemy import JSON, String, Text, select
 
-from bot.features import default_features
-from bot.testing import BotHarness
+from bot.testing import BotHarness, offline_features
 from dialogs.assessment import commands
 from dialogs.events import Command, Interaction
 from dialogs.privacy.dialog import CANCEL_WORDS, CONFIRM_WORDS
 from dialogs.settings.prefs import NAMES as SETTING_WORDS
 from dialogs.text_input import LIMITS, contains_cpr
 from scoring.catalogue import load_catalogue
-from scoring.table import DEFAULT_TABLE, load_table
 from storage.models import DeliveryFailure
 
 FUZZ = settings(
@@ -44,8 +42,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 QUESTION_IDS = [q.id for q in load_catalogue().questions]
-_CAT = load_catalogue()
-DIALOGS = [f.dialog for f in default_features(_CAT, load_table(DEFAULT_TABLE, _CAT))]
+DIALOGS = [f.dialog for f in offline_features()]
 ACTORS = st.sampled_from(["Anna", "Bo", "Carla", "Eve"])  # Anna facilitates; Eve is new
 CPR = "Borgeren 010203-1234 har sagt"
 FIELDS = [

@@ -14,9 +14,10 @@ from PIL import Image as PILImage
 from sqlalchemy import select, update
 
 from bot.console.channel import Record
-from bot.generators import Generators, radar_input
+from bot.generators.assessment import AssessmentFiles
 from bot.testing import BotHarness, texts
 from dialogs import actions
+from dialogs.assessment.report import radar_input
 from dialogs.messages import File, Generate, Image
 from scoring.chart import MAX_BYTES, MAX_PIXELS, build_radar, radar_vertices
 from storage.models import Channel
@@ -117,7 +118,7 @@ async def test_summary_on_demand_shows_scores_disagreements_flags_potentials_and
     assert f"[{image.alt}] {image.path}" in text  # the console shows the path
 
     # The answers drive the chart: the polygon's corners lie at the element scores.
-    gens = Generators(
+    gens = AssessmentFiles(
         bot.runtime.sessions, bot.runtime.catalogue, bot.runtime.table, output_dir, bot.clock
     )
     loaded = await gens.load(aid, await channel_id(bot))
@@ -157,7 +158,7 @@ async def test_close_reassess_history_and_change_since_last_round(
     assert re.search(r"1\. Teori og viden\s+1\.00 \(\+0\.50\)", text)
     assert "Tal i parentes: ændring siden runde 1." in text
 
-    gens = Generators(
+    gens = AssessmentFiles(
         bot.runtime.sessions, bot.runtime.catalogue, bot.runtime.table, output_dir, bot.clock
     )
     loaded = await gens.load(aid2, await channel_id(bot))

@@ -8,18 +8,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.features import default_features
-from bot.testing import BotHarness
+from bot.testing import BotHarness, offline_features
 from dialogs.assessment import assessment_of
 from dialogs.events import Command, Interaction
 from dialogs.meetings import meetings_of
 from dialogs.turn import MemberView, NotLoaded, Turn
 from scoring.catalogue import load_catalogue
-from scoring.table import DEFAULT_TABLE, load_table
 from storage import turns
 
 CATALOGUE = load_catalogue()
-FEATURES = default_features(CATALOGUE, load_table(DEFAULT_TABLE, CATALOGUE))
+FEATURES = offline_features()
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 

@@ -1,5 +1,5 @@
-"""Generators for `Generate` blocks: the radar chart, the history table, the Word report and
-the Excel/CSV exports.
+"""The assessment's generators for `Generate` blocks: the radar chart, the history table, the
+Word report and the Excel/CSV exports (their content: dialogs/assessment/report.py).
 
 The engine calls them after commit, while delivering a message. Each loads what it needs in a
 short read-only unit of work (checked against the channel the message goes to), then renders
@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,27 +24,27 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.engine import Engine
+from bot.generators import Generator
 from dialogs.assessment.model import AssessmentView
-from dialogs.assessment.team import disagreements, question_status, team_answers
-from dialogs.assessment.views import answer_label
-from dialogs.i18n import format_date, score_text, t
+from dialogs.assessment.report import (
+    build_report_data,
+    history_table,
+    history_text,
+    radar_input,
+    slug,
+)
+from dialogs.i18n import t
 from dialogs.messages import File, Generate, Image
 from dialogs.selfeval.model import SelfEvalView
 from dialogs.selfeval.report import ratings_chart, selfeval_report_section
-from scoring.catalogue import SCALE, Catalogue, Question
-from scoring.chart import ChartText, render_radar, render_score_table
+from scoring.catalogue import Catalogue
+from scoring.chart import render_radar, render_score_table
 from scoring.export import write_csv, write_xlsx
 from scoring.org_catalogue import load_org_catalogue
 from scoring.report import (
-    ElementEntry,
-    MemberLine,
-    QuestionEntry,
-    ReportData,
     Translate,
     write_docx,
 )
-from scoring.scores import ElementScore, all_scores, applicable
 from scoring.selfeval_report import add_selfeval_section
 from scoring.table import ScoringTable
 from storage import files
@@ -75,211 +72,10 @@ class Loaded:
     selfeval: SelfEvalView | None = None  # the channel's organisational self-evaluation
 
 
-# ---- pure helpers (tested directly) ----
-def slug(name: str) -> str:
-    """A file-name friendly form of a practice name (letters, digits, dashes)."""
-    text = re.sub(r"[^\w]+", "-", name.casefold()).strip("-_")
-    return text[:60] or "praksis"
-
-
-def local_date(moment: datetime, zone: ZoneInfo, lang: str) -> str:
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=UTC)
-    return format_date(moment.astimezone(zone).date(), lang)
-
-
-def scores_of(
-    view: AssessmentView, catalogue: Catalogue, table: ScoringTable
-) -> list[ElementScore]:
-    return all_scores(catalogue, table, team_answers(view, catalogue))
-
-
-@dataclass(frozen=True)
-class RadarInput:
-    labels: list[str]
-    values: list[float | None]
-    previous: list[float | None] | None
-    partial: list[bool]
-    title: str
-    text: ChartText
-
-
-def radar_input(
-    view: AssessmentView, catalogue: Catalogue, table: ScoringTable, lang: str
-) -> RadarInput:
-    scores = scores_of(view, catalogue, table)
-    previous = view.previous
-    return RadarInput(
-        labels=[e.name[lang] for e in catalogue.elements],
-        values=[s.score for s in scores],
-        previous=[s.score for s in scores_of(previous, catalogue, table)] if previous else None,
-        partial=[s.partial for s in scores],
-        title=t(lang, "chart.title", practice=view.practice_name, round=view.round_no),
-        text=ChartText(
-            current=t(lang, "chart.round", round=view.round_no),
-            previous=t(lang, "chart.round", round=previous.round_no) if previous else "",
-            partial_note=t(lang, "chart.partial"),
-            none_note=t(lang, "chart.none"),
-        ),
-    )
-
-
-def _spread(lang: str, q: Question, values: list[str]) -> tuple[tuple[str, int], ...]:
-    counts = Counter(values)
-    order = [v for v in SCALE if v in counts] if q.type == "scale" else sorted(counts)
-    if q.type == "multi":
-        return tuple((v.replace(",", ", "), counts[v]) for v in order)
-    return tuple((answer_label(lang, q, v), counts[v]) for v in order)
-
-
-def question_entry(
-    lang: str, view: AssessmentView, q: Question, team: dict[str, str]
-) -> QuestionEntry | None:
-    """One question for the report; None for a conditional question that did not apply and
-    that nobody answered (2.3 when 2.2 does not include c)."""
-    rows = view.answers.get(q.id, ())
-    if not applicable(q, team) and not rows:
-        return None
-    status = question_status(view, q.id)
-    value = team.get(q.id)
-    if value is not None:
-        basis = status.source or "consensus"
-    elif not applicable(q, team):
-        basis = "not_applicable"
-    elif status.disagreement:
-        basis = "disagreement"
-    else:
-        basis = "unanswered"
-    decision = view.decisions.get(q.id) if basis == "decision" else None
-    return QuestionEntry(
-        id=q.id,
-        element=q.element,
-        text=q.text[lang],
-        hint=q.hint[lang] if q.hint else None,
-        team_answer=answer_label(lang, q, value) if value else None,
-        team_code=value,
-        basis=basis,
-        decided_by=decision.decided_by if decision else None,
-        justification=decision.justification if decision else None,
-        spread=_spread(lang, q, [a.value for a in rows if a.value]),
-        members=tuple(
-            MemberLine(
-                a.member_name,
-                answer_label(lang, q, a.value) if a.value else None,
-                a.value,
-                a.comment,
-            )
-            for a in rows
-        ),
-    )
-
-
-def build_report_data(
-    view: AssessmentView,
-    catalogue: Catalogue,
-    table: ScoringTable,
-    lang: str,
-    zone: ZoneInfo,
-    now: datetime,
-) -> ReportData:
-    team = team_answers(view, catalogue)
-    scores = all_scores(catalogue, table, team)
-    previous = scores_of(view.previous, catalogue, table) if view.previous else None
-    elements = []
-    for e, s in zip(catalogue.elements, scores, strict=True):
-        overall, potential = view.notes.get(e.number, (None, None))
-        entries = (question_entry(lang, view, q, team) for q in e.questions)
-        elements.append(
-            ElementEntry(
-                number=e.number,
-                name=e.name[lang],
-                definition=e.definition[lang],
-                description=e.description[lang],
-                score=s.score,
-                answered=s.answered,
-                total=s.total,
-                previous=previous[e.number - 1].score if previous else None,
-                overall=overall,
-                potential=potential,
-                questions=tuple(q for q in entries if q is not None),
-            )
-        )
-    flagged: dict[str, list[str]] = {}
-    for f in (f for s in scores for f in s.flags):
-        flagged.setdefault(f.flag, []).append(f.question)
-    participants = dict.fromkeys(
-        a.member_name for rows in view.answers.values() for a in rows if a.value or a.comment
-    )
-    return ReportData(
-        lang=lang,
-        practice=view.practice_name,
-        delimitation=view.delimitation,
-        round_no=view.round_no,
-        is_open=view.is_open,
-        started=local_date(view.started_at, zone, lang),
-        closed=local_date(view.closed_at, zone, lang) if view.closed_at else None,
-        generated=local_date(now, zone, lang),
-        participants=tuple(participants),
-        elements=tuple(elements),
-        overall=view.overall_assessment,
-        potentials=view.overall_potentials,
-        previous_round=view.previous.round_no if view.previous else None,
-        disagreements=tuple(disagreements(view, catalogue)),
-        flags=tuple(
-            t(lang, f"flag.{flag}", questions=", ".join(qids)) for flag, qids in flagged.items()
-        ),
-    )
-
-
-@dataclass(frozen=True)
-class History:
-    rows: list[str]  # "1. Teori og viden" …
-    columns: list[tuple[int, str]]  # (round number, date or "i gang")
-    cells: list[list[float | None]]  # [element][round]
-    partial: list[list[bool]]
-
-
-def history_table(
-    views: Sequence[AssessmentView],
-    catalogue: Catalogue,
-    table: ScoringTable,
-    lang: str,
-    zone: ZoneInfo,
-) -> History:
-    """Element scores of each round (oldest first); a round is dated when it closed."""
-    per_round = [scores_of(v, catalogue, table) for v in views]
-    columns = [
-        (
-            v.round_no,
-            local_date(v.closed_at, zone, lang) if v.closed_at else t(lang, "history.open"),
-        )
-        for v in views
-    ]
-    return History(
-        rows=[f"{e.number}. {e.name[lang]}" for e in catalogue.elements],
-        columns=columns,
-        cells=[[r[e.number - 1].score for r in per_round] for e in catalogue.elements],
-        partial=[[r[e.number - 1].partial for r in per_round] for e in catalogue.elements],
-    )
-
-
-def history_text(h: History, lang: str) -> str:
-    """The table as text: the image's alternative text, and what the console shows."""
-    head = " · ".join(t(lang, "history.column_text", round=n, date=d) for n, d in h.columns)
-    lines = [head]
-    for label, cells, parts in zip(h.rows, h.cells, h.partial, strict=True):
-        shown = [
-            score_text(v) + ("*" if p and v is not None else "")
-            for v, p in zip(cells, parts, strict=True)
-        ]
-        lines.append(f"{label}: " + " · ".join(shown))
-    if any(p for parts in h.partial for p in parts):
-        lines.append(t(lang, "history.partial_note"))
-    return "\n".join(lines)
-
-
 # ---- the generators ----
-class Generators:
+class AssessmentFiles:
+    """The assessment's generators: radar chart, history table, Word report, Excel and CSV."""
+
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
@@ -291,16 +87,15 @@ class Generators:
         self.sessions, self.catalogue, self.table = sessions, catalogue, table
         self.output_dir, self.clock = output_dir.absolute(), clock  # paths stay valid anywhere
 
-    def register(self, engine: Engine) -> None:
-        engine.generators.update(
-            {
-                "radar": self.radar,
-                "history": self.history,
-                "report_docx": self.report_docx,
-                "export_xlsx": self.export_xlsx,
-                "export_csv": self.export_csv,
-            }
-        )
+    def kinds(self) -> dict[str, Generator]:
+        """The `Generate` kinds these produce (the assessment's views name them)."""
+        return {
+            "radar": self.radar,
+            "history": self.history,
+            "report_docx": self.report_docx,
+            "export_xlsx": self.export_xlsx,
+            "export_csv": self.export_csv,
+        }
 
     # ---- loading ----
     async def _own(self, session: AsyncSession, aid: int, channel_id: int) -> Assessment:
@@ -430,15 +225,3 @@ class Generators:
 
     async def export_csv(self, block: Generate, channel_id: int) -> File:
         return await self._file(block, channel_id)
-
-
-def register_generators(
-    engine: Engine,
-    sessions: async_sessionmaker[AsyncSession],
-    catalogue: Catalogue,
-    table: ScoringTable,
-    output_dir: Path,
-) -> Generators:
-    generators = Generators(sessions, catalogue, table, output_dir, engine.clock)
-    generators.register(engine)
-    return generators

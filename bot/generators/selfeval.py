@@ -1,9 +1,9 @@
 """The generator for the self-evaluation's `Generate("selfeval_chart", selfeval_id, alt)`
 block: the team's own ratings as a small bar chart.
 
-Like the other generators (bot/generators.py) it loads in a short read-only unit of work,
-checked against the channel the message goes to, renders in a worker thread, and writes into a
-new folder with an unguessable name in the channel's folder under `LOVENDE_OUTPUT_DIR`
+Like the assessment's generators (bot/generators/assessment.py) it loads in a short read-only
+unit of work, checked against the channel the message goes to, renders in a worker thread, and
+writes into a new folder with an unguessable name in the channel's folder under `LOVENDE_OUTPUT_DIR`
 (storage/files.py).
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.engine import Engine
+from bot.generators import Generator
 from dialogs.messages import Generate, Image
 from dialogs.selfeval.report import ratings_chart
 from dialogs.selfeval.views import CHART_KIND
@@ -28,7 +28,9 @@ from storage.turns import CrossTenant
 log = logging.getLogger(__name__)
 
 
-class SelfEvalChartGenerator:
+class SelfEvalFiles:
+    """The self-evaluation's generator: the team's ratings as a bar chart."""
+
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
@@ -41,7 +43,10 @@ class SelfEvalChartGenerator:
     def folder(self, channel_id: int, selfeval_id: int) -> Path:
         return files.new_folder(self.output_dir, channel_id, f"selfeval-{selfeval_id}")
 
-    async def __call__(self, block: Generate, channel_id: int) -> Image:
+    def kinds(self) -> dict[str, Generator]:
+        return {CHART_KIND: self.chart}
+
+    async def chart(self, block: Generate, channel_id: int) -> Image:
         async with self.sessions() as session, session.begin():
             channel = await session.get(Channel, channel_id)
             if channel is None:
@@ -62,9 +67,3 @@ class SelfEvalChartGenerator:
         path = await asyncio.to_thread(draw)
         log.info("self-evaluation chart generated")
         return Image(str(path), block.alt)
-
-
-def register_selfeval_generators(
-    engine: Engine, sessions: async_sessionmaker[AsyncSession], output_dir: Path
-) -> None:
-    engine.generators[CHART_KIND] = SelfEvalChartGenerator(sessions, output_dir)
