@@ -254,7 +254,7 @@ def summary_message(
     return Message(tuple(blocks), fallback)
 
 
-# `eksport` formats -> the generator kinds that produce them (bot/generators.py).
+# `eksport` formats -> the generator kinds that produce them (bot/generators/assessment.py).
 EXPORT_KINDS = {"docx": "report_docx", "xlsx": "export_xlsx", "csv": "export_csv"}
 
 
