@@ -76,7 +76,7 @@ class Generate:
     generator registered for `kind`; adapters never see it."""
 
     kind: str  # e.g. "radar", "report_docx"
-    assessment_id: int
+    subject_id: int  # the round, or self-evaluation, it is about
     alt: str
 
 

@@ -182,7 +182,7 @@ class AssessmentFiles:
 
     # ---- Generate kinds ----
     async def radar(self, block: Generate, channel_id: int) -> Image:
-        loaded = await self.load(block.assessment_id, channel_id)
+        loaded = await self.load(block.subject_id, channel_id)
 
         def draw() -> Path:
             return self._radar_file(loaded, self.folder(loaded))
@@ -192,7 +192,7 @@ class AssessmentFiles:
         return Image(str(path), block.alt)
 
     async def history(self, block: Generate, channel_id: int) -> Image:
-        loaded, views = await self.load_rounds(block.assessment_id, channel_id)
+        loaded, views = await self.load_rounds(block.subject_id, channel_id)
         lang = loaded.lang
         full = history_table(views, self.catalogue, self.table, lang, loaded.zone)
         shown = views[-HISTORY_IMAGE_ROUNDS:]
@@ -212,7 +212,7 @@ class AssessmentFiles:
         return Image(str(path), block.alt + "\n" + history_text(full, lang))
 
     async def _file(self, block: Generate, channel_id: int) -> File:
-        loaded = await self.load(block.assessment_id, channel_id)
+        loaded = await self.load(block.subject_id, channel_id)
         path = await asyncio.to_thread(self._report, loaded, block.kind)
         log.info("%s generated", block.kind)
         return File(str(path), path.name, block.alt)

@@ -52,9 +52,9 @@ class SelfEvalFiles:
             if channel is None:
                 raise CrossTenant(f"channel {channel_id}")
             lang = channel.language or "da"
-            view = await load_selfeval_view(session, channel_id, block.assessment_id)
+            view = await load_selfeval_view(session, channel_id, block.subject_id)
         if view is None:
-            raise CrossTenant(f"selfeval {block.assessment_id}")
+            raise CrossTenant(f"selfeval {block.subject_id}")
 
         def draw() -> Path:
             folder = self.folder(channel_id, view.id)
