@@ -66,6 +66,13 @@ class Inbox:
         INBOX_PENDING.set(len(self.kept))
         await self._queue(self._removals, key)
 
+    def failed(self, key: str) -> None:
+        """The interaction's turn failed (the database was away, say): its row stays, and this
+        process no longer waits to run it, so the replay takes it when its lease runs out —
+        here or on any replica, without a restart."""
+        self.kept.discard(key)
+        INBOX_PENDING.set(len(self.kept))
+
     async def _queue(self, queue: list[tuple[Any, asyncio.Future[None]]], item: object) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         queue.append((item, future))
