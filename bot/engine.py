@@ -377,12 +377,16 @@ class Engine:
     async def _deliver_one(
         self, conv: Conversation, plan: Plan, send: Send, port: ChatPort
     ) -> None:
+        key = send.key if isinstance(send, Post) else None
         try:
-            if isinstance(send, Post) and send.key in plan.others:
-                if not await self._settle(plan, send.key):
+            if key in plan.others:
+                assert key is not None
+                if not await self._settle(plan, key):
                     return  # content rendered after ours is shown under the key already
             await self._retrying(self._send_one, conv, plan, send, port)
         except Exception as exc:  # reported below, never swallowed
+            if key in plan.mine and key not in plan.refs:
+                await self._unreserve(plan, [key])  # a turn waiting for it may post it now
             await self._report(conv.platform, plan.channel_id, send, exc)
 
     async def _send_one(self, conv: Conversation, plan: Plan, send: Send, port: ChatPort) -> None:
@@ -450,6 +454,7 @@ class Engine:
         the key is ours to post). False when the content under it was rendered after ours."""
         delay = POLL_FIRST
         stamp = plan.rendered_at or self._render_stamp(self.clock.now())
+        races = 0
         while True:
             waiting = self.posting.get((plan.channel_id, key))
             if waiting is not None:
@@ -466,9 +471,12 @@ class Engine:
                     newer = got.ref is not None and not await repo.claim_update(
                         session, plan.channel_id, key, stamp
                     )
-            except IntegrityError:  # another turn inserted it a moment ago: look again
+            except IntegrityError:
                 self._resolve(plan.channel_id, key)
-                continue
+                races += 1
+                if races < TURN_ATTEMPTS:
+                    continue  # another turn inserted it a moment ago: look again
+                raise  # (the channel is gone, say)
             except BaseException:
                 self._resolve(plan.channel_id, key)
                 raise
@@ -513,9 +521,11 @@ class Engine:
         if future is not None and not future.done():
             future.set_result(None)
 
-    async def _unreserve(self, plan: Plan) -> None:
-        """Give back the keys this delivery reserved but did not post (their post failed)."""
-        left = sorted(plan.mine - plan.refs.keys())
+    async def _unreserve(self, plan: Plan, keys: list[str] | None = None) -> None:
+        """Give back keys this delivery reserved but did not post (their post failed; by
+        default all of them)."""
+        mine = plan.mine if keys is None else plan.mine & set(keys)
+        left = sorted(mine - plan.refs.keys())
         if left:
             try:
                 async with self.sessions() as session, session.begin():
@@ -523,7 +533,7 @@ class Engine:
                         await repo.release(session, plan.channel_id, key)
             except Exception as exc:  # the reservations then end with their lease
                 log.warning("message keys not released: %s", type(exc).__name__)
-        for key in list(plan.mine):
+        for key in list(mine):
             self._posted(plan, key)
 
     async def materialize(self, message: Message, channel_id: int) -> Message:

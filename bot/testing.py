@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from bot.clock import FakeClock
 from bot.console.channel import ConsoleChannel, Record
 from bot.engine import Inbound
-from bot.ports import Conversation
+from bot.ports import Conversation, DeliveryError
 from bot.reminders import ReminderWorker, RunStats
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
@@ -30,9 +30,11 @@ from dialogs.messages import Buttons, Message, MultiSelect, Target
 @dataclass
 class HeldPost:
     """A post held open: `started` is set when a post whose fallback starts with `prefix`
-    begins; it returns (and is recorded) once the test sets `release`."""
+    begins; it returns (and is recorded) once the test sets `release` — or, with `fails`,
+    raises a DeliveryError that retrying cannot help."""
 
     prefix: str
+    fails: bool = False
     started: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -54,9 +56,9 @@ class HoldingChannel(ConsoleChannel):
         async with self.changed:
             self.changed.notify_all()
 
-    def hold(self, prefix: str) -> HeldPost:
+    def hold(self, prefix: str, *, fails: bool = False) -> HeldPost:
         """Hold the next post whose fallback starts with `prefix`."""
-        held = HeldPost(prefix)
+        held = HeldPost(prefix, fails)
         self.holds.append(held)
         return held
 
@@ -68,6 +70,8 @@ class HoldingChannel(ConsoleChannel):
             self.holds.remove(held)
             held.started.set()
             await held.release.wait()
+            if held.fails:
+                raise DeliveryError("the held post failed", retryable=False)
         ref = await super().post(conv, target, message, thread_ref)
         await self._recorded()
         return ref

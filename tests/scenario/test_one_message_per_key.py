@@ -80,6 +80,21 @@ async def test_an_answer_while_all_elements_are_posting_updates_the_one_card(
     assert rows == []  # no reservation left behind
 
 
+async def test_when_the_post_in_flight_fails_the_waiting_turn_posts_the_card(
+    bot: BotHarness,
+) -> None:
+    aid = await round_started(bot)
+    held = bot.channel.hold("11.7 ", fails=True)
+    pace = asyncio.create_task(bot.click("Anna", actions.encode("pace", aid, "all")))
+    async with asyncio.timeout(WAIT):
+        await held.started.wait()
+    answer = asyncio.create_task(bot.say("Bo", "svar 11.7 ja"))
+    await said(bot, "Gemt: 11.7")
+    await released(held, pace, answer)
+    (card,) = posts(bot.channel.records, "11.7 ")
+    assert card.conv.actor == "bo" and "1 har svaret" in texts([card])
+
+
 async def test_content_rendered_earlier_does_not_replace_later_content(bot: BotHarness) -> None:
     """The other order: the answer's turn posts the card first (held), and the turn that
     rendered it earlier ("Alle elementer nu", committed before) reaches the key while it is in
