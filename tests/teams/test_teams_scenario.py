@@ -119,7 +119,11 @@ async def test_three_people_complete_an_assessment_in_a_channel(
     )
     assert "Anna har fastsat teamsvaret for 1.3: Ja" in fake.text(mark)
 
-    # Notes for element 1 through its button (the facilitator records them), then close.
+    # Notes for element 1 through its button: Carla is told the facilitator records them;
+    # Anna does. Then close: the summary comes.
+    mark = len(fake.sent())
+    await carla.press(f"lp:notes:{aid}:1")
+    assert "mødelederen (Anna) skriver den ind" in fake.text(mark)
     await anna.press(f"lp:notes:{aid}:1")
     notes_call, notes = fake.find_submit(f"lp:f-notes:{aid}:1")
     await anna.press_on(
