@@ -66,9 +66,10 @@ class Inbox:
         INBOX_PENDING.set(len(self.kept))
         await self._queue(self._removals, key)
 
-    def release(self, key: str) -> None:
-        """The interaction's turn failed here: its row stays, and the replay job may take it
-        once its lease has run out (this process skips the keys it still holds)."""
+    def failed(self, key: str) -> None:
+        """The interaction's turn failed (the database was away, say): its row stays, and this
+        process no longer waits to run it, so the replay takes it when its lease runs out —
+        here or on any replica, without a restart."""
         self.kept.discard(key)
         INBOX_PENDING.set(len(self.kept))
 
