@@ -45,8 +45,9 @@ from dialogs.calendar import utc
 from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
 from dialogs.events import Command, Event, Interaction
 from dialogs.feature import Dialog
-from dialogs.messages import Block, Generate, Message, ToChannel
+from dialogs.messages import Block, Generate, InPlaceOfForm, Message, ToChannel
 from dialogs.reminders import Builder
+from dialogs.replies import plain
 from dialogs.turn import Turn
 from storage import inbox as inbox_store
 from storage import turns as repo
@@ -327,13 +328,23 @@ class Engine:
         for key in _event_keys(inbound):
             if await repo.seen_event(session, key, now):
                 return None
+        form = _form_key(inbound)
+        if form is not None and await repo.was_processed(session, form):
+            step = _already_saved  # a second "Gem" on a form that stayed on screen
         place = repo.Place(conv.platform, conv.workspace, conv.channel, inbound.channel_name)
         actor = conv.actor or SYSTEM_ACTOR
         ctx = await repo.context_for(
             session, place, actor, inbound.user_name, now, inbound.received_at
         )
         turn = await self.load_turn(session, ctx, now, needs)
-        return await self.commit_outcome(session, ctx, turn, step(turn), now, needs)
+        outcome = step(turn)
+        if form is not None and _saves_form(outcome):
+            # Saved once: a concurrent second submit of the same form meets this key (the
+            # unique key makes one of the two turns run again, and then it is a duplicate).
+            await repo.seen_event(session, form, now)
+            saved = Post(plain(turn.lang, "form.saved"), InPlaceOfForm())
+            outcome += Outcome(out=(saved,))
+        return await self.commit_outcome(session, ctx, turn, outcome, now, needs)
 
     async def commit_outcome(
         self,
@@ -658,6 +669,7 @@ def scrubbed(inbound: Inbound) -> Inbound:
         else Interaction(
             scrub(inbound.event.action),
             {scrub(k): scrub(v) for k, v in inbound.event.values.items()},
+            scrub(inbound.event.form_key) if inbound.event.form_key else None,
         )
     )
     return replace(
@@ -666,6 +678,24 @@ def scrubbed(inbound: Inbound) -> Inbound:
         user_name=scrub(inbound.user_name) if inbound.user_name else None,
         channel_name=scrub(inbound.channel_name) if inbound.channel_name else None,
     )
+
+
+def _form_key(inbound: Inbound) -> str | None:
+    """The processed-event key of the form this interaction submits, if it names one."""
+    event, conv = inbound.event, inbound.conv
+    if not isinstance(event, Interaction) or event.form_key is None:
+        return None
+    return f"form:{conv.platform}:{conv.workspace}:{event.form_key}"
+
+
+def _saves_form(outcome: Outcome) -> bool:
+    """The form was accepted: something is stored, and no form is shown again."""
+    shown = any(isinstance(o, RejectForm | OpenForm) for o in outcome.out)
+    return bool(outcome.ops) and not shown
+
+
+def _already_saved(turn: Turn) -> Outcome:
+    return Outcome(out=(Post(plain(turn.lang, "form.already_saved"), InPlaceOfForm()),))
 
 
 def _event_keys(inbound: Inbound) -> list[str]:

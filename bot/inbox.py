@@ -36,14 +36,22 @@ def new_key() -> str:
 def event_data(event: Event) -> dict[str, Any]:
     if isinstance(event, Command):
         return {"command": event.text}
-    return {"action": event.action, "values": dict(event.values)}
+    data: dict[str, Any] = {"action": event.action, "values": dict(event.values)}
+    if event.form_key is not None:
+        data["form"] = event.form_key
+    return data
 
 
 def event_of(data: dict[str, Any]) -> Event:
     if "command" in data:
         return Command(str(data["command"]))
     values = data.get("values") or {}
-    return Interaction(str(data["action"]), {str(k): str(v) for k, v in values.items()})
+    form = data.get("form")
+    return Interaction(
+        str(data["action"]),
+        {str(k): str(v) for k, v in values.items()},
+        str(form) if form is not None else None,
+    )
 
 
 class Inbox:

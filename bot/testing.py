@@ -166,8 +166,11 @@ class BotHarness:
         *,
         channel: str | None = None,
         event_id: str | None = None,
+        form: str | None = None,
     ) -> list[Record]:
-        return await self._send(user, Interaction(action, values or {}), channel, event_id)
+        """`form`: the identity of a form that stays on screen after saving (a Teams card)."""
+        event = Interaction(action, values or {}, form)
+        return await self._send(user, event, channel, event_id)
 
     async def keep(self, user: str, action: str, values: dict[str, str] | None = None) -> Inbound:
         """Keep a click in the inbox as an adapter does before acknowledging it — and stop

@@ -142,4 +142,10 @@ class ToActorOnly:
     """Visible only to the person who acted (Slack ephemeral; elsewhere a quiet reply)."""
 
 
+@dataclass(frozen=True)
+class InPlaceOfForm(ToActorOnly):
+    """In place of the form the person just saved, where the form stays on screen (a Teams
+    card becomes a read-only confirmation); elsewhere as `ToActorOnly`."""
+
+
 Target = ToChannel | ToMember | ToActorOnly

@@ -65,9 +65,13 @@ class Context:
         return False
 
 
+async def was_processed(session: AsyncSession, key: str) -> bool:
+    return await session.get(ProcessedEvent, key) is not None
+
+
 async def seen_event(session: AsyncSession, key: str, now: datetime) -> bool:
     """True when the event was handled before; otherwise remember it (same transaction)."""
-    if await session.get(ProcessedEvent, key) is not None:
+    if await was_processed(session, key):
         return True
     session.add(ProcessedEvent(event_key=key, processed_at=now))
     await session.flush()

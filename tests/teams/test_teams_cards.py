@@ -18,9 +18,11 @@ from bot.teams.cards import (
     markdown,
     message_cards,
     parse_submit,
+    saved_card,
     text_blocks,
 )
 from bot.teams.handler import welcome_step
+from bot.teams.testing import _submits
 from dialogs.assessment import forms
 from dialogs.assessment.model import AssessmentView, DecisionView, MemberAnswerView
 from dialogs.assessment.render import intro_message
@@ -143,6 +145,14 @@ def all_cards() -> dict[str, dict[str, Any]]:
                 errors = {f.name: "Teksten er for lang (1501 tegn)." for f in form.fields}
                 cards[f"{lang}-form-{form.action}"] = form_card(form)
                 cards[f"{lang}-form-{form.action}-errors"] = form_card(replace(form, errors=errors))
+                # the read-only card a saved form becomes, from what the submit carries
+                data = _submits(form_card(form))[0]["data"]
+                values = {
+                    f.name: LONG if f.kind == "text" else f.options[0].key for f in form.fields
+                }
+                saved = saved_card({**data, **values}, "✓ Gemt.")
+                assert saved is not None
+                cards[f"{lang}-form-{form.action}-saved"] = saved
         for n in range(1, 12):
             form = forms.notes_form(lang, 2, n, catalogue.element(n).name[lang], (NOTE, NOTE))
             cards[f"{lang}-notes{n}"] = form_card(replace(form, errors={"overall": "For lang."}))
@@ -263,7 +273,13 @@ def test_forms_carry_limits_drafts_and_errors() -> None:
     error = body[body.index(text_input) + 1]
     assert error["color"] == "Attention" and error["text"] == "Teksten er for lang."
     submit = body[-1]["actions"][0]
-    assert submit["data"] == {"lp": "lp:f-cmt:2:1.1"} and submit["title"] == "Gem"
+    assert submit["data"]["lp"] == "lp:f-cmt:2:1.1" and submit["title"] == "Gem"
+    # the title and labels travel with the submit: a saved form becomes a read-only card
+    assert submit["data"]["lpform"] == {
+        "title": "Kommentar til 1.1",
+        "labels": {"comment": "Din begrundelse", "value": "Svar", "note": "Note"},
+        "choices": {"value": {"ja": "Ja"}},
+    }
 
 
 def test_our_markup_becomes_card_markdown() -> None:
