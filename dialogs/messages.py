@@ -94,6 +94,10 @@ Block = Text | Buttons | MultiSelect | Fields | Image | File | Generate | Progre
 class Message:
     blocks: tuple[Block, ...]
     fallback: str
+    # A stable identity for this message on the platform, where it must be found again after
+    # a crash (a reminder whose sender died mid-send); ports that can look messages up mark
+    # the message with it.
+    marker: str | None = None
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,9 @@ class Sender:
         rendered = render_message(message, sign)
         key = content_key(channel, thread_ts, rendered)
         now = self.pacer.timing.monotonic()
-        job = self.outbox.take(key, now) or Unfinished(uuid.uuid4().hex, self.wall(), now)
+        job = self.outbox.take(key, now) or Unfinished(
+            message.marker or uuid.uuid4().hex, self.wall(), now
+        )
         try:
             for part, blocks in enumerate(rendered.chunks):
                 if part < len(job.stamps):
