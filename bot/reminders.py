@@ -348,8 +348,9 @@ class ReminderWorker:
         if since is not None and not await self._unsent(conn, conv, port, job, since, stats):
             return
         if not await store.mark_sending(conn, rid, self.name, self.now()):
-            await conn.commit()
+            await conn.commit()  # another worker has it now, or its channel's data is gone
             stats.lost += 1
+            log.info("reminder %d: claim lost before sending", rid)
             return
         await conn.commit()  # before the send: a worker that claims it again knows
         tracking = _Tracking(port)

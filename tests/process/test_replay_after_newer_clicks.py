@@ -136,6 +136,11 @@ async def test_a_replay_after_a_kill_does_not_undo_newer_clicks(
             "the assessment", lambda: open_assessment_id(db, "C1"), fake, 30, first.log_tail
         )
 
+        async def command_done() -> bool:  # the command was kept too, until its turn ended
+            return await kept_keys(inbox) == []
+
+        await poll("the command's inbox row gone", command_done, fake, 30, first.log_tail)
+
         async with turns_held(database_url):
             await click_all(first, "ja")
             keys = await kept_keys(inbox)
