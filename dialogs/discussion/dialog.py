@@ -215,12 +215,12 @@ class DiscussionDialog(FeatureDialog):
     def may_start(self, turn: Turn) -> int:
         """The closed round a new discussion would be about; refuses when there is none, it is
         still open, a discussion is running or this round has been discussed."""
-        self.facilitator_only(turn)
         view = assessment_of(turn)
         if view is None:
             raise Refusal("dc.err.no_assessment")
         if view.is_open:
             raise Refusal("dc.err.assessment_open", round=view.round_no)
+        self.facilitator_only(turn)
         d = discussion_of(turn)
         if d is not None and d.is_running:
             raise Refusal("dc.err.running", step=d.step, name=v.step_name(self.look(turn), d.step))
