@@ -417,17 +417,20 @@ def result_message(look: Look, d: DiscussionView, assessment: AssessmentView | N
 
 # ---- private messages ----
 def my_notes_message(look: Look, turn: Turn, d: DiscussionView) -> Message:
-    """`drøftelse status`: where the discussion is and the actor's own notes."""
-    head = (
-        look.t("dc.status.title", step=d.step, name=step_name(look, d.step))
-        if d.is_running
-        else look.t("dc.root.done_short")
-    )
+    """`drøftelse status`: where the discussion is and the actor's own notes; in step 1 the
+    facilitator also sees who has written notes (never what)."""
+    if d.is_running:
+        head = look.t("dc.status.title", step=d.step, name=step_name(look, d.step))
+    else:
+        head = look.t("dc.root.done_short" if d.status == "done" else "dc.root.cancelled")
     mine = d.mine(turn.actor.external_id)
     lines: list[str] = []
     deadline = d.deadline(d.step)
     if d.is_running and d.mode == "async" and deadline is not None:
         lines.append(look.t("dc.step.deadline", when=look.when(deadline)))
+    if d.is_running and d.step == NOTES and turn.is_facilitator:
+        marks = [f"{m.name} {'✓' if m.external_id in d.authors else '–'}" for m in turn.members]
+        lines.append(look.t("dc.status.who", list=", ".join(marks)))
     if d.is_running and d.step == VOTE:
         chosen = [str(d.number_of(i)) for i in d.votes_of(turn.actor.external_id)]
         lines.append(look.t("dc.status.votes", list=", ".join(chosen) or "–", limit=d.vote_limit))

@@ -49,6 +49,7 @@ async def test_starting_needs_a_closed_assessment_and_the_facilitator(bot: BotHa
     await start(bot)
     refused(await bot.say("Anna", "drøftelse start"), "allerede i gang – I er på trin 1")
     refused(await bot.say("Anna", "drøftelse bogstavsuppe"), "“drøftelse bogstavsuppe”")
+    assert "`drøftelse stem 1,3`" in to_actor(await bot.say("Bo", "drøftelse hjælp"))
 
 
 async def test_only_the_facilitator_leads_but_everyone_takes_part(bot: BotHarness) -> None:

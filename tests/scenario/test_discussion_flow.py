@@ -47,7 +47,10 @@ async def test_a_live_discussion_from_notes_to_agreement_and_meeting(bot: BotHar
     assert "Noter fra 3 personer" in channel_text(during)
     mine = to_actor(await bot.say("Anna", "drøftelse"))
     assert "Forankre forandringsteorien" in mine and "Klare mål for beboerne" in mine
-    assert "Forankre forandringsteorien" not in to_actor(await bot.say("Bo", "drøftelse status"))
+    assert "Har skrevet noter: Anna ✓, Bo ✓, Carla ✓" in mine  # the facilitator sees who
+    theirs = to_actor(await bot.say("Bo", "drøftelse status"))
+    assert "Vi dokumenterer mere end før" in theirs
+    assert "Forankre forandringsteorien" not in theirs and "Har skrevet noter" not in theirs
 
     # Step 2: the round — grouped by the three questions, with names and numbers.
     await bot.restart()  # nothing lives only in memory
@@ -195,6 +198,7 @@ async def test_a_new_round_can_be_discussed_and_the_old_buttons_are_refused(
     await bot.say("Anna", "drøftelse næste")
     await bot.say("Anna", "drøftelse aflys")
     assert "Drøftelsen er aflyst." in texts(bot.channel.records[-3:])
+    assert "Drøftelsen er aflyst." in to_actor(await bot.say("Bo", "drøftelse"))
     second = await start(bot)
     assert second != first
     stale = await bot.click("Anna", actions.encode("dc-next", first, 2))
