@@ -90,6 +90,8 @@ async def run_discussion(bot: BotHarness) -> int:
     (for the platforms' validation of every message and form)."""
     await closed_assessment(bot)
     await bot.say("Anna", "drøftelse start")
+    await start(bot, mode="async", window="1")  # each member's private invitation
+    await bot.say("Anna", "drøftelse aflys")
     did = await start(bot, votes="3")
     long = "Vi skal blive bedre til at følge op på målene sammen med beboerne. " * 4
     for person in TEAM:

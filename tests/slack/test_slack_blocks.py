@@ -30,6 +30,7 @@ from dialogs.messages import (
     MultiSelect,
     Progress,
     Text,
+    ToMember,
 )
 from dialogs.replies import help_message
 from scoring.catalogue import load_catalogue
@@ -251,6 +252,7 @@ async def test_every_message_and_form_of_a_results_discussion(bot: BotHarness) -
     messages = [r.message for r in records if r.message is not None]
     form_list = [r.form for r in records if r.form is not None]
     assert len(messages) > 40 and len(form_list) >= 8
+    assert any(isinstance(r.target, ToMember) for r in records)  # the private invitations
     assert any(f.errors for f in form_list)  # the rejected notes, agreement and plan
     assert any(f.action.startswith("lp:dcf-meet:") for f in form_list)
     for message in messages:
