@@ -196,7 +196,10 @@ def message_cards(message: Message, urls: Mapping[str, str] | None = None) -> li
     cards: list[Card] = []
     body: list[Element] = []
     for element in elements:
-        if body and card_size(card([*body, element], message.fallback)) > MAX_CARD_BYTES:
+        # An input's id must be unique in its card (and a submit sends every input of the
+        # card): a second group of check boxes starts a card of its own.
+        clash = "id" in element and any(e.get("id") == element["id"] for e in body)
+        if body and (clash or card_size(card([*body, element], message.fallback)) > MAX_CARD_BYTES):
             cards.append(card(body, message.fallback))
             body = []
         body.append(element)

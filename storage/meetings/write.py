@@ -181,6 +181,17 @@ class MeetingStore(FeatureStore):
         await session.flush()
         for member_id in dict.fromkeys(people):
             session.add(MeetingParticipant(meeting_id=m.id, member_id=member_id, joined_at=now))
+        for text in op.observations:  # not preparation points: a preparation never replaces them
+            session.add(
+                MeetingObservation(
+                    meeting_id=m.id,
+                    member_id=ctx.member.id,
+                    kind="improvement",
+                    text=text,
+                    from_preparation=False,
+                    created_at=now,
+                )
+            )
 
     @applies(mo.JoinMeeting)
     async def join(

@@ -4,9 +4,12 @@ checked to stay under 28 KB, and validated by the official `adaptivecards` npm p
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
 import pytest
@@ -23,6 +26,7 @@ from bot.teams.cards import (
 )
 from bot.teams.handler import welcome_step
 from bot.teams.testing import _submits
+from bot.testing import BotHarness
 from dialogs.assessment import forms
 from dialogs.assessment.model import AssessmentView, DecisionView, MemberAnswerView
 from dialogs.assessment.render import intro_message
@@ -298,3 +302,30 @@ def test_submitted_values_are_read_back_as_strings() -> None:
     assert parse_submit({"lp": "lp:x", "n": 3, "obj": {"x": 1}}) == ("lp:x", {"n": "3"})
     assert parse_submit({"other": "card"}) is None
     assert parse_submit("lp:x") is None
+
+
+def _discussion_helpers() -> ModuleType:
+    """tests/scenario/discussion_helpers.py, by path (test folders are not packages)."""
+    path = Path(__file__).resolve().parents[1] / "scenario" / "discussion_helpers.py"
+    spec = importlib.util.spec_from_file_location("teams_discussion_helpers", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_every_card_of_a_results_discussion_is_valid(
+    bot: BotHarness, card_check: CardCheck
+) -> None:
+    await _discussion_helpers().run_discussion(bot)
+    cards: dict[str, dict[str, Any]] = {}
+    for i, record in enumerate(bot.channel.records):
+        if record.message is not None:
+            for j, c in enumerate(message_cards(record.message)):
+                cards[f"message-{i}-{j}"] = c
+        if record.form is not None:
+            cards[f"form-{i}"] = form_card(record.form)
+    assert len(cards) > 60
+    assert any(k.startswith("form-") for k in cards)
+    assert all(card_size(c) <= MAX_CARD_BYTES for c in cards.values())
+    card_check(cards)
