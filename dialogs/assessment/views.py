@@ -37,8 +37,9 @@ def answer_label(lang: str, question: Question, value: str) -> str:
 
 
 def question_text(lang: str, q: Question) -> str:
-    hint = f"\n_{q.hint[lang]}_" if q.hint else ""
-    return f"*{q.id}* {q.text[lang]}{hint}"
+    """The number and text, then the hint and the Word template's example, in italics."""
+    notes = "".join(f"\n_{n[lang]}_" for n in (q.hint, q.example) if n)
+    return f"*{q.id}* {q.text[lang]}{notes}"
 
 
 def question_message(lang: str, view: AssessmentView, q: Question) -> Message:
@@ -96,11 +97,16 @@ def element_message(lang: str, view: AssessmentView, element: Element) -> Messag
             Text(t(lang, "element.header", number=element.number, name=name), "header"),
             Text(f"*{element.definition[lang]}*\n{element.description[lang]}"),
             Text(t(lang, "element.thread_hint"), "muted"),
+            # The method's advice, briefly; the whole text is one private click away.
+            Text(t(lang, "advice.brainstorm") + " " + t(lang, "advice.comments"), "muted"),
             Buttons(
                 (
                     Button(
                         t(lang, "element.notes_button"),
                         actions.encode("notes", view.id, element.number),
+                    ),
+                    Button(
+                        t(lang, "element.more_button"), actions.encode("el-more", element.number)
                     ),
                 )
             ),
