@@ -260,8 +260,11 @@ def summary_message(
     return Message(tuple(blocks), fallback)
 
 
-# `eksport` formats -> the generator kinds that produce them (bot/generators/assessment.py).
+# `eksport` formats -> the generator kinds that produce them (bot/generators/assessment.py);
+# with `alle runder` Excel and CSV carry every round of the practice (the report is the
+# round's own, compared with the one before).
 EXPORT_KINDS = {"docx": "report_docx", "xlsx": "export_xlsx", "csv": "export_csv"}
+ROUNDS_KINDS = {"docx": "report_docx", "xlsx": "export_xlsx_rounds", "csv": "export_csv_rounds"}
 
 
 def history_message(lang: str, view: AssessmentView) -> Message:
@@ -274,13 +277,22 @@ def history_message(lang: str, view: AssessmentView) -> Message:
     )
 
 
-def export_message(lang: str, view: AssessmentView, formats: tuple[str, ...]) -> Message:
+def export_message(
+    lang: str, view: AssessmentView, formats: tuple[str, ...], all_rounds: bool = False
+) -> Message:
     """The Word report and the raw answers as files, produced after commit."""
-    title = t(lang, "export.title", practice=view.practice_name, round=view.round_no)
+    key = "export.title_rounds" if all_rounds else "export.title"
+    title = t(lang, key, practice=view.practice_name, round=view.round_no)
     blocks: list[Text | Generate] = [Text(title, "header"), Text(t(lang, "export.intro"))]
+    if all_rounds:
+        blocks.append(Text(t(lang, "export.rounds_note", round=view.round_no), "muted"))
     if view.is_open:
         blocks.append(Text(t(lang, "export.draft"), "muted"))
-    blocks += [Generate(EXPORT_KINDS[f], view.id, t(lang, f"export.file.{f}")) for f in formats]
+    kinds, suffix = (ROUNDS_KINDS, "_rounds") if all_rounds else (EXPORT_KINDS, "")
+    blocks += [
+        Generate(kinds[f], view.id, t(lang, f"export.file.{f}{suffix if f != 'docx' else ''}"))
+        for f in formats
+    ]
     return Message(tuple(blocks), title)
 
 

@@ -7,7 +7,7 @@ test_catalogue_data's matcher; skipped without the seeds)."""
 from __future__ import annotations
 
 import pytest
-from test_catalogue_data import in_seeds
+from seedtext import in_seeds
 
 from bot.console.channel import Record
 from bot.testing import BotHarness, texts
