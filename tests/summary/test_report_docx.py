@@ -20,6 +20,7 @@ from docx.table import Table
 from seedtext import in_seeds
 from sqlalchemy import update
 
+from bot.console.channel import Record
 from bot.testing import BotHarness, texts
 from dialogs import actions
 from dialogs.messages import File
@@ -60,7 +61,9 @@ async def first_round(bot: BotHarness) -> int:
     return aid
 
 
-async def report(bot: BotHarness, command: str = "eksport word", channel: str | None = None):  # type: ignore[no-untyped-def]
+async def report(
+    bot: BotHarness, command: str = "eksport word", channel: str | None = None
+) -> tuple[list[Record], list[File]]:
     records = await bot.say("Anna", command, channel=channel)
     files = [b for r in records if r.message for b in r.message.blocks if isinstance(b, File)]
     return records, files
