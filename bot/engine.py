@@ -25,7 +25,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -48,7 +48,7 @@ from dialogs.feature import Dialog
 from dialogs.messages import Block, Generate, InPlaceOfForm, Message, ToChannel
 from dialogs.reminders import Builder
 from dialogs.replies import plain
-from dialogs.turn import Turn
+from dialogs.turn import Surface, Turn
 from storage import inbox as inbox_store
 from storage import turns as repo
 from storage.db import is_unavailable
@@ -173,10 +173,15 @@ class Engine:
         now: datetime,
         needs: frozenset[str] | None = None,
         before: Turn | None = None,
+        surface: Surface | None = None,
     ) -> Turn:
         """The core read model plus the data of the stores named in `needs` (None: all);
-        `before`: this turn as loaded before its operations (see `Store.load`)."""
+        `before`: this turn as loaded before its operations (see `Store.load`); `surface`:
+        what the place looks like to the person (kept from `before`)."""
         turn = await repo.load_turn(session, ctx, now)
+        surface = surface or (before.surface if before is not None else None)
+        if surface is not None:
+            turn = replace(turn, surface=surface)
         for f in self.features:
             name = f.store.name
             if needs is not None and name not in needs:
@@ -213,7 +218,7 @@ class Engine:
             conv.channel,
             conv.actor,
             inbound.channel_name,
-            event_data(inbound.event),
+            {**event_data(inbound.event), "surface": asdict(conv.surface)},
             inbound.event_id,
             received,
         )
@@ -252,7 +257,8 @@ class Engine:
             if port is None:
                 log.warning("inbox row %d waits for its platform %s", row.id, row.platform)
                 continue
-            conv = Conversation(row.platform, row.workspace, row.channel, row.actor)
+            surface = Surface(**row.event.get("surface") or {})
+            conv = Conversation(row.platform, row.workspace, row.channel, row.actor, surface)
             event = event_of(row.event)
             inbound = Inbound(
                 conv,
@@ -336,7 +342,7 @@ class Engine:
         ctx = await repo.context_for(
             session, place, actor, inbound.user_name, now, inbound.received_at
         )
-        turn = await self.load_turn(session, ctx, now, needs)
+        turn = await self.load_turn(session, ctx, now, needs, surface=conv.surface)
         outcome = step(turn)
         if form is not None and _saves_form(outcome):
             # Saved once: a concurrent second submit of the same form meets this key (the

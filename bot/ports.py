@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from dialogs.messages import Form, Message, Target
+from dialogs.turn import Surface
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class Conversation:
     workspace: str
     channel: str
     actor: str | None = None
+    surface: Surface = field(default_factory=Surface)  # what the place looks like there
 
 
 class DeliveryError(Exception):

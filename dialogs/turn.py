@@ -11,6 +11,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 
+@dataclass(frozen=True)
+class Surface:
+    """What the place a turn happens in looks like to the person there, so that the words fit
+    it (the adapter that received the request says): how a command is typed there, whether it
+    shows threads, and whether it is a private (1:1) conversation."""
+
+    prefix: str = ""  # typed before a command: "/lovende " in a Slack channel, "@Lovende …"
+    threads: bool = True  # False in flat chats (Teams 1:1 and group chats, Slack DMs)
+    private: bool = False  # a 1:1 chat or DM: "i kanalen" would be wrong there
+
+    def command(self, words: str) -> str:
+        """A command as the person types it here, formatted as code: `/lovende luk`."""
+        return f"`{self.prefix}{words}`"
+
+
 class NotLoaded(LookupError):
     """A step read a store's data that its dialog does not declare in `reads`."""
 
@@ -34,6 +49,11 @@ class Turn:
     state_data: dict[str, object] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)  # per store (Store.load), by name
     channel_settings: dict[str, object] = field(default_factory=dict)
+    surface: Surface = field(default_factory=Surface)
+
+    def command(self, words: str) -> str:
+        """A command as the actor types it where this turn happens (see `Surface`)."""
+        return self.surface.command(words)
 
     def read(self, store: str) -> object:
         """The data a store loaded for this turn (None when it had none). Raises NotLoaded when

@@ -7,7 +7,7 @@ claims: the engine checks them against the workspace and channel they came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.ports import Conversation
@@ -15,7 +15,9 @@ from bot.slack.blocks import CHECKBOX_TAG, strip_tag
 from bot.slack.modals import FormMeta, submitted_values
 from bot.slack.mrkdwn import command_text
 from bot.slack.origin import ORIGIN_KEY, clicked_in_dm, is_dm, split_value
+from bot.slack.settings import COMMAND
 from dialogs.events import Command, Event, Interaction
+from dialogs.turn import Surface
 
 PLATFORM = "slack"
 Body = dict[str, Any]
@@ -47,7 +49,17 @@ def workspace_of(body: Body) -> str | None:
 def _conv(workspace: str | None, channel: str | None, user: str | None) -> Conversation | None:
     if not workspace or not channel or not user:
         return None
-    return Conversation(PLATFORM, workspace, channel, user)
+    return Conversation(PLATFORM, workspace, channel, user, surface_of(channel))
+
+
+# A channel: commands are `/lovende …` and elements get threads; the bot's DM with a person:
+# plain commands, one flat conversation, private.
+CHANNEL = Surface(prefix=f"{COMMAND} ")
+DM = Surface(prefix="", threads=False, private=True)
+
+
+def surface_of(channel: str) -> Surface:
+    return DM if is_dm(channel) else CHANNEL
 
 
 def from_command(body: Body) -> Incoming | None:
@@ -101,6 +113,8 @@ def from_block_actions(body: Body) -> Incoming | None:
     conv = _conv(workspace_of(body), channel, (body.get("user") or {}).get("id"))
     if conv is None:
         return None
+    if routed:  # it acts on the channel, but the person is in the DM
+        conv = replace(conv, surface=DM)
     state = (body.get("state") or {}).get("values") or {}
     values = submitted_values(state)
     # A form shown inline (a message with inputs) stays on screen after "Gem": it is saved once.

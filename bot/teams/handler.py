@@ -31,6 +31,7 @@ from bot.teams.inbound import (
     event_of,
     member_key,
     reply_place,
+    surface_of,
     tenant_of,
 )
 from bot.teams.port import TeamsPort
@@ -122,7 +123,7 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         origin = None
         if kind == "personal" and isinstance(event, Interaction) and activity.reply_to_id:
             origin = await self.port.store.dm_origin(tenant, cid, activity.reply_to_id)
-        conv = Conversation(PLATFORM, tenant, origin or cid, actor)
+        conv = Conversation(PLATFORM, tenant, origin or cid, actor, surface_of(activity))
         inbound = Inbound(
             conv,
             event,

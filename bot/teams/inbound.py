@@ -23,6 +23,7 @@ from botbuilder.schema import Activity, ChannelAccount
 from bot.teams.cards import FORM_KEY, parse_submit
 from bot.teams.refs import THREAD, ReplyPlace, base_id
 from dialogs.events import Command, Event, Interaction
+from dialogs.turn import Surface
 
 PLATFORM = "teams"
 _AT_TAG = re.compile(r"</?at[^>]*>", re.IGNORECASE)
@@ -81,6 +82,19 @@ def command_text(activity: Activity) -> str:
             text = text.replace(f"<at>{name}</at>", "")
     text = _TAG.sub(" ", _AT_TAG.sub("", text))
     return " ".join(html.unescape(text).replace("\xa0", " ").split())
+
+
+BOT_NAME = "Lovende praksis"  # the app's short name (deploy/teams/manifest.json)
+
+
+def surface_of(activity: Activity) -> Surface:
+    """A channel: the bot is @-mentioned and elements get threads; a group chat: mentioned,
+    one flat conversation; a 1:1 chat: plain commands, flat, private."""
+    kind = conversation_type(activity)
+    if kind == "personal":
+        return Surface(prefix="", threads=False, private=True)
+    name = getattr(activity.recipient, "name", None) or BOT_NAME
+    return Surface(prefix=f"@{name} ", threads=kind == "channel")
 
 
 def event_of(activity: Activity) -> Event | None:
