@@ -10,6 +10,7 @@ from dialogs import actions
 from dialogs.assessment.model import AssessmentView, assessment_of
 from dialogs.assessment.team import member_applies, question_status
 from dialogs.assessment.views import (
+    disagreement_message,
     element_message,
     element_questions,
     progress_message,
@@ -35,6 +36,10 @@ def element_key(aid: int, number: int) -> str:
 
 def question_key(aid: int, qid: str) -> str:
     return f"q:{aid}:{qid}"
+
+
+def disagreement_key(aid: int, list_id: str) -> str:
+    return f"disagree:{aid}:{list_id}"
 
 
 def element_posted(view: AssessmentView, number: int) -> bool:
@@ -77,12 +82,20 @@ class Renderer:
             case "intro":
                 return [Post(intro_message(lang, view))]
             case "progress":
-                msg = progress_message(lang, view, self.catalogue)
+                msg = progress_message(lang, view, self.catalogue, turn.surface)
                 return [Post(msg, ToChannel(), key=progress_key(view.id))]
             case "progress_private":
-                return [Post(progress_message(lang, view, self.catalogue), ToActorOnly())]
+                msg = progress_message(lang, view, self.catalogue, turn.surface)
+                return [Post(msg, ToActorOnly())]
             case "summary":
-                return [Post(summary_message(lang, view, self.catalogue, self.table))]
+                msg = summary_message(lang, view, self.catalogue, self.table, turn.surface)
+                return [Post(msg)]
+            case "disagreements":  # a facilitator's list, kept up to date as they decide
+                list_id = refresh.arg or ""
+                msg = disagreement_message(
+                    lang, view, self.catalogue, turn.is_facilitator, turn.surface, list_id
+                )
+                return [Post(msg, ToActorOnly(), key=disagreement_key(view.id, list_id))]
             case "elements":
                 return [
                     p

@@ -170,7 +170,7 @@ class DiscussionDialog(FeatureDialog):
     # ---- commands ----
     @command("hjælp", "hjaelp", "help", under=DISCUSSION)
     def cmd_help(self, turn: Turn, _rest: str) -> Outcome:
-        return show_help(turn)
+        return show_help(turn, "drøftelse")
 
     def unknown_command(self, turn: Turn, line: str) -> Outcome:
         words = line.split()

@@ -77,7 +77,7 @@ async def test_app_mention_is_a_command_and_replies_privately(slack: SlackHarnes
     await slack.event(p.app_mention("U2", "hjælp"), "Ev02")
     (reply,) = slack.fake.of("chat.postEphemeral")
     assert reply["channel"] == "C1" and reply["user"] == "U2"
-    assert "Lovende praksis – kommandoer" in reply["text"]
+    assert "Lovende praksis – hjælp" in reply["text"]
 
 
 async def test_a_direct_message_is_answered_in_the_dm(slack: SlackHarness) -> None:
