@@ -214,7 +214,7 @@ async def test_app_home_shows_open_questions_and_assessments(slack: SlackHarness
     valid_view(published["view"])
     text = json.dumps(published["view"], ensure_ascii=False)
     assert "<#C1>" in text and "5 spørgsmål mangler dit svar" in text
-    assert "Recovery – runde 1 – i gang: 1 af 59 teamsvar" in text
+    assert "Recovery – runde 1 – i gang: 1 af 59 besvaret" in text  # as the progress says
     # A person from another workspace sees nothing of it: the bot is not installed there.
     r = await slack.event(p.home_opened("U1"), "Ev41", team="T9")
     assert r.status == 200 and len(slack.fake.of("views.publish")) == 1
