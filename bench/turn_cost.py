@@ -33,9 +33,9 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 import aiosqlite  # noqa: E402
+from benchlib import machine, table  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
-from benchlib import machine, table  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
 from bot.testing import BotHarness  # noqa: E402
 from dialogs import actions  # noqa: E402
