@@ -21,9 +21,10 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.clock import FakeClock
+from bot.http.pages import render
 from bot.reminders import ReminderWorker
 from bot.scheduler import FILES_ID, ReminderScheduler
-from bot.settings import ConfigError, load_settings
+from bot.settings import ConfigError, for_console, load_settings
 from bot.testing import BotHarness, offline_features
 from dialogs import actions
 from dialogs.messages import File, Image
@@ -202,3 +203,26 @@ def test_the_privacy_store_gets_the_runtimes_settings(tmp_path: Path) -> None:
     (store,) = [f.store for f in features if isinstance(f.store, PrivacyStore)]
     assert store.output_dir == (tmp_path / "elsewhere").absolute()
     assert store.admins == {"console:ws:dora"}
+
+
+def test_the_privacy_page_says_how_long_files_are_kept() -> None:
+    """/privacy tells the team what the bot does with its files (it used to say the bot
+    never deleted them, not even with `slet-data`)."""
+    settings = load_settings(file_retention_days="7")
+    danish, english = render("privacy", "da", settings), render("privacy", "en", settings)
+    assert "sletter botten efter 7 dage" in danish and "deleted by the bot after 7 days" in english
+    assert "slettes med det samme" in danish and "deleted at once" in english
+    assert "sletter botten ikke selv" not in danish and "not deleted by the bot" not in english
+
+
+def test_copies_on_disk_are_for_the_console_only_unless_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`serve` keeps no copies by default (nothing a replica needs is on its disk); the
+    console and the demo show a path, so they copy to `out` unless told otherwise."""
+    monkeypatch.delenv("LOVENDE_OUTPUT_DIR", raising=False)
+    assert load_settings().output_dir is None
+    assert for_console(load_settings()).output_dir == Path("out")
+    assert load_settings(output_dir="").output_dir is None
+    chosen = load_settings(output_dir=str(tmp_path))
+    assert for_console(chosen).output_dir == chosen.output_dir == tmp_path
