@@ -1,4 +1,5 @@
-"""`lovende demo`: a complete assessment by three simulated members on a fresh database."""
+"""`lovende demo`: a complete assessment by three simulated members on a fresh database, the
+results discussion after it and the reflection meeting it leads to."""
 
 from __future__ import annotations
 
@@ -64,10 +65,49 @@ def script() -> list[str | tuple[str, str]]:
     return lines
 
 
+def discussion_script() -> list[str | tuple[str, str]]:
+    """The results discussion booklet 1 proposes, live: each member's private notes, the
+    round, the questions behind the lowest scores and a vote on the development potentials.
+    Lines after a command that opens a form fill its fields in order (strengths, potentials,
+    surprises; an empty line leaves a field empty)."""
+    return [
+        "/som Anna",
+        "drøftelse start live",
+        "drøftelse noter",
+        "Mål og beskrivelse står stærkt",
+        "Forankre forandringsteorien i hele personalegruppen",
+        "",
+        "/som Bo",
+        "drøftelse noter",
+        "Vi dokumenterer mere end før",
+        "Fast opfølgning på beboernes mål",
+        "At vi svarer så forskelligt om teorien",
+        "/som Carla",
+        "drøftelse potentiale Skriftlig introduktion til metoden for nye kolleger",
+        "drøftelse overraskelse Den lave score på økonomi",
+        "/som Anna",
+        "drøftelse næste",  # the round
+        "drøftelse næste",  # the lowest scores, element by element in the thread
+        ("press", "lp:dc-pot:"),  # on the last element card: 1. Teori og viden
+        "Find viden fra andre tilbud med samme målgruppe",
+        "drøftelse næste",  # the vote
+        "drøftelse stem 1, 2",
+        "/som Bo",
+        "drøftelse stem 2, 3",
+        "/som Carla",
+        ("press", "lp:dc-vote:"),
+        "2, 4",
+        "/som Anna",
+        "drøftelse næste",  # the result, by votes
+    ]
+
+
 def meeting_script(today: date | None = None) -> list[str | tuple[str, str]]:
-    """A live reflection meeting on the results (læringsdialog): the three points from each
-    member, the four steps, the agreement paper with two actions. Lines after a command that
-    opens a form fill its fields in order (an empty line keeps the suggested value)."""
+    """A live reflection meeting on the results (læringsdialog), planned from the results
+    discussion (its prioritised potentials are the meeting's first observations): the three
+    points from each member, the four steps, the agreement paper with two actions. Lines after
+    a command that opens a form fill its fields in order (an empty line keeps the suggested
+    value)."""
     day = today or date.today()
 
     def when(days: int, clock: str = "") -> str:
@@ -84,7 +124,7 @@ def meeting_script(today: date | None = None) -> list[str | tuple[str, str]]:
     }
     lines: list[str | tuple[str, str]] = [
         "/som Anna",
-        "møde planlæg",
+        ("press", "lp:dc-meet:"),  # = `møde planlæg`, with the discussion's potentials
         when(7, "13:00"),
         "",
         "",
@@ -130,7 +170,7 @@ async def run_demo(db_path: Path | None, out: Callable[[str], None], verbose: bo
     channel = ConsoleChannel(out=out if verbose else transcript.append)
     session = ConsoleSession(runtime.engine, channel, channel_id="demo")
     try:
-        for line in script() + meeting_script():
+        for line in script() + discussion_script() + meeting_script():
             if isinstance(line, tuple):
                 await session.feed(str(channel.find_button(line[1])))
             else:
@@ -156,11 +196,17 @@ async def run_demo(db_path: Path | None, out: Callable[[str], None], verbose: bo
     out(f"\nDatabase: {db}")
     out(f"Radardiagram: {chart.path}")
     out(f"Rapport (Word): {report.path}")
+    discussion = next(
+        r
+        for r in reversed(channel.records)
+        if r.message and "prioriterede udviklingspotentialer" in r.message.fallback
+    )
     meeting = next(
         r
         for r in reversed(channel.posts())
         if r.message and r.message.fallback.startswith("Referat")
     )
-    if not verbose and meeting.message is not None:
-        out("\n" + "\n".join(render(meeting.message, lambda _k, _a: 0)))
+    for shown in (discussion, meeting):
+        if not verbose and shown.message is not None:
+            out("\n" + "\n".join(render(shown.message, lambda _k, _a: 0)))
     return 0

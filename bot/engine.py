@@ -5,6 +5,18 @@ ChatPort. Sending happens after commit, so a failed send never loses an answer; 
 and, if it still fails, recorded in `delivery_failures` and logged. Before each send the
 channel is looked up: once its data has been deleted (`slet-data`), nothing more of an earlier
 turn (or a reminder) goes out to it.
+
+A turn knows when its interaction was received (`Inbound.received_at`, kept with it in the
+inbox); stores leave alone what something received later has set (storage/turns.py), and a turn
+whose writes were all or partly superseded so says nothing of its own (its refreshes still show
+the data as it is).
+
+One message per key: a keyed message that is not posted yet is reserved before it is posted (a
+`posted_messages` row without a ref, in its own short transaction). A turn that wants a key
+another turn is posting waits for that post — awaiting it in this process, polling the row from
+another replica (a dead poster's reservation expires with its lease) — and then updates the
+message, unless the content there was rendered after its own. Only that key waits: the turn's
+other messages go first, and other turns' messages do not wait at all.
 """
 
 from __future__ import annotations
@@ -14,7 +26,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -29,11 +41,13 @@ from bot.metrics import DELIVERY_FAILURES, TURN_LATENCY, TURNS
 from bot.ports import ChatPort, Conversation, DeliveryError
 from bot.priority import Answering
 from dialogs import actions
+from dialogs.calendar import utc
 from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
 from dialogs.events import Command, Event, Interaction
 from dialogs.feature import Dialog
-from dialogs.messages import Block, Generate, Message, ToChannel
+from dialogs.messages import Block, Generate, InPlaceOfForm, Message, ToChannel
 from dialogs.reminders import Builder
+from dialogs.replies import plain
 from dialogs.turn import Turn
 from storage import inbox as inbox_store
 from storage import turns as repo
@@ -47,6 +61,10 @@ log = logging.getLogger(__name__)
 TURN_ATTEMPTS = 4
 SEND_ATTEMPTS = 3
 SYSTEM_ACTOR = repo.SYSTEM_ACTOR
+# How long a reserved message key waits for its post before another turn may post it (the
+# poster died); renewed with every message the poster gets out.
+POST_LEASE = timedelta(seconds=60)
+POLL_FIRST, POLL_MAX = 0.05, 1.0  # seconds between looks at a key another replica is posting
 
 Send = Post | OpenForm | RejectForm
 
@@ -64,6 +82,9 @@ class Inbound:
     # The platform has had its answer (a kept click, a replay): the turn waits for a lull
     # between the requests being answered (bot/priority.py).
     answered: bool = False
+    # When the platform's request arrived, if before the turn (set by `accept`; a replay has
+    # it from the inbox). None: received when the turn runs. Last received wins.
+    received_at: datetime | None = None
 
 
 class ChannelGone(DeliveryError):
@@ -84,6 +105,11 @@ class Plan:
     created_at: datetime | None = None
     # This turn deleted the channel's data: its own sends (the confirmation) are the last ones.
     final: bool = False
+    # When the content was rendered (strictly increasing in a process): under a key another
+    # turn posted meanwhile, content rendered earlier never replaces later content.
+    rendered_at: datetime | None = None
+    mine: set[str] = field(default_factory=set)  # keys this delivery reserved and will post
+    others: set[str] = field(default_factory=set)  # keys another turn posted or is posting
 
 
 class Engine:
@@ -113,6 +139,10 @@ class Engine:
             kind: g for f in features for kind, g in f.generators.items()
         }
         self.inbox = Inbox(inbox_sessions or sessions, clock)
+        # Keys this process is posting right now (channel id, key): a turn of this process that
+        # wants one awaits the post instead of polling the database.
+        self.posting: dict[tuple[int, str], asyncio.Future[None]] = {}
+        self._rendered = datetime.min.replace(tzinfo=UTC)
         # Turns in flight at once. SQLite runs one write transaction at a time anyway; letting
         # more wait inside it only adds busy-waiting and steals the event loop from the
         # acknowledgements of new clicks (which are kept in the inbox, and lose nothing by
@@ -173,7 +203,8 @@ class Engine:
         """Keep an interaction durably before the platform is answered. Pass what this returns
         to `handle`, which applies it exactly once (or a replay does, should we die first)."""
         key = new_key()
-        inbound = replace(scrubbed(inbound), inbox_key=key)
+        received = inbound.received_at or self.clock.now()
+        inbound = replace(scrubbed(inbound), inbox_key=key, received_at=received)
         conv = inbound.conv
         entry = inbox_store.Entry(
             key,
@@ -184,6 +215,7 @@ class Engine:
             inbound.channel_name,
             event_data(inbound.event),
             inbound.event_id,
+            received,
         )
         await self.inbox.keep(entry)
         return inbound
@@ -200,9 +232,9 @@ class Engine:
 
         try:
             done = await self.act(inbound, step, port, dialog.reads_for(inbound.event))
-        except Exception:
-            if inbound.inbox_key is not None:  # the row stays: the replay job may take it
-                self.inbox.release(inbound.inbox_key)
+        except BaseException:
+            if inbound.inbox_key is not None:  # the row stays: the replay takes it
+                self.inbox.failed(inbound.inbox_key)
             raise
         if inbound.inbox_key is not None:
             try:
@@ -223,7 +255,14 @@ class Engine:
             conv = Conversation(row.platform, row.workspace, row.channel, row.actor)
             event = event_of(row.event)
             inbound = Inbound(
-                conv, event, None, row.channel_name, row.event_id, row.key, answered=True
+                conv,
+                event,
+                None,
+                row.channel_name,
+                row.event_id,
+                row.key,
+                answered=True,
+                received_at=utc(row.received_at),
             )
             try:
                 applied += await self.handle(inbound, port)
@@ -289,11 +328,23 @@ class Engine:
         for key in _event_keys(inbound):
             if await repo.seen_event(session, key, now):
                 return None
+        form = _form_key(inbound)
+        if form is not None and await repo.was_processed(session, form):
+            step = _already_saved  # a second "Gem" on a form that stayed on screen
         place = repo.Place(conv.platform, conv.workspace, conv.channel, inbound.channel_name)
         actor = conv.actor or SYSTEM_ACTOR
-        ctx = await repo.context_for(session, place, actor, inbound.user_name, now)
+        ctx = await repo.context_for(
+            session, place, actor, inbound.user_name, now, inbound.received_at
+        )
         turn = await self.load_turn(session, ctx, now, needs)
-        return await self.commit_outcome(session, ctx, turn, step(turn), now, needs)
+        outcome = step(turn)
+        if form is not None and _saves_form(outcome):
+            # Saved once: a concurrent second submit of the same form meets this key (the
+            # unique key makes one of the two turns run again, and then it is a duplicate).
+            await repo.seen_event(session, form, now)
+            saved = Post(plain(turn.lang, "form.saved"), InPlaceOfForm())
+            outcome += Outcome(out=(saved,))
+        return await self.commit_outcome(session, ctx, turn, outcome, now, needs)
 
     async def commit_outcome(
         self,
@@ -307,10 +358,19 @@ class Engine:
         """Apply the operations and build the delivery plan (inside the caller's transaction).
         `loaded`: the stores whose data `turn` holds (None: all)."""
         created = ctx.channel.created_at
+        superseded = ctx.superseded
         for op in outcome.ops:
             await self.apply(session, ctx, op, now)
+        if ctx.superseded > superseded:
+            # Something received after this interaction set what it would have changed (a
+            # replay after a crash): its own words ("saved", "X decided …") would be untrue.
+            # Its refreshes stay: they show the data as it is.
+            kept = tuple(o for o in outcome.out if not (isinstance(o, Post) and o.key is None))
+            outcome = replace(outcome, out=kept)
         final = session.info.pop(CHANNEL_DELETED, None) == ctx.channel.id
-        plan = Plan(ctx.channel.id, created_at=created, final=final)
+        plan = Plan(
+            ctx.channel.id, created_at=created, final=final, rendered_at=self._render_stamp(now)
+        )
         refreshes = [o for o in outcome.out if isinstance(o, Refresh)]
         needs = frozenset[str]().union(*(self.dialogs[r.owner].reads for r in refreshes))
         # `Refresh` is rendered from the data as it is after the operations: reload unless
@@ -327,21 +387,52 @@ class Engine:
         plan.refs.update(await repo.posted_refs(session, ctx.channel.id, keys))
         return plan
 
+    def _render_stamp(self, now: datetime) -> datetime:
+        # Strictly increasing, so that of two renders in this process the later is newer even
+        # when the clock did not move (a fake clock; two turns in one clock tick).
+        self._rendered = max(utc(now), self._rendered + timedelta(microseconds=1))
+        return self._rendered
+
     # ---- delivery ----
     async def deliver(self, conv: Conversation, plan: Plan, port: ChatPort) -> None:
-        for index, send in enumerate(plan.sends):
-            try:
-                if not await self._still_there(plan):
-                    raise ChannelGone()
-                await self._retrying(self._send_one, conv, plan, send, port)
-            except Exception as exc:  # reported below, never swallowed
-                # A send that failed because the channel went meanwhile (a ref for a deleted
-                # channel, a generator finding no channel) is part of the same stop.
-                if isinstance(exc, ChannelGone) or not await self._still_there(plan):
-                    dropped = len(plan.sends) - index
+        await self._reserve(plan)
+        try:
+            # A key another turn is posting waits for it: after the rest of this turn's sends.
+            waits = [isinstance(s, Post) and s.key in plan.others for s in plan.sends]
+            first = [s for s, w in zip(plan.sends, waits, strict=True) if not w]
+            later = [s for s, w in zip(plan.sends, waits, strict=True) if w]
+            ordered = first + later
+            for index, send in enumerate(ordered):
+                if not await self._deliver_one(conv, plan, send, port):
+                    dropped = len(ordered) - index
                     log.info("channel %s deleted: %d sends dropped", plan.channel_id, dropped)
                     return
-                await self._report(conv.platform, plan.channel_id, send, exc)
+        finally:
+            await self._unreserve(plan)
+
+    async def _deliver_one(
+        self, conv: Conversation, plan: Plan, send: Send, port: ChatPort
+    ) -> bool:
+        """Send one thing (reported, never swallowed, when it fails); False when the channel
+        is gone (its data was deleted): then nothing more of the plan is sent."""
+        key = send.key if isinstance(send, Post) else None
+        try:
+            if not await self._still_there(plan):
+                raise ChannelGone()
+            if key in plan.others:
+                assert key is not None
+                if not await self._settle(plan, key):
+                    return True  # content rendered after ours is shown under the key already
+            await self._retrying(self._send_one, conv, plan, send, port)
+        except Exception as exc:
+            # A send that failed because the channel went meanwhile (a ref for a deleted
+            # channel, a generator finding no channel) is part of the same stop.
+            if isinstance(exc, ChannelGone) or not await self._still_there(plan):
+                return False
+            if key in plan.mine and key not in plan.refs:
+                await self._unreserve(plan, [key])  # a turn waiting for it may post it now
+            await self._report(conv.platform, plan.channel_id, send, exc)
+        return True
 
     async def _still_there(self, plan: Plan) -> bool:
         """Whether the plan's channel still exists (always, for the deleting turn's own
@@ -371,12 +462,142 @@ class Engine:
             return await port.update(conv, plan.refs[send.key], message)
         thread = None
         if isinstance(send.target, ToChannel) and send.target.thread_key:
-            thread = plan.refs.get(send.target.thread_key)
+            thread = await self._thread_ref(plan, send.target.thread_key)
         ref = await port.post(conv, send.target, message, thread)
         if send.key and not plan.final:  # (the deleting turn's channel has no rows left)
             plan.refs[send.key] = ref
+            try:
+                async with self.sessions() as session, session.begin():
+                    now = self.clock.now()
+                    await repo.save_ref(session, plan.channel_id, send.key, ref, now)
+                    rest = plan.mine - plan.refs.keys()
+                    await repo.renew(session, plan.channel_id, rest, now + POST_LEASE)
+            finally:
+                self._posted(plan, send.key)
+
+    # ---- one message per key ----
+    def _keyed_posts(self, plan: Plan) -> list[str]:
+        """The keys this plan posts under that were not posted when it was made."""
+        keys = [s.key for s in plan.sends if isinstance(s, Post) and s.key]
+        return list(dict.fromkeys(k for k in keys if k not in plan.refs))
+
+    async def _reserve(self, plan: Plan) -> None:
+        """Reserve the keys this plan will post under (one short transaction); a key another
+        turn posted or is posting goes to `plan.others`."""
+        wanted = []
+        for key in self._keyed_posts(plan):
+            if (plan.channel_id, key) in self.posting:
+                plan.others.add(key)  # in flight in this process
+            else:
+                # Registered before the database is asked, so that a turn of this process
+                # asking meanwhile awaits us rather than polls.
+                future = asyncio.get_running_loop().create_future()
+                self.posting[(plan.channel_id, key)] = future
+                wanted.append(key)
+        if not wanted:
+            return
+        stamp = plan.rendered_at or self._render_stamp(self.clock.now())
+        found: dict[str, repo.Reservation] = {}
+        try:
             async with self.sessions() as session, session.begin():
-                await repo.save_ref(session, plan.channel_id, send.key, ref, self.clock.now())
+                now = self.clock.now()
+                found = await repo.reserve(session, plan.channel_id, wanted, stamp, now, POST_LEASE)
+        except Exception as exc:  # (a concurrent reservation; the database away) see below
+            log.info("message keys not reserved: %s", type(exc).__name__)
+        for key in wanted:
+            got = found.get(key)
+            if got is not None and got.mine:
+                plan.mine.add(key)
+                continue
+            plan.others.add(key)  # settled when it is its turn to be sent
+            self._resolve(plan.channel_id, key)
+
+    async def _settle(self, plan: Plan, key: str) -> bool:
+        """Wait until the key another turn holds is posted (or its poster gave up or died, and
+        the key is ours to post). False when the content under it was rendered after ours."""
+        delay = POLL_FIRST
+        stamp = plan.rendered_at or self._render_stamp(self.clock.now())
+        races = 0
+        while True:
+            waiting = self.posting.get((plan.channel_id, key))
+            if waiting is not None:
+                await asyncio.shield(waiting)
+                continue
+            future = asyncio.get_running_loop().create_future()
+            self.posting[(plan.channel_id, key)] = future
+            try:
+                async with self.sessions() as session, session.begin():
+                    now = self.clock.now()
+                    got = (
+                        await repo.reserve(session, plan.channel_id, [key], stamp, now, POST_LEASE)
+                    )[key]
+                    newer = got.ref is not None and not await repo.claim_update(
+                        session, plan.channel_id, key, stamp
+                    )
+            except IntegrityError:
+                self._resolve(plan.channel_id, key)
+                races += 1
+                if races < TURN_ATTEMPTS:
+                    continue  # another turn inserted it a moment ago: look again
+                raise  # (the channel is gone, say)
+            except BaseException:
+                self._resolve(plan.channel_id, key)
+                raise
+            plan.others.discard(key)
+            if got.mine:
+                plan.mine.add(key)
+                return True
+            self._resolve(plan.channel_id, key)
+            if got.ref is not None:
+                plan.refs[key] = got.ref
+                return not newer
+            plan.others.add(key)  # another replica is posting it: look again shortly
+            await self.sleep(delay)
+            delay = min(delay * 2, POLL_MAX)
+
+    async def _thread_ref(self, plan: Plan, thread_key: str) -> str | None:
+        """The reference of the message a reply goes under: when another turn is posting it
+        right now, once it is posted (None: it is not posted, and nobody is posting it)."""
+        ref = plan.refs.get(thread_key)
+        if ref is not None or thread_key in plan.mine:
+            return ref
+        delay = POLL_FIRST
+        while True:
+            waiting = self.posting.get((plan.channel_id, thread_key))
+            if waiting is not None:
+                await asyncio.shield(waiting)
+            async with self.sessions() as session, session.begin():
+                found = await repo.posting(session, plan.channel_id, thread_key, self.clock.now())
+            if found.ref is not None or found.lease_until is None:
+                if found.ref is not None:
+                    plan.refs[thread_key] = found.ref
+                return found.ref
+            await self.sleep(delay)
+            delay = min(delay * 2, POLL_MAX)
+
+    def _posted(self, plan: Plan, key: str) -> None:
+        plan.mine.discard(key)
+        self._resolve(plan.channel_id, key)
+
+    def _resolve(self, channel_id: int, key: str) -> None:
+        future = self.posting.pop((channel_id, key), None)
+        if future is not None and not future.done():
+            future.set_result(None)
+
+    async def _unreserve(self, plan: Plan, keys: list[str] | None = None) -> None:
+        """Give back keys this delivery reserved but did not post (their post failed; by
+        default all of them)."""
+        mine = plan.mine if keys is None else plan.mine & set(keys)
+        left = sorted(mine - plan.refs.keys())
+        if left:
+            try:
+                async with self.sessions() as session, session.begin():
+                    for key in left:
+                        await repo.release(session, plan.channel_id, key)
+            except Exception as exc:  # the reservations then end with their lease
+                log.warning("message keys not released: %s", type(exc).__name__)
+        for key in list(mine):
+            self._posted(plan, key)
 
     async def materialize(self, message: Message, channel_id: int) -> Message:
         """Replace `Generate` placeholders by the files their generators produce."""
@@ -448,6 +669,7 @@ def scrubbed(inbound: Inbound) -> Inbound:
         else Interaction(
             scrub(inbound.event.action),
             {scrub(k): scrub(v) for k, v in inbound.event.values.items()},
+            scrub(inbound.event.form_key) if inbound.event.form_key else None,
         )
     )
     return replace(
@@ -456,6 +678,24 @@ def scrubbed(inbound: Inbound) -> Inbound:
         user_name=scrub(inbound.user_name) if inbound.user_name else None,
         channel_name=scrub(inbound.channel_name) if inbound.channel_name else None,
     )
+
+
+def _form_key(inbound: Inbound) -> str | None:
+    """The processed-event key of the form this interaction submits, if it names one."""
+    event, conv = inbound.event, inbound.conv
+    if not isinstance(event, Interaction) or event.form_key is None:
+        return None
+    return f"form:{conv.platform}:{conv.workspace}:{event.form_key}"
+
+
+def _saves_form(outcome: Outcome) -> bool:
+    """The form was accepted: something is stored, and no form is shown again."""
+    shown = any(isinstance(o, RejectForm | OpenForm) for o in outcome.out)
+    return bool(outcome.ops) and not shown
+
+
+def _already_saved(turn: Turn) -> Outcome:
+    return Outcome(out=(Post(plain(turn.lang, "form.already_saved"), InPlaceOfForm()),))
 
 
 def _event_keys(inbound: Inbound) -> list[str]:

@@ -19,6 +19,8 @@ from bot.generators.selfeval import SelfEvalFiles
 from bot.settings import Settings
 from dialogs.assessment import AssessmentDialog
 from dialogs.assessment.reminders import AssessmentReminders
+from dialogs.discussion import DiscussionDialog
+from dialogs.discussion import reminders as discussion_reminders
 from dialogs.feature import Dialog
 from dialogs.meetings import MeetingsDialog
 from dialogs.meetings import reminders as meeting_reminders
@@ -28,8 +30,9 @@ from dialogs.selfeval import SelfEvalDialog
 from dialogs.settings import SettingsDialog
 from scoring.catalogue import Catalogue
 from scoring.table import ScoringTable
-from storage import assessment, meetings
+from storage import assessment, discussion, meetings
 from storage.assessment import AssessmentStore
+from storage.discussion import DiscussionStore
 from storage.feature import Store
 from storage.files import GeneratedFiles
 from storage.meetings import MeetingStore
@@ -82,6 +85,11 @@ def default_features(env: Env) -> list[Feature]:
             MeetingsDialog(cat, table),
             MeetingStore(),
             Reminders(meeting_reminders.KINDS, meetings.plan_reminders),
+        ),
+        Feature(
+            DiscussionDialog(cat, table),
+            DiscussionStore(),
+            Reminders(discussion_reminders.KINDS, discussion.plan_reminders),
         ),
         Feature(
             SelfEvalDialog(), SelfEvalStore(), None, SelfEvalFiles(env.sessions, keeper).kinds()

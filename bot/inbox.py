@@ -36,14 +36,22 @@ def new_key() -> str:
 def event_data(event: Event) -> dict[str, Any]:
     if isinstance(event, Command):
         return {"command": event.text}
-    return {"action": event.action, "values": dict(event.values)}
+    data: dict[str, Any] = {"action": event.action, "values": dict(event.values)}
+    if event.form_key is not None:
+        data["form"] = event.form_key
+    return data
 
 
 def event_of(data: dict[str, Any]) -> Event:
     if "command" in data:
         return Command(str(data["command"]))
     values = data.get("values") or {}
-    return Interaction(str(data["action"]), {str(k): str(v) for k, v in values.items()})
+    form = data.get("form")
+    return Interaction(
+        str(data["action"]),
+        {str(k): str(v) for k, v in values.items()},
+        str(form) if form is not None else None,
+    )
 
 
 class Inbox:
@@ -66,9 +74,10 @@ class Inbox:
         INBOX_PENDING.set(len(self.kept))
         await self._queue(self._removals, key)
 
-    def release(self, key: str) -> None:
-        """The interaction's turn failed here: its row stays, and the replay job may take it
-        once its lease has run out (this process skips the keys it still holds)."""
+    def failed(self, key: str) -> None:
+        """The interaction's turn failed (the database was away, say): its row stays, and this
+        process no longer waits to run it, so the replay takes it when its lease runs out —
+        here or on any replica, without a restart."""
         self.kept.discard(key)
         INBOX_PENDING.set(len(self.kept))
 

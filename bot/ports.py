@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from dialogs.messages import Form, Message, Target
 
@@ -39,3 +40,15 @@ class ChatPort(Protocol):
 
     async def reject_form(self, conv: Conversation, form: Form) -> None:
         """Show the form again with its errors, keeping what the user wrote."""
+
+
+@runtime_checkable
+class FindsPosts(Protocol):
+    """A port that can tell whether a message with a given `Message.marker` was posted (Slack:
+    the marker is in the message's metadata). Where a port cannot, a send whose outcome is
+    unknown is not repeated."""
+
+    async def find_posted(
+        self, conv: Conversation, target: Target, message: Message, since: datetime
+    ) -> str | None:
+        """The reference of the message posted with `message.marker` since `since`."""

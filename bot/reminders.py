@@ -1,11 +1,14 @@
 """The reminder worker: claim due rows → build each message with the pure dialog code → send it
 through the platform's port → mark it sent with the platform's message reference.
 
-Exactly once in a normal run: a row is claimed by one worker only (atomic claim), is marked
-sent right after its message went out, and is never claimed again once marked. A worker that
-dies between claim and send leaves a lease that runs out; another worker then sends the row
-(at least once). The one window that can still double a message — the platform accepted it,
-the worker died before recording that — is as small as one UPDATE.
+Exactly once: a row is claimed by one worker only (atomic claim), is marked sent right after
+its message went out, and is never claimed again once marked. A worker that dies between claim
+and send leaves a lease that runs out; another worker then sends the row. Just before a send the
+row records that it is being sent (`sending_at`, committed), and each message carries a marker
+made of the reminder's id: a row claimed again with that record may have been delivered by the
+worker that died. Where the platform can be asked (Slack keeps the marker in the message's
+metadata) only what did not arrive is sent; where it cannot (Teams), nothing is sent again —
+never twice — and the row is counted (`uncertain`) and logged.
 
 Rows are worked on per channel (one transaction builds them all from one loaded turn), in
 order within a channel and, on PostgreSQL, several channels at once.
@@ -29,9 +32,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.engine import Plan
 from bot.metrics import REMINDERS
-from bot.ports import ChatPort, Conversation, DeliveryError
+from bot.ports import ChatPort, Conversation, DeliveryError, FindsPosts
 from dialogs.calendar import is_allowed, next_allowed, utc
-from dialogs.effects import Outcome
+from dialogs.effects import Outcome, Post
 from dialogs.messages import Form, Message, Target
 from dialogs.reminders import ReminderView
 from dialogs.settings import prefs
@@ -56,7 +59,7 @@ MAX_PLANNING_ROUNDS = 8
 RACES = (IntegrityError, StaleDataError, OperationalError)
 
 
-for _event in ("due", "sent", "late", "failed"):
+for _event in ("due", "sent", "late", "failed", "uncertain"):
     REMINDERS.labels(event=_event)  # every series exists from the start, at 0
 
 
@@ -77,6 +80,8 @@ class RunStats:
     retried: int = 0
     failed: int = 0
     lost: int = 0  # claims another worker took over (lease ran out mid-send)
+    found: int = 0  # sent by a worker that died before it could say so: found, not resent
+    uncertain: int = 0  # the same where the platform cannot be asked: not sent again
     changed: int = 0  # rows whose outcome changed data (which may call for new reminders)
 
     def add(self, other: RunStats) -> None:
@@ -313,7 +318,7 @@ class ReminderWorker:
                     await store.finish(session, rid, self.name, SENT, now, late=late)
                     stats.count_sent(late)
                 else:
-                    jobs.append(_Job(row, late, plan))
+                    jobs.append(_Job(row, late, marked(plan, rid)))
         return stats, jobs
 
     async def _deliver(
@@ -339,6 +344,15 @@ class ReminderWorker:
             await conn.commit()
             stats.retried += 1
             return
+        since = job.claimed.sending_since
+        if since is not None and not await self._unsent(conn, conv, port, job, since, stats):
+            return
+        if not await store.mark_sending(conn, rid, self.name, self.now()):
+            await conn.commit()  # another worker has it now, or its channel's data is gone
+            stats.lost += 1
+            log.info("reminder %d: claim lost before sending", rid)
+            return
+        await conn.commit()  # before the send: a worker that claims it again knows
         tracking = _Tracking(port)
         await self.runtime.engine.deliver(conv, job.plan, tracking)
         now = self.now()
@@ -360,3 +374,51 @@ class ReminderWorker:
                 await store.release(conn, rid, self.name, retry_at, late=job.late, error=error)
                 stats.retried += 1
         await conn.commit()
+
+    async def _unsent(
+        self,
+        conn: AsyncConnection,
+        conv: Conversation,
+        port: ChatPort,
+        job: _Job,
+        since: datetime,
+        stats: RunStats,
+    ) -> bool:
+        """A worker began to send this reminder and died: keep only what did not arrive (a
+        platform that can be asked is asked, by each message's marker). False when nothing is
+        left to send — the row is then marked sent: a reminder is never delivered twice."""
+        rid, now = job.claimed.view.id, self.now()
+        if isinstance(port, FindsPosts):
+            left, refs = [], []
+            for send in job.plan.sends:
+                ref = None
+                if isinstance(send, Post) and send.key is None and send.message.marker:
+                    ref = await port.find_posted(conv, send.target, send.message, since)
+                if ref is None:
+                    left.append(send)
+                else:
+                    refs.append(ref)
+            job.plan.sends = left
+            if left:
+                return True
+            await store.finish(conn, rid, self.name, SENT, now, ref=refs[0], late=job.late)
+            stats.found += 1
+        else:
+            await store.finish(conn, rid, self.name, SENT, now, late=job.late, error="uncertain")
+            stats.uncertain += 1
+            REMINDERS.labels(event="uncertain").inc()
+            log.warning("reminder %d may have been sent before its worker died: not resent", rid)
+        await conn.commit()
+        return False
+
+
+def marked(plan: Plan, rid: int) -> Plan:
+    """The plan with a marker on each new message (not on updates of keyed ones): the platform
+    keeps it with the message, so that it can be found should this worker die mid-send."""
+    plan.sends = [
+        replace(s, message=replace(s.message, marker=f"rem-{rid}-{i}"))
+        if isinstance(s, Post) and s.key is None
+        else s
+        for i, s in enumerate(plan.sends)
+    ]
+    return plan

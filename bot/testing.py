@@ -5,10 +5,15 @@ platform, and a fake clock. Scenario tests drive it like users would.
     await bot.say("Anna", "start Recovery")
     await bot.click("Anna", bot.button("lp:pace:"))
     await bot.restart()           # same database, new process state
+
+`HoldingChannel` (the harness's channel) can hold a post open until the test lets it go, to
+run other turns while a message is in flight.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -17,14 +22,68 @@ from bot.clock import FakeClock
 from bot.console.channel import ConsoleChannel, Record
 from bot.engine import Inbound
 from bot.features import Env, Feature, default_features
-from bot.ports import Conversation
+from bot.ports import Conversation, DeliveryError
 from bot.reminders import ReminderWorker, RunStats
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, load_settings
 from dialogs.events import Command, Interaction
-from dialogs.messages import Buttons, MultiSelect
+from dialogs.messages import Buttons, Message, MultiSelect, Target
 from scoring.catalogue import load_catalogue
 from scoring.table import DEFAULT_TABLE, load_table
+
+
+@dataclass
+class HeldPost:
+    """A post held open: `started` is set when a post whose fallback starts with `prefix`
+    begins; it returns (and is recorded) once the test sets `release` — or, with `fails`,
+    raises a DeliveryError that retrying cannot help."""
+
+    prefix: str
+    fails: bool = False
+    started: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
+class HoldingChannel(ConsoleChannel):
+    """The console channel, with posts that can be held open (`hold`) and a way to wait for
+    what it records (`until`)."""
+
+    holds: list[HeldPost] = field(default_factory=list)
+    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    async def until(self, check: Callable[[], bool], seconds: float = 20.0) -> None:
+        """Wait until check() holds, looking again at every post or update (bounded)."""
+        async with asyncio.timeout(seconds), self.changed:
+            await self.changed.wait_for(check)
+
+    async def _recorded(self) -> None:
+        async with self.changed:
+            self.changed.notify_all()
+
+    def hold(self, prefix: str, *, fails: bool = False) -> HeldPost:
+        """Hold the next post whose fallback starts with `prefix`."""
+        held = HeldPost(prefix, fails)
+        self.holds.append(held)
+        return held
+
+    async def post(
+        self, conv: Conversation, target: Target, message: Message, thread_ref: str | None
+    ) -> str:
+        held = next((h for h in self.holds if message.fallback.startswith(h.prefix)), None)
+        if held is not None:
+            self.holds.remove(held)
+            held.started.set()
+            await held.release.wait()
+            if held.fails:
+                raise DeliveryError("the held post failed", retryable=False)
+        ref = await super().post(conv, target, message, thread_ref)
+        await self._recorded()
+        return ref
+
+    async def update(self, conv: Conversation, ref: str, message: Message) -> None:
+        await super().update(conv, ref, message)
+        await self._recorded()
 
 
 @dataclass
@@ -32,7 +91,7 @@ class BotHarness:
     database_url: str
     clock: FakeClock
     runtime: Runtime
-    channel: ConsoleChannel
+    channel: HoldingChannel
     lines: list[str] = field(default_factory=list)
     workspace: str = "ws"
     default_channel: str = "team"
@@ -42,7 +101,7 @@ class BotHarness:
         clock = clock or FakeClock()
         runtime = await build_runtime(load_settings(database_url=database_url), clock)
         lines: list[str] = []
-        harness = cls(database_url, clock, runtime, ConsoleChannel(out=lines.append), lines)
+        harness = cls(database_url, clock, runtime, HoldingChannel(out=lines.append), lines)
         runtime.ports["console"] = harness.channel
         return harness
 
@@ -52,7 +111,7 @@ class BotHarness:
         self.runtime = await build_runtime(
             load_settings(database_url=self.database_url), self.clock
         )
-        self.channel = ConsoleChannel(out=self.lines.append)
+        self.channel = HoldingChannel(out=self.lines.append)
         self.runtime.ports["console"] = self.channel
 
     async def close(self) -> None:
@@ -107,8 +166,11 @@ class BotHarness:
         *,
         channel: str | None = None,
         event_id: str | None = None,
+        form: str | None = None,
     ) -> list[Record]:
-        return await self._send(user, Interaction(action, values or {}), channel, event_id)
+        """`form`: the identity of a form that stays on screen after saving (a Teams card)."""
+        event = Interaction(action, values or {}, form)
+        return await self._send(user, event, channel, event_id)
 
     async def keep(self, user: str, action: str, values: dict[str, str] | None = None) -> Inbound:
         """Keep a click in the inbox as an adapter does before acknowledging it — and stop

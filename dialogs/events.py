@@ -16,6 +16,9 @@ class Interaction:
 
     action: str
     values: dict[str, str] = field(default_factory=dict)
+    # The form this submits, where a form can be submitted twice (a Teams card stays on screen
+    # after "Gem"): its identity on the platform. A form is saved once per form_key.
+    form_key: str | None = None
 
 
 Event = Command | Interaction

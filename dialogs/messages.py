@@ -98,6 +98,10 @@ Block = Text | Buttons | MultiSelect | Fields | Image | File | Generate | Progre
 class Message:
     blocks: tuple[Block, ...]
     fallback: str
+    # A stable identity for this message on the platform, where it must be found again after
+    # a crash (a reminder whose sender died mid-send); ports that can look messages up mark
+    # the message with it.
+    marker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,12 @@ class ToMember:
 @dataclass(frozen=True)
 class ToActorOnly:
     """Visible only to the person who acted (Slack ephemeral; elsewhere a quiet reply)."""
+
+
+@dataclass(frozen=True)
+class InPlaceOfForm(ToActorOnly):
+    """In place of the form the person just saved, where the form stays on screen (a Teams
+    card becomes a read-only confirmation); elsewhere as `ToActorOnly`."""
 
 
 Target = ToChannel | ToMember | ToActorOnly

@@ -1,4 +1,6 @@
-"""The Lovende praksis instrument: 11 elements and 60 questions, loaded from a data file."""
+"""The Lovende praksis instrument: 11 elements and 60 questions, loaded from a data file, with
+the Word template's texts around them (each element's text, the questions' examples and the
+template's opening sections: what a practice is, how to work, scoring, points of attention)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ class Question:
     type: QuestionType
     text: dict[str, str]
     hint: dict[str, str] | None = None
+    example: dict[str, str] | None = None  # the Word template's parenthesis (1.1: "Fx LØFT …")
     options: tuple[Option, ...] = ()
     exclusive: tuple[str, ...] = ()
     condition: tuple[str, str] | None = None  # (question id, option that must be included)
@@ -43,13 +46,31 @@ class Element:
     number: int
     name: dict[str, str]
     definition: dict[str, str]
-    description: dict[str, str]
+    description: dict[str, str]  # the first paragraph of `text`: what the element's card shows
     questions: tuple[Question, ...]
+    text: tuple[dict[str, str], ...] = ()  # the whole text (Kort & klart), paragraph by paragraph
+    template: tuple[dict[str, str], ...] = ()  # the element's text in the Word template
+
+
+@dataclass(frozen=True)
+class GuideBlock:
+    text: dict[str, str]
+    bullet: bool = False
+
+
+@dataclass(frozen=True)
+class GuideSection:
+    """One of the Word template's opening sections ("Hvad er en praksis?", …)."""
+
+    key: str
+    title: dict[str, str]
+    blocks: tuple[GuideBlock, ...]
 
 
 @dataclass(frozen=True)
 class Catalogue:
     elements: tuple[Element, ...]
+    guide: tuple[GuideSection, ...] = ()
 
     @property
     def questions(self) -> tuple[Question, ...]:
@@ -67,6 +88,9 @@ class Catalogue:
     def has_question(self, qid: str) -> bool:
         return any(q.id == qid for q in self.questions)
 
+    def section(self, key: str) -> GuideSection | None:
+        return next((s for s in self.guide if s.key == key), None)
+
 
 def _option(raw: dict[str, Any]) -> Option:
     return Option(key=raw["key"], text=raw["text"], hint=raw.get("hint"))
@@ -80,10 +104,18 @@ def _question(element: int, raw: dict[str, Any]) -> Question:
         type=raw["type"],
         text=raw["text"],
         hint=raw.get("hint"),
+        example=raw.get("example"),
         options=tuple(_option(o) for o in raw.get("options", ())),
         exclusive=tuple(raw.get("exclusive", ())),
         condition=(cond["question"], cond["includes"]) if cond else None,
     )
+
+
+def _section(raw: dict[str, Any]) -> GuideSection:
+    blocks = tuple(
+        GuideBlock({"da": b["da"], "en": b["en"]}, bool(b.get("bullet"))) for b in raw["blocks"]
+    )
+    return GuideSection(raw["key"], raw["title"], blocks)
 
 
 def parse_catalogue(raw: dict[str, Any]) -> Catalogue:
@@ -94,10 +126,13 @@ def parse_catalogue(raw: dict[str, Any]) -> Catalogue:
             definition=e["definition"],
             description=e["description"],
             questions=tuple(_question(e["number"], q) for q in e["questions"]),
+            # A catalogue without the whole texts still works: the card's paragraph is all.
+            text=tuple(e.get("text") or (e["description"],)),
+            template=tuple(e.get("template") or ()),
         )
         for e in raw["elements"]
     )
-    return Catalogue(elements=elements)
+    return Catalogue(elements=elements, guide=tuple(_section(s) for s in raw.get("guide", ())))
 
 
 @cache

@@ -299,6 +299,35 @@ def _cell_colour(value: float | None) -> tuple[float, float, float]:
     )
 
 
+TABLE_TITLE_SIZE = 14  # points
+TABLE_TITLE_MAX_INCHES = 8.0  # wider titles wrap (the image is scaled to ≤1024 px anyway)
+TABLE_TITLE_LINE_INCHES = 0.3
+
+
+def text_inches(text: str, size: float, bold: bool = True) -> float:
+    """How wide `text` is drawn, in inches (the font's own metrics, no figure needed)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    font = FontProperties(size=size, weight="bold" if bold else "normal")
+    width, _height, _descent = TextToPath().get_text_width_height_descent(text, font, ismath=False)
+    return float(width) / 72
+
+
+def fit_title(title: str, max_inches: float) -> tuple[str, float]:
+    """The title, wrapped at words so that no line is wider than `max_inches`, and the width
+    of its widest line."""
+    lines: list[str] = []
+    for word in title.split():
+        candidate = f"{lines[-1]} {word}" if lines else word
+        if lines and text_inches(candidate, TABLE_TITLE_SIZE) <= max_inches:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    widest = max((text_inches(line, TABLE_TITLE_SIZE) for line in lines), default=0.0)
+    return "\n".join(lines), widest
+
+
 def build_score_table(
     rows: Sequence[str],
     columns: Sequence[str],
@@ -308,7 +337,8 @@ def build_score_table(
     note: str | None = None,
 ) -> Figure:
     """Element scores per round as a table: rows = elements, columns = rounds (newest last),
-    each cell shaded from white (0) to teal (1)."""
+    each cell shaded from white (0) to teal (1). The figure is wide enough for its title (a
+    very long one wraps), and the footnote is drawn only when there is one."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
@@ -317,6 +347,10 @@ def build_score_table(
         raise ValueError("one cell per element and round")
     label_w, col_w, row_h, head_h, top, bottom = 3.3, 1.25, 0.4, 0.7, 0.75, 0.45
     width = 0.3 + label_w + col_w * len(columns)
+    title, title_w = fit_title(title, TABLE_TITLE_MAX_INCHES)
+    width = max(width, 0.3 + title_w)
+    top += TABLE_TITLE_LINE_INCHES * title.count("\n")
+    bottom = bottom if note else 0.2
     height = top + head_h + row_h * len(rows) + bottom
     fig = Figure(figsize=(width, height), dpi=DPI)
     FigureCanvasAgg(fig)
@@ -324,7 +358,7 @@ def build_score_table(
     ax.set_xlim(0, width)
     ax.set_ylim(height, 0)  # inches from the top
     ax.axis("off")
-    ax.text(0.15, top / 2, title, fontsize=14, fontweight="bold", va="center")
+    ax.text(0.15, top / 2, title, fontsize=TABLE_TITLE_SIZE, fontweight="bold", va="center")
     x0 = 0.15 + label_w
     for c, column in enumerate(columns):
         ax.text(

@@ -1,9 +1,12 @@
-"""The raw answers of one round as an Excel workbook (openpyxl) and as CSV.
+"""The raw answers of one round — or of every round of a practice — as an Excel workbook
+(openpyxl) and as CSV.
 
 The workbook has a sheet of element scores, one of every member answer and comment, one of
-the team answers (with how each was reached) and one of the written assessments. The CSV holds
-every member answer, UTF-8 with a byte-order mark and `;` between fields, which is what Excel
-with Danish settings opens correctly.
+the team answers (how each was reached, how many answered, the facilitator's justification) and
+one of the written assessments; each row names its round. The CSV holds every member answer
+with the team answer, how it was reached, the number of respondents and the facilitator's
+justification beside it, UTF-8 with a byte-order mark and `;` between fields, which is what
+Excel with Danish settings opens correctly.
 
 Cells are written as text, never as formulas: a comment starting with "=" stays a comment.
 """
@@ -54,9 +57,17 @@ def _sheet(
     ws.freeze_panes = "A2"
 
 
+Rounds = ReportData | Sequence[ReportData]
+
+
+def _rounds(data: Rounds) -> Sequence[ReportData]:
+    return (data,) if isinstance(data, ReportData) else data
+
+
 def score_rows(data: ReportData) -> list[list[Cell]]:
     return [
         [
+            data.round_no,
             e.number,
             e.name,
             e.score,
@@ -82,23 +93,28 @@ def member_rows(data: ReportData) -> list[list[Cell]]:
     for e, q in _questions(data):
         members = q.members or ()
         if not members:
-            rows.append([q.id, e.number, e.name, q.text, "", "", "", ""])
+            rows.append([data.round_no, q.id, e.number, e.name, q.text, "", "", "", ""])
         for m in members:
             rows.append(
-                [q.id, e.number, e.name, q.text, m.name, m.answer or "", m.code or "", m.comment]
-            )
+                [
+                    data.round_no, q.id, e.number, e.name, q.text,
+                    m.name, m.answer or "", m.code or "", m.comment,
+                ]
+            )  # fmt: skip
     return rows
 
 
 def team_rows(data: ReportData, tr: Translate) -> list[list[Cell]]:
     return [
         [
+            data.round_no,
             q.id,
             e.number,
             q.text,
             q.team_answer or "",
             q.team_code or "",
             basis_text(q, tr),
+            q.respondents,
             q.justification or "",
             q.spread_text,
         ]
@@ -106,9 +122,11 @@ def team_rows(data: ReportData, tr: Translate) -> list[list[Cell]]:
     ]
 
 
-def write_xlsx(data: ReportData, tr: Translate, path: Path) -> Path:
+def write_xlsx(data: Rounds, tr: Translate, path: Path) -> Path:
+    """The workbook of one round, or of several (oldest first) with a row per round."""
     from openpyxl import Workbook
 
+    rounds = _rounds(data)
     wb = Workbook()
     scores = wb.active
     assert scores is not None
@@ -116,6 +134,7 @@ def write_xlsx(data: ReportData, tr: Translate, path: Path) -> Path:
     _sheet(
         scores,
         [
+            tr("export.col.round"),
             tr("export.col.element_no"),
             tr("export.col.element"),
             tr("export.col.score"),
@@ -125,16 +144,17 @@ def write_xlsx(data: ReportData, tr: Translate, path: Path) -> Path:
             tr("export.col.previous"),
             tr("export.col.change"),
         ],
-        score_rows(data),
-        [8, 30, 10, 11, 14, 8, 14, 10],
+        [row for d in rounds for row in score_rows(d)],
+        [8, 8, 30, 10, 11, 14, 8, 14, 10],
     )
-    for row in scores.iter_rows(min_row=2, min_col=3, max_col=8):
+    for row in scores.iter_rows(min_row=2, min_col=4, max_col=9):
         for cell in row:
             if isinstance(cell.value, float):
                 cell.number_format = "0.00"
     _sheet(
         wb.create_sheet(tr("export.sheet.members")),
         [
+            tr("export.col.round"),
             tr("export.col.question"),
             tr("export.col.element_no"),
             tr("export.col.element"),
@@ -144,36 +164,41 @@ def write_xlsx(data: ReportData, tr: Translate, path: Path) -> Path:
             tr("export.col.code"),
             tr("export.col.comment"),
         ],
-        member_rows(data),
-        [10, 8, 24, 60, 18, 14, 12, 60],
+        [row for d in rounds for row in member_rows(d)],
+        [8, 10, 8, 24, 60, 18, 14, 12, 60],
     )
     _sheet(
         wb.create_sheet(tr("export.sheet.team")),
         [
+            tr("export.col.round"),
             tr("export.col.question"),
             tr("export.col.element_no"),
             tr("export.col.text"),
             tr("export.col.team"),
             tr("export.col.code"),
             tr("export.col.basis"),
+            tr("export.col.respondents"),
             tr("export.col.justification"),
             tr("export.col.spread"),
         ],
-        team_rows(data, tr),
-        [10, 8, 60, 16, 12, 30, 50, 30],
+        [row for d in rounds for row in team_rows(d, tr)],
+        [8, 10, 8, 60, 16, 12, 30, 10, 50, 30],
     )
-    notes: list[list[Cell]] = [[e.number, e.name, e.overall, e.potential] for e in data.elements]
-    notes.append(["", tr("report.overall"), data.overall, data.potentials])
+    notes: list[list[Cell]] = []
+    for d in rounds:
+        notes += [[d.round_no, e.number, e.name, e.overall, e.potential] for e in d.elements]
+        notes.append([d.round_no, "", tr("report.overall"), d.overall, d.potentials])
     _sheet(
         wb.create_sheet(tr("export.sheet.notes")),
         [
+            tr("export.col.round"),
             tr("export.col.element_no"),
             tr("export.col.element"),
             tr("export.col.overall"),
             tr("export.col.potential"),
         ],
         notes,
-        [8, 30, 70, 70],
+        [8, 8, 30, 70, 70],
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(str(path))
@@ -188,9 +213,10 @@ def csv_safe(value: Cell) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def write_csv(data: ReportData, tr: Translate, path: Path) -> Path:
-    """Every member answer with the team answer beside it (UTF-8 with BOM, `;`-separated)."""
-    team = {q.id: q for _e, q in _questions(data)}
+def write_csv(data: Rounds, tr: Translate, path: Path) -> Path:
+    """Every member answer of one round or several, with the team answer, how it was reached,
+    the number of respondents and the facilitator's justification beside it (UTF-8 with BOM,
+    `;`-separated)."""
     headers = [
         tr("export.col.round"),
         tr("export.col.question"),
@@ -203,13 +229,22 @@ def write_csv(data: ReportData, tr: Translate, path: Path) -> Path:
         tr("export.col.comment"),
         tr("export.col.team"),
         tr("export.col.basis"),
+        tr("export.col.respondents"),
+        tr("export.col.justification"),
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, delimiter=CSV_DELIMITER, quoting=csv.QUOTE_MINIMAL)
         writer.writerow(headers)
-        for row in member_rows(data):
-            q = team[str(row[0])]
-            full = [data.round_no, *row, q.team_answer or "", basis_text(q, tr)]
-            writer.writerow([csv_safe(v) for v in full])
+        for d in _rounds(data):
+            team = {q.id: q for _e, q in _questions(d)}
+            for row in member_rows(d):
+                q = team[str(row[1])]
+                extra: list[Cell] = [
+                    q.team_answer or "",
+                    basis_text(q, tr),
+                    q.respondents,
+                    q.justification,
+                ]
+                writer.writerow([csv_safe(v) for v in [*row, *extra]])
     return path

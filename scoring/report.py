@@ -1,17 +1,30 @@
-"""The Word report of one assessment round, following the official template (seed 001).
+"""The Word report of one assessment round: the official Word template (seed 001), filled in.
 
-Per element: its definition and description; each question with the team's answer and how it
-was reached, the spread of the members' answers and their comments; then "Samlet vurdering af
-element N" and "Udviklingspotentiale for element N". At the end "Samlet vurdering af jeres
-praksis", "Væsentligste udviklingspotentialer", the score table and the radar chart.
+A4, in the channel's language (da-DK, or English), a header with the practice and the round
+and page numbers in the footer (a PAGE field, so Word and LibreOffice count the pages). Then:
 
-The writer works on `ReportData`, plain data with the texts already in the report's language
-(the bot builds it from an assessment); headings come through `tr(key, **values)`.
+- the title and a table of facts (practice, delimitation, round, dates, who took part);
+- the template's opening sections: "Hvad er en praksis?" with the team's delimitation, "Sådan
+  kan I arbejde med Lovende praksis", its "Organisering" with who took part, "Beregning af
+  score" with a note that the scores come from the project's documented table and are a guide,
+  and "Generelle opmærksomhedspunkter";
+- per element its text from the template, its score, and the template's table of questions —
+  Nr. / Spørgsmål / Svar / Kommentarer — with the team answer, how it was reached (agreement of
+  n, the facilitator's decision, one answer), the spread, the facilitator's justification and
+  the members' comments; then "Samlet vurdering af element N" and "Udviklingspotentiale for
+  element N";
+- "Samlet vurdering" of the practice and its most important development potentials; the score
+  table on one page (column widths that keep the element names whole), the radar chart and,
+  when there is a previous round, the comparison with it.
+
+Scores are written with the language's decimal mark (0,63 in Danish). The writer works on
+`ReportData`, plain data with the texts already in the report's language (the bot builds it
+from an assessment, dialogs/assessment/report.py); headings come through `tr(key, **values)`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,10 +34,21 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
     from docx.shared import RGBColor
+    from docx.table import Table, _Cell
+    from docx.text.paragraph import Paragraph
 
 Translate = Callable[..., str]  # tr(key, **values) -> text in the report's language
 
 MUTED_RGB = (0x55, 0x5A, 0x5F)  # grey, for notes and blanks
+HEAD_FILL = "D9E7E6"  # the tables' header rows: a light shade of the chart's teal
+LANGUAGE_TAGS = {"da": "da-DK", "en": "en-GB"}
+
+# A4 (in twips, as Word writes it) with the template's margins: 16 cm of text width, which the
+# tables fill exactly.
+PAGE_TWIPS = (11906, 16838)
+MARGIN_CM = 2.5
+QUESTION_COLUMNS_CM = (1.3, 6.4, 3.6, 4.7)  # Nr. / Spørgsmål / Svar / Kommentarer
+SCORE_NAME_CM = 6.6  # "9. Individuel tilrettelæggelse" stays on one line (≈ 5.4 cm)
 
 
 def muted() -> RGBColor:
@@ -50,15 +74,24 @@ class QuestionEntry:
     hint: str | None  # the template's "(Her tænker vi på …)"
     team_answer: str | None  # label
     team_code: str | None
-    basis: str  # "consensus" | "decision" | "disagreement" | "unanswered"
+    # "consensus" (all of several agree) | "single" (one answer) | "decision" | "disagreement"
+    # | "unanswered" | "not_applicable"
+    basis: str
     decided_by: str | None
     justification: str | None
     spread: tuple[tuple[str, int], ...]  # (answer label, how many members gave it)
     members: tuple[MemberLine, ...]
+    example: str | None = None  # the template's example ("Fx LØFT, TEACH …")
+    respondents: int = 0  # members who gave an answer (not only a comment)
 
     @property
     def spread_text(self) -> str:
         return " · ".join(f"{label} {n}" for label, n in self.spread)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The question's parentheses as the template prints them: hint, then example."""
+        return tuple(n for n in (self.hint, self.example) if n)
 
 
 @dataclass(frozen=True)
@@ -74,6 +107,7 @@ class ElementEntry:
     overall: str | None
     potential: str | None
     questions: tuple[QuestionEntry, ...]
+    template: tuple[str, ...] = ()  # the element's text in the Word template
 
     @property
     def partial(self) -> bool:
@@ -84,6 +118,15 @@ class ElementEntry:
         if self.score is None or self.previous is None:
             return None
         return self.score - self.previous
+
+
+@dataclass(frozen=True)
+class GuideText:
+    """One of the template's opening sections, in the report's language."""
+
+    key: str
+    title: str
+    blocks: tuple[tuple[str, bool], ...]  # (text, is a bullet)
 
 
 @dataclass(frozen=True)
@@ -103,20 +146,125 @@ class ReportData:
     previous_round: int | None
     disagreements: tuple[str, ...]
     flags: tuple[str, ...]  # sentences, e.g. the expert-review note for 2.2 d
+    guide: tuple[GuideText, ...] = ()
 
 
-def score_text(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}"
+# ---- numbers in the report's language ----
+def decimal(value: float, lang: str, places: int = 2, sign: bool = False) -> str:
+    """0.625 → "0,63" in Danish, "0.63" in English (with "+" when `sign`)."""
+    text = f"{value:+.{places}f}" if sign else f"{value:.{places}f}"
+    return text.replace(".", ",").replace("-", "−") if lang == "da" else text
 
 
-def change_text(value: float | None) -> str:
-    return "" if value is None else f"{value:+.2f}"
+def score_text(value: float | None, lang: str = "en") -> str:
+    return "–" if value is None else decimal(value, lang)
+
+
+def change_text(value: float | None, lang: str = "en") -> str:
+    return "" if value is None else decimal(value, lang, sign=True)
 
 
 def basis_text(q: QuestionEntry, tr: Translate) -> str:
+    """How the team answer was reached, e.g. "enighed blandt 3", "1 svar", "fastsat af …"."""
     if q.basis == "decision":
         return tr("report.basis.decision", who=q.decided_by or tr("report.facilitator"))
+    if q.basis == "consensus":
+        return tr("report.basis.consensus", n=q.respondents)
     return tr(f"report.basis.{q.basis}")
+
+
+# ---- small pieces of Word ----
+def _set_lang(element: object, tag: str) -> None:
+    """Set (or add) `<w:lang w:val=… w:eastAsia=…>` in an rPr-like element."""
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    rpr = element
+    lang = rpr.find(qn("w:lang"))  # type: ignore[attr-defined]
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)  # type: ignore[attr-defined]
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:eastAsia"), tag)
+
+
+def _document_language(doc: DocumentObject, tag: str) -> None:
+    """The language of the whole document (spelling, hyphenation, the reader's voice): in the
+    style defaults, the Normal style and the settings, and in the file's properties."""
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        if rpr is not None:
+            _set_lang(rpr, tag)
+    _set_lang(doc.styles["Normal"].element.get_or_add_rPr(), tag)
+    settings = doc.settings.element
+    theme = settings.find(qn("w:themeFontLang"))
+    if theme is None:
+        theme = OxmlElement("w:themeFontLang")
+        settings.append(theme)
+    theme.set(qn("w:val"), tag)
+    doc.core_properties.language = tag
+
+
+def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
+    """A Word field (PAGE, NUMPAGES) as begin / instruction / separate / result / end, so that
+    Word and LibreOffice fill in the number on every page."""
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    def run_with(child: object) -> None:
+        r = OxmlElement("w:r")
+        r.append(child)
+        paragraph._p.append(r)
+
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None)):
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {text} "
+            run_with(instr)
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run_with(char)
+    result = OxmlElement("w:t")
+    result.text = placeholder
+    run_with(result)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def _page_setup(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
+    """A4, the template's margins, the practice and round in the header, "Side x af y" below."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt, Twips
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Twips(PAGE_TWIPS[0]), Twips(PAGE_TWIPS[1])
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(MARGIN_CM))
+    header = section.header.paragraphs[0]
+    header.text = tr("report.header", practice=data.practice, round=data.round_no)
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for run in header.runs:
+        run.font.size = Pt(9)
+        run.font.color.rgb = muted()
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    before, _, rest = tr("report.page").partition("{page}")
+    middle, _, after = rest.partition("{pages}")
+    footer.add_run(before)
+    _field(footer, "PAGE", "1")
+    footer.add_run(middle)
+    _field(footer, "NUMPAGES", "1")
+    footer.add_run(after)
+    for run in footer.runs:
+        run.font.size = Pt(9)
 
 
 def _text_or_blank(doc: DocumentObject, text: str | None, tr: Translate) -> None:
@@ -129,18 +277,83 @@ def _text_or_blank(doc: DocumentObject, text: str | None, tr: Translate) -> None
         run.font.color.rgb = muted()
 
 
-def _muted(doc: DocumentObject, text: str) -> None:
+def _muted(doc: DocumentObject, text: str) -> Paragraph:
     from docx.shared import Pt
 
-    run = doc.add_paragraph().add_run(text)
+    p = doc.add_paragraph()
+    run = p.add_run(text)
     run.italic = True
     run.font.size = Pt(9)
     run.font.color.rgb = muted()
+    return p
 
 
-def _info_table(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
+def _shade(cell: _Cell, fill: str) -> None:
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _fixed_widths(table: Table, widths_cm: Sequence[float]) -> None:
+    """Column widths that Word and LibreOffice both keep: a fixed layout, the grid and every
+    cell's width."""
     from docx.shared import Cm
 
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
+
+
+def _row_flags(table: Table, header_rows: int = 1, together: bool = False) -> None:
+    """Rows never split over a page; the header row repeats on every page; with `together`
+    the whole table stays on one page (each row keeps with the next)."""
+    from docx.oxml.parser import OxmlElement
+
+    for i, row in enumerate(table.rows):
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(OxmlElement("w:cantSplit"))
+        if i < header_rows:
+            trpr.append(OxmlElement("w:tblHeader"))
+        if together and i < len(table.rows) - 1:
+            for cell in row.cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
+
+
+def _header_row(table: Table, labels: Sequence[str]) -> None:
+    for cell, label in zip(table.rows[0].cells, labels, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(label).bold = True
+        _shade(cell, HEAD_FILL)
+
+
+def _cell_lines(cell: _Cell, lines: Sequence[tuple[str, str]]) -> None:
+    """Fill a cell with (style, text) lines: "bold", "plain", "italic", "muted"."""
+    from docx.shared import Pt
+
+    cell.text = ""
+    first = True
+    for style, text in lines:
+        p = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        p.paragraph_format.space_after = Pt(2)
+        run = p.add_run(text)
+        run.bold = style == "bold"
+        run.italic = style in ("italic", "muted")
+        if style == "muted":
+            run.font.size = Pt(8.5)
+            run.font.color.rgb = muted()
+
+
+# ---- the parts of the report ----
+def _info_table(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
     rows = [
         (tr("report.info.practice"), data.practice),
         (tr("report.info.delimitation"), data.delimitation or tr("report.blank")),
@@ -160,62 +373,100 @@ def _info_table(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
         row.cells[1].text = value
         for run in row.cells[0].paragraphs[0].runs:
             run.bold = True
-        row.cells[0].width = Cm(4.5)
-        row.cells[1].width = Cm(11.5)
+        _shade(row.cells[0], HEAD_FILL)
+    _fixed_widths(table, (4.5, 11.5))
 
 
-def _question(doc: DocumentObject, q: QuestionEntry, tr: Translate) -> None:
-    from docx.shared import Cm, Pt
+def _guide_section(doc: DocumentObject, section: GuideText) -> None:
+    doc.add_heading(section.title, level=1)
+    for text, bullet in section.blocks:
+        doc.add_paragraph(text, style="List Bullet" if bullet else None)
 
-    p = doc.add_paragraph()
-    p.paragraph_format.space_before = Pt(8)
-    p.paragraph_format.keep_with_next = True
-    p.add_run(f"{q.id} ").bold = True
-    p.add_run(q.text).bold = True
-    if q.hint:
-        p.add_run(f" ({q.hint})").italic = True
-    answer = doc.add_paragraph()
-    answer.paragraph_format.left_indent = Cm(0.6)
-    answer.add_run(tr("report.team_answer") + " ").bold = True
+
+def _opening(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
+    """The template's opening sections, each with what this round adds to it."""
+    for section in data.guide:
+        _guide_section(doc, section)
+        if section.key == "practice":
+            p = doc.add_paragraph()
+            p.add_run(tr("report.your_delimitation") + " ").bold = True
+            if data.delimitation:
+                p.add_run(data.delimitation)
+            else:
+                p.add_run(tr("report.no_delimitation")).italic = True
+        elif section.key == "organising":
+            p = doc.add_paragraph()
+            p.add_run(tr("report.took_part", n=len(data.participants)) + " ").bold = True
+            p.add_run(", ".join(data.participants) or "–")
+        elif section.key == "scoring":
+            p = doc.add_paragraph()
+            p.add_run(tr("report.scoring_ours")).bold = True
+
+
+def _answer_lines(q: QuestionEntry, tr: Translate) -> list[tuple[str, str]]:
     if q.team_answer is None:
-        answer.add_run(tr(f"report.basis.{q.basis}"))
+        lines = [("italic", tr(f"report.basis.{q.basis}"))]
     else:
-        answer.add_run(f"{q.team_answer} ({basis_text(q, tr)})")
+        lines = [("bold", q.team_answer), ("plain", basis_text(q, tr))]
+    if len(q.spread) > 1 or (q.spread and q.basis == "decision"):  # the spread adds news
+        lines.append(("muted", tr("report.spread", spread=q.spread_text)))
+    return lines
+
+
+def _comment_lines(q: QuestionEntry, tr: Translate) -> list[tuple[str, str]]:
+    lines: list[tuple[str, str]] = []
     if q.justification:
-        line = doc.add_paragraph(tr("report.justification", text=q.justification))
-        line.paragraph_format.left_indent = Cm(0.6)
-    if q.spread:
-        line = doc.add_paragraph(tr("report.spread", spread=q.spread_text))
-        line.paragraph_format.left_indent = Cm(0.6)
-    comments = [m for m in q.members if m.comment]
-    if comments:
-        head = doc.add_paragraph(tr("report.comments"))
-        head.paragraph_format.left_indent = Cm(0.6)
-        head.paragraph_format.keep_with_next = True
-        for m in comments:
-            item = doc.add_paragraph(style="List Bullet")
-            item.paragraph_format.left_indent = Cm(1.2)
-            item.add_run(f"{m.name}: ").bold = True
-            item.add_run(m.comment or "")
+        lines.append(("italic", tr("report.justification", text=q.justification)))
+    lines += [("plain", f"{m.name}: {m.comment}") for m in q.members if m.comment]
+    return lines or [("muted", "–")]
+
+
+def _questions_table(doc: DocumentObject, e: ElementEntry, tr: Translate) -> None:
+    from docx.shared import Pt
+
+    table = doc.add_table(rows=1 + len(e.questions), cols=4)
+    table.style = "Table Grid"
+    _header_row(
+        table,
+        (tr("report.col.nr"), tr("report.col.question"), tr("report.col.answer"),
+         tr("report.col.comments")),
+    )  # fmt: skip
+    for row, q in zip(table.rows[1:], e.questions, strict=True):
+        row.cells[0].text = q.id
+        # The template prints hints and examples in parentheses, without a final full stop.
+        question = [("plain", q.text)] + [("italic", f"({n.rstrip('.')})") for n in q.notes]
+        _cell_lines(row.cells[1], question)
+        _cell_lines(row.cells[2], _answer_lines(q, tr))
+        _cell_lines(row.cells[3], _comment_lines(q, tr))
+    for row in table.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                for run in p.runs:
+                    if run.font.size is None:
+                        run.font.size = Pt(9.5)
+    _fixed_widths(table, QUESTION_COLUMNS_CM)
+    _row_flags(table)
 
 
 def _element(doc: DocumentObject, e: ElementEntry, data: ReportData, tr: Translate) -> None:
-    doc.add_heading(tr("report.element", number=e.number, name=e.name), level=1)
-    doc.add_paragraph().add_run(e.definition).bold = True
-    doc.add_paragraph(e.description)
-    score = tr("report.score", score=score_text(e.score))
+    lang = data.lang
+    heading = doc.add_heading(tr("report.element", number=e.number, name=e.name), level=1)
+    heading.paragraph_format.keep_with_next = True
+    for paragraph in e.template or (e.definition, e.description):
+        # The element's text, its score and the table's first rows start on one page.
+        doc.add_paragraph(paragraph).paragraph_format.keep_with_next = True
+    score = tr("report.score", score=score_text(e.score, lang))
     if e.partial:
         score += " " + tr("report.coverage", answered=e.answered, total=e.total)
     if data.previous_round is not None and e.previous is not None:
         score += " " + tr(
             "report.score_previous",
             round=data.previous_round,
-            score=score_text(e.previous),
-            change=change_text(e.change) or "–",
+            score=score_text(e.previous, lang),
+            change=change_text(e.change, lang) or "–",
         )
-    _muted(doc, score)
-    for q in e.questions:
-        _question(doc, q, tr)
+    _muted(doc, score).paragraph_format.keep_with_next = True
+    _questions_table(doc, e, tr)
     doc.add_heading(tr("report.element_overall", number=e.number, name=e.name), level=3)
     _text_or_blank(doc, e.overall, tr)
     doc.add_heading(tr("report.element_potential", number=e.number, name=e.name), level=3)
@@ -223,28 +474,56 @@ def _element(doc: DocumentObject, e: ElementEntry, data: ReportData, tr: Transla
 
 
 def _scores(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
+    """The score table, kept on one page, with widths that keep the element names whole."""
+    lang = data.lang
     with_previous = data.previous_round is not None
     headers = [tr("report.col.element"), tr("report.col.score"), tr("report.col.coverage")]
+    widths = [SCORE_NAME_CM + 1.0, 4.0, 4.0]
     if with_previous:
         headers += [tr("report.col.previous", round=data.previous_round), tr("report.col.change")]
+        widths = [SCORE_NAME_CM, 2.0, 2.6, 2.2, 2.6]
     table = doc.add_table(rows=1 + len(data.elements), cols=len(headers))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
+    _header_row(table, headers)
     for row, e in zip(table.rows[1:], data.elements, strict=True):
         values = [
             f"{e.number}. {e.name}",
-            score_text(e.score) + ("*" if e.partial and e.score is not None else ""),
+            score_text(e.score, lang) + ("*" if e.partial and e.score is not None else ""),
             f"{e.answered}/{e.total}",
         ]
         if with_previous:
-            values += [score_text(e.previous), change_text(e.change)]
+            values += [score_text(e.previous, lang), change_text(e.change, lang)]
         for cell, text in zip(row.cells, values, strict=True):
             cell.text = text
+    _fixed_widths(table, widths)
+    _row_flags(table, together=True)
     if any(e.partial for e in data.elements):
         _muted(doc, tr("report.partial_note"))
+
+
+def _comparison(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
+    """The change since the previous round: which elements rose and fell most."""
+    changes = [(e.change, e) for e in data.elements if e.change is not None]
+    doc.add_heading(tr("report.comparison_heading", round=data.previous_round), level=2)
+    if not changes:
+        doc.add_paragraph(tr("report.comparison_none"))
+        return
+    lang = data.lang
+    up = max(c for c, _e in changes)
+    down = min(c for c, _e in changes)
+
+    def names(value: float) -> str:  # every element with that change (ties included)
+        return ", ".join(e.name for c, e in changes if abs(c - value) < 1e-9)
+
+    if up > 0:
+        doc.add_paragraph(tr("report.comparison_up", name=names(up), change=change_text(up, lang)))
+    if down < 0:
+        doc.add_paragraph(
+            tr("report.comparison_down", name=names(down), change=change_text(down, lang))
+        )
+    if up <= 0 <= down:
+        doc.add_paragraph(tr("report.comparison_same"))
+    doc.add_paragraph(tr("report.comparison_note", round=data.previous_round))
 
 
 def write_docx(
@@ -255,7 +534,7 @@ def write_docx(
     extra: Callable[[DocumentObject], None] | None = None,
 ) -> Path:
     """Write the report to `path` (a .docx) and return it; `extra` appends further sections
-    (the organisational self-evaluation) before the closing note."""
+    (the organisational self-evaluation) at the end."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
@@ -264,16 +543,26 @@ def write_docx(
     normal = doc.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(11)
+    _document_language(doc, LANGUAGE_TAGS.get(data.lang, "da-DK"))
+    props = doc.core_properties
+    props.title = tr("report.title", practice=data.practice)
+    props.subject = tr("report.subtitle")
+    props.author = props.last_modified_by = "Lovende praksis"
+    _page_setup(doc, data, tr)
+
     doc.add_heading(tr("report.title", practice=data.practice), level=0)
     doc.add_paragraph(tr("report.subtitle"))
     _info_table(doc, data, tr)
     if data.is_open:
         _muted(doc, tr("report.draft"))
     _muted(doc, tr("summary.guide"))
+    _opening(doc, data, tr)
+
     for e in data.elements:
         _element(doc, e, data, tr)
 
-    doc.add_heading(tr("report.overall_heading"), level=1)
+    overall = doc.add_heading(tr("report.overall_heading"), level=1)
+    overall.paragraph_format.page_break_before = True
     doc.add_heading(tr("report.overall"), level=3)
     _text_or_blank(doc, data.overall, tr)
     doc.add_heading(tr("report.potentials"), level=3)
@@ -282,15 +571,20 @@ def write_docx(
         doc.add_paragraph(tr("report.disagreements", ids=", ".join(data.disagreements)))
     for flag in data.flags:
         doc.add_paragraph(flag)
-    doc.add_heading(tr("report.scores_heading"), level=2)
+
+    scores = doc.add_heading(tr("report.scores_heading"), level=1)
+    scores.paragraph_format.page_break_before = True
+    scores.paragraph_format.keep_with_next = True
     _scores(doc, data, tr)
     if chart is not None:
-        doc.add_picture(str(chart), width=Cm(15))
+        doc.add_picture(str(chart), width=Cm(12))  # with the table, on one page
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.paragraphs[-1].paragraph_format.space_before = Pt(8)  # clear of the table's edge
         _muted(doc, tr("report.chart_caption"))
+    if data.previous_round is not None:
+        _comparison(doc, data, tr)
     if extra is not None:
         extra(doc)
-    _muted(doc, tr("summary.guide"))
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path

@@ -1,6 +1,11 @@
 """The assessment's storage half: the channel's current round as the dialogs see it
 (`turn.extra["assessment"]`) and the assessment's data operations. Every id in an operation is
-checked against the request's channel (CrossTenant)."""
+checked against the request's channel (CrossTenant).
+
+Last received wins (storage/turns.py): an answer, a comment, a team answer, the notes and the
+delimitation are stamped with the received time of what set them, and an operation received
+before that stamp leaves them alone. Rows are read for update, so that on PostgreSQL two turns
+of the same value take their turns (SQLite's writers do anyway)."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from dialogs.assessment import ops as fx
 from dialogs.assessment.model import (
@@ -125,11 +131,21 @@ async def assessment_view(
 
 
 # ---- writing ----
-async def _own_assessment(session: AsyncSession, ctx: Context, aid: int) -> Assessment:
-    a = await session.get(Assessment, aid)
+async def _own_assessment(
+    session: AsyncSession, ctx: Context, aid: int, *, lock: bool = False
+) -> Assessment:
+    a = await session.get(Assessment, aid, with_for_update=lock, populate_existing=lock)
     if a is None or a.channel_id != ctx.channel.id:
         raise CrossTenant(f"assessment {aid}")
     return a
+
+
+def _unchanged_since(op_started: str | None, texts: tuple[str | None, str | None]) -> None:
+    """A notes form saves over the text it was opened with, never over another's edit that
+    came in meanwhile: the dialog refuses then, and a concurrent save that passed its check
+    on the same old text makes the turn run again (so that it is refused)."""
+    if op_started is not None and op_started != fx.notes_version(*texts):
+        raise StaleDataError("the notes changed since the form was opened")
 
 
 async def _start(
@@ -173,11 +189,14 @@ async def _start(
 
 async def _member_answer(session: AsyncSession, ctx: Context, aid: int, qid: str) -> MemberAnswer:
     row = await session.scalar(
-        select(MemberAnswer).where(
+        select(MemberAnswer)
+        .where(
             MemberAnswer.assessment_id == aid,
             MemberAnswer.question_id == qid,
             MemberAnswer.member_id == ctx.member.id,
         )
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if row is None:
         row = MemberAnswer(assessment_id=aid, question_id=qid, member_id=ctx.member.id)
@@ -212,9 +231,13 @@ class AssessmentStore(FeatureStore):
         self, session: AsyncSession, ctx: Context, op: fx.SetDelimitation, now: datetime
     ) -> None:
         a = await _own_assessment(session, ctx, op.assessment_id)
-        practice = await session.get(Practice, a.practice_id)
+        practice = await session.get(
+            Practice, a.practice_id, with_for_update=True, populate_existing=True
+        )
         assert practice is not None
-        practice.delimitation = op.text
+        if ctx.may_set(practice.delimitation_received_at):
+            practice.delimitation = op.text
+            practice.delimitation_received_at = ctx.received_at
 
     @applies(fx.SetPacing)
     async def pacing(
@@ -229,9 +252,16 @@ class AssessmentStore(FeatureStore):
     ) -> None:
         await _own_assessment(session, ctx, op.assessment_id)
         row = await _member_answer(session, ctx, op.assessment_id, op.question_id)
-        row.value, row.updated_at = op.value, now
-        if op.comment is not None or not op.keep_comment:
-            row.comment = op.comment
+        # The answer and its comment each on their own: a comment received later must not
+        # hold back an answer received earlier, nor the other way round.
+        if ctx.may_set(row.value_received_at):
+            row.value, row.value_received_at, row.updated_at = op.value, ctx.received_at, now
+        if (op.comment is not None or not op.keep_comment) and ctx.may_set(row.comment_received_at):
+            row.comment, row.comment_received_at, row.updated_at = (
+                op.comment,
+                ctx.received_at,
+                now,
+            )
 
     @applies(fx.SetMemberComment)
     async def comment(
@@ -239,46 +269,64 @@ class AssessmentStore(FeatureStore):
     ) -> None:
         await _own_assessment(session, ctx, op.assessment_id)
         row = await _member_answer(session, ctx, op.assessment_id, op.question_id)
-        row.comment, row.updated_at = op.comment, now
+        if ctx.may_set(row.comment_received_at):
+            row.comment, row.comment_received_at, row.updated_at = (
+                op.comment,
+                ctx.received_at,
+                now,
+            )
 
     @applies(fx.SetTeamDecision)
     async def decision(
         self, session: AsyncSession, ctx: Context, op: fx.SetTeamDecision, now: datetime
     ) -> None:
         await _own_assessment(session, ctx, op.assessment_id)
-        await session.merge(
-            TeamDecision(
-                assessment_id=op.assessment_id,
-                question_id=op.question_id,
-                value=op.value,
-                justification=op.justification,
-                decided_by=ctx.member.id,
-                decided_at=now,
-            )
+        row = await session.get(
+            TeamDecision,
+            (op.assessment_id, op.question_id),
+            with_for_update=True,
+            populate_existing=True,
         )
+        if row is None:
+            row = TeamDecision(assessment_id=op.assessment_id, question_id=op.question_id)
+            session.add(row)
+        elif not ctx.may_set(row.received_at):
+            return
+        row.value, row.justification = op.value, op.justification
+        row.decided_by, row.decided_at, row.received_at = ctx.member.id, now, ctx.received_at
 
     @applies(fx.SetElementNotes)
     async def element_notes(
         self, session: AsyncSession, ctx: Context, op: fx.SetElementNotes, now: datetime
     ) -> None:
         await _own_assessment(session, ctx, op.assessment_id)
-        await session.merge(
-            ElementNote(
-                assessment_id=op.assessment_id,
-                element_no=op.element,
-                overall=op.overall,
-                potential=op.potential,
-                updated_by=ctx.member.id,
-                updated_at=now,
-            )
+        row = await session.get(
+            ElementNote,
+            (op.assessment_id, op.element),
+            with_for_update=True,
+            populate_existing=True,
         )
+        if row is None:
+            _unchanged_since(op.started, (None, None))
+            row = ElementNote(assessment_id=op.assessment_id, element_no=op.element)
+            session.add(row)
+        elif not ctx.may_set(row.received_at):
+            return
+        else:
+            _unchanged_since(op.started, (row.overall, row.potential))
+        row.overall, row.potential = op.overall, op.potential
+        row.updated_by, row.updated_at, row.received_at = ctx.member.id, now, ctx.received_at
 
     @applies(fx.SetOverallNotes)
     async def overall_notes(
         self, session: AsyncSession, ctx: Context, op: fx.SetOverallNotes, now: datetime
     ) -> None:
-        a = await _own_assessment(session, ctx, op.assessment_id)
+        a = await _own_assessment(session, ctx, op.assessment_id, lock=True)
+        if not ctx.may_set(a.overall_received_at):
+            return
+        _unchanged_since(op.started, (a.overall_assessment, a.overall_potentials))
         a.overall_assessment, a.overall_potentials = op.overall, op.potentials
+        a.overall_received_at = ctx.received_at
 
     @applies(fx.CloseAssessment)
     async def close(

@@ -13,9 +13,9 @@ Stored, not regenerated on request, because:
 - Teams fetches an image once per client and per reload: rendering a chart (or a Word report,
   with matplotlib and python-docx) on each fetch would cost far more than a row read.
 Sizes, measured on a complete assessment (60 questions, three members, comments; README
-"Generated files"): radar chart 130 KB, history table 53 KB, self-evaluation chart 44 KB (a
-PNG never exceeds 1 MB: scoring/chart.py), Word report 164 KB (204 KB with the
-self-evaluation's section), Excel 20 KB, CSV 25 KB, data export 52 KB. `MAX_BYTES` bounds a
+"Generated files"): radar chart 130 KB, history table 52 KB, self-evaluation chart 44 KB (a
+PNG never exceeds 1 MB: scoring/chart.py), Word report 170 KB (211 KB with the
+self-evaluation's section), Excel 21 KB, CSV 27 KB, data export 77 KB. `MAX_BYTES` bounds a
 file all the same.
 
 A copy on disk, for the console and a developer, is storage/file_copies.py.

@@ -58,6 +58,9 @@ class Entry:
     channel_name: str | None
     event: dict[str, Any]
     event_id: str | None
+    # When the platform's request arrived (last received wins: storage.turns.Context);
+    # None: when the row is written.
+    received_at: datetime | None = None
 
 
 def spool_url(database_url: str) -> str | None:
@@ -83,7 +86,10 @@ async def add(session: AsyncSession, entries: list[Entry], now: datetime, lease:
     """Store some interactions (one executemany: this is on every click's way to its
     acknowledgement)."""
     until = now + lease
-    rows = [{**asdict(e), "received_at": now, "lease_until": until, "replays": 0} for e in entries]
+    rows = [
+        {**asdict(e), "received_at": e.received_at or now, "lease_until": until, "replays": 0}
+        for e in entries
+    ]
     await session.execute(insert(_table()), rows)
 
 

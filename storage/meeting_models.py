@@ -67,6 +67,8 @@ class MeetingParticipant(Base):
     )
     prepared_at: Mapped[datetime | None] = mapped_column(TS)
     joined_at: Mapped[datetime] = mapped_column(TS)
+    # When what set the preparation points was received (storage.turns.Context).
+    preparation_received_at: Mapped[datetime | None] = mapped_column(TS)
 
 
 class MeetingObservation(Base):
@@ -181,6 +183,8 @@ class Agreement(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(TS)
     status_changed_at: Mapped[datetime] = mapped_column(TS)
+    # When what set the status was received (storage.turns.Context).
+    status_received_at: Mapped[datetime | None] = mapped_column(TS)
 
 
 class AgreementStatusChange(Base):

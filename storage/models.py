@@ -93,6 +93,7 @@ class Practice(Base):
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     delimitation: Mapped[str | None] = mapped_column(Text)
+    delimitation_received_at: Mapped[datetime | None] = mapped_column(TS)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(TS)
 
@@ -117,6 +118,8 @@ class Assessment(Base):
     closed_at: Mapped[datetime | None] = mapped_column(TS)
     overall_assessment: Mapped[str | None] = mapped_column(Text)
     overall_potentials: Mapped[str | None] = mapped_column(Text)
+    # When what set the overall notes was received (last received wins: storage.turns.Context).
+    overall_received_at: Mapped[datetime | None] = mapped_column(TS)
 
 
 class MemberAnswer(Base):
@@ -129,6 +132,10 @@ class MemberAnswer(Base):
     value: Mapped[str | None] = mapped_column(String(64))
     comment: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(TS)
+    # When what set the value and the comment was received, each on its own: a comment
+    # received later must not hold back an answer received earlier (storage.turns.Context).
+    value_received_at: Mapped[datetime | None] = mapped_column(TS)
+    comment_received_at: Mapped[datetime | None] = mapped_column(TS)
 
 
 class TeamDecision(Base):
@@ -143,6 +150,7 @@ class TeamDecision(Base):
     justification: Mapped[str] = mapped_column(Text)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime] = mapped_column(TS)
+    received_at: Mapped[datetime | None] = mapped_column(TS)
 
 
 class ElementNote(Base):
@@ -157,6 +165,7 @@ class ElementNote(Base):
     potential: Mapped[str | None] = mapped_column(Text)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(TS)
+    received_at: Mapped[datetime | None] = mapped_column(TS)
 
 
 class DialogState(Base):
@@ -181,15 +190,22 @@ class ProcessedEvent(Base):
 
 
 class PostedMessage(Base):
-    """Where a keyed message (progress, element thread root…) was posted, to update it later."""
+    """Where a keyed message (progress, element thread root…) was posted, to update it later.
+
+    A row without `ref` is a reservation: a turn is posting the message right now (until
+    `lease_until`), and a turn that wants the same key waits for the ref instead of posting a
+    second message. `rendered_at`: when the content last sent under the key was rendered, so
+    that content rendered earlier does not replace it (bot/engine.py)."""
 
     __tablename__ = "posted_messages"
     __table_args__ = (UniqueConstraint("channel_id", "key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(128))
-    ref: Mapped[str] = mapped_column(String(512))
+    ref: Mapped[str | None] = mapped_column(String(512))
     created_at: Mapped[datetime] = mapped_column(TS)
+    lease_until: Mapped[datetime | None] = mapped_column(TS)
+    rendered_at: Mapped[datetime | None] = mapped_column(TS)
 
 
 class DeliveryFailure(Base):

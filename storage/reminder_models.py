@@ -39,6 +39,9 @@ class Reminder(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_until: Mapped[datetime | None] = mapped_column(TS)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # When its message began to go out (set just before the send): a row claimed again with
+    # this set may have been delivered by a worker that died (bot/reminders.py).
+    sending_at: Mapped[datetime | None] = mapped_column(TS)
     sent_at: Mapped[datetime | None] = mapped_column(TS)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     message_ref: Mapped[str | None] = mapped_column(String(512))

@@ -86,6 +86,9 @@ class Claimed:
     view: ReminderView
     channel_id: int
     attempts: int
+    # Set when an earlier claim began to send its message (and then died, or it would not be
+    # claimed again): it may have been delivered.
+    sending_since: datetime | None = None
 
 
 _COLUMNS = (
@@ -99,6 +102,7 @@ _COLUMNS = (
     Reminder.due_at,
     Reminder.late,
     Reminder.attempts,
+    Reminder.sending_at,
 )
 
 
@@ -161,7 +165,8 @@ async def claim(
                     utc(r.due_at),
                     bool(r.late),
                 )
-                got.append(Claimed(view, r.channel_id, r.attempts))
+                sending = utc(r.sending_at) if r.sending_at is not None else None
+                got.append(Claimed(view, r.channel_id, r.attempts, sending))
     got.sort(key=lambda c: (c.view.due_at, c.view.id))
     return got
 
@@ -221,6 +226,7 @@ _FINISH = (
         last_error=func.coalesce(bindparam("error", type_=String), _T.last_error),
     )
 )
+_SENDING = update(_TABLE).where(_MINE).values(sending_at=bindparam("now"))
 _RELEASE = (
     update(_TABLE)
     .where(_MINE)
@@ -229,6 +235,7 @@ _RELEASE = (
         due_at=bindparam("due"),
         lease_until=None,
         claimed_by=None,
+        sending_at=None,
         late=bindparam("late"),
         attempts=_T.attempts - bindparam("uncount"),
         last_error=func.coalesce(bindparam("error", type_=String), _T.last_error),
@@ -260,6 +267,13 @@ async def finish(
             "error": error[:200] if error else None,
         },
     )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def mark_sending(session: Executor, rid: int, worker: str, now: datetime) -> bool:
+    """Record that the claimed row's message is about to go out. False when the claim was
+    lost (another worker holds the row now: do not send)."""
+    result = await session.execute(_SENDING, {"rid": rid, "me": worker, "now": utc(now)})
     return bool(getattr(result, "rowcount", 0))
 
 

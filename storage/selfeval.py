@@ -1,6 +1,10 @@
 """The self-evaluation's storage half: its read model for each turn and its data operations.
 
 Every id in an operation is checked against the channel of the request (CrossTenant).
+
+Last received wins (storage/turns.py): a reflection and a rating are stamped with the received
+time of what set them; an operation received before that changes nothing of them. A removed
+rating keeps its row, without a rating, for its stamp.
 """
 
 from __future__ import annotations
@@ -34,9 +38,9 @@ async def _ratings(session: AsyncSession, selfeval_id: int) -> dict[str, RatingV
     rows = await session.execute(
         select(SelfEvalRating, Member.display_name)
         .outerjoin(Member, Member.id == SelfEvalRating.rated_by)
-        .where(SelfEvalRating.selfeval_id == selfeval_id)
+        .where(SelfEvalRating.selfeval_id == selfeval_id, SelfEvalRating.rating.is_not(None))
     )
-    return {r.dimension: RatingView(r.rating, name) for r, name in rows}
+    return {r.dimension: RatingView(r.rating, name) for r, name in rows if r.rating is not None}
 
 
 async def selfeval_view(session: AsyncSession, s: SelfEval) -> SelfEvalView:
@@ -150,11 +154,14 @@ class SelfEvalStore(FeatureStore):
     ) -> None:
         await _own(session, ctx, op.selfeval_id)
         row = await session.scalar(
-            select(SelfEvalReflection).where(
+            select(SelfEvalReflection)
+            .where(
                 SelfEvalReflection.selfeval_id == op.selfeval_id,
                 SelfEvalReflection.question_id == op.question_id,
                 SelfEvalReflection.member_id == ctx.member.id,
             )
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
         if row is None:
             session.add(
@@ -164,33 +171,31 @@ class SelfEvalStore(FeatureStore):
                     member_id=ctx.member.id,
                     text=op.text,
                     updated_at=now,
+                    received_at=ctx.received_at,
                 )
             )
-        else:
-            row.text, row.updated_at = op.text, now
+        elif ctx.may_set(row.received_at):
+            row.text, row.updated_at, row.received_at = op.text, now, ctx.received_at
 
     @applies(ops.SetTeamRating)
     async def rate(
         self, session: AsyncSession, ctx: Context, op: ops.SetTeamRating, now: datetime
     ) -> None:
         await _own(session, ctx, op.selfeval_id)
-        row = await session.get(SelfEvalRating, (op.selfeval_id, op.dimension))
-        if op.rating is None:
-            if row is not None:
-                await session.delete(row)
-            return
+        row = await session.get(
+            SelfEvalRating,
+            (op.selfeval_id, op.dimension),
+            with_for_update=True,
+            populate_existing=True,
+        )
         if row is None:
-            session.add(
-                SelfEvalRating(
-                    selfeval_id=op.selfeval_id,
-                    dimension=op.dimension,
-                    rating=op.rating,
-                    rated_by=ctx.member.id,
-                    rated_at=now,
-                )
-            )
-        else:
-            row.rating, row.rated_by, row.rated_at = op.rating, ctx.member.id, now
+            row = SelfEvalRating(selfeval_id=op.selfeval_id, dimension=op.dimension)
+            session.add(row)
+        elif not ctx.may_set(row.received_at):
+            return
+        # A removal keeps the row without a rating: its stamp still holds back an older one.
+        row.rating, row.rated_by, row.rated_at = op.rating, ctx.member.id, now
+        row.received_at = ctx.received_at
 
     @applies(ops.AddDevelopmentPoint)
     async def add_point(

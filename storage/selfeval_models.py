@@ -41,19 +41,23 @@ class SelfEvalReflection(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(TS)
+    received_at: Mapped[datetime | None] = mapped_column(TS)  # storage.turns.Context
 
 
 class SelfEvalRating(Base):
-    """The team's own rating of a dimension (1–5): a judgement, not a score of the tool."""
+    """The team's own rating of a dimension (1–5): a judgement, not a score of the tool. A
+    removed rating keeps its row without a rating, so that the time its removal was received
+    still holds back a replayed older rating (storage.turns.Context)."""
 
     __tablename__ = "selfeval_ratings"
     selfeval_id: Mapped[int] = mapped_column(
         ForeignKey("selfevals.id", ondelete="CASCADE"), primary_key=True
     )
     dimension: Mapped[str] = mapped_column(String(4), primary_key=True)
-    rating: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[int | None] = mapped_column(Integer)
     rated_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     rated_at: Mapped[datetime] = mapped_column(TS)
+    received_at: Mapped[datetime | None] = mapped_column(TS)
 
 
 class SelfEvalPoint(Base):

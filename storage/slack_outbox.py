@@ -32,7 +32,7 @@ class SlackSentParts(Base):
     __table_args__ = (Index("ix_slack_sent_parts_since", "since"),)
     workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    marker: Mapped[str] = mapped_column(String(32))  # the parts' markers are `<marker>.<part>`
+    marker: Mapped[str] = mapped_column(String(64))  # the parts' markers are `<marker>.<part>`
     since: Mapped[datetime] = mapped_column(TS)  # the first attempt (wall clock)
     channel: Mapped[str | None] = mapped_column(String(64))
     stamps: Mapped[list[Any]] = mapped_column(JSON)

@@ -30,6 +30,8 @@ from bot.generators.keeper import Keeper, Rendered, render
 from dialogs.assessment.model import AssessmentView
 from dialogs.assessment.report import (
     build_report_data,
+    build_rounds_report_data,
+    history_note,
     history_table,
     history_text,
     radar_input,
@@ -98,6 +100,8 @@ class AssessmentFiles:
             "report_docx": self.report_docx,
             "export_xlsx": self.export_xlsx,
             "export_csv": self.export_csv,
+            "export_xlsx_rounds": self.export_rounds,
+            "export_csv_rounds": self.export_rounds,
         }
 
     # ---- loading ----
@@ -210,9 +214,7 @@ class AssessmentFiles:
         full = history_table(views, self.catalogue, self.table, lang, loaded.zone)
         shown = views[-HISTORY_IMAGE_ROUNDS:]
         h = history_table(shown, self.catalogue, self.table, lang, loaded.zone)
-        note = t(lang, "history.partial_note")
-        if len(shown) < len(views):
-            note += "   " + t(lang, "history.latest_only", n=len(shown))
+        note = history_note(h, lang, hidden=len(views) - len(shown))  # only when marked
         title = t(lang, "history.table_title", practice=loaded.view.practice_name)
         columns = [t(lang, "history.column", round=n, date=d) for n, d in h.columns]
 
@@ -240,3 +242,22 @@ class AssessmentFiles:
 
     async def export_csv(self, block: Generate, channel_id: int) -> File:
         return await self._file(block, channel_id)
+
+    async def export_rounds(self, block: Generate, channel_id: int) -> File:
+        """Excel or CSV with every round of the practice (`eksport alle runder`)."""
+        loaded, views = await self.load_rounds(block.subject_id, channel_id)
+
+        def write(folder: Path) -> Path:
+            rounds = build_rounds_report_data(
+                views, self.catalogue, self.table, loaded.lang, loaded.zone, self.clock.now()
+            )
+            tr = partial(t, loaded.lang)
+            name = f"lovende-praksis-{slug(loaded.view.practice_name)}-alle-runder"
+            if block.kind == "export_xlsx_rounds":
+                return write_xlsx(rounds, tr, folder / f"{name}.xlsx")
+            return write_csv(rounds, tr, folder / f"{name}.csv")
+
+        rendered = await asyncio.to_thread(render, write)
+        file_id, path = await self.keep(loaded, block.kind, rendered)
+        log.info("%s generated", block.kind)
+        return File(file_id, rendered.filename, block.alt, path)

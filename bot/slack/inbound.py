@@ -103,12 +103,15 @@ def from_block_actions(body: Body) -> Incoming | None:
         return None
     state = (body.get("state") or {}).get("values") or {}
     values = submitted_values(state)
+    # A form shown inline (a message with inputs) stays on screen after "Gem": it is saved once.
+    shown = (body.get("container") or {}).get("message_ts")
+    form = f"{channel}:{shown}" if values and shown else None
     selected = _selected(state, action)
     if selected is not None:
         values["selected"] = selected
     return Incoming(
         conv,
-        Interaction(action, values),
+        Interaction(action, values, form),
         channel_name=None if routed else (body.get("channel") or {}).get("name"),
         trigger_id=body.get("trigger_id"),
         in_dm=in_dm,

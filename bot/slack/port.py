@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -99,6 +100,22 @@ class Deliveries:
         thread = Ref.load(thread_ref) if thread_ref else None
         channel = thread.channel if thread else conv.channel
         return (await sender.post(channel, message, thread.root if thread else None)).dump()
+
+    async def find_posted(
+        self, conv: Conversation, target: Target, message: Message, since: datetime
+    ) -> str | None:
+        """The message posted with `message.marker` (its first part) since `since`, looked up
+        where `post` would have put it; None when it is not there (or has no marker)."""
+        if message.marker is None or isinstance(target, ToActorOnly):
+            return None  # an ephemeral message cannot be looked up
+        sender = await self.sender(conv)
+        member = target.member_external_id if isinstance(target, ToMember) else None
+        channel = await sender.dm(member) if member else conv.channel
+        found = await sender.find(channel, None, f"{message.marker}.0", since.timestamp())
+        if found is None:
+            return None
+        signed = member if member and self.signer(conv, member) else None
+        return Ref(found.channel, (found.ts,), member=signed).dump()
 
     async def update(self, conv: Conversation, ref: str, message: Message) -> None:
         old = Ref.load(ref)

@@ -155,7 +155,10 @@ class Sender:
         rendered = render_message(message, sign)
         key = content_key(channel, thread_ts, rendered)
         now = self.wall()
-        job = await self.outbox.take(key, now) or Unfinished(uuid.uuid4().hex, now)
+        # A reminder's message carries its marker (bot/reminders.py): a worker that takes the
+        # reminder over looks it up by that.
+        marker = message.marker or uuid.uuid4().hex
+        job = await self.outbox.take(key, now) or Unfinished(marker, now)
         try:
             for part, blocks in enumerate(rendered.chunks):
                 if part < len(job.stamps):

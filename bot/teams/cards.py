@@ -36,6 +36,9 @@ VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 ACTION_KEY = "lp"  # the key of our action id in Action.Submit data
+# The key of a form's title and field labels in its submit data: a saved form's card becomes a
+# read-only confirmation drawn from them (`saved_card`).
+FORM_KEY = "lpform"
 # Teams' documented limits have moved between 28, 40 and 100 KB; stay well under 28 KB with the
 # card measured ASCII-escaped (its largest wire form) to leave room for the activity envelope.
 MAX_CARD_BYTES = 24_000
@@ -193,7 +196,10 @@ def message_cards(message: Message, urls: Mapping[str, str] | None = None) -> li
     cards: list[Card] = []
     body: list[Element] = []
     for element in elements:
-        if body and card_size(card([*body, element], message.fallback)) > MAX_CARD_BYTES:
+        # An input's id must be unique in its card (and a submit sends every input of the
+        # card): a second group of check boxes starts a card of its own.
+        clash = "id" in element and any(e.get("id") == element["id"] for e in body)
+        if body and (clash or card_size(card([*body, element], message.fallback)) > MAX_CARD_BYTES):
             cards.append(card(body, message.fallback))
             body = []
         body.append(element)
@@ -228,8 +234,38 @@ def form_card(form: Form) -> Card:
         error = form.errors.get(f.name)
         if error:
             body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
-    body.append(action_set([submit(form.submit_label, form.action, "primary")]))
+    button = submit(form.submit_label, form.action, "primary")
+    button["data"][FORM_KEY] = {
+        "title": form.title,
+        "labels": {f.name: f.label for f in form.fields},
+        "choices": {f.name: {o.key: o.label for o in f.options} for f in form.fields if f.options},
+    }
+    body.append(action_set([button]))
     return card(body, form.title)
+
+
+def saved_card(submitted: dict[str, object], note: str) -> Card | None:
+    """The read-only card that replaces a saved form: its title, what was entered, `note`
+    ("✓ Gemt."); None when the submit data carries no form."""
+    form = submitted.get(FORM_KEY)
+    if not isinstance(form, dict):
+        return None
+    title = str(form.get("title") or "")
+    labels = form.get("labels") if isinstance(form.get("labels"), dict) else {}
+    choices = form.get("choices") if isinstance(form.get("choices"), dict) else {}
+    assert isinstance(labels, dict) and isinstance(choices, dict)
+    facts = []
+    for name, label in labels.items():
+        value = submitted.get(name)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        options = choices.get(name)
+        shown = options.get(value, value) if isinstance(options, dict) else value
+        facts.append({"title": str(label)[:100], "value": str(shown)[:2000]})
+    body: list[Element] = text_blocks(title, "header") + text_blocks(note)
+    if facts:
+        body.append({"type": "FactSet", "facts": facts})
+    return card(body, f"{title} – {note}")
 
 
 def _input(f: FormField) -> Element:
@@ -258,7 +294,8 @@ def _input(f: FormField) -> Element:
 
 
 def parse_submit(value: object) -> tuple[str, dict[str, str]] | None:
-    """(action id, input values) from an Action.Submit `activity.value`, or None."""
+    """(action id, input values) from an Action.Submit `activity.value`, or None (a form's
+    title and labels, `FORM_KEY`, are not values)."""
     if not isinstance(value, dict):
         return None
     action = value.get(ACTION_KEY)

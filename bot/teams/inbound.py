@@ -20,8 +20,8 @@ import re
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ChannelAccount
 
-from bot.teams.cards import parse_submit
-from bot.teams.refs import THREAD, ReplyPlace
+from bot.teams.cards import FORM_KEY, parse_submit
+from bot.teams.refs import THREAD, ReplyPlace, base_id
 from dialogs.events import Command, Event, Interaction
 
 PLATFORM = "teams"
@@ -87,13 +87,23 @@ def event_of(activity: Activity) -> Event | None:
     """The engine's event for a message activity, or None when it is not for the bot."""
     submitted = parse_submit(activity.value)
     if submitted is not None:
-        return Interaction(*submitted)
+        action, values = submitted
+        return Interaction(action, values, form_key(activity))
     if conversation_type(activity) != "personal" and not mentions_bot(activity):
         return None  # in channels and group chats the bot listens only when mentioned
     text = command_text(activity)
     if not text and not activity.value:
         text = "hjælp"
     return Command(text) if text else None
+
+
+def form_key(activity: Activity) -> str | None:
+    """The identity of the form card this submit came from (its conversation and activity
+    id): a form card stays on screen after "Gem", and is saved once."""
+    value = activity.value
+    if not isinstance(value, dict) or FORM_KEY not in value or not activity.reply_to_id:
+        return None
+    return f"{base_id(activity.conversation.id)}:{activity.reply_to_id}"
 
 
 def reply_place(activity: Activity, origin: str | None) -> ReplyPlace:
@@ -112,4 +122,5 @@ def reply_place(activity: Activity, origin: str | None) -> ReplyPlace:
         origin=origin,
         card_conversation_id=activity.conversation.id,
         submitted_card=submitted,
+        submitted_values=dict(activity.value) if isinstance(activity.value, dict) else None,
     )

@@ -40,7 +40,7 @@ from botbuilder.schema import (
 from bot.clock import Clock
 from bot.metrics import PLATFORM_API_ERRORS, PLATFORM_API_RETRIES
 from bot.ports import Conversation, DeliveryError
-from bot.teams.cards import CONTENT_TYPE, Card, form_card, message_cards
+from bot.teams.cards import CONTENT_TYPE, Card, form_card, message_cards, saved_card
 from bot.teams.client import TunedAuthentication
 from bot.teams.failures import MAX_BACKOFF, NoAnswer, classify
 from bot.teams.files import FileLinks, UnservableFile
@@ -178,6 +178,20 @@ class TeamsPort:
             await self._update(row, place.card_conversation_id, place.submitted_card, activity)
             return
         await self._send(row, place.conversation_id, [activity], origin=place.origin)
+
+    async def replace_form(self, place: ReplyPlace, message: Message) -> str | None:
+        """The submitted form card, saved, as a read-only confirmation headed by `message`;
+        None when this turn did not come from a form card (the message goes elsewhere)."""
+        values = place.submitted_values
+        if not (values and place.submitted_card and place.card_conversation_id):
+            return None
+        confirmation = saved_card(values, message.fallback)
+        if confirmation is None:
+            return None
+        row = await self._conversation(place.tenant, base_id(place.conversation_id))
+        activity = card_activity(confirmation, message.fallback)
+        await self._update(row, place.card_conversation_id, place.submitted_card, activity)
+        return Ref(place.card_conversation_id, (place.submitted_card,)).dumps()
 
     # ---- 1:1 chats ----
     async def to_member(self, conv: Conversation, member_key: str, message: Message) -> str:

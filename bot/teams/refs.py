@@ -52,3 +52,4 @@ class ReplyPlace:
     origin: str | None = None  # the channel this turn acts on, when it is not this chat
     card_conversation_id: str | None = None  # the submitted card's conversation id
     submitted_card: str | None = None  # the id of the card whose Action.Submit started it
+    submitted_values: dict[str, object] | None = None  # that Action.Submit's data

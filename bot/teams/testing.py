@@ -353,10 +353,18 @@ class TeamsUser:
         return await self._post(message(self.name, text, self.connector.url, **kw))
 
     async def press(self, prefix: str, values: dict[str, str] | None = None) -> int:
+        """Press the newest button whose action starts with `prefix`; Teams sends the button's
+        whole data (a form's title and labels too) with the inputs' values."""
         call, action = self.connector.find_submit(prefix)
-        return await self.press_on(call, action["data"]["lp"], values)
+        return await self.press_on(call, action["data"]["lp"], values, action["data"])
 
-    async def press_on(self, call: Call, action: str, values: dict[str, str] | None = None) -> int:
+    async def press_on(
+        self,
+        call: Call,
+        action: str,
+        values: dict[str, str] | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> int:
         cid = call.conversation_id or ""
         kind = (
             "personal"
@@ -365,10 +373,9 @@ class TeamsUser:
             if cid.endswith("@thread.v2")
             else "channel"
         )
-        data = {"lp": action, **(values or {})}
         activity = submit(
             self.name,
-            data,
+            {**(data or {}), "lp": action, **(values or {})},
             self.connector.url,
             conversation_id=cid,
             reply_to=self.connector.message_id(call),

@@ -2,8 +2,8 @@
 
 ToActorOnly messages and forms go to the reply place of the activity that started the turn
 (the thread of the actor's message in a channel, the chat otherwise); a form rejected with
-errors replaces the submitted form card in place, keeping the draft. Everything else goes
-through the shared TeamsPort.
+errors replaces the submitted form card in place, keeping the draft, and a saved one becomes a
+read-only confirmation (`InPlaceOfForm`). Everything else goes through the shared TeamsPort.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.ports import Conversation
 from bot.teams.port import TeamsPort
 from bot.teams.refs import ReplyPlace
-from dialogs.messages import Form, Message, Target, ToActorOnly
+from dialogs.messages import Form, InPlaceOfForm, Message, Target, ToActorOnly
 
 
 class TurnPort:
@@ -21,6 +21,10 @@ class TurnPort:
     async def post(
         self, conv: Conversation, target: Target, message: Message, thread_ref: str | None
     ) -> str:
+        if isinstance(target, InPlaceOfForm):
+            ref = await self.port.replace_form(self.place, message)
+            if ref is not None:
+                return ref
         if isinstance(target, ToActorOnly):
             return await self.port.reply(self.place, message)
         return await self.port.post(conv, target, message, thread_ref)

@@ -21,6 +21,19 @@ EXPORT_FORMATS = {
     "regneark": ("xlsx",),
     "csv": ("csv",),
 }
+# `eksport [format] alle runder`: Excel and CSV carry every round of the practice.
+ALL_ROUNDS = ("alle runder", "all rounds")
+
+
+def parse_export(rest: str) -> tuple[tuple[str, ...], bool] | None:
+    """`eksport excel alle runder` → (("xlsx",), True); None for a word it does not know."""
+    words = " ".join(rest.casefold().split())
+    all_rounds = any(words == w or words.endswith(" " + w) for w in ALL_ROUNDS)
+    if all_rounds:
+        words = next(words.removesuffix(w).strip() for w in ALL_ROUNDS if words.endswith(w))
+    formats = EXPORT_FORMATS.get(words)
+    return None if formats is None else (formats, all_rounds)
+
 
 SCALE_WORDS = {
     "ja": "ja",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs import actions
+from dialogs.assessment.ops import notes_version
 from dialogs.i18n import t
 from dialogs.messages import Choice, Form, FormField
 from dialogs.text_input import LIMITS
@@ -89,59 +90,87 @@ def decision_form(lang: str, aid: int, q: Question, draft: dict[str, str] | None
     )
 
 
+Notes = tuple[str | None, str | None]
+
+
 def notes_form(
-    lang: str, aid: int, number: int, name: str, current: tuple[str | None, str | None]
+    lang: str,
+    aid: int,
+    number: int,
+    name: str,
+    shown: Notes,
+    version: str | None = None,
+    changed: Notes | None = None,
 ) -> Form:
+    """Samlet vurdering and Udviklingspotentiale of an element. `shown`: the fields' texts;
+    `version`: `notes_version` of the notes the person started from (carried in the action,
+    so a save over notes changed meanwhile is refused; None: those shown); `changed`: the
+    notes as they are now, when they changed while the person wrote (shown above the
+    person's draft)."""
+    labels = (t(lang, "form.element_overall"), t(lang, "form.element_potential"))
     return Form(
-        action=actions.encode("f-notes", aid, number),
+        action=actions.encode("f-notes", aid, number, version or notes_version(*shown)),
         title=t(lang, "form.notes_title", number=number),
-        intro=name,
+        intro=name if changed is None else f"{name}\n\n{_changed(lang, labels, changed)}",
         fields=(
             FormField(
                 "overall",
-                t(lang, "form.element_overall"),
+                labels[0],
                 multiline=True,
                 required=False,
                 max_length=LIMITS["note"],
-                initial=current[0],
+                initial=shown[0],
             ),
             FormField(
                 "potential",
-                t(lang, "form.element_potential"),
+                labels[1],
                 multiline=True,
                 required=False,
                 max_length=LIMITS["note"],
-                initial=current[1],
+                initial=shown[1],
             ),
         ),
         submit_label=t(lang, "form.save"),
     )
 
 
-def overall_form(lang: str, aid: int, current: tuple[str | None, str | None]) -> Form:
+def overall_form(
+    lang: str, aid: int, shown: Notes, version: str | None = None, changed: Notes | None = None
+) -> Form:
+    """The practice's overall notes; the arguments as for `notes_form`."""
+    labels = (t(lang, "form.overall_label"), t(lang, "form.potentials_label"))
     return Form(
-        action=actions.encode("f-overall", aid),
+        action=actions.encode("f-overall", aid, version or notes_version(*shown)),
         title=t(lang, "form.overall_title"),
+        intro=None if changed is None else _changed(lang, labels, changed),
         fields=(
             FormField(
                 "overall",
-                t(lang, "form.overall_label"),
+                labels[0],
                 multiline=True,
                 required=False,
                 max_length=LIMITS["note"],
-                initial=current[0],
+                initial=shown[0],
             ),
             FormField(
                 "potentials",
-                t(lang, "form.potentials_label"),
+                labels[1],
                 multiline=True,
                 required=False,
                 max_length=LIMITS["note"],
-                initial=current[1],
+                initial=shown[1],
             ),
         ),
         submit_label=t(lang, "form.save"),
     )
+
+
+def _changed(lang: str, labels: tuple[str, str], now: Notes) -> str:
+    empty = t(lang, "form.notes_empty")
+    current = "\n".join(
+        f"{label}: {text or empty}" for label, text in zip(labels, now, strict=True)
+    )
+    return t(lang, "form.notes_changed", current=current)
 
 
 def delimitation_form(lang: str, aid: int, current: str | None) -> Form:

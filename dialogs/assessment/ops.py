@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+
+
+def notes_version(*texts: str | None) -> str:
+    """A short fingerprint of notes as a form was opened with them: the form carries it, and
+    a save over notes that changed since is refused (SECURITY.md, Decisions)."""
+    joined = "\x1f".join(text or "" for text in texts)
+    return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ class SetElementNotes:
     element: int
     overall: str | None
     potential: str | None
+    started: str | None = None  # notes_version of the notes the form was opened with
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ class SetOverallNotes:
     assessment_id: int
     overall: str | None
     potentials: str | None
+    started: str | None = None  # notes_version of the notes the form was opened with
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from dialogs.assessment.views import answer_label
 from dialogs.i18n import format_date, score_text, t
 from scoring.catalogue import SCALE, Catalogue, Question
 from scoring.chart import ChartText
-from scoring.report import ElementEntry, MemberLine, QuestionEntry, ReportData
+from scoring.report import ElementEntry, GuideText, MemberLine, QuestionEntry, ReportData
 from scoring.scores import ElementScore, all_scores, applicable
 from scoring.table import ScoringTable
 
@@ -90,6 +90,8 @@ def question_entry(
     value = team.get(q.id)
     if value is not None:
         basis = status.source or "consensus"
+        if basis == "consensus" and status.answered_by == 1:
+            basis = "single"  # one answer counts, but it is not agreement
     elif not applicable(q, team):
         basis = "not_applicable"
     elif status.disagreement:
@@ -102,6 +104,8 @@ def question_entry(
         element=q.element,
         text=q.text[lang],
         hint=q.hint[lang] if q.hint else None,
+        example=q.example[lang] if q.example else None,
+        respondents=status.answered_by,
         team_answer=answer_label(lang, q, value) if value else None,
         team_code=value,
         basis=basis,
@@ -148,6 +152,7 @@ def build_report_data(
                 overall=overall,
                 potential=potential,
                 questions=tuple(q for q in entries if q is not None),
+                template=tuple(p[lang] for p in e.template),
             )
         )
     flagged: dict[str, list[str]] = {}
@@ -174,7 +179,30 @@ def build_report_data(
         flags=tuple(
             t(lang, f"flag.{flag}", questions=", ".join(qids)) for flag, qids in flagged.items()
         ),
+        guide=tuple(
+            GuideText(s.key, s.title[lang], tuple((b.text[lang], b.bullet) for b in s.blocks))
+            for s in catalogue.guide
+        ),
     )
+
+
+def build_rounds_report_data(
+    views: Sequence[AssessmentView],
+    catalogue: Catalogue,
+    table: ScoringTable,
+    lang: str,
+    zone: ZoneInfo,
+    now: datetime,
+) -> list[ReportData]:
+    """Every round of a practice (oldest first) for the export of all rounds; each compared
+    with the round before it."""
+    out = []
+    previous: AssessmentView | None = None
+    for view in views:
+        linked = replace(view, previous=previous)
+        out.append(build_report_data(linked, catalogue, table, lang, zone, now))
+        previous = view
+    return out
 
 
 @dataclass(frozen=True)
@@ -207,6 +235,18 @@ def history_table(
         cells=[[r[e.number - 1].score for r in per_round] for e in catalogue.elements],
         partial=[[r[e.number - 1].partial for r in per_round] for e in catalogue.elements],
     )
+
+
+def history_note(h: History, lang: str, hidden: int = 0) -> str | None:
+    """The table's footnote: the partial mark explained only when a cell carries it, and a
+    word when older rounds are left out of the image; None when there is nothing to say."""
+    parts = []
+    if any(p and v is not None for cells, ps in zip(h.cells, h.partial, strict=True)
+           for v, p in zip(cells, ps, strict=True)):  # fmt: skip
+        parts.append(t(lang, "history.partial_note"))
+    if hidden:
+        parts.append(t(lang, "history.latest_only", n=len(h.columns)))
+    return "   ".join(parts) or None
 
 
 def history_text(h: History, lang: str) -> str:

@@ -7,7 +7,7 @@ from dialogs.actions import Action
 from dialogs.assessment import forms
 from dialogs.assessment import ops as fx
 from dialogs.assessment.base import AssessmentBase, refresh
-from dialogs.assessment.commands import EXPORT_FORMATS
+from dialogs.assessment.commands import parse_export
 from dialogs.assessment.model import AssessmentView, assessment_of
 from dialogs.assessment.team import disagreements
 from dialogs.assessment.views import export_message, history_message
@@ -114,10 +114,11 @@ class Round(AssessmentBase):
     @command("eksport", "eksporter", "export")
     def export(self, turn: Turn, rest: str) -> Outcome:
         view = self.any_round(turn)
-        formats = EXPORT_FORMATS.get(rest.strip().casefold())
-        if formats is None:
+        parsed = parse_export(rest)
+        if parsed is None:
             raise Refusal("err.bad_export_format")
-        return Outcome(out=(Post(export_message(turn.lang, view, formats)),))
+        formats, all_rounds = parsed
+        return Outcome(out=(Post(export_message(turn.lang, view, formats, all_rounds)),))
 
     @command("mødeleder", "moedeleder", "facilitator")
     def facilitator(self, turn: Turn, rest: str) -> Outcome:

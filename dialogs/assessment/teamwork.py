@@ -1,7 +1,15 @@
 """The team's part: disagreements, the facilitator's team answer with its justification, and
-the notes per element and for the whole practice (Samlet vurdering, Udviklingspotentiale)."""
+the notes per element and for the whole practice (Samlet vurdering, Udviklingspotentiale).
+
+The notes are the team's shared judgement, written together and recorded by a facilitator (as
+the team answer is); a member who tries is told who records them and how to contribute. A notes
+form carries the version of the notes it was opened with: a save over notes that changed
+meanwhile — another facilitator's save — is refused, with the notes as they are now shown above
+the person's draft (SECURITY.md, Decisions)."""
 
 from __future__ import annotations
+
+import re
 
 from dialogs.actions import Action
 from dialogs.assessment import forms
@@ -9,6 +17,7 @@ from dialogs.assessment import ops as fx
 from dialogs.assessment.base import AssessmentBase, refresh
 from dialogs.assessment.commands import parse_answer, split_comment
 from dialogs.assessment.model import AssessmentView
+from dialogs.assessment.ops import notes_version
 from dialogs.assessment.views import answer_label, disagreement_message
 from dialogs.effects import OpenForm, Outcome, Post
 from dialogs.feature import Values, command, verb
@@ -96,6 +105,7 @@ class TeamWork(AssessmentBase):
             number = int(rest.split()[0]) if rest else 0
         except ValueError:
             number = 0
+        self.notes_writer_only(turn, number)
         if not 1 <= number <= len(self.catalogue.elements):
             raise Refusal("err.bad_element")
         return self.notes_form(turn, view, number)
@@ -103,41 +113,87 @@ class TeamWork(AssessmentBase):
     @verb("notes")
     def notes_click(self, turn: Turn, a: Action, _values: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
-        return self.notes_form(turn, view, self.element_number(a.int_arg(1)))
+        number = self.element_number(a.int_arg(1))
+        self.notes_writer_only(turn, number)
+        return self.notes_form(turn, view, number)
 
     def notes_form(self, turn: Turn, view: AssessmentView, number: int) -> Outcome:
         name = self.catalogue.element(number).name[turn.lang]
         current = view.notes.get(number, (None, None))
-        return Outcome(out=(OpenForm(forms.notes_form(turn.lang, view.id, number, name, current)),))
+        form = forms.notes_form(turn.lang, view.id, number, name, current, notes_version(*current))
+        return Outcome(out=(OpenForm(form),))
 
     @verb("f-notes")
     def notes_submit(self, turn: Turn, a: Action, values: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
         number = self.element_number(a.int_arg(1))
+        self.notes_writer_only(turn, number)
         name = self.catalogue.element(number).name[turn.lang]
-        overall, potential = values.get("overall", ""), values.get("potential", "")
-        errors = _note_errors(turn.lang, {"overall": overall, "potential": potential})
+        started = _started(a, 2)
+        draft = values.get("overall", ""), values.get("potential", "")
+        errors = _note_errors(turn.lang, {"overall": draft[0], "potential": draft[1]})
         if errors:
-            form = forms.notes_form(turn.lang, view.id, number, name, (overall, potential))
+            form = forms.notes_form(turn.lang, view.id, number, name, draft, started)
             return reject(form, errors)
-        op = fx.SetElementNotes(view.id, number, overall.strip() or None, potential.strip() or None)
+        now = view.notes.get(number, (None, None))
+        if notes_version(*now) != started:  # saved by someone else while this one wrote
+            form = forms.notes_form(
+                turn.lang, view.id, number, name, draft, notes_version(*now), now
+            )
+            return reject(form, {})
+        op = fx.SetElementNotes(
+            view.id, number, draft[0].strip() or None, draft[1].strip() or None, started
+        )
         return Outcome(ops=(op,)) + announce(turn, "ok.notes", who=turn.actor.name, name=name)
 
     @command("samlet", "overall")
     def overall(self, turn: Turn, _rest: str) -> Outcome:
         view = self.open_round(turn)
+        self.notes_writer_only(turn, 1)
         current = (view.overall_assessment, view.overall_potentials)
-        return Outcome(out=(OpenForm(forms.overall_form(turn.lang, view.id, current)),))
+        form = forms.overall_form(turn.lang, view.id, current, notes_version(*current))
+        return Outcome(out=(OpenForm(form),))
 
     @verb("f-overall")
     def overall_submit(self, turn: Turn, a: Action, values: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
-        overall, potentials = values.get("overall", ""), values.get("potentials", "")
-        errors = _note_errors(turn.lang, {"overall": overall, "potentials": potentials})
+        self.notes_writer_only(turn, 1)
+        started = _started(a, 1)
+        draft = values.get("overall", ""), values.get("potentials", "")
+        errors = _note_errors(turn.lang, {"overall": draft[0], "potentials": draft[1]})
         if errors:
-            return reject(forms.overall_form(turn.lang, view.id, (overall, potentials)), errors)
-        op = fx.SetOverallNotes(view.id, overall.strip() or None, potentials.strip() or None)
+            return reject(forms.overall_form(turn.lang, view.id, draft, started), errors)
+        now = (view.overall_assessment, view.overall_potentials)
+        if notes_version(*now) != started:  # saved by someone else while this one wrote
+            return reject(
+                forms.overall_form(turn.lang, view.id, draft, notes_version(*now), now), {}
+            )
+        op = fx.SetOverallNotes(
+            view.id, draft[0].strip() or None, draft[1].strip() or None, started
+        )
         return Outcome(ops=(op,)) + announce(turn, "ok.overall", who=turn.actor.name)
+
+    def notes_writer_only(self, turn: Turn, number: int) -> None:
+        """The team writes the notes together; a facilitator records them. A member is told
+        who does, and how to add to them."""
+        if turn.is_facilitator:
+            return
+        elements = self.catalogue.elements
+        element = elements[number - 1] if 1 <= number <= len(elements) else elements[0]
+        question = element.questions[0].id
+        names = [m.name for m in turn.members if m.role == "facilitator"]
+        if not names:
+            raise Refusal("err.notes_no_facilitator", question=question)
+        raise Refusal("err.notes_by_facilitator", facilitators=", ".join(names), question=question)
+
+
+def _started(a: Action, index: int) -> str:
+    """The version of the notes the form was opened with (a form from before versions were
+    carried counts as opened on empty notes; a malformed one matches no notes)."""
+    if len(a.args) <= index:
+        return notes_version(None, None)
+    version = a.args[index]
+    return version if re.fullmatch(r"[0-9a-f]{16}", version) else "0"
 
 
 def _note_errors(lang: str, fields: dict[str, str]) -> dict[str, str]:

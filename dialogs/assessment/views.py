@@ -37,8 +37,9 @@ def answer_label(lang: str, question: Question, value: str) -> str:
 
 
 def question_text(lang: str, q: Question) -> str:
-    hint = f"\n_{q.hint[lang]}_" if q.hint else ""
-    return f"*{q.id}* {q.text[lang]}{hint}"
+    """The number and text, then the hint and the Word template's example, in italics."""
+    notes = "".join(f"\n_{n[lang]}_" for n in (q.hint, q.example) if n)
+    return f"*{q.id}* {q.text[lang]}{notes}"
 
 
 def question_message(lang: str, view: AssessmentView, q: Question) -> Message:
@@ -96,11 +97,16 @@ def element_message(lang: str, view: AssessmentView, element: Element) -> Messag
             Text(t(lang, "element.header", number=element.number, name=name), "header"),
             Text(f"*{element.definition[lang]}*\n{element.description[lang]}"),
             Text(t(lang, "element.thread_hint"), "muted"),
+            # The method's advice, briefly; the whole text is one private click away.
+            Text(t(lang, "advice.brainstorm") + " " + t(lang, "advice.comments"), "muted"),
             Buttons(
                 (
                     Button(
                         t(lang, "element.notes_button"),
                         actions.encode("notes", view.id, element.number),
+                    ),
+                    Button(
+                        t(lang, "element.more_button"), actions.encode("el-more", element.number)
                     ),
                 )
             ),
@@ -254,8 +260,11 @@ def summary_message(
     return Message(tuple(blocks), fallback)
 
 
-# `eksport` formats -> the generator kinds that produce them (bot/generators/assessment.py).
+# `eksport` formats -> the generator kinds that produce them (bot/generators/assessment.py);
+# with `alle runder` Excel and CSV carry every round of the practice (the report is the
+# round's own, compared with the one before).
 EXPORT_KINDS = {"docx": "report_docx", "xlsx": "export_xlsx", "csv": "export_csv"}
+ROUNDS_KINDS = {"docx": "report_docx", "xlsx": "export_xlsx_rounds", "csv": "export_csv_rounds"}
 
 
 def history_message(lang: str, view: AssessmentView) -> Message:
@@ -268,13 +277,22 @@ def history_message(lang: str, view: AssessmentView) -> Message:
     )
 
 
-def export_message(lang: str, view: AssessmentView, formats: tuple[str, ...]) -> Message:
+def export_message(
+    lang: str, view: AssessmentView, formats: tuple[str, ...], all_rounds: bool = False
+) -> Message:
     """The Word report and the raw answers as files, produced after commit."""
-    title = t(lang, "export.title", practice=view.practice_name, round=view.round_no)
+    key = "export.title_rounds" if all_rounds else "export.title"
+    title = t(lang, key, practice=view.practice_name, round=view.round_no)
     blocks: list[Text | Generate] = [Text(title, "header"), Text(t(lang, "export.intro"))]
+    if all_rounds:
+        blocks.append(Text(t(lang, "export.rounds_note", round=view.round_no), "muted"))
     if view.is_open:
         blocks.append(Text(t(lang, "export.draft"), "muted"))
-    blocks += [Generate(EXPORT_KINDS[f], view.id, t(lang, f"export.file.{f}")) for f in formats]
+    kinds, suffix = (ROUNDS_KINDS, "_rounds") if all_rounds else (EXPORT_KINDS, "")
+    blocks += [
+        Generate(kinds[f], view.id, t(lang, f"export.file.{f}{suffix if f != 'docx' else ''}"))
+        for f in formats
+    ]
     return Message(tuple(blocks), title)
 
 

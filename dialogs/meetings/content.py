@@ -1,7 +1,11 @@
-"""The booklet's content for reflection meetings (hæfte 7, afsnit 3.2 and 6.1) as data.
+"""The booklet's content for reflection meetings (hæfte 7, afsnit 3.2, 4, 5 and 6.1) as data.
 
 Support questions ("støttespørgsmål") and role hints for the facilitator (mødeleder) and the
-participants, quoted in Danish with English translations, live in `content.json`.
+participants, quoted in Danish with English translations, live in `content.json`. A meeting
+whose data basis is an assessment reflects on the whole practice: its Udforsk adds, and its
+Fortolk takes, the questions of section 4 ("Refleksion over jeres samlede indsats") about the
+intervention and its core elements instead of those about "den konkrete borger". Section 3.2's
+practical checklist and section 5's roles are shown to whoever plans a meeting.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from dialogs.meetings.model import EXPLORE, INTERPRET
 
 PATH = Path(__file__).resolve().parent / "content.json"
 
@@ -46,6 +52,24 @@ def step(number: int) -> StepContent:
 
 def step_name(number: int, lang: str) -> str:
     return step(number).name[_lang(lang)]
+
+
+def step_intro(number: int, lang: str, practice: bool) -> str:
+    """The step's introduction; for a meeting about an assessment, Fortolk's is section 4's."""
+    if practice and number == INTERPRET:
+        return str(text("practice.interpret_intro", lang))
+    return step(number).intro[_lang(lang)]
+
+
+def step_questions(number: int, lang: str, practice: bool) -> list[str]:
+    """The step's support questions; about the whole practice when `practice` (the meeting's
+    data basis is an assessment)."""
+    own = list(step(number).questions[_lang(lang)])
+    if practice and number == EXPLORE:
+        return own + list(text("practice.explore_questions", lang))
+    if practice and number == INTERPRET:
+        return list(text("practice.interpret_questions", lang))
+    return own
 
 
 def text(path: str, lang: str) -> Any:

@@ -24,6 +24,9 @@ class PlanMeeting:
     focus_elements: tuple[int, ...] = ()
     theme_limit: int = 2
     window_days: int = 0
+    # Observations *Udforsk* starts from, as "mulighed for forbedring" (a results discussion's
+    # prioritised development potentials, dialogs/discussion/meeting.py).
+    observations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

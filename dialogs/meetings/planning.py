@@ -62,7 +62,9 @@ class Planning(MeetingsBase):
         self.member_only(turn)
         self.no_active(turn)
         form = forms.plan_form(turn.lang, turn.members, self.plan_values(turn, rest))
-        return Outcome(out=(OpenForm(form),))
+        # Beside the form, privately: booklet 7's roles, checklist and meeting size.
+        guide = Post(step_views.planning_guide(self.look(turn)), ToActorOnly())
+        return Outcome(out=(OpenForm(form), guide))
 
     @verb("mt-plan")
     def act_plan(self, turn: Turn, a: Action, _values: Values) -> Outcome:

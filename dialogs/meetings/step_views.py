@@ -1,5 +1,6 @@
 """The four steps of a meeting as messages (Siden sidst, Udforsk with its votes and themes,
-Fortolk, Forbered handling with the agreement paper) and the summary at the end."""
+Fortolk, Forbered handling with the agreement paper), the summary at the end, and the planning
+guide (hæfte 7's roles and practical checklist) shown to whoever plans a meeting."""
 
 from __future__ import annotations
 
@@ -38,22 +39,27 @@ from dialogs.messages import Block, Button, Buttons, Choice, Fields, Message, Mu
 def step_header(look: Look, m: MeetingView, number: int) -> Message:
     lang = look.lang
     c = content.step(number)
+    # About an assessment, the dialogue reflects on the whole practice (hæfte 7, afsnit 4).
+    practice = m.assessment_id is not None
+    questions = content.step_questions(number, lang, practice)
     title = look.t("mt.step.title", number=number, name=c.name[lang])
     blocks: list[Block] = [
         Text(title, "header"),
         Text(" · ".join(c.purpose[lang]), "muted"),
-        Text(c.intro[lang]),
+        Text(content.step_intro(number, lang, practice)),
         # The agreement paper's points follow its intro ("… som skal beskrive:") directly.
         Text(
-            bullets(c.questions[lang])
+            bullets(questions)
             if number == ACT
-            else f"*{look.t('mt.step.questions')}*\n{bullets(c.questions[lang])}"
+            else f"*{look.t('mt.step.questions')}*\n{bullets(questions)}"
         ),
         Text(f"*{c.facilitator_title[lang]}*\n{bullets(c.facilitator[lang])}", "muted"),
         Text(f"*{c.participants_title[lang]}*\n{bullets(c.participants[lang])}", "muted"),
     ]
     if number == 1:
         blocks.insert(3, Text(content.text("dialogue_intro", lang), "muted"))
+    if practice and number in (EXPLORE, INTERPRET):
+        blocks.insert(3, Text(look.t("mt.step.practice_basis"), "muted"))
     current = m.status == "running" and m.step == number
     if not current:
         blocks.append(Text(look.t("mt.step.closed"), "muted"))
@@ -67,6 +73,27 @@ def step_header(look: Look, m: MeetingView, number: int) -> Message:
     label = look.t("mt.button.finish") if number == ACT else look.t("mt.button.next")
     blocks.append(Buttons((Button(label, actions.encode("mt-next", m.id, number), "primary"),)))
     return message(blocks, title)
+
+
+def planning_guide(look: Look) -> Message:
+    """Booklet 7's advice for planning: four to eight participants, the roles (the managers,
+    the one who narrows the discussion, the quality team) and the practical checklist."""
+    lang = look.lang
+    title = look.t("mt.plan_guide.title")
+    blocks: list[Block] = [
+        Text(title, "header"),
+        Text(content.text("planning.size", lang)),
+        Text(
+            f"*{content.text('planning.roles_title', lang)}*\n"
+            + bullets(content.text("planning.roles", lang))
+        ),
+        Text(
+            f"*{content.text('planning.checklist_title', lang)}*\n"
+            + bullets(content.text("planning.checklist", lang))
+        ),
+        Text(look.t("mt.plan_guide.source"), "muted"),
+    ]
+    return message(blocks, title + "\n" + content.text("planning.size", lang))
 
 
 def since_empty(look: Look) -> Message:

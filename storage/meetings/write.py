@@ -3,6 +3,10 @@
 Every id in an operation is checked against the channel of the request (CrossTenant). An
 operation that finds the meeting in another step than the dialog saw (a concurrent turn won)
 raises StaleDataError, which makes the engine run the whole turn again on fresh state.
+
+Last received wins (storage/turns.py): a participant's preparation points and an agreement's
+status are stamped with the received time of what set them; an operation received before that
+changes nothing of them.
 """
 
 from __future__ import annotations
@@ -96,9 +100,11 @@ def _due_after(m: Meeting, step: int) -> datetime | None:
 
 
 async def _participant(
-    session: AsyncSession, mid: int, member_id: int, now: datetime
+    session: AsyncSession, mid: int, member_id: int, now: datetime, *, lock: bool = False
 ) -> MeetingParticipant:
-    row = await session.get(MeetingParticipant, (mid, member_id))
+    row = await session.get(
+        MeetingParticipant, (mid, member_id), with_for_update=lock, populate_existing=lock
+    )
     if row is None:
         row = MeetingParticipant(meeting_id=mid, member_id=member_id, joined_at=now)
         session.add(row)
@@ -175,6 +181,17 @@ class MeetingStore(FeatureStore):
         await session.flush()
         for member_id in dict.fromkeys(people):
             session.add(MeetingParticipant(meeting_id=m.id, member_id=member_id, joined_at=now))
+        for text in op.observations:  # not preparation points: a preparation never replaces them
+            session.add(
+                MeetingObservation(
+                    meeting_id=m.id,
+                    member_id=ctx.member.id,
+                    kind="improvement",
+                    text=text,
+                    from_preparation=False,
+                    created_at=now,
+                )
+            )
 
     @applies(mo.JoinMeeting)
     async def join(
@@ -191,8 +208,10 @@ class MeetingStore(FeatureStore):
     ) -> None:
         m = await _meeting(session, ctx, op.meeting_id)
         _expect(m, "planned", PREPARATION)
-        row = await _participant(session, m.id, ctx.member.id, now)
-        row.prepared_at = now
+        row = await _participant(session, m.id, ctx.member.id, now, lock=True)
+        if not ctx.may_set(row.preparation_received_at):
+            return  # points this person sent later are kept
+        row.prepared_at, row.preparation_received_at = now, ctx.received_at
         await session.execute(
             delete(MeetingObservation).where(
                 MeetingObservation.meeting_id == m.id,
@@ -405,9 +424,14 @@ class MeetingStore(FeatureStore):
     ) -> None:
         if op.status not in STATUSES:
             raise ValueError(op.status)
-        a = await session.get(Agreement, op.agreement_id)
+        a = await session.get(
+            Agreement, op.agreement_id, with_for_update=True, populate_existing=True
+        )
         if a is None or a.channel_id != ctx.channel.id:
             raise CrossTenant(f"agreement {op.agreement_id}")
+        if not ctx.may_set(a.status_received_at):
+            return  # a status received later stands (and so does its history)
+        a.status_received_at = ctx.received_at
         if a.status != op.status:
             a.status, a.status_changed_at = op.status, now
         if op.note:

@@ -1,5 +1,6 @@
-"""The booklet's content (hæfte 7, 3.2 and 6.1) is quoted faithfully, both languages are
-complete, and every message key the feature uses exists in Danish and English."""
+"""The booklet's content (hæfte 7, 3.2, 4, 5 and 6.1) is quoted faithfully, no quotation starts
+after a sentence that was cut away ("Det er derfor …"), both languages are complete, and every
+message key the feature uses exists in Danish and English."""
 
 from __future__ import annotations
 
@@ -67,7 +68,49 @@ def danish_quotes() -> list[tuple[str, str]]:
             if step[name]["da"] not in OWN_LABELS:
                 out.append((f"{where} {name}", step[name]["da"]))
     out += [("action", s) for text in raw["action"]["da"] for s in sentences(text)]
+    practice = raw["practice"]
+    out += [("practice.interpret_intro", s) for s in sentences(practice["interpret_intro"]["da"])]
+    for name in ("explore_questions", "interpret_questions"):
+        for text in practice[name]["da"]:
+            out += [(f"practice.{name}", s) for s in sentences(text)]
+    planning = raw["planning"]
+    for name in ("size", "checklist_title", "roles_title"):
+        out += [(f"planning.{name}", s) for s in sentences(planning[name]["da"])]
+    for name in ("checklist", "roles"):
+        for text in planning[name]["da"]:
+            out += [(f"planning.{name}", s) for s in sentences(text)]
     return out
+
+
+def openings() -> list[tuple[str, str]]:
+    """The first sentence of every quoted text that is shown on its own (an intro, a list
+    item): each must make sense without the sentence before it in the booklet."""
+    raw = content.raw()
+    out: list[tuple[str, str]] = [("dialogue_intro", raw["dialogue_intro"]["da"])]
+    for step in raw["steps"]:
+        out.append((f"step {step['number']} intro", step["intro"]["da"]))
+        for name in ("facilitator", "participants"):
+            out += [(f"step {step['number']} {name}", x) for x in step[name]["da"]]
+    out += [("action", x) for x in raw["action"]["da"]]
+    out.append(("practice.interpret_intro", raw["practice"]["interpret_intro"]["da"]))
+    out += [("planning.roles", x) for x in raw["planning"]["roles"]["da"]]
+    return [(where, sentences(text)[0]) for where, text in out]
+
+
+@pytest.mark.parametrize(("where", "first"), openings())
+def test_no_quotation_starts_after_a_cut_sentence(where: str, first: str) -> None:
+    """ "Det er derfor …", "Sørg derfor …", "Det kan du …", "På den måde …" lean on a sentence
+    before them; a quotation that starts like that has lost it."""
+    words = first.casefold().split()
+    assert "derfor" not in words[:3], f"{where}: {first!r}"
+    assert not first.startswith(("Det kan du", "På den måde", "Dette gøres")), where
+
+
+def test_explore_intro_keeps_the_guided_brainstorm() -> None:
+    explore = content.step(2)
+    assert "I kan betragte udforskningen som en styret brainstorm" in explore.intro["da"]
+    assert "guided brainstorm" in explore.intro["en"]
+    assert "fire til otte deltagere" in " ".join(content.step(1).facilitator["da"])
 
 
 @pytest.mark.parametrize(("where", "text"), danish_quotes())
@@ -84,8 +127,24 @@ def test_four_steps_with_support_questions_and_roles() -> None:
         "Forbered handling",
     ]
     assert [len(s.questions["da"]) for s in steps] == [4, 5, 4, 6]
-    assert [len(s.facilitator["da"]) for s in steps] == [2, 6, 3, 2]
-    assert [len(s.participants["da"]) for s in steps] == [2, 5, 3, 2]
+    assert [len(s.facilitator["da"]) for s in steps] == [2, 6, 3, 1]
+    assert [len(s.participants["da"]) for s in steps] == [1, 5, 3, 4]
+
+
+def test_a_meeting_about_an_assessment_reflects_on_the_whole_practice() -> None:
+    """Hæfte 7 afsnit 4: Fortolk asks about the intervention and its core elements instead of
+    "den konkrete borger"; Udforsk adds the question of patterns across."""
+    citizen = content.step_questions(3, "da", practice=False)
+    practice = content.step_questions(3, "da", practice=True)
+    assert any("den konkrete borger" in q for q in citizen)
+    assert not any("borgers" in q or "konkrete borger" in q for q in practice)
+    assert practice[0].startswith("Er det de rigtige kerneelementer")
+    assert len(practice) == 3 and len(content.step_questions(3, "en", practice=True)) == 3
+    explore = content.step_questions(2, "da", practice=True)
+    assert explore[:-1] == content.step_questions(2, "da", practice=False)
+    assert explore[-1].startswith("Er der mønstre, når I ser på tværs")
+    assert content.step_intro(3, "da", True).startswith("Det er i denne fase")
+    assert content.step_intro(3, "da", False) == content.step(3).intro["da"]
 
 
 def _walk(node: Any, where: str = "") -> list[tuple[str, Any, Any]]:

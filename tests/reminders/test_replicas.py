@@ -35,32 +35,44 @@ SIZES = {"postgresql": (50, 100), "sqlite": (20, 10)}
 
 @dataclass
 class Platform:
-    """The fake platform both instances talk to: it records every delivered message."""
+    """The fake platform both instances talk to: it records every delivered message (and the
+    marker it carries, as Slack keeps a message's metadata)."""
 
     received: Counter[tuple[str, str]] = field(default_factory=Counter)
     refs: int = 0
+    markers: dict[str, str] = field(default_factory=dict)
 
 
 class Port:
     """One instance's connection to the platform; it can hang forever on its n-th send (the
-    process is being killed while the request is in flight, before the platform got it)."""
+    process is being killed while the request is in flight): before the platform got it, or
+    (`arrived`) after — the worker never hears that it did."""
 
-    def __init__(self, platform: Platform, hang_at: int | None = None) -> None:
-        self.platform, self.hang_at = platform, hang_at
+    def __init__(
+        self, platform: Platform, hang_at: int | None = None, *, arrived: bool = False
+    ) -> None:
+        self.platform, self.hang_at, self.arrived = platform, hang_at, arrived
         self.sent = 0
         self.hanging = asyncio.Event()
 
     async def post(
         self, conv: Conversation, target: Target, message: Message, thread_ref: str | None
     ) -> str:
-        if self.hang_at is not None and self.sent + 1 >= self.hang_at:
+        dies = self.hang_at is not None and self.sent + 1 >= self.hang_at
+        if dies and not self.arrived:
             self.hanging.set()
             await asyncio.Future()  # never returns: the instance dies here
         assert isinstance(target, ToMember)
         self.sent += 1
         self.platform.received[(conv.channel, target.member_external_id)] += 1
         self.platform.refs += 1
-        return f"ts-{self.platform.refs}"
+        ref = f"ts-{self.platform.refs}"
+        if message.marker:
+            self.platform.markers[message.marker] = ref
+        if dies:
+            self.hanging.set()
+            await asyncio.Future()  # the platform has it; the instance dies before it knows
+        return ref
 
     async def update(self, conv: Conversation, ref: str, message: Message) -> None:
         raise AssertionError("reminders are posted, not updated")
@@ -70,6 +82,15 @@ class Port:
 
     async def reject_form(self, conv: Conversation, form: Form) -> None:
         raise AssertionError("no forms")
+
+
+class FindingPort(Port):
+    """A platform that can be asked whether a message was posted, by its marker (Slack)."""
+
+    async def find_posted(
+        self, conv: Conversation, target: Target, message: Message, since: datetime
+    ) -> str | None:
+        return self.platform.markers.get(message.marker or "")
 
 
 async def seed(runtime: Runtime, channels: int, per_channel: int) -> int:
@@ -194,9 +215,11 @@ async def test_two_instances_deliver_each_reminder_exactly_once(
     channels, per_channel = SIZES[database_url.split("+")[0]]
     clock = FakeClock(DUE + timedelta(minutes=1))
     platform = Platform()
-    port_a = Port(platform, hang_at=total_hang(database_url) if kill else None)
+    # A platform that can be asked about a message in doubt (Slack); see the next test for one
+    # that cannot.
+    port_a = FindingPort(platform, hang_at=total_hang(database_url) if kill else None)
     a, worker_a = await instance(database_url, clock, port_a)
-    b, worker_b = await instance(database_url, clock, Port(platform))
+    b, worker_b = await instance(database_url, clock, FindingPort(platform))
     try:
         total = await seed(a, channels, per_channel)
         assert total == channels * per_channel
@@ -220,6 +243,42 @@ async def test_two_instances_deliver_each_reminder_exactly_once(
             assert first.sent + second.sent == total
         assert len(platform.received) == total
         assert set(platform.received.values()) == {1}  # each exactly once
+        assert await statuses(b) == {"sent": total}
+    finally:
+        await a.close()
+        await b.close()
+
+
+@pytest.mark.parametrize("arrived", [False, True], ids=["died-before", "died-after"])
+@pytest.mark.parametrize("findable", [True, False], ids=["slack-like", "teams-like"])
+async def test_a_reminder_in_flight_when_its_worker_dies_is_not_delivered_twice(
+    database_url: str, arrived: bool, findable: bool
+) -> None:
+    """Issue 15.5: A dies in the middle of a send — before the platform got the message, or
+    after (it never learns that it did). B takes the row over after the lease. Where the
+    platform can be asked (Slack: the message carries the reminder's marker), B sends only what
+    did not arrive: every reminder exactly once. Where it cannot (Teams), B does not send again
+    what may have arrived: never twice, and the one in doubt is counted and logged."""
+    channels, per_channel = SIZES[database_url.split("+")[0]]
+    clock = FakeClock(DUE + timedelta(minutes=1))
+    platform = Platform()
+    kind = FindingPort if findable else Port
+    port_a = kind(platform, hang_at=total_hang(database_url), arrived=arrived)
+    a, worker_a = await instance(database_url, clock, port_a)
+    b, worker_b = await instance(database_url, clock, kind(platform))
+    try:
+        total = await seed(a, channels, per_channel)
+        run_a = asyncio.create_task(worker_a.run_due())
+        await port_a.hanging.wait()
+        run_a.cancel()  # killed mid-send, holding its claims
+        await asyncio.gather(run_a, return_exceptions=True)
+        clock.advance(seconds=LEASE.total_seconds())
+        stats = await worker_b.run_due()
+        assert set(platform.received.values()) == {1}  # nobody got a reminder twice
+        lost = 0 if findable or arrived else 1  # sent? unknown, and not askable: not resent
+        assert len(platform.received) == total - lost
+        assert stats.found == (1 if findable and arrived else 0)
+        assert stats.uncertain == (0 if findable else 1)
         assert await statuses(b) == {"sent": total}
     finally:
         await a.close()

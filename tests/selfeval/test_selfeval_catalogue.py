@@ -29,6 +29,25 @@ DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 # caption of booklet 1, page 10); removed from the seed text before matching.
 PAGE_FURNITURE = ("\n10\n\nLeder af STOA-gruppen\n",)
 
+# Kultur's text in section 2.2 is set in three columns that the OCR read line by line across
+# the page (and a case box sits between the halves of one bullet). These are its lines as the
+# OCR printed them, in the columns' reading order; each is checked to be in the seed word for
+# word, and their join is added to the text the descriptions are matched against.
+KULTUR_COLUMNS = (
+    "Vidensbaseret udviklingsarbejde forud-",
+    "seetter, at der er motivation for og vilje",
+    "til at arbejde datainformeret bade blandt\nledere og medarbejdere. Det er derfor\n"
+    "vigtigt, at | opbygger en refleksions- og\nlaeringskultur for at udvikle og forbedre",
+    "jeres tilbud. Det kan | blandt andet",
+    "gere ved:",
+    "+ At reflektere og forholde jer kritisk til\ndet, | ger, og lzbende tage stilling til,\n"
+    "om det er det rigtige.",
+    "« At eksperimentere med nye tanker og",
+    "metoder.",
+    "- At acceptere mindre gode resultater,",
+    "nar de bruges til leering og forbedring\naf indsatsen.",
+)
+
 EXPECTED = {
     "L": ["L1", "L2", "L3"],
     "S": ["S1", "S2"],
@@ -51,9 +70,9 @@ _WHITESPACE = re.compile(r"\s+")
 
 # How the OCR of booklet 1 renders the Danish letters (seen in seed 000).
 OCR_LETTERS = {
-    "ø": ("ø", "g", "e", "o", "@", "0"),
+    "ø": ("ø", "g", "e", "o", "@", "0", "a", "z"),
     "æ": ("æ", "ae", "ze", "ee", "a", "e", "z"),
-    "å": ("å", "a", "d", "é", "g"),
+    "å": ("å", "a", "d", "é", "g", "4"),
 }
 
 
@@ -98,7 +117,17 @@ def seed_corpus() -> str:
     joined = "\n\n".join(p.read_text(encoding="utf-8") for p in files)
     for furniture in PAGE_FURNITURE:
         joined = joined.replace(furniture, "\n")
-    return normalise(joined)
+    return normalise(joined + "\n\n" + "\n".join(KULTUR_COLUMNS))
+
+
+def pieces(text: str) -> list[str]:
+    """A description's sentences, list items and footnotes, each to be found in the seeds: the
+    whole texts run across page furniture, columns and footnotes, not in one piece."""
+    out = []
+    for line in text.splitlines():
+        line = line.strip().removeprefix("• ").removeprefix("*")
+        out += [s for s in re.split(r"(?<=[.?!:])\s+", line) if s]
+    return out
 
 
 @cache
@@ -112,7 +141,8 @@ def danish_texts() -> Iterator[tuple[str, str]]:
     yield "intro", data["intro"]["da"]
     for d in data["dimensions"]:
         yield f"{d['key']} name", d["name"]["da"]
-        yield f"{d['key']} description", d["description"]["da"]
+        for i, piece in enumerate(pieces(d["description"]["da"]), 1):
+            yield f"{d['key']} description piece {i}", piece
         yield f"{d['key']} leader_view", d["leader_view"]["da"]
         for q in d["questions"]:
             yield f"question {q['id']}", q["text"]["da"]
@@ -173,6 +203,32 @@ def test_lookup_by_key_number_and_name() -> None:
     assert cat.dimension("Organisation").key == "O"
     assert cat.question("ku2").dimension == "KU"
     assert not cat.has_dimension("X") and not cat.has_question("L9")
+
+
+# ---- the whole dimension descriptions (booklet 1, section 2.2) ----
+def test_kultur_columns_are_the_seeds_own_lines() -> None:
+    directory = seeds_dir()
+    files = sorted(directory.glob("000_*.txt")) if directory.is_dir() else []
+    if not files:
+        pytest.skip(f"seed 000 not found in {directory}")
+    raw_text = files[0].read_text(encoding="utf-8")
+    for line in KULTUR_COLUMNS:
+        assert line in raw_text, line
+
+
+def test_descriptions_are_whole() -> None:
+    cat = load_org_catalogue()
+    kultur = cat.dimension("KU").description["da"]
+    assert kultur.startswith("Vidensbaseret udviklingsarbejde forudsætter")  # not "Altså …"
+    assert kultur.count("\n• At ") == 6  # the six culture practices
+    assert "Altså en kultur med fokus på faglig udvikling" in kultur
+    assert "hvordan I vil gribe arbejdet an" in cat.dimension("S").description["da"]
+    assert "kvalitetsteam" in cat.dimension("O").description["da"]
+    assert "prøvehandlinger" in cat.dimension("K").description["da"]
+    for d in cat.dimensions:
+        da, en = d.description["da"], d.description["en"]
+        assert da.count("\n") == en.count("\n") and da.count("*") == en.count("*"), d.key
+        assert "sparring" not in en, d.key
 
 
 # ---- verbatim against the seeds ----

@@ -3,8 +3,11 @@ and within Slack's limits — including all 60 questions, long comments and many
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
 
 from bot.slack.blocks import MAX_MESSAGE_JSON, render_message, strip_tag
 from bot.slack.home import home_view
@@ -27,6 +30,7 @@ from dialogs.messages import (
     MultiSelect,
     Progress,
     Text,
+    ToMember,
 )
 from dialogs.replies import help_message
 from scoring.catalogue import load_catalogue
@@ -229,3 +233,29 @@ def test_the_home_tab_stays_within_100_blocks() -> None:
     valid_view(home)
     assert len(home["blocks"]) <= 100
     valid_view(home_view("en", [], CATALOGUE, "U9"))
+
+
+def _discussion_helpers() -> ModuleType:
+    """tests/scenario/discussion_helpers.py, by path (test folders are not packages)."""
+    path = Path(__file__).resolve().parents[1] / "scenario" / "discussion_helpers.py"
+    spec = importlib.util.spec_from_file_location("slack_discussion_helpers", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_every_message_and_form_of_a_results_discussion(bot: BotHarness) -> None:
+    mark = len(bot.channel.records)
+    await _discussion_helpers().run_discussion(bot)
+    records = bot.channel.records[mark:]
+    messages = [r.message for r in records if r.message is not None]
+    form_list = [r.form for r in records if r.form is not None]
+    assert len(messages) > 40 and len(form_list) >= 8
+    assert any(isinstance(r.target, ToMember) for r in records)  # the private invitations
+    assert any(f.errors for f in form_list)  # the rejected notes, agreement and plan
+    assert any(f.action.startswith("lp:dcf-meet:") for f in form_list)
+    for message in messages:
+        check_message(message)
+    for form in form_list:
+        check_form(form)

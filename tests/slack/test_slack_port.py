@@ -4,6 +4,7 @@ joining, pacing, 429 retries and failures mapped to DeliveryError."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 import pytest
 from slack_sdk.errors import SlackApiError
@@ -56,6 +57,21 @@ async def test_to_member_is_a_private_dm_never_a_mention(slack: SlackHarness) ->
     assert {c["channel"] for c in slack.fake.of("chat.postMessage")} == {"D2"}
     assert "<@" not in str([c.body for c in slack.fake.calls])
     assert Ref.load(ref).channel == "D2"
+
+
+async def test_a_marked_message_can_be_found_again(slack: SlackHarness) -> None:
+    """Issue 15.5: a reminder's message carries its marker in Slack's metadata, so a worker
+    that takes over a reminder whose sender died mid-send can ask whether it arrived."""
+    port = slack.slack.port
+    since = datetime.fromtimestamp(1_700_000_000, UTC)  # the fake Slack's clock
+    marked = Message((Text("Husk at svare"),), "Husk at svare", marker="rem-7-0")
+    ref = await port.post(CONV, ToMember("U2"), marked, None)
+    (posted,) = slack.fake.of("chat.postMessage")
+    assert posted["metadata"]["event_payload"] == {"id": "rem-7-0.0"}
+    assert await port.find_posted(CONV, ToMember("U2"), marked, since) == ref
+    other = Message((Text("Husk at svare"),), "Husk at svare", marker="rem-8-0")
+    assert await port.find_posted(CONV, ToMember("U2"), other, since) is None
+    assert await port.find_posted(CONV, ToChannel(), other, since) is None
 
 
 async def test_to_actor_only_is_ephemeral_and_updates_resend(slack: SlackHarness) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from bot.slack.testing import payloads as p
 from bot.slack.testing.harness import SlackHarness, check_all, valid_view
 from storage.models import Assessment, Channel, MemberAnswer, ProcessedEvent
+from storage.selfeval_models import SelfEvalPoint
 
 
 async def start(slack: SlackHarness, elements: int = 1) -> None:
@@ -180,6 +181,27 @@ async def test_a_form_without_trigger_id_comes_inline_and_submits(slack: SlackHa
     await slack.click("U2", submit, msg, state=state)
     async with slack.runtime.sessions() as s:
         assert await s.scalar(select(MemberAnswer.comment)) == "Fordi vi måler."
+
+
+async def test_an_inline_form_pressed_twice_is_saved_once(slack: SlackHarness) -> None:
+    """An inline form stays on screen after "Gem" (issue 15.7): a second press stores nothing
+    more and says so."""
+    await slack.event(p.app_mention("U1", "selvevaluering start"), "Ev50")
+    pace, msg = slack.button("lp:se-pace:")
+    await slack.click("U1", pace, msg)
+    mark = len(slack.fake.calls)
+    await slack.event(p.app_mention("U1", "selvevaluering punkt ledelse"), "Ev51")
+    assert len(slack.fake.since(mark, "chat.postEphemeral")) == 1  # the form, inline
+    submit, form = slack.button("lp:se-f-pt:")
+    state = {"f:text": {"value": {"type": "plain_text_input", "value": "Mere data i hverdagen"}}}
+    await slack.click("U1", submit, form, state=state)
+    await slack.click("U1", submit, form, state=state)
+    async with slack.runtime.sessions() as s:
+        assert await s.scalar(select(func.count()).select_from(SelfEvalPoint)) == 1
+    said = json.dumps(
+        [c.body for c in slack.fake.since(mark, "chat.postEphemeral")], ensure_ascii=False
+    )
+    assert "Den formular er allerede gemt" in said
 
 
 async def test_app_home_shows_open_questions_and_assessments(slack: SlackHarness) -> None:

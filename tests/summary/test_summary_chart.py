@@ -16,6 +16,7 @@ from scoring.chart import (
     ChartText,
     axis_label,
     build_radar,
+    build_score_table,
     radar_vertices,
     render_radar,
     render_score_table,
@@ -102,3 +103,50 @@ def test_score_table_image_fits_limits_even_with_many_rounds(tmp_path: Path) -> 
     assert path.stat().st_size <= MAX_BYTES
     with Image.open(path) as img:
         assert max(img.size) <= MAX_PIXELS
+
+
+def _texts(fig: object) -> list[tuple[str, object]]:
+    ax = fig.axes[0]  # type: ignore[attr-defined]
+    return [(t.get_text(), t) for t in ax.texts]
+
+
+def test_history_title_is_never_cut_off() -> None:
+    """A long practice name with a single round: the title fits inside the image."""
+    rows = [f"{e.number}. {e.name['da']}" for e in load_catalogue().elements]
+    for title in (
+        "Botilbuddet Lærkelys recovery-orienterede forløb for voksne – scorer pr. runde",
+        "Et meget langt navn " * 12 + "– scorer pr. runde",
+    ):
+        fig = build_score_table(rows, ["Runde 1 | 02.03.2026"], [[0.5]] * 11, [[False]] * 11,
+                                title)  # fmt: skip
+        fig.canvas.draw()  # type: ignore[attr-defined]
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        width = fig.get_size_inches()[0] * fig.dpi
+        (drawn,) = [
+            t for text, t in _texts(fig) if " ".join(text.split()) == " ".join(title.split())
+        ]
+        box = drawn.get_window_extent(renderer)  # type: ignore[attr-defined]
+        assert box.x0 >= 0 and box.x1 <= width, title[:30]
+
+
+def test_history_footnote_only_when_something_is_marked() -> None:
+    rows = ["1. Teori og viden", "2. Virkning"]
+    plain = build_score_table(rows, ["Runde 1"], [[0.5], [1.0]], [[False], [False]], "T", None)
+    assert [text for text, _t in _texts(plain) if "delvist" in text] == []
+    marked = build_score_table(
+        rows, ["Runde 1"], [[0.5], [1.0]], [[True], [False]], "T", "* delvist besvaret"
+    )
+    assert [text for text, _t in _texts(marked) if "delvist" in text] == ["* delvist besvaret"]
+
+
+def test_history_note_says_only_what_applies() -> None:
+    from dialogs.assessment.report import History, history_note
+
+    h = History(["1. A", "2. B"], [(1, "02.03.2026")], [[0.5], [None]], [[False], [True]])
+    assert history_note(h, "da") is None  # the partial mark is on an empty cell: not shown
+    marked = History(["1. A"], [(1, "x")], [[0.5]], [[True]])
+    assert history_note(marked, "da") == "* delvist besvaret"
+    assert (
+        history_note(h, "da", hidden=2)
+        == "Billedet viser de seneste 1 runder; alle runder står i teksten."
+    )

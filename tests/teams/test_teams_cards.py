@@ -4,9 +4,12 @@ checked to stay under 28 KB, and validated by the official `adaptivecards` npm p
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal
 
 import pytest
@@ -18,9 +21,12 @@ from bot.teams.cards import (
     markdown,
     message_cards,
     parse_submit,
+    saved_card,
     text_blocks,
 )
 from bot.teams.handler import welcome_step
+from bot.teams.testing import _submits
+from bot.testing import BotHarness
 from dialogs.assessment import forms
 from dialogs.assessment.model import AssessmentView, DecisionView, MemberAnswerView
 from dialogs.assessment.render import intro_message
@@ -143,6 +149,14 @@ def all_cards() -> dict[str, dict[str, Any]]:
                 errors = {f.name: "Teksten er for lang (1501 tegn)." for f in form.fields}
                 cards[f"{lang}-form-{form.action}"] = form_card(form)
                 cards[f"{lang}-form-{form.action}-errors"] = form_card(replace(form, errors=errors))
+                # the read-only card a saved form becomes, from what the submit carries
+                data = _submits(form_card(form))[0]["data"]
+                values = {
+                    f.name: LONG if f.kind == "text" else f.options[0].key for f in form.fields
+                }
+                saved = saved_card({**data, **values}, "✓ Gemt.")
+                assert saved is not None
+                cards[f"{lang}-form-{form.action}-saved"] = saved
         for n in range(1, 12):
             form = forms.notes_form(lang, 2, n, catalogue.element(n).name[lang], (NOTE, NOTE))
             cards[f"{lang}-notes{n}"] = form_card(replace(form, errors={"overall": "For lang."}))
@@ -263,7 +277,13 @@ def test_forms_carry_limits_drafts_and_errors() -> None:
     error = body[body.index(text_input) + 1]
     assert error["color"] == "Attention" and error["text"] == "Teksten er for lang."
     submit = body[-1]["actions"][0]
-    assert submit["data"] == {"lp": "lp:f-cmt:2:1.1"} and submit["title"] == "Gem"
+    assert submit["data"]["lp"] == "lp:f-cmt:2:1.1" and submit["title"] == "Gem"
+    # the title and labels travel with the submit: a saved form becomes a read-only card
+    assert submit["data"]["lpform"] == {
+        "title": "Kommentar til 1.1",
+        "labels": {"comment": "Din begrundelse", "value": "Svar", "note": "Note"},
+        "choices": {"value": {"ja": "Ja"}},
+    }
 
 
 def test_our_markup_becomes_card_markdown() -> None:
@@ -282,3 +302,30 @@ def test_submitted_values_are_read_back_as_strings() -> None:
     assert parse_submit({"lp": "lp:x", "n": 3, "obj": {"x": 1}}) == ("lp:x", {"n": "3"})
     assert parse_submit({"other": "card"}) is None
     assert parse_submit("lp:x") is None
+
+
+def _discussion_helpers() -> ModuleType:
+    """tests/scenario/discussion_helpers.py, by path (test folders are not packages)."""
+    path = Path(__file__).resolve().parents[1] / "scenario" / "discussion_helpers.py"
+    spec = importlib.util.spec_from_file_location("teams_discussion_helpers", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_every_card_of_a_results_discussion_is_valid(
+    bot: BotHarness, card_check: CardCheck
+) -> None:
+    await _discussion_helpers().run_discussion(bot)
+    cards: dict[str, dict[str, Any]] = {}
+    for i, record in enumerate(bot.channel.records):
+        if record.message is not None:
+            for j, c in enumerate(message_cards(record.message)):
+                cards[f"message-{i}-{j}"] = c
+        if record.form is not None:
+            cards[f"form-{i}"] = form_card(record.form)
+    assert len(cards) > 60
+    assert any(k.startswith("form-") for k in cards)
+    assert all(card_size(c) <= MAX_CARD_BYTES for c in cards.values())
+    card_check(cards)

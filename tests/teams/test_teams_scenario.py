@@ -119,10 +119,14 @@ async def test_three_people_complete_an_assessment_in_a_channel(
     )
     assert "Anna har fastsat teamsvaret for 1.3: Ja" in fake.text(mark)
 
-    # Notes for element 1 through its button, then close: the summary comes.
+    # Notes for element 1 through its button: Carla is told the facilitator records them;
+    # Anna does. Then close: the summary comes.
+    mark = len(fake.sent())
     await carla.press(f"lp:notes:{aid}:1")
+    assert "mødelederen (Anna) skriver den ind" in fake.text(mark)
+    await anna.press(f"lp:notes:{aid}:1")
     notes_call, notes = fake.find_submit(f"lp:f-notes:{aid}:1")
-    await carla.press_on(
+    await anna.press_on(
         notes_call,
         notes["data"]["lp"],
         {"overall": "Stærk teori.", "potential": "Skriv vores tilgang ned."},

@@ -4,23 +4,25 @@ The catalogue is the official "Lovende praksis" measurement instrument
 (Socialstyrelsen & SFI, "Kort & klart", 2016): 11 elements, 60 questions.
 Every Danish text must be verbatim from the source material; this is checked
 against the seed files after a light normalisation (whitespace, OCR
-hyphenation, markdown markers, quote/dash variants, case).
+hyphenation, markdown markers, quote/dash variants, case). Beside the questions
+the file holds each element's whole text (seed 004), the Word template's element
+texts, examples and opening sections (seed 001); the template's obvious typing
+errors are corrected, and each correction is listed in the file's
+`template_fixes` (what we write, what the seed has) and undone before matching.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
 from collections.abc import Iterator
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-CATALOGUE_PATH = Path(__file__).resolve().parents[2] / "scoring" / "data" / "lovende_praksis.json"
-DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+from seedtext import (
+    SPLICES,
+    in_seeds,
+    load_catalogue,
+    normalise,
+    normalised_seed_corpus,
+)
 
 EXPECTED_ELEMENT_SIZES = [6, 3, 8, 9, 2, 3, 4, 4, 7, 7, 7]
 EXPECTED_QUESTION_COUNT = 60
@@ -37,69 +39,6 @@ NOT_IN_SEEDS: frozenset[str] = frozenset(
         "Ved ikke",
     }
 )
-
-_QUOTES = str.maketrans(
-    {
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2033": '"',
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u00b4": "'",
-        "\u2032": "'",
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2212": "-",
-    }
-)
-_SOFT_HYPHEN = re.compile("\u00ad\\s*")
-# A hyphen at the end of a line between two letters is OCR/typesetting
-# hyphenation ("forvaltnin-\n\nger"): drop it together with the line break.
-_LINEBREAK_HYPHEN = re.compile(r"(?<=[^\W\d_])-[ \t]*\n\s*(?=[^\W\d_])")
-_MARKDOWN = re.compile(r"[*#]")
-_WHITESPACE = re.compile(r"\s+")
-
-
-def normalise(text: str) -> str:
-    """Normalise a text for the verbatim comparison (applied to both sides)."""
-    text = _SOFT_HYPHEN.sub("", text)
-    text = _LINEBREAK_HYPHEN.sub("", text)
-    text = _MARKDOWN.sub("", text)
-    text = text.translate(_QUOTES)
-    text = _WHITESPACE.sub(" ", text).strip()
-    return text.casefold()
-
-
-def seeds_dir() -> Path:
-    env = os.environ.get("LOVENDE_SEEDS_DIR")
-    return Path(env) if env else DEFAULT_SEEDS_DIR
-
-
-@lru_cache(maxsize=1)
-def load_catalogue() -> dict[str, Any]:
-    with CATALOGUE_PATH.open(encoding="utf-8") as fh:
-        data: dict[str, Any] = json.load(fh)
-    return data
-
-
-@lru_cache(maxsize=1)
-def normalised_seed_corpus() -> str:
-    directory = seeds_dir()
-    if not directory.is_dir():
-        pytest.skip(f"seed directory not found: {directory}")
-    files = sorted(p for p in directory.iterdir() if p.is_file())
-    if not files:
-        pytest.skip(f"seed directory is empty: {directory}")
-    joined = "\n\n".join(p.read_text(encoding="utf-8") for p in files)
-    return normalise(joined)
 
 
 def elements() -> list[dict[str, Any]]:
@@ -133,15 +72,25 @@ def danish_texts() -> Iterator[tuple[str, str]]:
         yield f"element {n} name", element["name"]["da"]
         yield f"element {n} definition", element["definition"]["da"]
         yield f"element {n} description", element["description"]["da"]
+        for i, paragraph in enumerate(element["text"], 1):
+            yield f"element {n} text paragraph {i}", paragraph["da"]
+        for i, paragraph in enumerate(element["template"], 1):
+            yield f"element {n} template paragraph {i}", paragraph["da"]
         for q in element["questions"]:
             yield f"question {q['id']} text", q["text"]["da"]
             if "hint" in q:
                 yield f"question {q['id']} hint", q["hint"]["da"]
+            if "example" in q:
+                yield f"question {q['id']} example", q["example"]["da"]
             for opt in q.get("options", []):
                 where = f"question {q['id']} option {opt['key']}"
                 yield f"{where} text", opt["text"]["da"]
                 if "hint" in opt:
                     yield f"{where} hint", opt["hint"]["da"]
+    for section in load_catalogue()["guide"]:
+        yield f"guide {section['key']} title", section["title"]["da"]
+        for i, block in enumerate(section["blocks"], 1):
+            yield f"guide {section['key']} block {i}", block["da"]
 
 
 # --------------------------------------------------------------------------
@@ -250,10 +199,77 @@ def test_exemption_list_only_covers_our_own_2_3_labels() -> None:
 
 
 def test_danish_texts_are_verbatim_from_seeds() -> None:
-    corpus = normalised_seed_corpus()
     missing = [
         f"{where}: {text!r}"
         for where, text in danish_texts()
-        if text not in NOT_IN_SEEDS and normalise(text) not in corpus
+        if text not in NOT_IN_SEEDS and not in_seeds(text)
     ]
     assert not missing, "Danish texts not found in the seeds:\n" + "\n".join(missing)
+
+
+def test_template_fixes_are_real_and_used() -> None:
+    """Each recorded correction undoes an error that is in the seeds, and is used."""
+    corpus = normalised_seed_corpus()
+    ours = "\n".join(text for _where, text in danish_texts())
+    for fix in load_catalogue()["template_fixes"]:
+        assert normalise(fix["seed"]) in corpus, fix
+        assert normalise(fix["ours"]) not in corpus, fix
+        assert fix["ours"] in ours, f"unused fix: {fix}"
+
+
+def test_splices_only_join_what_a_page_break_cut() -> None:
+    """Without the splices, the two joined sentences are not in the seeds as one piece."""
+    corpus = normalised_seed_corpus()
+    for before, after in SPLICES:
+        assert normalise(before + " " + after) not in corpus
+
+
+# --------------------------------------------------------------------------
+# The method around the questions: whole texts, examples, the template's guide
+# --------------------------------------------------------------------------
+
+
+def test_whole_texts_start_with_the_cards_paragraph_and_are_bilingual() -> None:
+    for element in elements():
+        n = element["number"]
+        assert element["text"][0] == element["description"], f"element {n}"
+        assert len(element["text"]) >= 2, f"element {n}: only the first paragraph"
+        for i, paragraph in enumerate(element["text"] + element["template"], 1):
+            assert_bilingual(paragraph, f"element {n} paragraph {i}")
+        assert element["template"], f"element {n}: the template's text"
+
+
+def test_whole_texts_keep_what_the_questions_depend_on() -> None:
+    def whole(n: int) -> str:
+        return " ".join(p["da"] for p in elements()[n - 1]["text"])
+
+    assert "programteori eller forandringsteori" in whole(1)  # question 1.6
+    assert "Ordet virksom betyder ikke det samme som ordet effekt" in whole(2)  # 2.1, 2.2
+    assert "ikke ændrer centrale dele af en eksisterende virksom metode" in whole(11)
+    assert "theory of change" in " ".join(p["en"] for p in elements()[0]["text"])
+
+
+def test_every_example_of_the_template_is_kept() -> None:
+    examples = {q["id"]: q["example"] for q in all_questions() if "example" in q}
+    assert set(examples) == {"1.1", "2.1", "3.1", "4.8"}
+    assert examples["1.1"]["da"] == "Fx LØFT, TEACH eller Jeg-støttende-samtaler"
+    for qid, example in examples.items():
+        assert_bilingual(example, f"question {qid} example")
+
+
+def test_the_templates_opening_sections() -> None:
+    guide = load_catalogue()["guide"]
+    assert [s["key"] for s in guide] == ["practice", "how", "organising", "scoring", "attention"]
+    for section in guide:
+        assert_bilingual(section["title"], f"guide {section['key']} title")
+        assert section["blocks"], section["key"]
+        for block in section["blocks"]:
+            assert_bilingual({"da": block["da"], "en": block["en"]}, section["key"])
+
+
+def test_peer_sparring_is_not_a_calque_in_english() -> None:
+    for element in elements():
+        for q in element["questions"]:
+            assert "sparring" not in q["text"]["en"], q["id"]
+        for paragraph in element["text"] + element["template"] + [element["description"]]:
+            assert "sparring" not in paragraph["en"], element["number"]

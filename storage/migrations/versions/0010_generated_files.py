@@ -76,7 +76,7 @@ def upgrade() -> None:
         "slack_sent_parts",
         sa.Column("workspace", sa.String(length=64), nullable=False),
         sa.Column("key", sa.String(length=64), nullable=False),
-        sa.Column("marker", sa.String(length=32), nullable=False),
+        sa.Column("marker", sa.String(length=64), nullable=False),
         sa.Column("since", sa.DateTime(timezone=True), nullable=False),
         sa.Column("channel", sa.String(length=64), nullable=True),
         sa.Column("stamps", sa.JSON(), nullable=False),

@@ -1,0 +1,141 @@
+"""The results discussion's forms and the checks on what people write in them. Each form takes
+the draft values, so a rejected submission comes back with what the person wrote."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from dialogs import actions
+from dialogs.discussion.model import KINDS
+from dialogs.i18n import t
+from dialogs.messages import Choice, Form, FormField
+from dialogs.text_input import check_text
+
+Values = Mapping[str, str]
+
+ITEM_LIMIT = 300  # characters per strength, potential or surprise
+ITEMS_PER_KIND = 5  # per person and kind: the booklet asks for what stands out, not a list
+FIELD_LIMIT = ITEMS_PER_KIND * (ITEM_LIMIT + 1)
+WINDOW_DAYS = (1, 10)
+VOTE_LIMITS = (1, 5)
+DEFAULT_WINDOW, DEFAULT_VOTES = 2, 3
+
+# The form field of each kind of note.
+FIELD_OF = {"strength": "strengths", "potential": "potentials", "surprise": "surprises"}
+_BULLET = re.compile(r"^\s*(?:[-•*·]|\d{1,2}[.)])\s+")
+
+
+def check_item(text: str, lang: str) -> str | None:
+    """The error for one note, or None: our own length, then the shared rules (no CPR)."""
+    value = text.strip()
+    if not value:
+        return t(lang, "input.empty")
+    if len(value) > ITEM_LIMIT:
+        return t(lang, "input.too_long", limit=ITEM_LIMIT, length=len(value))
+    return check_text(value, "note", lang)
+
+
+def parse_items(text: str, lang: str) -> tuple[tuple[str, ...], str | None]:
+    """The notes in a field, one per line (a leading bullet or number is dropped), or the
+    Danish error for the field."""
+    items = tuple(
+        " ".join(_BULLET.sub("", line).split()) for line in text.splitlines() if line.strip()
+    )
+    items = tuple(i for i in items if i)
+    if len(items) > ITEMS_PER_KIND:
+        return (), t(lang, "dc.err.too_many_items", limit=ITEMS_PER_KIND, n=len(items))
+    for i, item in enumerate(items, 1):
+        error = check_item(item, lang)
+        if error:
+            return (), t(lang, "dc.err.item", line=i, error=error) if len(items) > 1 else error
+    return items, None
+
+
+def number(text: str, low: int, high: int) -> int | None:
+    s = text.strip()
+    if not (s.isascii() and s.isdigit()):  # str.isdigit alone accepts "²" and "٣"
+        return None
+    value = int(s)
+    return value if low <= value <= high else None
+
+
+def start_form(lang: str, values: Values) -> Form:
+    return Form(
+        action=actions.encode("dcf-start"),
+        title=t(lang, "dc.form.start_title"),
+        intro=t(lang, "dc.form.start_intro"),
+        fields=(
+            FormField(
+                "mode",
+                t(lang, "dc.form.mode"),
+                kind="choice",
+                options=(
+                    Choice("live", t(lang, "dc.mode.live")),
+                    Choice("async", t(lang, "dc.mode.async")),
+                ),
+                initial=values.get("mode") or "live",
+            ),
+            FormField(
+                "window",
+                t(lang, "dc.form.window"),
+                max_length=10,
+                required=False,
+                initial=values.get("window") or str(DEFAULT_WINDOW),
+                hint=t(lang, "dc.form.window_hint"),
+            ),
+            FormField(
+                "votes",
+                t(lang, "dc.form.votes"),
+                max_length=10,
+                initial=values.get("votes") or str(DEFAULT_VOTES),
+                hint=t(lang, "dc.form.votes_hint", low=VOTE_LIMITS[0], high=VOTE_LIMITS[1]),
+            ),
+        ),
+        submit_label=t(lang, "dc.form.start_submit"),
+    )
+
+
+def notes_form(lang: str, did: int, values: Values) -> Form:
+    def field(kind: str) -> FormField:
+        name = FIELD_OF[kind]
+        return FormField(
+            name,
+            t(lang, f"dc.kinds.{kind}"),
+            multiline=True,
+            required=False,
+            max_length=FIELD_LIMIT,
+            initial=values.get(name),
+            hint=t(lang, f"dc.form.hint.{kind}", limit=ITEMS_PER_KIND),
+        )
+
+    return Form(
+        action=actions.encode("dcf-notes", did),
+        title=t(lang, "dc.form.notes_title"),
+        intro=t(lang, "dc.form.notes_intro"),
+        fields=tuple(field(kind) for kind in KINDS),
+        submit_label=t(lang, "form.save"),
+    )
+
+
+def potential_form(lang: str, did: int, element: int, element_name: str, values: Values) -> Form:
+    intro = (
+        t(lang, "dc.form.potential_intro_element", element=element_name)
+        if element
+        else t(lang, "dc.form.potential_intro")
+    )
+    return Form(
+        action=actions.encode("dcf-pot", did, element),
+        title=t(lang, "dc.form.potential_title"),
+        intro=intro,
+        fields=(
+            FormField(
+                "text",
+                t(lang, "dc.form.potential_label"),
+                multiline=True,
+                max_length=ITEM_LIMIT,
+                initial=values.get("text"),
+            ),
+        ),
+        submit_label=t(lang, "form.save"),
+    )

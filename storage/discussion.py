@@ -1,0 +1,299 @@
+"""The results discussion's storage half: its read model for each turn, its data operations
+and the planning of its timed step changes.
+
+Every id in an operation is checked against the channel of the request (CrossTenant). An
+operation that finds the discussion in another step than the dialog saw (a concurrent turn won)
+raises StaleDataError, which makes the engine run the whole turn again on fresh state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from dialogs.calendar import utc
+from dialogs.discussion import ops
+from dialogs.discussion.model import (
+    CANCELLED,
+    DONE,
+    FINISHED,
+    KINDS,
+    LOWEST,
+    NOTES,
+    OWNER,
+    POTENTIAL,
+    ROUND,
+    RUNNING,
+    VOTE,
+    DiscussionView,
+    NoteView,
+)
+from dialogs.discussion.reminders import DISCUSSION, DISCUSSION_STEP, plan_step
+from dialogs.reminders.queue import Planned
+from storage import reminders
+from storage.discussion_models import Discussion, DiscussionNote, DiscussionVote
+from storage.feature import FeatureStore, applies
+from storage.models import Assessment, Member
+from storage.turns import Context, CrossTenant
+
+
+def _opt_utc(dt: datetime | None) -> datetime | None:
+    return utc(dt) if dt is not None else None
+
+
+def _deadlines(d: Discussion) -> tuple[datetime, ...]:
+    return tuple(utc(datetime.fromisoformat(x)) for x in (d.step_deadlines or ()))
+
+
+def _due_at(d: Discussion, step: int) -> datetime | None:
+    """When the scheduler closes `step` (asynchronous discussions), else None."""
+    deadlines = _deadlines(d)
+    return deadlines[step - 1] if d.mode == "async" and 1 <= step <= len(deadlines) else None
+
+
+async def discussion_view(session: AsyncSession, d: Discussion) -> DiscussionView:
+    voters: dict[int, list[str]] = {}
+    for note_id, external_id in await session.execute(
+        select(DiscussionVote.note_id, Member.external_id)
+        .join(Member, Member.id == DiscussionVote.member_id)
+        .where(DiscussionVote.discussion_id == d.id)
+        .order_by(DiscussionVote.created_at, DiscussionVote.member_id)
+    ):
+        voters.setdefault(note_id, []).append(external_id)
+    notes = tuple(
+        NoteView(
+            n.id,
+            external_id,
+            name,
+            n.kind,
+            n.text,
+            n.element,
+            tuple(voters.get(n.id, ())),
+            n.agreed_at is not None,
+        )
+        for n, external_id, name in await session.execute(
+            select(DiscussionNote, Member.external_id, Member.display_name)
+            .join(Member, Member.id == DiscussionNote.member_id)
+            .where(DiscussionNote.discussion_id == d.id)
+            .order_by(DiscussionNote.id)
+        )
+    )
+    return DiscussionView(
+        id=d.id,
+        assessment_id=d.assessment_id,
+        status=d.status,
+        step=d.step,
+        mode=d.mode,
+        window_days=d.window_days,
+        vote_limit=d.vote_limit,
+        step_deadlines=_deadlines(d),
+        started_at=utc(d.started_at),
+        ended_at=_opt_utc(d.ended_at),
+        meeting_planned_at=_opt_utc(d.meeting_planned_at),
+        notes=notes,
+    )
+
+
+async def _own(session: AsyncSession, ctx: Context, did: int) -> Discussion:
+    d = await session.get(Discussion, did)
+    if d is None or d.channel_id != ctx.channel.id:
+        raise CrossTenant(f"discussion {did}")
+    return d
+
+
+def _expect(d: Discussion, *steps: int) -> None:
+    """The dialog decided on the state it loaded; a concurrent turn may have moved on."""
+    if d.status != RUNNING or d.step not in steps:
+        raise StaleDataError(f"discussion {d.id} is {d.status}/{d.step}")
+
+
+class DiscussionStore(FeatureStore):
+    """`turn.extra["discussion"]`: the channel's latest discussion (a DiscussionView) or None.
+    Times are stored in UTC: SQLite keeps no zone."""
+
+    name = OWNER
+
+    async def load(
+        self, session: AsyncSession, ctx: Context, now: datetime, before: object | None = None
+    ) -> DiscussionView | None:
+        row = await session.scalar(
+            select(Discussion)
+            .where(Discussion.channel_id == ctx.channel.id)
+            .order_by(Discussion.id.desc())
+            .limit(1)
+        )
+        return await discussion_view(session, row) if row is not None else None
+
+    async def apply(self, session: AsyncSession, ctx: Context, op: object, now: datetime) -> None:
+        await super().apply(session, ctx, op, utc(now))
+
+    @applies(ops.StartDiscussion)
+    async def start(
+        self, session: AsyncSession, ctx: Context, op: ops.StartDiscussion, now: datetime
+    ) -> None:
+        a = await session.get(Assessment, op.assessment_id)
+        if a is None or a.channel_id != ctx.channel.id:
+            raise CrossTenant(f"assessment {op.assessment_id}")
+        running = await session.scalar(
+            select(Discussion.id).where(
+                Discussion.channel_id == ctx.channel.id, Discussion.status == RUNNING
+            )
+        )
+        if running is not None or a.status != "closed":
+            raise StaleDataError("a discussion runs already, or the round was reopened")
+        if op.mode not in ("live", "async"):
+            raise ValueError(op.mode)
+        d = Discussion(
+            channel_id=ctx.channel.id,
+            assessment_id=a.id,
+            status=RUNNING,
+            step=NOTES,
+            mode=op.mode,
+            window_days=op.window_days,
+            vote_limit=op.vote_limit,
+            step_deadlines=[utc(x).isoformat() for x in op.step_deadlines],
+            started_by=ctx.member.id,
+            started_at=now,
+        )
+        d.due_at = _due_at(d, NOTES)
+        session.add(d)
+
+    @applies(ops.SetNotes)
+    async def set_notes(
+        self, session: AsyncSession, ctx: Context, op: ops.SetNotes, now: datetime
+    ) -> None:
+        d = await _own(session, ctx, op.discussion_id)
+        _expect(d, NOTES, ROUND, LOWEST)
+        mine = DiscussionNote.discussion_id == d.id, DiscussionNote.member_id == ctx.member.id
+        # A potential noted on an element's card (step 3) keeps its element when it is kept.
+        elements = {
+            text: element
+            for text, element in await session.execute(
+                select(DiscussionNote.text, DiscussionNote.element).where(
+                    *mine, DiscussionNote.kind == POTENTIAL
+                )
+            )
+        }
+        await session.execute(delete(DiscussionNote).where(*mine))
+        for kind, items in zip(KINDS, (op.strengths, op.potentials, op.surprises), strict=True):
+            for text in items:
+                element = elements.get(text) if kind == POTENTIAL else None
+                session.add(_note(d.id, ctx, kind, text, element, now))
+
+    @applies(ops.AddNote)
+    async def add_note(
+        self, session: AsyncSession, ctx: Context, op: ops.AddNote, now: datetime
+    ) -> None:
+        d = await _own(session, ctx, op.discussion_id)
+        _expect(d, NOTES, ROUND, LOWEST)
+        if op.kind not in KINDS:
+            raise ValueError(op.kind)
+        session.add(_note(d.id, ctx, op.kind, op.text, op.element, now))
+
+    @applies(ops.AdvanceDiscussion)
+    async def advance(
+        self, session: AsyncSession, ctx: Context, op: ops.AdvanceDiscussion, now: datetime
+    ) -> None:
+        d = await _own(session, ctx, op.discussion_id)
+        _expect(d, op.from_step)
+        if op.to_step != op.from_step + 1 or not NOTES < op.to_step <= FINISHED:
+            raise ValueError(f"{op.from_step} -> {op.to_step}")
+        d.step = op.to_step
+        d.due_at = _due_at(d, op.to_step)
+        if op.to_step == FINISHED:
+            d.status, d.ended_at = DONE, now
+
+    @applies(ops.CastDiscussionVotes)
+    async def vote(
+        self, session: AsyncSession, ctx: Context, op: ops.CastDiscussionVotes, now: datetime
+    ) -> None:
+        d = await _own(session, ctx, op.discussion_id)
+        _expect(d, VOTE)
+        among = set(op.among)
+        if not set(op.chosen) <= among:
+            raise ValueError("chosen outside among")
+        found = set(
+            await session.scalars(
+                select(DiscussionNote.id).where(
+                    DiscussionNote.discussion_id == d.id,
+                    DiscussionNote.kind == POTENTIAL,
+                    DiscussionNote.id.in_(sorted(among)),
+                )
+            )
+        )
+        if found != among:
+            raise CrossTenant(f"potentials {sorted(among - found)}")
+        await session.execute(
+            delete(DiscussionVote).where(
+                DiscussionVote.discussion_id == d.id,
+                DiscussionVote.member_id == ctx.member.id,
+                DiscussionVote.note_id.in_(sorted(among)),
+            )
+        )
+        for note_id in op.chosen:
+            session.add(
+                DiscussionVote(
+                    note_id=note_id, member_id=ctx.member.id, discussion_id=d.id, created_at=now
+                )
+            )
+
+    @applies(ops.MarkPotentialAgreed)
+    async def mark_agreed(
+        self, session: AsyncSession, ctx: Context, op: ops.MarkPotentialAgreed, now: datetime
+    ) -> None:
+        d = await _own(session, ctx, op.discussion_id)
+        note = await session.get(DiscussionNote, op.note_id)
+        if note is None or note.discussion_id != d.id:
+            raise CrossTenant(f"note {op.note_id}")
+        note.agreed_at = note.agreed_at or now
+
+    @applies(ops.MarkMeetingPlanned)
+    async def mark_meeting(
+        self, session: AsyncSession, ctx: Context, op: ops.MarkMeetingPlanned, now: datetime
+    ) -> None:
+        d = await _own(session, ctx, op.discussion_id)
+        d.meeting_planned_at = d.meeting_planned_at or now
+
+    @applies(ops.CancelDiscussion)
+    async def cancel(
+        self, session: AsyncSession, ctx: Context, op: ops.CancelDiscussion, now: datetime
+    ) -> None:
+        d = await _own(session, ctx, op.discussion_id)
+        if d.status != RUNNING:
+            raise StaleDataError(f"discussion {d.id} is {d.status}")
+        d.status, d.ended_at, d.due_at = CANCELLED, now, None
+
+
+def _note(
+    did: int, ctx: Context, kind: str, text: str, element: int | None, now: datetime
+) -> DiscussionNote:
+    return DiscussionNote(
+        discussion_id=did,
+        member_id=ctx.member.id,
+        kind=kind,
+        text=text,
+        element=element,
+        created_at=now,
+    )
+
+
+async def plan_reminders(session: AsyncSession, now: datetime) -> None:
+    """One row for each running asynchronous discussion's next step change, at the time the
+    store keeps (`Discussion.due_at`); rows for discussions that moved on are cancelled."""
+    rows = (
+        await session.execute(
+            select(Discussion.id, Discussion.channel_id, Discussion.due_at).where(
+                Discussion.status == RUNNING, Discussion.due_at.is_not(None)
+            )
+        )
+    ).all()
+    wanted: dict[str, tuple[int, Planned]] = {}
+    for did, channel_id, due_at in rows:
+        if due_at is None:  # (the query leaves these out; this tells the type checker)
+            continue
+        planned = plan_step(did, utc(due_at))
+        wanted[planned.key] = (channel_id, planned)
+    await reminders.sync(session, DISCUSSION, (DISCUSSION_STEP,), wanted, now)
