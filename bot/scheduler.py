@@ -121,8 +121,10 @@ class ReminderScheduler:
             log.info("retention removed %d closed rounds", removed)
 
     async def purge_files(self) -> None:
-        """Daily: generated files older than LOVENDE_FILE_RETENTION_DAYS (and those of
-        channels that are gone); without it the output folder only grows."""
+        """Daily: generated files stored more than LOVENDE_FILE_RETENTION_DAYS ago (and
+        their copies on disk, with those of channels that are gone, if the bot keeps copies);
+        without it the table of generated files only grows. Every replica runs it: deleting
+        what another replica already deleted is harmless."""
         from storage.privacy import purge_old_files
 
         async with self._guarded("file retention"):

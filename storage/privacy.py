@@ -10,9 +10,10 @@ later are covered without a change here. Dialog states have no foreign key: thei
 Deletion removes the rows explicitly, children first, instead of trusting each foreign key's
 ON DELETE rule (a SET NULL would leave a row with the team's text behind); the channel row
 goes last, so a row inserted concurrently is still removed by its cascade. Members (per
-workspace) that nothing references any more are removed too, and so are the files generated
-for the channel (its folder under the output directory, storage/files.py) — Teams' links to
-them are rows of `teams_files`, which reference the channel and go with the rest.
+workspace) that nothing references any more are removed too. The files generated for the
+channel are rows too (`generated_files`, storage/files.py) and go in the same transaction, with
+Teams' links to them (`teams_files`); their copies on disk, if the bot keeps any
+(LOVENDE_OUTPUT_DIR, storage/file_copies.py), are removed right after.
 
 The configuration (output directory, admins) comes in as arguments: storage does not read the
 settings (bot/features.py hands them over).
@@ -23,11 +24,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
@@ -35,6 +35,7 @@ from typing import Any, cast
 from sqlalchemy import (
     ColumnElement,
     CursorResult,
+    LargeBinary,
     MetaData,
     Select,
     Table,
@@ -56,7 +57,7 @@ from dialogs.privacy.model import (
     ExportRef,
     PrivacyView,
 )
-from storage import files
+from storage import file_copies, files
 from storage.feature import FeatureStore, applies
 from storage.models import Assessment, Channel, Practice
 from storage.reminder_models import Reminder
@@ -174,7 +175,7 @@ async def channel_rows(session: AsyncSession, channel_id: int) -> dict[str, list
     scope = channel_scope(meta, channel_id)
     out: dict[str, list[dict[str, Any]]] = {}
     for table in scope.tables:
-        out[table.name] = await _rows(session, table, scope.where[table.name])
+        out[table.name] = await _rows(session, table, scope.where[table.name], contents=False)
     out["dialog_states"] = await _rows(
         session, meta.tables["dialog_states"], _states_of(meta, channel_id)
     )
@@ -196,10 +197,14 @@ async def channel_rows(session: AsyncSession, channel_id: int) -> dict[str, list
 
 
 async def _rows(
-    session: AsyncSession, table: Table, where: ColumnElement[bool]
+    session: AsyncSession, table: Table, where: ColumnElement[bool], *, contents: bool = True
 ) -> list[dict[str, Any]]:
+    """The rows; without `contents`, binary columns are left out: the bytes of generated files
+    (charts, reports, exports) are what the bot made of the other rows, and an export holding
+    them would grow with every export before it. Their names, kinds, sizes and dates stay."""
     order = list(table.primary_key.columns) or list(table.columns)
-    result = await session.execute(select(table).where(where).order_by(*order))
+    columns = [c for c in table.columns if contents or not isinstance(c.type, LargeBinary)]
+    result = await session.execute(select(*columns).where(where).order_by(*order))
     return [dict(r._mapping) for r in result]
 
 
@@ -255,15 +260,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w]+", "-", text.casefold()).strip("-_")[:40] or "kanal"
 
 
-def write_export(output_dir: Path, channel_id: int, filename: str, payload: dict[str, Any]) -> Path:
-    """Write the JSON into a new folder with an unguessable name in the channel's folder (so
-    that it goes with the channel's data), readable by us only."""
-    folder = files.new_folder(output_dir, channel_id, "export")
-    path = folder / filename
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(payload, f, ensure_ascii=False, indent=1, default=_json_default)
-    return path
+def export_bytes(payload: dict[str, Any]) -> bytes:
+    text = json.dumps(payload, ensure_ascii=False, indent=1, default=_json_default)
+    return text.encode("utf-8")
 
 
 # ---- admins ----
@@ -280,10 +279,11 @@ def admin_key(platform: str, workspace: str, user: str) -> str:
 class PrivacyStore(FeatureStore):
     name = OWNER
 
-    def __init__(self, output_dir: Path, admins: Iterable[str] = ()) -> None:
-        """`output_dir`: where generated files go (LOVENDE_OUTPUT_DIR); `admins`: the
-        `platform:workspace:user` keys of LOVENDE_ADMINS (see `parse_admins`)."""
-        self.output_dir = output_dir.absolute()  # as the generators see it
+    def __init__(self, output_dir: Path | None, admins: Iterable[str] = ()) -> None:
+        """`output_dir`: where copies of generated files go (LOVENDE_OUTPUT_DIR), if anywhere;
+        `admins`: the `platform:workspace:user` keys of LOVENDE_ADMINS (see `parse_admins`)."""
+        # As the generators see it (bot/generators/keeper.py).
+        self.output_dir = output_dir.absolute() if output_dir is not None else None
         self.admins = frozenset(admins)
 
     def is_admin(self, ctx: Context) -> bool:
@@ -303,15 +303,25 @@ class PrivacyStore(FeatureStore):
     async def delete(
         self, session: AsyncSession, ctx: Context, op: DeleteChannelData, now: datetime
     ) -> None:
-        """The channel's rows, then its files. The files go once every statement has run: if
-        the transaction fails after that, the rows stay until the turn is tried again, but no
-        file outlives its rows. A generator that was rendering for the channel at this moment
-        can still write one file into the folder; the daily sweep removes such orphans."""
+        """The channel's rows — its generated files among them — then the copies on disk, if
+        any. The copies go once every statement has run: if the transaction fails after that,
+        the rows stay until the turn is tried again, but no copy outlives its rows. A generator
+        that was rendering for the channel at this moment cannot store its file any more (the
+        channel is gone); a copy it was writing just then is an orphan the daily sweep removes."""
         cid = ctx.channel.id
         counts = await delete_channel_data(session, cid, ctx.workspace.id)
-        removed = await asyncio.to_thread(files.remove_channel, self.output_dir, cid)
+        copies = 0
+        if self.output_dir is not None:
+            copies = await asyncio.to_thread(file_copies.remove_channel, self.output_dir, cid)
         session.info[CHANNEL_DELETED] = cid
-        log.info("channel %s data deleted: %d rows, %d files", cid, sum(counts.values()), removed)
+        stored = counts.get("generated_files", 0)
+        log.info(
+            "channel %s data deleted: %d rows (%d files), %d copies on disk",
+            cid,
+            sum(counts.values()),
+            stored,
+            copies,
+        )
 
     @applies(ExportChannelData)
     async def export(
@@ -327,10 +337,23 @@ class PrivacyStore(FeatureStore):
         }
         name = _slug(ctx.channel.name or ctx.channel.external_id)
         filename = f"lovende-data-{name}-{now:%Y-%m-%d}.json"
-        path = await asyncio.to_thread(
-            write_export, self.output_dir, ctx.channel.id, filename, payload
+        content = await asyncio.to_thread(export_bytes, payload)
+        # In this turn's transaction: the export exists exactly when the turn happened.
+        stored = await files.add(
+            session,
+            channel_id=ctx.channel.id,
+            kind=files.DATA_EXPORT,
+            filename=filename,
+            content=content,
+            now=now,
         )
-        session.info[EXPORT_KEY] = ExportRef(str(path), filename, rows)
+        path = None
+        if self.output_dir is not None:
+            copy = await asyncio.to_thread(
+                file_copies.write, self.output_dir, ctx.channel.id, "export", filename, content
+            )
+            path = str(copy)
+        session.info[EXPORT_KEY] = ExportRef(stored.id, filename, rows, path)
         log.info("channel %s data exported: %d rows", ctx.channel.id, rows)
 
 
@@ -352,9 +375,10 @@ async def purge_old_rounds(
     session: AsyncSession, now: datetime, years: int, *, output_dir: Path | None = None
 ) -> int:
     """Delete the assessment rounds closed more than `years` years before `now`, with their
-    answers, team answers and notes (ON DELETE CASCADE), their reminders, practices left
-    without any round, and — given the output directory — the charts and reports generated
-    for them. Meetings keep their own notes (their link to the round is cleared).
+    answers, team answers and notes (ON DELETE CASCADE), their reminders, the files generated
+    for them (charts, reports, exports; with Teams' links to them), practices left without any
+    round, and — given the output directory — the copies of those files on disk. Meetings keep
+    their own notes (their link to the round is cleared).
     Returns the number of rounds deleted. Call it once a day (the scheduler's job)."""
     if years < 1:
         raise ValueError("years must be at least 1")
@@ -373,7 +397,9 @@ async def purge_old_rounds(
     ]
     ids = [aid for _channel_id, aid in rounds]
     practices: set[int] = set()
+    removed = 0
     for chunk in _chunks(ids):
+        removed += await files.remove_of_rounds(session, chunk)
         practices.update(
             await session.scalars(select(Assessment.practice_id).where(Assessment.id.in_(chunk)))
         )
@@ -396,9 +422,8 @@ async def purge_old_rounds(
             )
             .execution_options(synchronize_session=False)
         )
-    removed = 0
     if output_dir is not None and rounds:  # after the statements, as for a deletion
-        removed = await asyncio.to_thread(files.remove_rounds, output_dir, rounds)
+        await asyncio.to_thread(file_copies.remove_rounds, output_dir, rounds)
     if ids:
         log.info(
             "retention: %d closed rounds older than %d years deleted (%d files)",
@@ -425,23 +450,35 @@ async def purge_expired(
 
 
 async def purge_old_files(
-    sessions: async_sessionmaker[AsyncSession], output_dir: Path, now: datetime, days: int
+    sessions: async_sessionmaker[AsyncSession], output_dir: Path | None, now: datetime, days: int
 ) -> int:
-    """The daily file sweep (LOVENDE_FILE_RETENTION_DAYS): remove generated files older than
-    `days` days, and the folders of channels that are no longer in the database. The number
-    of files removed. Times are compared with the files' modification times."""
+    """The daily file sweep (LOVENDE_FILE_RETENTION_DAYS): delete the generated files stored
+    more than `days` days ago (with Teams' links to them); given the output directory, also
+    the copies on disk that old (by their modification times) and the folders of channels
+    that are no longer in the database. The number of stored files deleted."""
     if days < 1:
         raise ValueError("days must be at least 1")
+    async with sessions() as session, session.begin():
+        removed = await files.remove_older_than(session, now - timedelta(days=days))
+    copies = 0
+    if output_dir is not None:
+        copies = await _purge_copies(sessions, output_dir, now, days)
+    if removed or copies:
+        log.info("file retention: %d generated files, %d copies on disk removed", removed, copies)
+    return removed
+
+
+async def _purge_copies(
+    sessions: async_sessionmaker[AsyncSession], output_dir: Path, now: datetime, days: int
+) -> int:
     moment = now.timestamp()
     cutoff = moment - days * 86400
-    removed = await asyncio.to_thread(files.remove_older_than, output_dir, cutoff)
-    present = await asyncio.to_thread(files.channel_ids, output_dir)
+    removed = await asyncio.to_thread(file_copies.remove_older_than, output_dir, cutoff)
+    present = await asyncio.to_thread(file_copies.channel_ids, output_dir)
     if present:
         live: set[int] = set()
         async with sessions() as session:
             for chunk in _chunks(sorted(present)):
                 live.update(await session.scalars(select(Channel.id).where(Channel.id.in_(chunk))))
-        removed += await asyncio.to_thread(files.remove_orphans, output_dir, live, moment)
-    if removed:
-        log.info("file retention: %d generated files removed", removed)
+        removed += await asyncio.to_thread(file_copies.remove_orphans, output_dir, live, moment)
     return removed
