@@ -1,7 +1,7 @@
 """Generated files in the database; Slack's parts-sent memory too
 
 Revision ID: 0010_generated_files
-Revises: 0008_files_channel
+Revises: 0011_discussion
 Create Date: 2026-12-05 10:00:00
 
 Nothing a replica needs lives on its disk any more (issue 19, point 1):
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_generated_files"
-down_revision = "0008_files_channel"
+down_revision = "0011_discussion"
 branch_labels = None
 depends_on = None
 
