@@ -345,11 +345,14 @@ class Engine:
         turn = await self.load_turn(session, ctx, now, needs, surface=conv.surface)
         outcome = step(turn)
         if form is not None and _saves_form(outcome):
-            # Saved once: a concurrent second submit of the same form meets this key (the
-            # unique key makes one of the two turns run again, and then it is a duplicate).
-            await repo.seen_event(session, form, now)
-            saved = Post(plain(turn.lang, "form.saved"), InPlaceOfForm())
-            outcome += Outcome(out=(saved,))
+            # Saved once: a concurrent second submit of the same form finds this key — saved
+            # meanwhile (then its own saving is dropped), or being saved (the unique key makes
+            # one of the two turns run again, and then it finds the key).
+            if await repo.seen_event(session, form, now):
+                outcome = _already_saved(turn)
+            else:
+                saved = Post(plain(turn.lang, "form.saved"), InPlaceOfForm())
+                outcome += Outcome(out=(saved,))
         return await self.commit_outcome(session, ctx, turn, outcome, now, needs)
 
     async def commit_outcome(
