@@ -19,7 +19,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot.clock import Clock
-from bot.engine import ChannelGone
+from bot.delivery import ChannelGone
 from bot.teams.store import TeamsStore
 from storage.files import CONTENT_TYPES
 
