@@ -40,10 +40,10 @@ class Settings(BaseSettings):
     # unset, `lovende console` copies to `out` (it shows the path) and `serve` copies nowhere.
     output_dir: Path | None = None
     # Closed assessment rounds older than this many years are deleted (LOVENDE_RETENTION_YEARS;
-    # unset keeps them). See storage.privacy.purge_old_rounds.
+    # unset keeps them). See storage.retention.purge_old_rounds.
     retention_years: int | None = None
     # Generated files (charts, reports, exports) older than this many days are removed by a
-    # daily job (LOVENDE_FILE_RETENTION_DAYS). See storage.privacy.purge_old_files.
+    # daily job (LOVENDE_FILE_RETENTION_DAYS). See storage.retention.purge_old_files.
     file_retention_days: int = 30
     # Workspace admins who may export and delete any channel's data of their workspace
     # (LOVENDE_ADMINS): comma-separated `platform:workspace:user`, e.g. `slack:T0123:U0456`.

@@ -22,7 +22,7 @@ from bot.teams.testing import (
     start_bot,
     teams_settings,
 )
-from storage.privacy import purge_old_files
+from storage.retention import purge_old_files
 from storage.teams_models import TeamsFile
 
 OTHER = "19:kanal-anden@thread.tacv2"

@@ -29,7 +29,8 @@ from bot.testing import BotHarness, offline_features
 from dialogs import actions
 from dialogs.messages import File, Image
 from storage.file_models import GeneratedFile
-from storage.privacy import PrivacyStore, purge_old_rounds
+from storage.privacy import PrivacyStore
+from storage.retention import purge_old_rounds
 
 STORAGE = Path(__file__).resolve().parents[2] / "storage"
 

@@ -15,7 +15,7 @@ from dialogs import actions
 from dialogs.assessment.reminders import ASSESSMENT
 from storage.meeting_models import Meeting
 from storage.models import Assessment, ElementNote, MemberAnswer, Practice, TeamDecision
-from storage.privacy import purge_expired, purge_old_rounds, years_before
+from storage.retention import purge_expired, purge_old_rounds, years_before
 from storage.reminder_models import Reminder
 
 
