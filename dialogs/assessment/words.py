@@ -10,6 +10,7 @@ from dialogs.turn import Surface, Turn
 # Danish command words and examples -> their English aliases (longest first when applied).
 ENGLISH = {
     "næste spørgsmål": "next question",
+    "selvevaluering": "selfeval",
     "spørgsmål": "questions",
     "næste": "next",
     "tempo": "pace",
