@@ -368,27 +368,20 @@ class Answering(AssessmentBase):
     ) -> Outcome:
         """Save the person's answers (all or none), refresh what shows them, confirm them to
         the person, and — answering one at a time — bring their next question."""
+        given = {q.id: v for q, v, _c in answered}  # (2.2 and 2.3 in one row)
         for q, value, comment in answered:
-            reason = self.check_answer(turn, view, q, value, comment, typed=typed, guided=guided)
+            reason = self.check_answer(turn, view, q, value, comment, given, typed, guided)
             if reason is not None:  # "Ikke relevant" clicked: the form asks why
                 return Outcome(out=(OpenForm(reason),))
         started, view = ensure_pace(turn, view)
         ops = tuple(
             fx.SetMemberAnswer(view.id, q.id, v, c, keep_comment=c is None) for q, v, c in answered
         )
+        pace = pace_of(view, turn)
         out: tuple[Outbound, ...] = ()
         if not started.ops:  # (a pace just set posts the element with the answer in it)
-            if element is not None:
-                out += (refresh("element", view.id, str(element)),)
-            else:
-                out += tuple(refresh("question", view.id, q.id) for q, _v, _c in answered)
-                out += tuple(
-                    refresh("conditional", view.id, q.id)
-                    for q, _v, _c in answered
-                    if q.type == "multi"
-                )
+            out = self.refreshes(view, pace, [q for q, _v, _c in answered], element)
         saved = Outcome(ops=ops, out=(*out, refresh("progress")))
-        pace = pace_of(view, turn)
         going_on = guided or self.guided_question(turn, view) is not None
         confirm = Outcome()
         if typed or going_on or not pace.solo:  # a 1:1 chat's card shows the answer itself
@@ -397,9 +390,23 @@ class Answering(AssessmentBase):
             confirm += self.missing_in_row(turn, view, element, answered)
         next_ = Outcome()
         if going_on:
-            given = {q.id: v for q, v, _c in answered}
             next_ = self.guided_next(turn, view, answered[-1][0].id, given)
         return started + saved + confirm + next_
+
+    def refreshes(
+        self, view: AssessmentView, pace: Pace, answered: list[Question], element: int | None
+    ) -> tuple[Outbound, ...]:
+        """What shows the answered questions to everyone, each once: a card per element in a
+        chat without threads (and in a row), else each question and what its answer asks."""
+        ids = {q.id for q in answered}
+        dependants = [q for q in self.catalogue.questions if q.condition and q.condition[0] in ids]
+        if pace.flat or element is not None:
+            numbers = dict.fromkeys(q.element for q in [*answered, *dependants])
+            return tuple(refresh("element", view.id, str(n)) for n in numbers)
+        out = tuple(refresh("question", view.id, q.id) for q in answered)
+        return out + tuple(
+            refresh("conditional", view.id, q.id) for q in answered if q.type == "multi"
+        )
 
     def check_answer(
         self,
@@ -408,7 +415,7 @@ class Answering(AssessmentBase):
         q: Question,
         value: str,
         comment: str | None,
-        *,
+        given: dict[str, str],
         typed: bool,
         guided: bool,
     ) -> Form | None:
@@ -419,7 +426,7 @@ class Answering(AssessmentBase):
             if error:
                 raise Refusal("err.input", error=error)
         me = turn.actor.external_id
-        if q.condition is not None and not _applies(q, view, me, {}):
+        if q.condition is not None and not _applies(q, view, me, given):
             other, option = q.condition
             raise Refusal(
                 "err.conditional",
