@@ -99,7 +99,8 @@ class Answering(AssessmentBase):
         pace = a.arg(1)
         if pace not in PACES:
             raise actions.BadAction(pace)
-        return self.set_pace(turn, view, pace)
+        # (no words: the elements appearing are the answer to the button)
+        return self.set_pace(turn, view, pace, typed=False)
 
     @command("tempo", "pace")
     def tempo(self, turn: Turn, rest: str) -> Outcome:
@@ -110,9 +111,9 @@ class Answering(AssessmentBase):
         if pace is None:
             one, all_ = typed_here(turn, "tempo ét"), typed_here(turn, "tempo alle")
             raise Refusal("err.bad_pace", one=one, all=all_)
-        return self.set_pace(turn, view, pace)
+        return self.set_pace(turn, view, pace, typed=True)
 
-    def set_pace(self, turn: Turn, view: AssessmentView, pace: str) -> Outcome:
+    def set_pace(self, turn: Turn, view: AssessmentView, pace: str, *, typed: bool) -> Outcome:
         current = pace_of(view, turn)
         if current.pace is not None and not turn.is_facilitator:
             raise Refusal("err.pace_facilitator", guided=typed_here(turn, "næste spørgsmål"))
@@ -131,6 +132,8 @@ class Answering(AssessmentBase):
             guided = typed_here(turn, "næste spørgsmål")
             said = tell(turn, key, next=typed_here(turn, "næste"), guided=guided)
             ops = (fx.SetPacing(view.id, current.stored(ONE), max(posted, 1)),)
+        if not typed:
+            return Outcome(ops=ops, out=out)
         return Outcome(ops=ops, out=out) + said + scope_reminder(turn, view)
 
     # ---- the next element, or the person's next question ----
@@ -146,8 +149,7 @@ class Answering(AssessmentBase):
 
     def next_element(self, turn: Turn, view: AssessmentView) -> Outcome:
         if view.pacing is None:  # nobody chose: the default brings the first element
-            started, view = ensure_pace(turn, view)
-            return started + scope_reminder(turn, view)
+            return ensure_pace(turn, view)[0]
         if not turn.is_facilitator:
             raise Refusal("err.next_facilitator", guided=typed_here(turn, "næste spørgsmål"))
         current, total = view.current_element or 0, len(self.catalogue.elements)
@@ -169,7 +171,6 @@ class Answering(AssessmentBase):
                 ),
             )
             + said
-            + scope_reminder(turn, view)
         )
 
     # ---- typed answers ----
@@ -486,7 +487,7 @@ class Answering(AssessmentBase):
         started, view = ensure_pace(turn, view)
         current = self.guided_question(turn, view)
         after = current.id if current is not None else None
-        return started + self.guided_next(turn, view, after, {}) + scope_reminder(turn, view)
+        return started + self.guided_next(turn, view, after, {})
 
     def guided_next(
         self, turn: Turn, view: AssessmentView, after: str | None, given: dict[str, str]

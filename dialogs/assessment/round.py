@@ -58,8 +58,14 @@ class Round(AssessmentBase):
         error = check_text(text, "delimitation", turn.lang)
         if error:
             return tell(turn, "err.input", error=error)
+        # The element cards asked for it until now: they stop asking.
+        cards = tuple(
+            refresh("element_root", view.id, str(n))
+            for n in range(1, (view.current_element or 0) + 1)
+            if not view.delimitation
+        )
         saved = Outcome(
-            ops=(fx.SetDelimitation(view.id, text.strip()),), out=(refresh("progress"),)
+            ops=(fx.SetDelimitation(view.id, text.strip()),), out=(refresh("progress"), *cards)
         ) + tell(turn, "ok.scope")
         # The method's first step is done: the questions follow (the default pace, unless the
         # team chose one).

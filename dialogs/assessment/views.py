@@ -180,6 +180,10 @@ def element_message(
         Button(t(lang, "element.notes_button"), actions.encode("notes", view.id, element.number)),
         Button(t(lang, "element.more_button"), actions.encode("el-more", element.number)),
     ]
+    if view.is_open and not view.delimitation:  # asked for on every card until it is given
+        scope = cmd(lang, surface, "afgrænsning …")
+        blocks.append(Text(t(lang, "element.scope_missing", scope=scope), "muted"))
+        buttons.append(Button(t(lang, "intro.scope_button"), actions.encode("scope", view.id)))
     if view.is_open and pace.pace == ONE and view.current_element == element.number and not last:
         blocks.append(
             Text(t(lang, "element.one_at_a_time", next=cmd(lang, surface, "næste")), "muted")

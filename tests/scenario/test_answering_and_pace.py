@@ -121,12 +121,19 @@ async def test_the_delimitation_is_asked_for_until_it_is_given(bot: BotHarness) 
     assert "Start med at afgrænse praksis" in intro and "`afgrænsning …`" in intro
     aid = int(actions.decode(bot.button("lp:pace:")).args[0])
     chosen = await bot.click("Anna", actions.encode("pace", aid, "one"))
-    assert "Husk at afgrænse praksis" in texts(chosen)
-    assert f"lp:scope:{aid}" in [a for r in private(chosen) for a in button_actions(r)]
-    assert "Husk at afgrænse praksis" in texts(await bot.say("Anna", "næste"))
-    assert "Husk at afgrænse praksis" in texts(await bot.say("Bo", "status"))
-    await bot.say("Anna", "afgrænsning Unge 18–25 i botilbuddet, ikke efterværn")
+    (card,) = roots(chosen)
+    assert "Afgrænsningen mangler stadig" in texts([card])
+    assert f"lp:scope:{aid}" in button_actions(card)
+    status = await bot.say("Bo", "status")
+    assert "Husk at afgrænse praksis" in texts(status)
+    assert f"lp:scope:{aid}" in [a for r in private(status) for a in button_actions(r)]
+    assert "Husk at afgrænse praksis" in texts(await bot.say("Anna", "tempo"))
+
+    given = await bot.say("Anna", "afgrænsning Unge 18–25 i botilbuddet, ikke efterværn")
+    (again,) = [r for r in given if r.kind == "update" and r.ref == card.ref]
+    assert "Afgrænsningen mangler" not in texts([again])  # the card stops asking
     assert "Husk at afgrænse" not in texts(await bot.say("Bo", "status"))
+    assert "Afgrænsningen mangler" not in texts(roots(await bot.say("Anna", "næste")))
 
 
 async def test_saving_the_delimitation_first_brings_the_first_element(bot: BotHarness) -> None:
