@@ -229,7 +229,9 @@ def guided_message(
     the next question; `left`: the person's unanswered questions, this one included."""
     head = t(lang, "q.guided_head", number=element.number, name=element.name[lang], left=left)
     hint_key = {"scale": "q.guided_scale", "multi": "q.guided_multi"}.get(q.type, "q.guided_single")
-    hint = t(lang, hint_key, stop=cmd(lang, surface, "stop"))
+    typed = {"scale": "j", "multi": "svar a,c"}.get(q.type) or f"svar {q.options[0].key}"
+    example = cmd(lang, surface, typed)
+    hint = t(lang, hint_key, stop=cmd(lang, surface, "stop"), example=example)
     shown = Shown(personal=True, own=own, guided=True)
     blocks = [Text(head, "muted"), *question_blocks(lang, view, q, shown), Text(hint, "muted")]
     return Message(tuple(blocks), f"{q.id} {q.text[lang]}")

@@ -20,6 +20,7 @@ ENGLISH = {
     "svar": "answer",
     "kommentar": "comment",
     "ja": "yes",
+    "j": "y",
     "ikke relevant fordi": "not relevant because",
     "fordi": "because",
     "j j d n i:grund j": "y y p n na:reason y",
@@ -27,7 +28,7 @@ ENGLISH = {
     "vi bruger LØFT": "we use LØFT",
 }
 _PATTERNS = [
-    (re.compile(rf"(?<!\S){re.escape(da)}(?!\S)"), en)
+    (re.compile(rf"(?<!\S){re.escape(da)}(?![^\s:])"), en)
     for da, en in sorted(ENGLISH.items(), key=lambda item: -len(item[0]))
 ]
 

@@ -120,3 +120,5 @@ def test_commands_are_named_as_typed_there_and_in_english_texts_in_english() -> 
     assert command("en", slack, "næste spørgsmål") == "`/lovende next question`"
     assert command("en", Surface(), "svar 1.1 ja") == "`answer 1.1 yes`"
     assert command("en", Surface(), "tempo alle") == "`pace all`"
+    why = command("en", Surface(), "svar 1.1 ja: vi bruger LØFT")
+    assert why == "`answer 1.1 yes: we use LØFT`"
