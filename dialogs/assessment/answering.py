@@ -115,11 +115,11 @@ class Answering(AssessmentBase):
 
     def set_pace(self, turn: Turn, view: AssessmentView, pace: str, *, typed: bool) -> Outcome:
         current = pace_of(view, turn)
+        if current.pace == pace:
+            return tell(turn, f"ok.pace_same_{pace}", next=typed_here(turn, "næste"))
         if current.pace is not None and not turn.is_facilitator:
             raise Refusal("err.pace_facilitator", guided=typed_here(turn, "næste spørgsmål"))
         total, posted = len(self.catalogue.elements), view.current_element or 0
-        if current.pace == pace:
-            return tell(turn, f"ok.pace_same_{pace}", next=typed_here(turn, "næste"))
         if pace == ALL:
             out: tuple[Outbound, ...] = (refresh("elements", view.id, str(posted + 1)),)
             if posted:  # the card that offered "next element" no longer does
@@ -298,8 +298,7 @@ class Answering(AssessmentBase):
         me = turn.actor.external_id
         answered: Answered = []
         given: dict[str, str] = {}
-        questions = iter(self.catalogue.element(number).questions)
-        for q in questions:
+        for q in self.catalogue.element(number).questions:
             if len(answered) == len(items):
                 break
             if not _applies(q, view, me, given):
