@@ -156,4 +156,15 @@ class InPlaceOfForm(ToActorOnly):
     card becomes a read-only confirmation); elsewhere as `ToActorOnly`."""
 
 
+@dataclass(frozen=True)
+class OwnAnswer(ToActorOnly):
+    """The person's own current answer, privately, right after they answered ("Dit svar på
+    1.1: Ja"): `answers` are (question id, stored value) pairs, `cards` the keys of the
+    keyed messages that show those questions to everyone. A port may show it its own way
+    (mark the choice in a card only this person sees); elsewhere it is a `ToActorOnly`."""
+
+    answers: tuple[tuple[str, str], ...] = ()
+    cards: tuple[str, ...] = ()
+
+
 Target = ToChannel | ToMember | ToActorOnly
