@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.ports import Conversation
 from bot.teams.port import TeamsPort
 from bot.teams.refs import ReplyPlace
-from dialogs.messages import Form, InPlaceOfForm, Message, Target, ToActorOnly
+from dialogs.messages import Form, InPlaceOfForm, Message, OwnAnswer, Target, ToActorOnly
 
 
 class TurnPort:
@@ -25,6 +25,11 @@ class TurnPort:
             ref = await self.port.replace_form(self.place, message)
             if ref is not None:
                 return ref
+        if isinstance(target, OwnAnswer) and self.place.submitted_card and not conv.surface.private:
+            # A click's "Dit svar på 1.1: Ja": Teams shows no message to one person only in a
+            # channel or group chat, and a reply there would tell everyone (the card's tally
+            # shows that the answer counted). In a 1:1 chat it is a plain reply.
+            return ""
         if isinstance(target, ToActorOnly):
             return await self.port.reply(self.place, message)
         return await self.port.post(conv, target, message, thread_ref)
