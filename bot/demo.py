@@ -61,6 +61,7 @@ def script() -> list[str | tuple[str, str]]:
         "En lovende praksis med styrker i mål og beskrivelse.",
         "Økonomi og relationelt samarbejde.",
         "luk",
+        "luk",  # the first shows what is missing, the second closes
     ]
     return lines
 

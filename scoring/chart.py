@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dialogs.i18n import score_text
+
 # Matplotlib (and numpy under it) is imported inside the functions that draw, not here: an
 # idle bot never draws, and loading it at start-up costs tens of MB of memory.
 if TYPE_CHECKING:
@@ -44,12 +46,34 @@ RENDER_LOCK = threading.Lock()
 
 @dataclass(frozen=True)
 class ChartText:
-    """The words on the chart (Danish defaults; the bot passes the channel's language)."""
+    """The words on the chart (Danish defaults; the bot passes the channel's language), and
+    the language its numbers are written in (0,63 in Danish)."""
 
     current: str = "Denne runde"
     previous: str = "Forrige runde"
     partial_note: str = "* delvist besvaret"
     none_note: str = "ingen score endnu"
+    lang: str = "da"
+
+
+class ShownScore(float):
+    """A score that carries the text it is shown as in the image's language ("0,63"). The
+    score table is drawn from plain numbers handed on unchanged by its caller, so the cells
+    bring their own text (dialogs/assessment/report.py makes them); a plain float is written
+    the Danish way."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> ShownScore:
+        made = super().__new__(cls, value)
+        made.text = text
+        return made
+
+
+def shown(value: float | None, lang: str = "da") -> str:
+    """A score as text: its own when it carries one, else in `lang` (one rounding rule:
+    dialogs.i18n)."""
+    return value.text if isinstance(value, ShownScore) else score_text(value, lang)
 
 
 def axis_angles(n: int) -> list[float]:
@@ -66,9 +90,11 @@ def radar_vertices(values: Sequence[float | None]) -> list[tuple[float, float]]:
     ]
 
 
-def axis_label(label: str, value: float | None, partial: bool, width: int = 16) -> str:
+def axis_label(
+    label: str, value: float | None, partial: bool, width: int = 16, lang: str = "da"
+) -> str:
     """The element's name wrapped for the chart, its score under it (`*` when partial)."""
-    score = "–" if value is None else f"{value:.2f}"
+    score = shown(value, lang)
     return "\n".join(textwrap.wrap(label, width)) + f"\n{score}{'*' if partial else ''}"
 
 
@@ -97,7 +123,7 @@ def build_radar(
     _draw_web(ax, len(labels))
     handles = _draw_rounds(ax, values, previous, text)
     handles += _draw_markers(ax, values, partial, text)
-    _draw_labels(ax, labels, values, partial)
+    _draw_labels(ax, labels, values, partial, text.lang)
     fig.legend(
         handles=handles,
         loc="lower center",
@@ -238,7 +264,11 @@ def _draw_markers(
 
 
 def _draw_labels(
-    ax: Axes, labels: Sequence[str], values: Sequence[float | None], partial: Sequence[bool]
+    ax: Axes,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    partial: Sequence[bool],
+    lang: str,
 ) -> None:
     """Each element's name and score just outside the edge, aligned away from the web."""
     edge = radar_vertices([1.0] * len(labels))
@@ -248,7 +278,7 @@ def _draw_labels(
         ax.text(
             1.09 * x,
             1.09 * y,
-            axis_label(label, v, part),
+            axis_label(label, v, part, lang=lang),
             fontsize=12.5,
             fontweight="bold",
             ha=ha,
@@ -376,9 +406,9 @@ def build_score_table(
                     facecolor=_cell_colour(v), edgecolor="none",
                 )
             )  # fmt: skip
-            shown = ("–" if v is None else f"{v:.2f}") + ("*" if p and v is not None else "")
+            cell = shown(v) + ("*" if p and v is not None else "")
             ax.text(
-                x0 + (c + 0.5) * col_w, y + row_h / 2, shown,
+                x0 + (c + 0.5) * col_w, y + row_h / 2, cell,
                 fontsize=10.5, ha="center", va="center",
             )  # fmt: skip
     if note:

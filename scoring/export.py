@@ -9,6 +9,8 @@ justification beside it, UTF-8 with a byte-order mark and `;` between fields, wh
 Excel with Danish settings opens correctly.
 
 Cells are written as text, never as formulas: a comment starting with "=" stays a comment.
+Scores are numbers rounded by the one rule the chat and the report use (dialogs.i18n: half up,
+0.625 → 0.63), shown with two decimals in the spreadsheet's own decimal mark.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dialogs.i18n import shown_score
 from scoring.report import (
     ElementEntry,
     QuestionEntry,
@@ -70,11 +73,11 @@ def score_rows(data: ReportData) -> list[list[Cell]]:
             data.round_no,
             e.number,
             e.name,
-            e.score,
+            shown_score(e.score),
             e.answered,
             e.total,
             "*" if e.partial else "",
-            e.previous,
+            shown_score(e.previous),
             e.change,
         ]
         for e in data.elements

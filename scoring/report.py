@@ -17,7 +17,8 @@ and page numbers in the footer (a PAGE field, so Word and LibreOffice count the 
   table on one page (column widths that keep the element names whole), the radar chart and,
   when there is a previous round, the comparison with it.
 
-Scores are written with the language's decimal mark (0,63 in Danish). The writer works on
+Scores are written with the language's decimal mark (0,63 in Danish) and rounded half up, as
+everywhere (dialogs.i18n). The writer works on
 `ReportData`, plain data with the texts already in the report's language (the bot builds it
 from an assessment, dialogs/assessment/report.py); headings come through `tr(key, **values)`.
 """
@@ -28,6 +29,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from dialogs.i18n import change_text, score_change, score_text
 
 # python-docx (and lxml under it) is imported inside the functions that write, not here: an
 # idle bot never writes a report, and loading them at start-up costs memory.
@@ -115,9 +118,8 @@ class ElementEntry:
 
     @property
     def change(self) -> float | None:
-        if self.score is None or self.previous is None:
-            return None
-        return self.score - self.previous
+        """The change as the two scores are shown (dialogs.i18n.score_change)."""
+        return score_change(self.score, self.previous)
 
 
 @dataclass(frozen=True)
@@ -147,21 +149,7 @@ class ReportData:
     disagreements: tuple[str, ...]
     flags: tuple[str, ...]  # sentences, e.g. the expert-review note for 2.2 d
     guide: tuple[GuideText, ...] = ()
-
-
-# ---- numbers in the report's language ----
-def decimal(value: float, lang: str, places: int = 2, sign: bool = False) -> str:
-    """0.625 → "0,63" in Danish, "0.63" in English (with "+" when `sign`)."""
-    text = f"{value:+.{places}f}" if sign else f"{value:.{places}f}"
-    return text.replace(".", ",").replace("-", "−") if lang == "da" else text
-
-
-def score_text(value: float | None, lang: str = "en") -> str:
-    return "–" if value is None else decimal(value, lang)
-
-
-def change_text(value: float | None, lang: str = "en") -> str:
-    return "" if value is None else decimal(value, lang, sign=True)
+    singles: tuple[str, ...] = ()  # questions only one member answered ("1 svar")
 
 
 def basis_text(q: QuestionEntry, tr: Translate) -> str:
@@ -569,6 +557,8 @@ def write_docx(
     _text_or_blank(doc, data.potentials, tr)
     if data.disagreements:
         doc.add_paragraph(tr("report.disagreements", ids=", ".join(data.disagreements)))
+    if data.singles:
+        doc.add_paragraph(tr("report.singles", ids=", ".join(data.singles)))
     for flag in data.flags:
         doc.add_paragraph(flag)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -43,7 +43,7 @@ from storage.models import (
     Practice,
     TeamDecision,
 )
-from storage.reminder_models import PENDING, Reminder
+from storage.reminder_models import CANCELLED, PENDING, Reminder
 from storage.turns import Context, CrossTenant
 
 
@@ -334,6 +334,31 @@ class AssessmentStore(FeatureStore):
     ) -> None:
         a = await _own_assessment(session, ctx, op.assessment_id)
         a.status, a.closed_at, a.closed_by = "closed", now, ctx.member.id
+
+    @applies(fx.ReopenAssessment)
+    async def reopen(
+        self, session: AsyncSession, ctx: Context, op: fx.ReopenAssessment, now: datetime
+    ) -> None:
+        """The round is open again; its invitation to measure again belongs to the closing
+        and goes with it in this transaction (deleted, not cancelled: the next close plans it
+        anew under the same key, and a cancelled one would count as done)."""
+        a = await _own_assessment(session, ctx, op.assessment_id, lock=True)
+        newer = await session.scalar(
+            select(func.count())
+            .select_from(Assessment)
+            .where(Assessment.channel_id == ctx.channel.id, Assessment.id > a.id)
+        )
+        if a.status != "closed" or newer:
+            return  # reopened meanwhile, or a new round has started: nothing to do
+        a.status, a.closed_at, a.closed_by = "open", None, None
+        await session.execute(
+            delete(Reminder).where(
+                Reminder.subject_type == ASSESSMENT,
+                Reminder.subject_id == a.id,
+                Reminder.kind == REASSESS,
+                Reminder.status.in_((PENDING, CANCELLED)),
+            )
+        )
 
 
 # ---- reminders ----

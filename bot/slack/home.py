@@ -14,7 +14,7 @@ from bot.slack.client import delivery_error
 from bot.slack.mrkdwn import escape, truncate
 from dialogs.assessment.model import AssessmentView
 from dialogs.assessment.render import element_posted
-from dialogs.assessment.team import applicable_questions, member_applies, team_answers
+from dialogs.assessment.team import member_applies, tally
 from dialogs.assessment.views import element_questions
 from dialogs.i18n import format_date, t
 from scoring.catalogue import Catalogue
@@ -47,7 +47,8 @@ def channel_label(lang: str, channel: ChannelOverview) -> str:
 def round_line(lang: str, r: RoundSummary, view: AssessmentView | None, cat: Catalogue) -> str:
     practice = escape(r.practice_name)
     if r.status == "open" and view is not None and view.id == r.id:
-        team, total = len(team_answers(view, cat)), len(applicable_questions(view, cat))
+        counted = tally(view, cat)  # the progress message's headline: the same everywhere
+        team, total = counted.answered, counted.total
         return t(
             lang,
             "slack.home.round_open",

@@ -40,22 +40,16 @@ from bot.teams.turn import TurnPort
 from dialogs.effects import Outcome, Post
 from dialogs.events import Command, Interaction
 from dialogs.i18n import t
-from dialogs.messages import Message, Text, ToChannel
-from dialogs.replies import help_message
+from dialogs.messages import ToChannel
+from dialogs.replies import welcome_message
 from dialogs.turn import Turn
 
 log = logging.getLogger(__name__)
 
 
 def welcome_step(turn: Turn) -> Outcome:
-    help_blocks = help_message(turn.lang).blocks
-    blocks = (
-        Text(t(turn.lang, "teams.welcome.title"), "header"),
-        Text(t(turn.lang, "teams.welcome.body")),
-        *help_blocks[1:],
-    )
-    message = Message(blocks, t(turn.lang, "teams.welcome.title"))
-    return Outcome(out=(Post(message, ToChannel()),))
+    """A greeting and three first steps, the commands written as they are typed there."""
+    return Outcome(out=(Post(welcome_message(turn.lang, turn.surface), ToChannel()),))
 
 
 class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
@@ -190,7 +184,7 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def welcome(self, activity: Activity) -> None:
         cid = base_id(activity.conversation.id)
-        conv = Conversation(PLATFORM, tenant_of(activity), cid, None)
+        conv = Conversation(PLATFORM, tenant_of(activity), cid, None, surface_of(activity))
         event_id = f"welcome:{activity.id}" if activity.id else None
         inbound = Inbound(
             conv, Command("hjælp"), channel_name=channel_name(activity), event_id=event_id

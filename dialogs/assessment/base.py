@@ -3,6 +3,7 @@ its messages (the parts: round.py, answering.py, teamwork.py; dialog.py joins th
 
 from __future__ import annotations
 
+import difflib
 from functools import partial
 
 from dialogs import actions
@@ -28,9 +29,17 @@ class AssessmentBase(FeatureDialog):
         return self.renderer.render(refresh, turn)
 
     def unknown_command(self, turn: Turn, line: str) -> Outcome:
-        # Every word no feature knows comes here: say so, then show what the bot does know.
-        said = tell(turn, "err.unknown_command", text=line[:60]) if line else Outcome()
-        return said + show_help(turn)
+        """Every word no feature knows comes here: one line, with the command it most likely
+        was (a typo of one of the assessment's) or the hint to `hjælp` — never the whole help."""
+        if not line:
+            return show_help(turn)
+        first = line.split()[0].casefold()
+        like = difflib.get_close_matches(first, sorted(self.words), n=1, cutoff=0.75)
+        if like:
+            return tell(
+                turn, "err.unknown_command_like", text=line[:60], suggestion=turn.command(like[0])
+            )
+        return tell(turn, "err.unknown_command", text=line[:60])
 
     # ---- shared checks ----
     def open_round(self, turn: Turn, aid: int | None = None) -> AssessmentView:

@@ -75,3 +75,10 @@ class SetOverallNotes:
 @dataclass(frozen=True)
 class CloseAssessment:
     assessment_id: int
+
+
+@dataclass(frozen=True)
+class ReopenAssessment:
+    """A closed round open again (`genåbn`): answers can change until it closes anew."""
+
+    assessment_id: int

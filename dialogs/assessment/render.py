@@ -12,6 +12,7 @@ from dialogs.assessment.pace import Pace
 from dialogs.assessment.team import member_applies, question_status
 from dialogs.assessment.views import (
     asked_questions,
+    disagreement_message,
     element_message,
     guided_message,
     own_answer,
@@ -41,6 +42,10 @@ def element_key(aid: int, number: int) -> str:
 
 def question_key(aid: int, qid: str) -> str:
     return f"q:{aid}:{qid}"
+
+
+def disagreement_key(aid: int, list_id: str) -> str:
+    return f"disagree:{aid}:{list_id}"
 
 
 def element_posted(view: AssessmentView, number: int) -> bool:
@@ -102,12 +107,20 @@ class Renderer:
             case "intro":
                 return [Post(intro_message(lang, view, turn.surface))]
             case "progress":
-                msg = progress_message(lang, view, self.catalogue)
+                msg = progress_message(lang, view, self.catalogue, turn.surface)
                 return [Post(msg, ToChannel(), key=progress_key(view.id))]
             case "progress_private":
-                return [Post(progress_message(lang, view, self.catalogue), ToActorOnly())]
+                msg = progress_message(lang, view, self.catalogue, turn.surface)
+                return [Post(msg, ToActorOnly())]
             case "summary":
-                return [Post(summary_message(lang, view, self.catalogue, self.table))]
+                msg = summary_message(lang, view, self.catalogue, self.table, turn.surface)
+                return [Post(msg)]
+            case "disagreements":  # a facilitator's list, kept up to date as they decide
+                list_id = refresh.arg or ""
+                msg = disagreement_message(
+                    lang, view, self.catalogue, turn.is_facilitator, turn.surface, list_id
+                )
+                return [Post(msg, ToActorOnly(), key=disagreement_key(view.id, list_id))]
             case "elements":  # those from `arg` (the first: 1) to the current one
                 return [
                     p

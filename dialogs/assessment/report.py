@@ -12,11 +12,16 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from dialogs.assessment.model import AssessmentView
-from dialogs.assessment.team import disagreements, question_status, team_answers
+from dialogs.assessment.team import (
+    disagreements,
+    question_status,
+    single_answers,
+    team_answers,
+)
 from dialogs.assessment.views import answer_label
 from dialogs.i18n import format_date, score_text, t
 from scoring.catalogue import SCALE, Catalogue, Question
-from scoring.chart import ChartText
+from scoring.chart import ChartText, ShownScore
 from scoring.report import ElementEntry, GuideText, MemberLine, QuestionEntry, ReportData
 from scoring.scores import ElementScore, all_scores, applicable
 from scoring.table import ScoringTable
@@ -66,6 +71,7 @@ def radar_input(
             previous=t(lang, "chart.round", round=previous.round_no) if previous else "",
             partial_note=t(lang, "chart.partial"),
             none_note=t(lang, "chart.none"),
+            lang=lang,
         ),
     )
 
@@ -176,6 +182,7 @@ def build_report_data(
         potentials=view.overall_potentials,
         previous_round=view.previous.round_no if view.previous else None,
         disagreements=tuple(disagreements(view, catalogue)),
+        singles=tuple(single_answers(view, catalogue)),
         flags=tuple(
             t(lang, f"flag.{flag}", questions=", ".join(qids)) for flag, qids in flagged.items()
         ),
@@ -209,7 +216,7 @@ def build_rounds_report_data(
 class History:
     rows: list[str]  # "1. Teori og viden" …
     columns: list[tuple[int, str]]  # (round number, date or "i gang")
-    cells: list[list[float | None]]  # [element][round]
+    cells: list[list[float | None]]  # [element][round]: ShownScore, written in the language
     partial: list[list[bool]]
 
 
@@ -232,7 +239,9 @@ def history_table(
     return History(
         rows=[f"{e.number}. {e.name[lang]}" for e in catalogue.elements],
         columns=columns,
-        cells=[[r[e.number - 1].score for r in per_round] for e in catalogue.elements],
+        cells=[
+            [_shown(r[e.number - 1].score, lang) for r in per_round] for e in catalogue.elements
+        ],
         partial=[[r[e.number - 1].partial for r in per_round] for e in catalogue.elements],
     )
 
@@ -255,10 +264,15 @@ def history_text(h: History, lang: str) -> str:
     lines = [head]
     for label, cells, parts in zip(h.rows, h.cells, h.partial, strict=True):
         shown = [
-            score_text(v) + ("*" if p and v is not None else "")
+            score_text(v, lang) + ("*" if p and v is not None else "")
             for v, p in zip(cells, parts, strict=True)
         ]
         lines.append(f"{label}: " + " · ".join(shown))
     if any(p for parts in h.partial for p in parts):
         lines.append(t(lang, "history.partial_note"))
     return "\n".join(lines)
+
+
+def _shown(score: float | None, lang: str) -> float | None:
+    """A cell of the history image: the score with its text in the channel's language."""
+    return None if score is None else ShownScore(score, score_text(score, lang))

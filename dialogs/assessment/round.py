@@ -3,6 +3,9 @@ delimitation, status, closing, results, history, exports, and who facilitates.""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import Protocol, runtime_checkable
+
 from dialogs.actions import Action
 from dialogs.assessment import forms
 from dialogs.assessment import ops as fx
@@ -10,20 +13,30 @@ from dialogs.assessment.answering import ensure_pace, pace_offer
 from dialogs.assessment.base import AssessmentBase, refresh
 from dialogs.assessment.commands import parse_export
 from dialogs.assessment.model import AssessmentView, assessment_of
-from dialogs.assessment.team import disagreements
-from dialogs.assessment.views import export_message, history_message
+from dialogs.assessment.views import (
+    CONFIRM_MINUTES,
+    close_check_message,
+    export_message,
+    history_message,
+)
+from dialogs.calendar import local, utc
 from dialogs.effects import OpenForm, Outcome, Post, SetDialogState, SetRole
 from dialogs.feature import Values, command, verb
+from dialogs.i18n import format_date, plural
+from dialogs.messages import ToActorOnly
 from dialogs.reminders import reminder_data
 from dialogs.replies import Refusal, announce, reject, show_help, tell
+from dialogs.settings import prefs
 from dialogs.text_input import check_text
-from dialogs.turn import Turn
+from dialogs.turn import NotLoaded, Turn
+
+CONFIRM_CLOSE = "confirm_close"  # the facilitator's dialog state while the gaps are shown
 
 
 class Round(AssessmentBase):
     @command("hjælp", "hjaelp", "help", "?")
-    def help(self, turn: Turn, _rest: str) -> Outcome:
-        return show_help(turn)
+    def help(self, turn: Turn, rest: str) -> Outcome:
+        return show_help(turn, rest)
 
     @command("start", "mål", "måling", "assess")
     def start(self, turn: Turn, rest: str) -> Outcome:
@@ -90,16 +103,31 @@ class Round(AssessmentBase):
         shown = Outcome(out=(refresh("progress"), refresh("progress_private")))
         return shown + pace_offer(turn, view, len(self.catalogue.elements))
 
+    # ---- closing: the gaps first, then a confirmation; reopening for a while after ----
     @command("luk", "close")
     def close(self, turn: Turn, _rest: str) -> Outcome:
+        """The facilitator sees what is missing and confirms (the button, or `luk` again
+        within CONFIRM_MINUTES); only then the round closes."""
         view = self.open_round(turn)
         self.facilitator_only(turn)
-        open_ids = disagreements(view, self.catalogue)
-        confirmed = turn.state_kind == "confirm_close" and turn.state_data.get("aid") == view.id
-        if open_ids and not confirmed:
-            return Outcome(ops=(SetDialogState("confirm_close", {"aid": view.id}),)) + tell(
-                turn, "confirm.close", n=len(open_ids), ids=", ".join(open_ids)
-            )
+        if self.close_confirmed(turn, view):
+            return self.do_close(turn, view)
+        until = turn.now + timedelta(minutes=CONFIRM_MINUTES)
+        state = SetDialogState(CONFIRM_CLOSE, {"aid": view.id, "until": until.isoformat()})
+        days = prefs(turn).reopen_days
+        check = close_check_message(turn.lang, view, self.catalogue, turn.surface, days)
+        return Outcome(ops=(state,), out=(Post(check, ToActorOnly()),))
+
+    def close_confirmed(self, turn: Turn, view: AssessmentView) -> bool:
+        if turn.state_kind != CONFIRM_CLOSE or turn.state_data.get("aid") != view.id:
+            return False
+        until = turn.state_data.get("until")
+        try:
+            return isinstance(until, str) and utc(turn.now) <= utc(datetime.fromisoformat(until))
+        except ValueError:
+            return False
+
+    def do_close(self, turn: Turn, view: AssessmentView) -> Outcome:
         closed = announce(turn, "ok.closed", who=turn.actor.name, practice=view.practice_name)
         return (
             Outcome(ops=(fx.CloseAssessment(view.id), SetDialogState(None)))
@@ -111,6 +139,53 @@ class Round(AssessmentBase):
     def close_click(self, turn: Turn, a: Action, _values: Values) -> Outcome:
         self.open_round(turn, a.int_arg(0))
         return self.close(turn, "")
+
+    @verb("close-ok")
+    def close_confirm_click(self, turn: Turn, a: Action, _values: Values) -> Outcome:
+        """The button under the gaps: close now (it says so beside the gaps it was shown with)."""
+        view = self.open_round(turn, a.int_arg(0))
+        self.facilitator_only(turn)
+        return self.do_close(turn, view)
+
+    @verb("close-no")
+    def close_keep_click(self, turn: Turn, a: Action, _values: Values) -> Outcome:
+        self.open_round(turn, a.int_arg(0))
+        self.facilitator_only(turn)
+        return Outcome(ops=(SetDialogState(None),)) + tell(turn, "ok.kept_open")
+
+    @command("genåbn", "genaabn", "genabn", "reopen", reads=("discussion",))
+    def reopen(self, turn: Turn, _rest: str) -> Outcome:
+        """A facilitator opens the latest round again for `reopen_days` after it closed (a
+        channel setting): answers can change, the summary is preliminary again, and the
+        invitation to measure again waits for the next close (storage: ReopenAssessment)."""
+        view = self.any_round(turn)
+        self.facilitator_only(turn)
+        if view.is_open:
+            raise Refusal("err.reopen_open", practice=view.practice_name)
+        days = prefs(turn).reopen_days
+        if days == 0:
+            raise Refusal("err.reopen_off")
+        closed = utc(view.closed_at or view.started_at)
+        if utc(turn.now) - closed > timedelta(days=days):
+            raise Refusal(
+                "err.reopen_too_late",
+                practice=view.practice_name,
+                date=format_date(local(closed, prefs(turn).calendar).date(), turn.lang),
+                days=plural(turn.lang, "count.day", days),
+            )
+        discussion = _discussion(turn)
+        if discussion is not None and discussion.is_running and discussion.assessment_id == view.id:
+            raise Refusal("err.reopen_discussion", round=view.round_no)
+        return Outcome(
+            ops=(fx.ReopenAssessment(view.id), SetDialogState(None)),
+            out=(refresh("progress"),),
+        ) + announce(
+            turn,
+            "ok.reopened",
+            who=turn.actor.name,
+            practice=view.practice_name,
+            round=view.round_no,
+        )
 
     @command("resultat", "result", "results")
     def result(self, turn: Turn, _rest: str) -> Outcome:
@@ -155,3 +230,23 @@ class Round(AssessmentBase):
         if current is not None and current.is_open:
             raise Refusal("err.already_open", practice=current.practice_name)
         return self.start_round(turn, ref.practice)
+
+
+@runtime_checkable
+class _Discussion(Protocol):
+    """What reopening needs to know of the results discussion (dialogs.discussion imports
+    this package, so its model is read by shape here)."""
+
+    assessment_id: int
+
+    @property
+    def is_running(self) -> bool: ...
+
+
+def _discussion(turn: Turn) -> _Discussion | None:
+    """The channel's latest results discussion, when that feature is part of the bot."""
+    try:
+        found = turn.read("discussion")
+    except NotLoaded:
+        return None
+    return found if isinstance(found, _Discussion) else None

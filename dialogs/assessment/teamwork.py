@@ -9,8 +9,11 @@ the person's draft (SECURITY.md, Decisions)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import replace
 
+from dialogs import actions
 from dialogs.actions import Action
 from dialogs.assessment import forms
 from dialogs.assessment import ops as fx
@@ -18,10 +21,11 @@ from dialogs.assessment.base import AssessmentBase, refresh
 from dialogs.assessment.commands import parse_answer, split_comment
 from dialogs.assessment.model import AssessmentView
 from dialogs.assessment.ops import notes_version
+from dialogs.assessment.team import disagreements as disagreement_ids
 from dialogs.assessment.views import answer_label, disagreement_message
 from dialogs.effects import OpenForm, Outcome, Post
 from dialogs.feature import Values, command, verb
-from dialogs.messages import ToActorOnly
+from dialogs.messages import Form, ToActorOnly
 from dialogs.replies import Refusal, announce, plain, reject, tell
 from dialogs.text_input import check_text
 from dialogs.turn import Turn
@@ -31,8 +35,15 @@ from scoring.catalogue import Question
 class TeamWork(AssessmentBase):
     @command("uenighed", "uenigheder", "disagreements")
     def disagreements(self, turn: Turn, _rest: str) -> Outcome:
+        """Who answered what where the team disagrees. A facilitator's list has a button per
+        question and a key of its own (carried by the buttons), so that recording a team
+        answer from it draws it again without that question's button."""
         view = self.any_round(turn)
-        msg = disagreement_message(turn.lang, view, self.catalogue, turn.is_facilitator)
+        if turn.is_facilitator and view.is_open and disagreement_ids(view, self.catalogue):
+            return Outcome(out=(refresh("disagreements", view.id, list_id(turn)),))
+        msg = disagreement_message(
+            turn.lang, view, self.catalogue, turn.is_facilitator, turn.surface
+        )
         return Outcome(out=(Post(msg, ToActorOnly()),))
 
     @command("teamsvar", "team")
@@ -54,14 +65,16 @@ class TeamWork(AssessmentBase):
         view = self.open_round(turn, a.int_arg(0))
         self.facilitator_only(turn)
         q = self.question(a.arg(1))
-        return Outcome(out=(OpenForm(forms.decision_form(turn.lang, view.id, q)),))
+        form = _from_list(forms.decision_form(turn.lang, view.id, q), _list_of(a))
+        return Outcome(out=(OpenForm(form),))
 
     @verb("f-dec")
     def decision_submit(self, turn: Turn, a: Action, values: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
         self.facilitator_only(turn)
         q = self.question(a.arg(1))
-        form = forms.decision_form(turn.lang, view.id, q, dict(values))
+        listed = _list_of(a)
+        form = _from_list(forms.decision_form(turn.lang, view.id, q, dict(values)), listed)
         value = parse_answer(q, values.get("value", ""))
         why = values.get("justification", "")
         errors = {}
@@ -74,7 +87,10 @@ class TeamWork(AssessmentBase):
             errors["justification"] = error
         if errors or value is None:
             return reject(form, errors)
-        return self.save_decision(turn, view, q, value, why)
+        saved = self.save_decision(turn, view, q, value, why)
+        if listed is None:
+            return saved
+        return saved + Outcome(out=(refresh("disagreements", view.id, listed),))
 
     def save_decision(
         self, turn: Turn, view: AssessmentView, q: Question, value: str, why: str
@@ -180,11 +196,41 @@ class TeamWork(AssessmentBase):
             return
         elements = self.catalogue.elements
         element = elements[number - 1] if 1 <= number <= len(elements) else elements[0]
-        question = element.questions[0].id
+        word = "kommentar" if turn.lang == "da" else "comment"
+        example = turn.command(f"{word} {element.questions[0].id} …")
         names = [m.name for m in turn.members if m.role == "facilitator"]
         if not names:
-            raise Refusal("err.notes_no_facilitator", question=question)
-        raise Refusal("err.notes_by_facilitator", facilitators=", ".join(names), question=question)
+            raise Refusal("err.notes_no_facilitator", example=example)
+        raise Refusal("err.notes_by_facilitator", facilitators=", ".join(names), example=example)
+
+
+def list_id(turn: Turn) -> str:
+    """A new disagreement list's identity: the moment it was asked for, to the millisecond
+    (base 36), and who asked — the key it is posted under (render.py) and updated by."""
+    stamp = int(turn.now.timestamp() * 1000)
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while stamp:
+        stamp, rest = divmod(stamp, 36)
+        out = digits[rest] + out
+    who = hashlib.sha256(turn.actor.external_id.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{out or '0'}{who[:6]}"
+
+
+def _list_of(a: Action) -> str | None:
+    """The disagreement list a button or form came from (a claim: only a key under the
+    request's own channel is ever updated with it); None for a typed `teamsvar`."""
+    if len(a.args) < 3 or not re.fullmatch(r"[0-9a-z]{7,20}", a.args[2]):
+        return None
+    return a.args[2]
+
+
+def _from_list(form: Form, listed: str | None) -> Form:
+    """The decision form, carrying the list it was opened from (see `_list_of`)."""
+    if listed is None:
+        return form
+    action = actions.decode(form.action)
+    return replace(form, action=actions.encode(action.verb, *action.args, listed))
 
 
 def _started(a: Action, index: int) -> str:

@@ -36,7 +36,7 @@ from dialogs.turn import Turn
 class Running(DiscussionBase):
     @command("hjælp", "hjaelp", "help", under=DISCUSSION)
     def cmd_help(self, turn: Turn, _rest: str) -> Outcome:
-        return show_help(turn)
+        return show_help(turn, "drøftelse")
 
     @command("start", "begynd", under=DISCUSSION)
     def cmd_start(self, turn: Turn, rest: str) -> Outcome:

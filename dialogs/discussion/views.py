@@ -254,9 +254,9 @@ def round_step_message(look: Look, d: DiscussionView) -> Message:
 
 # ---- step 3: the lowest scores ----
 def score_value(look: Look, s: ElementScore) -> str:
-    value = score_text(s.score)
+    value = score_text(s.score, look.lang)
     if s.partial:
-        value += " " + look.t("summary.partial", answered=s.answered, total=s.total)
+        value += " · " + look.t("summary.partial", answered=s.answered, total=s.total)
     return value
 
 
@@ -297,7 +297,7 @@ def answer_line(look: Look, view: AssessmentView, qid: str) -> str:
     points, _flags = question_points(look.table, qid, status.team)
     if points is None:
         return line + " · " + look.t("dc.lowest.outside")
-    return line + " · " + look.t("dc.lowest.points", points=score_text(points))
+    return line + " · " + look.t("dc.lowest.points", points=score_text(points, look.lang))
 
 
 def question_lines(look: Look, view: AssessmentView, qid: str) -> list[str]:

@@ -30,7 +30,7 @@ THEME_LIMIT = (1, 5)
 class Planning(MeetingsBase):
     @command("hjælp", "help", under=MEETING)
     def cmd_help(self, turn: Turn, _rest: str) -> Outcome:
-        return show_help(turn)
+        return show_help(turn, "møde")
 
     def default_participants(self, turn: Turn) -> tuple[MemberView, ...]:
         """The members who answered the latest assessment (all members when none did)."""

@@ -197,9 +197,9 @@ def score_rows(look: Look, view: AssessmentView, focus: tuple[int, ...]) -> list
     scores = all_scores(look.catalogue, look.table, team_answers(view, look.catalogue))
     rows = []
     for s in scores:
-        value = score_text(s.score)
+        value = score_text(s.score, look.lang)
         if s.partial:
-            value += " " + look.t("summary.partial", answered=s.answered, total=s.total)
+            value += " · " + look.t("summary.partial", answered=s.answered, total=s.total)
         mark = " ★" if s.number in focus else ""
         rows.append((look.element_name(s.number) + mark, value))
     return rows

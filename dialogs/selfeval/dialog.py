@@ -114,11 +114,13 @@ class SelfEvalDialog(FeatureDialog):
     @command("hjælp", "hjaelp", "help", under=SELFEVAL)
     @command(under=SELFEVAL)
     def cmd_help(self, turn: Turn, _rest: str) -> Outcome:
-        return show_help(turn)
+        return show_help(turn, "selvevaluering")
 
     def unknown_command(self, turn: Turn, line: str) -> Outcome:
         sub = line.split()[1] if len(line.split()) > 1 else ""
-        return tell(turn, "se.err.unknown_sub", word=sub.casefold()[:40]) + show_help(turn)
+        return tell(turn, "se.err.unknown_sub", word=sub.casefold()[:40]) + show_help(
+            turn, "selvevaluering"
+        )
 
     @command("start", "begynd", under=SELFEVAL)
     def cmd_start(self, turn: Turn, rest: str) -> Outcome:

@@ -1,5 +1,6 @@
 """Channel settings (`indstillinger` / `settings`): language, time zone, delivery window,
-reminder lead time, nudge cadence and cap, reassessment interval.
+reminder lead time, nudge cadence and cap, reassessment interval, how long a closed round can
+be reopened.
 
 Anyone may look; only a facilitator (mødeleder) may change them. Changes come from a form or a
 typed `indstillinger <navn> <værdi>`, are validated field by field with a clear message, and are
@@ -16,7 +17,7 @@ from dialogs.actions import Action
 from dialogs.calendar import format_window
 from dialogs.effects import OpenForm, Outcome, Post
 from dialogs.feature import FeatureDialog, Values, command, verb
-from dialogs.i18n import LANGUAGES, t
+from dialogs.i18n import LANGUAGES, plural, t
 from dialogs.messages import (
     Button,
     Buttons,
@@ -48,6 +49,8 @@ def _value(lang: str, p: ChannelPrefs, name: str) -> str:
             return t(lang, "set.value.days", n=p.nudge_every)
         case "nudge_max":
             return str(p.nudge_max)
+        case "reopen":
+            return plural(lang, "count.day", p.reopen_days)
         case _:
             return t(lang, "set.value.months", n=p.reassess_months)
 
@@ -98,6 +101,7 @@ def settings_form(
             text_field("nudge_every", 3),
             text_field("nudge_max", 3),
             text_field("reassess", 3),
+            text_field("reopen", 3),
         ),
         submit_label=t(lang, "set.save"),
         errors=dict(errors or {}),

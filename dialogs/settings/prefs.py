@@ -28,10 +28,19 @@ K_LEAD = "reminder_lead_days"
 K_NUDGE_EVERY = "nudge_every_days"
 K_NUDGE_MAX = "nudge_max"
 K_REASSESS = "reassess_months"
+K_REOPEN = "reopen_days"
 
 # Field name -> (min, max) for the whole-number settings.
-RANGES = {"lead": (0, 10), "nudge_every": (1, 20), "nudge_max": (0, 10), "reassess": (1, 60)}
-FIELD_ORDER = ("language", "timezone", "window", "lead", "nudge_every", "nudge_max", "reassess")
+RANGES = {
+    "lead": (0, 10),
+    "nudge_every": (1, 20),
+    "nudge_max": (0, 10),
+    "reassess": (1, 60),
+    "reopen": (0, 90),
+}
+FIELD_ORDER = (
+    "language", "timezone", "window", "lead", "nudge_every", "nudge_max", "reassess", "reopen"
+)  # fmt: skip
 
 # Typed names (Danish and English) -> field name.
 NAMES = {
@@ -53,6 +62,10 @@ NAMES = {
     "genmaaling": "reassess",
     "reassess": "reassess",
     "reassessment": "reassess",
+    "genåbn": "reopen",
+    "genaabn": "reopen",
+    "genåbning": "reopen",
+    "reopen": "reopen",
 }
 LANGUAGE_WORDS = {
     "da": "da",
@@ -74,6 +87,7 @@ class ChannelPrefs:
     nudge_every: int = 3  # working days between assessment nudges
     nudge_max: int = 3  # nudges per member and assessment at most
     reassess_months: int = 12
+    reopen_days: int = 14  # a closed round can be reopened this many days after (0: never)
 
     @property
     def calendar(self) -> Calendar:
@@ -100,6 +114,7 @@ class ChannelPrefs:
             nudge_every=_int(settings.get(K_NUDGE_EVERY), "nudge_every", d.nudge_every),
             nudge_max=_int(settings.get(K_NUDGE_MAX), "nudge_max", d.nudge_max),
             reassess_months=_int(settings.get(K_REASSESS), "reassess", d.reassess_months),
+            reopen_days=_int(settings.get(K_REOPEN), "reopen", d.reopen_days),
         )
 
     def to_settings(self) -> dict[str, object]:
@@ -110,6 +125,7 @@ class ChannelPrefs:
             K_NUDGE_EVERY: self.nudge_every,
             K_NUDGE_MAX: self.nudge_max,
             K_REASSESS: self.reassess_months,
+            K_REOPEN: self.reopen_days,
         }
 
     def raw(self) -> dict[str, str]:
@@ -122,6 +138,7 @@ class ChannelPrefs:
             "nudge_every": str(self.nudge_every),
             "nudge_max": str(self.nudge_max),
             "reassess": str(self.reassess_months),
+            "reopen": str(self.reopen_days),
         }
 
 
@@ -195,5 +212,7 @@ def _with_number(p: ChannelPrefs, name: str, number: int) -> ChannelPrefs:
             return replace(p, nudge_every=number)
         case "nudge_max":
             return replace(p, nudge_max=number)
+        case "reopen":
+            return replace(p, reopen_days=number)
         case _:
             return replace(p, reassess_months=number)

@@ -32,6 +32,7 @@ async def closed_assessment(bot: BotHarness) -> int:
         for i, answer in enumerate(ELEMENT_1, 1):
             await bot.say(person, f"svar 1.{i} {answer}")
     await bot.say("Anna", "luk")
+    await bot.say("Anna", "luk")  # the gaps first, then closing
     return aid
 
 

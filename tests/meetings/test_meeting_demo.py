@@ -11,10 +11,10 @@ from storage.db import create_engine, session_factory
 from storage.meeting_models import Agreement, Meeting
 
 SCORE_LINES = (
-    "1. Teori og viden               0.50",
-    "2. Virkning                     0.88",
-    "5. Overførbarhed                1.00",
-    "6. Økonomi                      0.17",
+    "1. Teori og viden               0,50",
+    "2. Virkning                     0,88",
+    "5. Overførbarhed                1,00",
+    "6. Økonomi                      0,17",
 )
 
 

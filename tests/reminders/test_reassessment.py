@@ -28,6 +28,7 @@ async def test_a_year_later_the_channel_is_invited_and_round_two_shows_last_answ
     await bot.say("Anna", "svar 1.1 ja: vi bruger LØFT i alle forløb")
     await bot.say("Bo", "svar 1.1 ja")
     await bot.say("Anna", "luk")
+    await bot.say("Anna", "luk")  # the gaps first, then closing
     await bot.run_due()
     (row,) = await reminder_rows(bot, REASSESS)
     assert row.status == "pending" and row.recipient is None
@@ -68,6 +69,7 @@ async def test_invitation_lands_on_the_right_local_time_across_the_autumn_change
     await start_round(bot)
     await bot.say("Anna", "indstillinger genmåling 1")
     await bot.say("Anna", "luk")
+    await bot.say("Anna", "luk")  # the gaps first, then closing
     # 25 October is the Sunday the clocks go back: Monday 26 October, 08:00 CET = 07:00 UTC.
     assert await run_at(bot, utc(2026, 10, 26, 6, 59)) == []
     assert len(await run_at(bot, utc(2026, 10, 26, 7, 0))) == 1
@@ -78,6 +80,7 @@ async def test_invitation_falling_on_christmas_waits_until_after(bot: BotHarness
     await start_round(bot)
     await bot.say("Anna", "indstillinger genmåling 1")
     await bot.say("Anna", "luk")
+    await bot.say("Anna", "luk")  # the gaps first, then closing
     assert await run_at(bot, utc(2026, 12, 25, 9, 0)) == []  # Juledag
     assert await run_at(bot, utc(2026, 12, 27, 9, 0)) == []  # Sunday
     out = await run_at(bot, utc(2026, 12, 28, 7, 0))  # Monday 08:00 CET
@@ -87,10 +90,12 @@ async def test_invitation_falling_on_christmas_waits_until_after(bot: BotHarness
 async def test_no_invitation_when_the_team_measured_again_already(bot: BotHarness) -> None:
     await start_round(bot)
     await bot.say("Anna", "luk")
+    await bot.say("Anna", "luk")  # the gaps first, then closing
     await bot.run_due()
     bot.clock.set(utc(2026, 9, 1, 9, 0))
     await start_round(bot)  # round 2, on their own initiative
     await bot.say("Anna", "luk")
+    await bot.say("Anna", "luk")  # the gaps first, then closing
     out = await run_at(bot, utc(2027, 3, 2, 7, 0))
     assert "Tid til at måle igen" not in fallbacks(out)
     first, second = await reminder_rows(bot, REASSESS)
@@ -100,6 +105,7 @@ async def test_no_invitation_when_the_team_measured_again_already(bot: BotHarnes
 async def test_invitation_while_another_practice_is_being_measured(bot: BotHarness) -> None:
     await start_round(bot)  # Recovery-forløb, Monday 2 March 2026
     await bot.say("Anna", "luk")
+    await bot.say("Anna", "luk")  # the gaps first, then closing
     bot.clock.set(utc(2027, 2, 1, 9, 0))
     await start_round(bot, practice="Netværksmøder")
     out = await run_at(bot, utc(2027, 3, 2, 7, 0))
@@ -108,5 +114,6 @@ async def test_invitation_while_another_practice_is_being_measured(bot: BotHarne
     busy = texts(await bot.click("Bo", action))
     assert "allerede en måling af Netværksmøder i gang" in busy
     await bot.say("Anna", "luk")
+    await bot.say("Anna", "luk")  # the gaps first, then closing
     started = texts(await bot.click("Bo", action))
     assert "Måling af praksis: Recovery-forløb (runde 2)" in started

@@ -41,6 +41,7 @@ async def test_anyone_sees_the_settings_only_the_facilitator_changes_them(bot: B
         "Påmindelse om at svare, højst hver": "3 arbejdsdage",
         "Påmindelser om at svare, højst i alt": "3",
         "Invitation til ny måling efter": "12 måneder",
+        "Genåbning mulig i": "14 dage",
     }
     assert not any(isinstance(b, Buttons) for b in message.blocks)  # Bo may not change them
     refused = texts(await bot.say("Bo", "indstillinger sprog en"))
@@ -110,8 +111,8 @@ async def test_switching_to_english_makes_the_bot_answer_in_english(bot: BotHarn
         "Reminder to answer, at most every: 2 working days; "
         "Reminders to answer, at most in all: 1; Invitation to measure again after: 6 months."
     )
-    assert "Lovende praksis – commands" in texts(await bot.say("Bo", "help"))
-    assert "Lovende praksis – commands" in texts(await bot.say("Bo", "hjælp"))
+    assert "Lovende praksis – help" in texts(await bot.say("Bo", "help"))
+    assert "Lovende praksis – help" in texts(await bot.say("Bo", "hjælp"))
     row = await channel_row(bot)
     assert (row.language, row.timezone) == ("en", "Europe/London")
     assert row.settings["delivery_window"] == "09:00-15:00"

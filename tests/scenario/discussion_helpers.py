@@ -49,6 +49,7 @@ async def closed_assessment(bot: BotHarness, *, close: bool = True) -> int:
     await bot.say("Anna", "svar 4.2 ja")
     if close:
         await bot.say("Anna", "luk")
+        await bot.say("Anna", "luk")  # the gaps first, then closing
     return aid
 
 

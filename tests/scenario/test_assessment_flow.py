@@ -57,8 +57,9 @@ async def test_full_assessment_with_disagreement_resolved_by_facilitator(bot: Bo
         {"value": "delvist", "justification": "Vi bruger det kun delvist."},
     )
     summary = texts(await bot.say("Anna", "resultat"))
-    assert "1. Teori og viden" in summary and "0.50" in summary
+    assert "1. Teori og viden" in summary and "0,50" in summary
 
+    await bot.say("Anna", "luk")  # the gaps first
     closing = texts(await bot.say("Anna", "luk"))
     assert "har lukket målingen" in closing
     assert "Resultat: Recovery-forløb" in closing
@@ -72,7 +73,7 @@ async def test_only_facilitator_closes_and_disagreement_needs_confirmation(bot: 
     await bot.say("Bo", "svar 1.1 nej")
     assert "kun mødelederen" in texts(await bot.say("Bo", "luk"))
     first = texts(await bot.say("Anna", "luk"))
-    assert "stadig 1 uenigheder" in first
+    assert "Uenigheder: 1 uenighed (1.1)" in first
     assert "har lukket" in texts(await bot.say("Anna", "luk"))
 
 
@@ -82,7 +83,7 @@ async def test_answers_survive_a_restart(bot: BotHarness) -> None:
     await bot.restart()
     await bot.say("Bo", "svar 1.1 ja")
     progress = texts(await bot.say("Bo", "status"))
-    assert "Teamsvar" in progress and "1/59" in progress
+    assert "Enige (2 eller flere)   1" in progress and "1 af 59" in progress
     # the keyed progress message is updated in place, also after the restart
     assert any(r.kind == "update" for r in bot.channel.records)
 
@@ -108,7 +109,7 @@ async def test_bad_input_is_refused_and_changes_nothing(bot: BotHarness) -> None
     forged = texts(await bot.click("Anna", "lp:ans:1:1.1:maybe"))
     assert "Intet er ændret" in forged
     progress = texts(await bot.say("Anna", "status"))
-    assert "Spørgsmål med svar  0/59" in progress
+    assert "Besvaret                0 af 59" in progress
 
 
 async def test_not_relevant_click_asks_for_a_reason_and_keeps_the_draft(bot: BotHarness) -> None:
@@ -135,12 +136,13 @@ async def test_multi_select_and_conditional_question(bot: BotHarness) -> None:
     )
     await bot.say("Anna", "svar 2.1 ja")
     await bot.say("Anna", "svar 2.3 universitet")
-    assert "2. Virkning                     0.88" in texts(await bot.say("Anna", "resultat"))
+    assert "2. Virkning                     0,88" in texts(await bot.say("Anna", "resultat"))
 
 
 async def test_reassessment_shows_last_round_beside_each_question(bot: BotHarness) -> None:
     await start(bot)
     await bot.say("Anna", "svar 1.1 ja: vi bruger LØFT")
+    await bot.say("Anna", "luk")
     await bot.say("Anna", "luk")
     await bot.say("Anna", "start Recovery-forløb")
     await start_after_intro(bot)
@@ -163,10 +165,12 @@ async def test_elements_one_at_a_time(bot: BotHarness) -> None:
     assert len([r for r in bot.channel.posts() if r.thread]) == 6 + 2  # 2.3 not yet asked
 
 
-async def test_unknown_command_gets_help_in_english_alias_too(bot: BotHarness) -> None:
+async def test_unknown_command_gets_one_line_and_help_in_english_alias_too(
+    bot: BotHarness,
+) -> None:
     text = texts(await bot.say("Anna", "hvad nu"))
-    assert "Den kommando kender jeg ikke" in text and "start <praksis>" in text
-    assert "start <praksis>" in texts(await bot.say("Anna", "help"))
+    assert text == "Den kender jeg ikke: “hvad nu”. Skriv `hjælp` for at se, hvad jeg kan."
+    assert "start «praksis»" in texts(await bot.say("Anna", "help"))
 
 
 async def test_a_rejected_team_answer_form_keeps_the_draft(bot: BotHarness) -> None:

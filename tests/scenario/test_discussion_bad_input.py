@@ -31,6 +31,7 @@ async def test_starting_needs_a_closed_assessment_and_the_facilitator(bot: BotHa
     await closed_assessment(bot, close=False)
     refused(await bot.say("Anna", "drøftelse start live"), "Luk den med `luk`")
     await bot.say("Anna", "luk")
+    await bot.say("Anna", "luk")  # the gaps first, then closing
     refused(await bot.say("Bo", "drøftelse start"), "kan kun mødelederen gøre")
     refused(await bot.say("Anna", "drøftelse start hurtigt"), "`drøftelse start asynkron 2`")
     refused(await bot.say("Anna", "drøftelse start asynkron 99"), "et helt tal fra 1 til 10")

@@ -69,7 +69,7 @@ async def test_a_live_discussion_from_notes_to_agreement_and_meeting(bot: BotHar
     assert text.index("8. Relationelt samarbejde:") < text.index("1. Teori og viden:")
     assert "For få teamsvar til at indgå: " in text and "4. Mål" in text.split("For få")[1]
     assert "8.1 Er der retningslinjer for, hvilke kompetencer" in text
-    assert "Teamets svar: Nej (enige, 3 svar) · 0.00 point" in text
+    assert "Teamets svar: Nej (enige, 3 svar) · 0,00 point" in text
     assert all(f"{who}: “{c}”" in text for who, c in COMMENT_8.items())
     posts = [r for r in lowest if r.kind == "post"]
     assert len(posts) == 3 and all(r.thread for r in posts)  # in the discussion's thread

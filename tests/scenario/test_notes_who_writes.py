@@ -90,7 +90,7 @@ async def test_without_a_facilitator_the_member_learns_how_to_become_one(
     anna = Inbound(bot.conv("Anna"), Command(""), user_name="Anna", channel_name="team")
     await bot.runtime.engine.act(anna, step_down, bot.channel)
     said = texts(await bot.click("Bo", actions.encode("notes", aid, 2)))
-    assert "ingen mødeleder endnu" in said and "`mødeleder`" in said
+    assert "ingen mødeleder i kanalen endnu" in said and "`mødeleder`" in said
 
 
 async def test_the_facilitator_records_the_notes_typed_and_by_button(bot: BotHarness) -> None:

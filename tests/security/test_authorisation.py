@@ -82,7 +82,10 @@ CASES = [
     ),
     Case("close typed", say("luk"), ONLY_FACILITATOR),
     Case("close button", click("close", aid), ONLY_FACILITATOR),
-    Case("next element", say("næste"), ONLY_FACILITATOR),
+    Case("close confirmed by button", click("close-ok", aid), ONLY_FACILITATOR),
+    Case("keep open button", click("close-no", aid), ONLY_FACILITATOR),
+    Case("reopen typed", say("genåbn"), ONLY_FACILITATOR),
+    Case("next element", say("næste"), "Det er kun mødelederen, der lægger næste element frem."),
     Case("make someone facilitator", say("mødeleder Bo"), ONLY_FACILITATOR),
     Case("make oneself facilitator", say("mødeleder"), ONLY_FACILITATOR),
     # channel settings

@@ -228,5 +228,5 @@ async def test_every_table_that_references_a_channel_is_covered(bot: BotHarness)
 
 
 async def test_help_lists_the_privacy_commands(bot: BotHarness) -> None:
-    shown = text_of(await bot.say("Bo", "hjælp"))
+    shown = text_of(await bot.say("Bo", "hjælp data"))
     assert "`eksporter-data`" in shown and "`slet-data`" in shown

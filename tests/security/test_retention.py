@@ -36,6 +36,7 @@ async def round_of(bot: BotHarness, practice: str, closed: datetime | None) -> i
     if closed:
         bot.clock.set(closed)
         await bot.say("Anna", "luk")
+        await bot.say("Anna", "luk")  # the gaps first, then closing
     return aid
 
 

@@ -21,6 +21,7 @@ async def test_the_daily_job_purges_old_closed_rounds(
     try:
         await bot.say("Anna", "start Recovery")
         await bot.say("Anna", "luk")
+        await bot.say("Anna", "luk")  # the gaps first, then closing
         scheduler = ReminderScheduler(ReminderWorker(bot.runtime))
         await scheduler.purge()  # too young: kept
         async with bot.runtime.sessions() as s:

@@ -18,7 +18,7 @@ from bot.testing import BotHarness
 from dialogs import actions
 from dialogs.assessment import forms
 from dialogs.assessment.model import AssessmentView, MemberAnswerView
-from dialogs.assessment.views import disagreement_message
+from dialogs.assessment.views import close_check_message, disagreement_message
 from dialogs.messages import (
     Button,
     Buttons,
@@ -32,7 +32,7 @@ from dialogs.messages import (
     Text,
     ToMember,
 )
-from dialogs.replies import help_message
+from dialogs.replies import help_message, help_topics, topic_message, welcome_message
 from scoring.catalogue import load_catalogue
 from storage.overview import ChannelOverview, RoundSummary
 
@@ -134,6 +134,10 @@ def test_the_disagreement_view_with_all_questions_and_long_comments_is_split() -
 def test_help_in_both_languages() -> None:
     for lang in ("da", "en"):
         check_message(help_message(lang))
+        for topic in help_topics():
+            check_message(topic_message(lang, topic))
+        check_message(welcome_message(lang))
+        check_message(close_check_message(lang, many_disagreements(), CATALOGUE, None, 14))
 
 
 def test_building_blocks_respect_the_limits() -> None:

@@ -221,7 +221,7 @@ async def test_the_same_signed_event_delivered_twice_at_once_is_processed_once(
     assert [r.status for r in both] == [200, 200]
     await slack.slack.idle()
     (reply,) = slack.fake.of("chat.postEphemeral")
-    assert "Lovende praksis – kommandoer" in reply["text"]
+    assert "Lovende praksis – hjælp" in reply["text"]
     assert await event_ids(slack) == 1
 
 

@@ -77,7 +77,7 @@ async def test_app_mention_is_a_command_and_replies_privately(slack: SlackHarnes
     await slack.event(p.app_mention("U2", "hjælp"), "Ev02")
     (reply,) = slack.fake.of("chat.postEphemeral")
     assert reply["channel"] == "C1" and reply["user"] == "U2"
-    assert "Lovende praksis – kommandoer" in reply["text"]
+    assert "Lovende praksis – hjælp" in reply["text"]
 
 
 async def test_a_direct_message_is_answered_in_the_dm(slack: SlackHarness) -> None:
@@ -214,7 +214,7 @@ async def test_app_home_shows_open_questions_and_assessments(slack: SlackHarness
     valid_view(published["view"])
     text = json.dumps(published["view"], ensure_ascii=False)
     assert "<#C1>" in text and "5 spørgsmål mangler dit svar" in text
-    assert "Recovery – runde 1 – i gang: 1 af 59 teamsvar" in text
+    assert "Recovery – runde 1 – i gang: 1 af 59 besvaret" in text  # as the progress says
     # A person from another workspace sees nothing of it: the bot is not installed there.
     r = await slack.event(p.home_opened("U1"), "Ev41", team="T9")
     assert r.status == 200 and len(slack.fake.of("views.publish")) == 1

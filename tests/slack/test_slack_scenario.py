@@ -128,6 +128,7 @@ async def test_a_whole_assessment_through_slack(slack: SlackHarness) -> None:
     # Close: the progress message is updated in place and the summary is posted.
     mark = len(fake.calls)
     await slack.command("U1", "luk")
+    await slack.command("U1", "luk")  # the gaps first, then closing
     summary = posts(slack, "Resultat: Recovery-forløb")
     assert summary and "Teori og viden" in str(summary[0]["blocks"])
     updates = fake.since(mark, "chat.update")

@@ -58,6 +58,7 @@ async def first_round(bot: BotHarness) -> int:
         {"overall": "Vi står på recovery-tilgangen.", "potential": "Forankre teorien."},
     )
     await bot.say("Anna", "luk")
+    await bot.say("Anna", "luk")  # the gaps first, then closing
     return aid
 
 

@@ -66,14 +66,16 @@ def test_drawn_polygons_follow_the_values() -> None:
 
 
 def test_partial_and_missing_scores_are_marked_in_labels_and_legend() -> None:
-    assert axis_label("Virkning", 0.875, True).endswith("0.88*")
+    assert axis_label("Virkning", 0.875, True).endswith("0,88*")
+    assert axis_label("Teori og viden", 0.625, False).endswith("0,63")  # half up, like 0.875
+    assert axis_label("Virkning", 0.625, False, lang="en").endswith("0.63")
     assert axis_label("Økonomi", None, False).endswith("–")
     assert axis_label("Individuel tilrettelæggelse", 0.86, False).count("\n") == 2
     fig = build_radar(LABELS, VALUES, None, PARTIAL, "t", ChartText(current="Runde 1"))
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == ["Runde 1", "* delvist besvaret", "ingen score endnu"]
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert "Virkning\n0.88*" in texts and "Økonomi\n–" in texts
+    assert "Virkning\n0,88*" in texts and "Økonomi\n–" in texts
 
 
 def test_english_labels_and_words(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from dialogs.assessment.model import AssessmentView, DecisionView, MemberAnswerV
 from dialogs.assessment.render import intro_message
 from dialogs.assessment.team import disagreements
 from dialogs.assessment.views import (
+    close_check_message,
     disagreement_message,
     element_message,
     progress_message,
@@ -53,7 +54,7 @@ from dialogs.messages import (
     Progress,
     Text,
 )
-from dialogs.replies import help_message
+from dialogs.replies import help_message, help_topics, topic_message
 from dialogs.turn import MemberView, Turn
 from scoring.catalogue import Catalogue, load_catalogue
 from scoring.table import DEFAULT_TABLE, load_table
@@ -136,7 +137,10 @@ def all_cards() -> dict[str, dict[str, Any]]:
                 view = disagreement_message(lang, v, catalogue, facilitator)
                 add(f"{tag}-disagree-{facilitator}", view)
             add(f"{tag}-summary", summary_message(lang, v, catalogue, table))
+            add(f"{tag}-close", close_check_message(lang, v, catalogue, None, 14))
         add(f"{lang}-help", help_message(lang))
+        for topic in help_topics():
+            add(f"{lang}-help-{topic}", topic_message(lang, topic))
         turn = Turn(NOW, lang, MemberView("x", "X", "member"), ())
         welcome = welcome_step(turn).out[0]
         add(f"{lang}-welcome", welcome.message)  # type: ignore[union-attr]

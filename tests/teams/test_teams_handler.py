@@ -123,7 +123,7 @@ async def test_group_chats_need_a_mention_and_personal_chats_do_not(harness: Har
     group = await harness.send(
         message("Bo", "hjælp", SERVICE, kind="groupChat", conversation_id=GROUP_CHAT)
     )
-    assert "start <praksis>" in text_of(group)
+    assert "`@Lovende praksis start «praksis»`" in text_of(group)
     assert {a.conversation.id for a in group} == {GROUP_CHAT}
     quiet = await harness.send(
         message("Bo", "hjælp", SERVICE, kind="groupChat", conversation_id=GROUP_CHAT, mention=False)
@@ -132,14 +132,14 @@ async def test_group_chats_need_a_mention_and_personal_chats_do_not(harness: Har
     personal = await harness.send(
         message("Bo", "help", SERVICE, kind="personal", conversation_id="a:1bo-dm", mention=False)
     )
-    assert "start <praksis>" in text_of(personal)
+    assert "`start «praksis»`" in text_of(personal)  # no mention in a 1:1 chat
     assert {a.conversation.id for a in personal} == {"a:1bo-dm"}
 
 
 async def test_quiet_replies_go_into_the_thread_of_the_message(harness: Harness) -> None:
     activity = message("Anna", "hvad nu", SERVICE, activity_id="1710000099999")
     sent = await harness.send(activity)
-    assert "Den kommando kender jeg ikke" in text_of(sent)
+    assert "Den kender jeg ikke" in text_of(sent)
     assert {a.conversation.id for a in sent} == {f"{CHANNEL};messageid=1710000099999"}
 
 
@@ -206,7 +206,8 @@ async def test_a_forged_action_changes_nothing(harness: Harness) -> None:
 async def test_installation_stores_the_reference_and_welcomes(harness: Harness) -> None:
     sent = await harness.send(bot_added(SERVICE, others=("Bo", "Carla")))
     welcome = text_of(sent)
-    assert "Lovende praksis-facilitatoren" in welcome and "start <praksis>" in welcome
+    assert "Hej – jeg er Lovende praksis" in welcome
+    assert "`@Lovende praksis start «praksis»`" in welcome  # a channel: the bot is mentioned
     assert {a.conversation.id for a in sent} == {CHANNEL}
     assert await harness.count(TeamsConversation) == 1
     assert await harness.count(TeamsMember) == 3  # Anna (who added it), Bo and Carla
