@@ -240,18 +240,18 @@ def paper_rows(look: Look, m: MeetingView) -> list[tuple[str, str]]:
 
 
 def action_lines(look: Look, items: tuple[AgreementView, ...]) -> list[str]:
-    return [
-        f"{a.number}. {a.what} – "
-        + " · ".join(
-            [
-                look.t("ag.owner", name=a.owner_name),
-                look.t("ag.follow_up", name=a.follow_up_name),
-                look.t("ag.due", date=format_date(a.due, look.lang)),
-                status_label(look.lang, a.status),
-            ]
-        )
-        for a in items
-    ]
+    lines = []
+    for a in items:
+        parts = [
+            look.t("ag.owner", name=a.owner_name),
+            look.t("ag.follow_up", name=a.follow_up_name),
+            look.t("ag.due", date=format_date(a.due, look.lang)),
+            status_label(look.lang, a.status),
+        ]
+        lines.append(f"{a.number}. {a.what} – " + " · ".join(parts))
+        if a.signal:
+            lines.append("   " + look.t("ag.signal_line", text=a.signal))
+    return lines
 
 
 def paper_message(look: Look, m: MeetingView, data: MeetingsData) -> Message:

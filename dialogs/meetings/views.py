@@ -143,11 +143,10 @@ def agreement_line(look: Look, a: AgreementView) -> str:
     status = status_label(look.lang, a.status)
     if a.is_open and a.due < look.today:
         status += " " + look.t("ag.overdue")
-    lines = [
-        look.t("ag.title", number=a.number, what=a.what),
-        " · ".join(parts),
-        look.t("ag.status_line", status=status),
-    ]
+    lines = [look.t("ag.title", number=a.number, what=a.what)]
+    if a.signal:
+        lines.append(look.t("ag.signal_line", text=a.signal))
+    lines += [" · ".join(parts), look.t("ag.status_line", status=status)]
     if a.learned:
         lines.append(look.t("ag.learned_line", text=a.learned))
     return "\n".join(lines)
@@ -174,14 +173,22 @@ def agreement_message(look: Look, a: AgreementView) -> Message:
 
 
 def agreements_list(
-    look: Look, items: list[AgreementView], title_key: str, empty_key: str
+    look: Look,
+    items: list[AgreementView],
+    title_key: str,
+    empty_key: str,
+    changeable: frozenset[int] = frozenset(),
 ) -> Message:
+    """The list as the person who asked sees it: status buttons on the agreements they may
+    change (`changeable`, by id), none on the others."""
     if not items:
         return plain(look, empty_key)
     title = look.t(title_key, n=len(items))
     blocks: list[Block] = [Text(title, "header")]
     for a in items[:MAX_LISTED]:
-        blocks += [Text(agreement_line(look, a)), status_buttons(look.lang, a)]
+        blocks.append(Text(agreement_line(look, a)))
+        if a.id in changeable:
+            blocks.append(status_buttons(look.lang, a))
     if len(items) > MAX_LISTED:
         blocks.append(Text(look.t("ag.list_more", n=len(items) - MAX_LISTED), "muted"))
     fallback = (

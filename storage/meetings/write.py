@@ -466,6 +466,7 @@ class MeetingStore(FeatureStore):
             meeting_id=op.meeting_id,
             element=op.element,
             what=op.what,
+            signal=op.signal,
             owner_id=owner,
             follow_up_id=follow_up,
             due=op.due,
