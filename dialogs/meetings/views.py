@@ -72,6 +72,11 @@ def since_key(mid: int, aid: int) -> str:
     return f"mt:{mid}:since:{aid}"
 
 
+def prep_key(mid: int, member: str) -> str:
+    """One person's preparation request (a private message, updated in place)."""
+    return f"mt:{mid}:prep:{member}"
+
+
 def observations_key(mid: int) -> str:
     return f"mt:{mid}:obs"
 
@@ -167,9 +172,13 @@ def status_buttons(lang: str, a: AgreementView) -> Buttons:
     return Buttons(tuple(buttons))
 
 
-def agreement_message(look: Look, a: AgreementView) -> Message:
+def agreement_message(look: Look, a: AgreementView, *, buttons: bool = True) -> Message:
+    """An agreement, with its status buttons while they are wanted where it is shown."""
     text = agreement_line(look, a)
-    return message([Text(text), status_buttons(look.lang, a)], text.splitlines()[0])
+    blocks: list[Block] = [Text(text)]
+    if buttons:
+        blocks.append(status_buttons(look.lang, a))
+    return message(blocks, text.splitlines()[0])
 
 
 def agreements_list(
@@ -303,57 +312,71 @@ def preparation_request(
     assessment: AssessmentView | None,
     data: MeetingsData,
 ) -> Message:
+    """The private request to prepare, short: who leads, the three points, what the data basis
+    is, and buttons for writing the points, the data basis and the booklet's support questions.
+    Kept under one key per person and updated: once they have written their points it says so,
+    and once the meeting has started (or is cancelled) its buttons are gone."""
     lang = look.lang
     title = look.t("mt.prep.title", number=m.number, when=look.when(m))
-    blocks: list[Block] = [
-        Text(title, "header"),
-        Text(
-            look.t("mt.prep.intro", facilitator=m.facilitator_name)
-            + " "
-            + content.text("preparation.goal", lang)
-        ),
-    ]
-    blocks += basis_blocks(look, m, assessment, data)
+    blocks: list[Block] = [Text(title, "header")]
+    if m.status != "planned":
+        over = "mt.root.cancelled" if m.status == "cancelled" else "mt.prep.over"
+        blocks.append(Text(look.t(over), "muted"))
+        return message(blocks, f"{title} – {look.t(over)}")
     point_names = [
         content.text(f"preparation.points.{k}", lang)
         for k in ("positive", "improvement", "question")
     ]
     blocks.append(
-        Text(f"*{content.text('preparation.points_title', lang)}*\n" + bullets(point_names))
-    )
-    blocks.append(
         Text(
-            look.t("mt.prep.review")
+            look.t("mt.prep.intro", facilitator=m.facilitator_name)
+            + " "
+            + content.text("preparation.points_title", lang)
             + "\n"
-            + bullets(content.text("preparation.review_questions", lang))
+            + bullets(point_names)
         )
     )
+    blocks.append(Text(basis_line(look, m, assessment, data)))
+    me = m.participant(recipient)
+    prepared = me is not None and me.prepared_at is not None
+    if prepared:
+        blocks.append(Text(look.t("mt.prep.done")))
+    write = look.t("mt.button.prepare_again" if prepared else "mt.button.prepare")
+    style: Literal["default", "primary"] = "default" if prepared else "primary"
     blocks.append(
-        Text(
-            f"{content.text('preparation.participant_title', lang)}\n"
-            + bullets(content.text("preparation.participant", lang)),
-            "muted",
-        )
-    )
-    if recipient == m.facilitator:
-        blocks.append(
-            Text(
-                f"*{content.text('preparation.facilitator_title', lang)}*\n"
-                + bullets(content.text("preparation.facilitator", lang))
+        Buttons(
+            (
+                Button(write, actions.encode("mt-prep", m.id), style),
+                Button(look.t("mt.button.basis"), actions.encode("mt-basis", m.id)),
+                Button(look.t("mt.button.support"), actions.encode("mt-help", m.id, 0)),
             )
         )
-        blocks.append(
-            Text(
-                f"{content.text('preparation.facilitator_self_title', lang)}\n"
-                + bullets(content.text("preparation.facilitator_self", lang)),
-                "muted",
-            )
-        )
-    blocks.append(
-        Buttons((Button(look.t("mt.button.prepare"), actions.encode("mt-prep", m.id), "primary"),))
     )
     blocks.append(Text(look.t("mt.prep.privacy"), "muted"))
     return message(blocks, title)
+
+
+def basis_line(
+    look: Look, m: MeetingView, assessment: AssessmentView | None, data: MeetingsData
+) -> str:
+    """The data basis in one line (the whole of it: `basis_message`)."""
+    if m.assessment_id is not None and assessment is not None and assessment.id == m.assessment_id:
+        line = look.t("mt.prep.basis", practice=assessment.practice_name, round=assessment.round_no)
+    else:
+        line = look.t("mt.prep.basis_own")
+    open_ones = sum(1 for a in data.agreements if a.is_open)
+    if open_ones:
+        line += " " + look.t("mt.prep.basis_agreements", n=open_ones)
+    return line
+
+
+def basis_message(
+    look: Look, m: MeetingView, assessment: AssessmentView | None, data: MeetingsData
+) -> Message:
+    """The meeting's data basis (scores, focus, open agreements), for the one who asks."""
+    title = look.t("mt.root.title", number=m.number, when=look.when(m))
+    blocks = [Text(title, "header"), *basis_blocks(look, m, assessment, data)]
+    return message(blocks, title + "\n" + basis_line(look, m, assessment, data))
 
 
 def status_message(look: Look, turn: Turn, m: MeetingView) -> Message:
