@@ -51,6 +51,11 @@ class ReadableFormatter(logging.Formatter):
         return mask(super().format(record))
 
 
+def at_least(level: str, floor: str) -> str:
+    """The higher (quieter) of two level names: `at_least("INFO", "WARNING")` is WARNING."""
+    return max(level, floor, key=logging.getLevelName)
+
+
 def configure(level: str, fmt: Literal["auto", "json", "text"] = "auto") -> None:
     """Install one handler on the root logger (replacing earlier ones)."""
     if fmt == "auto":
@@ -73,5 +78,6 @@ def configure(level: str, fmt: Literal["auto", "json", "text"] = "auto") -> None
         "asyncpg",
         "sqlalchemy.engine",
         "alembic.runtime.migration",
+        "alembic.runtime.plugins",
     ):
         logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.WARNING))
