@@ -29,11 +29,13 @@ def _member_field(
             options=tuple(Choice(m.external_id, m.name) for m in members),
             initial=initial,
         )
+    # Typed: suggest the person by name (a member is found by name or id alike), never the id.
+    named = next((m.name for m in members if m.external_id == initial), initial)
     return FormField(
         name,
         t(lang, label_key),
         max_length=200,
-        initial=initial,
+        initial=named,
         hint=t(lang, "mt.form.member_hint"),
     )
 

@@ -19,8 +19,9 @@ from dialogs.meetings.model import ACT, POINT_KINDS, PREPARATION, MeetingView, m
 from dialogs.meetings.ops import CancelMeeting, JoinMeeting, PlanMeeting, SavePreparation
 from dialogs.meetings.steps import outcome, refresh
 from dialogs.meetings.when import input_when, parse_datetime, step_deadlines, zone
+from dialogs.meetings.words import announce, tell
 from dialogs.messages import ToActorOnly
-from dialogs.replies import Refusal, announce, reject, show_help, tell
+from dialogs.replies import Refusal, reject, show_help
 from dialogs.turn import MemberView, Turn
 
 WINDOW_DAYS = (1, 10)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -20,8 +20,9 @@ from dialogs.meetings.model import (
     MeetingView,
 )
 from dialogs.meetings.when import format_when, local, zone
+from dialogs.meetings.words import commands
 from dialogs.messages import Block, Button, Buttons, Fields, Message, Text
-from dialogs.turn import Turn
+from dialogs.turn import Surface, Turn
 from scoring.catalogue import Catalogue
 from scoring.scores import all_scores
 from scoring.table import ScoringTable
@@ -34,21 +35,23 @@ MAX_LISTED = 20  # agreements per list message (two blocks each; 50 blocks per m
 
 @dataclass(frozen=True)
 class Look:
-    """What every renderer needs: language, time zone, today, the instruments."""
+    """What every renderer needs: language, time zone, today, the instruments, and how
+    commands are typed where the messages are read (`words.commands`)."""
 
     lang: str
     tz: ZoneInfo
     today: date
     catalogue: Catalogue
     table: ScoringTable
+    surface: Surface = field(default_factory=Surface)
 
     @classmethod
     def of(cls, turn: Turn, catalogue: Catalogue, table: ScoringTable) -> Look:
         tz = zone(turn)
-        return cls(turn.lang, tz, local(turn.now, tz).date(), catalogue, table)
+        return cls(turn.lang, tz, local(turn.now, tz).date(), catalogue, table, turn.surface)
 
     def t(self, key: str, **values: object) -> str:
-        return t(self.lang, key, **values)
+        return t(self.lang, key, **{**commands(self.lang, self.surface), **values})
 
     def when(self, m: MeetingView) -> str:
         return format_when(m.scheduled_at, self.lang, self.tz)

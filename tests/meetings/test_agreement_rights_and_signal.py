@@ -156,3 +156,13 @@ def test_who_may_change_an_agreement(actor: str, role: str, allowed: bool) -> No
     me = next(x for x in members if x.external_id == actor)
     turn = Turn(now, "da", MemberView(actor, actor.title(), role), members)
     assert me and may_change(turn, a, MeetingsData((m,), (a,))) is allowed
+
+
+def test_a_typed_member_field_suggests_a_name_never_an_id() -> None:
+    """Past 100 members (Slack's limit for a select) people are typed: the suggestion is a
+    name ("Person 7"), which is found again like the id."""
+    from dialogs.meetings.forms import agreement_fields
+
+    members = tuple(MemberView(f"u{i}", f"Person {i}", "member") for i in range(120))
+    fields = {f.name: f for f in agreement_fields("da", members, {"owner": "u7"})}
+    assert fields["owner"].kind == "text" and fields["owner"].initial == "Person 7"

@@ -212,4 +212,4 @@ async def test_english_channel(bot: BotHarness) -> None:
     assert "The agreement is saved" in texts(
         await bot.click("Anna", actions.encode("mtf-act", mid), GOOD)
     )
-    assert "Open agreements in the channel (1)" in texts(await bot.say("Bo", "agreements"))
+    assert "Open agreements (1)" in texts(await bot.say("Bo", "agreements"))

@@ -5,6 +5,8 @@ request's once the dialogue starts, *Siden sidst*'s status buttons once that ste
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from meeting_helpers import (
     closed_assessment,
     in_thread,
@@ -19,8 +21,10 @@ from test_meeting_flow import run_meeting_to_paper, write_paper
 from bot.console.channel import Record
 from bot.testing import BotHarness
 from dialogs import actions
+from dialogs.events import Command
 from dialogs.meetings import content
 from dialogs.messages import Buttons, ToActorOnly
+from dialogs.turn import Surface
 
 SHORT = 600  # characters: a step's message is a few lines, not the booklet's pages
 
@@ -127,3 +131,23 @@ async def test_siden_sidst_loses_its_status_buttons_when_the_step_closes(bot: Bo
     later = await bot.click("Anna", actions.encode("ag-st", aid, "done"))
     shown = [r for r in later if r.kind == "update" and r.ref in refs]
     assert shown and not actions_in(shown) and "Gennemført" in text_of(shown)
+
+
+async def test_meeting_texts_name_commands_as_they_are_typed_there(bot: BotHarness) -> None:
+    """A Slack channel types `/lovende møde planlæg`, a Teams channel `@Lovende praksis …`, the
+    console and private chats the words alone; and a private reply does not say "i kanalen"."""
+
+    async def say(surface: Surface, text: str) -> str:
+        inbound = bot.inbound("Anna", Command(text))
+        inbound = replace(inbound, conv=replace(inbound.conv, surface=surface))
+        mark = len(bot.channel.records)
+        await bot.runtime.engine.handle(inbound, bot.channel)
+        return text_of(bot.channel.records[mark:])
+
+    slack = await say(Surface(prefix="/lovende "), "møde start")
+    assert "Planlæg et med `/lovende møde planlæg`." in slack
+    teams = await say(Surface(prefix="@Lovende praksis "), "møde start")
+    assert "Planlæg et med `@Lovende praksis møde planlæg`." in teams
+    private = await say(Surface(threads=False, private=True), "aftaler")
+    assert "Skriv `aftaler alle` for at se de afsluttede." in private
+    assert "i kanalen" not in private
