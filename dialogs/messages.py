@@ -54,19 +54,23 @@ class Fields:
 
 @dataclass(frozen=True)
 class Image:
-    """A PNG on local disk; adapters upload it (Slack), serve it (Teams) or show the path."""
+    """A generated PNG, kept by the bot under `file_id` (opaque here): adapters upload it
+    (Slack), link it (Teams) or show `path`, a copy on disk if there is one (console)."""
 
-    path: str
+    file_id: str
     alt: str
+    path: str | None = None
 
 
 @dataclass(frozen=True)
 class File:
-    """A document on local disk (report, workbook, CSV) delivered as a file or a link."""
+    """A generated document (report, workbook, CSV, data export) kept under `file_id`,
+    delivered as a file or a link; `path`: a copy on disk, if there is one."""
 
-    path: str
+    file_id: str
     filename: str
     title: str
+    path: str | None = None
 
 
 @dataclass(frozen=True)

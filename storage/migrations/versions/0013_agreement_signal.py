@@ -1,7 +1,7 @@
 """an agreement's data signal
 
 Revision ID: 0013_agreement_signal
-Revises: 0011_discussion
+Revises: 0010_generated_files
 Create Date: 2026-12-05 10:00:00
 
 Which data will show the team is on the right track with an agreement (booklet 7's agreement
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_agreement_signal"
-down_revision = "0011_discussion"
+down_revision = "0010_generated_files"
 branch_labels = None
 depends_on = None
 
