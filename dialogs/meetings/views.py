@@ -51,7 +51,7 @@ class Look:
         return cls(turn.lang, tz, local(turn.now, tz).date(), catalogue, table, turn.surface)
 
     def t(self, key: str, **values: object) -> str:
-        return t(self.lang, key, **{**commands(self.lang, self.surface), **values})
+        return t(self.lang, key, **{**commands(self.surface), **values})
 
     def when(self, m: MeetingView) -> str:
         return format_when(m.scheduled_at, self.lang, self.tz)

@@ -8,7 +8,9 @@ from dialogs.i18n import catalogue, t
 
 
 def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """The values a text takes: `{cmd[luk]}` takes `cmd` (the command's words are the
+    language's own: `{cmd[close]}` in English)."""
+    return {name.split("[")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def test_danish_and_english_have_the_same_keys_and_placeholders() -> None:
