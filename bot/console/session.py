@@ -247,13 +247,17 @@ class ConsoleSession:
         conv, form = self.channel.forms.pop(0)
         self.channel.forms.clear()  # one form at a time, like a modal
         pending = PendingForm(conv, form)
-        if form.errors:
+        names = {f.name for f in form.fields}
+        if names & form.errors.keys():
             # Sent and refused: ask again only what was wrong; the rest stands as written.
             pending.values = {
                 f.name: f.initial or "" for f in form.fields if f.name not in form.errors
             }
         self.pending = pending
         self.say(f"--- {form.title} ---" + (f"\n{form.intro}" if form.intro else ""))
+        for name, error in form.errors.items():
+            if name not in names:  # about the whole form: the fields are asked again
+                self.say(f"  ! {error}")
         self._prompt(pending)
 
     def _prompt(self, pending: PendingForm) -> None:
@@ -276,7 +280,10 @@ class ConsoleSession:
 
     async def _form_line(self, pending: PendingForm, text: str) -> None:
         f = pending.next_field
-        assert f is not None
+        if f is None:  # nothing left to ask (a form without fields): it is sent as it is
+            self.pending = None
+            await self._send(Interaction(pending.form.action, pending.submission()))
+            return
         value = text.strip() if not f.multiline else text
         if not value.strip() and f.initial:
             value = f.initial

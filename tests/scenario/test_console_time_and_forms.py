@@ -215,3 +215,19 @@ def test_names_in_private_messages_after_a_restart_and_tid(tmp_path: Path) -> No
     assert "Anna> /tid +6d" in out and "⏱ Uret går frem til" in out
     assert "(privat til Bo) == Husk forberedelsen til læringsdialog 1" in out
     assert "(privat til bo)" not in out
+
+
+async def test_an_error_about_the_whole_form_asks_every_field_again(console: Console) -> None:
+    await start_round(console)
+    session = console.session
+    form = Form(
+        "lp:mtf-plan",
+        "Planlæg læringsdialog",
+        (FormField("when", "Tidspunkt", initial="12.03.2026 13:00"),),
+        "Planlæg",
+        errors={"form": "Mødet blev planlagt af en anden imens."},
+    )
+    await session.channel.reject_form(session.conv(), form)
+    await session._next_form()
+    assert "  ! Mødet blev planlagt af en anden imens." in console.lines
+    assert session.prompt == "Anna [Planlæg læringsdialog › Tidspunkt]> "
