@@ -14,29 +14,39 @@ from bot.settings import ConfigError, Settings, for_console, load_settings
 
 
 async def _console(settings: Settings, args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
     from bot.console.channel import ConsoleChannel
+    from bot.console.clock import ConsoleClock, TimeTravel
     from bot.console.session import CONSOLE_HELP, ConsoleSession
     from bot.runtime import build_runtime
 
     settings = for_console(settings)  # it shows the path of each generated file's copy
-    runtime = await build_runtime(settings)
+    clock = ConsoleClock()  # `/tid` moves it on
+    runtime = await build_runtime(settings, clock)
     channel = ConsoleChannel()
-    session = ConsoleSession(runtime.engine, channel, channel_id=args.kanal, user=args.som)
     runtime.ports["console"] = channel  # reminders reach the console too
     await runtime.start_background()
+    assert runtime.background is not None
+    worker = runtime.background.worker  # one worker: `/tid` and the sweeps take turns
+    travel = TimeTravel(clock, worker.run_due, worker.next_due, ZoneInfo(settings.timezone))
+    session = ConsoleSession(
+        runtime.engine, channel, channel_id=args.kanal, user=args.som, time_travel=travel
+    )
     interactive = sys.stdin.isatty()
     print(f"Lovende praksis – konsol. Kanal #{args.kanal}, database {settings.database_url}")
     print(CONSOLE_HELP)
     loop = asyncio.get_running_loop()
     try:
+        await session.start()
         while True:
             if interactive:
-                print(f"{session.user}> ", end="", flush=True)
+                print(session.prompt, end="", flush=True)
             line = await loop.run_in_executor(None, sys.stdin.readline)
             if not line:
                 break
             if not interactive:
-                print(f"{session.user}> {line.rstrip()}")
+                print(f"{session.prompt}{line.rstrip()}")
             if not await session.feed(line):
                 break
     finally:
@@ -115,7 +125,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Fejl i indstillinger: {exc}", file=sys.stderr)
         return 2
-    logs.configure(settings.log_level, settings.log_format)
+    if args.command == "console":
+        # The terminal is the conversation: only warnings and errors, as readable lines, on
+        # stderr (never migrations' INFO lines or JSON in the middle of it).
+        logs.configure(logs.at_least(settings.log_level, "WARNING"), "text")
+    else:
+        logs.configure(settings.log_level, settings.log_format)
     if args.command == "console":
         return asyncio.run(_console(settings, args))
     if args.command == "demo":

@@ -106,7 +106,8 @@ def discussion_script() -> list[str | tuple[str, str]]:
 def meeting_script(today: date | None = None) -> list[str | tuple[str, str]]:
     """A live reflection meeting on the results (læringsdialog), planned from the results
     discussion (its prioritised potentials are the meeting's first observations): the three
-    points from each member, the four steps, the agreement paper with two actions. Lines after
+    points from each member, the four steps, the agreement paper with two actions (each with
+    the data that will show it is on track). Lines after
     a command that opens a form fill its fields in order (an empty line keeps the suggested
     value)."""
     day = today or date.today()
@@ -153,9 +154,11 @@ def meeting_script(today: date | None = None) -> list[str | tuple[str, str]]:
         "møde aftalepapir", "Alle beboere har haft en opfølgningssamtale om deres mål.",
         "Recovery-mål er en fast del af hverdagen.", "", "Andel beboere med opdaterede mål.",
         when(35, "13:00"),
-        "møde handling", "Indføre fast månedlig opfølgning på beboernes mål.", "bo", "",
-        when(30), "11",
+        "møde handling", "Indføre fast månedlig opfølgning på beboernes mål.",
+        "Alle beboere har haft en samtale om deres mål inden for den seneste måned.",
+        "bo", "", when(30), "11",
         "møde handling", "Lave en skriftlig introduktion til metoden for nye kolleger.",
+        "Nye kolleger kan forklare recovery-tilgangen efter deres første uge.",
         "carla", "", when(45), "1",
         "møde næste",
     ]  # fmt: skip

@@ -24,7 +24,12 @@ LIMITS = {
 # reports (XML) and PostgreSQL (NUL), and no one types them on purpose.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
-_CPR = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[- ]?(\d{4})(?!\d)")
+# A CPR number as people write it: ddmmyy-ssss, ddmmyy ssss, ddmmyyssss, and with the date's
+# parts apart (dd-mm-yy-ssss, dd.mm.yy-ssss, dd mm yy ssss: one kind of separator between them).
+_CPR = re.compile(r"(?<!\d)(\d{2})([-./ ]?)(\d{2})\2(\d{2})[- ]?(\d{4})(?!\d)")
+# After a word that says it is one ("cpr: 01 01 90 12 34", "CPR-nr. 0101-90-1234"), ten digits
+# with any single separators between them: the word makes the intent plain.
+_CPR_NAMED = re.compile(r"(?i:\bcpr(?:-?nr)?\.?|\bpersonnummer)\W{0,12}?((?:\d[-./ ]?){9}\d)(?!\d)")
 
 
 def _valid_date(dd: int, mm: int, yy: int) -> bool:
@@ -41,8 +46,12 @@ def _valid_date(dd: int, mm: int, yy: int) -> bool:
 
 def contains_cpr(text: str) -> bool:
     for m in _CPR.finditer(text):
-        dd, mm, yy = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        dd, mm, yy = int(m.group(1)), int(m.group(3)), int(m.group(4))
         if _valid_date(dd, mm, yy):
+            return True
+    for m in _CPR_NAMED.finditer(text):
+        digits = re.sub(r"\D", "", m.group(1))
+        if _valid_date(int(digits[0:2]), int(digits[2:4]), int(digits[4:6])):
             return True
     return False
 

@@ -20,6 +20,14 @@ if [ -z "${TEST_POSTGRES_URL:-}" ]; then
     source scripts/postgres.sh || echo "PostgreSQL is not available here: its tests are skipped."
 fi
 
+# The checks that quote the source material word for word need the seed files, which are not
+# in the repository: say so before they are skipped (pytest says it again at the end).
+seeds="${LOVENDE_SEEDS_DIR:-../shared/seeds}"
+if [ ! -d "$seeds" ] || [ -z "$(ls -A "$seeds" 2>/dev/null)" ]; then
+    echo "The source-material checks will be skipped: no seed files in $seeds."
+    echo "To run them: LOVENDE_SEEDS_DIR=/path/to/seeds ./scripts/test.sh"
+fi
+
 echo "ruff …"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

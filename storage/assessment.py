@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from dialogs.assessment import ops as fx
@@ -185,6 +186,7 @@ async def _start(
             started_at=now,
         )
     )
+    await _reminders_on_start(session, practice.id)
 
 
 async def _member_answer(session: AsyncSession, ctx: Context, aid: int, qid: str) -> MemberAnswer:
@@ -334,6 +336,7 @@ class AssessmentStore(FeatureStore):
     ) -> None:
         a = await _own_assessment(session, ctx, op.assessment_id)
         a.status, a.closed_at, a.closed_by = "closed", now, ctx.member.id
+        await _reminders_on_close(session, ctx, a, now)
 
     @applies(fx.ReopenAssessment)
     async def reopen(
@@ -362,14 +365,41 @@ class AssessmentStore(FeatureStore):
 
 
 # ---- reminders ----
+async def _reminders_on_start(session: AsyncSession, practice_id: int) -> None:
+    """A new round of a practice: the invitation to measure it again is answered, for every
+    earlier round of it (the sweep would leave it to the builder, and `påmindelser` would list
+    it beside the new round's until then)."""
+    rounds = select(Assessment.id).where(Assessment.practice_id == practice_id).scalar_subquery()
+    await reminders.cancel_now(session, ASSESSMENT, (REASSESS,), Reminder.subject_id.in_(rounds))
+
+
+async def _reminders_on_close(
+    session: AsyncSession, ctx: Context, a: Assessment, now: datetime
+) -> None:
+    """A round closed: its nudges go, in the same transaction, and the invitation to measure
+    again is planned at once (a round closed again after a reopening gets its invitation back;
+    the sweep moves it to the new closing time)."""
+    this_round = Reminder.subject_id == a.id
+    await reminders.cancel_now(session, ASSESSMENT, (NUDGE_ROUND, NUDGE), this_round)
+    prefs = await reminders.channel_prefs(session, (ctx.channel.id,))
+    invitation = plan_reassessment(a.id, utc(now), prefs[ctx.channel.id])
+    await reminders.plan_now(session, ctx.channel.id, (invitation,), now)
+    await reminders.revive(session, ASSESSMENT, (REASSESS,), this_round, now)
+
+
 async def plan_reminders(session: AsyncSession, now: datetime) -> None:
-    """The nudge rounds of open rounds and the invitation to measure again after a closed one;
-    nudges of a round that has since closed are cancelled."""
+    """The nudge rounds of open rounds and the invitation to measure again after a closed one
+    (not after one whose practice has been measured again since); nudges of a round that has
+    since closed are cancelled."""
     finished_invitation = exists().where(
         Reminder.subject_type == ASSESSMENT,
         Reminder.subject_id == Assessment.id,
         Reminder.kind == REASSESS,
         Reminder.status != PENDING,
+    )
+    later = aliased(Assessment)
+    measured_again = exists().where(
+        later.practice_id == Assessment.practice_id, later.round_no > Assessment.round_no
     )
     rows = (
         await session.execute(
@@ -381,7 +411,7 @@ async def plan_reminders(session: AsyncSession, now: datetime) -> None:
                 Assessment.closed_at,
             ).where(
                 (Assessment.status == "open")
-                | ((Assessment.status == "closed") & ~finished_invitation)
+                | ((Assessment.status == "closed") & ~finished_invitation & ~measured_again)
             )
         )
     ).all()

@@ -180,6 +180,8 @@ class Agreement(Base):
     status: Mapped[str] = mapped_column(String(16))
     source: Mapped[str] = mapped_column(String(64))  # "meeting", "selvevaluering:<dimension>", …
     learned: Mapped[str | None] = mapped_column(Text)
+    # Which data will show the team is on the right track (the agreement's data signal).
+    signal: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(TS)
     status_changed_at: Mapped[datetime] = mapped_column(TS)

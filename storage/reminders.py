@@ -398,6 +398,60 @@ async def cancel_pending(
     )
 
 
+# ---- at once, in the transaction of the change that makes them so ----
+# The sweep (`reconcile`) would get there within its interval; a store that changes the reason
+# for a reminder says so in the same transaction, so that `påmindelser` is right at once.
+async def cancel_now(
+    session: AsyncSession, subject_type: str, kinds: Sequence[str], which: ColumnElement[bool]
+) -> int:
+    """Cancel the pending rows of `kinds` about the subjects `which` selects (a condition on
+    `Reminder.subject_id`, or on any column). The number cancelled."""
+    result = await session.execute(
+        update(Reminder)
+        .where(
+            Reminder.subject_type == subject_type,
+            Reminder.kind.in_(list(kinds)),
+            Reminder.status == PENDING,
+            which,
+        )
+        .values(status=CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def revive(
+    session: AsyncSession,
+    subject_type: str,
+    kinds: Sequence[str],
+    which: ColumnElement[bool],
+    now: datetime,
+) -> int:
+    """Make cancelled rows of `kinds` about `which` pending again where their time has not come
+    (their reason is back: an agreement reopened). Scheduling keeps a key once used, so the
+    sweep would never plan them again; a row whose time has passed stays cancelled."""
+    result = await session.execute(
+        update(Reminder)
+        .where(
+            Reminder.subject_type == subject_type,
+            Reminder.kind.in_(list(kinds)),
+            Reminder.status == CANCELLED,
+            Reminder.due_at > utc(now),
+            which,
+        )
+        .values(status=PENDING, attempts=0, lease_until=None, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def plan_now(
+    session: AsyncSession, channel_id: int, planned: Iterable[Planned], now: datetime
+) -> None:
+    """Schedule rows a change calls for at once (idempotent by key: the sweep finds them)."""
+    await schedule(session, ((channel_id, p) for p in planned), now)
+
+
 async def reconcile(session: AsyncSession, now: datetime, planners: Sequence[Planner]) -> bool:
     """Plan the reminders that the domain state calls for (each feature's planner). Idempotent;
     on PostgreSQL one replica at a time (the others skip). False when skipped."""

@@ -20,6 +20,9 @@ from storage.models import Channel, Workspace
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL"
 )  # e.g. postgresql+asyncpg://u@127.0.0.1:5432/postgres
+# The source material (Socialstyrelsen's and VIVE's texts) is not in the repository: the checks
+# that quote it word for word look for it here, or where LOVENDE_SEEDS_DIR says.
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 
 async def _create_pg_database(name: str) -> None:
@@ -64,6 +67,22 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         yield pg_url_for(name)
     finally:
         await _drop_pg_database(name)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say why the source-material checks were skipped, and how to run them (also with -q)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    seeds = sum(1 for report in skipped if "seed" in str(getattr(report, "longrepr", "")))
+    if not seeds:
+        return
+    where = os.environ.get("LOVENDE_SEEDS_DIR") or str(SEEDS_DIR)
+    terminalreporter.write_line(
+        f"{seeds} source-material checks were skipped: the seed files (the booklets' texts, "
+        f"not part of this repository) are not in {where}. To run them, point "
+        "LOVENDE_SEEDS_DIR at the folder with the seed files, e.g. "
+        "LOVENDE_SEEDS_DIR=/path/to/seeds ./scripts/test.sh",
+        yellow=True,
+    )
 
 
 @pytest.fixture(autouse=True)

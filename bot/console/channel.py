@@ -39,6 +39,8 @@ class ConsoleChannel:
     records: list[Record] = field(default_factory=list)
     buttons: dict[int, Pressable] = field(default_factory=dict)
     forms: list[tuple[Conversation, Form]] = field(default_factory=list)
+    # Who a posted message was for ("(privat til Bo) "), so that its updates say so too.
+    shown_to: dict[str, str] = field(default_factory=dict)
     _next_ref: int = 0
 
     def _ref(self) -> str:
@@ -71,6 +73,8 @@ class ConsoleChannel:
         elif isinstance(target, ToMember):
             prefix = f"(privat til {self._who(target.member_external_id)}) "
         indent = "    ↳ " if isinstance(target, ToChannel) and thread_ref else ""
+        if prefix:
+            self.shown_to[ref] = prefix
         self.out(indent + prefix + (lines[0] if lines else ""))
         for line in lines[1:]:
             self.out(("      " if indent else "") + line)
@@ -79,7 +83,7 @@ class ConsoleChannel:
     async def update(self, conv: Conversation, ref: str, message: Message) -> None:
         self.records.append(Record("update", conv, ref, message))
         # An update is shown as one line so the terminal is not flooded.
-        self.out(f"  ✎ {message.fallback.splitlines()[0]}")
+        self.out(f"  ✎ {self.shown_to.get(ref, '')}{message.fallback.splitlines()[0]}")
 
     async def open_form(self, conv: Conversation, form: Form) -> None:
         self.records.append(Record("form", conv, "", form=form))

@@ -52,7 +52,8 @@ def agreement_from_values(
 ) -> tuple[CreateAgreement | None, dict[str, str]]:
     """The operation for a submitted agreement form, or the errors per field (Danish/English).
 
-    Fields: what, owner, follow_up, due (dd.mm.åååå), element (optional, 1–11)."""
+    Fields: what, signal (optional: which data will show it is on track), owner, follow_up,
+    due (dd.mm.åååå), element (optional, 1–11)."""
     lang = turn.lang
     errors: dict[str, str] = {}
     what = values.get("what", "")
@@ -62,6 +63,10 @@ def agreement_from_values(
         error = check(what, "what", lang)
         if error:
             errors["what"] = error
+    signal = values.get("signal", "").strip()
+    error = check(signal, "signal", lang, required=False)
+    if error:
+        errors["signal"] = error
     people: dict[str, MemberView] = {}
     for field in ("owner", "follow_up"):
         raw = values.get(field, "").strip()
@@ -99,8 +104,44 @@ def agreement_from_values(
         element=element,
         source=source,
         meeting_id=meeting_id,
+        signal=" ".join(signal.split()) or None,
     )
     return op, {}
+
+
+def may_change(turn: Turn, a: AgreementView, data: MeetingsData) -> bool:
+    """Who may change an agreement's status (and note what was learned): its owner, the one
+    who follows up on it, a facilitator of the channel, or the facilitator of the meeting that
+    made it. Not any member: the agreement is theirs to report on."""
+    me = turn.actor.external_id
+    if a.involves(me) or turn.is_facilitator:
+        return True
+    meeting = data.meeting(a.meeting_id) if a.meeting_id is not None else None
+    return meeting is not None and meeting.facilitator == me
+
+
+def who_may(turn: Turn, a: AgreementView, data: MeetingsData) -> str:
+    """The people `may_change` names, as a Danish (or English) sentence part."""
+    lang = turn.lang
+    people = [t(lang, "ag.who.owner", name=a.owner_name)]
+    if a.follow_up != a.owner:
+        people.append(t(lang, "ag.who.follow_up", name=a.follow_up_name))
+    facilitators = [m.name for m in turn.members if m.role == "facilitator"]
+    meeting = data.meeting(a.meeting_id) if a.meeting_id is not None else None
+    if meeting is not None:
+        facilitators.append(meeting.facilitator_name)
+    names = [n for n in dict.fromkeys(facilitators) if n not in (a.owner_name, a.follow_up_name)]
+    if names:
+        key = "ag.who.facilitator" if len(names) == 1 else "ag.who.facilitators"
+        people.append(t(lang, key, names=join_names(names, lang)))
+    return join_names(people, lang)
+
+
+def join_names(names: list[str], lang: str) -> str:
+    """ "Anna", "Anna og Bo", "Anna, Bo og Carla" ("and" in English)."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " " + t(lang, "ag.who.and") + " " + names[-1]
 
 
 def listed(data: MeetingsData, which: str, me: str) -> list[AgreementView]:

@@ -14,6 +14,7 @@ LIMITS = {
     "goal": 1000,
     "progress": 1000,
     "what": 500,  # an agreement
+    "signal": 500,  # an agreement's data signal
     "learned": 1500,
     "names": 1000,  # a list of participants
     "short": 40,  # dates, numbers

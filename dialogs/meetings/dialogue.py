@@ -20,8 +20,9 @@ from dialogs.meetings.model import ACT, EXPLORE, INTERPRET, MeetingView, ThemeVi
 from dialogs.meetings.ops import AddInterpretation, AddObservation, CastVotes, SavePaper, SetThemes
 from dialogs.meetings.steps import advance, auto_themes, outcome, refresh, start
 from dialogs.meetings.when import input_when, parse_datetime, zone
+from dialogs.meetings.words import tell
 from dialogs.messages import ToActorOnly
-from dialogs.replies import Refusal, reject, tell
+from dialogs.replies import Refusal, reject
 from dialogs.turn import Turn
 
 CONFIRM_FINISH = "confirm_meeting_end"

@@ -10,14 +10,15 @@ from dialogs.effects import OpenForm, Outcome, Post
 from dialogs.feature import Values, command, verb
 from dialogs.i18n import t
 from dialogs.meetings import forms, views
-from dialogs.meetings.agreements import listed, parse_status
+from dialogs.meetings.agreements import listed, may_change, parse_status, who_may
 from dialogs.meetings.base import MeetingsBase
 from dialogs.meetings.checks import check
 from dialogs.meetings.model import STATUSES, AgreementView, meetings_of
 from dialogs.meetings.ops import SetAgreementStatus
 from dialogs.meetings.steps import outcome, refresh
+from dialogs.meetings.words import tell
 from dialogs.messages import ToActorOnly
-from dialogs.replies import Refusal, reject, tell
+from dialogs.replies import Refusal, reject
 from dialogs.turn import Turn
 
 LIST_WORDS = {"mine": "mine", "my": "mine", "mine.": "mine", "alle": "all", "all": "all"}
@@ -27,13 +28,15 @@ class FollowUp(MeetingsBase):
     @command("aftaler", "agreements")
     def cmd_agreements(self, turn: Turn, rest: str) -> Outcome:
         which = LIST_WORDS.get(rest.casefold(), "open") if rest else "open"
-        items = listed(meetings_of(turn), which, turn.actor.external_id)
+        data = meetings_of(turn)
+        items = listed(data, which, turn.actor.external_id)
         title, empty = {
             "open": ("ag.list.open", "ag.list.none_open"),
             "mine": ("ag.list.mine", "ag.list.none_mine"),
             "all": ("ag.list.all", "ag.list.none"),
         }[which]
-        msg = views.agreements_list(self.look(turn), items, title, empty)
+        mine = frozenset(a.id for a in items if may_change(turn, a, data))
+        msg = views.agreements_list(self.look(turn), items, title, empty, mine)
         return Outcome(out=(Post(msg, ToActorOnly()),))
 
     @command("aftale", "agreement")
@@ -47,8 +50,15 @@ class FollowUp(MeetingsBase):
             raise Refusal("ag.err.usage")
         return self.set_status(turn, a, status, note.strip() if sep else None)
 
-    def set_status(self, turn: Turn, a: AgreementView, status: str, note: str | None) -> Outcome:
+    def owner_only(self, turn: Turn, a: AgreementView) -> None:
+        """Only those the agreement is theirs to report on change it (agreements.may_change)."""
         self.member_only(turn)
+        data = meetings_of(turn)
+        if not may_change(turn, a, data):
+            raise Refusal("ag.err.not_yours", number=a.number, who=who_may(turn, a, data))
+
+    def set_status(self, turn: Turn, a: AgreementView, status: str, note: str | None) -> Outcome:
+        self.owner_only(turn, a)
         if note is not None:
             error = check(note, "learned", turn.lang)
             if error:
@@ -70,14 +80,16 @@ class FollowUp(MeetingsBase):
     @verb("ag-note")
     def act_learned(self, turn: Turn, a: Action, _values: Values) -> Outcome:
         ag = self.agreement(turn, a.int_arg(0))
+        self.owner_only(turn, ag)
         values = {"status": ag.status, "note": ag.learned or ""}
-        return Outcome(out=(OpenForm(forms.learned_form(turn.lang, ag.id, ag.number, values)),))
+        return Outcome(out=(OpenForm(forms.learned_form(turn.lang, ag, values)),))
 
     @verb("agf-note")
     def act_submit_learned(self, turn: Turn, a: Action, values: Values) -> Outcome:
         return self.submit_learned(turn, self.agreement(turn, a.int_arg(0)), values)
 
     def submit_learned(self, turn: Turn, a: AgreementView, values: Mapping[str, str]) -> Outcome:
+        self.owner_only(turn, a)
         status = values.get("status", "").strip()
         errors = {}
         if status not in STATUSES:
@@ -88,5 +100,5 @@ class FollowUp(MeetingsBase):
         if error:
             errors["note"] = error
         if errors:
-            return reject(forms.learned_form(turn.lang, a.id, a.number, values), errors)
+            return reject(forms.learned_form(turn.lang, a, values), errors)
         return self.set_status(turn, a, status, values["note"].strip())

@@ -9,7 +9,7 @@ from dialogs import actions
 from dialogs.i18n import t
 from dialogs.meetings import content
 from dialogs.meetings.checks import LIMITS
-from dialogs.meetings.model import STATUSES
+from dialogs.meetings.model import STATUSES, AgreementView
 from dialogs.messages import Choice, Form, FormField
 from dialogs.turn import MemberView
 
@@ -29,11 +29,13 @@ def _member_field(
             options=tuple(Choice(m.external_id, m.name) for m in members),
             initial=initial,
         )
+    # Typed: suggest the person by name (a member is found by name or id alike), never the id.
+    named = next((m.name for m in members if m.external_id == initial), initial)
     return FormField(
         name,
         t(lang, label_key),
         max_length=200,
-        initial=initial,
+        initial=named,
         hint=t(lang, "mt.form.member_hint"),
     )
 
@@ -227,6 +229,15 @@ def agreement_fields(
             max_length=LIMITS["what"],
             initial=values.get("what"),
         ),
+        FormField(
+            "signal",
+            t(lang, "ag.form.signal"),
+            multiline=True,
+            required=False,
+            max_length=LIMITS["signal"],
+            initial=values.get("signal"),
+            hint=t(lang, "ag.form.signal_hint"),
+        ),
         _member_field(lang, "owner", "ag.form.owner", members, values.get("owner")),
         _member_field(lang, "follow_up", "ag.form.follow_up", members, values.get("follow_up")),
         FormField(
@@ -247,11 +258,14 @@ def agreement_fields(
     )
 
 
-def learned_form(lang: str, aid: int, number: int, values: Values) -> Form:
+def learned_form(lang: str, a: AgreementView, values: Values) -> Form:
+    intro = t(lang, "ag.form.note_intro", number=a.number)
+    if a.signal:  # what they agreed would show it: "Kan vi se resultaterne i data?"
+        intro += "\n" + t(lang, "ag.signal_line", text=a.signal)
     return Form(
-        action=actions.encode("agf-note", aid),
+        action=actions.encode("agf-note", a.id),
         title=t(lang, "ag.form.note_title"),
-        intro=t(lang, "ag.form.note_intro", number=number),
+        intro=intro,
         fields=(
             FormField(
                 "status",

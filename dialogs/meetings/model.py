@@ -54,6 +54,9 @@ class AgreementView:
     status_changed_at: datetime
     learned: str | None = None  # the newest note on what was learned
     history: tuple[StatusChange, ...] = ()
+    # Which data will show the team is on the right track with it (hæfte 7's agreement paper:
+    # "Hvilke data vil være tegn på, at vi er på rette vej?"), per agreement.
+    signal: str | None = None
 
     @property
     def is_open(self) -> bool:

@@ -115,6 +115,8 @@ class CreateAgreement:
     element: int | None
     source: str  # "meeting", "selfevaluation", …
     meeting_id: int | None = None
+    # Which data will show the team is on the right track (the agreement paper's question).
+    signal: str | None = None
 
 
 @dataclass(frozen=True)

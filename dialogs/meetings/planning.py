@@ -15,12 +15,13 @@ from dialogs.i18n import t
 from dialogs.meetings import forms, step_views, views
 from dialogs.meetings.base import MEETING, MeetingsBase, elements, number
 from dialogs.meetings.checks import check
-from dialogs.meetings.model import POINT_KINDS, meetings_of
+from dialogs.meetings.model import ACT, POINT_KINDS, PREPARATION, MeetingView, meetings_of
 from dialogs.meetings.ops import CancelMeeting, JoinMeeting, PlanMeeting, SavePreparation
 from dialogs.meetings.steps import outcome, refresh
 from dialogs.meetings.when import input_when, parse_datetime, step_deadlines, zone
+from dialogs.meetings.words import announce, tell
 from dialogs.messages import ToActorOnly
-from dialogs.replies import Refusal, announce, reject, show_help, tell
+from dialogs.replies import Refusal, reject, show_help
 from dialogs.turn import MemberView, Turn
 
 WINDOW_DAYS = (1, 10)
@@ -171,7 +172,8 @@ class Planning(MeetingsBase):
     def cmd_cancel(self, turn: Turn, _rest: str) -> Outcome:
         m = self.active(turn)
         self.facilitator_only(turn, m)
-        return outcome([CancelMeeting(m.id)], [refresh("root", m.id)]) + announce(
+        out = [refresh("root", m.id), refresh("preps", m.id)]
+        return outcome([CancelMeeting(m.id)], out) + announce(
             turn, "mt.ok.cancelled", who=turn.actor.name, number=m.number
         )
 
@@ -218,7 +220,47 @@ class Planning(MeetingsBase):
             values["improvement"].strip(),
             values.get("question", "").strip() or None,
         )
-        return outcome([op], [refresh("root", m.id)]) + tell(turn, "mt.ok.prepared")
+        mine = refresh("prep", f"{m.id}-{turn.actor.external_id}")
+        return outcome([op], [refresh("root", m.id), mine]) + tell(turn, "mt.ok.prepared")
+
+    # the booklet's support and the data basis, for the one who asks
+    @command("støttespørgsmål", "stoettespoergsmaal", "spørgsmål", "questions", under=MEETING)
+    def cmd_support(self, turn: Turn, rest: str) -> Outcome:
+        m = self.active(turn)
+        step = number(rest, PREPARATION, ACT) if rest else None
+        if rest and step is None:
+            raise Refusal("mt.err.bad_step")
+        return self.support(turn, m, m.step if step is None else step)
+
+    @verb("mt-help")
+    def act_support(self, turn: Turn, a: Action, _values: Values) -> Outcome:
+        m = meetings_of(turn).meeting(a.int_arg(0))
+        step = a.int_arg(1)
+        if m is None or not PREPARATION <= step <= ACT:
+            raise Refusal("err.bad_action")
+        return self.support(turn, m, step)
+
+    def support(self, turn: Turn, m: MeetingView, step: int) -> Outcome:
+        step = min(step, ACT)  # a finished meeting: its last step
+        facilitator = views.is_facilitator(turn, m)
+        msg = step_views.support_message(self.look(turn), m, step, facilitator)
+        return Outcome(out=(Post(msg, ToActorOnly()),))
+
+    @command("datagrundlag", "data", "basis", under=MEETING)
+    def cmd_basis(self, turn: Turn, _rest: str) -> Outcome:
+        return self.basis(turn, self.active(turn))
+
+    @verb("mt-basis")
+    def act_basis(self, turn: Turn, a: Action, _values: Values) -> Outcome:
+        m = meetings_of(turn).meeting(a.int_arg(0))
+        if m is None:
+            raise Refusal("err.bad_action")
+        return self.basis(turn, m)
+
+    def basis(self, turn: Turn, m: MeetingView) -> Outcome:
+        data = meetings_of(turn)
+        msg = views.basis_message(self.look(turn), m, assessment_of(turn), data)
+        return Outcome(out=(Post(msg, ToActorOnly()),))
 
     @command("deltag", "join", under=MEETING)
     def cmd_join(self, turn: Turn, _rest: str) -> Outcome:
@@ -233,7 +275,10 @@ class Planning(MeetingsBase):
         m = self.active(turn, mid)
         if m.participant(turn.actor.external_id):
             raise Refusal("mt.ok.already_participant")
-        return outcome([JoinMeeting(m.id)], [refresh("root", m.id)]) + tell(turn, "mt.ok.joined")
+        out = [refresh("root", m.id)]
+        if m.status == "planned":  # the newcomer gets the request to prepare too
+            out.append(refresh("prep", f"{m.id}-{turn.actor.external_id}"))
+        return outcome([JoinMeeting(m.id)], out) + tell(turn, "mt.ok.joined")
 
 
 def _assessment_id(turn: Turn) -> int | None:

@@ -114,7 +114,9 @@ def plan_member_preps(
 def agreement_text(lang: str, a: AgreementView, kind: str) -> str:
     status = t(lang, f"ag.status.{a.status}")
     key = "rem.ag.body_follow_up" if kind == "overdue" else "rem.ag.body_owner"
-    return f"*{a.what}*\n" + t(
+    # What they agreed would show they are on track: the question to look at before the status.
+    signal = "\n" + t(lang, "ag.signal_line", text=a.signal) if a.signal else ""
+    return f"*{a.what}*{signal}\n" + t(
         lang, key, owner=a.owner_name, follow_up=a.follow_up_name, status=status
     )
 

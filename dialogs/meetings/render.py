@@ -2,6 +2,8 @@
 
 Kinds (`Refresh.what`, owner "meetings"):
   planned            the newest meeting's root message and the private preparation requests
+  preps <mid>        every participant's preparation request, updated (the meeting started…)
+  prep <mid>-<ext>   one participant's preparation request (posted, or updated once prepared)
   root <mid>         the meeting's root message (its thread), updated in place
   step <mid>         the step just closed (final form) and the step just opened
   observations <mid> the Udforsk message (observations, votes, chosen themes)
@@ -22,6 +24,7 @@ from dialogs.meetings.model import (
     FINISHED,
     INTERPRET,
     SINCE,
+    AgreementView,
     MeetingsData,
     MeetingView,
     meetings_of,
@@ -45,13 +48,17 @@ class Renderer:
             return self.planned(look, turn, m, data) if m is not None else []
         if refresh.what == "agreement":
             return self.agreement(look, data, int(arg)) if arg.isdigit() else []
-        mid_text, _, sub = arg.partition("-")
+        mid_text, _, sub = arg.partition("-")  # sub: a theme id, or a member's external id
         m = data.meeting(int(mid_text)) if mid_text.isdigit() else None
         if m is None:
             return []
         match refresh.what:
             case "root":
                 return [self.root(look, turn, m)]
+            case "preps":
+                return self.preps(look, turn, m, data)
+            case "prep":
+                return self.preps(look, turn, m, data, only=sub)
             case "step":
                 return self.step(look, m, data)
             case "observations":
@@ -73,11 +80,28 @@ class Renderer:
     def planned(
         self, look: views.Look, turn: Turn, m: MeetingView, data: MeetingsData
     ) -> list[Post]:
-        posts = [self.root(look, turn, m)]
-        for p in m.participants:
-            msg = views.preparation_request(look, m, p.external_id, assessment_of(turn), data)
-            posts.append(Post(msg, ToMember(p.external_id)))
-        return posts
+        return [self.root(look, turn, m), *self.preps(look, turn, m, data)]
+
+    def preps(
+        self,
+        look: views.Look,
+        turn: Turn,
+        m: MeetingView,
+        data: MeetingsData,
+        only: str | None = None,
+    ) -> list[Post]:
+        """The private preparation requests, each under its own key: posted once, then updated
+        (its buttons go once the meeting has started)."""
+        assessment = assessment_of(turn)
+        return [
+            Post(
+                views.preparation_request(look, m, p.external_id, assessment, data),
+                ToMember(p.external_id),
+                key=views.prep_key(m.id, p.external_id),
+            )
+            for p in m.participants
+            if only is None or p.external_id == only
+        ]
 
     def thread(self, m: MeetingView) -> ToChannel:
         return ToChannel(thread_key=views.root_key(m.id))
@@ -110,11 +134,14 @@ class Renderer:
     def since(self, look: views.Look, m: MeetingView, data: MeetingsData) -> list[Post]:
         items = [a for a in (data.agreement(i) for i in m.reviewed) if a is not None]
         if not items:
-            return [Post(step_views.since_empty(look), self.thread(m))]
-        return [
-            Post(views.agreement_message(look, a), self.thread(m), key=views.since_key(m.id, a.id))
-            for a in items
-        ]
+            return [Post(step_views.since_empty(look), self.thread(m))] if _in_since(m) else []
+        return [self.since_one(look, m, a) for a in items]
+
+    def since_one(self, look: views.Look, m: MeetingView, a: AgreementView) -> Post:
+        """An agreement in *Siden sidst*: with its status buttons while that step runs; once it
+        has closed, without (the lists and reminders carry them)."""
+        msg = views.agreement_message(look, a, buttons=_in_since(m))
+        return Post(msg, self.thread(m), key=views.since_key(m.id, a.id))
 
     def step(self, look: views.Look, m: MeetingView, data: MeetingsData) -> list[Post]:
         """After a transition: the closed step in its final form, then the opened one."""
@@ -122,7 +149,9 @@ class Renderer:
         closed = m.step - 1 if m.status in ("running", "done") else 0  # done: step 5 → 4
         if closed >= SINCE:
             posts.append(self.header(look, m, closed))
-            if closed == EXPLORE:
+            if closed == SINCE:
+                posts += self.since(look, m, data)  # their buttons go with the step
+            elif closed == EXPLORE:
                 posts.append(self.observations(look, m))
             elif closed == INTERPRET:
                 posts += self.themes(look, m, only=None) if m.themes else []
@@ -151,13 +180,11 @@ class Renderer:
             if m.status == "cancelled" or m.started_at is None:
                 continue
             if aid in m.reviewed:
-                posts.append(
-                    Post(
-                        views.agreement_message(look, a),
-                        self.thread(m),
-                        key=views.since_key(m.id, aid),
-                    )
-                )
+                posts.append(self.since_one(look, m, a))
             if a.meeting_id == m.id and m.step >= ACT:
                 posts.append(self.paper(look, m, data))
         return posts
+
+
+def _in_since(m: MeetingView) -> bool:
+    return m.status == "running" and m.step == SINCE

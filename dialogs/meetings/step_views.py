@@ -13,6 +13,8 @@ from dialogs.meetings.model import (
     EXPLORE,
     INTERPRET,
     OBSERVATION_KINDS,
+    PREPARATION,
+    SINCE,
     AgreementView,
     MeetingsData,
     MeetingView,
@@ -37,42 +39,88 @@ from dialogs.messages import Block, Button, Buttons, Choice, Fields, Message, Mu
 
 # ---- the four steps ----
 def step_header(look: Look, m: MeetingView, number: int) -> Message:
+    """A step's message in the thread, short: what the step is for and what to do now. The
+    booklet's support questions and roles are one click away ("Vis støttespørgsmål"), shown
+    only to whoever asks (`support_message`)."""
+    c = content.step(number)
+    title = look.t("mt.step.title", number=number, name=c.name[look.lang])
+    blocks: list[Block] = [Text(title, "header"), Text(" · ".join(c.purpose[look.lang]), "muted")]
+    if not (m.status == "running" and m.step == number):
+        blocks.append(Text(look.t("mt.step.closed"), "muted"))  # no buttons left over
+        return message(blocks, title)
+    blocks.append(Text(look.t(f"mt.step.howto.{c.key}", limit=m.theme_limit)))
+    deadline = m.deadline(number)
+    if m.mode == "async" and deadline:
+        when = format_when(deadline, look.lang, look.tz)
+        blocks.append(Text(look.t("mt.step.deadline", when=when), "muted"))
+    label = look.t("mt.button.finish") if number == ACT else look.t("mt.button.next")
+    blocks.append(
+        Buttons(
+            (
+                Button(label, actions.encode("mt-next", m.id, number), "primary"),
+                support_button(look, m, number),
+            )
+        )
+    )
+    return message(blocks, title)
+
+
+def support_button(look: Look, m: MeetingView, number: int) -> Button:
+    return Button(look.t("mt.button.support"), actions.encode("mt-help", m.id, number))
+
+
+def support_message(look: Look, m: MeetingView, number: int, facilitator: bool) -> Message:
+    """The booklet's support for a step (hæfte 7, verbatim from content.json), for one person:
+    the preparation (`number` 0: its goal, the questions for reviewing the data, the
+    participant's part and, for the facilitator, theirs) or a dialogue step (its introduction,
+    support questions and the roles of facilitator and participants)."""
+    if number == PREPARATION:
+        return _preparation_support(look, m, facilitator)
     lang = look.lang
     c = content.step(number)
     # About an assessment, the dialogue reflects on the whole practice (hæfte 7, afsnit 4).
     practice = m.assessment_id is not None
     questions = content.step_questions(number, lang, practice)
-    title = look.t("mt.step.title", number=number, name=c.name[lang])
+    title = look.t("mt.support.title", name=c.name[lang])
+    blocks: list[Block] = [Text(title, "header"), Text(content.step_intro(number, lang, practice))]
+    if number == SINCE:
+        blocks.append(Text(content.text("dialogue_intro", lang), "muted"))
+    if practice and number in (EXPLORE, INTERPRET):
+        blocks.append(Text(look.t("mt.step.practice_basis"), "muted"))
+    # The agreement paper's points follow its intro ("… som skal beskrive:") directly.
+    heading = [] if number == ACT else [f"*{look.t('mt.step.questions')}*"]
+    blocks += texts([*heading, bullets(questions)])
+    blocks += texts([f"*{c.facilitator_title[lang]}*", bullets(c.facilitator[lang])])
+    blocks += texts([f"*{c.participants_title[lang]}*", bullets(c.participants[lang])])
+    blocks.append(Text(look.t("mt.support.source"), "muted"))
+    return message(blocks, title + "\n" + "\n".join(questions))
+
+
+def _preparation_support(look: Look, m: MeetingView, facilitator: bool) -> Message:
+    lang = look.lang
+    title = look.t("mt.support.title", name=look.t("mt.support.preparation"))
+    review = content.text("preparation.review_questions", lang)
     blocks: list[Block] = [
         Text(title, "header"),
-        Text(" · ".join(c.purpose[lang]), "muted"),
-        Text(content.step_intro(number, lang, practice)),
-        # The agreement paper's points follow its intro ("… som skal beskrive:") directly.
-        Text(
-            bullets(questions)
-            if number == ACT
-            else f"*{look.t('mt.step.questions')}*\n{bullets(questions)}"
+        Text(content.text("preparation.goal", lang)),
+        *texts([f"*{look.t('mt.prep.review')}*", bullets(review)]),
+        *texts(
+            [
+                content.text("preparation.participant_title", lang),
+                bullets(content.text("preparation.participant", lang)),
+            ]
         ),
-        Text(f"*{c.facilitator_title[lang]}*\n{bullets(c.facilitator[lang])}", "muted"),
-        Text(f"*{c.participants_title[lang]}*\n{bullets(c.participants[lang])}", "muted"),
     ]
-    if number == 1:
-        blocks.insert(3, Text(content.text("dialogue_intro", lang), "muted"))
-    if practice and number in (EXPLORE, INTERPRET):
-        blocks.insert(3, Text(look.t("mt.step.practice_basis"), "muted"))
-    current = m.status == "running" and m.step == number
-    if not current:
-        blocks.append(Text(look.t("mt.step.closed"), "muted"))
-        return message(blocks, title)
-    blocks.append(Text(look.t(f"mt.step.howto.{c.key}", limit=m.theme_limit)))
-    deadline = m.deadline(number)
-    if m.mode == "async" and deadline:
-        blocks.append(
-            Text(look.t("mt.step.deadline", when=format_when(deadline, lang, look.tz)), "muted")
-        )
-    label = look.t("mt.button.finish") if number == ACT else look.t("mt.button.next")
-    blocks.append(Buttons((Button(label, actions.encode("mt-next", m.id, number), "primary"),)))
-    return message(blocks, title)
+    if facilitator:
+        for name in ("facilitator", "facilitator_self"):
+            blocks += texts(
+                [
+                    f"*{content.text(f'preparation.{name}_title', lang)}*",
+                    bullets(content.text(f"preparation.{name}", lang)),
+                ]
+            )
+    blocks.append(Text(look.t("mt.support.source"), "muted"))
+    return message(blocks, title + "\n" + "\n".join(review))
 
 
 def planning_guide(look: Look) -> Message:
@@ -240,18 +288,18 @@ def paper_rows(look: Look, m: MeetingView) -> list[tuple[str, str]]:
 
 
 def action_lines(look: Look, items: tuple[AgreementView, ...]) -> list[str]:
-    return [
-        f"{a.number}. {a.what} – "
-        + " · ".join(
-            [
-                look.t("ag.owner", name=a.owner_name),
-                look.t("ag.follow_up", name=a.follow_up_name),
-                look.t("ag.due", date=format_date(a.due, look.lang)),
-                status_label(look.lang, a.status),
-            ]
-        )
-        for a in items
-    ]
+    lines = []
+    for a in items:
+        parts = [
+            look.t("ag.owner", name=a.owner_name),
+            look.t("ag.follow_up", name=a.follow_up_name),
+            look.t("ag.due", date=format_date(a.due, look.lang)),
+            status_label(look.lang, a.status),
+        ]
+        lines.append(f"{a.number}. {a.what} – " + " · ".join(parts))
+        if a.signal:
+            lines.append("   " + look.t("ag.signal_line", text=a.signal))
+    return lines
 
 
 def paper_message(look: Look, m: MeetingView, data: MeetingsData) -> Message:

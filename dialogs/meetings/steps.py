@@ -64,7 +64,9 @@ def auto_themes(m: MeetingView) -> tuple[int, ...]:
 
 def start(data: MeetingsData, m: MeetingView) -> Outcome:
     return outcome(
-        [StartMeeting(m.id, review_ids(data, m))], [refresh("root", m.id), refresh("step", m.id)]
+        [StartMeeting(m.id, review_ids(data, m))],
+        # the preparation requests lose their buttons: the preparation is over
+        [refresh("root", m.id), refresh("step", m.id), refresh("preps", m.id)],
     )
 
 

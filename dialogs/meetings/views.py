@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -20,8 +20,9 @@ from dialogs.meetings.model import (
     MeetingView,
 )
 from dialogs.meetings.when import format_when, local, zone
+from dialogs.meetings.words import commands
 from dialogs.messages import Block, Button, Buttons, Fields, Message, Text
-from dialogs.turn import Turn
+from dialogs.turn import Surface, Turn
 from scoring.catalogue import Catalogue
 from scoring.scores import all_scores
 from scoring.table import ScoringTable
@@ -34,21 +35,23 @@ MAX_LISTED = 20  # agreements per list message (two blocks each; 50 blocks per m
 
 @dataclass(frozen=True)
 class Look:
-    """What every renderer needs: language, time zone, today, the instruments."""
+    """What every renderer needs: language, time zone, today, the instruments, and how
+    commands are typed where the messages are read (`words.commands`)."""
 
     lang: str
     tz: ZoneInfo
     today: date
     catalogue: Catalogue
     table: ScoringTable
+    surface: Surface = field(default_factory=Surface)
 
     @classmethod
     def of(cls, turn: Turn, catalogue: Catalogue, table: ScoringTable) -> Look:
         tz = zone(turn)
-        return cls(turn.lang, tz, local(turn.now, tz).date(), catalogue, table)
+        return cls(turn.lang, tz, local(turn.now, tz).date(), catalogue, table, turn.surface)
 
     def t(self, key: str, **values: object) -> str:
-        return t(self.lang, key, **values)
+        return t(self.lang, key, **{**commands(self.surface), **values})
 
     def when(self, m: MeetingView) -> str:
         return format_when(m.scheduled_at, self.lang, self.tz)
@@ -70,6 +73,11 @@ def step_key(mid: int, step: int) -> str:
 
 def since_key(mid: int, aid: int) -> str:
     return f"mt:{mid}:since:{aid}"
+
+
+def prep_key(mid: int, member: str) -> str:
+    """One person's preparation request (a private message, updated in place)."""
+    return f"mt:{mid}:prep:{member}"
 
 
 def observations_key(mid: int) -> str:
@@ -143,11 +151,10 @@ def agreement_line(look: Look, a: AgreementView) -> str:
     status = status_label(look.lang, a.status)
     if a.is_open and a.due < look.today:
         status += " " + look.t("ag.overdue")
-    lines = [
-        look.t("ag.title", number=a.number, what=a.what),
-        " · ".join(parts),
-        look.t("ag.status_line", status=status),
-    ]
+    lines = [look.t("ag.title", number=a.number, what=a.what)]
+    if a.signal:
+        lines.append(look.t("ag.signal_line", text=a.signal))
+    lines += [" · ".join(parts), look.t("ag.status_line", status=status)]
     if a.learned:
         lines.append(look.t("ag.learned_line", text=a.learned))
     return "\n".join(lines)
@@ -168,20 +175,32 @@ def status_buttons(lang: str, a: AgreementView) -> Buttons:
     return Buttons(tuple(buttons))
 
 
-def agreement_message(look: Look, a: AgreementView) -> Message:
+def agreement_message(look: Look, a: AgreementView, *, buttons: bool = True) -> Message:
+    """An agreement, with its status buttons while they are wanted where it is shown."""
     text = agreement_line(look, a)
-    return message([Text(text), status_buttons(look.lang, a)], text.splitlines()[0])
+    blocks: list[Block] = [Text(text)]
+    if buttons:
+        blocks.append(status_buttons(look.lang, a))
+    return message(blocks, text.splitlines()[0])
 
 
 def agreements_list(
-    look: Look, items: list[AgreementView], title_key: str, empty_key: str
+    look: Look,
+    items: list[AgreementView],
+    title_key: str,
+    empty_key: str,
+    changeable: frozenset[int] = frozenset(),
 ) -> Message:
+    """The list as the person who asked sees it: status buttons on the agreements they may
+    change (`changeable`, by id), none on the others."""
     if not items:
         return plain(look, empty_key)
     title = look.t(title_key, n=len(items))
     blocks: list[Block] = [Text(title, "header")]
     for a in items[:MAX_LISTED]:
-        blocks += [Text(agreement_line(look, a)), status_buttons(look.lang, a)]
+        blocks.append(Text(agreement_line(look, a)))
+        if a.id in changeable:
+            blocks.append(status_buttons(look.lang, a))
     if len(items) > MAX_LISTED:
         blocks.append(Text(look.t("ag.list_more", n=len(items) - MAX_LISTED), "muted"))
     fallback = (
@@ -296,57 +315,71 @@ def preparation_request(
     assessment: AssessmentView | None,
     data: MeetingsData,
 ) -> Message:
+    """The private request to prepare, short: who leads, the three points, what the data basis
+    is, and buttons for writing the points, the data basis and the booklet's support questions.
+    Kept under one key per person and updated: once they have written their points it says so,
+    and once the meeting has started (or is cancelled) its buttons are gone."""
     lang = look.lang
     title = look.t("mt.prep.title", number=m.number, when=look.when(m))
-    blocks: list[Block] = [
-        Text(title, "header"),
-        Text(
-            look.t("mt.prep.intro", facilitator=m.facilitator_name)
-            + " "
-            + content.text("preparation.goal", lang)
-        ),
-    ]
-    blocks += basis_blocks(look, m, assessment, data)
+    blocks: list[Block] = [Text(title, "header")]
+    if m.status != "planned":
+        over = "mt.root.cancelled" if m.status == "cancelled" else "mt.prep.over"
+        blocks.append(Text(look.t(over), "muted"))
+        return message(blocks, f"{title} – {look.t(over)}")
     point_names = [
         content.text(f"preparation.points.{k}", lang)
         for k in ("positive", "improvement", "question")
     ]
     blocks.append(
-        Text(f"*{content.text('preparation.points_title', lang)}*\n" + bullets(point_names))
-    )
-    blocks.append(
         Text(
-            look.t("mt.prep.review")
+            look.t("mt.prep.intro", facilitator=m.facilitator_name)
+            + " "
+            + content.text("preparation.points_title", lang)
             + "\n"
-            + bullets(content.text("preparation.review_questions", lang))
+            + bullets(point_names)
         )
     )
+    blocks.append(Text(basis_line(look, m, assessment, data)))
+    me = m.participant(recipient)
+    prepared = me is not None and me.prepared_at is not None
+    if prepared:
+        blocks.append(Text(look.t("mt.prep.done")))
+    write = look.t("mt.button.prepare_again" if prepared else "mt.button.prepare")
+    style: Literal["default", "primary"] = "default" if prepared else "primary"
     blocks.append(
-        Text(
-            f"{content.text('preparation.participant_title', lang)}\n"
-            + bullets(content.text("preparation.participant", lang)),
-            "muted",
-        )
-    )
-    if recipient == m.facilitator:
-        blocks.append(
-            Text(
-                f"*{content.text('preparation.facilitator_title', lang)}*\n"
-                + bullets(content.text("preparation.facilitator", lang))
+        Buttons(
+            (
+                Button(write, actions.encode("mt-prep", m.id), style),
+                Button(look.t("mt.button.basis"), actions.encode("mt-basis", m.id)),
+                Button(look.t("mt.button.support"), actions.encode("mt-help", m.id, 0)),
             )
         )
-        blocks.append(
-            Text(
-                f"{content.text('preparation.facilitator_self_title', lang)}\n"
-                + bullets(content.text("preparation.facilitator_self", lang)),
-                "muted",
-            )
-        )
-    blocks.append(
-        Buttons((Button(look.t("mt.button.prepare"), actions.encode("mt-prep", m.id), "primary"),))
     )
     blocks.append(Text(look.t("mt.prep.privacy"), "muted"))
     return message(blocks, title)
+
+
+def basis_line(
+    look: Look, m: MeetingView, assessment: AssessmentView | None, data: MeetingsData
+) -> str:
+    """The data basis in one line (the whole of it: `basis_message`)."""
+    if m.assessment_id is not None and assessment is not None and assessment.id == m.assessment_id:
+        line = look.t("mt.prep.basis", practice=assessment.practice_name, round=assessment.round_no)
+    else:
+        line = look.t("mt.prep.basis_own")
+    open_ones = sum(1 for a in data.agreements if a.is_open)
+    if open_ones:
+        line += " " + look.t("mt.prep.basis_agreements", n=open_ones)
+    return line
+
+
+def basis_message(
+    look: Look, m: MeetingView, assessment: AssessmentView | None, data: MeetingsData
+) -> Message:
+    """The meeting's data basis (scores, focus, open agreements), for the one who asks."""
+    title = look.t("mt.root.title", number=m.number, when=look.when(m))
+    blocks = [Text(title, "header"), *basis_blocks(look, m, assessment, data)]
+    return message(blocks, title + "\n" + basis_line(look, m, assessment, data))
 
 
 def status_message(look: Look, turn: Turn, m: MeetingView) -> Message:

@@ -266,6 +266,7 @@ def _agreement_view(
         status_changed_at=utc(a.status_changed_at),
         learned=a.learned,
         history=tuple(changes.get(a.id, ())),
+        signal=a.signal,
     )
 
 

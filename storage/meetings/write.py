@@ -20,11 +20,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from dialogs.calendar import utc
 from dialogs.meetings import ops as mo
+from dialogs.meetings import reminders as kinds
 from dialogs.meetings.model import (
     ACT,
     EXPLORE,
     FINISHED,
     INTERPRET,
+    OPEN_STATUSES,
     OWNER,
     POINT_KINDS,
     PREPARATION,
@@ -32,6 +34,8 @@ from dialogs.meetings.model import (
     STATUSES,
     MeetingsData,
 )
+from dialogs.reminders.queue import Planned
+from storage import reminders
 from storage.feature import FeatureStore, applies
 from storage.meeting_models import (
     Agreement,
@@ -47,6 +51,7 @@ from storage.meeting_models import (
 )
 from storage.meetings.read import load_meetings, opt_utc, shown_order
 from storage.models import Assessment, ChannelMember, Member
+from storage.reminder_models import Reminder
 from storage.turns import Context, CrossTenant
 
 
@@ -125,6 +130,62 @@ async def _observations_of(session: AsyncSession, mid: int, ids: Sequence[int]) 
     return list(ids)
 
 
+# ---- reminders, at once (the sweep would get there within its interval; `påmindelser` is
+# right the moment the change is made) ----
+async def _meeting_reminders(
+    session: AsyncSession, ctx: Context, m: Meeting, now: datetime
+) -> None:
+    """The meeting's reminder rows as its new state calls for: preparation reminders while it
+    is planned, its next timed transition (async) and no other, none once it is over."""
+    about = Reminder.subject_id == m.id
+    if m.status != "planned":
+        prep_kinds = (kinds.MEETING_PREP, kinds.MEETING_PREP_MEMBER)
+        await reminders.cancel_now(session, kinds.MEETING, prep_kinds, about)
+    planned: list[Planned] = []
+    other_steps = about
+    if m.due_at is not None:
+        step = kinds.plan_meeting_step(m.id, utc(m.due_at))
+        planned.append(step)
+        other_steps = about & (Reminder.dedupe_key != step.key)
+    await reminders.cancel_now(session, kinds.MEETING, (kinds.MEETING_STEP,), other_steps)
+    if m.status == "planned":
+        prefs = await reminders.channel_prefs(session, (ctx.channel.id,))
+        planned += kinds.plan_meeting_prep(
+            m.id, utc(m.scheduled_at), utc(m.created_at), prefs[ctx.channel.id]
+        )
+    await reminders.plan_now(session, ctx.channel.id, planned, now)
+
+
+async def _agreement_reminders(
+    session: AsyncSession, ctx: Context, a: Agreement, was_open: bool | None, now: datetime
+) -> None:
+    """An agreement made (`was_open` None), finished (done or dropped) or reopened: its
+    reminders follow at once."""
+    about = Reminder.subject_id == a.id
+    is_open = a.status in OPEN_STATUSES
+    if was_open and not is_open:
+        await reminders.cancel_now(session, kinds.AGREEMENT, kinds.AGREEMENT_KINDS, about)
+        return
+    if not is_open or was_open:
+        return  # still closed, or still open: nothing changes
+    if was_open is False:  # reopened: the rows it had come back where their time is ahead
+        await reminders.revive(session, kinds.AGREEMENT, kinds.AGREEMENT_KINDS, about, now)
+    owner = await session.get(Member, a.owner_id)
+    follow_up = await session.get(Member, a.follow_up_id)
+    if owner is None or follow_up is None:
+        return
+    prefs = await reminders.channel_prefs(session, (ctx.channel.id,))
+    planned = kinds.plan_agreement(
+        a.id,
+        a.due,
+        utc(a.created_at),
+        owner.external_id,
+        follow_up.external_id,
+        prefs[ctx.channel.id],
+    )
+    await reminders.plan_now(session, ctx.channel.id, planned, now)
+
+
 class MeetingStore(FeatureStore):
     """Reflection meetings and agreements (`turn.extra["meetings"]`: a MeetingsData). Times
     are stored in UTC (`utc(now)`): SQLite keeps no zone."""
@@ -192,6 +253,7 @@ class MeetingStore(FeatureStore):
                     created_at=now,
                 )
             )
+        await _meeting_reminders(session, ctx, m, now)
 
     @applies(mo.JoinMeeting)
     async def join(
@@ -246,6 +308,7 @@ class MeetingStore(FeatureStore):
             if a is None or a.channel_id != ctx.channel.id:
                 raise CrossTenant(f"agreement {aid}")
             session.add(MeetingReview(meeting_id=m.id, agreement_id=aid, position=position))
+        await _meeting_reminders(session, ctx, m, now)
 
     @applies(mo.AdvanceMeeting)
     async def advance(
@@ -260,6 +323,7 @@ class MeetingStore(FeatureStore):
             m.status, m.ended_at, m.due_at = "done", now, None
         else:
             m.due_at = _due_after(m, op.to_step)
+        await _meeting_reminders(session, ctx, m, now)
 
     @applies(mo.CancelMeeting)
     async def cancel(
@@ -269,6 +333,7 @@ class MeetingStore(FeatureStore):
         if m.status not in ("planned", "running"):
             raise StaleDataError(f"meeting {m.id} is {m.status}")
         m.status, m.due_at, m.ended_at, m.updated_at = "cancelled", None, now, now
+        await _meeting_reminders(session, ctx, m, now)
 
     @applies(mo.AddObservation)
     async def observe(
@@ -401,6 +466,7 @@ class MeetingStore(FeatureStore):
             meeting_id=op.meeting_id,
             element=op.element,
             what=op.what,
+            signal=op.signal,
             owner_id=owner,
             follow_up_id=follow_up,
             due=op.due,
@@ -417,6 +483,7 @@ class MeetingStore(FeatureStore):
                 agreement_id=a.id, status="not_started", member_id=ctx.member.id, changed_at=now
             )
         )
+        await _agreement_reminders(session, ctx, a, None, now)
 
     @applies(mo.SetAgreementStatus)
     async def set_status(
@@ -432,8 +499,10 @@ class MeetingStore(FeatureStore):
         if not ctx.may_set(a.status_received_at):
             return  # a status received later stands (and so does its history)
         a.status_received_at = ctx.received_at
+        was_open = a.status in OPEN_STATUSES
         if a.status != op.status:
             a.status, a.status_changed_at = op.status, now
+        await _agreement_reminders(session, ctx, a, was_open, now)
         if op.note:
             a.learned = op.note
         session.add(

@@ -193,7 +193,8 @@ async def test_english_channel(bot: BotHarness) -> None:
     assert "Only the facilitator (Anna) can do that" in texts(await bot.say("Bo", "meeting start"))
     started = texts(await bot.say("Anna", "meeting start"))
     assert "Step 1 of 4: Since last time" in started
-    assert "What did we agree last time?" in started
+    support = texts(await bot.click("Bo", bot.button("lp:mt-help:")))
+    assert "What did we agree last time?" in support
     await bot.say("Anna", "meeting next")
     assert "Your observation is added." in texts(
         await bot.say("Bo", "meeting observe We lack data from relatives")
@@ -211,4 +212,4 @@ async def test_english_channel(bot: BotHarness) -> None:
     assert "The agreement is saved" in texts(
         await bot.click("Anna", actions.encode("mtf-act", mid), GOOD)
     )
-    assert "Open agreements in the channel (1)" in texts(await bot.say("Bo", "agreements"))
+    assert "Open agreements (1)" in texts(await bot.say("Bo", "agreements"))

@@ -102,15 +102,22 @@ async def test_live_meeting_from_plan_to_summary(bot: BotHarness) -> None:
     for member in ("anna", "bo", "carla"):
         dm = text_of(private_to(planned, member))
         assert "Forberedelse til læringsdialog 1" in dm
-        assert "1. Teori og viden ★" in dm  # the data basis, focus marked
         assert "En positiv tendens" in dm and "En mulighed for forbedring" in dm
-        assert "Hvad undrer jeg mig mest over i data?" in dm
-    facilitator_dm = text_of(private_to(planned, "anna"))
-    assert "Som mødeleder har du i forberedelsesfasen ansvar" in facilitator_dm
-    assert "Som mødeleder" not in text_of(private_to(planned, "bo"))
+        assert "resultatet af målingen af Recovery-forløb (runde 1)" in dm
+        assert "Hvad undrer jeg mig mest over i data?" not in dm  # behind a button
     assert not private_to(planned, "dorte")
-
     mid = meeting_id(bot)
+    # The data basis and the booklet's support questions, privately, to whoever asks.
+    basis = await bot.click("Bo", actions.encode("mt-basis", mid))
+    assert isinstance(basis[-1].target, ToActorOnly)
+    assert "1. Teori og viden ★" in text_of(basis)  # focus marked
+    support = await bot.click("Bo", actions.encode("mt-help", mid, 0))
+    assert isinstance(support[-1].target, ToActorOnly)
+    assert "Hvad undrer jeg mig mest over i data?" in text_of(support)
+    assert "Som mødeleder" not in text_of(support)
+    facilitator = text_of(await bot.click("Anna", actions.encode("mt-help", mid, 0)))
+    assert "Som mødeleder har du i forberedelsesfasen ansvar" in facilitator
+
     await bot.click(
         "Bo",
         actions.encode("mtf-prep", mid),
@@ -126,14 +133,17 @@ async def test_live_meeting_from_plan_to_summary(bot: BotHarness) -> None:
     started = await bot.say("Anna", "møde start")
     thread = text_of(in_thread(started))
     assert "Trin 1 af 4: Siden sidst" in thread
-    assert "Hvad blev der aftalt sidst?" in thread
-    assert "Hvad har vi lært af disse eksperimenter?" in thread
     assert "Der er ingen aftaler fra tidligere møder" in thread
+    support = text_of(await bot.click("Carla", bot.button(f"lp:mt-help:{mid}:1")))
+    assert "Hvad blev der aftalt sidst?" in support
+    assert "Hvad har vi lært af disse eksperimenter?" in support
     assert all(r.thread == in_thread(started)[0].thread for r in in_thread(started))
 
     explore = text_of(in_thread(await bot.say("Anna", "møde næste")))
-    assert "Trin 2 af 4: Udforsk" in explore and "Hvad fortæller data os?" in explore
-    assert "Holde sig i baggrunden og give plads til deltagernes observationer." in explore
+    assert "Trin 2 af 4: Udforsk" in explore
+    support = text_of(await bot.say("Dorte", "møde støttespørgsmål"))
+    assert "Hvad fortæller data os?" in support
+    assert "Holde sig i baggrunden og give plads til deltagernes observationer." in support
     for positive, improvement, _q in PREP.values():
         assert positive in explore and improvement in explore  # revealed at the start
     assert PREP["Carla"][2] in explore
@@ -163,9 +173,10 @@ async def test_live_meeting_from_plan_to_summary(bot: BotHarness) -> None:
 
     interpret = text_of(in_thread(await bot.say("Anna", "møde næste")))
     assert "Trin 3 af 4: Fortolk" in interpret
+    support = text_of(await bot.click("Bo", bot.button(f"lp:mt-help:{mid}:3")))
     # About an assessment: the whole practice and its core elements (hæfte 7, afsnit 4).
-    assert "Er det de rigtige kerneelementer, vi har fastlagt for indsatsen?" in interpret
-    assert "Dagsordenen bliver holdt." in interpret
+    assert "Er det de rigtige kerneelementer, vi har fastlagt for indsatsen?" in support
+    assert "Dagsordenen bliver holdt." in support
     assert f"Tema 1: {PREP['Bo'][1]}" in interpret and f"Tema 2: {PREP['Carla'][1]}" in interpret
     tids = theme_ids(bot, mid)
     updated = await bot.click(
@@ -177,8 +188,8 @@ async def test_live_meeting_from_plan_to_summary(bot: BotHarness) -> None:
     await bot.say("Carla", "møde forklaring 2 Introduktionen af nye kolleger er kort")
 
     act = text_of(in_thread(await bot.say("Anna", "møde næste")))
-    assert "Trin 4 af 4: Forbered handling" in act
-    assert "Hvem følger op på tiltagene?" in act and "Aftalepapir" in act
+    assert "Trin 4 af 4: Forbered handling" in act and "Aftalepapir" in act
+    assert "Hvem følger op på tiltagene?" in text_of(await bot.say("Bo", "møde støttespørgsmål 4"))
     await write_paper(bot, mid)
     paper = [
         r

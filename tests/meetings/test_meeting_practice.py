@@ -17,7 +17,7 @@ from dialogs import actions
 from dialogs.i18n import t
 from dialogs.meetings import content
 from dialogs.meetings.model import MeetingView
-from dialogs.meetings.step_views import step_header
+from dialogs.meetings.step_views import support_message
 from dialogs.meetings.views import Look
 from dialogs.messages import Text, ToActorOnly
 from scoring.catalogue import load_catalogue
@@ -32,9 +32,10 @@ def text_blocks(records: list[Record]) -> list[str]:
 
 
 def header_of(records: list[Record], name: str) -> str:
-    """The text of the newest header message of a step (e.g. "Trin 3 af 4: Fortolk")."""
+    """The text of the newest message headed by a step's name (its support questions:
+    "Støttespørgsmål: Fortolk")."""
     for r in reversed(records):
-        if r.message and r.message.fallback.endswith(name):
+        if r.message and r.message.fallback.splitlines()[0].endswith(name):
             return "\n".join(b.text for b in r.message.blocks if isinstance(b, Text))
     raise LookupError(name)
 
@@ -73,7 +74,8 @@ async def test_a_meeting_about_an_assessment_explores_and_interprets_the_practic
     mid = await plan(bot)
     await prepare_all(bot, mid)
     await bot.say("Anna", "møde start")
-    records = await bot.say("Anna", "møde næste")
+    await bot.say("Anna", "møde næste")
+    records = await bot.click("Bo", actions.encode("mt-help", mid, 2))
     explore = header_of(records, "Udforsk")
     assert "I kan betragte udforskningen som en styret brainstorm" in explore
     assert "Er der mønstre, når I ser på tværs" in explore
@@ -82,7 +84,8 @@ async def test_a_meeting_about_an_assessment_explores_and_interprets_the_practic
     ids = observation_ids(bot)
     chosen = f"{ids[PREP['Bo'][1]]},{ids[PREP['Carla'][1]]}"
     await bot.click("Anna", actions.encode("mtf-themes", mid, 0), {"selected": chosen})
-    records = await bot.say("Anna", "møde næste")
+    await bot.say("Anna", "møde næste")
+    records = await bot.say("Carla", "møde støttespørgsmål")
     interpret = header_of(records, "Fortolk")
     assert "Er det de rigtige kerneelementer, vi har fastlagt for indsatsen?" in interpret
     assert "Kan vi bringe kerneelementer bedre i spil over for borgerne?" in interpret
@@ -99,12 +102,13 @@ def test_a_meeting_without_an_assessment_keeps_the_citizen_questions() -> None:
         scheduled_at=NOW + timedelta(days=1), facilitator="anna", facilitator_name="Anna",
         assessment_id=None, focus_elements=(), theme_limit=2, step_deadlines=(),
     )  # fmt: skip
-    text = "\n".join(b.text for b in step_header(look, m, 3).blocks if isinstance(b, Text))
+    support = support_message(look, m, 3, facilitator=False)
+    text = "\n".join(b.text for b in support.blocks if isinstance(b, Text))
     assert "den konkrete borgers mulighed for udvikling" in text
     assert t("da", "mt.step.practice_basis") not in text
     about = "\n".join(
         b.text
-        for b in step_header(look, replace(m, assessment_id=3), 3).blocks
+        for b in support_message(look, replace(m, assessment_id=3), 3, False).blocks
         if isinstance(b, Text)
     )
     assert "den konkrete borger" not in about and t("da", "mt.step.practice_basis") in about

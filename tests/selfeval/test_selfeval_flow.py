@@ -149,7 +149,7 @@ async def test_a_development_point_becomes_an_agreement(bot: BotHarness) -> None
     record = last_form(bot)
     assert record.kind == "form" and record.form is not None
     form = record.form
-    assert [f.name for f in form.fields] == ["what", "owner", "follow_up", "due"]
+    assert [f.name for f in form.fields] == ["what", "signal", "owner", "follow_up", "due"]
     assert form.fields[0].initial == "Ledelsen bruger data på hvert teammøde"
 
     bad = await bot.click(
@@ -161,7 +161,7 @@ async def test_a_development_point_becomes_an_agreement(bot: BotHarness) -> None
     rejected = bad[-1]
     assert rejected.kind == "form_error" and rejected.form is not None
     assert "due" in rejected.form.errors
-    assert rejected.form.fields[1].initial == "bo"  # the draft is kept
+    assert rejected.form.fields[2].initial == "bo"  # the draft is kept
 
     done = texts(
         await bot.click(

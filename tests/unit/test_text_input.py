@@ -16,6 +16,12 @@ from dialogs.text_input import LIMITS, check_text, contains_cpr
         "290200-1234",  # 29 Feb 2000
         "290204 1234",
         "cpr:150585-2222.",
+        "01-01-90-1234",  # the date's parts apart (issue 17)
+        "01.01.90-1234",
+        "01 01 90 1234",
+        "cpr: 01 01 90 12 34",  # named, with any separators
+        "CPR-nr. 0101-90-1234",
+        "personnummer 0101901234",
     ],
 )
 def test_valid_dates_are_cpr(text: str) -> None:
@@ -33,6 +39,10 @@ def test_valid_dates_are_cpr(text: str) -> None:
         "tlf 12 34 56 78",
         "2.2 a,c",
         "Mødet 24.11.2026 kl 13",
+        "Mødet 10.03.2026 10:00",
+        "01.01.2026 - 1234 kr",
+        "cpr: 32 01 90 12 34",  # named, but day 32
+        "spørgsmål 1.1, 1.2, 1.3",
     ],
 )
 def test_invalid_dates_and_other_numbers_are_not_cpr(text: str) -> None:
