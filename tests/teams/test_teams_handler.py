@@ -72,7 +72,7 @@ def submits(activity: Activity) -> list[str]:
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            if node.get("type") == "Action.Submit":
+            if node.get("type") in ("Action.Submit", "Action.Execute"):
                 found.append(node["data"]["lp"])
             for value in node.values():
                 walk(value)
@@ -123,7 +123,7 @@ async def test_group_chats_need_a_mention_and_personal_chats_do_not(harness: Har
     group = await harness.send(
         message("Bo", "hjælp", SERVICE, kind="groupChat", conversation_id=GROUP_CHAT)
     )
-    assert "start <praksis>" in text_of(group)
+    assert "start «praksis»" in text_of(group)
     assert {a.conversation.id for a in group} == {GROUP_CHAT}
     quiet = await harness.send(
         message("Bo", "hjælp", SERVICE, kind="groupChat", conversation_id=GROUP_CHAT, mention=False)
@@ -132,7 +132,7 @@ async def test_group_chats_need_a_mention_and_personal_chats_do_not(harness: Har
     personal = await harness.send(
         message("Bo", "help", SERVICE, kind="personal", conversation_id="a:1bo-dm", mention=False)
     )
-    assert "start <praksis>" in text_of(personal)
+    assert "start «praksis»" in text_of(personal)
     assert {a.conversation.id for a in personal} == {"a:1bo-dm"}
 
 
@@ -206,7 +206,8 @@ async def test_a_forged_action_changes_nothing(harness: Harness) -> None:
 async def test_installation_stores_the_reference_and_welcomes(harness: Harness) -> None:
     sent = await harness.send(bot_added(SERVICE, others=("Bo", "Carla")))
     welcome = text_of(sent)
-    assert "Lovende praksis-facilitatoren" in welcome and "start <praksis>" in welcome
+    assert "Lovende praksis-facilitatoren" in welcome and "start «praksis»" in welcome
+    assert "<praksis>" not in welcome  # (Teams would show "start" and nothing after it)
     assert {a.conversation.id for a in sent} == {CHANNEL}
     assert await harness.count(TeamsConversation) == 1
     assert await harness.count(TeamsMember) == 3  # Anna (who added it), Bo and Carla
