@@ -137,6 +137,7 @@ def block_actions(
     team: str = TEAM,
     ephemeral: bool = False,
     channel_name: str = "team",  # "directmessage" in the bot's DM with the user
+    response_url: str | None = None,
 ) -> bytes:
     action = {
         "action_id": element["action_id"],
@@ -170,7 +171,7 @@ def block_actions(
             "channel": {"id": channel, "name": channel_name},
             "message": {"type": "message", "ts": message.get("ts", "1.0"), **message},
             "state": {"values": state or {}},
-            "response_url": f"https://hooks.slack.com/actions/{team}/1/xyz",
+            "response_url": response_url or f"https://hooks.slack.com/actions/{team}/1/xyz",
             "actions": [action],
         }
     )
