@@ -382,8 +382,10 @@ def bot_added(
 @dataclass
 class TeamsUser:
     """Drives /api/messages like the Teams client of one person. Teams is answered before
-    the turn runs; `settle` (the app's) then waits for the turn, so that what the bot sent is
-    in the connector when a call returns."""
+    the turn runs (a message, 201) or when the turn is done (a click on a shared card, an
+    Action.Execute invoke, 200: its answer, which this person alone sees, goes to `answers`);
+    `settle` (the app's) then waits for the turn, so that what the bot sent is in the
+    connector when a call returns."""
 
     client: TestClient[Any, Any]
     connector: FakeConnector

@@ -87,7 +87,7 @@ class TurnPort:
                 if view is not None:
                     await self.port.show_own(self.place, view)
             return
-        if conv.actor:  # their own command changed the card: their view of it may be stale
+        if conv.actor and self.own is None:  # their command changed it: their view may be stale
             old = Ref.loads(ref)
             for activity_id in old.activity_ids:
                 self.port.views.forget((base_id(old.conversation_id), activity_id), conv.actor)
