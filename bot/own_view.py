@@ -50,11 +50,19 @@ def shows(message: Message, action: str) -> bool:
     return False
 
 
-def is_note(message: Message) -> bool:
-    """A short, text-only message: it can stand under a card or in a one-line pop-up."""
+def is_note(message: Message, click: Click | None = None) -> bool:
+    """A short message of text: it can stand under a card or in a one-line pop-up. Check
+    boxes of the clicked action may come with it (a confirmation of 2.2 that shows the ticks
+    again): the clicked card already shows them, so only its words are kept (`own_view`)."""
     texts = [b for b in message.blocks if isinstance(b, Text)]
+    restated = [
+        b
+        for b in message.blocks
+        if isinstance(b, MultiSelect) and click is not None and b.action == click.action
+    ]
     size = sum(len(b.text) for b in texts)
-    return bool(texts) and len(texts) == len(message.blocks) and size <= MAX_NOTE_CHARS
+    whole = len(texts) + len(restated) == len(message.blocks)
+    return bool(texts) and whole and size <= MAX_NOTE_CHARS
 
 
 def note_text(notes: tuple[Message, ...] | list[Message]) -> str:
@@ -67,7 +75,7 @@ def own_view(message: Message, click: Click, notes: tuple[Message, ...] = ()) ->
     """`message` as the clicker sees it: their button marked, their ticks kept, `notes` below."""
     blocks: list[Block] = [_marked(block, click) for block in message.blocks]
     for note in notes:
-        blocks += [replace(b, style="muted") if isinstance(b, Text) else b for b in note.blocks]
+        blocks += [replace(b, style="muted") for b in note.blocks if isinstance(b, Text)]
     fallback = notes[-1].fallback if notes else message.fallback
     return Message(tuple(blocks), fallback, message.marker)
 

@@ -231,7 +231,12 @@ class RequestPort(Deliveries):
         self, conv: Conversation, target: Target, message: Message, thread_ref: str | None
     ) -> str:
         own = self.own
-        if isinstance(target, ToActorOnly) and own and own.source is not None and is_note(message):
+        if (
+            isinstance(target, ToActorOnly)
+            and own
+            and own.source is not None
+            and is_note(message, own.click)
+        ):
             own.notes.append(message)  # under their answer, in the message they clicked
             if await self.show_own(conv):
                 return self.clicked_ref(conv)

@@ -60,7 +60,7 @@ class TurnPort:
             if ref is not None:
                 return ref
         if isinstance(target, ToActorOnly):
-            if self.own is not None and is_note(message) and conv.actor:
+            if self.own is not None and is_note(message, self.own.click) and conv.actor:
                 if self.answering:
                     self.held.append(message)
                     self.own.notes.append(message)
