@@ -10,28 +10,37 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from bot.clock import FakeClock
-from bot.reminders import ReminderWorker
+from bot.engine import Inbound
+from bot.ports import Conversation
 from bot.slack.blocks import render_message
 from bot.slack.origin import split_value
 from bot.slack.testing import payloads as p
 from bot.slack.testing.harness import SlackHarness, check_all, valid_blocks
-from dialogs.messages import Choice, Message, MultiSelect
+from dialogs.effects import Outcome, Post
+from dialogs.events import Command
+from dialogs.messages import Button, Buttons, Choice, Message, MultiSelect, Text, ToMember
+from dialogs.turn import Turn
 
 FORM = "application/x-www-form-urlencoded"
 
 
-async def nudged(slack: SlackHarness, clock: FakeClock) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A round in C1 that U2 has not answered; three working days on, U2's nudge in D2."""
-    await slack.command("U1", "start Recovery")
-    await slack.press("U1", "lp:pace:1:one")
-    await slack.command("U2", "status")
-    clock.set(datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
-    await ReminderWorker(slack.runtime).run_due()
-    return slack.button("lp:r-qs:1")
+def copy_of_1_1(aid: int) -> Message:
+    """A private copy of question 1.1 (as a nudge or the person's question list sends one)."""
+    answers = (("Ja", "ja"), ("Delvist", "delvist"), ("Nej", "nej"))
+    buttons = tuple(Button(label, f"lp:ans:{aid}:1.1:{value}") for label, value in answers)
+    return Message((Text("*1.1* Bygger praksis på en teori?"), Buttons(buttons)), "1.1")
+
+
+async def copy_in_dm(slack: SlackHarness, member: str) -> None:
+    """The bot sends `member` a copy of 1.1 in their DM, about channel C1 (no request)."""
+
+    def step(_turn: Turn) -> Outcome:
+        return Outcome(out=(Post(copy_of_1_1(1), ToMember(member)),))
+
+    system = Inbound(Conversation("slack", p.TEAM, "C1", None), Command(""))
+    await slack.runtime.engine.act(system, step, slack.runtime.ports["slack"])
 
 
 def checkbox_ids(blocks: list[dict[str, Any]]) -> list[str]:
@@ -96,7 +105,7 @@ async def test_a_click_on_an_ephemeral_copy_turns_it_into_the_persons_answer(
     mark = len(slack.fake.calls)
     await slack.click("U2", element, copy, "C1")
     calls = slack.fake.calls[mark:]
-    (replaced,) = [c for c in calls if c.method == "response_url"]
+    replaced = [c for c in calls if c.method == "response_url"][-1]  # (then with the words)
     assert replaced["replace_original"] is True
     valid_blocks(replaced["blocks"])
     texts = button_texts(replaced["blocks"])
@@ -104,25 +113,26 @@ async def test_a_click_on_an_ephemeral_copy_turns_it_into_the_persons_answer(
     # the shared card counts the answer for everyone, unmarked
     shared = [c for c in calls if c.method == "chat.update" and "1 har svaret" in str(c.body)]
     assert shared and "✓" not in str(shared[0]["blocks"])
-    assert not [c for c in calls if c.method == "chat.postEphemeral"]  # no extra message
+    assert not [c for c in calls if c.method == "chat.postEphemeral" and "1.1" in str(c.body)]
     assert check_all(slack.fake.calls) > 0
 
 
-async def test_a_click_on_a_copy_in_the_dm_shows_the_answer_there(
-    slack: SlackHarness, clock: FakeClock
-) -> None:
-    element, msg = await nudged(slack, clock)
-    await slack.send(p.block_actions("U2", element, msg, "D2", channel_name="directmessage"), FORM)
+async def test_a_click_on_a_copy_in_the_dm_shows_the_answer_there(slack: SlackHarness) -> None:
+    await slack.command("U1", "start Recovery")
+    await slack.press("U1", "lp:pace:1:all")
+    await copy_in_dm(slack, "U2")
     answer, question = slack.button("lp:ans:1:1.1:delvist")
-    assert question["channel"] == "D2"
+    assert question["channel"].startswith("D")
     mark = len(slack.fake.calls)
-    body = p.block_actions("U2", answer, question, "D2", channel_name="directmessage")
+    body = p.block_actions(
+        "U2", answer, question, question["channel"], channel_name="directmessage"
+    )
     await slack.send(body, FORM)
     updates = [c for c in slack.fake.calls[mark:] if c.method == "chat.update"]
-    (own,) = [c for c in updates if c["channel"] == "D2"]
+    own = [c for c in updates if c["channel"] == question["channel"]][-1]
     assert own["ts"] == question["ts"]
     texts = button_texts(own["blocks"])
-    assert texts["lp:ans:1:1.1:delvist"] == "✓ Delvist"
+    assert texts["lp:ans:1:1.1:delvist"] == "✓ Delvist" and texts["lp:ans:1:1.1:ja"] == "Ja"
     signed = next(
         e["value"]
         for b in own["blocks"]
