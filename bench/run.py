@@ -41,6 +41,7 @@ class Benchmark:
 
 
 BENCHMARKS = (
+    Benchmark("turn", "Turn cost: one answer click", "turn_cost.py", ("--quick",), True, ""),
     Benchmark("slack", "Slack answer clicks", "slack_clicks.py", ("--quick",), True, "itself"),
     Benchmark(
         "slack-people",

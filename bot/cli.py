@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import logs
-from bot.settings import ConfigError, Settings, load_settings
+from bot.settings import ConfigError, Settings, for_console, load_settings
 
 
 async def _console(settings: Settings, args: argparse.Namespace) -> int:
@@ -18,6 +18,7 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
     from bot.console.session import CONSOLE_HELP, ConsoleSession
     from bot.runtime import build_runtime
 
+    settings = for_console(settings)  # it shows the path of each generated file's copy
     runtime = await build_runtime(settings)
     channel = ConsoleChannel()
     session = ConsoleSession(runtime.engine, channel, channel_id=args.kanal, user=args.som)

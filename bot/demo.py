@@ -12,7 +12,7 @@ from bot.console.channel import ConsoleChannel
 from bot.console.render import render
 from bot.console.session import ConsoleSession
 from bot.runtime import build_runtime
-from bot.settings import load_settings
+from bot.settings import for_console, load_settings
 from dialogs.messages import File, Image
 
 # The team's answers per element. Bo disagrees on 1.3; the facilitator settles it.
@@ -164,7 +164,7 @@ def meeting_script(today: date | None = None) -> list[str | tuple[str, str]]:
 async def run_demo(db_path: Path | None, out: Callable[[str], None], verbose: bool) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="lovende-demo-"))
     db = db_path or workdir / "demo.db"
-    settings = load_settings(database_url=f"sqlite+aiosqlite:///{db}")
+    settings = for_console(load_settings(database_url=f"sqlite+aiosqlite:///{db}"))
     runtime = await build_runtime(settings)
     transcript: list[str] = []
     channel = ConsoleChannel(out=out if verbose else transcript.append)

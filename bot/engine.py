@@ -1,22 +1,13 @@
 """One turn: load state → step → write state, answers and refs in one transaction → send.
 
 The engine is platform-neutral: adapters turn requests into (Conversation, Event) and give it a
-ChatPort. Sending happens after commit, so a failed send never loses an answer; it is retried
-and, if it still fails, recorded in `delivery_failures` and logged. Before each send the
-channel is looked up: once its data has been deleted (`slet-data`), nothing more of an earlier
-turn (or a reminder) goes out to it.
+ChatPort. Sending happens after commit (bot/delivery.py), so a failed send never loses an
+answer.
 
 A turn knows when its interaction was received (`Inbound.received_at`, kept with it in the
 inbox); stores leave alone what something received later has set (storage/turns.py), and a turn
 whose writes were all or partly superseded so says nothing of its own (its refreshes still show
 the data as it is).
-
-One message per key: a keyed message that is not posted yet is reserved before it is posted (a
-`posted_messages` row without a ref, in its own short transaction). A turn that wants a key
-another turn is posting waits for that post — awaiting it in this process, polling the row from
-another replica (a dead poster's reservation expires with its lease) — and then updates the
-message, unless the content there was rendered after its own. Only that key waits: the turn's
-other messages go first, and other turns' messages do not wait at all.
 """
 
 from __future__ import annotations
@@ -25,27 +16,27 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.clock import Clock
+from bot.delivery import Delivery, Plan, message_keys
 from bot.features import Feature
 from bot.generators import Generator
 from bot.inbox import Inbox, event_data, event_of, new_key
-from bot.metrics import DELIVERY_FAILURES, TURN_LATENCY, TURNS
-from bot.ports import ChatPort, Conversation, DeliveryError
+from bot.metrics import TURN_LATENCY, TURNS
+from bot.ports import ChatPort, Conversation
 from bot.priority import Answering
 from dialogs import actions
 from dialogs.calendar import utc
 from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
 from dialogs.events import Command, Event, Interaction
 from dialogs.feature import Dialog
-from dialogs.messages import Block, Generate, InPlaceOfForm, Message, ToChannel
+from dialogs.messages import InPlaceOfForm
 from dialogs.reminders import Builder
 from dialogs.replies import plain
 from dialogs.turn import Surface, Turn
@@ -53,7 +44,6 @@ from storage import inbox as inbox_store
 from storage import turns as repo
 from storage.db import is_unavailable
 from storage.feature import Store
-from storage.models import Channel, DeliveryFailure
 from storage.privacy import CHANNEL_DELETED
 
 log = logging.getLogger(__name__)
@@ -87,31 +77,6 @@ class Inbound:
     received_at: datetime | None = None
 
 
-class ChannelGone(DeliveryError):
-    """The channel's data was deleted while its messages were being sent: the rest of the
-    plan is dropped (not a delivery failure: nothing more may go out to the channel)."""
-
-    def __init__(self, message: str = "the channel's data was deleted") -> None:
-        super().__init__(message, retryable=False)
-
-
-@dataclass
-class Plan:
-    channel_id: int
-    sends: list[Send] = field(default_factory=list)
-    refs: dict[str, str] = field(default_factory=dict)  # keys already posted
-    # When the channel row was made: SQLite gives a new row the highest id + 1, so after a
-    # deletion the id alone could name the channel's next incarnation.
-    created_at: datetime | None = None
-    # This turn deleted the channel's data: its own sends (the confirmation) are the last ones.
-    final: bool = False
-    # When the content was rendered (strictly increasing in a process): under a key another
-    # turn posted meanwhile, content rendered earlier never replaces later content.
-    rendered_at: datetime | None = None
-    mine: set[str] = field(default_factory=set)  # keys this delivery reserved and will post
-    others: set[str] = field(default_factory=set)  # keys another turn posted or is posting
-
-
 class Engine:
     def __init__(
         self,
@@ -122,7 +87,7 @@ class Engine:
         inbox_sessions: async_sessionmaker[AsyncSession] | None = None,
         turn_slots: int = 1,
     ) -> None:
-        self.sessions, self.features, self.clock, self.sleep = sessions, features, clock, sleep
+        self.sessions, self.features, self.clock = sessions, features, clock
         self.dialogs = {f.dialog.name: f.dialog for f in features}
         self.stores: dict[type, Store] = {t: f.store for f in features for t in f.store.op_types}
         # Each reminder kind and the feature code that builds it when it is due.
@@ -139,10 +104,7 @@ class Engine:
             kind: g for f in features for kind, g in f.generators.items()
         }
         self.inbox = Inbox(inbox_sessions or sessions, clock)
-        # Keys this process is posting right now (channel id, key): a turn of this process that
-        # wants one awaits the post instead of polling the database.
-        self.posting: dict[tuple[int, str], asyncio.Future[None]] = {}
-        self._rendered = datetime.min.replace(tzinfo=UTC)
+        self.delivery = Delivery(sessions, clock, self.generators, sleep)
         # Turns in flight at once. SQLite runs one write transaction at a time anyway; letting
         # more wait inside it only adds busy-waiting and steals the event loop from the
         # acknowledgements of new clicks (which are kept in the inbox, and lose nothing by
@@ -345,11 +307,14 @@ class Engine:
         turn = await self.load_turn(session, ctx, now, needs, surface=conv.surface)
         outcome = step(turn)
         if form is not None and _saves_form(outcome):
-            # Saved once: a concurrent second submit of the same form meets this key (the
-            # unique key makes one of the two turns run again, and then it is a duplicate).
-            await repo.seen_event(session, form, now)
-            saved = Post(plain(turn.lang, "form.saved"), InPlaceOfForm())
-            outcome += Outcome(out=(saved,))
+            # Saved once: a concurrent second submit of the same form finds this key — saved
+            # meanwhile (then its own saving is dropped), or being saved (the unique key makes
+            # one of the two turns run again, and then it finds the key).
+            if await repo.seen_event(session, form, now):
+                outcome = _already_saved(turn)
+            else:
+                saved = Post(plain(turn.lang, "form.saved"), InPlaceOfForm())
+                outcome += Outcome(out=(saved,))
         return await self.commit_outcome(session, ctx, turn, outcome, now, needs)
 
     async def commit_outcome(
@@ -374,9 +339,8 @@ class Engine:
             kept = tuple(o for o in outcome.out if not (isinstance(o, Post) and o.key is None))
             outcome = replace(outcome, out=kept)
         final = session.info.pop(CHANNEL_DELETED, None) == ctx.channel.id
-        plan = Plan(
-            ctx.channel.id, created_at=created, final=final, rendered_at=self._render_stamp(now)
-        )
+        stamp = self.delivery.render_stamp(now)
+        plan = Plan(ctx.channel.id, created_at=created, final=final, rendered_at=stamp)
         refreshes = [o for o in outcome.out if isinstance(o, Refresh)]
         needs = frozenset[str]().union(*(self.dialogs[r.owner].reads for r in refreshes))
         # `Refresh` is rendered from the data as it is after the operations: reload unless
@@ -389,277 +353,12 @@ class Engine:
         )
         for out in outcome.out:
             plan.sends += self.render(out, after) if isinstance(out, Refresh) else [out]
-        keys = {key for send in plan.sends for key in _keys(send)}
+        keys = {key for send in plan.sends for key in message_keys(send)}
         plan.refs.update(await repo.posted_refs(session, ctx.channel.id, keys))
         return plan
 
-    def _render_stamp(self, now: datetime) -> datetime:
-        # Strictly increasing, so that of two renders in this process the later is newer even
-        # when the clock did not move (a fake clock; two turns in one clock tick).
-        self._rendered = max(utc(now), self._rendered + timedelta(microseconds=1))
-        return self._rendered
-
-    # ---- delivery ----
     async def deliver(self, conv: Conversation, plan: Plan, port: ChatPort) -> None:
-        await self._reserve(plan)
-        try:
-            # A key another turn is posting waits for it: after the rest of this turn's sends.
-            waits = [isinstance(s, Post) and s.key in plan.others for s in plan.sends]
-            first = [s for s, w in zip(plan.sends, waits, strict=True) if not w]
-            later = [s for s, w in zip(plan.sends, waits, strict=True) if w]
-            ordered = first + later
-            for index, send in enumerate(ordered):
-                if not await self._deliver_one(conv, plan, send, port):
-                    dropped = len(ordered) - index
-                    log.info("channel %s deleted: %d sends dropped", plan.channel_id, dropped)
-                    return
-        finally:
-            await self._unreserve(plan)
-
-    async def _deliver_one(
-        self, conv: Conversation, plan: Plan, send: Send, port: ChatPort
-    ) -> bool:
-        """Send one thing (reported, never swallowed, when it fails); False when the channel
-        is gone (its data was deleted): then nothing more of the plan is sent."""
-        key = send.key if isinstance(send, Post) else None
-        try:
-            if not await self._still_there(plan):
-                raise ChannelGone()
-            if key in plan.others:
-                assert key is not None
-                if not await self._settle(plan, key):
-                    return True  # content rendered after ours is shown under the key already
-            await self._retrying(self._send_one, conv, plan, send, port)
-        except Exception as exc:
-            # A send that failed because the channel went meanwhile (a ref for a deleted
-            # channel, a generator finding no channel) is part of the same stop.
-            if isinstance(exc, ChannelGone) or not await self._still_there(plan):
-                return False
-            if key in plan.mine and key not in plan.refs:
-                await self._unreserve(plan, [key])  # a turn waiting for it may post it now
-            await self._report(conv.platform, plan.channel_id, send, exc)
-        return True
-
-    async def _still_there(self, plan: Plan) -> bool:
-        """Whether the plan's channel still exists (always, for the deleting turn's own
-        sends). A failing lookup counts as yes: it is not evidence of a deletion, and the send
-        then fails or succeeds as it would have."""
-        if plan.final:
-            return True
-        try:
-            async with self.sessions() as session:
-                created = await session.scalar(
-                    select(Channel.created_at).where(Channel.id == plan.channel_id)
-                )
-        except Exception as exc:  # e.g. the database is out of reach
-            log.warning("channel lookup before a send failed: %s", type(exc).__name__)
-            return True
-        if created is None:
-            return False
-        return plan.created_at is None or _same_moment(created, plan.created_at)
-
-    async def _send_one(self, conv: Conversation, plan: Plan, send: Send, port: ChatPort) -> None:
-        if isinstance(send, OpenForm):
-            return await port.open_form(conv, send.form)
-        if isinstance(send, RejectForm):
-            return await port.reject_form(conv, send.form)
-        message = await self.materialize(send.message, plan.channel_id)
-        if send.key and send.key in plan.refs:
-            return await port.update(conv, plan.refs[send.key], message)
-        thread = None
-        if isinstance(send.target, ToChannel) and send.target.thread_key:
-            thread = await self._thread_ref(plan, send.target.thread_key)
-        ref = await port.post(conv, send.target, message, thread)
-        if send.key and not plan.final:  # (the deleting turn's channel has no rows left)
-            plan.refs[send.key] = ref
-            try:
-                async with self.sessions() as session, session.begin():
-                    now = self.clock.now()
-                    await repo.save_ref(session, plan.channel_id, send.key, ref, now)
-                    rest = plan.mine - plan.refs.keys()
-                    await repo.renew(session, plan.channel_id, rest, now + POST_LEASE)
-            finally:
-                self._posted(plan, send.key)
-
-    # ---- one message per key ----
-    def _keyed_posts(self, plan: Plan) -> list[str]:
-        """The keys this plan posts under that were not posted when it was made."""
-        keys = [s.key for s in plan.sends if isinstance(s, Post) and s.key]
-        return list(dict.fromkeys(k for k in keys if k not in plan.refs))
-
-    async def _reserve(self, plan: Plan) -> None:
-        """Reserve the keys this plan will post under (one short transaction); a key another
-        turn posted or is posting goes to `plan.others`."""
-        wanted = []
-        for key in self._keyed_posts(plan):
-            if (plan.channel_id, key) in self.posting:
-                plan.others.add(key)  # in flight in this process
-            else:
-                # Registered before the database is asked, so that a turn of this process
-                # asking meanwhile awaits us rather than polls.
-                future = asyncio.get_running_loop().create_future()
-                self.posting[(plan.channel_id, key)] = future
-                wanted.append(key)
-        if not wanted:
-            return
-        stamp = plan.rendered_at or self._render_stamp(self.clock.now())
-        found: dict[str, repo.Reservation] = {}
-        try:
-            async with self.sessions() as session, session.begin():
-                now = self.clock.now()
-                found = await repo.reserve(session, plan.channel_id, wanted, stamp, now, POST_LEASE)
-        except Exception as exc:  # (a concurrent reservation; the database away) see below
-            log.info("message keys not reserved: %s", type(exc).__name__)
-        for key in wanted:
-            got = found.get(key)
-            if got is not None and got.mine:
-                plan.mine.add(key)
-                continue
-            plan.others.add(key)  # settled when it is its turn to be sent
-            self._resolve(plan.channel_id, key)
-
-    async def _settle(self, plan: Plan, key: str) -> bool:
-        """Wait until the key another turn holds is posted (or its poster gave up or died, and
-        the key is ours to post). False when the content under it was rendered after ours."""
-        delay = POLL_FIRST
-        stamp = plan.rendered_at or self._render_stamp(self.clock.now())
-        races = 0
-        while True:
-            waiting = self.posting.get((plan.channel_id, key))
-            if waiting is not None:
-                await asyncio.shield(waiting)
-                continue
-            future = asyncio.get_running_loop().create_future()
-            self.posting[(plan.channel_id, key)] = future
-            try:
-                async with self.sessions() as session, session.begin():
-                    now = self.clock.now()
-                    got = (
-                        await repo.reserve(session, plan.channel_id, [key], stamp, now, POST_LEASE)
-                    )[key]
-                    newer = got.ref is not None and not await repo.claim_update(
-                        session, plan.channel_id, key, stamp
-                    )
-            except IntegrityError:
-                self._resolve(plan.channel_id, key)
-                races += 1
-                if races < TURN_ATTEMPTS:
-                    continue  # another turn inserted it a moment ago: look again
-                raise  # (the channel is gone, say)
-            except BaseException:
-                self._resolve(plan.channel_id, key)
-                raise
-            plan.others.discard(key)
-            if got.mine:
-                plan.mine.add(key)
-                return True
-            self._resolve(plan.channel_id, key)
-            if got.ref is not None:
-                plan.refs[key] = got.ref
-                return not newer
-            plan.others.add(key)  # another replica is posting it: look again shortly
-            await self.sleep(delay)
-            delay = min(delay * 2, POLL_MAX)
-
-    async def _thread_ref(self, plan: Plan, thread_key: str) -> str | None:
-        """The reference of the message a reply goes under: when another turn is posting it
-        right now, once it is posted (None: it is not posted, and nobody is posting it)."""
-        ref = plan.refs.get(thread_key)
-        if ref is not None or thread_key in plan.mine:
-            return ref
-        delay = POLL_FIRST
-        while True:
-            waiting = self.posting.get((plan.channel_id, thread_key))
-            if waiting is not None:
-                await asyncio.shield(waiting)
-            async with self.sessions() as session, session.begin():
-                found = await repo.posting(session, plan.channel_id, thread_key, self.clock.now())
-            if found.ref is not None or found.lease_until is None:
-                if found.ref is not None:
-                    plan.refs[thread_key] = found.ref
-                return found.ref
-            await self.sleep(delay)
-            delay = min(delay * 2, POLL_MAX)
-
-    def _posted(self, plan: Plan, key: str) -> None:
-        plan.mine.discard(key)
-        self._resolve(plan.channel_id, key)
-
-    def _resolve(self, channel_id: int, key: str) -> None:
-        future = self.posting.pop((channel_id, key), None)
-        if future is not None and not future.done():
-            future.set_result(None)
-
-    async def _unreserve(self, plan: Plan, keys: list[str] | None = None) -> None:
-        """Give back keys this delivery reserved but did not post (their post failed; by
-        default all of them)."""
-        mine = plan.mine if keys is None else plan.mine & set(keys)
-        left = sorted(mine - plan.refs.keys())
-        if left:
-            try:
-                async with self.sessions() as session, session.begin():
-                    for key in left:
-                        await repo.release(session, plan.channel_id, key)
-            except Exception as exc:  # the reservations then end with their lease
-                log.warning("message keys not released: %s", type(exc).__name__)
-        for key in list(mine):
-            self._posted(plan, key)
-
-    async def materialize(self, message: Message, channel_id: int) -> Message:
-        """Replace `Generate` placeholders by the files their generators produce."""
-        if not any(isinstance(b, Generate) for b in message.blocks):
-            return message
-        blocks: list[Block] = []
-        for block in message.blocks:
-            if isinstance(block, Generate):
-                generator = self.generators.get(block.kind)
-                if generator is None:
-                    raise LookupError(f"no generator for {block.kind}")
-                blocks.append(await generator(block, channel_id))
-            else:
-                blocks.append(block)
-        return Message(tuple(blocks), message.fallback)
-
-    async def _retrying(
-        self,
-        call: Callable[[Conversation, Plan, Send, ChatPort], Awaitable[None]],
-        conv: Conversation,
-        plan: Plan,
-        send: Send,
-        port: ChatPort,
-    ) -> None:
-        for attempt in range(SEND_ATTEMPTS):
-            try:
-                return await call(conv, plan, send, port)
-            except DeliveryError as exc:
-                if not exc.retryable or attempt == SEND_ATTEMPTS - 1:
-                    raise
-                await self.sleep(0.5 * 2**attempt)
-
-    async def _report(self, platform: str, channel_id: int, send: Send, exc: Exception) -> None:
-        what = type(send).__name__
-        # Only the types go to the log: message text may hold what a team wrote.
-        log.error("delivery failed: %s: %s", what, type(exc).__name__)
-        DELIVERY_FAILURES.labels(platform).inc()
-        async with self.sessions() as session, session.begin():
-            # The channel may be gone (its data was just deleted): keep the report anyway.
-            known = await session.get(Channel, channel_id) is not None
-            session.add(
-                DeliveryFailure(
-                    channel_id=channel_id if known else None,
-                    description=what,
-                    error=f"{type(exc).__name__}: {exc}"[:1000],
-                    created_at=self.clock.now(),
-                )
-            )
-
-
-def _same_moment(stored: datetime, planned: datetime) -> bool:
-    """`stored` as the database gives it back; `planned` as the turn had it (perhaps made in
-    that turn, with its time zone). SQLite keeps only the wall-clock digits."""
-    if stored.tzinfo is None:
-        return stored == planned.replace(tzinfo=None)
-    return planned.tzinfo is not None and stored == planned
+        await self.delivery.deliver(conv, plan, port)
 
 
 def scrub(text: str) -> str:
@@ -710,13 +409,4 @@ def _event_keys(inbound: Inbound) -> list[str]:
     keys = [f"inbox:{inbound.inbox_key}"] if inbound.inbox_key else []
     if inbound.event_id:
         keys.append(f"{conv.platform}:{conv.workspace}:{inbound.event_id}")
-    return keys
-
-
-def _keys(send: Send) -> list[str]:
-    if not isinstance(send, Post):
-        return []
-    keys = [send.key] if send.key else []
-    if isinstance(send.target, ToChannel) and send.target.thread_key:
-        keys.append(send.target.thread_key)
     return keys

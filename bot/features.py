@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.clock import Clock
 from bot.generators import Generator
 from bot.generators.assessment import AssessmentFiles
+from bot.generators.keeper import Keeper
 from bot.generators.selfeval import SelfEvalFiles
 from bot.settings import Settings
 from dialogs.assessment import AssessmentDialog
@@ -33,6 +34,7 @@ from storage import assessment, discussion, meetings
 from storage.assessment import AssessmentStore
 from storage.discussion import DiscussionStore
 from storage.feature import Store
+from storage.files import GeneratedFiles
 from storage.meetings import MeetingStore
 from storage.privacy import PrivacyStore, parse_admins
 from storage.reminders import Planner, ReminderStore
@@ -70,13 +72,14 @@ class Env:
 
 def default_features(env: Env) -> list[Feature]:
     cat, table, settings, out = env.catalogue, env.table, env.settings, env.settings.output_dir
+    keeper = Keeper(GeneratedFiles(env.sessions), env.clock, out)  # the database, a copy in `out`
     # The first feature also answers unknown commands (with the help text).
     return [
         Feature(
             AssessmentDialog(cat, table),
             AssessmentStore(),
             Reminders(AssessmentReminders(cat).kinds(), assessment.plan_reminders),
-            AssessmentFiles(env.sessions, cat, table, out, env.clock).kinds(),
+            AssessmentFiles(env.sessions, cat, table, keeper, env.clock).kinds(),
         ),
         Feature(
             MeetingsDialog(cat, table),
@@ -88,7 +91,9 @@ def default_features(env: Env) -> list[Feature]:
             DiscussionStore(),
             Reminders(discussion_reminders.KINDS, discussion.plan_reminders),
         ),
-        Feature(SelfEvalDialog(), SelfEvalStore(), None, SelfEvalFiles(env.sessions, out).kinds()),
+        Feature(
+            SelfEvalDialog(), SelfEvalStore(), None, SelfEvalFiles(env.sessions, keeper).kinds()
+        ),
         Feature(RemindersDialog(), ReminderStore()),
         Feature(SettingsDialog(), SettingsStore()),
         Feature(PrivacyDialog(), PrivacyStore(out, parse_admins(settings.admins))),

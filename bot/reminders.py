@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.engine import Plan
+from bot.delivery import Plan
 from bot.metrics import REMINDERS
 from bot.ports import ChatPort, Conversation, DeliveryError, FindsPosts
 from dialogs.calendar import is_allowed, next_allowed, utc

@@ -109,7 +109,7 @@ class ReminderScheduler:
 
     async def purge(self) -> None:
         """The retention sweep (LOVENDE_RETENTION_YEARS): closed rounds older than N years."""
-        from storage.privacy import purge_expired
+        from storage.retention import purge_expired
 
         runtime = self.worker.runtime
         settings = runtime.settings
@@ -121,9 +121,11 @@ class ReminderScheduler:
             log.info("retention removed %d closed rounds", removed)
 
     async def purge_files(self) -> None:
-        """Daily: generated files older than LOVENDE_FILE_RETENTION_DAYS (and those of
-        channels that are gone); without it the output folder only grows."""
-        from storage.privacy import purge_old_files
+        """Daily: generated files stored more than LOVENDE_FILE_RETENTION_DAYS ago (and
+        their copies on disk, with those of channels that are gone, if the bot keeps copies);
+        without it the table of generated files only grows. Every replica runs it: deleting
+        what another replica already deleted is harmless."""
+        from storage.retention import purge_old_files
 
         async with self._guarded("file retention"):
             runtime = self.worker.runtime

@@ -35,13 +35,15 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "text"] = "auto"  # auto: text on a terminal, else JSON
     auto_migrate: bool = True
-    # Charts, reports and exports, each in its own unguessable subfolder (LOVENDE_OUTPUT_DIR).
-    output_dir: Path = Path("out")
+    # A copy of every generated file (charts, reports, exports) on disk, each in its own
+    # unguessable subfolder (LOVENDE_OUTPUT_DIR). The files themselves are in the database;
+    # unset, `lovende console` copies to `out` (it shows the path) and `serve` copies nowhere.
+    output_dir: Path | None = None
     # Closed assessment rounds older than this many years are deleted (LOVENDE_RETENTION_YEARS;
-    # unset keeps them). See storage.privacy.purge_old_rounds.
+    # unset keeps them). See storage.retention.purge_old_rounds.
     retention_years: int | None = None
     # Generated files (charts, reports, exports) older than this many days are removed by a
-    # daily job (LOVENDE_FILE_RETENTION_DAYS). See storage.privacy.purge_old_files.
+    # daily job (LOVENDE_FILE_RETENTION_DAYS). See storage.retention.purge_old_files.
     file_retention_days: int = 30
     # Workspace admins who may export and delete any channel's data of their workspace
     # (LOVENDE_ADMINS): comma-separated `platform:workspace:user`, e.g. `slack:T0123:U0456`.
@@ -71,6 +73,13 @@ class Settings(BaseSettings):
     def _table_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():
             raise ValueError(f"filen {value} findes ikke")
+        return value
+
+    @field_validator("output_dir", mode="before")
+    @classmethod
+    def _folder_or_none(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None  # LOVENDE_OUTPUT_DIR= (empty): no copies on disk
         return value
 
     @field_validator("retention_years", mode="before")
@@ -128,6 +137,17 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"ukendt tidszone {value!r}") from exc
         return value
+
+
+CONSOLE_OUTPUT_DIR = Path("out")
+
+
+def for_console(settings: Settings) -> Settings:
+    """The console (and the demo) shows where a generated file is on disk: unless
+    LOVENDE_OUTPUT_DIR says where, it keeps its copies in `out`."""
+    if settings.output_dir is not None:
+        return settings
+    return settings.model_copy(update={"output_dir": CONSOLE_OUTPUT_DIR})
 
 
 def _variable_name(loc: tuple[int | str, ...]) -> str:

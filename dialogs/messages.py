@@ -56,19 +56,23 @@ class Fields:
 
 @dataclass(frozen=True)
 class Image:
-    """A PNG on local disk; adapters upload it (Slack), serve it (Teams) or show the path."""
+    """A generated PNG, kept by the bot under `file_id` (opaque here): adapters upload it
+    (Slack), link it (Teams) or show `path`, a copy on disk if there is one (console)."""
 
-    path: str
+    file_id: str
     alt: str
+    path: str | None = None
 
 
 @dataclass(frozen=True)
 class File:
-    """A document on local disk (report, workbook, CSV) delivered as a file or a link."""
+    """A generated document (report, workbook, CSV, data export) kept under `file_id`,
+    delivered as a file or a link; `path`: a copy on disk, if there is one."""
 
-    path: str
+    file_id: str
     filename: str
     title: str
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +199,17 @@ class ToActorOnly:
 class InPlaceOfForm(ToActorOnly):
     """In place of the form the person just saved, where the form stays on screen (a Teams
     card becomes a read-only confirmation); elsewhere as `ToActorOnly`."""
+
+
+@dataclass(frozen=True)
+class OwnAnswer(ToActorOnly):
+    """The person's own current answer, privately, right after they answered ("Dit svar på
+    1.1: Ja"): `answers` are (question id, stored value) pairs, `cards` the keys of the
+    keyed messages that show those questions to everyone. A port may show it its own way
+    (mark the choice in a card only this person sees); elsewhere it is a `ToActorOnly`."""
+
+    answers: tuple[tuple[str, str], ...] = ()
+    cards: tuple[str, ...] = ()
 
 
 Target = ToChannel | ToMember | ToActorOnly

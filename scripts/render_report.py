@@ -31,6 +31,7 @@ from bot.demo import NOT_RELEVANT_WHY, TEAM_ANSWERS  # noqa: E402
 from bot.testing import BotHarness  # noqa: E402
 from dialogs import actions  # noqa: E402
 from dialogs.messages import File  # noqa: E402
+from storage.files import GeneratedFiles  # noqa: E402
 from storage.models import Channel  # noqa: E402
 
 TEAM = ("Anna", "Bo", "Carla")
@@ -122,7 +123,12 @@ async def play(lang: str) -> Path:
         files = [b for r in records if r.message for b in r.message.blocks if isinstance(b, File)]
         if not files:
             raise SystemExit("the bot made no report")
-        return Path(files[0].path)
+        # The report is stored in the database (storage/files.py): written out here.
+        stored = await GeneratedFiles(bot.runtime.sessions).read(files[0].file_id)
+        assert stored is not None
+        path = work / stored.filename
+        path.write_bytes(stored.content)
+        return path
     finally:
         await bot.close()
 

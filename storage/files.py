@@ -1,151 +1,197 @@
-"""Generated files on disk (charts, reports, exports, data exports): one folder per channel.
+"""Generated files (charts, reports, exports, data exports), kept in the database.
 
-    <LOVENDE_OUTPUT_DIR>/channel-<channel id>/<what>-<unguessable>/<file>
+A replica keeps nothing another replica needs on its own disk: a file the bot made is a row of
+`generated_files` (storage/file_models.py) under an unguessable id. Slack uploads read its
+bytes from here, Teams' file links (`/teams/files/<token>`, bot/teams/files.py) serve them from
+here on whichever replica the request lands, and the row goes with its channel's data and its
+round (foreign keys with ON DELETE CASCADE) and after LOVENDE_FILE_RETENTION_DAYS.
 
-`<what>` says what the file belongs to: `round-<assessment id>` (charts and reports of an
-assessment round), `selfeval-<id>`, `export` (a privacy data export). Keeping a channel's files
-in one folder is what makes them removable with its data (`slet-data`), a round's prefix what
-lets retention remove the files of the rounds it deletes, and the unguessable part what keeps
-one file's name from giving away another's. A daily sweep removes files older than
-`LOVENDE_FILE_RETENTION_DAYS` (the folder would otherwise only grow).
+Stored, not regenerated on request, because:
+- a link must show what the message said: a chart made from today's rows under last week's
+  link would show answers changed since, and a Word report carries the moment it was made;
+- the data export is a snapshot of rows that a deletion may remove right after;
+- Teams fetches an image once per client and per reload: rendering a chart (or a Word report,
+  with matplotlib and python-docx) on each fetch would cost far more than a row read.
+Sizes, measured on a complete assessment (60 questions, three members, comments; README
+"Generated files"): radar chart 130 KB, history table 52 KB, self-evaluation chart 44 KB (a
+PNG never exceeds 1 MB: scoring/chart.py), Word report 170 KB (211 KB with the
+self-evaluation's section), Excel 21 KB, CSV 27 KB, data export 77 KB. `MAX_BYTES` bounds a
+file all the same.
 
-Everything here blocks on the file system: call it through `asyncio.to_thread`.
+A copy on disk, for the console and a developer, is storage/file_copies.py.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import re
 import secrets
-import shutil
 from collections.abc import Iterable
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePath
+from typing import Any, cast
 
-log = logging.getLogger(__name__)
+from sqlalchemy import CursorResult, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-CHANNEL_PREFIX = "channel-"
-_CHANNEL = re.compile(r"channel-(\d+)")
-# A folder of a channel that is no longer in the database is left alone this long: a turn
-# may have created it inside a transaction that has not committed yet (an export).
-ORPHAN_GRACE_SECONDS = 3600.0
+from storage.file_models import GeneratedFile
+from storage.models import Channel
 
-
-def channel_dir(output_dir: Path, channel_id: int) -> Path:
-    return output_dir / f"{CHANNEL_PREFIX}{channel_id}"
-
-
-def round_tag(assessment_id: int) -> str:
-    return f"round-{assessment_id}"
-
-
-def new_folder(output_dir: Path, channel_id: int, tag: str) -> Path:
-    """A new folder for one generated file (and its companions), readable by us only."""
-    parent = channel_dir(output_dir, channel_id)
-    parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder = parent / f"{tag}-{secrets.token_hex(16)}"
-    folder.mkdir(mode=0o700)
-    return folder
+# Far above any file the bot makes (see above), well below what PostgreSQL (1 GB per value)
+# and SQLite (1 GB by default) take, and what a replica may hold in memory while serving it.
+MAX_BYTES = 32 * 1024 * 1024
+CONTENT_TYPES = {
+    ".png": "image/png",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv; charset=utf-8",
+    ".json": "application/json",
+}
+DATA_EXPORT = "data_export"  # the kind of a privacy data export (the others: `Generate.kind`)
 
 
-def channel_of(path: str | Path) -> int | None:
-    """The channel a generated file belongs to (from its folder), or None for another path."""
-    match = _CHANNEL.fullmatch(Path(path).parent.parent.name)
-    return int(match.group(1)) if match else None
+class NoSuchChannel(LookupError):
+    """The channel's data was deleted before its file could be stored."""
 
 
-def _count_files(folder: Path) -> int:
-    return sum(len(files) for _root, _dirs, files in os.walk(folder))
+class FileTooLarge(ValueError):
+    """A generated file over MAX_BYTES (a bug, or an absurd amount of data): not stored."""
 
 
-def remove_channel(output_dir: Path, channel_id: int) -> int:
-    """Remove every file of the channel; the number of files removed."""
-    folder = channel_dir(output_dir, channel_id)
-    if not folder.is_dir():
-        return 0
-    count = _count_files(folder)
-    shutil.rmtree(folder, ignore_errors=True)
-    return count
+@dataclass(frozen=True)
+class StoredFile:
+    """A stored file, without its bytes."""
+
+    id: str
+    channel_id: int
+    kind: str
+    filename: str
+    content_type: str
+    size: int
 
 
-def remove_rounds(output_dir: Path, rounds: Iterable[tuple[int, int]]) -> int:
-    """Remove the files of these (channel id, assessment id) rounds; the number removed."""
-    count = 0
-    for channel_id, assessment_id in rounds:
-        folder = channel_dir(output_dir, channel_id)
-        for sub in folder.glob(f"{round_tag(assessment_id)}-*"):
-            count += _count_files(sub)
-            shutil.rmtree(sub, ignore_errors=True)
-    return count
+@dataclass(frozen=True)
+class FileContent:
+    """A stored file's bytes and what an adapter needs to hand them out."""
+
+    id: str
+    channel_id: int
+    filename: str
+    content_type: str
+    content: bytes
 
 
-def remove_older_than(output_dir: Path, cutoff: float) -> int:
-    """Remove generated files last written before `cutoff` (a POSIX timestamp), then the
-    folders that this left empty and that are themselves that old (a folder made a moment ago
-    is about to receive its file). The number of files removed."""
-    if not output_dir.is_dir():
-        return 0
-    old_dirs: list[Path] = []
-    removed = 0
-    for root, _dirs, files in os.walk(output_dir):
-        here = Path(root)
-        if here != output_dir and _mtime(here) < cutoff:
-            old_dirs.append(here)
-        for name in files:
-            path = here / name
-            if _mtime(path) < cutoff:
-                try:
-                    path.unlink()
-                    removed += 1
-                except FileNotFoundError:
-                    continue  # removed meanwhile (a deletion)
-    for folder in sorted(old_dirs, key=lambda p: len(p.parts), reverse=True):
+def new_id() -> str:
+    """An id nobody can guess (256 bits): knowing one file's id says nothing of another's."""
+    return secrets.token_urlsafe(32)
+
+
+def content_type_of(filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()
+    return CONTENT_TYPES.get(suffix, "application/octet-stream")
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    channel_id: int,
+    kind: str,
+    filename: str,
+    content: bytes,
+    now: datetime,
+    assessment_id: int | None = None,
+) -> StoredFile:
+    """Store a file in the caller's unit of work (a data export goes with the turn that made
+    it); its id."""
+    if len(content) > MAX_BYTES:
+        raise FileTooLarge(f"{kind}: {len(content)} bytes")
+    stored = StoredFile(
+        new_id(), channel_id, kind, filename, content_type_of(filename), len(content)
+    )
+    session.add(
+        GeneratedFile(
+            id=stored.id,
+            channel_id=channel_id,
+            assessment_id=assessment_id,
+            kind=kind,
+            filename=filename,
+            content_type=stored.content_type,
+            size=stored.size,
+            content=content,
+            created_at=now,
+        )
+    )
+    await session.flush()
+    return stored
+
+
+async def content(session: AsyncSession, file_id: str) -> FileContent | None:
+    row = (
+        await session.execute(
+            select(
+                GeneratedFile.channel_id,
+                GeneratedFile.filename,
+                GeneratedFile.content_type,
+                GeneratedFile.content,
+            ).where(GeneratedFile.id == file_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    channel_id, filename, content_type, data = row
+    return FileContent(file_id, channel_id, filename, content_type, bytes(data))
+
+
+async def remove(session: AsyncSession, where: Iterable[Any]) -> int:
+    """Delete the files matching every condition in `where`; how many. Teams' links to them
+    go by their foreign key (ON DELETE CASCADE)."""
+    result = await session.execute(delete(GeneratedFile).where(*where))
+    return max(cast("CursorResult[Any]", result).rowcount, 0)
+
+
+async def remove_older_than(session: AsyncSession, cutoff: datetime) -> int:
+    return await remove(session, [GeneratedFile.created_at < cutoff])
+
+
+async def remove_of_rounds(session: AsyncSession, assessment_ids: Iterable[int]) -> int:
+    return await remove(session, [GeneratedFile.assessment_id.in_(list(assessment_ids))])
+
+
+class GeneratedFiles:
+    """The units of work of the generators (after a turn's commit) and of the adapters."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def keep(
+        self,
+        channel_id: int,
+        kind: str,
+        filename: str,
+        data: bytes,
+        now: datetime,
+        assessment_id: int | None = None,
+    ) -> StoredFile:
+        """Store a file in a short unit of work of its own. NoSuchChannel when the channel's
+        data was deleted meanwhile: no file outlives its channel."""
         try:
-            folder.rmdir()  # only when empty
-        except OSError:
-            continue
-    return removed
+            async with self.sessions() as session, session.begin():
+                if await session.get(Channel, channel_id) is None:
+                    raise NoSuchChannel(f"channel {channel_id}")
+                return await add(
+                    session,
+                    channel_id=channel_id,
+                    kind=kind,
+                    filename=filename,
+                    content=data,
+                    now=now,
+                    assessment_id=assessment_id,
+                )
+        except IntegrityError as exc:  # deleted between the check and the insert
+            raise NoSuchChannel(f"channel {channel_id}") from exc
 
-
-def remove_orphans(output_dir: Path, live: set[int], now: float) -> int:
-    """Remove the folders of channels that are no longer in the database (`live`: the ids
-    that are), older than a grace period: files a generator wrote just as its channel was
-    deleted. The number of files removed."""
-    if not output_dir.is_dir():
-        return 0
-    removed = 0
-    for folder in output_dir.iterdir():
-        match = _CHANNEL.fullmatch(folder.name)
-        if match is None or int(match.group(1)) in live or not folder.is_dir():
-            continue
-        if _newest(folder) > now - ORPHAN_GRACE_SECONDS:
-            continue
-        removed += _count_files(folder)
-        shutil.rmtree(folder, ignore_errors=True)
-    return removed
-
-
-def channel_ids(output_dir: Path) -> set[int]:
-    """The channel ids that have a folder."""
-    if not output_dir.is_dir():
-        return set()
-    return {
-        int(m.group(1))
-        for folder in output_dir.iterdir()
-        if (m := _CHANNEL.fullmatch(folder.name)) is not None
-    }
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except FileNotFoundError:
-        return float("inf")  # gone meanwhile: nothing to remove
-
-
-def _newest(folder: Path) -> float:
-    newest = _mtime(folder)
-    for root, dirs, files in os.walk(folder):
-        for name in (*dirs, *files):
-            newest = max(newest, _mtime(Path(root) / name))
-    return newest
+    async def read(self, file_id: str) -> FileContent | None:
+        """A file's bytes; None when it is gone (its channel's data was deleted, its round
+        removed by retention, or it was older than LOVENDE_FILE_RETENTION_DAYS)."""
+        async with self.sessions() as session:
+            return await content(session, file_id)

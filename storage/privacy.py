@@ -10,9 +10,10 @@ later are covered without a change here. Dialog states have no foreign key: thei
 Deletion removes the rows explicitly, children first, instead of trusting each foreign key's
 ON DELETE rule (a SET NULL would leave a row with the team's text behind); the channel row
 goes last, so a row inserted concurrently is still removed by its cascade. Members (per
-workspace) that nothing references any more are removed too, and so are the files generated
-for the channel (its folder under the output directory, storage/files.py) — Teams' links to
-them are rows of `teams_files`, which reference the channel and go with the rest.
+workspace) that nothing references any more are removed too. The files generated for the
+channel are rows too (`generated_files`, storage/files.py) and go in the same transaction, with
+Teams' links to them (`teams_files`); their copies on disk, if the bot keeps any
+(LOVENDE_OUTPUT_DIR, storage/file_copies.py), are removed right after.
 
 The configuration (output directory, admins) comes in as arguments: storage does not read the
 settings (bot/features.py hands them over).
@@ -23,9 +24,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -35,20 +35,19 @@ from typing import Any, cast
 from sqlalchemy import (
     ColumnElement,
     CursorResult,
+    LargeBinary,
     MetaData,
     Select,
     Table,
     delete,
-    exists,
     false,
     or_,
     select,
     union,
 )
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from dialogs.assessment.reminders import ASSESSMENT
 from dialogs.privacy.model import (
     OWNER,
     DeleteChannelData,
@@ -56,10 +55,8 @@ from dialogs.privacy.model import (
     ExportRef,
     PrivacyView,
 )
-from storage import files
+from storage import file_copies, files
 from storage.feature import FeatureStore, applies
-from storage.models import Assessment, Channel, Practice
-from storage.reminder_models import Reminder
 from storage.turns import Context
 
 log = logging.getLogger(__name__)
@@ -174,7 +171,7 @@ async def channel_rows(session: AsyncSession, channel_id: int) -> dict[str, list
     scope = channel_scope(meta, channel_id)
     out: dict[str, list[dict[str, Any]]] = {}
     for table in scope.tables:
-        out[table.name] = await _rows(session, table, scope.where[table.name])
+        out[table.name] = await _rows(session, table, scope.where[table.name], contents=False)
     out["dialog_states"] = await _rows(
         session, meta.tables["dialog_states"], _states_of(meta, channel_id)
     )
@@ -196,10 +193,14 @@ async def channel_rows(session: AsyncSession, channel_id: int) -> dict[str, list
 
 
 async def _rows(
-    session: AsyncSession, table: Table, where: ColumnElement[bool]
+    session: AsyncSession, table: Table, where: ColumnElement[bool], *, contents: bool = True
 ) -> list[dict[str, Any]]:
+    """The rows; without `contents`, binary columns are left out: the bytes of generated files
+    (charts, reports, exports) are what the bot made of the other rows, and an export holding
+    them would grow with every export before it. Their names, kinds, sizes and dates stay."""
     order = list(table.primary_key.columns) or list(table.columns)
-    result = await session.execute(select(table).where(where).order_by(*order))
+    columns = [c for c in table.columns if contents or not isinstance(c.type, LargeBinary)]
+    result = await session.execute(select(*columns).where(where).order_by(*order))
     return [dict(r._mapping) for r in result]
 
 
@@ -255,15 +256,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w]+", "-", text.casefold()).strip("-_")[:40] or "kanal"
 
 
-def write_export(output_dir: Path, channel_id: int, filename: str, payload: dict[str, Any]) -> Path:
-    """Write the JSON into a new folder with an unguessable name in the channel's folder (so
-    that it goes with the channel's data), readable by us only."""
-    folder = files.new_folder(output_dir, channel_id, "export")
-    path = folder / filename
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(payload, f, ensure_ascii=False, indent=1, default=_json_default)
-    return path
+def export_bytes(payload: dict[str, Any]) -> bytes:
+    text = json.dumps(payload, ensure_ascii=False, indent=1, default=_json_default)
+    return text.encode("utf-8")
 
 
 # ---- admins ----
@@ -280,10 +275,11 @@ def admin_key(platform: str, workspace: str, user: str) -> str:
 class PrivacyStore(FeatureStore):
     name = OWNER
 
-    def __init__(self, output_dir: Path, admins: Iterable[str] = ()) -> None:
-        """`output_dir`: where generated files go (LOVENDE_OUTPUT_DIR); `admins`: the
-        `platform:workspace:user` keys of LOVENDE_ADMINS (see `parse_admins`)."""
-        self.output_dir = output_dir.absolute()  # as the generators see it
+    def __init__(self, output_dir: Path | None, admins: Iterable[str] = ()) -> None:
+        """`output_dir`: where copies of generated files go (LOVENDE_OUTPUT_DIR), if anywhere;
+        `admins`: the `platform:workspace:user` keys of LOVENDE_ADMINS (see `parse_admins`)."""
+        # As the generators see it (bot/generators/keeper.py).
+        self.output_dir = output_dir.absolute() if output_dir is not None else None
         self.admins = frozenset(admins)
 
     def is_admin(self, ctx: Context) -> bool:
@@ -303,15 +299,25 @@ class PrivacyStore(FeatureStore):
     async def delete(
         self, session: AsyncSession, ctx: Context, op: DeleteChannelData, now: datetime
     ) -> None:
-        """The channel's rows, then its files. The files go once every statement has run: if
-        the transaction fails after that, the rows stay until the turn is tried again, but no
-        file outlives its rows. A generator that was rendering for the channel at this moment
-        can still write one file into the folder; the daily sweep removes such orphans."""
+        """The channel's rows — its generated files among them — then the copies on disk, if
+        any. The copies go once every statement has run: if the transaction fails after that,
+        the rows stay until the turn is tried again, but no copy outlives its rows. A generator
+        that was rendering for the channel at this moment cannot store its file any more (the
+        channel is gone); a copy it was writing just then is an orphan the daily sweep removes."""
         cid = ctx.channel.id
         counts = await delete_channel_data(session, cid, ctx.workspace.id)
-        removed = await asyncio.to_thread(files.remove_channel, self.output_dir, cid)
+        copies = 0
+        if self.output_dir is not None:
+            copies = await asyncio.to_thread(file_copies.remove_channel, self.output_dir, cid)
         session.info[CHANNEL_DELETED] = cid
-        log.info("channel %s data deleted: %d rows, %d files", cid, sum(counts.values()), removed)
+        stored = counts.get("generated_files", 0)
+        log.info(
+            "channel %s data deleted: %d rows (%d files), %d copies on disk",
+            cid,
+            sum(counts.values()),
+            stored,
+            copies,
+        )
 
     @applies(ExportChannelData)
     async def export(
@@ -327,121 +333,21 @@ class PrivacyStore(FeatureStore):
         }
         name = _slug(ctx.channel.name or ctx.channel.external_id)
         filename = f"lovende-data-{name}-{now:%Y-%m-%d}.json"
-        path = await asyncio.to_thread(
-            write_export, self.output_dir, ctx.channel.id, filename, payload
+        content = await asyncio.to_thread(export_bytes, payload)
+        # In this turn's transaction: the export exists exactly when the turn happened.
+        stored = await files.add(
+            session,
+            channel_id=ctx.channel.id,
+            kind=files.DATA_EXPORT,
+            filename=filename,
+            content=content,
+            now=now,
         )
-        session.info[EXPORT_KEY] = ExportRef(str(path), filename, rows)
+        path = None
+        if self.output_dir is not None:
+            copy = await asyncio.to_thread(
+                file_copies.write, self.output_dir, ctx.channel.id, "export", filename, content
+            )
+            path = str(copy)
+        session.info[EXPORT_KEY] = ExportRef(stored.id, filename, rows, path)
         log.info("channel %s data exported: %d rows", ctx.channel.id, rows)
-
-
-# ---- retention ----
-def years_before(now: datetime, years: int) -> datetime:
-    """The same moment `years` calendar years earlier (29 February becomes the 28th)."""
-    try:
-        return now.replace(year=now.year - years)
-    except ValueError:
-        return now.replace(year=now.year - years, day=28)
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i : i + CHUNK]
-
-
-async def purge_old_rounds(
-    session: AsyncSession, now: datetime, years: int, *, output_dir: Path | None = None
-) -> int:
-    """Delete the assessment rounds closed more than `years` years before `now`, with their
-    answers, team answers and notes (ON DELETE CASCADE), their reminders, practices left
-    without any round, and — given the output directory — the charts and reports generated
-    for them. Meetings keep their own notes (their link to the round is cleared).
-    Returns the number of rounds deleted. Call it once a day (the scheduler's job)."""
-    if years < 1:
-        raise ValueError("years must be at least 1")
-    cutoff = years_before(now.astimezone(UTC), years)
-    rounds = [
-        (channel_id, aid)
-        for aid, channel_id in await session.execute(
-            select(Assessment.id, Assessment.channel_id)
-            .where(
-                Assessment.status == "closed",
-                Assessment.closed_at.is_not(None),
-                Assessment.closed_at < cutoff,
-            )
-            .order_by(Assessment.id)
-        )
-    ]
-    ids = [aid for _channel_id, aid in rounds]
-    practices: set[int] = set()
-    for chunk in _chunks(ids):
-        practices.update(
-            await session.scalars(select(Assessment.practice_id).where(Assessment.id.in_(chunk)))
-        )
-        await session.execute(
-            delete(Reminder).where(
-                Reminder.subject_type == ASSESSMENT, Reminder.subject_id.in_(chunk)
-            )
-        )
-        await session.execute(
-            delete(Assessment)
-            .where(Assessment.id.in_(chunk))
-            .execution_options(synchronize_session=False)
-        )
-    for chunk in _chunks(sorted(practices)):
-        await session.execute(
-            delete(Practice)
-            .where(
-                Practice.id.in_(chunk),
-                ~exists().where(Assessment.practice_id == Practice.id),
-            )
-            .execution_options(synchronize_session=False)
-        )
-    removed = 0
-    if output_dir is not None and rounds:  # after the statements, as for a deletion
-        removed = await asyncio.to_thread(files.remove_rounds, output_dir, rounds)
-    if ids:
-        log.info(
-            "retention: %d closed rounds older than %d years deleted (%d files)",
-            len(ids),
-            years,
-            removed,
-        )
-    return len(ids)
-
-
-async def purge_expired(
-    sessions: async_sessionmaker[AsyncSession],
-    now: datetime,
-    years: int | None,
-    *,
-    output_dir: Path | None = None,
-) -> int:
-    """One unit of work of the retention sweep; nothing when no retention is configured
-    (`Settings.retention_years` is None). `output_dir`: remove the rounds' files too."""
-    if years is None:
-        return 0
-    async with sessions() as session, session.begin():
-        return await purge_old_rounds(session, now, years, output_dir=output_dir)
-
-
-async def purge_old_files(
-    sessions: async_sessionmaker[AsyncSession], output_dir: Path, now: datetime, days: int
-) -> int:
-    """The daily file sweep (LOVENDE_FILE_RETENTION_DAYS): remove generated files older than
-    `days` days, and the folders of channels that are no longer in the database. The number
-    of files removed. Times are compared with the files' modification times."""
-    if days < 1:
-        raise ValueError("days must be at least 1")
-    moment = now.timestamp()
-    cutoff = moment - days * 86400
-    removed = await asyncio.to_thread(files.remove_older_than, output_dir, cutoff)
-    present = await asyncio.to_thread(files.channel_ids, output_dir)
-    if present:
-        live: set[int] = set()
-        async with sessions() as session:
-            for chunk in _chunks(sorted(present)):
-                live.update(await session.scalars(select(Channel.id).where(Channel.id.in_(chunk))))
-        removed += await asyncio.to_thread(files.remove_orphans, output_dir, live, moment)
-    if removed:
-        log.info("file retention: %d generated files removed", removed)
-    return removed

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from storage import file_models  # noqa: F401  (teams_files references generated_files)
 from storage.models import TS, Base
 
 
@@ -64,19 +65,19 @@ class TeamsDmOrigin(Base):
 class TeamsFile(Base):
     """An unguessable, expiring link to a generated image or document served to Teams.
 
-    A link to a channel's file references the channel: it is deleted with the channel's data
-    (`slet-data`, storage/privacy.py finds it through this foreign key), so the link answers
-    404 at once. Links made before the column existed have none and simply expire."""
+    It names a stored file (`generated_files`, storage/files.py), so any replica serves it.
+    The file references its channel, and the link the file and the channel: deleting the
+    channel's data (`slet-data`, storage/privacy.py finds the link through these foreign keys)
+    or the file (retention) deletes the link, and it answers 404 at once."""
 
     __tablename__ = "teams_files"
     __table_args__ = (
         Index("ix_teams_files_expires_at", "expires_at"),
         Index("ix_teams_files_channel_id", "channel_id"),
+        Index("ix_teams_files_file_id", "file_id"),
     )
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
-    path: Mapped[str] = mapped_column(String(1024))
-    filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(128))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    file_id: Mapped[str] = mapped_column(ForeignKey("generated_files.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(TS)
     expires_at: Mapped[datetime] = mapped_column(TS)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FakeClock
+from bot.ports import Conversation
 from bot.testing import BotHarness
+from storage.files import GeneratedFiles
+from storage.models import Channel, Workspace
 
 POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL"
@@ -84,3 +89,43 @@ async def bot(database_url: str, clock: FakeClock) -> AsyncIterator[BotHarness]:
         yield harness
     finally:
         await harness.close()
+
+
+KeepFile = Callable[[async_sessionmaker[AsyncSession], Conversation, str, bytes], Awaitable[str]]
+
+
+@pytest.fixture
+def keep_file(clock: FakeClock) -> KeepFile:
+    """Store a generated file for a conversation's channel (made if new), as a generator
+    would; its id, for an `Image`/`File` block that an adapter then hands out."""
+
+    async def keep(
+        sessions: async_sessionmaker[AsyncSession], conv: Conversation, name: str, data: bytes
+    ) -> str:
+        now = clock.now()
+        async with sessions() as session, session.begin():
+            ws = await session.scalar(
+                select(Workspace).where(
+                    Workspace.platform == conv.platform, Workspace.external_id == conv.workspace
+                )
+            )
+            if ws is None:
+                ws = Workspace(platform=conv.platform, external_id=conv.workspace, created_at=now)
+                session.add(ws)
+                await session.flush()
+            channel = await session.scalar(
+                select(Channel).where(
+                    Channel.workspace_id == ws.id, Channel.external_id == conv.channel
+                )
+            )
+            if channel is None:
+                channel = Channel(
+                    workspace_id=ws.id, external_id=conv.channel, settings={}, created_at=now
+                )
+                session.add(channel)
+                await session.flush()
+            channel_id = channel.id
+        stored = await GeneratedFiles(sessions).keep(channel_id, "test", name, data, now)
+        return stored.id
+
+    return keep

@@ -53,11 +53,12 @@ def render(message: Message, number: Callable[[str, str], int]) -> list[str]:
                 lines.extend(f"  {a.ljust(width)}  {b}" for a, b in rows)
             case Progress(label, done, total):
                 lines.append(f"  {label}: {bar(done, total)} {done}/{total}")
-            case Image(path, alt):
-                # A long alternative text (the history table) follows on its own lines.
+            case Image(alt=alt, path=path):
+                # A long alternative text (the history table) follows on its own lines. The
+                # path is the copy on disk (LOVENDE_OUTPUT_DIR; the console keeps one in `out`).
                 first, *more = alt.splitlines() or [""]
-                lines.append(f"  [{first}] {path}")
+                lines.append(f"  [{first}] {path or ''}".rstrip())
                 lines.extend("  " + line for line in more)
-            case File(path, _filename, title):
-                lines.append(f"  [{title}] {path}")
+            case File(filename=filename, title=title, path=path):
+                lines.append(f"  [{title}] {path or filename}")
     return lines

@@ -3,10 +3,11 @@ Word report and the Excel/CSV exports (their content: dialogs/assessment/report.
 
 The engine calls them after commit, while delivering a message. Each loads what it needs in a
 short read-only unit of work (checked against the channel the message goes to), then renders
-in a worker thread (`asyncio.to_thread`) so the event loop keeps serving other teams. Files go
-to the channel's folder under `LOVENDE_OUTPUT_DIR`, each into a new folder named after its round
-plus an unguessable part (storage/files.py: removed with the channel's data, with the rounds
-retention deletes, and after LOVENDE_FILE_RETENTION_DAYS); their contents are never logged.
+in a worker thread (`asyncio.to_thread`) so the event loop keeps serving other teams. Files are
+stored in the database with their round (bot/generators/keeper.py, storage/files.py: removed
+with the channel's data, with the rounds retention deletes, and after
+LOVENDE_FILE_RETENTION_DAYS), and copied to LOVENDE_OUTPUT_DIR when it is set; their contents
+are never logged.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.generators import Generator
+from bot.generators.keeper import Keeper, Rendered, render
 from dialogs.assessment.model import AssessmentView
 from dialogs.assessment.report import (
     build_report_data,
@@ -44,13 +46,14 @@ from scoring.chart import render_radar, render_score_table
 from scoring.export import write_csv, write_xlsx
 from scoring.org_catalogue import load_org_catalogue
 from scoring.report import (
+    ReportData,
     Translate,
     write_docx,
 )
 from scoring.selfeval_report import add_selfeval_section
 from scoring.table import ScoringTable
-from storage import files
 from storage.assessment import assessment_view
+from storage.file_copies import round_tag
 from storage.models import Assessment, Channel
 from storage.selfeval import load_selfeval_view
 from storage.turns import CrossTenant
@@ -83,11 +86,11 @@ class AssessmentFiles:
         sessions: async_sessionmaker[AsyncSession],
         catalogue: Catalogue,
         table: ScoringTable,
-        output_dir: Path,
+        keeper: Keeper,
         clock: Clock,
     ) -> None:
         self.sessions, self.catalogue, self.table = sessions, catalogue, table
-        self.output_dir, self.clock = output_dir.absolute(), clock  # paths stay valid anywhere
+        self.keeper, self.clock = keeper, clock
 
     def kinds(self) -> dict[str, Generator]:
         """The `Generate` kinds these produce (the assessment's views name them)."""
@@ -139,10 +142,16 @@ class AssessmentFiles:
             views = [await assessment_view(session, r, with_previous=False) for r in rounds]
             return Loaded(channel_id, await assessment_view(session, a), lang, zone), views
 
-    def folder(self, loaded: Loaded) -> Path:
-        """A new folder of the round in its channel's folder, with a name nobody can guess
-        (the Teams adapter serves files from it)."""
-        return files.new_folder(self.output_dir, loaded.channel_id, files.round_tag(loaded.view.id))
+    async def keep(self, loaded: Loaded, kind: str, rendered: Rendered) -> tuple[str, str | None]:
+        """Store a file of the round; its id and the path of its copy on disk, if any."""
+        kept = await self.keeper.keep(
+            loaded.channel_id,
+            kind,
+            rendered,
+            tag=round_tag(loaded.view.id),
+            assessment_id=loaded.view.id,
+        )
+        return kept.file_id, kept.path
 
     def _radar_file(self, loaded: Loaded, folder: Path) -> Path:
         r = radar_input(loaded.view, self.catalogue, self.table, loaded.lang)
@@ -155,13 +164,17 @@ class AssessmentFiles:
         v = loaded.view
         return f"lovende-praksis-{slug(v.practice_name)}-{v.round_no}.{suffix}"
 
-    def _report(self, loaded: Loaded, kind: str) -> Path:
-        """Runs in a worker thread: build the report data and write one file."""
+    def _report(self, loaded: Loaded, kind: str) -> Rendered:
+        """Runs in a worker thread: build the report data and render one file."""
         data = build_report_data(
             loaded.view, self.catalogue, self.table, loaded.lang, loaded.zone, self.clock.now()
         )
         tr = partial(t, loaded.lang)
-        folder = self.folder(loaded)
+        return render(lambda folder: self._write(loaded, kind, data, tr, folder))
+
+    def _write(
+        self, loaded: Loaded, kind: str, data: ReportData, tr: Translate, folder: Path
+    ) -> Path:
         if kind == "report_docx":
             chart = self._radar_file(loaded, folder)
             extra = self._selfeval_section(loaded, folder, tr)
@@ -188,12 +201,12 @@ class AssessmentFiles:
     async def radar(self, block: Generate, channel_id: int) -> Image:
         loaded = await self.load(block.subject_id, channel_id)
 
-        def draw() -> Path:
-            return self._radar_file(loaded, self.folder(loaded))
+        def draw() -> Rendered:
+            return render(lambda folder: self._radar_file(loaded, folder))
 
-        path = await asyncio.to_thread(draw)
+        file_id, path = await self.keep(loaded, block.kind, await asyncio.to_thread(draw))
         log.info("radar chart generated")
-        return Image(str(path), block.alt)
+        return Image(file_id, block.alt, path)
 
     async def history(self, block: Generate, channel_id: int) -> Image:
         loaded, views = await self.load_rounds(block.subject_id, channel_id)
@@ -205,19 +218,21 @@ class AssessmentFiles:
         title = t(lang, "history.table_title", practice=loaded.view.practice_name)
         columns = [t(lang, "history.column", round=n, date=d) for n, d in h.columns]
 
-        def draw() -> Path:
-            path = self.folder(loaded) / f"historik-{slug(loaded.view.practice_name)}.png"
+        def draw(folder: Path) -> Path:
+            path = folder / f"historik-{slug(loaded.view.practice_name)}.png"
             return render_score_table(h.rows, columns, h.cells, h.partial, title, path, note)
 
-        path = await asyncio.to_thread(draw)
+        rendered = await asyncio.to_thread(render, draw)
+        file_id, path = await self.keep(loaded, block.kind, rendered)
         log.info("history table generated")
-        return Image(str(path), block.alt + "\n" + history_text(full, lang))
+        return Image(file_id, block.alt + "\n" + history_text(full, lang), path)
 
     async def _file(self, block: Generate, channel_id: int) -> File:
         loaded = await self.load(block.subject_id, channel_id)
-        path = await asyncio.to_thread(self._report, loaded, block.kind)
+        rendered = await asyncio.to_thread(self._report, loaded, block.kind)
+        file_id, path = await self.keep(loaded, block.kind, rendered)
         log.info("%s generated", block.kind)
-        return File(str(path), path.name, block.alt)
+        return File(file_id, rendered.filename, block.alt, path)
 
     async def report_docx(self, block: Generate, channel_id: int) -> File:
         return await self._file(block, channel_id)
@@ -232,16 +247,17 @@ class AssessmentFiles:
         """Excel or CSV with every round of the practice (`eksport alle runder`)."""
         loaded, views = await self.load_rounds(block.subject_id, channel_id)
 
-        def write() -> Path:
+        def write(folder: Path) -> Path:
             rounds = build_rounds_report_data(
                 views, self.catalogue, self.table, loaded.lang, loaded.zone, self.clock.now()
             )
             tr = partial(t, loaded.lang)
             name = f"lovende-praksis-{slug(loaded.view.practice_name)}-alle-runder"
             if block.kind == "export_xlsx_rounds":
-                return write_xlsx(rounds, tr, self.folder(loaded) / f"{name}.xlsx")
-            return write_csv(rounds, tr, self.folder(loaded) / f"{name}.csv")
+                return write_xlsx(rounds, tr, folder / f"{name}.xlsx")
+            return write_csv(rounds, tr, folder / f"{name}.csv")
 
-        path = await asyncio.to_thread(write)
+        rendered = await asyncio.to_thread(render, write)
+        file_id, path = await self.keep(loaded, block.kind, rendered)
         log.info("%s generated", block.kind)
-        return File(str(path), path.name, block.alt)
+        return File(file_id, rendered.filename, block.alt, path)

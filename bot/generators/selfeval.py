@@ -3,8 +3,8 @@ block: the team's own ratings as a small bar chart.
 
 Like the assessment's generators (bot/generators/assessment.py) it loads in a short read-only
 unit of work, checked against the channel the message goes to, renders in a worker thread, and
-writes into a new folder with an unguessable name in the channel's folder under `LOVENDE_OUTPUT_DIR`
-(storage/files.py).
+stores the chart in the database (bot/generators/keeper.py), with a copy under
+LOVENDE_OUTPUT_DIR when that is set.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.generators import Generator
+from bot.generators.keeper import Keeper, render
 from dialogs.messages import Generate, Image
 from dialogs.selfeval.report import ratings_chart
 from dialogs.selfeval.views import CHART_KIND
 from scoring.org_catalogue import OrgCatalogue, load_org_catalogue
-from storage import files
 from storage.models import Channel
 from storage.selfeval import load_selfeval_view
 from storage.turns import CrossTenant
@@ -34,14 +34,11 @@ class SelfEvalFiles:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        output_dir: Path,
+        keeper: Keeper,
         catalogue: OrgCatalogue | None = None,
     ) -> None:
-        self.sessions, self.output_dir = sessions, output_dir.absolute()
+        self.sessions, self.keeper = sessions, keeper
         self.catalogue = catalogue or load_org_catalogue()
-
-    def folder(self, channel_id: int, selfeval_id: int) -> Path:
-        return files.new_folder(self.output_dir, channel_id, f"selfeval-{selfeval_id}")
 
     def kinds(self) -> dict[str, Generator]:
         return {CHART_KIND: self.chart}
@@ -56,14 +53,14 @@ class SelfEvalFiles:
         if view is None:
             raise CrossTenant(f"selfeval {block.subject_id}")
 
-        def draw() -> Path:
-            folder = self.folder(channel_id, view.id)
+        def draw(folder: Path) -> Path:
             path = folder / f"selvevaluering-{view.round_no}.png"
             drawn = ratings_chart(view, self.catalogue, lang, path)
             if drawn is None:  # every rating was removed after the message was planned
                 raise LookupError("no ratings to draw")
             return drawn
 
-        path = await asyncio.to_thread(draw)
+        rendered = await asyncio.to_thread(render, draw)
+        kept = await self.keeper.keep(channel_id, block.kind, rendered, tag=f"selfeval-{view.id}")
         log.info("self-evaluation chart generated")
-        return Image(str(path), block.alt)
+        return Image(kept.file_id, block.alt, kept.path)

@@ -112,6 +112,7 @@ def render(page: str, lang: str, settings: Settings) -> str:
         "controller": settings.data_controller,
         "years": settings.retention_years,
         "minutes": CONFIRM_MINUTES,
+        "file_days": settings.file_retention_days,
     }
     other = "en" if lang == "da" else "da"
     body = [

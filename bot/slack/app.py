@@ -30,6 +30,8 @@ from bot.slack.respond import Responder
 from bot.slack.settings import BOT_SCOPES, SlackSettings
 from bot.slack.verify import Guard
 from dialogs.i18n import t
+from storage.files import GeneratedFiles
+from storage.slack_outbox import SentPartsStore
 
 log = logging.getLogger(__name__)
 STATE_SECONDS = 600
@@ -162,7 +164,13 @@ def build_slack(
     close = t(runtime.settings.language, "slack.close")
     key = origin_key(settings)
     clock = runtime.engine.clock
-    port = SlackPort(client_for, Pacer(timing), close, key, lambda: clock.now().timestamp())
+    files = GeneratedFiles(runtime.sessions).read
+    sent_parts = SentPartsStore(runtime.sessions)
+
+    def wall() -> float:
+        return clock.now().timestamp()
+
+    port = SlackPort(client_for, Pacer(timing), close, files, sent_parts, key, wall)
     slack = SlackBot(runtime, settings, app, port, Names(timing), store)
     slack.responder = Responder(lambda: slack.session, settings.api_base_url)
     app.use(Guard(t(runtime.settings.language, "slack.other_workspace")).middleware)

@@ -46,9 +46,10 @@ from bot.slack.origin import OriginKey, is_dm
 from bot.slack.pacing import Pacer
 from bot.slack.refs import Ref
 from bot.slack.respond import Responder
-from bot.slack.sender import Outbox, Sender, Wall, require_actor
+from bot.slack.sender import FileSource, Outbox, Sender, Wall, require_actor
 from dialogs.i18n import t
 from dialogs.messages import Form, Message, Target, ToActorOnly, ToMember
+from storage.slack_outbox import SentPartsStore
 
 # Answers Slack's request: bolt's `ack` (wrapped by bot.slack.listeners.Acknowledgement).
 Ack = Callable[..., Awaitable[object]]
@@ -161,13 +162,16 @@ class SlackPort(Deliveries):
         client_for: ClientFor,
         pacer: Pacer,
         close_label: str,
+        files: FileSource,
+        sent_parts: SentPartsStore,
         origin_key: OriginKey | None = None,
         wall: Wall = time.time,
     ) -> None:
         self.client_for, self.pacer, self.close_label = client_for, pacer, close_label
+        self.files, self.sent_parts = files, sent_parts  # in the database: any replica's
         self._origin_key, self.wall = origin_key, wall
+        # A cache only: conversations.open gives every replica the same DM channel.
         self.dm_cache: dict[str, dict[str, str]] = {}  # workspace -> user -> DM channel
-        self.outboxes: dict[str, Outbox] = {}  # workspace -> messages sent part-way
 
     @property
     def origin_key(self) -> OriginKey | None:
@@ -175,8 +179,8 @@ class SlackPort(Deliveries):
 
     def sender_for(self, workspace: str, client: AsyncWebClient) -> Sender:
         cache = self.dm_cache.setdefault(workspace, {})
-        outbox = self.outboxes.setdefault(workspace, Outbox())
-        return Sender(client, self.pacer, self.close_label, cache, outbox, self.wall)
+        outbox = Outbox(self.sent_parts, workspace)
+        return Sender(client, self.pacer, self.close_label, self.files, outbox, cache, self.wall)
 
     async def sender(self, conv: Conversation) -> Sender:
         return self.sender_for(conv.workspace, await self.client_for(conv.workspace))

@@ -9,16 +9,17 @@ answer (a timeout, a dropped connection, a gateway error) Slack may have posted 
 same: the message is looked up by its marker (`conversations.history`, or `.replies` in a
 thread, from the time of the first attempt) and posted again only when it is not there. A
 message whose sending failed part-way (a long message in several Slack messages, its files)
-is remembered for a while (`Outbox`): when the engine tries it again, the parts already
-posted are skipped and a part whose fate is unknown is looked up first. Ephemeral messages and
-file shares cannot be looked up: without an answer they are not repeated, and the engine
-records the failure.
+is remembered for an hour in the database (`Outbox`, storage/slack_outbox.py): when the engine
+tries it again — on this replica or another — the parts already posted are skipped and a part
+whose fate is unknown is looked up first. Ephemeral messages and file shares cannot be looked
+up: without an answer they are not repeated, and the engine records the failure. Files are
+uploaded from their bytes in the database (storage/files.py), so any replica shares any
+generated file.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -38,11 +39,15 @@ from bot.slack.mrkdwn import mrkdwn
 from bot.slack.pacing import Pacer
 from bot.slack.refs import Ref
 from dialogs.messages import File, Form, Image, Message
+from storage.files import FileContent
+from storage.slack_outbox import SentParts, SentPartsStore
 
 log = logging.getLogger(__name__)
 
 Call = Callable[..., Awaitable[AsyncSlackResponse]]
 Wall = Callable[[], float]  # seconds since the epoch, as Slack's `ts`
+# A generated file's bytes by its id (storage/files.py GeneratedFiles.read); None: gone.
+FileSource = Callable[[str], Awaitable[FileContent | None]]
 
 MARKER_EVENT = "lovende_send"
 POST_ATTEMPTS = 3  # posts of one part within one send, each after a lookup found nothing
@@ -71,8 +76,7 @@ class Unfinished:
     next one may have been posted too (then it is looked up before it is posted again)."""
 
     id: str  # the markers of its parts are `<id>.<part>`
-    since: float  # wall-clock time of the first attempt
-    at: float  # monotonic time of the first attempt (to forget it)
+    since: float  # wall-clock time of the first attempt (it is forgotten an hour later)
     channel: str | None = None
     stamps: list[str] = field(default_factory=list)
     uploads: int = 0
@@ -88,27 +92,35 @@ class Unfinished:
 
 @dataclass
 class Outbox:
-    """Unfinished messages by their content and place, for an hour (then a send of the same
-    message starts afresh)."""
+    """One workspace's unfinished messages by their content and place, in the database for an
+    hour (then a send of the same message starts afresh). When the database cannot be reached
+    the send goes on without: a lookup that fails must not stop a message from going out."""
 
-    ttl: float = 3600.0
-    size: int = 1000
-    jobs: dict[str, Unfinished] = field(default_factory=dict)
+    store: SentPartsStore
+    workspace: str
 
-    def take(self, key: str, now: float) -> Unfinished | None:
-        job = self.jobs.pop(key, None)
-        return job if job is not None and now - job.at < self.ttl else None
+    async def take(self, key: str, now: float) -> Unfinished | None:
+        try:
+            parts = await self.store.take(self.workspace, key, now)
+        except Exception as exc:
+            log.warning("parts sent before could not be looked up: %s", type(exc).__name__)
+            return None
+        if parts is None:
+            return None
+        return Unfinished(
+            parts.marker, parts.since, parts.channel, parts.stamps, parts.uploads, parts.maybe
+        )
 
-    def keep(self, key: str, job: Unfinished, now: float) -> None:
-        self.jobs[key] = job
-        for old in [k for k, j in self.jobs.items() if now - j.at >= self.ttl]:
-            del self.jobs[old]
-        while len(self.jobs) > self.size:
-            del self.jobs[next(iter(self.jobs))]
+    async def keep(self, key: str, job: Unfinished, now: float) -> None:
+        parts = SentParts(job.id, job.since, job.channel, job.stamps, job.uploads, job.maybe)
+        try:
+            await self.store.keep(self.workspace, key, parts, now)
+        except Exception as exc:
+            log.warning("parts sent could not be remembered: %s", type(exc).__name__)
 
 
 def content_key(channel: str, thread_ts: str | None, rendered: Rendered) -> str:
-    """The same message to the same place (a generated file's path may differ per try)."""
+    """The same message to the same place (a generated file's id differs per try)."""
     uploads = [u.filename if isinstance(u, File) else u.alt for u in rendered.uploads]
     text = repr((channel, thread_ts, rendered.chunks, rendered.text, uploads))
     return sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -127,8 +139,9 @@ class Sender:
     client: AsyncWebClient
     pacer: Pacer
     close_label: str
+    files: FileSource
+    outbox: Outbox
     dm_cache: dict[str, str] = field(default_factory=dict)  # user id -> DM channel id
-    outbox: Outbox = field(default_factory=Outbox)
     wall: Wall = time.time
 
     # ---- messages ----
@@ -141,10 +154,11 @@ class Sender:
     ) -> Ref:
         rendered = render_message(message, sign)
         key = content_key(channel, thread_ts, rendered)
-        now = self.pacer.timing.monotonic()
-        job = self.outbox.take(key, now) or Unfinished(
-            message.marker or uuid.uuid4().hex, self.wall(), now
-        )
+        now = self.wall()
+        # A reminder's message carries its marker (bot/reminders.py): a worker that takes the
+        # reminder over looks it up by that.
+        marker = message.marker or uuid.uuid4().hex
+        job = await self.outbox.take(key, now) or Unfinished(marker, now)
         try:
             for part, blocks in enumerate(rendered.chunks):
                 if part < len(job.stamps):
@@ -157,7 +171,7 @@ class Sender:
             await self.upload(job.channel or channel, rendered, thread_ts, job)
         except Exception:
             if job.started:
-                self.outbox.keep(key, job, now)
+                await self.outbox.keep(key, job, self.wall())
             raise
         return Ref(job.channel or channel, tuple(job.stamps))
 
@@ -165,7 +179,7 @@ class Sender:
         self, channel: str, blocks: list[Json], text: str, thread_ts: str | None
     ) -> Posted:
         """One Slack message, posted once."""
-        job = Unfinished(uuid.uuid4().hex, self.wall(), self.pacer.timing.monotonic())
+        job = Unfinished(uuid.uuid4().hex, self.wall())
         return await self.post_once(channel, blocks, text, thread_ts, job, 0)
 
     async def post_once(
@@ -316,8 +330,11 @@ class Sender:
     async def upload_one(
         self, channel: str, item: Image | File, thread_ts: str | None, comment: str | None
     ) -> None:
+        stored = await self.files(item.file_id)
+        if stored is None:  # its channel's data was deleted, or retention removed it
+            raise DeliveryError("the generated file is gone", retryable=False)
         title = item.title if isinstance(item, File) else item.alt
-        filename = item.filename if isinstance(item, File) else os.path.basename(item.path)
+        filename = item.filename if isinstance(item, File) else stored.filename
         extra = {} if isinstance(item, File) else {"alt_txt": item.alt[:1000]}
         await self.pacer.wait(channel)
         try:
@@ -326,7 +343,7 @@ class Sender:
                 self.client.files_upload_v2,
                 channel=channel,
                 thread_ts=thread_ts,
-                file=item.path,
+                content=stored.content,
                 filename=filename,
                 title=title,
                 initial_comment=comment,

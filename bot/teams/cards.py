@@ -145,7 +145,7 @@ def bar(done: int, total: int) -> str:
 
 # ---- blocks ----
 def block_elements(block: Block, urls: Mapping[str, str], *, shared: bool = False) -> list[Element]:
-    """The card elements for one neutral block; `urls` maps an Image/File path to its link;
+    """The card elements for one neutral block; `urls` maps an Image/File id to its link;
     `shared`: the card is shown to many (its buttons are Action.Execute)."""
     match block:
         case Text(text, style):
@@ -181,13 +181,13 @@ def block_elements(block: Block, urls: Mapping[str, str], *, shared: bool = Fals
                     "wrap": True,
                 }
             ]
-        case Image(path, alt):
-            url = urls.get(path)
+        case Image(file_id, alt):
+            url = urls.get(file_id)
             if not url:
                 return text_blocks(f"[{alt}]", "muted")
             return [{"type": "Image", "url": url, "altText": alt[:250], "size": "Stretch"}]
-        case File(path, filename, title):
-            url = urls.get(path)
+        case File(file_id, filename, title):
+            url = urls.get(file_id)
             if not url:
                 return text_blocks(f"{title} ({filename})", "muted")
             return [

@@ -1,39 +1,32 @@
 """Images and documents for Teams: unguessable, expiring links served by the bot itself.
 
 Teams shows an image in a card only from a URL it can fetch, and offers documents as links.
-`FileLinks.url_for` registers a generated file under `secrets.token_urlsafe(32)` in the
-database (so any replica can serve it) and returns `<TEAMS_PUBLIC_URL>/teams/files/<token>`.
-The row names the channel the file was generated for (its folder says which, storage/files.py):
-deleting the channel's data deletes the row, and the link answers 404 at once.
-The file itself stays where its generator wrote it: with several replicas that directory must
-be shared storage (a volume every replica mounts at the same path).
+`FileLinks.url_for` makes a link to a generated file — stored in the database
+(storage/files.py) — under `secrets.token_urlsafe(32)` and returns
+`<TEAMS_PUBLIC_URL>/teams/files/<token>`. The link is a row too, so whichever replica a fetch
+lands on serves it, from the database; nothing is read from a replica's disk. The link goes with
+its file and with the channel's data (foreign keys), and answers 404 at once after `slet-data`;
+it expires after TEAMS_FILE_TTL_HOURS.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
 import secrets
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from urllib.parse import quote
 
 from aiohttp import web
 
 from bot.clock import Clock
-from bot.engine import ChannelGone
-from bot.teams.store import FileRow, TeamsStore
-from storage.files import channel_of
+from bot.delivery import ChannelGone
+from bot.teams.store import TeamsStore
+from storage.files import CONTENT_TYPES
 
 log = logging.getLogger(__name__)
 
-CONTENT_TYPES = {
-    ".png": "image/png",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".csv": "text/csv; charset=utf-8",
-}
+# What Teams is given a link to: images, and documents it offers to open or download.
+SERVED = frozenset(CONTENT_TYPES[s] for s in (".png", ".docx", ".xlsx", ".csv"))
 ROUTE = "/teams/files/{token}"
 
 
@@ -46,10 +39,6 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def absolute(path: str) -> str:
-    return os.path.abspath(path)
-
-
 class FileLinks:
     def __init__(self, store: TeamsStore, clock: Clock, public_url: str, ttl: timedelta) -> None:
         self.store, self.clock, self.public_url, self.ttl = store, clock, public_url, ttl
@@ -58,41 +47,35 @@ class FileLinks:
     def enabled(self) -> bool:
         return bool(self.public_url)
 
-    async def url_for(self, path: str, filename: str | None = None) -> str | None:
-        """A fresh link to `path`, or None when no public URL is configured."""
+    async def url_for(self, file_id: str) -> str | None:
+        """A fresh link to the stored file, or None when no public URL is configured."""
         if not self.public_url:
             return None
-        name = filename or Path(path).name
-        content_type = CONTENT_TYPES.get(Path(name).suffix.lower())
-        if content_type is None:
-            raise UnservableFile(Path(name).suffix)
         token = secrets.token_urlsafe(32)
         now = self.clock.now()
-        row = FileRow(token, absolute(path), name, content_type, now + self.ttl, channel_of(path))
-        if not await self.store.add_file(row, now):
+        content_type = await self.store.add_link(token, file_id, now, now + self.ttl, SERVED)
+        if content_type is None:
             raise ChannelGone("the channel's data was deleted while its file was being sent")
+        if content_type not in SERVED:
+            raise UnservableFile(content_type)
         return f"{self.public_url}/teams/files/{token}"
 
     async def serve(self, request: web.Request) -> web.StreamResponse:
         token = request.match_info["token"]
-        row = await self.store.file(token) if 20 <= len(token) <= 64 else None
-        # Unknown, expired and vanished files all look the same from outside.
-        if row is None or aware(row.expires_at) <= self.clock.now():
+        found = await self.store.served(token) if 20 <= len(token) <= 64 else None
+        # Unknown, expired and deleted files all look the same from outside.
+        if found is None or aware(found.expires_at) <= self.clock.now():
             raise web.HTTPNotFound()
-        path = Path(row.path)
-        if not await asyncio.to_thread(path.is_file):
-            log.warning("served file is missing on this replica (shared storage?)")
-            raise web.HTTPNotFound()
-        disposition = "inline" if row.content_type == "image/png" else "attachment"
-        ascii_name = row.filename.encode("ascii", "replace").decode()
+        disposition = "inline" if found.content_type == "image/png" else "attachment"
+        ascii_name = found.filename.encode("ascii", "replace").decode()
         fallback = ascii_name.replace('"', "").replace("?", "_")
-        return web.FileResponse(
-            path,
+        return web.Response(
+            body=found.content,
             headers={
-                "Content-Type": row.content_type,
+                "Content-Type": found.content_type,
                 "Content-Disposition": (
                     f'{disposition}; filename="{fallback}"; '
-                    f"filename*=UTF-8''{quote(row.filename)}"
+                    f"filename*=UTF-8''{quote(found.filename)}"
                 ),
                 "Cache-Control": "private, max-age=3600",
                 "X-Content-Type-Options": "nosniff",

@@ -325,17 +325,16 @@ class TeamsPort:
         return row
 
     async def _cards(self, message: Message, *, shared: bool = False) -> list[Card]:
-        urls: dict[str, str] = {}
+        urls: dict[str, str] = {}  # file id -> link
         for block in message.blocks:
             if isinstance(block, Image | File):
-                name = block.filename if isinstance(block, File) else None
                 try:
-                    url = await self.files.url_for(block.path, name)
+                    url = await self.files.url_for(block.file_id)
                 except UnservableFile:
                     log.warning("not served to Teams: a %s file", type(block).__name__)
                     url = None
                 if url:
-                    urls[block.path] = url
+                    urls[block.file_id] = url
         return message_cards(message, urls, shared=shared)
 
     def _reference(self, row: ConversationRow, conversation_id: str) -> ConversationReference:

@@ -6,7 +6,7 @@ and DM origins after a send, so a failed send never undoes a stored answer.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import Channel
+from storage.file_models import GeneratedFile
 from storage.teams_models import TeamsConversation, TeamsDmOrigin, TeamsFile, TeamsMember
 
 T = TypeVar("T")
@@ -42,13 +42,13 @@ class MemberRow:
 
 
 @dataclass(frozen=True)
-class FileRow:
-    token: str
-    path: str
+class ServedFile:
+    """A generated file as a link serves it (bytes from the database: any replica serves it)."""
+
     filename: str
     content_type: str
+    content: bytes
     expires_at: datetime
-    channel_id: int | None = None  # the channel the file was generated for
 
 
 class TeamsStore:
@@ -248,36 +248,60 @@ class TeamsStore:
             return row.origin_conversation_id if row else None
 
     # ---- served files ----
-    async def add_file(self, row: FileRow, now: datetime) -> bool:
-        """Register a link; False when its channel is gone (its data was deleted meanwhile):
-        no link is made to a file that is no longer the channel's."""
+    async def add_link(
+        self,
+        token: str,
+        file_id: str,
+        now: datetime,
+        expires_at: datetime,
+        types: Collection[str],
+    ) -> str | None:
+        """Make `token` a link to the stored file when its content type is one of `types`;
+        the file's content type (no link was made when it is not in `types`), or None when
+        the file is gone — its channel's data was deleted meanwhile: no link is made to a
+        file that is no longer the channel's. Expired links are forgotten on the way."""
         try:
             async with self.sessions() as session, session.begin():
                 await session.execute(delete(TeamsFile).where(TeamsFile.expires_at < now))
-                if row.channel_id is not None and not await session.get(Channel, row.channel_id):
-                    return False
-                session.add(
-                    TeamsFile(
-                        token=row.token,
-                        channel_id=row.channel_id,
-                        path=row.path,
-                        filename=row.filename,
-                        content_type=row.content_type,
-                        created_at=now,
-                        expires_at=row.expires_at,
+                found = (
+                    await session.execute(
+                        select(GeneratedFile.channel_id, GeneratedFile.content_type).where(
+                            GeneratedFile.id == file_id
+                        )
                     )
-                )
-        except IntegrityError:
-            if row.channel_id is None:
-                raise
-            return False  # the channel was deleted between the check and the insert
-        return True
+                ).first()
+                if found is None:
+                    return None
+                channel_id, content_type = found
+                if content_type in types:
+                    session.add(
+                        TeamsFile(
+                            token=token,
+                            file_id=file_id,
+                            channel_id=channel_id,
+                            created_at=now,
+                            expires_at=expires_at,
+                        )
+                    )
+                return str(content_type)
+        except IntegrityError:  # the file went between the lookup and the insert
+            return None
 
-    async def file(self, token: str) -> FileRow | None:
+    async def served(self, token: str) -> ServedFile | None:
         async with self.sessions() as session:
-            row = await session.get(TeamsFile, token)
-            if row is None:
-                return None
-            return FileRow(
-                row.token, row.path, row.filename, row.content_type, row.expires_at, row.channel_id
-            )
+            row = (
+                await session.execute(
+                    select(
+                        GeneratedFile.filename,
+                        GeneratedFile.content_type,
+                        GeneratedFile.content,
+                        TeamsFile.expires_at,
+                    )
+                    .join(GeneratedFile, GeneratedFile.id == TeamsFile.file_id)
+                    .where(TeamsFile.token == token)
+                )
+            ).first()
+        if row is None:
+            return None
+        filename, content_type, content, expires_at = row
+        return ServedFile(filename, content_type, bytes(content), expires_at)

@@ -497,7 +497,7 @@ async def start_bot(
     async def engine_sleep(seconds: float) -> None:
         sleeps.append(seconds)
 
-    runtime.engine.sleep = engine_sleep
+    runtime.engine.delivery.sleep = engine_sleep
     app = create_app(runtime, adapters=())
     time = FakeTime()
     teams = mount(app, runtime, settings, pacer=Pacer(time.now, time.sleep), keys=keys)

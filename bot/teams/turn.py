@@ -22,7 +22,7 @@ from bot.ports import Conversation
 from bot.teams.port import TeamsPort
 from bot.teams.refs import Ref, ReplyPlace, base_id
 from bot.teams.views import CardKey, Choice
-from dialogs.messages import Form, InPlaceOfForm, Message, Target, ToActorOnly
+from dialogs.messages import Form, InPlaceOfForm, Message, OwnAnswer, Target, ToActorOnly
 
 
 class TurnPort:
@@ -73,6 +73,12 @@ class TurnPort:
                     assert view is not None
                     await self.port.show_own(self.place, view)
                     return self.card_ref
+            shared = self.place.submitted_card is not None and not self.place.personal
+            if isinstance(target, OwnAnswer) and shared:
+                # A click's "Dit svar på 1.1: Ja" that could not go into the person's own view
+                # (a card sent before cards had Action.Execute): a reply in a channel or group
+                # chat would tell everyone, and the card's tally shows that the answer counted.
+                return ""
             return await self.port.reply(self.place, message)
         return await self.port.post(conv, target, message, thread_ref)
 

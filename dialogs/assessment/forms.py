@@ -34,9 +34,13 @@ def comment_form(lang: str, aid: int, q: Question, current: str | None) -> Form:
     )
 
 
-def not_relevant_form(lang: str, aid: int, q: Question, current: str | None) -> Form:
+def not_relevant_form(
+    lang: str, aid: int, q: Question, current: str | None, *, guided: bool = False
+) -> Form:
+    """Why "Ikke relevant"; `guided`: saving it brings the person's next question."""
+    flag = ("g",) if guided else ()  # views.GUIDED
     return Form(
-        action=actions.encode("f-ans", aid, q.id, "ikke_relevant"),
+        action=actions.encode("f-ans", aid, q.id, "ikke_relevant", *flag),
         title=t(lang, "form.not_relevant_title", question=q.id),
         intro=t(lang, "form.not_relevant_intro"),
         fields=(

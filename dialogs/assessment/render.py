@@ -8,17 +8,23 @@ from __future__ import annotations
 
 from dialogs import actions
 from dialogs.assessment.model import AssessmentView, assessment_of
+from dialogs.assessment.pace import Pace
 from dialogs.assessment.team import member_applies, question_status
 from dialogs.assessment.views import (
+    asked_questions,
     element_message,
-    element_questions,
+    guided_message,
+    own_answer,
     progress_message,
+    question_message,
     summary_message,
 )
+from dialogs.assessment.words import command as cmd
+from dialogs.assessment.words import typed_here
 from dialogs.effects import Post, Refresh
 from dialogs.i18n import t
 from dialogs.messages import Button, Buttons, Message, Text, ToActorOnly, ToChannel
-from dialogs.turn import Turn
+from dialogs.turn import Surface, Turn
 from scoring.catalogue import Catalogue, Question
 from scoring.table import ScoringTable
 
@@ -41,15 +47,34 @@ def element_posted(view: AssessmentView, number: int) -> bool:
     return view.pacing is not None and number <= (view.current_element or 0)
 
 
-def intro_message(lang: str, view: AssessmentView) -> Message:
+def pace_of(view: AssessmentView, turn: Turn) -> Pace:
+    return Pace.of(view.pacing, turn.surface)
+
+
+def card_key(view: AssessmentView, pace: Pace, q: Question) -> str:
+    """The keyed message that shows `q` to everyone: its own, or its element's card."""
+    return element_key(view.id, q.element) if pace.flat else question_key(view.id, q.id)
+
+
+def intro_message(lang: str, view: AssessmentView, surface: Surface | None = None) -> Message:
+    surface = surface or Surface()
     aid = view.id
+    title = t(lang, "intro.title", practice=view.practice_name, round=view.round_no)
+    flat = Pace.of(view.pacing, surface).flat
+    pace = t(
+        lang,
+        "intro.pace_flat" if flat else "intro.pace",
+        next=cmd(lang, surface, "næste"),
+        tempo=cmd(lang, surface, "tempo alle"),
+    )
     return Message(
         (
-            Text(
-                t(lang, "intro.title", practice=view.practice_name, round=view.round_no), "header"
-            ),
+            Text(title, "header"),
             Text(t(lang, "intro.what")),
-            Text(t(lang, "intro.scope_ask")),
+            Text(t(lang, "intro.scope_ask", scope=cmd(lang, surface, "afgrænsning …"))),
+            Text(
+                pace + " " + t(lang, "intro.guided", guided=cmd(lang, surface, "næste spørgsmål"))
+            ),
             Buttons(
                 (
                     Button(t(lang, "intro.scope_button"), actions.encode("scope", aid)),
@@ -60,7 +85,7 @@ def intro_message(lang: str, view: AssessmentView) -> Message:
                 )
             ),
         ),
-        t(lang, "intro.title", practice=view.practice_name, round=view.round_no),
+        title,
     )
 
 
@@ -75,7 +100,7 @@ class Renderer:
         lang = turn.lang
         match refresh.what:
             case "intro":
-                return [Post(intro_message(lang, view))]
+                return [Post(intro_message(lang, view, turn.surface))]
             case "progress":
                 msg = progress_message(lang, view, self.catalogue)
                 return [Post(msg, ToChannel(), key=progress_key(view.id))]
@@ -83,14 +108,16 @@ class Renderer:
                 return [Post(progress_message(lang, view, self.catalogue), ToActorOnly())]
             case "summary":
                 return [Post(summary_message(lang, view, self.catalogue, self.table))]
-            case "elements":
+            case "elements":  # those from `arg` (the first: 1) to the current one
                 return [
                     p
-                    for n in range(1, (view.current_element or 0) + 1)
+                    for n in range(int(refresh.arg or 1), (view.current_element or 0) + 1)
                     for p in self.element_posts(turn, view, n)
                 ]
             case "element":
                 return self.element_posts(turn, view, int(refresh.arg or 0))
+            case "element_root":  # its "next" button came or went
+                return self.element_posts(turn, view, int(refresh.arg or 0), root_only=True)
             case "question":
                 return self.question_posts(turn, view, [self.catalogue.question(refresh.arg or "")])
             case "conditional":
@@ -102,69 +129,101 @@ class Renderer:
                 return self.question_posts(turn, view, dependants)
             case "my_questions":
                 return self.my_questions(turn, view)
+            case "guided":
+                return self.guided(turn, view, refresh.arg or "")
         raise ValueError(f"unknown refresh {refresh.what}")
 
-    def element_posts(self, turn: Turn, view: AssessmentView, number: int) -> list[Post]:
+    def element_posts(
+        self, turn: Turn, view: AssessmentView, number: int, *, root_only: bool = False
+    ) -> list[Post]:
+        """An element's card (a chat without threads: holding its questions), else its root
+        message and its questions in its thread."""
         if not element_posted(view, number):
             return []
+        pace = pace_of(view, turn)
         element = self.catalogue.element(number)
-        root = Post(
-            element_message(turn.lang, view, element), ToChannel(), key=element_key(view.id, number)
+        asked = asked_questions(view, self.catalogue, element)
+        msg = element_message(
+            turn.lang,
+            view,
+            element,
+            pace,
+            asked,
+            turn.surface,
+            last=number >= len(self.catalogue.elements),
         )
+        root = Post(msg, ToChannel(), key=element_key(view.id, number))
+        if pace.flat or root_only:
+            return [root]
         thread = ToChannel(thread_key=element_key(view.id, number))
         return [root] + [
-            Post(msg, thread, key=question_key(view.id, q.id))
-            for q, msg in element_questions(turn.lang, view, self.catalogue, element)
+            Post(question_message(turn.lang, view, q), thread, key=question_key(view.id, q.id))
+            for q in asked
         ]
 
     def question_posts(self, turn: Turn, view: AssessmentView, qs: list[Question]) -> list[Post]:
-        posts = []
+        pace = pace_of(view, turn)
+        posts: list[Post] = []
         for q in qs:
             if not element_posted(view, q.element):
                 continue
+            if pace.flat:  # the question is on its element's card
+                if not any(p.key == element_key(view.id, q.element) for p in posts):
+                    posts += self.element_posts(turn, view, q.element)
+                continue
             element = self.catalogue.element(q.element)
-            for question, msg in element_questions(turn.lang, view, self.catalogue, element):
-                if question.id == q.id:
-                    thread = ToChannel(thread_key=element_key(view.id, q.element))
-                    posts.append(Post(msg, thread, key=question_key(view.id, q.id)))
+            if q in asked_questions(view, self.catalogue, element):
+                thread = ToChannel(thread_key=element_key(view.id, q.element))
+                msg = question_message(turn.lang, view, q)
+                posts.append(Post(msg, thread, key=question_key(view.id, q.id)))
         return posts
 
     def my_questions(self, turn: Turn, view: AssessmentView) -> list[Post]:
         """The actor's unanswered questions, privately (also how the console catches up)."""
-        me = turn.actor.external_id
-        todo = []
-        for e in self.catalogue.elements:
-            if not element_posted(view, e.number):
-                continue
-            for q, msg in element_questions(turn.lang, view, self.catalogue, e):
-                mine = any(
-                    a.member_external_id == me and a.value for a in view.answers.get(q.id, ())
-                )
-                if not mine and member_applies(q, view, me):
-                    todo.append(Post(msg, ToActorOnly()))
+        todo = [
+            Post(question_message(turn.lang, view, q), ToActorOnly())
+            for q in unanswered(view, self.catalogue, turn.actor.external_id)
+        ]
         if not todo:
-            return [
-                Post(
-                    Message(
-                        (Text(t(turn.lang, "ok.all_answered")),), t(turn.lang, "ok.all_answered")
-                    ),
-                    ToActorOnly(),
-                )
-            ]
+            return [self.all_answered(turn, view)]
         more = len(todo) - MAX_PRIVATE_QUESTIONS
-        tail = (
-            [
-                Post(
-                    Message(
-                        (Text(t(turn.lang, "q.more", n=more)),), t(turn.lang, "q.more", n=more)
-                    ),
-                    ToActorOnly(),
-                )
-            ]
-            if more > 0
-            else []
+        tail = [private(t(turn.lang, "q.more", n=more, again=typed_here(turn, "spørgsmål")))]
+        return todo[:MAX_PRIVATE_QUESTIONS] + (tail if more > 0 else [])
+
+    def all_answered(self, turn: Turn, view: AssessmentView) -> Post:
+        """Nothing left for the person: thanks, and what comes next."""
+        text = t(turn.lang, "ok.all_answered")
+        if (view.current_element or 0) < len(self.catalogue.elements):
+            text += " " + t(turn.lang, "ok.more_elements", next=typed_here(turn, "næste"))
+        return private(text)
+
+    def guided(self, turn: Turn, view: AssessmentView, qid: str) -> list[Post]:
+        """The person's next question, one at a time (`næste spørgsmål`)."""
+        if not qid or not self.catalogue.has_question(qid):
+            return [self.all_answered(turn, view)]
+        q = self.catalogue.question(qid)
+        me = turn.actor.external_id
+        left = len(unanswered(view, self.catalogue, me))
+        element = self.catalogue.element(q.element)
+        msg = guided_message(
+            turn.lang, view, q, element, left, own_answer(view, q.id, me), turn.surface
         )
-        return todo[:MAX_PRIVATE_QUESTIONS] + tail
+        return [Post(msg, ToActorOnly())]
+
+
+def private(text: str) -> Post:
+    return Post(Message((Text(text),), text), ToActorOnly())
+
+
+def unanswered(view: AssessmentView, catalogue: Catalogue, member: str) -> list[Question]:
+    """The member's questions without an answer, in order, in the elements put to the team."""
+    return [
+        q
+        for e in catalogue.elements
+        if element_posted(view, e.number)
+        for q in asked_questions(view, catalogue, e)
+        if own_answer(view, q.id, member) is None and member_applies(q, view, member)
+    ]
 
 
 __all__ = ["Renderer", "question_status"]

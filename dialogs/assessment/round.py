@@ -6,6 +6,7 @@ from __future__ import annotations
 from dialogs.actions import Action
 from dialogs.assessment import forms
 from dialogs.assessment import ops as fx
+from dialogs.assessment.answering import ensure_pace, pace_offer
 from dialogs.assessment.base import AssessmentBase, refresh
 from dialogs.assessment.commands import parse_export
 from dialogs.assessment.model import AssessmentView, assessment_of
@@ -57,9 +58,18 @@ class Round(AssessmentBase):
         error = check_text(text, "delimitation", turn.lang)
         if error:
             return tell(turn, "err.input", error=error)
-        return Outcome(
-            ops=(fx.SetDelimitation(view.id, text.strip()),), out=(refresh("progress"),)
+        # The element cards asked for it until now: they stop asking.
+        cards = tuple(
+            refresh("element_root", view.id, str(n))
+            for n in range(1, (view.current_element or 0) + 1)
+            if not view.delimitation
+        )
+        saved = Outcome(
+            ops=(fx.SetDelimitation(view.id, text.strip()),), out=(refresh("progress"), *cards)
         ) + tell(turn, "ok.scope")
+        # The method's first step is done: the questions follow (the default pace, unless the
+        # team chose one).
+        return saved + ensure_pace(turn, view)[0]
 
     @verb("scope")
     def scope_click(self, turn: Turn, a: Action, _values: Values) -> Outcome:
@@ -76,8 +86,9 @@ class Round(AssessmentBase):
 
     @command("status")
     def status(self, turn: Turn, _rest: str) -> Outcome:
-        self.any_round(turn)
-        return Outcome(out=(refresh("progress"), refresh("progress_private")))
+        view = self.any_round(turn)
+        shown = Outcome(out=(refresh("progress"), refresh("progress_private")))
+        return shown + pace_offer(turn, view, len(self.catalogue.elements))
 
     @command("luk", "close")
     def close(self, turn: Turn, _rest: str) -> Outcome:

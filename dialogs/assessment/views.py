@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from dialogs import actions
 from dialogs.assessment.model import AssessmentView
+from dialogs.assessment.pace import ONE, THREADS, Pace
 from dialogs.assessment.team import (
     applicable_questions,
     disagreements,
     question_status,
     team_answers,
 )
+from dialogs.assessment.words import command as cmd
 from dialogs.i18n import score_text, t
 from dialogs.messages import (
+    Block,
     Button,
     Buttons,
     Choice,
@@ -22,6 +27,7 @@ from dialogs.messages import (
     Progress,
     Text,
 )
+from dialogs.turn import Surface
 from scoring.catalogue import SCALE, Catalogue, Element, Question
 from scoring.scores import ElementScore, all_scores
 from scoring.table import ScoringTable
@@ -42,35 +48,81 @@ def question_text(lang: str, q: Question) -> str:
     return f"*{q.id}* {q.text[lang]}{notes}"
 
 
-def question_message(lang: str, view: AssessmentView, q: Question) -> Message:
+@dataclass(frozen=True)
+class Shown:
+    """How a question is shown: to everyone (a card in the channel), or to one person whose
+    own answer it shows (a private message; the card of a 1:1 chat), and whether its buttons
+    go on to the person's next question (`næste spørgsmål`)."""
+
+    personal: bool = False
+    own: str | None = None  # the person's current answer (personal only)
+    guided: bool = False
+    tally: bool = True  # "2 har svaret." (not in a 1:1 chat: only one person answers there)
+
+
+EVERYONE = Shown()
+GUIDED = "g"  # the last argument of a button that goes on to the person's next question
+
+
+def own_answer(view: AssessmentView, qid: str, member: str) -> str | None:
+    return next(
+        (a.value for a in view.answers.get(qid, ()) if a.member_external_id == member and a.value),
+        None,
+    )
+
+
+def solo_answer(view: AssessmentView, qid: str) -> str | None:
+    """The answer in a 1:1 chat's round: only its one person answers there."""
+    return next((a.value for a in view.answers.get(qid, ()) if a.value), None)
+
+
+def question_blocks(
+    lang: str, view: AssessmentView, q: Question, shown: Shown = EVERYONE
+) -> list[Block]:
     aid = view.id
-    blocks: list[Text | Buttons | MultiSelect] = [Text(question_text(lang, q))]
+    flag = (GUIDED,) if shown.guided else ()
+    blocks: list[Block] = [Text(question_text(lang, q))]
     prev = previous_line(lang, view, q)
     if prev:
         blocks.append(Text(prev, "muted"))
+    own = shown.own if shown.personal else None
     if q.type == "multi":
         options = tuple(Choice(o.key, f"{o.key}) {o.text[lang]}") for o in q.options)
+        selected = tuple(own.split(",")) if own else ()  # what the person chose stays ticked
         blocks.append(
             MultiSelect(
-                actions.encode("multi", aid, q.id),
+                actions.encode("multi", aid, q.id, *flag),
                 t(lang, "q.multi_label"),
                 options,
+                selected=selected,
                 submit_label=t(lang, "q.multi_submit"),
             )
         )
         buttons = [Button(t(lang, "q.comment"), actions.encode("cmt", aid, q.id))]
     else:
         buttons = [
-            Button(answer_label(lang, q, v), actions.encode("ans", aid, q.id, v))
+            Button(
+                answer_label(lang, q, v),
+                actions.encode("ans", aid, q.id, v, *flag),
+                "primary" if v == own else "default",
+            )
             for v in q.choices()
         ]
         buttons.append(Button(t(lang, "q.comment"), actions.encode("cmt", aid, q.id)))
     blocks.append(Buttons(tuple(buttons)))
     status = question_status(view, q.id)
-    if status.answered_by:
+    if own is not None:
+        blocks.append(Text(t(lang, "q.yours", answer=answer_label(lang, q, own)), "muted"))
+    elif status.answered_by and shown.tally:
         key = "q.tally_disagree" if status.disagreement else "q.tally"
         blocks.append(Text(t(lang, key, n=status.answered_by), "muted"))
-    return Message(tuple(blocks), f"{q.id} {q.text[lang]}")
+    return blocks
+
+
+def question_message(
+    lang: str, view: AssessmentView, q: Question, shown: Shown = EVERYONE
+) -> Message:
+    return Message(tuple(question_blocks(lang, view, q, shown)), f"{q.id} {q.text[lang]}")
 
 
 def previous_line(lang: str, view: AssessmentView, q: Question) -> str | None:
@@ -90,41 +142,69 @@ def previous_line(lang: str, view: AssessmentView, q: Question) -> str | None:
     return text + (f" – “{why}”" if why else "")
 
 
-def element_message(lang: str, view: AssessmentView, element: Element) -> Message:
+def element_message(
+    lang: str,
+    view: AssessmentView,
+    element: Element,
+    pace: Pace | None = None,
+    questions: list[Question] | None = None,
+    surface: Surface | None = None,
+    *,
+    last: bool = True,
+) -> Message:
+    """An element: its root message with the questions in its thread, or — in a chat without
+    threads (`pace.flat`) — one card holding its `questions`, so the chat gets one message per
+    element instead of one per question. `last`: no element comes after it."""
+    pace = pace or Pace("all", THREADS)
+    surface = surface or Surface()
     name = element.name[lang]
-    return Message(
-        (
-            Text(t(lang, "element.header", number=element.number, name=name), "header"),
-            Text(f"*{element.definition[lang]}*\n{element.description[lang]}"),
-            Text(t(lang, "element.thread_hint"), "muted"),
-            # The method's advice, briefly; the whole text is one private click away.
-            Text(t(lang, "advice.brainstorm") + " " + t(lang, "advice.comments"), "muted"),
-            Buttons(
-                (
-                    Button(
-                        t(lang, "element.notes_button"),
-                        actions.encode("notes", view.id, element.number),
-                    ),
-                    Button(
-                        t(lang, "element.more_button"), actions.encode("el-more", element.number)
-                    ),
-                )
-            ),
-        ),
-        t(lang, "element.header", number=element.number, name=name),
-    )
+    header = t(lang, "element.header", number=element.number, name=name)
+    blocks: list[Block] = [
+        Text(header, "header"),
+        Text(f"*{element.definition[lang]}*\n{element.description[lang]}"),
+    ]
+    if pace.flat:
+        hint = t(lang, "element.card_hint_solo" if pace.solo else "element.card_hint")
+        blocks.append(Text(hint, "muted"))
+        shown = Shown(tally=not pace.solo)
+        for q in questions or []:
+            own = solo_answer(view, q.id) if pace.solo else None
+            blocks += question_blocks(lang, view, q, replace(shown, personal=pace.solo, own=own))
+    else:
+        blocks.append(Text(t(lang, "element.thread_hint"), "muted"))
+        # The method's advice, briefly; the whole text is one private click away.
+        blocks.append(
+            Text(t(lang, "advice.brainstorm") + " " + t(lang, "advice.comments"), "muted")
+        )
+    buttons = [
+        Button(t(lang, "element.notes_button"), actions.encode("notes", view.id, element.number)),
+        Button(t(lang, "element.more_button"), actions.encode("el-more", element.number)),
+    ]
+    if view.is_open and not view.delimitation:  # asked for on every card until it is given
+        scope = cmd(lang, surface, "afgrænsning …")
+        blocks.append(Text(t(lang, "element.scope_missing", scope=scope), "muted"))
+        buttons.append(Button(t(lang, "intro.scope_button"), actions.encode("scope", view.id)))
+    if view.is_open and pace.pace == ONE and view.current_element == element.number and not last:
+        blocks.append(
+            Text(t(lang, "element.one_at_a_time", next=cmd(lang, surface, "næste")), "muted")
+        )
+        buttons.append(
+            Button(t(lang, "element.next_button"), actions.encode("next-el", view.id), "primary")
+        )
+    blocks.append(Buttons(tuple(buttons)))
+    return Message(tuple(blocks), header)
 
 
 def element_questions(
     lang: str, view: AssessmentView, catalogue: Catalogue, element: Element
 ) -> list[tuple[Question, Message]]:
+    return [(q, question_message(lang, view, q)) for q in asked_questions(view, catalogue, element)]
+
+
+def asked_questions(view: AssessmentView, catalogue: Catalogue, element: Element) -> list[Question]:
+    """The element's questions that are put to the team (2.3 once someone chose 2.2 c)."""
     team = team_answers(view, catalogue)
-    out = []
-    for q in element.questions:
-        if q.condition is not None and not _asked(q, team, view):
-            continue
-        out.append((q, question_message(lang, view, q)))
-    return out
+    return [q for q in element.questions if q.condition is None or _asked(q, team, view)]
 
 
 def _asked(q: Question, team: dict[str, str], view: AssessmentView) -> bool:
@@ -134,6 +214,48 @@ def _asked(q: Question, team: dict[str, str], view: AssessmentView) -> bool:
     return option in team.get(other, "").split(",") or any(
         option in (a.value or "").split(",") for a in view.answers.get(other, ())
     )
+
+
+def guided_message(
+    lang: str,
+    view: AssessmentView,
+    q: Question,
+    element: Element,
+    left: int,
+    own: str | None,
+    surface: Surface,
+) -> Message:
+    """One question for one person (`næste spørgsmål`): its buttons save the answer and bring
+    the next question; `left`: the person's unanswered questions, this one included."""
+    head = t(lang, "q.guided_head", number=element.number, name=element.name[lang], left=left)
+    hint_key = {"scale": "q.guided_scale", "multi": "q.guided_multi"}.get(q.type, "q.guided_single")
+    typed = {"scale": "j", "multi": "svar a,c"}.get(q.type) or f"svar {q.options[0].key}"
+    example = cmd(lang, surface, typed)
+    hint = t(lang, hint_key, stop=cmd(lang, surface, "stop"), example=example)
+    shown = Shown(personal=True, own=own, guided=True)
+    blocks = [Text(head, "muted"), *question_blocks(lang, view, q, shown), Text(hint, "muted")]
+    return Message(tuple(blocks), f"{q.id} {q.text[lang]}")
+
+
+def own_answer_message(
+    lang: str, view: AssessmentView, answers: list[tuple[Question, str]], *, typed: bool
+) -> Message:
+    """The person's own answer(s), privately: "Dit svar på 1.1: Ja" after a click, "Gemt: 1.1
+    Ja." after a typed answer; for 2.2 its check boxes again, ticked as the person chose."""
+    if len(answers) == 1:
+        q, value = answers[0]
+        key = "ok.answer" if typed else "ok.own_answer"
+        line = t(lang, key, question=q.id, answer=answer_label(lang, q, value))
+    else:
+        listed = " · ".join(f"{q.id} {answer_label(lang, q, v)}" for q, v in answers)
+        line = t(lang, "ok.answers", answers=listed)
+    blocks: list[Block] = [Text(line)]
+    for q, value in answers:
+        if q.type == "multi":
+            shown = Shown(personal=True, own=value)
+            boxes = question_blocks(lang, view, q, shown)
+            blocks += [b for b in boxes if isinstance(b, MultiSelect)]
+    return Message(tuple(blocks), line)
 
 
 def progress_message(lang: str, view: AssessmentView, catalogue: Catalogue) -> Message:

@@ -74,7 +74,10 @@ class PrivacyDialog(FeatureDialog):
             return [Post(plain(turn.lang, "priv.export.missing"), ToActorOnly())]
         intro = t(turn.lang, "priv.export.ready", rows=ref.rows)
         message = Message(
-            (Text(intro), File(ref.path, ref.filename, t(turn.lang, "priv.export.title"))),
+            (
+                Text(intro),
+                File(ref.file_id, ref.filename, t(turn.lang, "priv.export.title"), ref.path),
+            ),
             intro,
         )
         sent = plain(turn.lang, "priv.export.sent")

@@ -24,9 +24,10 @@ class DeleteChannelData:
 # ---- read model (loaded by storage.privacy.PrivacyStore) ----
 @dataclass(frozen=True)
 class ExportRef:
-    path: str
+    file_id: str  # the stored file (storage/files.py)
     filename: str
     rows: int
+    path: str | None = None  # its copy on disk (LOVENDE_OUTPUT_DIR), if any
 
 
 @dataclass(frozen=True)

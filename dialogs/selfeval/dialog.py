@@ -13,10 +13,12 @@ from dataclasses import replace
 from dialogs import actions
 from dialogs import effects as fx
 from dialogs.actions import Action
+from dialogs.assessment.pace import DEFAULT_PACE, parse_pace
+from dialogs.assessment.words import typed_here
 from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
 from dialogs.feature import FeatureDialog, Values, command, verb
 from dialogs.i18n import t
-from dialogs.messages import Form
+from dialogs.messages import Button, Buttons, Form, Message, Text, ToActorOnly
 from dialogs.replies import Refusal, announce, show_help, tell
 from dialogs.selfeval import ops
 from dialogs.selfeval import views as v
@@ -88,17 +90,18 @@ class SelfEvalDialog(FeatureDialog):
         except KeyError:
             raise Refusal("se.err.unknown_dimension", name=key[:40]) from None
 
-    def posted_dimension(self, view: SelfEvalView, key: str, lang: str) -> Dimension:
+    def posted_dimension(self, view: SelfEvalView, key: str, turn: Turn) -> Dimension:
         dim = self.dimension(key)
         if not view.posted(dim.number):
-            raise Refusal("se.err.not_posted", name=dim.name[lang])
+            name = dim.name[turn.lang]
+            raise Refusal("se.err.not_posted", name=name, **self.pace_commands(turn))
         return dim
 
-    def question(self, view: SelfEvalView, qid: str, lang: str) -> OrgQuestion:
+    def question(self, view: SelfEvalView, qid: str, turn: Turn) -> OrgQuestion:
         if not self.catalogue.has_question(qid):
             raise Refusal("se.err.unknown_question", question=qid[:12])
         q = self.catalogue.question(qid)
-        self.posted_dimension(view, q.dimension, lang)
+        self.posted_dimension(view, q.dimension, turn)
         return q
 
     def point(self, view: SelfEvalView, point_id: int) -> PointView:
@@ -133,8 +136,83 @@ class SelfEvalDialog(FeatureDialog):
 
     @command("status", under=SELFEVAL)
     def cmd_status(self, turn: Turn, _rest: str) -> Outcome:
-        self.current(turn)
-        return Outcome(out=(refresh("progress"), refresh("progress_private")))
+        view = self.current(turn)
+        shown = Outcome(out=(refresh("progress"), refresh("progress_private")))
+        return shown + self.pace_offer(turn, view)
+
+    # ---- the pace: one dimension at a time, or all ----
+    @command("tempo", "pace", under=SELFEVAL)
+    def cmd_pace(self, turn: Turn, rest: str) -> Outcome:
+        view = self.open_round(turn)
+        if not rest:
+            return self.pace_offer(turn, view)
+        pace = parse_pace(rest)
+        if pace is None:
+            raise Refusal(
+                "se.err.bad_pace",
+                one=typed_here(turn, "selvevaluering tempo ét"),
+                all=typed_here(turn, "selvevaluering tempo alle"),
+            )
+        return self.set_pace(turn, view, pace)
+
+    def set_pace(self, turn: Turn, view: SelfEvalView, pace: str) -> Outcome:
+        if view.pacing is not None and not turn.is_facilitator:
+            raise Refusal("se.err.pace_facilitator")
+        total, posted = len(self.catalogue.dimensions), view.current_dimension or 0
+        if view.pacing is None:
+            first = total if pace == "all" else 1
+            return with_ops(
+                ops.SetSelfEvalPacing(view.id, pace, first), out=(refresh("all_dims", view.id),)
+            )
+        if posted >= total:
+            return tell(turn, "se.ok.pace_all_posted")
+        if pace == view.pacing:
+            return tell(turn, "se.ok.pace_same_one")
+        current = self.catalogue.dimensions[posted - 1].key if posted else None
+        out: tuple[fx.Outbound, ...] = (refresh("dims_from", view.id, str(posted + 1)),)
+        if current:  # its "next" button goes away
+            out = (refresh("dim_root", view.id, current), *out)
+        return with_ops(ops.SetSelfEvalPacing(view.id, "all", total), out=out) + tell(
+            turn, "se.ok.pace_all"
+        )
+
+    def ensure_pace(self, turn: Turn, view: SelfEvalView) -> tuple[Outcome, SelfEvalView]:
+        """Nobody chose a pace, and someone needs the questions: the default (one dimension at
+        a time) puts the first dimension to the team, so the round never waits for a button."""
+        if view.pacing is not None:
+            return Outcome(), view
+        started = with_ops(
+            ops.SetSelfEvalPacing(view.id, DEFAULT_PACE, 1), out=(refresh("all_dims", view.id),)
+        )
+        said = tell(turn, "se.ok.pace_default", **self.pace_commands(turn))
+        return started + said, replace(view, pacing=DEFAULT_PACE, current_dimension=1)
+
+    def pace_offer(self, turn: Turn, view: SelfEvalView) -> Outcome:
+        """The pace as it is, and the choice again (on `status` and `tempo`)."""
+        if not view.is_open:
+            return Outcome()
+        total, posted = len(self.catalogue.dimensions), view.current_dimension or 0
+        lang, sid, commands = turn.lang, view.id, self.pace_commands(turn)
+        every = Button(t(lang, "se.intro.pace_all"), actions.encode("se-pace", sid, "all"))
+        buttons: tuple[Button, ...] = ()
+        if view.pacing is None:
+            one = Button(t(lang, "se.intro.pace_one"), actions.encode("se-pace", sid, "one"))
+            text, buttons = t(lang, "se.pace.none", **commands), (one, every)
+        elif posted < total:
+            text = t(lang, "se.pace.one", posted=posted, total=total, **commands)
+            buttons = (every,)
+        else:
+            text = t(lang, "se.pace.all")
+        blocks: tuple[Text | Buttons, ...] = (Text(text),)
+        if buttons:
+            blocks += (Buttons(buttons),)
+        return Outcome(out=(Post(Message(blocks, text), ToActorOnly()),))
+
+    def pace_commands(self, turn: Turn) -> dict[str, str]:
+        return {
+            "next": typed_here(turn, "selvevaluering næste"),
+            "all": typed_here(turn, "selvevaluering tempo alle"),
+        }
 
     @command("næste", "naeste", "next", under=SELFEVAL)
     def cmd_next(self, turn: Turn, _rest: str) -> Outcome:
@@ -142,9 +220,9 @@ class SelfEvalDialog(FeatureDialog):
         return self.next_dimension(turn, view)
 
     def next_dimension(self, turn: Turn, view: SelfEvalView) -> Outcome:
+        if view.pacing is None:  # nobody chose: the default brings the first dimension
+            return self.ensure_pace(turn, view)[0]
         self.facilitator_only(turn)
-        if view.pacing != "one":
-            raise Refusal("se.err.next_not_paced")
         current = view.current_dimension or 0
         if current >= len(self.catalogue.dimensions):
             raise Refusal("se.err.no_more")
@@ -156,14 +234,14 @@ class SelfEvalDialog(FeatureDialog):
 
     @command("refleksion", "reflektér", "reflekter", "reflect", "reflection", under=SELFEVAL)
     def cmd_reflect(self, turn: Turn, rest: str) -> Outcome:
-        view = self.open_round(turn)
+        started, view = self.ensure_pace(turn, self.open_round(turn))
         qid, _, text = rest.partition(" ")
         if not qid:
             raise Refusal("se.err.needs_question")
-        q = self.question(view, qid.rstrip(".:"), turn.lang)
+        q = self.question(view, qid.rstrip(".:"), turn)
         if not text.strip():
-            return self.open_reflection(turn, view, q)
-        return self.save_reflection(turn, view, q, text, typed=True)
+            return started + self.open_reflection(turn, view, q)
+        return started + self.save_reflection(turn, view, q, text, typed=True)
 
     def open_reflection(self, turn: Turn, view: SelfEvalView, q: OrgQuestion) -> Outcome:
         current = view.my_reflection(q.id, turn.actor.external_id)
@@ -194,7 +272,7 @@ class SelfEvalDialog(FeatureDialog):
         parts = rest.split()
         if not parts:
             raise Refusal("se.err.needs_dimension")
-        dim = self.posted_dimension(view, parts[0], turn.lang)
+        dim = self.posted_dimension(view, parts[0], turn)
         if len(parts) == 1:
             return self.open_rating(turn, view, dim)
         try:
@@ -238,7 +316,7 @@ class SelfEvalDialog(FeatureDialog):
         key, _, text = rest.partition(" ")
         if not key:
             raise Refusal("se.err.needs_dimension")
-        dim = self.posted_dimension(view, key, turn.lang)
+        dim = self.posted_dimension(view, key, turn)
         if not text.strip():
             return Outcome(out=(OpenForm(v.point_form(turn.lang, view.id, dim, None)),))
         return self.save_point(turn, view, dim, text, typed=True)
@@ -300,8 +378,8 @@ class SelfEvalDialog(FeatureDialog):
 
     @command("spørgsmål", "spoergsmaal", "questions", under=SELFEVAL)
     def cmd_questions(self, turn: Turn, _rest: str) -> Outcome:
-        view = self.open_round(turn)
-        return Outcome(out=(refresh("my_questions", view.id),))
+        started, view = self.ensure_pace(turn, self.open_round(turn))
+        return started + Outcome(out=(refresh("my_questions", view.id),))
 
     @command("luk", "close", under=SELFEVAL)
     def cmd_close(self, turn: Turn, _rest: str) -> Outcome:
@@ -325,13 +403,7 @@ class SelfEvalDialog(FeatureDialog):
         pacing = a.arg(1)
         if pacing not in ("one", "all"):
             raise actions.BadAction(pacing)
-        if view.pacing is not None:
-            raise Refusal("se.err.pacing_chosen")
-        first = len(self.catalogue.dimensions) if pacing == "all" else 1
-        return with_ops(
-            ops.SetSelfEvalPacing(view.id, pacing, first),
-            out=(refresh("all_dims", view.id),),
-        )
+        return self.set_pace(turn, view, pacing)
 
     @verb("se-next")
     def act_next(self, turn: Turn, a: Action, _v: Values) -> Outcome:
@@ -340,25 +412,25 @@ class SelfEvalDialog(FeatureDialog):
     @verb("se-refl")
     def act_refl(self, turn: Turn, a: Action, _v: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
-        return self.open_reflection(turn, view, self.question(view, a.arg(1), turn.lang))
+        return self.open_reflection(turn, view, self.question(view, a.arg(1), turn))
 
     @verb("se-f-refl")
     def act_f_refl(self, turn: Turn, a: Action, values: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
-        q = self.question(view, a.arg(1), turn.lang)
+        q = self.question(view, a.arg(1), turn)
         return self.save_reflection(turn, view, q, values.get("text", ""), typed=False)
 
     @verb("se-rate")
     def act_rate(self, turn: Turn, a: Action, _v: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
         self.facilitator_only(turn, "se.err.rate_facilitator")
-        return self.open_rating(turn, view, self.posted_dimension(view, a.arg(1), turn.lang))
+        return self.open_rating(turn, view, self.posted_dimension(view, a.arg(1), turn))
 
     @verb("se-f-rate")
     def act_f_rate(self, turn: Turn, a: Action, values: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
         self.facilitator_only(turn, "se.err.rate_facilitator")
-        dim = self.posted_dimension(view, a.arg(1), turn.lang)
+        dim = self.posted_dimension(view, a.arg(1), turn)
         try:
             rating = parse_rating(values.get("rating", ""))
         except BadRating:
@@ -370,13 +442,13 @@ class SelfEvalDialog(FeatureDialog):
     @verb("se-pt")
     def act_pt(self, turn: Turn, a: Action, _v: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
-        dim = self.posted_dimension(view, a.arg(1), turn.lang)
+        dim = self.posted_dimension(view, a.arg(1), turn)
         return Outcome(out=(OpenForm(v.point_form(turn.lang, view.id, dim, None)),))
 
     @verb("se-f-pt")
     def act_f_pt(self, turn: Turn, a: Action, values: Values) -> Outcome:
         view = self.open_round(turn, a.int_arg(0))
-        dim = self.posted_dimension(view, a.arg(1), turn.lang)
+        dim = self.posted_dimension(view, a.arg(1), turn)
         return self.save_point(turn, view, dim, values.get("text", ""), typed=False)
 
     @verb("se-rm")

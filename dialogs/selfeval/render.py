@@ -40,6 +40,13 @@ def render(dialog: SelfEvalDialog, r: Refresh, turn: Turn) -> list[Post]:
             for dim in cat.dimensions:
                 posts += dimension_posts(turn, view, dim, total=len(cat.dimensions))
             return posts
+        case "dims_from":  # the dimensions from `arg` on (the pace became "all")
+            return [
+                post
+                for dim in cat.dimensions[int(r.arg or 1) - 1 :]
+                if view.posted(dim.number)
+                for post in dimension_posts(turn, view, dim, total=len(cat.dimensions))
+            ]
         case "dim":
             dim = cat.dimensions[int(r.arg or 0) - 1]
             return dimension_posts(turn, view, dim, total=len(cat.dimensions))

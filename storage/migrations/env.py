@@ -7,11 +7,13 @@ from alembic import context
 # Every feature's models must be imported so that Base.metadata describes the whole schema.
 from storage import (  # noqa: F401
     discussion_models,  # results discussion
+    file_models,  # generated files (charts, reports, exports)
     inbox,  # interactions acknowledged before their turn
     meeting_models,  # reflection meetings, agreements
     reminder_models,  # reminders
     selfeval_models,  # organisational self-evaluation
     slack_models,  # Slack installation and OAuth state stores
+    slack_outbox,  # Slack messages sent part-way
     teams_models,  # Teams conversation references, files
 )
 from storage.models import Base

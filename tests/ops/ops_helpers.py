@@ -83,7 +83,7 @@ async def start_app(
     database_url: str, clock: FakeClock, fake: FakeSlack, **settings: Any
 ) -> WebApp:
     runtime = await build_runtime(load_settings(database_url=database_url, **settings), clock)
-    runtime.engine.sleep = no_sleep
+    runtime.engine.delivery.sleep = no_sleep
     app = create_app(runtime, adapters=(), background=False)
     timing = FakeTiming()
     slack_settings = SlackSettings(  # type: ignore[call-arg]

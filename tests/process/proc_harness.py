@@ -105,19 +105,23 @@ class WatchedSlack(FakeSlack):
         return None
 
 
-def child_env(database_url: str, slack_api_url: str, out_dir: Path, **extra: str) -> dict[str, str]:
-    """The environment of a child: ours without any bot setting, plus the given ones."""
+def child_env(
+    database_url: str, slack_api_url: str, out_dir: Path | None, **extra: str
+) -> dict[str, str]:
+    """The environment of a child: ours without any bot setting, plus the given ones. Without
+    `out_dir` the child keeps no copies of generated files on disk (as `serve` in production)."""
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith(_OWN_SETTINGS)}
     env.update(
         DATABASE_URL=database_url,
         SLACK_BOT_TOKEN=TOKEN,
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_API_BASE_URL=slack_api_url,
-        LOVENDE_OUTPUT_DIR=str(out_dir),
         LOVENDE_LOG_FORMAT="json",
         LOVENDE_LOG_LEVEL="INFO",
         PYTHONUNBUFFERED="1",
     )
+    if out_dir is not None:
+        env["LOVENDE_OUTPUT_DIR"] = str(out_dir)
     env.update(extra)
     return env
 

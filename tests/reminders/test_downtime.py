@@ -121,7 +121,7 @@ async def failures(bot: BotHarness) -> int:
 async def test_a_failed_send_is_retried_later_and_then_sent_once(bot: BotHarness) -> None:
     await start_round(bot)
     await bot.run_due()
-    bot.runtime.engine.sleep = no_sleep
+    bot.runtime.engine.delivery.sleep = no_sleep
     flaky = Flaky(bot.channel, failures=3)  # the engine's three quick tries all fail
     bot.runtime.ports["console"] = flaky  # type: ignore[assignment]
     assert await run_at(bot, THURSDAY_10) == []

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.console.channel import Record
-from bot.engine import POST_LEASE, Plan
+from bot.delivery import POST_LEASE, Plan
 from bot.testing import BotHarness, HeldPost, texts
 from dialogs import actions
 from dialogs.events import Command, Interaction

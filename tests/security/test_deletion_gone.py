@@ -1,7 +1,8 @@
 """Deletion means gone (issue 15, point 13), through the whole bot on SQLite and PostgreSQL.
 
 After `slet-data bekræft`: the channel's generated files (charts, reports, exports, data
-exports) are gone from LOVENDE_OUTPUT_DIR and another channel's stay; nothing more is posted
+exports) are gone from the database and their copies from LOVENDE_OUTPUT_DIR, and another
+channel's stay; nothing more is posted
 to the channel — an earlier turn still posting its cards stops, a reminder batch being sent
 stops, reminders that were pending never go out — and nothing of that is logged as a failure.
 The Teams links answering 404 at once: tests/security/test_deletion_teams.py.
@@ -23,13 +24,15 @@ from bot.testing import BotHarness
 from dialogs import actions
 from dialogs.events import Interaction
 from dialogs.messages import File, Form, Image, Message, Target
+from storage.file_models import GeneratedFile
+from storage.files import GeneratedFiles
 from storage.models import Channel, DeliveryFailure
 from storage.reminder_models import Reminder
 
 
-def generated(records: list[Record]) -> list[Path]:
+def generated(records: list[Record]) -> list[Image | File]:
     return [
-        Path(block.path)
+        block
         for record in records
         if record.message is not None
         for block in record.message.blocks
@@ -37,7 +40,12 @@ def generated(records: list[Record]) -> list[Path]:
     ]
 
 
-async def make_files(place: Place) -> list[Path]:
+def copy_of(block: Image | File) -> Path:
+    assert block.path is not None  # LOVENDE_OUTPUT_DIR is set (the security conftest)
+    return Path(block.path)
+
+
+async def make_files(place: Place) -> list[Image | File]:
     """A chart, the history table, the Word/Excel/CSV exports, the self-evaluation's chart and
     a data export of the place's channel."""
     records = await place.say("Bo", "resultat")
@@ -46,12 +54,18 @@ async def make_files(place: Place) -> list[Path]:
     await place.say("Anna", "selvevaluering vurdering L 3")
     records += await place.say("Bo", "selvevaluering resultat")
     records += await place.say("Anna", "eksporter-data")
-    paths = generated(records)
+    blocks = generated(records)
+    paths = [copy_of(b) for b in blocks]
     names = {p.suffix for p in paths}
     assert names == {".png", ".docx", ".xlsx", ".csv", ".json"}, names
     assert sum(p.name.startswith("selvevaluering") for p in paths) == 1
     assert all(p.is_file() for p in paths)
-    return paths
+    return blocks
+
+
+async def stored_ids(bot: BotHarness) -> set[str]:
+    async with bot.runtime.sessions() as session:
+        return set(await session.scalars(select(GeneratedFile.id)))
 
 
 def files_under(folder: Path) -> set[Path]:
@@ -90,16 +104,19 @@ async def test_the_channels_generated_files_go_with_its_data(
     await build_world(team, "A")
     await build_world(other, "B")
     mine, theirs = await make_files(team), await make_files(other)
-    # Reports made with the Word file (its chart, the self-evaluation's chart) are the
-    # channel's too, though they are not sent.
+    assert await stored_ids(bot) == {b.file_id for b in mine + theirs}
     before = files_under(output_dir)
-    assert len(before) > len(mine) + len(theirs)
+    assert before == {copy_of(b) for b in mine + theirs}
 
     await delete(team)
 
-    assert not any(p.exists() for p in mine)
+    # Gone from the database, in the deletion's transaction, and their copies from the disk.
+    files = GeneratedFiles(bot.runtime.sessions)
+    assert [await files.read(b.file_id) for b in mine] == [None] * len(mine)
+    assert await stored_ids(bot) == {b.file_id for b in theirs}
+    assert not any(copy_of(b).exists() for b in mine)
     left = files_under(output_dir)
-    assert set(theirs) <= left
+    assert {copy_of(b) for b in theirs} <= left
     # Every file that is left is the other channel's (its folder), none is this channel's.
     oid = await channel_id(bot, "other")
     assert all(p.is_relative_to(output_dir / f"channel-{oid}") for p in left)

@@ -22,6 +22,7 @@ from bot.teams.testing import (
     start_bot,
     teams_settings,
 )
+from storage.retention import purge_old_files
 from storage.teams_models import TeamsFile
 
 OTHER = "19:kanal-anden@thread.tacv2"
@@ -106,3 +107,42 @@ async def test_the_channels_file_links_answer_404_at_once(teams_bot: TeamsBot) -
     async with bot.runtime.sessions() as session:
         rows = set(await session.scalars(select(TeamsFile.token)))
     assert rows.isdisjoint(mine) and set(theirs) <= rows
+
+
+@pytest.fixture
+async def long_links(database_url: str, clock: FakeClock) -> AsyncIterator[TeamsBot]:
+    """Links that outlive a day (TEAMS_FILE_TTL_HOURS=48), so retention is what ends them."""
+    connector = FakeConnector()
+    await connector.start()
+    settings = teams_settings(local_dev=True, public_url="http://127.0.0.1:3978", file_ttl_hours=48)
+    bot, client = await start_bot(database_url, clock, connector, settings)
+    try:
+        yield bot
+    finally:
+        await client.close()
+        await bot.runtime.close()
+        await connector.stop()
+
+
+async def test_links_to_files_past_their_retention_answer_404(
+    long_links: TeamsBot, clock: FakeClock
+) -> None:
+    """The daily sweep deletes files stored more than LOVENDE_FILE_RETENTION_DAYS ago, and the
+    links to them with them (a foreign key): Teams gets 404, from any replica, even while
+    the link itself has not expired."""
+    bot = long_links
+    await bot.client.post("/api/messages", json=bot_added(bot.connector.url))
+    old = await files_of(bot, CHANNEL)
+    clock.advance(days=1, minutes=1)
+    mark = len(bot.connector.calls)
+    assert await say(bot, "Bo", "resultat") in (200, 201)
+    young = links([card for call in bot.connector.calls[mark:] for card in call.cards])
+    assert young and all([await status(bot, t) == 200 for t in old + young])
+
+    assert await purge_old_files(bot.runtime.sessions, None, clock.now(), 1) == len(old)
+
+    assert [await status(bot, t) for t in old] == [404] * len(old)
+    assert [await status(bot, t) for t in young] == [200] * len(young)
+    async with bot.runtime.sessions() as session:
+        rows = set(await session.scalars(select(TeamsFile.token)))
+    assert rows == set(young)

@@ -1,10 +1,12 @@
 """Generated files do not outlive their purpose (issue 15, point 13; issue 16, point 3).
 
 - Retention (`purge_old_rounds`, the scheduler's `retention:daily`) removes the charts and
-  reports of the rounds it deletes; a newer round's files stay.
-- The daily job `files:daily` removes generated files older than LOVENDE_FILE_RETENTION_DAYS
-  (default 30), and the folders of channels that are no longer in the database; younger files
-  stay. Without it the output folder only grew.
+  reports of the rounds it deletes — stored in the database, and their copies on disk; a newer
+  round's files stay.
+- The daily job `files:daily` removes generated files stored more than
+  LOVENDE_FILE_RETENTION_DAYS ago (default 30), with Teams' links to them, and the copies on
+  disk that old and the folders of channels that are no longer in the database; younger files
+  stay. Without it the table (and the output folder) only grew.
 - Storage gets its configuration as arguments: no module of `storage/` imports `bot`.
 """
 
@@ -16,15 +18,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select, update
 
 from bot.clock import FakeClock
+from bot.http.pages import render
 from bot.reminders import ReminderWorker
 from bot.scheduler import FILES_ID, ReminderScheduler
-from bot.settings import ConfigError, load_settings
+from bot.settings import ConfigError, for_console, load_settings
 from bot.testing import BotHarness, offline_features
 from dialogs import actions
 from dialogs.messages import File, Image
-from storage.privacy import PrivacyStore, purge_old_rounds
+from storage.file_models import GeneratedFile
+from storage.privacy import PrivacyStore
+from storage.retention import purge_old_rounds
 
 STORAGE = Path(__file__).resolve().parents[2] / "storage"
 
@@ -33,7 +39,7 @@ def at(year: int, month: int, day: int) -> datetime:
     return datetime(year, month, day, 10, 0, tzinfo=UTC)
 
 
-async def round_with_files(bot: BotHarness, practice: str, closed: datetime) -> list[Path]:
+async def round_with_files(bot: BotHarness, practice: str, closed: datetime) -> list[Image | File]:
     """A round of `practice` with its chart and exports, closed at `closed`."""
     bot.clock.set(closed - timedelta(days=3))
     await bot.say("Anna", f"start {practice}")
@@ -44,15 +50,32 @@ async def round_with_files(bot: BotHarness, practice: str, closed: datetime) -> 
     bot.clock.set(closed)
     await bot.say("Anna", "luk")
     await bot.say("Anna", "luk")
-    paths = [
-        Path(b.path)
+    blocks = [
+        b
         for r in records
         if r.message is not None
         for b in r.message.blocks
         if isinstance(b, Image | File)
     ]
-    assert len(paths) == 4 and all(p.is_file() for p in paths)
-    return paths
+    assert len(blocks) == 4 and all(copy_of(b).is_file() for b in blocks)
+    return blocks
+
+
+def copy_of(block: Image | File) -> Path:
+    assert block.path is not None  # LOVENDE_OUTPUT_DIR is set (the security conftest)
+    return Path(block.path)
+
+
+async def stored(bot: BotHarness) -> set[str]:
+    """The ids of the generated files in the database."""
+    return set(await rounds_of_stored(bot))
+
+
+async def rounds_of_stored(bot: BotHarness) -> dict[str, int | None]:
+    """The generated files in the database: their rounds by their ids."""
+    async with bot.runtime.sessions() as session:
+        rows = await session.execute(select(GeneratedFile.id, GeneratedFile.assessment_id))
+        return {file_id: aid for file_id, aid in rows}
 
 
 async def test_retention_removes_the_files_of_the_rounds_it_deletes(
@@ -60,12 +83,18 @@ async def test_retention_removes_the_files_of_the_rounds_it_deletes(
 ) -> None:
     old = await round_with_files(bot, "Gammel praksis", at(2020, 1, 10))
     newer = await round_with_files(bot, "Gammel praksis", at(2024, 6, 10))
+    # (closing a round posts its chart too: more files of each round than these four)
+    rounds = await rounds_of_stored(bot)
+    old_round, new_round = rounds[old[0].file_id], rounds[newer[0].file_id]
+    assert {rounds[b.file_id] for b in old} == {old_round} and old_round != new_round
     async with bot.runtime.sessions() as session, session.begin():
         purged = await purge_old_rounds(session, at(2026, 3, 2), 5, output_dir=output_dir)
     assert purged == 1
-    assert not any(p.exists() for p in old)
-    assert not any(p.parent.exists() for p in old)  # their folders too
-    assert all(p.is_file() for p in newer)
+    left = await rounds_of_stored(bot)
+    assert set(left.values()) == {new_round} and {b.file_id for b in newer} <= set(left)
+    assert not any(copy_of(b).exists() for b in old)
+    assert not any(copy_of(b).parent.exists() for b in old)  # their folders too
+    assert all(copy_of(b).is_file() for b in newer)
 
 
 async def test_the_daily_retention_job_removes_the_rounds_files(
@@ -77,7 +106,8 @@ async def test_the_daily_retention_job_removes_the_rounds_files(
         old = await round_with_files(bot, "Recovery", at(2025, 1, 10))
         bot.clock.set(at(2026, 3, 2))
         await ReminderScheduler(ReminderWorker(bot.runtime)).purge()
-        assert not any(p.exists() for p in old)
+        assert await stored(bot) == set()
+        assert not any(copy_of(b).exists() for b in old)
     finally:
         await bot.close()
 
@@ -96,9 +126,21 @@ async def test_the_daily_job_removes_files_older_than_the_setting(
     await bot.click("Anna", actions.encode("pace", aid, "all"))
     records = await bot.say("Bo", "eksport")
     blocks = [b for r in records if r.message is not None for b in r.message.blocks]
-    files = [Path(b.path) for b in blocks if isinstance(b, File)]
+    made = [b for b in blocks if isinstance(b, File)]
+    files = [copy_of(b) for b in made]
     assert [p.suffix for p in files] == [".docx", ".xlsx", ".csv"]
-    old, young = files[:2], files[2:]  # the Word report (with its chart), the Excel file
+    old, young = files[:2], files[2:]  # the Word report, the Excel file; the CSV
+    async with bot.runtime.sessions() as session, session.begin():
+        for block, moment in zip(
+            made,
+            [now - timedelta(days=30, minutes=1)] * 2 + [now - timedelta(days=29, hours=23)],
+            strict=True,
+        ):
+            await session.execute(
+                update(GeneratedFile)
+                .where(GeneratedFile.id == block.file_id)
+                .values(created_at=moment)
+            )
     for path in old:
         for companion in path.parent.iterdir():
             age(companion, now - timedelta(days=30, minutes=1))
@@ -119,6 +161,7 @@ async def test_the_daily_job_removes_files_older_than_the_setting(
     scheduler = ReminderScheduler(ReminderWorker(bot.runtime))
     await scheduler.purge_files()
 
+    assert await stored(bot) == {made[2].file_id}
     assert not any(p.exists() for p in old) and not any(p.parent.exists() for p in old)
     assert all(p.is_file() for p in young)
     assert not orphan.parent.parent.exists()
@@ -161,3 +204,26 @@ def test_the_privacy_store_gets_the_runtimes_settings(tmp_path: Path) -> None:
     (store,) = [f.store for f in features if isinstance(f.store, PrivacyStore)]
     assert store.output_dir == (tmp_path / "elsewhere").absolute()
     assert store.admins == {"console:ws:dora"}
+
+
+def test_the_privacy_page_says_how_long_files_are_kept() -> None:
+    """/privacy tells the team what the bot does with its files (it used to say the bot
+    never deleted them, not even with `slet-data`)."""
+    settings = load_settings(file_retention_days="7")
+    danish, english = render("privacy", "da", settings), render("privacy", "en", settings)
+    assert "sletter botten efter 7 dage" in danish and "deleted by the bot after 7 days" in english
+    assert "slettes med det samme" in danish and "deleted at once" in english
+    assert "sletter botten ikke selv" not in danish and "not deleted by the bot" not in english
+
+
+def test_copies_on_disk_are_for_the_console_only_unless_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`serve` keeps no copies by default (nothing a replica needs is on its disk); the
+    console and the demo show a path, so they copy to `out` unless told otherwise."""
+    monkeypatch.delenv("LOVENDE_OUTPUT_DIR", raising=False)
+    assert load_settings().output_dir is None
+    assert for_console(load_settings()).output_dir == Path("out")
+    assert load_settings(output_dir="").output_dir is None
+    chosen = load_settings(output_dir=str(tmp_path))
+    assert for_console(chosen).output_dir == chosen.output_dir == tmp_path

@@ -17,12 +17,15 @@ from bot.testing import BotHarness
 from dialogs import actions
 from dialogs.messages import File, ToActorOnly, ToChannel, ToMember
 from storage import (
+    file_models,  # noqa: F401
     meeting_models,  # noqa: F401  every feature's tables in Base.metadata
     reminder_models,  # noqa: F401
     selfeval_models,  # noqa: F401
     slack_models,  # noqa: F401
+    slack_outbox,  # noqa: F401
     teams_models,  # noqa: F401
 )
+from storage.files import GeneratedFiles
 from storage.models import Base
 from storage.privacy import owning_tables
 
@@ -96,11 +99,18 @@ async def test_export_gives_the_facilitator_every_row_privately(
 
     file, target = exported_file(records)
     assert target == ToMember("anna")
+    # The export is stored in the database (what Slack uploads and Teams links serve)…
+    stored = await GeneratedFiles(bot.runtime.sessions).read(file.file_id)
+    assert stored is not None and stored.filename == file.filename
+    assert stored.content_type == "application/json"
+    # …and, with LOVENDE_OUTPUT_DIR set, copied to disk, readable by the bot only.
+    assert file.path is not None
     path = Path(file.path)
     assert path.is_relative_to(output_dir) and file.filename == path.name
     assert file.filename == "lovende-data-team-2026-03-02.json"
     text, mode = read(path)
     assert mode == 0o600
+    assert stored.content == text.encode("utf-8")
     notice = [r for r in records if isinstance(r.target, ToChannel)]
     assert "Anna har eksporteret kanalens data." in text_of(notice)
     assert "Jeg har sendt dig filen privat." in text_of(
@@ -111,6 +121,10 @@ async def test_export_gives_the_facilitator_every_row_privately(
     assert data["format"] == "lovende-data/1" and data["channel"] == "team"
     meta, rows = await all_rows(bot)
     expected = rows_of_channel(meta, rows, cid)
+    # Every row but the export's own file (stored in the turn that made the export).
+    mine = [r for r in expected["generated_files"] if r["id"] == file.file_id]
+    assert len(mine) == 1 and mine[0]["kind"] == "data_export"
+    expected["generated_files"].remove(mine[0])
     for name, owned in expected.items():
         assert len(data["tables"][name]) == len(owned), name
     for marker in world.markers:
@@ -119,6 +133,18 @@ async def test_export_gives_the_facilitator_every_row_privately(
     names = {m["display_name"] for m in data["tables"]["members"]}
     assert names == {"Anna", "Bo", "Carla"}
     assert str(sum(len(v) for v in data["tables"].values())) in text_of(records)
+
+    # A later export lists the earlier one among the channel's files, without its bytes (the
+    # export would otherwise hold every export before it).
+    bot.clock.advance(days=1)
+    again, _ = exported_file(await place.say("Anna", "eksporter-data"))
+    later = await GeneratedFiles(bot.runtime.sessions).read(again.file_id)
+    assert later is not None
+    listed = json.loads(later.content)["tables"]["generated_files"]
+    assert [(f["id"], f["kind"], f["size"]) for f in listed] == [
+        (file.file_id, "data_export", len(stored.content))
+    ]
+    assert "content" not in listed[0]
 
 
 async def test_delete_asks_first_and_can_be_cancelled_or_expire(bot: BotHarness) -> None:

@@ -15,8 +15,8 @@ from dialogs import actions
 from dialogs.assessment.reminders import ASSESSMENT
 from storage.meeting_models import Meeting
 from storage.models import Assessment, ElementNote, MemberAnswer, Practice, TeamDecision
-from storage.privacy import purge_expired, purge_old_rounds, years_before
 from storage.reminder_models import Reminder
+from storage.retention import purge_expired, purge_old_rounds, years_before
 
 
 def at(year: int, month: int, day: int) -> datetime:

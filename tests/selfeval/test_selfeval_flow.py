@@ -292,7 +292,7 @@ async def test_restart_midway_keeps_everything_and_updates_messages_in_place(
     assert "L1 Er det tydeligt" in mine and "KU3" not in mine
 
     await bot.click("Anna", actions.encode("se-pace", sid, "one"))
-    assert "allerede valgt" in texts(bot.channel.records[-1:])
+    assert "allerede lagt frem" in texts(bot.channel.records[-1:])
     summary = texts(await bot.say("Anna", "selvevaluering luk"))
     assert "Kultur – 2 refleksioner fra 2 personer" in summary
     assert f"Teamets egen vurdering: 2/5 ({LABEL})" in summary

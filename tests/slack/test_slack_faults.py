@@ -8,8 +8,7 @@ response the fake holds back until the client has given up."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 import pytest
@@ -27,6 +26,7 @@ from dialogs.turn import Turn
 from storage.models import Assessment, DeliveryFailure
 
 CONV = Conversation("slack", "T1", "C1", "U1")
+KeepFile = Callable[..., Awaitable[str]]  # tests/conftest.py `keep_file`
 POST = "chat.postMessage"
 
 
@@ -161,13 +161,12 @@ async def test_a_long_message_that_failed_part_way_is_resumed_not_repeated(
 
 
 async def test_a_file_that_failed_after_its_message_is_shared_without_repeating_it(
-    harness: SlackHarness, tmp_path: Path
+    harness: SlackHarness, keep_file: KeepFile
 ) -> None:
     fake = harness.fake
-    png = tmp_path / "radar.png"
-    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    png = await keep_file(harness.runtime.sessions, CONV, "radar.png", b"\x89PNG" + b"0" * 100)
     fake.fail("files.getUploadURLExternal", status=503, error="service_unavailable", times=3)
-    message = Message((Text("Resultat"), Image(str(png), "Radardiagram")), "Resultat")
+    message = Message((Text("Resultat"), Image(png, "Radardiagram")), "Resultat")
 
     def step(_turn: Turn) -> Outcome:
         return Outcome(out=(Post(message, ToChannel()),))

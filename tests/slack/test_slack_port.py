@@ -3,8 +3,8 @@ joining, pacing, 429 retries and failures mapped to DeliveryError."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from slack_sdk.errors import SlackApiError
@@ -27,6 +27,7 @@ from dialogs.messages import (
 from storage.models import DeliveryFailure
 
 CONV = Conversation("slack", "T1", "C1", "U1")
+KeepFile = Callable[..., Awaitable[str]]  # tests/conftest.py `keep_file`
 
 
 def text(body: str) -> Message:
@@ -88,19 +89,21 @@ async def test_to_actor_only_is_ephemeral_and_updates_resend(slack: SlackHarness
 
 
 async def test_image_and_file_use_the_files_upload_v2_sequence(
-    slack: SlackHarness, tmp_path: Path
+    slack: SlackHarness, keep_file: KeepFile
 ) -> None:
-    png = tmp_path / "radar.png"
-    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
-    doc = tmp_path / "rapport.docx"
-    doc.write_bytes(b"PK\x03\x04docx")
+    """The bytes uploaded are the stored file's (storage/files.py): any replica uploads it."""
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 100
+    doc = b"PK\x03\x04docx"
+    sessions = slack.runtime.sessions
+    png_id = await keep_file(sessions, CONV, "radar.png", png)
+    doc_id = await keep_file(sessions, CONV, "rapport-udkast.docx", doc)
     port = slack.slack.port
     root = await port.post(CONV, ToChannel(), text("Element 1"), None)
     message = Message(
         (
             Text("Resultat"),
-            Image(str(png), "Radardiagram"),
-            File(str(doc), "rapport.docx", "Rapport"),
+            Image(png_id, "Radardiagram"),
+            File(doc_id, "rapport.docx", "Rapport"),
         ),
         "Resultat",
     )
@@ -115,9 +118,9 @@ async def test_image_and_file_use_the_files_upload_v2_sequence(
         "files.completeUploadExternal",
     ]
     url1, url2 = slack.fake.of("files.getUploadURLExternal")
-    assert (url1["filename"], int(url1["length"])) == ("radar.png", png.stat().st_size)
+    assert (url1["filename"], int(url1["length"])) == ("radar.png", len(png))
     assert url1["alt_txt"] == "Radardiagram" and url2["filename"] == "rapport.docx"
-    assert slack.fake.uploads == {"F0001": png.read_bytes(), "F0002": doc.read_bytes()}
+    assert slack.fake.uploads == {"F0001": png, "F0002": doc}
     done = slack.fake.of("files.completeUploadExternal")
     assert [c["channel_id"] for c in done] == ["C1", "C1"]
     assert [c["thread_ts"] for c in done] == [Ref.load(root).root] * 2
@@ -125,12 +128,11 @@ async def test_image_and_file_use_the_files_upload_v2_sequence(
 
 
 async def test_a_file_alone_carries_the_text_as_its_comment(
-    slack: SlackHarness, tmp_path: Path
+    slack: SlackHarness, keep_file: KeepFile
 ) -> None:
-    png = tmp_path / "radar.png"
-    png.write_bytes(b"png")
+    png = await keep_file(slack.runtime.sessions, CONV, "radar.png", b"png")
     await slack.slack.port.post(
-        CONV, ToChannel(), Message((Image(str(png), "Radar"),), "Radar for runde 1"), None
+        CONV, ToChannel(), Message((Image(png, "Radar"),), "Radar for runde 1"), None
     )
     assert "chat.postMessage" not in slack.fake.methods()
     (done,) = slack.fake.of("files.completeUploadExternal")

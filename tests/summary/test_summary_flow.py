@@ -15,11 +15,13 @@ from sqlalchemy import select, update
 
 from bot.console.channel import Record
 from bot.generators.assessment import AssessmentFiles
+from bot.generators.keeper import Keeper
 from bot.testing import BotHarness, texts
 from dialogs import actions
 from dialogs.assessment.report import radar_input
 from dialogs.messages import File, Generate, Image
 from scoring.chart import MAX_BYTES, MAX_PIXELS, build_radar, radar_vertices
+from storage.files import GeneratedFiles
 from storage.models import Channel
 from storage.turns import CrossTenant
 
@@ -79,10 +81,25 @@ async def channel_id(bot: BotHarness, external: str = "team") -> int:
     return found
 
 
-def check_private_file(path: str, output_dir: Path) -> Path:
-    p = Path(path)
-    assert p.is_file()
-    # <output dir>/channel-<id>/round-<assessment id>-<unguessable>/<file> (storage/files.py)
+def files_of(bot: BotHarness, output_dir: Path) -> AssessmentFiles:
+    keeper = Keeper(GeneratedFiles(bot.runtime.sessions), bot.clock, output_dir)
+    return AssessmentFiles(
+        bot.runtime.sessions, bot.runtime.catalogue, bot.runtime.table, keeper, bot.clock
+    )
+
+
+async def check_private_file(bot: BotHarness, block: Image | File, output_dir: Path) -> Path:
+    """The file is stored in the database (what the adapters hand out) under an unguessable
+    id, and copied into LOVENDE_OUTPUT_DIR; the copy's path."""
+    stored = await GeneratedFiles(bot.runtime.sessions).read(block.file_id)
+    assert stored is not None and len(block.file_id) >= 43  # 256 random bits
+    assert block.path is not None
+    return check_copy(Path(block.path), stored.filename, stored.content, output_dir)
+
+
+def check_copy(p: Path, filename: str, content: bytes, output_dir: Path) -> Path:
+    assert p.is_file() and p.read_bytes() == content and p.name == filename
+    # <output dir>/channel-<id>/round-<assessment id>-<unguessable>/<file> (file_copies.py)
     assert p.parent.parent.parent == output_dir.absolute()
     assert re.fullmatch(r"channel-\d+", p.parent.parent.name)
     assert re.fullmatch(r"round-\d+-[0-9a-f]{32}", p.parent.name)  # unguessable folder
@@ -111,16 +128,14 @@ async def test_summary_on_demand_shows_scores_disagreements_flags_potentials_and
     (image,) = blocks_of(records, Image)
     assert isinstance(image, Image)
     assert image.alt == "Radardiagram over scorerne for Recovery-forløb, runde 1"
-    png = check_private_file(image.path, output_dir)
+    png = await check_private_file(bot, image, output_dir)
     assert png.stat().st_size <= MAX_BYTES
     with PILImage.open(png) as img:
         assert max(img.size) <= MAX_PIXELS
     assert f"[{image.alt}] {image.path}" in text  # the console shows the path
 
     # The answers drive the chart: the polygon's corners lie at the element scores.
-    gens = AssessmentFiles(
-        bot.runtime.sessions, bot.runtime.catalogue, bot.runtime.table, output_dir, bot.clock
-    )
+    gens = files_of(bot, output_dir)
     loaded = await gens.load(aid, await channel_id(bot))
     chart = radar_input(loaded.view, bot.runtime.catalogue, bot.runtime.table, "da")
     assert chart.values == pytest.approx(EXPECTED)
@@ -158,9 +173,7 @@ async def test_close_reassess_history_and_change_since_last_round(
     assert re.search(r"1\. Teori og viden\s+1\.00 \(\+0\.50\)", text)
     assert "Tal i parentes: ændring siden runde 1." in text
 
-    gens = AssessmentFiles(
-        bot.runtime.sessions, bot.runtime.catalogue, bot.runtime.table, output_dir, bot.clock
-    )
+    gens = files_of(bot, output_dir)
     loaded = await gens.load(aid2, await channel_id(bot))
     chart = radar_input(loaded.view, bot.runtime.catalogue, bot.runtime.table, "da")
     assert chart.previous == pytest.approx(EXPECTED)
@@ -174,7 +187,7 @@ async def test_close_reassess_history_and_change_since_last_round(
     assert "2. Virkning: 0.88 · –" in history
     (image,) = blocks_of(records, Image)
     assert isinstance(image, Image)
-    check_private_file(image.path, output_dir)
+    await check_private_file(bot, image, output_dir)
 
 
 async def test_export_word_excel_and_csv(bot: BotHarness, output_dir: Path) -> None:
@@ -191,7 +204,7 @@ async def test_export_word_excel_and_csv(bot: BotHarness, output_dir: Path) -> N
         "Svar og scorer (Excel)",
         "Alle svar (CSV)",
     ]
-    paths = [check_private_file(f.path, output_dir) for f in files]
+    paths = [await check_private_file(bot, f, output_dir) for f in files]
     assert len({p.parent for p in paths}) == 3  # each file in its own folder
     assert [f.filename for f in files] == [p.name for p in paths]
     docx_path, xlsx_path, csv_path = paths

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import struct
 import zlib
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -226,15 +227,18 @@ async def test_large_messages_are_split_into_cards_under_the_limit(teams_bot: Te
 
 
 async def test_images_and_files_are_served_at_expiring_unguessable_links(
-    teams_bot: TeamsBot, tmp_path: Path
+    teams_bot: TeamsBot, tmp_path: Path, keep_file: Callable[..., Awaitable[str]]
 ) -> None:
+    """Served from the database (storage/files.py), so any replica serves any link."""
     fake = teams_bot.connector
     await teams_bot.client.post("/api/messages", json=bot_added(fake.url))
-    chart = tiny_png(tmp_path / "radar.png")
-    sheet = tmp_path / "svar.csv"
-    sheet.write_text("spørgsmål;svar\n1.1;ja\n", encoding="utf-8")
+    chart = tiny_png(tmp_path / "radar.png").read_bytes()
+    sheet = "spørgsmål;svar\n1.1;ja\n"
+    sessions, conv = teams_bot.runtime.sessions, system().conv
+    chart_id = await keep_file(sessions, conv, "radar.png", chart)
+    sheet_id = await keep_file(sessions, conv, "svar.csv", sheet.encode())
     msg = Message(
-        (Image(str(chart), "Edderkoppediagram"), File(str(sheet), "svar.csv", "Svar som CSV")),
+        (Image(chart_id, "Edderkoppediagram"), File(sheet_id, "svar.csv", "Svar som CSV")),
         "Resultat",
     )
 
@@ -252,10 +256,11 @@ async def test_images_and_files_are_served_at_expiring_unguessable_links(
 
     response = await teams_bot.client.get(f"/teams/files/{token}")
     assert response.status == 200 and response.headers["Content-Type"] == "image/png"
-    assert await response.read() == chart.read_bytes()
+    assert await response.read() == chart
     csv = await teams_bot.client.get("/teams/files/" + link["url"].rsplit("/", 1)[1])
     assert csv.status == 200 and "attachment" in csv.headers["Content-Disposition"]
-    assert (await csv.read()).decode() == sheet.read_text(encoding="utf-8")
+    assert (await csv.read()).decode() == sheet
+    assert token not in (chart_id, sheet_id)  # a link is not the file's own id
 
     assert (await teams_bot.client.get("/teams/files/" + "x" * 43)).status == 404
     clock = teams_bot.runtime.engine.clock

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # name -> (command line, a line its output must contain)
 SMOKE = {
+    "turn": (["bench/turn_cost.py", "--quick"], "statements per click"),
     "slack": (["bench/slack_clicks.py", "--clients", "2", "--requests", "6"], "bare bolt"),
     "slack-people": (
         ["bench/slack_clicks.py", "--clients", "2", "--requests", "4", "--think", "0.01"],

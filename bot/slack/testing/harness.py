@@ -224,7 +224,7 @@ async def start_harness(
 ) -> SlackHarness:
     runtime = await build_runtime(load_settings(database_url=database_url), clock)
     timing = FakeTiming()
-    runtime.engine.sleep = timing.sleep
+    runtime.engine.delivery.sleep = timing.sleep
     app = create_app(runtime, adapters=(), background=False)  # no reminder scheduler
     slack = mount(app, runtime, settings, timing.timing)
     assert slack is not None
