@@ -131,9 +131,11 @@ def send(body: bytes) -> tuple[str, bytes, dict[str, str]]:
 
 
 def submits(node: Any) -> list[str]:
-    """The action ids of every Action.Submit in a card."""
+    """The action ids of every button in a card (a channel's are Action.Execute; the bench
+    presses them as Action.Submit activities, which the bot still takes: cards sent before)."""
     if isinstance(node, dict):
-        found = [str(node["data"]["lp"])] if node.get("type") == "Action.Submit" else []
+        button = node.get("type") in ("Action.Submit", "Action.Execute")
+        found = [str(node["data"]["lp"])] if button else []
         return found + [a for v in node.values() for a in submits(v)]
     if isinstance(node, list):
         return [a for v in node for a in submits(v)]

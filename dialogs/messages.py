@@ -6,7 +6,9 @@ terminal text. Every message carries a plain-text fallback for notifications and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 
@@ -104,11 +106,20 @@ class Message:
     marker: str | None = None
 
 
+FieldKind = Literal["text", "choice", "date", "time", "datetime"]
+
+
 @dataclass(frozen=True)
 class FormField:
+    """One input of a form. `kind` says what the adapters draw: a text box, a choice, or a
+    date/time picker (Teams `Input.Date`/`Input.Time`, Slack `datepicker`/`timepicker`; a
+    "datetime" is both side by side). A picked value comes back as ISO text — "2026-12-01",
+    "13:00", "2026-12-01 13:00" —, a typed one (the console) as typed: the form's parser takes
+    both. `initial` may be either too (`picker_parts` reads it for the pickers)."""
+
     name: str
     label: str
-    kind: Literal["text", "choice"] = "text"
+    kind: FieldKind = "text"
     max_length: int = 2000
     required: bool = True
     multiline: bool = False
@@ -130,6 +141,40 @@ class Form:
 
     def __hash__(self) -> int:
         return hash((self.action, self.title))
+
+    def labelled_errors(self) -> list[tuple[str | None, str]]:
+        """The errors with the label of the field each is about, as the form names it for the
+        person (never the internal name); None for an error about the whole form."""
+        labels = {f.name: f.label for f in self.fields}
+        return [(labels.get(name), error) for name, error in self.errors.items()]
+
+
+_DATE = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_TIME = re.compile(r"(?:kl\.?\s*)?(\d{1,2})[:.](\d{2})")
+
+
+def picker_parts(text: str | None) -> tuple[str | None, str | None]:
+    """A date and a time in `text` ("24.11.2026 13:00", "2026-11-24", "kl. 9.30") as a picker
+    wants them ("2026-11-24", "13:00"); None for a part that is missing or not valid (a draft
+    with a typo starts the picker empty, its error shown beside it)."""
+    day = clock = None
+    for word in (text or "").replace(",", " ").split():
+        if day is None and (m := _DATE.fullmatch(word)):
+            day = _iso(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        elif day is None and (m := _ISO_DATE.fullmatch(word)):
+            day = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        elif clock is None and (m := _TIME.fullmatch(word)):
+            hh, mm = int(m.group(1)), int(m.group(2))
+            clock = f"{hh:02d}:{mm:02d}" if hh < 24 and mm < 60 else None
+    return day, clock
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 # Where a message goes.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from hashlib import sha256
 from typing import Any
 
 from bot.slack.mrkdwn import mrkdwn, split_text, truncate
@@ -127,6 +128,19 @@ def option(key: str, label: str) -> Json:
     return out
 
 
+def checkbox_block_id(block: MultiSelect, part: int) -> str:
+    """A block id that stays the same while the message shows the same selection.
+
+    Slack keeps what each person has ticked in a message's check boxes across `chat.update`
+    while the block id and action id stay the same (a new or missing block id starts them
+    afresh from `initial_options`). A shared question card is updated whenever anyone answers:
+    with a stable id, the person who just saved 2.2 — and anyone ticking meanwhile — keeps
+    their ticks. When the message itself shows another selection (a person's own copy), the
+    id changes with it, so the new `initial_options` apply."""
+    digest = sha256(f"{block.action}|{','.join(block.selected)}".encode()).hexdigest()[:16]
+    return f"ms:{digest}:{part}"
+
+
 def multiselect_blocks(block: MultiSelect, ids: ActionIds, sign: Sign | None = None) -> list[Json]:
     """Check boxes (toggling them only acks) and a button that submits the selection."""
     elements: list[Json] = []
@@ -145,7 +159,11 @@ def multiselect_blocks(block: MultiSelect, ids: ActionIds, sign: Sign | None = N
     submit = Button(block.submit_label, block.action, "primary")
     elements.append(button(submit, ids, SUBMIT_TAG, sign))
     return [{"type": "section", "text": markdown(mrkdwn(block.label))}] + [
-        {"type": "actions", "elements": elements[i : i + MAX_ELEMENTS]}
+        {
+            "type": "actions",
+            "block_id": ids.take(checkbox_block_id(block, i // MAX_ELEMENTS)),
+            "elements": elements[i : i + MAX_ELEMENTS],
+        }
         for i in range(0, len(elements), MAX_ELEMENTS)
     ]
 

@@ -24,6 +24,17 @@ Body = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class Clicked:
+    """The message a button was clicked on: where it is, and whether it is ephemeral (only
+    the person sees it: a reply only they see, which Slack lets us replace through the
+    click's `response_url`)."""
+
+    channel: str
+    ts: str
+    ephemeral: bool = False
+
+
+@dataclass(frozen=True)
 class Incoming:
     conv: Conversation
     event: Event
@@ -31,6 +42,7 @@ class Incoming:
     channel_name: str | None = None
     trigger_id: str | None = None
     in_dm: bool = False
+    clicked: Clicked | None = None  # (a button click)
 
 
 def workspace_of(body: Body) -> str | None:
@@ -118,7 +130,14 @@ def from_block_actions(body: Body) -> Incoming | None:
     state = (body.get("state") or {}).get("values") or {}
     values = submitted_values(state)
     # A form shown inline (a message with inputs) stays on screen after "Gem": it is saved once.
-    shown = (body.get("container") or {}).get("message_ts")
+    container = body.get("container") or {}
+    shown = container.get("message_ts")
+    where = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    clicked = (
+        Clicked(str(where), str(shown), bool(container.get("is_ephemeral")))
+        if shown and where
+        else None
+    )
     form = f"{channel}:{shown}" if values and shown else None
     selected = _selected(state, action)
     if selected is not None:
@@ -129,6 +148,7 @@ def from_block_actions(body: Body) -> Incoming | None:
         channel_name=None if routed else (body.get("channel") or {}).get("name"),
         trigger_id=body.get("trigger_id"),
         in_dm=in_dm,
+        clicked=clicked,
     )
 
 

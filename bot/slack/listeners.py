@@ -42,10 +42,12 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.engine import Inbound
+from bot.own_view import Click
 from bot.slack import inbound as tr
 from bot.slack.home import publish_home
 from bot.slack.port import Ack, RequestPort
 from bot.slack.settings import COMMAND
+from dialogs.events import Interaction
 from storage.db import is_unavailable
 
 if TYPE_CHECKING:
@@ -86,6 +88,8 @@ async def run_turn(
         response_url=response_url,
         responder=bot.responder,
         lang=bot.runtime.settings.language,
+        clicked=incoming.clicked if incoming else None,
+        click=_click(incoming),
     )
     if incoming is not None:
         conv = incoming.conv
@@ -102,6 +106,13 @@ def _inbound(incoming: tr.Incoming, user_name: str | None) -> Inbound:
     return Inbound(
         incoming.conv, incoming.event, user_name, incoming.channel_name, incoming.event_id
     )
+
+
+def _click(incoming: tr.Incoming | None) -> Click | None:
+    event = incoming.event if incoming is not None else None
+    if not isinstance(event, Interaction) or incoming is None or incoming.clicked is None:
+        return None
+    return Click(event.action, dict(event.values))
 
 
 def _response_url(body: Body) -> str | None:

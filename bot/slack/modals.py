@@ -2,7 +2,9 @@
 an ephemeral message; and the submitted values back as {field: value}.
 
 The form's action and the channel travel in `private_metadata`, so a submission is routed like
-a click. Each field is an input block with block id `f:<name>`; errors use the same ids.
+a click. Each field is an input block with block id `f:<name>`; errors use the same ids. A date
+or time field is a `datepicker`/`timepicker`; a "datetime" field is a datepicker (`f:<name>`)
+with a timepicker below it (`t:<name>`), joined again into one value ("2026-12-01 13:00").
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from typing import Any
 
 from bot.slack.blocks import MAX_SURFACE_BLOCKS, Json, Sign, markdown, option, plain, sections
 from bot.slack.mrkdwn import mrkdwn
-from dialogs.messages import Form, FormField
+from dialogs.messages import Form, FormField, picker_parts
 
 CALLBACK_ID = "lp_form"
 FIELD = "f:"
+TIME_PART = "t:"  # the block id prefix of a "datetime" field's time picker
 VALUE = "value"  # the action id of every input element
 MAX_INPUT = 3000
 
@@ -43,6 +46,11 @@ class FormMeta:
 
 
 def element(f: FormField) -> Json:
+    if f.kind in ("date", "datetime"):
+        day, _clock = picker_parts(f.initial)
+        return {"type": "datepicker", "action_id": VALUE, **({"initial_date": day} if day else {})}
+    if f.kind == "time":
+        return time_picker(f)
     if f.kind == "choice":
         options = [option(o.key, o.label) for o in f.options[:100]]
         select: Json = {"type": "static_select", "action_id": VALUE, "options": options}
@@ -62,6 +70,11 @@ def element(f: FormField) -> Json:
     return box
 
 
+def time_picker(f: FormField) -> Json:
+    _day, clock = picker_parts(f.initial)
+    return {"type": "timepicker", "action_id": VALUE, **({"initial_time": clock} if clock else {})}
+
+
 def form_blocks(form: Form) -> list[Json]:
     names = {f.name for f in form.fields}
     blocks = sections(form.intro) if form.intro else []
@@ -76,9 +89,19 @@ def form_blocks(form: Form) -> list[Json]:
             "optional": not f.required,
             "element": element(f),
         }
-        if f.hint:
+        if f.hint and f.kind in ("text", "choice"):  # ("dd.mm.åååå" says nothing to a picker)
             block["hint"] = plain(f.hint, 2000)
         blocks.append(block)
+        if f.kind == "datetime":
+            blocks.append(
+                {
+                    "type": "input",
+                    "block_id": TIME_PART + f.name,
+                    "label": plain("🕒 " + f.label, 2000),
+                    "optional": not f.required,
+                    "element": time_picker(f),
+                }
+            )
         if f.name in form.errors:
             blocks.append(
                 {"type": "context", "elements": [markdown("⚠️ " + mrkdwn(form.errors[f.name]))]}
@@ -123,14 +146,27 @@ def field_errors(form: Form) -> dict[str, str] | None:
 def submitted_values(state_values: dict[str, Any]) -> dict[str, str]:
     """{field name: text} from a view's or a message's `state.values`."""
     values: dict[str, str] = {}
+    times: dict[str, str] = {}
     for block_id, elements in (state_values or {}).items():
-        if not block_id.startswith(FIELD) or not isinstance(elements, dict):
+        if not isinstance(elements, dict):
             continue
+        if block_id.startswith(TIME_PART):
+            for state in elements.values():
+                times[block_id[len(TIME_PART) :]] = str(state.get("selected_time") or "")
+        if not block_id.startswith(FIELD):
+            continue
+        name = block_id[len(FIELD) :]
         for state in elements.values():
             kind = state.get("type")
             if kind == "plain_text_input":
-                values[block_id[len(FIELD) :]] = state.get("value") or ""
+                values[name] = state.get("value") or ""
             elif kind in ("static_select", "radio_buttons"):
                 selected = state.get("selected_option") or {}
-                values[block_id[len(FIELD) :]] = str(selected.get("value", ""))
+                values[name] = str(selected.get("value", ""))
+            elif kind == "datepicker":
+                values[name] = str(state.get("selected_date") or "")
+            elif kind == "timepicker":
+                values[name] = str(state.get("selected_time") or "")
+    for name, clock in times.items():  # a "datetime": the date and the time, in one value
+        values[name] = " ".join(part for part in (values.get(name, ""), clock) if part)
     return values

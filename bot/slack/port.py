@@ -17,6 +17,14 @@ through the request's `response_url`, to invite it (bot/slack/respond.py).
 Private messages about a channel (to a member's DM: `ToMember`, or the reply to a click in the
 DM) carry the channel in their buttons, signed (`bot.slack.origin`), so that their clicks act
 on the channel.
+
+A person sees their own answer (bot/own_view.py). A click on the shared card in a channel
+updates it for everyone — each person's ticks in its check boxes survive that update (see
+`bot.slack.blocks.checkbox_block_id`) — and the dialog's private confirmation comes as an
+ephemeral message. A click on a message only they see — their ephemeral copy in the channel
+(replaced through the click's `response_url`) or a message in their DM (updated) — turns that
+message into their own view: the button they chose marked, the confirmation under it, instead
+of one more message.
 """
 
 from __future__ import annotations
@@ -28,9 +36,11 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.own_view import Click, OwnView, is_note
 from bot.ports import Conversation
-from bot.slack.blocks import Sign
+from bot.slack.blocks import Sign, render_message
 from bot.slack.client import ApiFailure, not_a_member
+from bot.slack.inbound import Clicked
 from bot.slack.modals import field_errors, form_view
 from bot.slack.origin import OriginKey, is_dm
 from bot.slack.pacing import Pacer
@@ -190,6 +200,8 @@ class RequestPort(Deliveries):
         response_url: str | None = None,
         responder: Responder | None = None,
         lang: str = "da",
+        clicked: Clicked | None = None,
+        click: Click | None = None,
     ) -> None:
         self.base, self.client, self.ack = base, client, ack
         self.trigger_id, self.submission, self.in_dm = trigger_id, submission, in_dm
@@ -197,6 +209,10 @@ class RequestPort(Deliveries):
         self.received = self.monotonic() if received is None else received
         self.response_url, self.responder, self.lang = response_url, responder, lang
         self.told = False  # the person was told to invite the bot
+        # The clicked message, when only the person sees it: it becomes their own view.
+        private = clicked is not None and (clicked.ephemeral or is_dm(clicked.channel))
+        self.clicked = clicked if private else None
+        self.own = OwnView(click) if click is not None and private else None
 
     def trigger_fresh(self) -> bool:
         return self.monotonic() - self.received < TRIGGER_SECONDS
@@ -218,6 +234,17 @@ class RequestPort(Deliveries):
     async def post(
         self, conv: Conversation, target: Target, message: Message, thread_ref: str | None
     ) -> str:
+        own = self.own
+        if (
+            isinstance(target, ToActorOnly)
+            and own
+            and own.source is not None
+            and is_note(message, own.click)
+        ):
+            own.notes.append(message)  # under their answer, in the message they clicked
+            if await self.show_own(conv):
+                return self.clicked_ref(conv)
+            own.notes.pop()
         try:
             return await super().post(conv, target, message, thread_ref)
         except ApiFailure as exc:
@@ -226,10 +253,44 @@ class RequestPort(Deliveries):
 
     async def update(self, conv: Conversation, ref: str, message: Message) -> None:
         try:
+            if self.own is not None and self.own.saw(message):
+                if self.is_clicked(ref):  # (in their DM: theirs alone)
+                    await super().update(conv, ref, self.own.view or message)
+                    return
+                await super().update(conv, ref, message)
+                await self.show_own(conv)
+                return
             await super().update(conv, ref, message)
         except ApiFailure as exc:
             await self.invite_first(exc)
             raise
+
+    def is_clicked(self, ref: str) -> bool:
+        old, clicked = Ref.load(ref), self.clicked
+        return clicked is not None and old.channel == clicked.channel and clicked.ts in old.stamps
+
+    def clicked_ref(self, conv: Conversation) -> str:
+        assert self.clicked is not None
+        user = conv.actor if self.clicked.ephemeral else None
+        return Ref(self.clicked.channel, (self.clicked.ts,), user).dump()
+
+    async def show_own(self, conv: Conversation) -> bool:
+        """The clicked message as the person's own view of it; False when it could not be."""
+        view, clicked = self.own.view if self.own else None, self.clicked
+        if view is None or clicked is None:
+            return False
+        if clicked.ephemeral:
+            if self.response_url is None or self.responder is None:
+                return False
+            rendered = render_message(view)
+            if len(rendered.chunks) != 1 or rendered.uploads:
+                return False
+            return await self.responder.replace(
+                self.response_url, rendered.chunks[0], rendered.text
+            )
+        member = conv.actor if self.signer(conv, conv.actor) else None
+        await super().update(conv, Ref(clicked.channel, (clicked.ts,), member=member).dump(), view)
+        return True
 
     async def open_form(self, conv: Conversation, form: Form) -> None:
         try:

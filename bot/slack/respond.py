@@ -35,10 +35,17 @@ class Responder:
 
     async def say(self, url: str, text: str) -> bool:
         """An ephemeral text to the person who made the request; False when it did not go."""
+        return await self.send(url, {"response_type": "ephemeral", "text": text})
+
+    async def replace(self, url: str, blocks: list[dict[str, object]], text: str) -> bool:
+        """The ephemeral message the person clicked, replaced (Slack cannot update one by its
+        ts; a click's `response_url` can); False when it did not go."""
+        return await self.send(url, {"replace_original": True, "text": text, "blocks": blocks})
+
+    async def send(self, url: str, body: dict[str, object]) -> bool:
         if not self.allowed(url):
             log.warning("response_url refused: not Slack's")
             return False
-        body = {"response_type": "ephemeral", "text": text}
         timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
         shared = self.session()
         try:

@@ -2,8 +2,17 @@
 
 `message_cards` turns a Message into one or more cards (a message whose card JSON would pass
 MAX_CARD_BYTES is split over several activities); `form_card` renders a Form with inputs.
-Buttons become `Action.Submit` with data {"lp": <action id>}; Teams sends them back as a
-message with empty text whose `value` holds that data plus the values of the card's inputs.
+
+Buttons carry data {"lp": <action id>}. In a 1:1 chat they are `Action.Submit`: Teams sends
+them back as a message with empty text whose `value` holds that data plus the values of the
+card's inputs. Where a card is shared (channels and group chats, `shared=True`) they are
+`Action.Execute` (Universal Actions, Adaptive Cards 1.4+): the click arrives as an
+`adaptiveCard/action` invoke, whose answer Teams shows to the person who clicked alone — their
+own view of the card, or a word only they see (handler.py). Forms stay `Action.Submit`: a form
+card is the person's own, and a saved one becomes read-only in place.
+
+Text never loses a `<placeholder>`: Teams takes `<…>` for HTML and shows nothing, so angle
+brackets around a word become «…» (`safe`).
 """
 
 from __future__ import annotations
@@ -15,7 +24,6 @@ from typing import Any
 
 from dialogs.messages import (
     Block,
-    Button,
     Buttons,
     Fields,
     File,
@@ -27,6 +35,7 @@ from dialogs.messages import (
     MultiSelect,
     Progress,
     Text,
+    picker_parts,
 )
 
 Card = dict[str, Any]
@@ -35,7 +44,11 @@ Element = dict[str, Any]
 VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
-ACTION_KEY = "lp"  # the key of our action id in Action.Submit data
+ACTION_KEY = "lp"  # the key of our action id in Action.Submit / Action.Execute data
+VERB = "lp"  # the verb of our Action.Execute buttons (the action id travels in the data)
+REFRESH_VERB = "lp-own"  # the verb of a shared card's refresh: the person's own view of it
+CARD_KEY = "lpcard"  # the key of the card's activity id in the refresh data
+TIME_SUFFIX = "~time"  # the id of a "datetime" field's time input: <name>~time
 # The key of a form's title and field labels in its submit data: a saved form's card becomes a
 # read-only confirmation drawn from them (`saved_card`).
 FORM_KEY = "lpform"
@@ -55,12 +68,19 @@ def card_size(card: Card) -> int:
 # ---- text ----
 _BOLD = re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
 _CODE = re.compile(r"`([^`\n]+)`")
+_PLACEHOLDER = re.compile(r"<([^\s<>](?:[^<>\n]{0,78}[^\s<>])?)>")  # (not "3 < 4 og 5 > 2")
+
+
+def safe(text: str) -> str:
+    """`<praksis>` as «praksis»: Teams reads angle brackets as HTML and drops what is inside,
+    so "start <praksis>" would show as "start". A lone "<" or ">" stays."""
+    return _PLACEHOLDER.sub(lambda m: f"«{m.group(1)}»", text)
 
 
 def markdown(text: str) -> str:
     """Our tiny markup (*bold*, _italic_, `code`) as Adaptive Card markdown, one paragraph a
     line (a single newline is not a line break in every Teams client)."""
-    text = _CODE.sub(r"**\1**", _BOLD.sub(r"**\1**", text))
+    text = _CODE.sub(r"**\1**", _BOLD.sub(r"**\1**", safe(text)))
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
     return "\n\n".join(line for line in lines if line.strip())
 
@@ -104,8 +124,11 @@ def text_blocks(text: str, style: str = "plain") -> list[Element]:
     return blocks
 
 
-def submit(title: str, action: str, style: str = "default") -> Element:
-    element: Element = {"type": "Action.Submit", "title": title, "data": {ACTION_KEY: action}}
+def submit(title: str, action: str, style: str = "default", *, shared: bool = False) -> Element:
+    """A button; `shared`: on a card many people see (Action.Execute, see the module doc)."""
+    element: Element = {"type": "Action.Submit", "title": safe(title), "data": {ACTION_KEY: action}}
+    if shared:
+        element.update(type="Action.Execute", verb=VERB)
     if style in STYLES:
         element["style"] = STYLES[style]
     return element
@@ -121,32 +144,34 @@ def bar(done: int, total: int) -> str:
 
 
 # ---- blocks ----
-def block_elements(block: Block, urls: Mapping[str, str]) -> list[Element]:
-    """The card elements for one neutral block; `urls` maps an Image/File id to its link."""
+def block_elements(block: Block, urls: Mapping[str, str], *, shared: bool = False) -> list[Element]:
+    """The card elements for one neutral block; `urls` maps an Image/File id to its link;
+    `shared`: the card is shown to many (its buttons are Action.Execute)."""
     match block:
         case Text(text, style):
             return text_blocks(text, style)
         case Buttons(buttons):
-            acts = [_button(b) for b in buttons]
+            acts = [submit(b.label, b.action, b.style, shared=shared) for b in buttons]
             return [action_set(acts[i : i + MAX_ACTIONS]) for i in range(0, len(acts), MAX_ACTIONS)]
         case MultiSelect(action, label, options, selected, submit_label):
             return [
                 {
                     "type": "Input.ChoiceSet",
                     "id": "selected",
-                    "label": label,
+                    "label": safe(label),
                     "isMultiSelect": True,
                     "style": "expanded",
                     "wrap": True,
                     "value": ",".join(selected),
-                    "choices": [{"title": o.label, "value": o.key} for o in options],
+                    "choices": [{"title": safe(o.label), "value": o.key} for o in options],
                 },
-                action_set([submit(submit_label, action, "primary")]),
+                action_set([submit(submit_label, action, "primary", shared=shared)]),
             ]
         case Fields(rows):
             if not rows:
                 return []
-            return [{"type": "FactSet", "facts": [{"title": a, "value": b} for a, b in rows]}]
+            facts = [{"title": safe(a), "value": safe(b)} for a, b in rows]
+            return [{"type": "FactSet", "facts": facts}]
         case Progress(label, done, total):
             return [
                 {
@@ -174,10 +199,6 @@ def block_elements(block: Block, urls: Mapping[str, str]) -> list[Element]:
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
-def _button(b: Button) -> Element:
-    return submit(b.label, b.action, b.style)
-
-
 def card(body: list[Element], fallback: str) -> Card:
     return {
         "type": "AdaptiveCard",
@@ -189,10 +210,13 @@ def card(body: list[Element], fallback: str) -> Card:
     }
 
 
-def message_cards(message: Message, urls: Mapping[str, str] | None = None) -> list[Card]:
-    """One card, or several when the message is too large for one activity."""
+def message_cards(
+    message: Message, urls: Mapping[str, str] | None = None, *, shared: bool = False
+) -> list[Card]:
+    """One card, or several when the message is too large for one activity; `shared`: for a
+    channel or group chat (buttons as Action.Execute)."""
     urls = urls or {}
-    elements = [e for b in message.blocks for e in _fit(block_elements(b, urls))]
+    elements = [e for b in message.blocks for e in _fit(block_elements(b, urls, shared=shared))]
     cards: list[Card] = []
     body: list[Element] = []
     for element in elements:
@@ -223,17 +247,21 @@ def _fit(elements: list[Element]) -> list[Element]:
 
 # ---- forms ----
 def form_card(form: Form) -> Card:
-    """A form as a card with inputs holding the user's draft and the errors beside them."""
+    """A form as a card with inputs holding the user's draft and the errors beside them (an
+    error about the whole form, not one field, above the fields)."""
     body: list[Element] = text_blocks(form.title, "header")
     if form.intro:
         body += text_blocks(form.intro)
+    for label, message in form.labelled_errors():
+        if label is None:
+            body.append(_error(message))
     for f in form.fields:
         body.append(_input(f))
         if f.hint and f.kind == "text":
             body += text_blocks(f.hint, "muted")
         error = form.errors.get(f.name)
         if error:
-            body.append({"type": "TextBlock", "text": error, "color": "Attention", "wrap": True})
+            body.append(_error(error))
     button = submit(form.submit_label, form.action, "primary")
     button["data"][FORM_KEY] = {
         "title": form.title,
@@ -244,12 +272,17 @@ def form_card(form: Form) -> Card:
     return card(body, form.title)
 
 
+def _error(text: str) -> Element:
+    return {"type": "TextBlock", "text": safe(text), "color": "Attention", "wrap": True}
+
+
 def saved_card(submitted: dict[str, object], note: str) -> Card | None:
     """The read-only card that replaces a saved form: its title, what was entered, `note`
     ("✓ Gemt."); None when the submit data carries no form."""
     form = submitted.get(FORM_KEY)
     if not isinstance(form, dict):
         return None
+    submitted = {**submitted, **(parse_submit({**submitted, ACTION_KEY: "-"}) or ("", {}))[1]}
     title = str(form.get("title") or "")
     labels = form.get("labels") if isinstance(form.get("labels"), dict) else {}
     choices = form.get("choices") if isinstance(form.get("choices"), dict) else {}
@@ -260,25 +293,36 @@ def saved_card(submitted: dict[str, object], note: str) -> Card | None:
         if not isinstance(value, str) or not value.strip():
             continue
         options = choices.get(name)
-        shown = options.get(value, value) if isinstance(options, dict) else value
-        facts.append({"title": str(label)[:100], "value": str(shown)[:2000]})
+        shown = options.get(value, value) if isinstance(options, dict) else _shown(value)
+        facts.append({"title": safe(str(label))[:100], "value": safe(str(shown))[:2000]})
     body: list[Element] = text_blocks(title, "header") + text_blocks(note)
     if facts:
         body.append({"type": "FactSet", "facts": facts})
     return card(body, f"{title} – {note}")
 
 
+def _shown(value: str) -> str:
+    """A picked date as Danish teams write it (2026-12-01 13:00 → 01.12.2026 13:00)."""
+    day, clock = picker_parts(value)
+    if day is None or not value.strip().startswith(day):
+        return value
+    yyyy, mm, dd = day.split("-")
+    return f"{dd}.{mm}.{yyyy}" + (f" {clock}" if clock else "")
+
+
 def _input(f: FormField) -> Element:
-    base: Element = {"id": f.name, "label": f.label}
+    base: Element = {"id": f.name, "label": safe(f.label)}
     if f.required:
-        base.update(isRequired=True, errorMessage=f"{f.label} ⚠")
+        base.update(isRequired=True, errorMessage=f"{safe(f.label)} ⚠")
+    if f.kind in ("date", "time", "datetime"):
+        return _picker(f, base)
     if f.kind == "choice":
         element = {
             "type": "Input.ChoiceSet",
             **base,
             "style": "expanded",
             "wrap": True,
-            "choices": [{"title": o.label, "value": o.key} for o in f.options],
+            "choices": [{"title": safe(o.label), "value": o.key} for o in f.options],
         }
         if f.initial:
             element["value"] = f.initial
@@ -289,8 +333,34 @@ def _input(f: FormField) -> Element:
     if f.initial:
         element["value"] = f.initial
     if f.hint:
-        element["placeholder"] = f.hint[:200]
+        element["placeholder"] = safe(f.hint)[:200]
     return element
+
+
+def _picker(f: FormField, base: Element) -> Element:
+    """Input.Date / Input.Time; a "datetime" is both side by side (the time's id is the
+    field's + TIME_SUFFIX, joined again in `parse_submit`)."""
+    day, clock = picker_parts(f.initial)
+    date_input: Element = {"type": "Input.Date", **base}
+    if day:
+        date_input["value"] = day
+    if f.kind == "date":
+        return date_input
+    time_input: Element = {"type": "Input.Time", **base}
+    if clock:
+        time_input["value"] = clock
+    if f.kind == "time":
+        return time_input
+    time_input.update(id=f.name + TIME_SUFFIX, label=" ")
+    if f.required:
+        time_input["errorMessage"] = f"{safe(f.label)} ⚠"
+    return {
+        "type": "ColumnSet",
+        "columns": [
+            {"type": "Column", "width": "stretch", "items": [date_input]},
+            {"type": "Column", "width": "stretch", "items": [time_input]},
+        ],
+    }
 
 
 def parse_submit(value: object) -> tuple[str, dict[str, str]] | None:
@@ -306,4 +376,30 @@ def parse_submit(value: object) -> tuple[str, dict[str, str]] | None:
         for k, v in value.items()
         if k != ACTION_KEY and isinstance(v, str | int | float | bool)
     }
+    for key in [k for k in values if k.endswith(TIME_SUFFIX)]:  # a "datetime": date and time
+        name, clock = key.removesuffix(TIME_SUFFIX), values.pop(key).strip()
+        values[name] = " ".join(part for part in (values.get(name, "").strip(), clock) if part)
     return action, values
+
+
+def refresh_clause(activity_id: str, user_ids: list[str]) -> Element:
+    """A shared card's `refresh`: the people in `user_ids` get their own view of it (the card's
+    activity id travels in the data: the refresh invoke asks for that card's view)."""
+    action = {"type": "Action.Execute", "verb": REFRESH_VERB, "data": {CARD_KEY: activity_id}}
+    return {"action": action, "userIds": user_ids}
+
+
+def execute_data(value: object) -> dict[str, object] | None:
+    """The data of an `adaptiveCard/action` invoke's Action.Execute (our buttons': with the
+    card's input values), or None when it is not one of ours."""
+    if not isinstance(value, dict):
+        return None
+    action = value.get("action")
+    if not isinstance(action, dict) or action.get("type") != "Action.Execute":
+        return None
+    data = action.get("data")
+    if not isinstance(data, dict):
+        return None
+    if action.get("verb") == REFRESH_VERB:
+        return data if isinstance(data.get(CARD_KEY), str) else None
+    return data if isinstance(data.get(ACTION_KEY), str) else None

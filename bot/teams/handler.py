@@ -4,6 +4,12 @@
   before Teams is answered and run after the answer (acknowledge first, durably, as Slack
   clicks). A submit in a 1:1 chat on a card the bot sent there on behalf of a channel (a nudge,
   a reminder) acts on that channel.
+- A click on a shared card (Action.Execute: an `adaptiveCard/action` invoke) is kept the same
+  way, and its turn runs at once; the invoke is answered when the turn is done, or after
+  `ANSWER_SECONDS` at the latest: with the person's own view of the card (their choice marked,
+  the turn's private words below it) or those words alone, which Teams shows to that person
+  only (turn.py). A card's refresh asks for a person's view of it: answered from memory
+  (views.py), or with an error that leaves the shared card in place.
 - conversationUpdate with the bot among membersAdded (installation in a team, group chat or for
   one person) stores the reference and posts the welcome with the help text.
 Every activity refreshes the stored ConversationReference of its conversation and of its
@@ -18,17 +24,21 @@ import traceback
 from dataclasses import replace
 from typing import Any
 
-from botbuilder.core import TurnContext
+from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ChannelAccount, ConversationReference
+from msrest.serialization import Model
 
 from bot.engine import Engine, Inbound
+from bot.own_view import Click, note_text
 from bot.ports import Conversation
+from bot.teams.cards import CARD_KEY, CONTENT_TYPE, REFRESH_VERB, execute_data
 from bot.teams.inbound import (
     PLATFORM,
     channel_name,
     conversation_type,
     event_of,
+    is_card_action,
     member_key,
     reply_place,
     surface_of,
@@ -45,6 +55,13 @@ from dialogs.replies import welcome_message
 from dialogs.turn import Turn
 
 log = logging.getLogger(__name__)
+
+# How long a click on a shared card may take before its invoke is answered without the turn's
+# result (Teams gives up on an invoke after about 15 s; a turn takes milliseconds).
+ANSWER_SECONDS = 5.0
+MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
+ERROR_TYPE = "application/vnd.microsoft.error"
+DONE = "✓"  # the answer to a click whose turn had nothing to say to the person alone
 
 
 def welcome_step(turn: Turn) -> Outcome:
@@ -105,6 +122,59 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         self.later.add(task)
         task.add_done_callback(self.later.discard)
 
+    # ---- clicks on shared cards (Action.Execute) and their refreshes ----
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        activity = turn_context.activity
+        if not is_card_action(activity):
+            return await super().on_invoke_activity(turn_context)
+        action = activity.value.get("action") if isinstance(activity.value, dict) else None
+        if execute_data(activity.value) is None:
+            return _answer(400, ERROR_TYPE, {"code": "BadRequest", "message": "not our card"})
+        if isinstance(action, dict) and action.get("verb") == REFRESH_VERB:
+            return self.own_view(activity)
+        return await self.click(activity)
+
+    async def click(self, activity: Activity) -> InvokeResponse:
+        """Keep the click, run its turn, answer with what the person alone should see."""
+        kept = await self.keep(activity)
+        if kept is None:
+            return _answer(200, MESSAGE_TYPE, DONE)
+        inbound, place = kept
+        inbound = replace(inbound, answered=False)  # someone waits for this one: no lull
+        values = {k: str(v) for k, v in (place.submitted_values or {}).items() if k != "lp"}
+        sender = activity.from_property
+        click = Click(getattr(inbound.event, "action", ""), values)
+        port = TurnPort(self.port, place, click, user_id=sender.id, answering=True)
+        task = asyncio.ensure_future(self.run(activity, (inbound, place), port))
+        self.later.add(task)
+        task.add_done_callback(self.later.discard)
+        await asyncio.wait({task}, timeout=ANSWER_SECONDS)
+        if not task.done():  # the answer goes now; the turn's words follow as replies
+            await port.release()
+            return _answer(200, MESSAGE_TYPE, DONE)
+        return self.answer_click(port)
+
+    def answer_click(self, port: TurnPort) -> InvokeResponse:
+        view = port.own.view if port.own is not None else None
+        card = self.port.own_card(port.card, view) if view is not None else None
+        if card is not None:
+            return _answer(200, CONTENT_TYPE, card)
+        if port.held:
+            return _answer(200, MESSAGE_TYPE, note_text(port.held))
+        return _answer(200, MESSAGE_TYPE, DONE)
+
+    def own_view(self, activity: Activity) -> InvokeResponse:
+        """A shared card's refresh for one person: their view of it, if this process has it."""
+        data = execute_data(activity.value) or {}
+        card_id = str(data.get(CARD_KEY) or activity.reply_to_id or "")
+        member = member_key(activity.from_property)
+        key = (base_id(activity.conversation.id), card_id)
+        view = self.port.views.view(key, member) if member else None
+        card = self.port.own_card(key, view) if view is not None else None
+        if card is None:  # Teams keeps showing the shared card
+            return _answer(404, ERROR_TYPE, {"code": "NotFound", "message": "no own view"})
+        return _answer(200, CONTENT_TYPE, card)
+
     async def keep(self, activity: Activity) -> tuple[Inbound, ReplyPlace] | None:
         """The activity's turn as kept in the inbox, and where its quiet replies go; None
         when the activity is not for the engine."""
@@ -128,7 +198,12 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         kept = await self.engine.accept(inbound)
         return replace(kept, answered=True), reply_place(activity, origin)
 
-    async def run(self, activity: Activity, kept: tuple[Inbound, ReplyPlace] | None) -> None:
+    async def run(
+        self,
+        activity: Activity,
+        kept: tuple[Inbound, ReplyPlace] | None,
+        port: TurnPort | None = None,
+    ) -> None:
         """After the answer: refresh the references, then the kept turn. A turn that fails
         stays in the inbox for the replay; the person is told it will be tried again."""
         try:
@@ -139,13 +214,22 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             return
         inbound, place = kept
         try:
-            await self.engine.handle(inbound, TurnPort(self.port, place))
+            await self.engine.handle(inbound, port or self.turn_port(activity, inbound, place))
         except Exception as exc:
             log.error("Teams turn failed after the answer: %s at %s", *described(exc))
             try:
                 await self.port.reply_text(place, t("da", "teams.retrying"))
             except Exception as again:  # the database or Teams is away: the replay will tell
                 log.error("could not report the failure: %s", type(again).__name__)
+
+    def turn_port(self, activity: Activity, inbound: Inbound, place: ReplyPlace) -> TurnPort:
+        """The turn's port; a click in a 1:1 chat shows the person their answer in the card."""
+        action = getattr(inbound.event, "action", None)
+        if not (place.personal and isinstance(action, str) and place.submitted_card):
+            return TurnPort(self.port, place)
+        values = {k: str(v) for k, v in (place.submitted_values or {}).items() if k != "lp"}
+        sender = activity.from_property
+        return TurnPort(self.port, place, Click(action, values), user_id=sender.id)
 
     async def settle(self) -> None:
         """Wait until the turns started so far (and any they led to) have run."""
@@ -190,6 +274,27 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             conv, Command("hjælp"), channel_name=channel_name(activity), event_id=event_id
         )
         await self.engine.act(inbound, welcome_step, self.port)
+
+
+class CardActionAnswer(Model):
+    """An `adaptiveCard/action` invoke's answer (Universal Actions' response format).
+    botbuilder's own AdaptiveCardInvokeResponse cannot carry the text of a "message" answer
+    (its value must be a mapping), and the adapter serializes bodies with msrest."""
+
+    _attribute_map = {  # noqa: RUF012 (msrest's class-level map)
+        "status_code": {"key": "statusCode", "type": "int"},
+        "type": {"key": "type", "type": "str"},
+        "value": {"key": "value", "type": "object"},
+    }
+
+    def __init__(self, *, status_code: int, type: str, value: object) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.status_code, self.type, self.value = status_code, type, value
+
+
+def _answer(status: int, kind: str, value: object) -> InvokeResponse:
+    body = CardActionAnswer(status_code=status, type=kind, value=value)
+    return InvokeResponse(status=200, body=body)
 
 
 def _plain(reference: ConversationReference) -> dict[str, Any]:

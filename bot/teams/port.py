@@ -11,10 +11,16 @@ Failures are classified and acted on as failures.py describes (retried with back
 the pacer, marked blocked, or reported as possibly delivered — never sent twice).
 Every connector client is tuned (client.py): our timeout, no hidden retries of msrest's.
 
-ToActorOnly has no Teams equivalent. Decision: it is a normal, visible reply without any
-@mention — in a channel in the thread of the actor's own message (or of the card they used),
-so the channel's main view stays clean; in group and 1:1 chats a plain message. Without an
-inbound message (reminders, replayed turns) it goes to the conversation itself.
+ToActorOnly has no Teams equivalent outside the answer to a click. Decision: after a click on
+a card, the turn's short private words go into the person's own view of the card (turn.py,
+views.py); otherwise it is a normal, visible reply without any @mention — in a channel in the
+thread of the actor's own message (or of the card they used), so the channel's main view stays
+clean; in group and 1:1 chats a plain message. Without an inbound message (reminders, replayed
+turns) it goes to the conversation itself.
+
+Cards in channels and group chats are shared: their buttons are Action.Execute, and an updated
+card names the people who have their own view of it (`refresh.userIds`, views.py). In a 1:1
+chat the card is the person's own: an update shows their view of it straight away.
 """
 
 from __future__ import annotations
@@ -40,13 +46,21 @@ from botbuilder.schema import (
 from bot.clock import Clock
 from bot.metrics import PLATFORM_API_ERRORS, PLATFORM_API_RETRIES
 from bot.ports import Conversation, DeliveryError
-from bot.teams.cards import CONTENT_TYPE, Card, form_card, message_cards, saved_card
+from bot.teams.cards import (
+    CONTENT_TYPE,
+    Card,
+    form_card,
+    message_cards,
+    refresh_clause,
+    saved_card,
+)
 from bot.teams.client import TunedAuthentication
 from bot.teams.failures import MAX_BACKOFF, NoAnswer, classify
 from bot.teams.files import FileLinks, UnservableFile
 from bot.teams.pacing import Pacer
 from bot.teams.refs import THREAD, Ref, ReplyPlace, base_id
 from bot.teams.store import ConversationRow, TeamsStore
+from bot.teams.views import CardKey, OwnViews
 from dialogs.messages import File, Form, Image, Message, Target, ToActorOnly, ToMember
 
 log = logging.getLogger(__name__)
@@ -79,6 +93,11 @@ def card_activity(card: Card, summary: str) -> Activity:
 T = TypeVar("T")
 
 
+def _shared(row: ConversationRow) -> bool:
+    """Channels and group chats: many people see each card (see cards.py)."""
+    return row.conversation_type != "personal"
+
+
 def _fingerprint(*parts: object) -> str:
     text = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
@@ -107,6 +126,7 @@ class TeamsPort:
         # Called for each call to the connector; when it returns first, we stop waiting for the
         # answer (tests replace it to time out deterministically, see testing.FakeConnector).
         self.deadline: Callable[[], Awaitable[None]] = lambda: asyncio.sleep(self.timeout)
+        self.views = OwnViews()  # people's own views of shared cards (views.py)
         self._failures: dict[str, int] = {}  # conversation → failures in a row (the backoff)
         self._failed_call: dict[str, str] = {}  # conversation → the call that may be retried
         if isinstance(adapter, CloudAdapterBase) and not isinstance(
@@ -129,7 +149,7 @@ class TeamsPort:
             root = Ref.loads(thread_ref)
             if root.activity_ids and base_id(root.conversation_id) == row.conversation_id:
                 conversation_id = f"{row.conversation_id}{THREAD}{root.activity_ids[0]}"
-        cards = await self._cards(message)
+        cards = await self._cards(message, shared=_shared(row))
         activities = [card_activity(c, message.fallback) for c in cards]
         ids = await self._send(row, conversation_id, activities)
         return Ref(conversation_id, tuple(ids)).dumps()
@@ -137,7 +157,9 @@ class TeamsPort:
     async def update(self, conv: Conversation, ref: str, message: Message) -> None:
         old = Ref.loads(ref)
         row = await self._conversation(conv.workspace, base_id(old.conversation_id))
-        cards = await self._cards(message)
+        cards = await self._cards(message, shared=_shared(row))
+        if len(cards) == 1 and old.activity_ids:
+            cards = [await self._with_views(row, old.activity_ids[0], message, cards[0])]
         # Updates (PUT) first: they are idempotent, so the engine may repeat all of this call
         # until one of the new parts below has been posted.
         for activity_id, card in zip(old.activity_ids, cards, strict=False):
@@ -150,6 +172,39 @@ class TeamsPort:
             blank = card_activity({**cards[-1], "body": [{"type": "TextBlock", "text": "…"}]}, "")
             await self._update(row, old.conversation_id, extra, blank)
 
+    async def _with_views(
+        self, row: ConversationRow, activity_id: str, message: Message, card: Card
+    ) -> Card:
+        """The card of an update, as the people with their own view of it will see it: in a
+        1:1 chat the person's view itself; in a shared place the shared card, refreshed to
+        each person's view (`refresh.userIds`)."""
+        key = (row.conversation_id, activity_id)
+        self.views.updated(key, message)
+        if not _shared(row):
+            own = self.views.only_view(key)
+            return (await self._cards(own))[0] if own is not None else card
+        users = self.views.users(key)
+        return {**card, "refresh": refresh_clause(activity_id, users)} if users else card
+
+    def own_card(self, key: CardKey, view: Message) -> Card | None:
+        """A person's view as the card that answers their click or refresh (one card, shared
+        buttons, the card's refresh clause kept); None when it does not fit one card."""
+        cards = message_cards(view, shared=True)
+        if len(cards) != 1:
+            return None
+        return {**cards[0], "refresh": refresh_clause(key[1], self.views.users(key))}
+
+    async def show_own(self, place: ReplyPlace, view: Message) -> None:
+        """The clicked card, in a 1:1 chat, as the person's own view of it."""
+        if not (place.submitted_card and place.card_conversation_id):
+            return
+        row = await self._conversation(place.tenant, base_id(place.card_conversation_id))
+        (card, *rest) = await self._cards(view, shared=_shared(row))
+        if rest:  # a view too large for one card is not worth splitting a card for
+            return
+        activity = card_activity(card, view.fallback)
+        await self._update(row, place.card_conversation_id, place.submitted_card, activity)
+
     async def open_form(self, conv: Conversation, form: Form) -> None:
         row = await self._conversation(conv.workspace, conv.channel)
         await self._send(row, row.conversation_id, [card_activity(form_card(form), form.title)])
@@ -160,7 +215,7 @@ class TeamsPort:
     # ---- replies within an inbound turn ----
     async def reply(self, place: ReplyPlace, message: Message) -> str:
         row = await self._conversation(place.tenant, base_id(place.conversation_id))
-        cards = await self._cards(message)
+        cards = await self._cards(message, shared=_shared(row))
         activities = [card_activity(c, message.fallback) for c in cards]
         ids = await self._send(row, place.conversation_id, activities, origin=place.origin)
         return Ref(place.conversation_id, tuple(ids)).dumps()
@@ -269,7 +324,7 @@ class TeamsPort:
             raise DeliveryError(f"conversation blocked ({row.blocked_reason})", retryable=False)
         return row
 
-    async def _cards(self, message: Message) -> list[Card]:
+    async def _cards(self, message: Message, *, shared: bool = False) -> list[Card]:
         urls: dict[str, str] = {}  # file id -> link
         for block in message.blocks:
             if isinstance(block, Image | File):
@@ -280,7 +335,7 @@ class TeamsPort:
                     url = None
                 if url:
                     urls[block.file_id] = url
-        return message_cards(message, urls)
+        return message_cards(message, urls, shared=shared)
 
     def _reference(self, row: ConversationRow, conversation_id: str) -> ConversationReference:
         reference = ConversationReference.deserialize(deepcopy(row.reference))

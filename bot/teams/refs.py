@@ -53,3 +53,4 @@ class ReplyPlace:
     card_conversation_id: str | None = None  # the submitted card's conversation id
     submitted_card: str | None = None  # the id of the card whose Action.Submit started it
     submitted_values: dict[str, object] | None = None  # that Action.Submit's data
+    personal: bool = False  # the activity came from a 1:1 chat (its cards are the person's)

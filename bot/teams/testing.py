@@ -187,7 +187,8 @@ class FakeConnector:
         return "\n".join(c.text for c in self.sent()[since:])
 
     def find_submit(self, prefix: str) -> tuple[Call, dict[str, Any]]:
-        """The newest card with an Action.Submit whose action starts with `prefix`."""
+        """The newest card with a button (Action.Submit or Action.Execute) whose action starts
+        with `prefix`."""
         for call in reversed(self.sent()):
             for card in call.cards:
                 for action in _submits(card):
@@ -201,9 +202,12 @@ class FakeConnector:
 
 
 def _submits(node: Any) -> list[dict[str, Any]]:
+    """Every button of ours in a card (Action.Submit and Action.Execute)."""
     found = []
     if isinstance(node, dict):
-        if node.get("type") == "Action.Submit":
+        if node.get("type") in ("Action.Submit", "Action.Execute") and "lp" in (
+            node.get("data") or {}
+        ):
             found.append(node)
         for value in node.values():
             found += _submits(value)
@@ -315,6 +319,43 @@ def submit(
     return activity
 
 
+def execute(
+    user: str,
+    data: dict[str, Any],
+    service_url: str,
+    *,
+    conversation_id: str,
+    reply_to: str,
+    kind: str = "channel",
+    verb: str = "lp",
+    trigger: str = "manual",
+) -> dict[str, Any]:
+    """What Teams sends when someone presses an Action.Execute (or when a card's refresh asks
+    for their view: `verb` "lp-own", `trigger` "automatic"): an `adaptiveCard/action` invoke
+    whose answer the person alone sees."""
+    activity = message(
+        user, "", service_url, kind=kind, conversation_id=conversation_id, mention=False
+    )
+    activity.pop("text")
+    activity.pop("textFormat")
+    activity.update(
+        type="invoke",
+        name="adaptiveCard/action",
+        replyToId=reply_to,
+        value={
+            "action": {"type": "Action.Execute", "id": "", "verb": verb, "data": data},
+            "trigger": trigger,
+        },
+    )
+    return activity
+
+
+def kind_of(conversation_id: str) -> str:
+    if conversation_id.startswith("a:"):
+        return "personal"
+    return "groupChat" if conversation_id.endswith("@thread.v2") else "channel"
+
+
 def bot_added(
     service_url: str,
     *,
@@ -341,13 +382,16 @@ def bot_added(
 @dataclass
 class TeamsUser:
     """Drives /api/messages like the Teams client of one person. Teams is answered before
-    the turn runs; `settle` (the app's) then waits for the turn, so that what the bot sent is
-    in the connector when a call returns."""
+    the turn runs (a message, 201) or when the turn is done (a click on a shared card, an
+    Action.Execute invoke, 200: its answer, which this person alone sees, goes to `answers`);
+    `settle` (the app's) then waits for the turn, so that what the bot sent is in the
+    connector when a call returns."""
 
     client: TestClient[Any, Any]
     connector: FakeConnector
     name: str
     settle: Callable[[], Awaitable[None]] | None = None
+    answers: list[dict[str, Any]] = field(default_factory=list)  # invoke answers, to them alone
 
     async def say(self, text: str, **kw: Any) -> int:
         return await self._post(message(self.name, text, self.connector.url, **kw))
@@ -365,15 +409,14 @@ class TeamsUser:
         values: dict[str, str] | None = None,
         data: dict[str, Any] | None = None,
     ) -> int:
+        """Press the button of `action` on the card `call` sent: an Action.Execute as an
+        invoke (its answer goes to `answers`), an Action.Submit as a message."""
         cid = call.conversation_id or ""
-        kind = (
-            "personal"
-            if cid.startswith("a:")
-            else "groupChat"
-            if cid.endswith("@thread.v2")
-            else "channel"
-        )
-        activity = submit(
+        kind = kind_of(cid)
+        buttons = [b for card in call.cards for b in _submits(card) if b["data"]["lp"] == action]
+        executes = buttons[0]["type"] == "Action.Execute" if buttons else kind != "personal"
+        build = execute if executes else submit
+        activity = build(
             self.name,
             {**(data or {}), "lp": action, **(values or {})},
             self.connector.url,
@@ -383,8 +426,29 @@ class TeamsUser:
         )
         return await self._post(activity)
 
+    async def refresh(self, call: Call) -> dict[str, Any]:
+        """What this person's Teams client gets when the card `call` sent refreshes for them
+        (automatically, when they are among its `refresh.userIds`)."""
+        (card,) = call.cards
+        cid = call.conversation_id or ""
+        data = card["refresh"]["action"]["data"]
+        activity = execute(
+            self.name,
+            data,
+            self.connector.url,
+            conversation_id=cid,
+            reply_to=self.connector.message_id(call),
+            kind=kind_of(cid),
+            verb=card["refresh"]["action"]["verb"],
+            trigger="automatic",
+        )
+        await self._post(activity)
+        return self.answers[-1]
+
     async def _post(self, activity: dict[str, Any]) -> int:
         response = await self.client.post("/api/messages", json=activity)
+        if activity["type"] == "invoke":
+            self.answers.append(await response.json())
         if self.settle is not None:
             await self.settle()
         return response.status

@@ -49,6 +49,7 @@ def plan_form(lang: str, members: tuple[MemberView, ...], values: Values) -> For
             FormField(
                 "when",
                 t(lang, "mt.form.when"),
+                kind="datetime",
                 max_length=LIMITS["short"],
                 initial=values.get("when"),
                 hint=t(lang, "mt.form.when_hint"),
@@ -197,6 +198,7 @@ def paper_form(lang: str, mid: int, values: Values) -> Form:
             FormField(
                 "next",
                 t(lang, "mt.form.next"),
+                kind="datetime",
                 required=False,
                 max_length=LIMITS["short"],
                 initial=values.get("next"),
@@ -243,6 +245,7 @@ def agreement_fields(
         FormField(
             "due",
             t(lang, "ag.form.due"),
+            kind="date",
             max_length=LIMITS["short"],
             initial=values.get("due"),
             hint=t(lang, "ag.form.due_hint"),

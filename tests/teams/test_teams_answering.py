@@ -30,12 +30,14 @@ CardCheck = Callable[[dict[str, dict[str, Any]]], None]
 
 
 def actions_of(card: dict[str, Any]) -> dict[str, str]:
-    """Each Action.Submit's action id, and its style."""
+    """Each button's action id (Action.Submit, or Action.Execute on a shared card), and its
+    style."""
     found: dict[str, str] = {}
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            if node.get("type") == "Action.Submit" and isinstance(node.get("data"), dict):
+            button = node.get("type") in ("Action.Submit", "Action.Execute")
+            if button and isinstance(node.get("data"), dict):
                 found[str(node["data"].get("lp"))] = str(node.get("style", "default"))
             for value in node.values():
                 walk(value)

@@ -72,7 +72,7 @@ def submits(activity: Activity) -> list[str]:
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            if node.get("type") == "Action.Submit":
+            if node.get("type") in ("Action.Submit", "Action.Execute"):
                 found.append(node["data"]["lp"])
             for value in node.values():
                 walk(value)
@@ -208,6 +208,7 @@ async def test_installation_stores_the_reference_and_welcomes(harness: Harness) 
     welcome = text_of(sent)
     assert "Hej – jeg er Lovende praksis" in welcome
     assert "`@Lovende praksis start «praksis»`" in welcome  # a channel: the bot is mentioned
+    assert "<praksis>" not in welcome  # (Teams would show "start" and nothing after it)
     assert {a.conversation.id for a in sent} == {CHANNEL}
     assert await harness.count(TeamsConversation) == 1
     assert await harness.count(TeamsMember) == 3  # Anna (who added it), Bo and Carla

@@ -133,6 +133,9 @@ async def test_a_private_reminder_creates_the_1to1_chat_once_and_its_buttons_act
     assert await bo.press_on(posted, f"lp:ans:{aid}:1.1:ja") == 201
     progress = [c for c in fake.calls[mark:] if c.method == "PUT" and "1/59" in c.text]
     assert progress and progress[0].conversation_id == CHANNEL  # it counted in the channel
+    # ... and the card in his 1:1 chat, his own, shows his answer (issue 17)
+    own = [c for c in fake.calls[mark:] if c.activity_id == fake.message_id(posted)]
+    assert own and own[-1].conversation_id == dm and "✓ Ja" in own[-1].text
 
 
 def _question_blocks(aid: int) -> list[Any]:
@@ -314,7 +317,7 @@ async def test_a_card_submit_is_not_held_back_by_its_own_request(
     monkeypatch.setattr(priority, "PATIENCE", 3600.0)
     anna = teams_bot.user("Anna")
     assert await anna.say("start Recovery") == 201
-    assert await anna.press("lp:pace:") == 201
+    assert await anna.press("lp:pace:") == 200
     # (a guard against hanging, not a measurement: it would wait for PATIENCE)
-    assert await asyncio.wait_for(anna.press("lp:ans:1:1.1:ja"), 60) == 201
+    assert await asyncio.wait_for(anna.press("lp:ans:1:1.1:ja"), 60) == 200
     assert teams_bot.runtime.engine.inbox.kept == set()

@@ -153,7 +153,13 @@ class SlackHarness:
         channel: str = "C1",
         state: dict[str, Any] | None = None,
     ) -> ClientResponse:
-        body = p.block_actions(user, element, message, channel, state)
+        # A message only the person sees (chat.postEphemeral) is clicked as Slack sends it:
+        # `is_ephemeral`, and a `response_url` (answered by the fake) that can replace it.
+        ephemeral = message.get("method") == "chat.postEphemeral"
+        url = self.fake.response_url(f"click-{user}-{len(self.fake.calls)}")
+        body = p.block_actions(
+            user, element, message, channel, state, ephemeral=ephemeral, response_url=url
+        )
         return await self.send(body, "application/x-www-form-urlencoded")
 
     async def submit(

@@ -137,6 +137,7 @@ def block_actions(
     team: str = TEAM,
     ephemeral: bool = False,
     channel_name: str = "team",  # "directmessage" in the bot's DM with the user
+    response_url: str | None = None,
 ) -> bytes:
     action = {
         "action_id": element["action_id"],
@@ -170,7 +171,7 @@ def block_actions(
             "channel": {"id": channel, "name": channel_name},
             "message": {"type": "message", "ts": message.get("ts", "1.0"), **message},
             "state": {"values": state or {}},
-            "response_url": f"https://hooks.slack.com/actions/{team}/1/xyz",
+            "response_url": response_url or f"https://hooks.slack.com/actions/{team}/1/xyz",
             "actions": [action],
         }
     )
@@ -179,18 +180,24 @@ def block_actions(
 def view_submission(
     user: str, view: dict[str, Any], values: dict[str, str], team: str = TEAM
 ) -> bytes:
-    """Submit a modal as opened with views.open, the user having filled `values` by field."""
+    """Submit a modal as opened with views.open, the user having filled `values` by field (a
+    date and time field's value "2026-03-05 13:00" split over its date and time pickers)."""
     state: dict[str, Any] = {}
     for block in view["blocks"]:
         if block["type"] != "input":
             continue
-        name = block["block_id"].removeprefix("f:")
+        name = block["block_id"].split(":", 1)[1]
         element = block["element"]
+        value = values.get(name)
         if element["type"] == "static_select":
-            chosen = [o for o in element["options"] if o["value"] == values.get(name)]
+            chosen = [o for o in element["options"] if o["value"] == value]
             entry = {"type": "static_select", "selected_option": chosen[0] if chosen else None}
+        elif element["type"] == "datepicker":
+            entry = {"type": "datepicker", "selected_date": (value or "").split(" ")[0] or None}
+        elif element["type"] == "timepicker":
+            entry = {"type": "timepicker", "selected_time": (value or "").split(" ")[-1] or None}
         else:
-            entry = {"type": "plain_text_input", "value": values.get(name)}
+            entry = {"type": "plain_text_input", "value": value}
         state[block["block_id"]] = {element["action_id"]: entry}
     return interactive(
         {

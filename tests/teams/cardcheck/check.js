@@ -49,6 +49,7 @@ function walk(json, where, problems) {
   const type = json.type;
   let obj = null;
   if (type === 'AdaptiveCard') obj = new AC.AdaptiveCard();
+  else if (type === 'Column') obj = new AC.Column(); // (made by its ColumnSet, not registered)
   else if (typeof type === 'string' && type.startsWith('Action.')) {
     obj = AC.GlobalRegistry.defaultActions.createInstance(type, TARGET);
   } else if (typeof type === 'string') {
