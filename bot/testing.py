@@ -2,8 +2,9 @@
 platform, and a fake clock. Scenario tests drive it like users would.
 
     bot = await BotHarness.start(database_url, clock)
-    await bot.say("Anna", "start Recovery")
-    await bot.click("Anna", bot.button("lp:pace:"))
+    aid = await bot.start_assessment("Recovery")    # Anna starts it, all elements at once
+    await bot.answer("Bo", 1, ELEMENT_1)            # svar 1.1 ja, svar 1.2 ja, …
+    await bot.press("Anna", "pace", aid, "one")     # a button, by its verb and arguments
     await bot.restart()           # same database, new process state
 
 `HoldingChannel` (the harness's channel) can hold a post open until the test lets it go, to
@@ -13,7 +14,7 @@ run other turns while a message is in flight.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -26,10 +27,14 @@ from bot.ports import Conversation, DeliveryError
 from bot.reminders import ReminderWorker, RunStats
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, load_settings
-from dialogs.events import Command, Interaction
+from dialogs import actions
+from dialogs.events import Command, Event, Interaction
 from dialogs.messages import Buttons, Message, MultiSelect, Target
 from scoring.catalogue import load_catalogue
 from scoring.table import DEFAULT_TABLE, load_table
+
+ELEMENT_1 = ("ja", "ja", "delvist", "nej", "ved ikke", "ikke relevant: passer ikke til os")
+"""Element 1 answered with every kind of answer once (as one person it scores 0,50)."""
 
 
 @dataclass
@@ -121,20 +126,15 @@ class BotHarness:
         """Plan and send the reminders due at the fake clock's now, as the scheduler would."""
         return await ReminderWorker(self.runtime).run_due()
 
-    def conv(self, user: str | None, channel: str | None = None) -> Conversation:
-        return Conversation(
-            "console",
-            self.workspace,
-            channel or self.default_channel,
-            user.casefold() if user else None,
-        )
+    def place(
+        self, platform: str = "console", workspace: str | None = None, channel: str | None = None
+    ) -> Place:
+        """Where people speak: a channel of a workspace on a platform (by default the harness's
+        own console channel), all in this harness's database."""
+        return Place(self, platform, workspace or self.workspace, channel or self.default_channel)
 
-    async def _send(
-        self, user: str, event: Command | Interaction, channel: str | None, event_id: str | None
-    ) -> list[Record]:
-        mark = len(self.channel.records)
-        await self.runtime.engine.handle(self.inbound(user, event, channel, event_id), self.channel)
-        return self.channel.records[mark:]
+    def conv(self, user: str | None, channel: str | None = None) -> Conversation:
+        return self.place(channel=channel).conv(user)
 
     def inbound(
         self,
@@ -144,19 +144,12 @@ class BotHarness:
         event_id: str | None = None,
     ) -> Inbound:
         """What an adapter makes of `user` saying or clicking something."""
-        self.channel.names.setdefault(user.casefold(), user)
-        return Inbound(
-            self.conv(user, channel),
-            event,
-            user_name=user,
-            channel_name=channel or self.default_channel,
-            event_id=event_id,
-        )
+        return self.place(channel=channel).inbound(user, event, event_id)
 
     async def say(
         self, user: str, text: str, *, channel: str | None = None, event_id: str | None = None
     ) -> list[Record]:
-        return await self._send(user, Command(text), channel, event_id)
+        return await self.place(channel=channel).say(user, text, event_id=event_id)
 
     async def click(
         self,
@@ -169,8 +162,44 @@ class BotHarness:
         form: str | None = None,
     ) -> list[Record]:
         """`form`: the identity of a form that stays on screen after saving (a Teams card)."""
-        event = Interaction(action, values or {}, form)
-        return await self._send(user, event, channel, event_id)
+        return await self.place(channel=channel).click(
+            user, action, values, event_id=event_id, form=form
+        )
+
+    async def press(
+        self,
+        user: str,
+        verb: str,
+        *args: object,
+        values: dict[str, str] | None = None,
+        channel: str | None = None,
+    ) -> list[Record]:
+        return await self.place(channel=channel).press(user, verb, *args, values=values)
+
+    async def start_assessment(
+        self,
+        practice: str = "Recovery-forløb",
+        *,
+        by: str = "Anna",
+        pace: str | None = "all",
+        channel: str | None = None,
+    ) -> int:
+        return await self.place(channel=channel).start_assessment(practice, by=by, pace=pace)
+
+    def assessment_id(self) -> int:
+        """The round the newest pace buttons (anywhere) belong to."""
+        return actions.decode(self.button("lp:pace:")).int_arg(0)
+
+    async def answer(
+        self,
+        user: str,
+        element: int,
+        answers: Sequence[str],
+        *,
+        channel: str | None = None,
+        word: str = "svar",
+    ) -> None:
+        await self.place(channel=channel).answer(user, element, answers, word=word)
 
     async def keep(self, user: str, action: str, values: dict[str, str] | None = None) -> Inbound:
         """Keep a click in the inbox as an adapter does before acknowledging it — and stop
@@ -189,18 +218,102 @@ class BotHarness:
         return self.channel.records[mark:]
 
     def button(self, prefix: str) -> str:
-        """The action of the newest button or multi-select whose action starts with prefix."""
-        for record in reversed(self.channel.records):
-            if record.message is None:
-                continue
-            for block in record.message.blocks:
-                if isinstance(block, Buttons):
-                    for b in block.buttons:
-                        if b.action.startswith(prefix):
-                            return b.action
-                if isinstance(block, MultiSelect) and block.action.startswith(prefix):
-                    return block.action
-        raise LookupError(prefix)
+        """The action of the newest button or multi-select, anywhere, whose action starts with
+        prefix."""
+        return newest_button(self.channel.records, prefix, lambda _r: True)
+
+
+@dataclass
+class Place:
+    """One channel of one workspace on one platform: people say and press things here, and
+    the harness's engine answers."""
+
+    bot: BotHarness
+    platform: str = "console"
+    workspace: str = "ws"
+    channel: str = "team"
+
+    def conv(self, user: str | None) -> Conversation:
+        who = user.casefold() if user else None
+        return Conversation(self.platform, self.workspace, self.channel, who)
+
+    def inbound(self, user: str, event: Event, event_id: str | None = None) -> Inbound:
+        self.bot.channel.names.setdefault(user.casefold(), user)
+        return Inbound(
+            self.conv(user), event, user_name=user, channel_name=self.channel, event_id=event_id
+        )
+
+    async def send(self, user: str, event: Event, event_id: str | None = None) -> list[Record]:
+        mark = len(self.bot.channel.records)
+        await self.bot.runtime.engine.handle(self.inbound(user, event, event_id), self.bot.channel)
+        return self.bot.channel.records[mark:]
+
+    async def say(self, user: str, text: str, *, event_id: str | None = None) -> list[Record]:
+        return await self.send(user, Command(text), event_id)
+
+    async def click(
+        self,
+        user: str,
+        action: str,
+        values: dict[str, str] | None = None,
+        *,
+        event_id: str | None = None,
+        form: str | None = None,
+    ) -> list[Record]:
+        return await self.send(user, Interaction(action, values or {}, form), event_id)
+
+    async def press(
+        self, user: str, verb: str, *args: object, values: dict[str, str] | None = None
+    ) -> list[Record]:
+        """Press a button by what it means (`press("Anna", "pace", aid, "all")`), not by how
+        its action is spelled."""
+        return await self.click(user, actions.encode(verb, *args), values)
+
+    async def start_assessment(
+        self, practice: str = "Recovery-forløb", *, by: str = "Anna", pace: str | None = "all"
+    ) -> int:
+        """`by` starts a round and chooses its pace (`one`, `all`, or None to leave the choice
+        open); the round's id."""
+        await self.say(by, f"start {practice}")
+        aid = self.assessment_id()
+        if pace is not None:
+            await self.press(by, "pace", aid, pace)
+        return aid
+
+    def assessment_id(self) -> int:
+        """The round this place's newest pace buttons belong to."""
+        return actions.decode(self.button("lp:pace:")).int_arg(0)
+
+    async def answer(
+        self, user: str, element: int, answers: Sequence[str], *, word: str = "svar"
+    ) -> None:
+        """`user` types one answer per question of `element`, in order (`svar 1.1 ja`, …)."""
+        for number, answer in enumerate(answers, 1):
+            await self.say(user, f"{word} {element}.{number} {answer}")
+
+    def mine(self, record: Record) -> bool:
+        c = record.conv
+        return (c.platform, c.workspace, c.channel) == (self.platform, self.workspace, self.channel)
+
+    def button(self, prefix: str) -> str:
+        """The newest button of this place whose action starts with `prefix`."""
+        return newest_button(self.bot.channel.records, prefix, self.mine)
+
+
+def newest_button(records: list[Record], prefix: str, where: Callable[[Record], bool]) -> str:
+    """The action of the newest button or multi-select whose action starts with `prefix`, in
+    the records `where` accepts."""
+    for record in reversed(records):
+        if record.message is None or not where(record):
+            continue
+        for block in record.message.blocks:
+            if isinstance(block, Buttons):
+                for b in block.buttons:
+                    if b.action.startswith(prefix):
+                        return b.action
+            if isinstance(block, MultiSelect) and block.action.startswith(prefix):
+                return block.action
+    raise LookupError(prefix)
 
 
 def offline_features(settings: Settings | None = None) -> list[Feature]:

@@ -4,11 +4,10 @@ what the fake channel received."""
 from __future__ import annotations
 
 from bot.console.channel import Record
-from bot.testing import BotHarness, texts
+from bot.testing import ELEMENT_1, BotHarness, texts
 from dialogs import actions
 from dialogs.messages import Buttons, MultiSelect, ToChannel, ToMember
 
-ELEMENT_1 = ["ja", "ja", "delvist", "nej", "ved ikke", "ikke relevant: passer ikke til os"]
 TEAM = ("Anna", "Bo", "Carla")
 
 PREP = {
@@ -24,13 +23,9 @@ PREP = {
 
 async def closed_assessment(bot: BotHarness) -> int:
     """Anna, Bo and Carla answer element 1; Anna closes the round."""
-    await bot.say("Anna", "start Recovery-forløb")
-    pace = bot.button("lp:pace:")
-    aid = int(actions.decode(pace).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    aid = await bot.start_assessment()
     for person in TEAM:
-        for i, answer in enumerate(ELEMENT_1, 1):
-            await bot.say(person, f"svar 1.{i} {answer}")
+        await bot.answer(person, 1, ELEMENT_1)
     await bot.say("Anna", "luk")
     await bot.say("Anna", "luk")  # the gaps first, then closing
     return aid

@@ -62,9 +62,7 @@ async def pg_proxy_url() -> AsyncIterator[tuple[TcpProxy, str]]:
 
 
 async def kept_click_survives_a_failed_turn(bot: BotHarness, cut: Cut, restore: Cut) -> None:
-    await bot.say("Anna", "start Recovery")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    aid = await bot.start_assessment("Recovery")
     engine = bot.runtime.engine
     click = Interaction(actions.encode("ans", aid, "1.1", "ja"), {})
     kept = await engine.accept(bot.inbound("Bo", click))  # acknowledged from here on

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from bot.console.channel import Record
 from bot.engine import Inbound
 from bot.testing import BotHarness
-from dialogs import actions
 from dialogs.effects import Outcome
 from dialogs.events import Command
 from dialogs.meetings import CreateAgreement, meetings_of
@@ -19,9 +18,7 @@ from storage.reminder_models import Reminder
 
 
 async def start_round(bot: BotHarness, practice: str = "Recovery-forløb", pace: str = "one") -> int:
-    await bot.say("Anna", f"start {practice}")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, pace))
+    aid = await bot.start_assessment(practice, pace=pace)
     return aid
 
 

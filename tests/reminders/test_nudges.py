@@ -14,12 +14,10 @@ from reminder_helpers import (
     start_round,
 )
 
-from bot.testing import BotHarness, texts
+from bot.testing import ELEMENT_1, BotHarness, texts
 from dialogs import actions
 from dialogs.assessment.reminders import NUDGE, NUDGE_ROUND
 from dialogs.messages import ToActorOnly, ToMember
-
-ELEMENT_1 = ["ja", "ja", "delvist", "nej", "ved ikke", "ikke relevant: passer ikke til os"]
 
 
 def utc(*args: int) -> datetime:
@@ -27,8 +25,7 @@ def utc(*args: int) -> datetime:
 
 
 async def answer_element_1(bot: BotHarness, person: str) -> None:
-    for i, answer in enumerate(ELEMENT_1, 1):
-        await bot.say(person, f"svar 1.{i} {answer}")
+    await bot.answer(person, 1, ELEMENT_1)
 
 
 async def test_nudges_go_privately_to_those_behind_at_the_right_local_time(bot: BotHarness) -> None:

@@ -46,7 +46,7 @@ async def test_a_year_later_the_channel_is_invited_and_round_two_shows_last_answ
 
     started = texts(await bot.click("Bo", action))
     assert "Måling af praksis: Recovery-forløb (runde 2)" in started
-    new = int(actions.decode(bot.button("lp:pace:")).args[0])
+    new = bot.assessment_id()
     assert new != aid
     await bot.click("Anna", actions.encode("pace", new, "all"))
     question = next(

@@ -36,9 +36,7 @@ NOTES = {
 
 
 async def closed_assessment(bot: BotHarness, *, close: bool = True) -> int:
-    await bot.say("Anna", "start Recovery-forløb")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    aid = await bot.start_assessment()
     for person in TEAM:
         for i, answer in enumerate(ELEMENT_1, 1):
             await bot.say(person, f"svar 1.{i} {answer}")

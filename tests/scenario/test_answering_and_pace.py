@@ -31,7 +31,7 @@ async def act(
 
 async def started(bot: BotHarness, pace: str | None = None) -> int:
     await bot.say("Anna", "start Recovery-forløb")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
+    aid = bot.assessment_id()
     if pace:
         await bot.click("Anna", actions.encode("pace", aid, pace))
     return aid
@@ -119,7 +119,7 @@ async def test_pace_words_and_the_offer_on_tempo(bot: BotHarness) -> None:
 async def test_the_delimitation_is_asked_for_until_it_is_given(bot: BotHarness) -> None:
     intro = texts(await bot.say("Anna", "start Recovery-forløb"))
     assert "Start med at afgrænse praksis" in intro and "`afgrænsning …`" in intro
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
+    aid = bot.assessment_id()
     chosen = await bot.click("Anna", actions.encode("pace", aid, "one"))
     (card,) = roots(chosen)
     assert "Afgrænsningen mangler stadig" in texts([card])
@@ -148,7 +148,7 @@ async def test_a_group_chat_gets_one_card_per_element_never_a_flood(bot: BotHarn
     intro = await act(bot, "Anna", Command("start Recovery-forløb"), GROUP_CHAT)
     assert "Her i chatten kommer hvert element som ét kort" in texts(intro)
     assert "`@Lovende praksis næste spørgsmål`" in texts(intro)
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
+    aid = bot.assessment_id()
     everything = await act(bot, "Anna", Interaction(actions.encode("pace", aid, "all")), GROUP_CHAT)
     posts = [r for r in everything if r.kind == "post"]
     assert not in_thread(everything)
@@ -177,7 +177,7 @@ async def test_a_one_to_one_chat_shows_the_persons_own_answer_in_the_card(
     bot: BotHarness,
 ) -> None:
     await act(bot, "Anna", Command("start Recovery-forløb"), ONE_TO_ONE)
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
+    aid = bot.assessment_id()
     first = await act(bot, "Anna", Command("svar 1.1 ja"), ONE_TO_ONE)  # the default pace
     (card,) = roots(first)
     assert "Dit svar: Ja" in texts([card]) and "har svaret" not in texts([card])

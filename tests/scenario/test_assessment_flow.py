@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from bot.testing import BotHarness, texts
+from bot.testing import ELEMENT_1, BotHarness, texts
 from dialogs import actions
-
-ELEMENT_1 = ["ja", "ja", "delvist", "nej", "ved ikke", "ikke relevant: passer ikke til os"]
 
 
 async def start(bot: BotHarness) -> int:
-    await bot.say("Anna", "start Recovery-forløb")
-    pace = bot.button("lp:pace:")
-    await bot.click("Anna", actions.encode("pace", actions.decode(pace).args[0], "all"))
-    return int(actions.decode(pace).args[0])
+    return await bot.start_assessment()
 
 
 async def test_start_posts_intro_progress_and_all_elements_in_threads(bot: BotHarness) -> None:
@@ -31,7 +26,7 @@ async def test_start_posts_intro_progress_and_all_elements_in_threads(bot: BotHa
 
 
 async def start_after_intro(bot: BotHarness) -> int:
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
+    aid = bot.assessment_id()
     await bot.click("Anna", actions.encode("pace", aid, "all"))
     return aid
 
@@ -156,9 +151,7 @@ async def test_reassessment_shows_last_round_beside_each_question(bot: BotHarnes
 
 
 async def test_elements_one_at_a_time(bot: BotHarness) -> None:
-    await bot.say("Anna", "start Recovery")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "one"))
+    await bot.start_assessment("Recovery", pace="one")
     assert len([r for r in bot.channel.posts() if r.thread]) == 6
     assert "kun mødelederen" in texts(await bot.say("Bo", "næste"))
     await bot.say("Anna", "næste")

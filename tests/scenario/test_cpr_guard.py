@@ -8,7 +8,6 @@ import pytest
 
 from bot.engine import Inbound
 from bot.testing import BotHarness, texts
-from dialogs import actions
 from dialogs.assessment import assessment_of
 from dialogs.effects import Outcome
 from dialogs.events import Command
@@ -37,9 +36,7 @@ async def stored_comment(bot: BotHarness, qid: str) -> str | None:
 async def test_a_cpr_number_in_a_comment_is_refused_however_it_is_written(
     bot: BotHarness, number: str
 ) -> None:
-    await bot.say("Anna", "start Recovery-forløb")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    await bot.start_assessment()
     refused = texts(await bot.say("Anna", f"svar 1.1 ja: Borgeren med {number} har haft gavn"))
     assert REFUSED in refused
     assert await stored_comment(bot, "1.1") is None

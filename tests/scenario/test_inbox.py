@@ -18,8 +18,7 @@ from storage.models import MemberAnswer
 
 async def started(database_url: str, clock: FakeClock) -> BotHarness:
     bot = await BotHarness.start(database_url, clock)
-    await bot.say("Anna", "start Recovery")
-    await bot.click("Anna", bot.button("lp:pace:"))
+    await bot.start_assessment("Recovery", pace="one")
     return bot
 
 

@@ -43,9 +43,7 @@ EMPTY = notes_version(None, None)
 
 async def started(bot: BotHarness) -> int:
     """Anna starts a round (she is its facilitator) and takes all elements at once."""
-    await bot.say("Anna", "start Recovery")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    aid = await bot.start_assessment("Recovery")
     return aid
 
 

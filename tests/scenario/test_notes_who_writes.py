@@ -28,9 +28,7 @@ REFUSED = "mødelederen (Anna) skriver den ind"
 
 
 async def started(bot: BotHarness) -> int:
-    await bot.say("Anna", "start Recovery")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    aid = await bot.start_assessment("Recovery")
     await bot.say("Bo", "status")  # Bo is a member of the channel
     return aid
 

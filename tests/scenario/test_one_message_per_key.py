@@ -45,7 +45,7 @@ def shown(records: list[Record], ref: str) -> str:
 async def round_started(bot: BotHarness) -> int:
     await bot.say("Anna", "start Recovery")
     await bot.say("Bo", "status")
-    return int(actions.decode(bot.button("lp:pace:")).args[0])
+    return bot.assessment_id()
 
 
 async def released(held: HeldPost, *tasks: asyncio.Task[list[Record]]) -> None:

@@ -16,59 +16,11 @@ from sqlalchemy.orm import Session
 
 from bot.clock import FakeClock
 from bot.console.channel import Record
-from bot.engine import Inbound
-from bot.ports import Conversation
-from bot.testing import BotHarness, texts
+from bot.testing import BotHarness, Place, texts
 from dialogs import actions
-from dialogs.events import Command, Event, Interaction
-from dialogs.messages import Buttons, MultiSelect
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
 T = TypeVar("T")
-
-
-@dataclass
-class Place:
-    """One channel of one workspace on one platform, all in the harness's database."""
-
-    bot: BotHarness
-    platform: str = "console"
-    workspace: str = "ws"
-    channel: str = "team"
-
-    async def send(self, user: str, event: Event) -> list[Record]:
-        mark = len(self.bot.channel.records)
-        self.bot.channel.names.setdefault(user.casefold(), user)
-        conv = Conversation(self.platform, self.workspace, self.channel, user.casefold())
-        inbound = Inbound(conv, event, user_name=user, channel_name=self.channel)
-        await self.bot.runtime.engine.handle(inbound, self.bot.channel)
-        return self.bot.channel.records[mark:]
-
-    async def say(self, user: str, text: str) -> list[Record]:
-        return await self.send(user, Command(text))
-
-    async def click(
-        self, user: str, action: str, values: dict[str, str] | None = None
-    ) -> list[Record]:
-        return await self.send(user, Interaction(action, values or {}))
-
-    def mine(self, record: Record) -> bool:
-        c = record.conv
-        return (c.platform, c.workspace, c.channel) == (self.platform, self.workspace, self.channel)
-
-    def button(self, prefix: str) -> str:
-        """The newest button of this place whose action starts with `prefix`."""
-        for record in reversed(self.bot.channel.records):
-            if record.message is None or not self.mine(record):
-                continue
-            for block in record.message.blocks:
-                if isinstance(block, Buttons):
-                    for b in block.buttons:
-                        if b.action.startswith(prefix):
-                            return b.action
-                if isinstance(block, MultiSelect) and block.action.startswith(prefix):
-                    return block.action
-        raise LookupError(prefix)
 
 
 # ---- the whole database ----
@@ -159,9 +111,7 @@ async def build_world(place: Place, tag: str) -> World:
         f"Pointe{tag}bo",
         f"Selv{tag}",
     )
-    await place.say("Anna", f"start Praksis{tag}")
-    aid = int(actions.decode(place.button("lp:pace:")).args[0])
-    await place.click("Anna", actions.encode("pace", aid, "all"))
+    aid = await place.start_assessment(f"Praksis{tag}")
     await place.say("Anna", f"svar 1.1 ja: Kommentar{tag}anna")
     await place.say("Bo", "svar 1.1 ja")
     await place.say("Anna", "svar 1.3 delvist")

@@ -12,15 +12,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.testing import BotHarness, texts
-from dialogs import actions
 from dialogs.text_input import check_text
 from storage.models import DeliveryFailure
 
 
 async def open_round(bot: BotHarness) -> None:
-    await bot.say("Anna", "start Praksis")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    await bot.start_assessment("Praksis")
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x0b", "\x1b"])

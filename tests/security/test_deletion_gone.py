@@ -165,7 +165,7 @@ async def test_an_earlier_turn_still_posting_its_cards_stops(
     failure (today: 14 more posts, each an IntegrityError saving its ref)."""
     team, other = Place(bot), Place(bot, channel="other")
     await team.say("Anna", "start Praksis")
-    aid = int(actions.decode(team.button("lp:pace:")).args[0])
+    aid = team.assessment_id()
     await other.say("Bo", "start Anden praksis")
     gate = Gate(bot, "team", after=5)
     caplog.set_level(logging.INFO)

@@ -26,7 +26,6 @@ from bot.reminders import ReminderWorker
 from bot.scheduler import FILES_ID, ReminderScheduler
 from bot.settings import ConfigError, for_console, load_settings
 from bot.testing import BotHarness, offline_features
-from dialogs import actions
 from dialogs.messages import File, Image
 from storage.file_models import GeneratedFile
 from storage.privacy import PrivacyStore
@@ -42,9 +41,7 @@ def at(year: int, month: int, day: int) -> datetime:
 async def round_with_files(bot: BotHarness, practice: str, closed: datetime) -> list[Image | File]:
     """A round of `practice` with its chart and exports, closed at `closed`."""
     bot.clock.set(closed - timedelta(days=3))
-    await bot.say("Anna", f"start {practice}")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    await bot.start_assessment(practice)
     await bot.say("Anna", "svar 1.1 ja: Kommentar der skal slettes")
     records = await bot.say("Bo", "resultat") + await bot.say("Bo", "eksport")
     bot.clock.set(closed)
@@ -121,9 +118,7 @@ async def test_the_daily_job_removes_files_older_than_the_setting(
     bot: BotHarness, output_dir: Path
 ) -> None:
     now = bot.clock.now()
-    await bot.say("Anna", "start Recovery")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    await bot.start_assessment("Recovery")
     records = await bot.say("Bo", "eksport")
     blocks = [b for r in records if r.message is not None for b in r.message.blocks]
     made = [b for b in blocks if isinstance(b, File)]

@@ -67,7 +67,7 @@ def production_logging(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogC
 async def scenario(bot: BotHarness) -> None:
     place = Place(bot)
     await place.say("Anna", "start HemmeligPraksisNavn")
-    aid = int(actions.decode(place.button("lp:pace:")).args[0])
+    aid = place.assessment_id()
     await place.click("Anna", actions.encode("f-scope", aid), {"scope": "AfgrænsningTekstHemmelig"})
     await place.click("Anna", actions.encode("pace", aid, "all"))
     await place.say("Anna", "svar 1.1 ja: KommentarHemmeligAnna")

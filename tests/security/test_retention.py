@@ -26,9 +26,7 @@ def at(year: int, month: int, day: int) -> datetime:
 async def round_of(bot: BotHarness, practice: str, closed: datetime | None) -> int:
     """A round of `practice` with answers, a team answer and notes, closed at `closed`."""
     bot.clock.set(closed.replace(day=1) if closed else at(2026, 3, 1))
-    await bot.say("Anna", f"start {practice}")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    aid = await bot.start_assessment(practice)
     await bot.say("Anna", "svar 1.1 ja: Kommentar der skal slettes")
     await bot.say("Bo", "svar 1.1 nej: Bo er uenig")
     await bot.say("Anna", "teamsvar 1.1 delvist: Begrundelse der skal slettes")

@@ -59,7 +59,7 @@ def check_form(form: Form) -> None:
 async def test_every_message_and_form_of_a_whole_assessment(bot: BotHarness) -> None:
     await bot.say("Anna", "start Recovery-forløb")
     await bot.say("Anna", "afgrænsning " + "Forløbet for unge i eget hjem. " * 10)
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
+    aid = bot.assessment_id()
     await bot.click("Anna", actions.encode("pace", aid, "all"))
     for person, value, upto in (("Anna", "ja", 3), ("Bo", "nej", 2), ("Carla", "delvist", 1)):
         for q in (q for q in CATALOGUE.questions if q.element <= upto):

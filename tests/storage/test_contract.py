@@ -69,9 +69,7 @@ async def test_an_assessment_id_from_another_channel_is_refused(database_url: st
 
 
 async def test_concurrent_answer_clicks_are_all_stored(bot: BotHarness) -> None:
-    await bot.say("Anna", "start Recovery")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    aid = await bot.start_assessment("Recovery")
     people = [f"P{i}" for i in range(8)]
     questions = ["1.1", "1.2", "1.3", "1.4"]
     await asyncio.gather(

@@ -33,9 +33,7 @@ HEADERS = ["Nr.", "Spørgsmål", "Svar", "Kommentarer"]
 
 
 async def start(bot: BotHarness, channel: str | None = None) -> int:
-    await bot.say("Anna", "start Recovery-forløb", channel=channel)
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"), channel=channel)
+    aid = await bot.start_assessment(channel=channel)
     return aid
 
 

@@ -10,9 +10,7 @@ from dialogs.messages import File
 
 
 async def test_word_report_carries_the_self_evaluation_section(bot: BotHarness) -> None:
-    await bot.say("Anna", "start Recovery-forløb")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    await bot.start_assessment()
     await bot.say("Anna", "svar 1.1 ja")
     await bot.say("Anna", "selvevaluering start Bostedet")
     sid = int(actions.decode(bot.button("lp:se-pace:")).args[0])

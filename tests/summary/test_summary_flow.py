@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from bot.console.channel import Record
 from bot.generators.assessment import AssessmentFiles
 from bot.generators.keeper import Keeper
-from bot.testing import BotHarness, texts
+from bot.testing import ELEMENT_1, BotHarness, texts
 from dialogs import actions
 from dialogs.assessment.report import radar_input
 from dialogs.messages import File, Generate, Image
@@ -25,7 +25,6 @@ from storage.files import GeneratedFiles
 from storage.models import Channel
 from storage.turns import CrossTenant
 
-ELEMENT_1 = ["ja", "ja", "delvist", "nej", "ved ikke", "ikke relevant: passer ikke til os"]
 FORMULA = "=SUM(1;2) er bare tekst"
 WHY_13 = "Teorien er beskrevet, men ikke forankret."
 EXPECTED: list[float | None] = [0.5, 0.875, None, None, 1.0, None, None, None, None, None, None]
@@ -34,9 +33,7 @@ EXPECTED: list[float | None] = [0.5, 0.875, None, None, 1.0, None, None, None, N
 async def start(
     bot: BotHarness, practice: str = "Recovery-forløb", channel: str | None = None
 ) -> int:
-    await bot.say("Anna", f"start {practice}", channel=channel)
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"), channel=channel)
+    aid = await bot.start_assessment(practice, channel=channel)
     return aid
 
 
@@ -318,8 +315,7 @@ async def test_english_channel_gets_english_chart_and_report(bot: BotHarness) ->
             update(Channel).where(Channel.external_id == "english").values(language="en")
         )
     aid = await start(bot, "Recovery", channel="english")
-    for i, value in enumerate(ELEMENT_1, 1):
-        await bot.say("Anna", f"answer 1.{i} {value}", channel="english")
+    await bot.answer("Anna", 1, ELEMENT_1, channel="english", word="answer")
     records = await bot.say("Anna", "result", channel="english")
     assert "Result: Recovery – round 1" in texts(records)
     (image,) = blocks_of(records, Image)

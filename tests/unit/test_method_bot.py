@@ -28,9 +28,7 @@ def private(records: list[Record]) -> list[Record]:
 
 
 async def start_all(bot: BotHarness) -> int:
-    await bot.say("Anna", "start Recovery-forløb")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    aid = await bot.start_assessment()
     return aid
 
 
