@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dialogs.i18n import shown_score
-from scoring.report import (
+from scoring.report_data import (
     ElementEntry,
     QuestionEntry,
     ReportData,

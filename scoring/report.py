@@ -25,25 +25,38 @@ from an assessment, dialogs/assessment/report.py); headings come through `tr(key
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dialogs.i18n import change_text, score_change, score_text
+from dialogs.i18n import change_text, score_text
+from scoring.docx_parts import (
+    HEAD_FILL,
+    cell_lines,
+    document_language,
+    field,
+    fixed_widths,
+    header_row,
+    muted,
+    muted_paragraph,
+    row_flags,
+    shade,
+    text_or_blank,
+)
+from scoring.report_data import (
+    ElementEntry,
+    GuideText,
+    QuestionEntry,
+    ReportData,
+    Translate,
+    basis_text,
+)
 
 # python-docx (and lxml under it) is imported inside the functions that write, not here: an
 # idle bot never writes a report, and loading them at start-up costs memory.
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
-    from docx.shared import RGBColor
-    from docx.table import Table, _Cell
-    from docx.text.paragraph import Paragraph
 
-Translate = Callable[..., str]  # tr(key, **values) -> text in the report's language
-
-MUTED_RGB = (0x55, 0x5A, 0x5F)  # grey, for notes and blanks
-HEAD_FILL = "D9E7E6"  # the tables' header rows: a light shade of the chart's teal
 LANGUAGE_TAGS = {"da": "da-DK", "en": "en-GB"}
 
 # A4 (in twips, as Word writes it) with the template's margins: 16 cm of text width, which the
@@ -52,179 +65,6 @@ PAGE_TWIPS = (11906, 16838)
 MARGIN_CM = 2.5
 QUESTION_COLUMNS_CM = (1.3, 6.4, 3.6, 4.7)  # Nr. / Spørgsmål / Svar / Kommentarer
 SCORE_NAME_CM = 6.6  # "9. Individuel tilrettelæggelse" stays on one line (≈ 5.4 cm)
-
-
-def muted() -> RGBColor:
-    """The grey of notes and blanks as a python-docx colour."""
-    from docx.shared import RGBColor
-
-    return RGBColor(*MUTED_RGB)
-
-
-@dataclass(frozen=True)
-class MemberLine:
-    name: str
-    answer: str | None  # the answer's label; None when the member only commented
-    code: str | None  # the stored value (ja, delvist, a,c …)
-    comment: str | None
-
-
-@dataclass(frozen=True)
-class QuestionEntry:
-    id: str
-    element: int
-    text: str
-    hint: str | None  # the template's "(Her tænker vi på …)"
-    team_answer: str | None  # label
-    team_code: str | None
-    # "consensus" (all of several agree) | "single" (one answer) | "decision" | "disagreement"
-    # | "unanswered" | "not_applicable"
-    basis: str
-    decided_by: str | None
-    justification: str | None
-    spread: tuple[tuple[str, int], ...]  # (answer label, how many members gave it)
-    members: tuple[MemberLine, ...]
-    example: str | None = None  # the template's example ("Fx LØFT, TEACH …")
-    respondents: int = 0  # members who gave an answer (not only a comment)
-
-    @property
-    def spread_text(self) -> str:
-        return " · ".join(f"{label} {n}" for label, n in self.spread)
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        """The question's parentheses as the template prints them: hint, then example."""
-        return tuple(n for n in (self.hint, self.example) if n)
-
-
-@dataclass(frozen=True)
-class ElementEntry:
-    number: int
-    name: str
-    definition: str
-    description: str
-    score: float | None
-    answered: int
-    total: int
-    previous: float | None  # the previous round's score, when there was one
-    overall: str | None
-    potential: str | None
-    questions: tuple[QuestionEntry, ...]
-    template: tuple[str, ...] = ()  # the element's text in the Word template
-
-    @property
-    def partial(self) -> bool:
-        return self.answered < self.total
-
-    @property
-    def change(self) -> float | None:
-        """The change as the two scores are shown (dialogs.i18n.score_change)."""
-        return score_change(self.score, self.previous)
-
-
-@dataclass(frozen=True)
-class GuideText:
-    """One of the template's opening sections, in the report's language."""
-
-    key: str
-    title: str
-    blocks: tuple[tuple[str, bool], ...]  # (text, is a bullet)
-
-
-@dataclass(frozen=True)
-class ReportData:
-    lang: str
-    practice: str
-    delimitation: str | None
-    round_no: int
-    is_open: bool
-    started: str  # dates already formatted for the language
-    closed: str | None
-    generated: str
-    participants: tuple[str, ...]
-    elements: tuple[ElementEntry, ...]
-    overall: str | None
-    potentials: str | None
-    previous_round: int | None
-    disagreements: tuple[str, ...]
-    flags: tuple[str, ...]  # sentences, e.g. the expert-review note for 2.2 d
-    guide: tuple[GuideText, ...] = ()
-    singles: tuple[str, ...] = ()  # questions only one member answered ("1 svar")
-
-
-def basis_text(q: QuestionEntry, tr: Translate) -> str:
-    """How the team answer was reached, e.g. "enighed blandt 3", "1 svar", "fastsat af …"."""
-    if q.basis == "decision":
-        return tr("report.basis.decision", who=q.decided_by or tr("report.facilitator"))
-    if q.basis == "consensus":
-        return tr("report.basis.consensus", n=q.respondents)
-    return tr(f"report.basis.{q.basis}")
-
-
-# ---- small pieces of Word ----
-def _set_lang(element: object, tag: str) -> None:
-    """Set (or add) `<w:lang w:val=… w:eastAsia=…>` in an rPr-like element."""
-    from docx.oxml.ns import qn
-    from docx.oxml.parser import OxmlElement
-
-    rpr = element
-    lang = rpr.find(qn("w:lang"))  # type: ignore[attr-defined]
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)  # type: ignore[attr-defined]
-    lang.set(qn("w:val"), tag)
-    lang.set(qn("w:eastAsia"), tag)
-
-
-def _document_language(doc: DocumentObject, tag: str) -> None:
-    """The language of the whole document (spelling, hyphenation, the reader's voice): in the
-    style defaults, the Normal style and the settings, and in the file's properties."""
-    from docx.oxml.ns import qn
-    from docx.oxml.parser import OxmlElement
-
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is not None:
-        rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
-        if rpr is not None:
-            _set_lang(rpr, tag)
-    _set_lang(doc.styles["Normal"].element.get_or_add_rPr(), tag)
-    settings = doc.settings.element
-    theme = settings.find(qn("w:themeFontLang"))
-    if theme is None:
-        theme = OxmlElement("w:themeFontLang")
-        settings.append(theme)
-    theme.set(qn("w:val"), tag)
-    doc.core_properties.language = tag
-
-
-def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
-    """A Word field (PAGE, NUMPAGES) as begin / instruction / separate / result / end, so that
-    Word and LibreOffice fill in the number on every page."""
-    from docx.oxml.ns import qn
-    from docx.oxml.parser import OxmlElement
-
-    def run_with(child: object) -> None:
-        r = OxmlElement("w:r")
-        r.append(child)
-        paragraph._p.append(r)
-
-    for kind, text in (("begin", None), ("instr", instruction), ("separate", None)):
-        if kind == "instr":
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = f" {text} "
-            run_with(instr)
-        else:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run_with(char)
-    result = OxmlElement("w:t")
-    result.text = placeholder
-    run_with(result)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run_with(end)
 
 
 def _page_setup(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
@@ -247,97 +87,12 @@ def _page_setup(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
     before, _, rest = tr("report.page").partition("{page}")
     middle, _, after = rest.partition("{pages}")
     footer.add_run(before)
-    _field(footer, "PAGE", "1")
+    field(footer, "PAGE", "1")
     footer.add_run(middle)
-    _field(footer, "NUMPAGES", "1")
+    field(footer, "NUMPAGES", "1")
     footer.add_run(after)
     for run in footer.runs:
         run.font.size = Pt(9)
-
-
-def _text_or_blank(doc: DocumentObject, text: str | None, tr: Translate) -> None:
-    if text and text.strip():
-        for line in text.strip().splitlines():
-            doc.add_paragraph(line)
-    else:
-        run = doc.add_paragraph().add_run(tr("report.blank"))
-        run.italic = True
-        run.font.color.rgb = muted()
-
-
-def _muted(doc: DocumentObject, text: str) -> Paragraph:
-    from docx.shared import Pt
-
-    p = doc.add_paragraph()
-    run = p.add_run(text)
-    run.italic = True
-    run.font.size = Pt(9)
-    run.font.color.rgb = muted()
-    return p
-
-
-def _shade(cell: _Cell, fill: str) -> None:
-    from docx.oxml.ns import qn
-    from docx.oxml.parser import OxmlElement
-
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _fixed_widths(table: Table, widths_cm: Sequence[float]) -> None:
-    """Column widths that Word and LibreOffice both keep: a fixed layout, the grid and every
-    cell's width."""
-    from docx.shared import Cm
-
-    table.autofit = False
-    for column, width in zip(table.columns, widths_cm, strict=True):
-        column.width = Cm(width)
-        for cell in column.cells:
-            cell.width = Cm(width)
-
-
-def _row_flags(table: Table, header_rows: int = 1, together: bool = False) -> None:
-    """Rows never split over a page; the header row repeats on every page; with `together`
-    the whole table stays on one page (each row keeps with the next)."""
-    from docx.oxml.parser import OxmlElement
-
-    for i, row in enumerate(table.rows):
-        trpr = row._tr.get_or_add_trPr()
-        trpr.append(OxmlElement("w:cantSplit"))
-        if i < header_rows:
-            trpr.append(OxmlElement("w:tblHeader"))
-        if together and i < len(table.rows) - 1:
-            for cell in row.cells:
-                for p in cell.paragraphs:
-                    p.paragraph_format.keep_with_next = True
-
-
-def _header_row(table: Table, labels: Sequence[str]) -> None:
-    for cell, label in zip(table.rows[0].cells, labels, strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(label).bold = True
-        _shade(cell, HEAD_FILL)
-
-
-def _cell_lines(cell: _Cell, lines: Sequence[tuple[str, str]]) -> None:
-    """Fill a cell with (style, text) lines: "bold", "plain", "italic", "muted"."""
-    from docx.shared import Pt
-
-    cell.text = ""
-    first = True
-    for style, text in lines:
-        p = cell.paragraphs[0] if first else cell.add_paragraph()
-        first = False
-        p.paragraph_format.space_after = Pt(2)
-        run = p.add_run(text)
-        run.bold = style == "bold"
-        run.italic = style in ("italic", "muted")
-        if style == "muted":
-            run.font.size = Pt(8.5)
-            run.font.color.rgb = muted()
 
 
 # ---- the parts of the report ----
@@ -361,8 +116,8 @@ def _info_table(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
         row.cells[1].text = value
         for run in row.cells[0].paragraphs[0].runs:
             run.bold = True
-        _shade(row.cells[0], HEAD_FILL)
-    _fixed_widths(table, (4.5, 11.5))
+        shade(row.cells[0], HEAD_FILL)
+    fixed_widths(table, (4.5, 11.5))
 
 
 def _guide_section(doc: DocumentObject, section: GuideText) -> None:
@@ -414,7 +169,7 @@ def _questions_table(doc: DocumentObject, e: ElementEntry, tr: Translate) -> Non
 
     table = doc.add_table(rows=1 + len(e.questions), cols=4)
     table.style = "Table Grid"
-    _header_row(
+    header_row(
         table,
         (tr("report.col.nr"), tr("report.col.question"), tr("report.col.answer"),
          tr("report.col.comments")),
@@ -423,17 +178,17 @@ def _questions_table(doc: DocumentObject, e: ElementEntry, tr: Translate) -> Non
         row.cells[0].text = q.id
         # The template prints hints and examples in parentheses, without a final full stop.
         question = [("plain", q.text)] + [("italic", f"({n.rstrip('.')})") for n in q.notes]
-        _cell_lines(row.cells[1], question)
-        _cell_lines(row.cells[2], _answer_lines(q, tr))
-        _cell_lines(row.cells[3], _comment_lines(q, tr))
+        cell_lines(row.cells[1], question)
+        cell_lines(row.cells[2], _answer_lines(q, tr))
+        cell_lines(row.cells[3], _comment_lines(q, tr))
     for row in table.rows:
         for cell in row.cells:
             for p in cell.paragraphs:
                 for run in p.runs:
                     if run.font.size is None:
                         run.font.size = Pt(9.5)
-    _fixed_widths(table, QUESTION_COLUMNS_CM)
-    _row_flags(table)
+    fixed_widths(table, QUESTION_COLUMNS_CM)
+    row_flags(table)
 
 
 def _element(doc: DocumentObject, e: ElementEntry, data: ReportData, tr: Translate) -> None:
@@ -453,12 +208,12 @@ def _element(doc: DocumentObject, e: ElementEntry, data: ReportData, tr: Transla
             score=score_text(e.previous, lang),
             change=change_text(e.change, lang) or "–",
         )
-    _muted(doc, score).paragraph_format.keep_with_next = True
+    muted_paragraph(doc, score).paragraph_format.keep_with_next = True
     _questions_table(doc, e, tr)
     doc.add_heading(tr("report.element_overall", number=e.number, name=e.name), level=3)
-    _text_or_blank(doc, e.overall, tr)
+    text_or_blank(doc, e.overall, tr)
     doc.add_heading(tr("report.element_potential", number=e.number, name=e.name), level=3)
-    _text_or_blank(doc, e.potential, tr)
+    text_or_blank(doc, e.potential, tr)
 
 
 def _scores(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
@@ -472,7 +227,7 @@ def _scores(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
         widths = [SCORE_NAME_CM, 2.0, 2.6, 2.2, 2.6]
     table = doc.add_table(rows=1 + len(data.elements), cols=len(headers))
     table.style = "Table Grid"
-    _header_row(table, headers)
+    header_row(table, headers)
     for row, e in zip(table.rows[1:], data.elements, strict=True):
         values = [
             f"{e.number}. {e.name}",
@@ -483,10 +238,10 @@ def _scores(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
             values += [score_text(e.previous, lang), change_text(e.change, lang)]
         for cell, text in zip(row.cells, values, strict=True):
             cell.text = text
-    _fixed_widths(table, widths)
-    _row_flags(table, together=True)
+    fixed_widths(table, widths)
+    row_flags(table, together=True)
     if any(e.partial for e in data.elements):
-        _muted(doc, tr("report.partial_note"))
+        muted_paragraph(doc, tr("report.partial_note"))
 
 
 def _comparison(doc: DocumentObject, data: ReportData, tr: Translate) -> None:
@@ -531,7 +286,7 @@ def write_docx(
     normal = doc.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(11)
-    _document_language(doc, LANGUAGE_TAGS.get(data.lang, "da-DK"))
+    document_language(doc, LANGUAGE_TAGS.get(data.lang, "da-DK"))
     props = doc.core_properties
     props.title = tr("report.title", practice=data.practice)
     props.subject = tr("report.subtitle")
@@ -542,8 +297,8 @@ def write_docx(
     doc.add_paragraph(tr("report.subtitle"))
     _info_table(doc, data, tr)
     if data.is_open:
-        _muted(doc, tr("report.draft"))
-    _muted(doc, tr("summary.guide"))
+        muted_paragraph(doc, tr("report.draft"))
+    muted_paragraph(doc, tr("summary.guide"))
     _opening(doc, data, tr)
 
     for e in data.elements:
@@ -552,9 +307,9 @@ def write_docx(
     overall = doc.add_heading(tr("report.overall_heading"), level=1)
     overall.paragraph_format.page_break_before = True
     doc.add_heading(tr("report.overall"), level=3)
-    _text_or_blank(doc, data.overall, tr)
+    text_or_blank(doc, data.overall, tr)
     doc.add_heading(tr("report.potentials"), level=3)
-    _text_or_blank(doc, data.potentials, tr)
+    text_or_blank(doc, data.potentials, tr)
     if data.disagreements:
         doc.add_paragraph(tr("report.disagreements", ids=", ".join(data.disagreements)))
     if data.singles:
@@ -570,7 +325,7 @@ def write_docx(
         doc.add_picture(str(chart), width=Cm(12))  # with the table, on one page
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
         doc.paragraphs[-1].paragraph_format.space_before = Pt(8)  # clear of the table's edge
-        _muted(doc, tr("report.chart_caption"))
+        muted_paragraph(doc, tr("report.chart_caption"))
     if data.previous_round is not None:
         _comparison(doc, data, tr)
     if extra is not None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scoring.report import muted
+from scoring.docx_parts import muted
 
 # python-docx (and lxml under it) is imported inside the functions that write, not here: an
 # idle bot never writes a report, and loading them at start-up costs memory.

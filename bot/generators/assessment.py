@@ -45,11 +45,8 @@ from scoring.catalogue import Catalogue
 from scoring.chart import render_radar, render_score_table
 from scoring.export import write_csv, write_xlsx
 from scoring.org_catalogue import load_org_catalogue
-from scoring.report import (
-    ReportData,
-    Translate,
-    write_docx,
-)
+from scoring.report import write_docx
+from scoring.report_data import ReportData, Translate
 from scoring.selfeval_report import add_selfeval_section
 from scoring.table import ScoringTable
 from storage.assessment import assessment_view

@@ -22,7 +22,7 @@ from dialogs.assessment.views import answer_label
 from dialogs.i18n import format_date, score_text, t
 from scoring.catalogue import SCALE, Catalogue, Question
 from scoring.chart import ChartText, ShownScore
-from scoring.report import ElementEntry, GuideText, MemberLine, QuestionEntry, ReportData
+from scoring.report_data import ElementEntry, GuideText, MemberLine, QuestionEntry, ReportData
 from scoring.scores import ElementScore, all_scores, applicable
 from scoring.table import ScoringTable
 

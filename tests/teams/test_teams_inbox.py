@@ -98,8 +98,11 @@ async def test_with_the_sqlite_file_locked_an_activity_is_answered_at_once_and_a
     bot, client = await start_bot(sqlite_url, clock, connector, teams_settings(local_dev=True))
     try:
         await client.post("/api/messages", json=bot_added(connector.url))
+        await bot.teams.settle()  # the welcome's turn is done before the lock is taken
         mark = len(connector.calls)
-        holder = sqlite3.connect(str(make_url(sqlite_url).database), isolation_level=None)
+        holder = sqlite3.connect(
+            str(make_url(sqlite_url).database), isolation_level=None, timeout=30
+        )
         holder.execute("BEGIN IMMEDIATE")  # the write lock, held by someone else
         try:
             activity = message("Anna", "start Recovery", connector.url)

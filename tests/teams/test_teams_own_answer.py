@@ -120,6 +120,7 @@ async def test_a_refused_click_is_told_to_the_person_alone(teams_bot: TeamsBot) 
     aid = await started(bot)
     card = question_card(bot, aid, "1.1")
     assert await bot.user("Anna").say("luk") == 201
+    assert await bot.user("Anna").say("luk") == 201  # the gaps first, then closing
     mark = len(fake.sent())
     bo = bot.user("Bo")
     assert await bo.press_on(card, actions.encode("ans", aid, "1.1", "ja")) == 200
@@ -149,6 +150,7 @@ async def test_a_slow_turn_answers_the_click_and_its_words_follow_as_replies(
     aid = await started(bot)
     card = question_card(bot, aid, "1.1")
     assert await bot.user("Anna").say("luk") == 201
+    assert await bot.user("Anna").say("luk") == 201  # the gaps first, then closing
     monkeypatch.setattr(handler, "ANSWER_SECONDS", 0.0)  # the answer cannot wait for the turn
     bo = bot.user("Bo")
     assert await bo.press_on(card, actions.encode("ans", aid, "1.1", "ja")) == 200
