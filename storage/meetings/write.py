@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,12 +26,10 @@ from dialogs.meetings.model import (
     EXPLORE,
     FINISHED,
     INTERPRET,
-    OPEN_STATUSES,
     OWNER,
     POINT_KINDS,
     PREPARATION,
     SINCE,
-    STATUSES,
     MeetingsData,
 )
 from dialogs.reminders.queue import Planned
@@ -40,7 +38,6 @@ from storage.feature import FeatureStore, applies
 from storage.meeting_models import (
     Agreement,
     AgreementPaper,
-    AgreementStatusChange,
     Meeting,
     MeetingInterpretation,
     MeetingObservation,
@@ -49,50 +46,12 @@ from storage.meeting_models import (
     MeetingTheme,
     MeetingVote,
 )
+from storage.meetings.agreements import AgreementWrites
+from storage.meetings.lookup import expect_state, meeting_of_channel, member_of_channel, next_number
 from storage.meetings.read import load_meetings, opt_utc, shown_order
-from storage.models import Assessment, ChannelMember, Member
+from storage.models import Assessment
 from storage.reminder_models import Reminder
 from storage.turns import Context, CrossTenant
-
-
-# ---- writing ----
-async def _meeting(session: AsyncSession, ctx: Context, mid: int) -> Meeting:
-    m = await session.get(Meeting, mid)
-    if m is None or m.channel_id != ctx.channel.id:
-        raise CrossTenant(f"meeting {mid}")
-    return m
-
-
-def _expect(m: Meeting, status: str, step: int | None = None) -> None:
-    """The dialog decided on state it loaded; a concurrent turn may have moved on."""
-    if m.status != status or (step is not None and m.step != step):
-        raise StaleDataError(f"meeting {m.id} is {m.status}/{m.step}")
-
-
-async def _member_id(session: AsyncSession, ctx: Context, external_id: str) -> int:
-    """A member of this channel (never another channel's or workspace's)."""
-    member_id = await session.scalar(
-        select(Member.id)
-        .join(ChannelMember, ChannelMember.member_id == Member.id)
-        .where(
-            Member.workspace_id == ctx.channel.workspace_id,
-            Member.external_id == external_id,
-            ChannelMember.channel_id == ctx.channel.id,
-        )
-    )
-    if member_id is None:
-        raise CrossTenant(f"member {external_id}")
-    return member_id
-
-
-async def _next_number(
-    session: AsyncSession, model: type[Meeting] | type[Agreement], channel_id: int
-) -> int:
-    # A concurrent insert with the same number violates the unique key: the turn is retried.
-    current = await session.scalar(
-        select(func.max(model.number)).where(model.channel_id == channel_id)
-    )
-    return (current or 0) + 1
 
 
 def _deadlines(m: Meeting) -> list[datetime]:
@@ -156,39 +115,10 @@ async def _meeting_reminders(
     await reminders.plan_now(session, ctx.channel.id, planned, now)
 
 
-async def _agreement_reminders(
-    session: AsyncSession, ctx: Context, a: Agreement, was_open: bool | None, now: datetime
-) -> None:
-    """An agreement made (`was_open` None), finished (done or dropped) or reopened: its
-    reminders follow at once."""
-    about = Reminder.subject_id == a.id
-    is_open = a.status in OPEN_STATUSES
-    if was_open and not is_open:
-        await reminders.cancel_now(session, kinds.AGREEMENT, kinds.AGREEMENT_KINDS, about)
-        return
-    if not is_open or was_open:
-        return  # still closed, or still open: nothing changes
-    if was_open is False:  # reopened: the rows it had come back where their time is ahead
-        await reminders.revive(session, kinds.AGREEMENT, kinds.AGREEMENT_KINDS, about, now)
-    owner = await session.get(Member, a.owner_id)
-    follow_up = await session.get(Member, a.follow_up_id)
-    if owner is None or follow_up is None:
-        return
-    prefs = await reminders.channel_prefs(session, (ctx.channel.id,))
-    planned = kinds.plan_agreement(
-        a.id,
-        a.due,
-        utc(a.created_at),
-        owner.external_id,
-        follow_up.external_id,
-        prefs[ctx.channel.id],
-    )
-    await reminders.plan_now(session, ctx.channel.id, planned, now)
-
-
-class MeetingStore(FeatureStore):
-    """Reflection meetings and agreements (`turn.extra["meetings"]`: a MeetingsData). Times
-    are stored in UTC (`utc(now)`): SQLite keeps no zone."""
+class MeetingStore(AgreementWrites, FeatureStore):
+    """Reflection meetings and agreements (`turn.extra["meetings"]`: a MeetingsData; the
+    agreements' operations are AgreementWrites'). Times are stored in UTC (`utc(now)`):
+    SQLite keeps no zone."""
 
     name = OWNER
 
@@ -217,12 +147,12 @@ class MeetingStore(FeatureStore):
             a = await session.get(Assessment, op.assessment_id)
             if a is None or a.channel_id != ctx.channel.id:
                 raise CrossTenant(f"assessment {op.assessment_id}")
-        facilitator = await _member_id(session, ctx, op.facilitator_external_id)
-        people = [await _member_id(session, ctx, e) for e in op.participant_external_ids]
+        facilitator = await member_of_channel(session, ctx, op.facilitator_external_id)
+        people = [await member_of_channel(session, ctx, e) for e in op.participant_external_ids]
         deadlines = [utc(d).isoformat() for d in op.step_deadlines]
         m = Meeting(
             channel_id=ctx.channel.id,
-            number=await _next_number(session, Meeting, ctx.channel.id),
+            number=await next_number(session, Meeting, ctx.channel.id),
             status="planned",
             step=PREPARATION,
             mode=op.mode,
@@ -259,7 +189,7 @@ class MeetingStore(FeatureStore):
     async def join(
         self, session: AsyncSession, ctx: Context, op: mo.JoinMeeting, now: datetime
     ) -> None:
-        m = await _meeting(session, ctx, op.meeting_id)
+        m = await meeting_of_channel(session, ctx, op.meeting_id)
         if m.status not in ("planned", "running"):
             raise StaleDataError(f"meeting {m.id} is {m.status}")
         await _participant(session, m.id, ctx.member.id, now)
@@ -268,8 +198,8 @@ class MeetingStore(FeatureStore):
     async def prepare(
         self, session: AsyncSession, ctx: Context, op: mo.SavePreparation, now: datetime
     ) -> None:
-        m = await _meeting(session, ctx, op.meeting_id)
-        _expect(m, "planned", PREPARATION)
+        m = await meeting_of_channel(session, ctx, op.meeting_id)
+        expect_state(m, "planned", PREPARATION)
         row = await _participant(session, m.id, ctx.member.id, now, lock=True)
         if not ctx.may_set(row.preparation_received_at):
             return  # points this person sent later are kept
@@ -299,8 +229,8 @@ class MeetingStore(FeatureStore):
     async def start(
         self, session: AsyncSession, ctx: Context, op: mo.StartMeeting, now: datetime
     ) -> None:
-        m = await _meeting(session, ctx, op.meeting_id)
-        _expect(m, "planned", PREPARATION)
+        m = await meeting_of_channel(session, ctx, op.meeting_id)
+        expect_state(m, "planned", PREPARATION)
         m.status, m.step, m.started_at, m.updated_at = "running", SINCE, now, now
         m.due_at = _due_after(m, SINCE)
         for position, aid in enumerate(dict.fromkeys(op.reviewed_agreement_ids)):
@@ -314,8 +244,8 @@ class MeetingStore(FeatureStore):
     async def advance(
         self, session: AsyncSession, ctx: Context, op: mo.AdvanceMeeting, now: datetime
     ) -> None:
-        m = await _meeting(session, ctx, op.meeting_id)
-        _expect(m, "running", op.from_step)
+        m = await meeting_of_channel(session, ctx, op.meeting_id)
+        expect_state(m, "running", op.from_step)
         if op.to_step != op.from_step + 1 or not SINCE < op.to_step <= FINISHED:
             raise ValueError(f"cannot go from step {op.from_step} to {op.to_step}")
         m.step, m.updated_at = op.to_step, now
@@ -329,7 +259,7 @@ class MeetingStore(FeatureStore):
     async def cancel(
         self, session: AsyncSession, ctx: Context, op: mo.CancelMeeting, now: datetime
     ) -> None:
-        m = await _meeting(session, ctx, op.meeting_id)
+        m = await meeting_of_channel(session, ctx, op.meeting_id)
         if m.status not in ("planned", "running"):
             raise StaleDataError(f"meeting {m.id} is {m.status}")
         m.status, m.due_at, m.ended_at, m.updated_at = "cancelled", None, now, now
@@ -339,8 +269,8 @@ class MeetingStore(FeatureStore):
     async def observe(
         self, session: AsyncSession, ctx: Context, op: mo.AddObservation, now: datetime
     ) -> None:
-        m = await _meeting(session, ctx, op.meeting_id)
-        _expect(m, "running", EXPLORE)
+        m = await meeting_of_channel(session, ctx, op.meeting_id)
+        expect_state(m, "running", EXPLORE)
         session.add(
             MeetingObservation(
                 meeting_id=m.id,
@@ -356,8 +286,8 @@ class MeetingStore(FeatureStore):
     async def votes(
         self, session: AsyncSession, ctx: Context, op: mo.CastVotes, now: datetime
     ) -> None:
-        m = await _meeting(session, ctx, op.meeting_id)
-        _expect(m, "running", EXPLORE)
+        m = await meeting_of_channel(session, ctx, op.meeting_id)
+        expect_state(m, "running", EXPLORE)
         await _observations_of(session, m.id, [*op.among, *op.chosen])
         if not set(op.chosen) <= set(op.among):
             raise ValueError("votes outside their options")
@@ -378,8 +308,8 @@ class MeetingStore(FeatureStore):
     async def themes(
         self, session: AsyncSession, ctx: Context, op: mo.SetThemes, now: datetime
     ) -> None:
-        m = await _meeting(session, ctx, op.meeting_id)
-        _expect(m, "running", EXPLORE)
+        m = await meeting_of_channel(session, ctx, op.meeting_id)
+        expect_state(m, "running", EXPLORE)
         await _observations_of(session, m.id, [*op.among, *op.chosen])
         current = {
             t.observation_id: t
@@ -415,8 +345,8 @@ class MeetingStore(FeatureStore):
     async def interpret(
         self, session: AsyncSession, ctx: Context, op: mo.AddInterpretation, now: datetime
     ) -> None:
-        m = await _meeting(session, ctx, op.meeting_id)
-        _expect(m, "running", INTERPRET)
+        m = await meeting_of_channel(session, ctx, op.meeting_id)
+        expect_state(m, "running", INTERPRET)
         theme = await session.get(MeetingTheme, op.theme_id)
         if theme is None or theme.meeting_id != m.id:
             raise CrossTenant(f"theme {op.theme_id}")
@@ -434,8 +364,8 @@ class MeetingStore(FeatureStore):
     async def paper(
         self, session: AsyncSession, ctx: Context, op: mo.SavePaper, now: datetime
     ) -> None:
-        m = await _meeting(session, ctx, op.meeting_id)
-        _expect(m, "running", ACT)
+        m = await meeting_of_channel(session, ctx, op.meeting_id)
+        expect_state(m, "running", ACT)
         await session.merge(
             AgreementPaper(
                 meeting_id=m.id,
@@ -446,71 +376,5 @@ class MeetingStore(FeatureStore):
                 next_meeting_at=opt_utc(op.next_meeting_at),
                 updated_by=ctx.member.id,
                 updated_at=now,
-            )
-        )
-
-    @applies(mo.CreateAgreement)
-    async def create_agreement(
-        self, session: AsyncSession, ctx: Context, op: mo.CreateAgreement, now: datetime
-    ) -> None:
-        if op.meeting_id is not None:
-            m = await _meeting(session, ctx, op.meeting_id)
-            _expect(m, "running", ACT)
-        if not op.what.strip():
-            raise ValueError("an agreement needs a what")
-        owner = await _member_id(session, ctx, op.owner_external_id)
-        follow_up = await _member_id(session, ctx, op.follow_up_external_id)
-        a = Agreement(
-            channel_id=ctx.channel.id,
-            number=await _next_number(session, Agreement, ctx.channel.id),
-            meeting_id=op.meeting_id,
-            element=op.element,
-            what=op.what,
-            signal=op.signal,
-            owner_id=owner,
-            follow_up_id=follow_up,
-            due=op.due,
-            status="not_started",
-            source=op.source,
-            created_by=ctx.member.id,
-            created_at=now,
-            status_changed_at=now,
-        )
-        session.add(a)
-        await session.flush()
-        session.add(
-            AgreementStatusChange(
-                agreement_id=a.id, status="not_started", member_id=ctx.member.id, changed_at=now
-            )
-        )
-        await _agreement_reminders(session, ctx, a, None, now)
-
-    @applies(mo.SetAgreementStatus)
-    async def set_status(
-        self, session: AsyncSession, ctx: Context, op: mo.SetAgreementStatus, now: datetime
-    ) -> None:
-        if op.status not in STATUSES:
-            raise ValueError(op.status)
-        a = await session.get(
-            Agreement, op.agreement_id, with_for_update=True, populate_existing=True
-        )
-        if a is None or a.channel_id != ctx.channel.id:
-            raise CrossTenant(f"agreement {op.agreement_id}")
-        if not ctx.may_set(a.status_received_at):
-            return  # a status received later stands (and so does its history)
-        a.status_received_at = ctx.received_at
-        was_open = a.status in OPEN_STATUSES
-        if a.status != op.status:
-            a.status, a.status_changed_at = op.status, now
-        await _agreement_reminders(session, ctx, a, was_open, now)
-        if op.note:
-            a.learned = op.note
-        session.add(
-            AgreementStatusChange(
-                agreement_id=a.id,
-                status=op.status,
-                note=op.note,
-                member_id=ctx.member.id,
-                changed_at=now,
             )
         )
