@@ -1,17 +1,15 @@
-"""Answering the questions: the pace (one element at a time or all), typed answers (leniently,
-a whole element in a row, one letter in guided mode) and clicks, comments, "ikke relevant"
-with its reason, the person's own answer confirmed privately, and one question at a time
-(`næste spørgsmål`)."""
+"""Answering the questions: typed answers (leniently, a whole element in a row, one letter in
+guided mode) and clicks, comments, "ikke relevant" with its reason, the person's own answer
+confirmed privately. Built on Guided (guided.py: one question at a time), which is built on
+Pacing (pacing.py: the pace and the next element)."""
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from dialogs import actions
 from dialogs.actions import Action
 from dialogs.assessment import forms
 from dialogs.assessment import ops as fx
-from dialogs.assessment.base import AssessmentBase, refresh
+from dialogs.assessment.base import refresh
 from dialogs.assessment.commands import (
     BulkError,
     normalise_multi,
@@ -20,159 +18,25 @@ from dialogs.assessment.commands import (
     split_answer,
     split_bulk,
 )
+from dialogs.assessment.guided import Guided, asked_of
 from dialogs.assessment.model import AssessmentView, assessment_of
-from dialogs.assessment.pace import ALL, DEFAULT_PACE, ONE, PACES, Pace, parse_pace
-from dialogs.assessment.render import card_key, element_posted, pace_of
-from dialogs.assessment.team import question_status
+from dialogs.assessment.pace import Pace
+from dialogs.assessment.pacing import ensure_pace
+from dialogs.assessment.render import card_key, pace_of
 from dialogs.assessment.views import GUIDED, own_answer, own_answer_message
 from dialogs.assessment.words import typed_here
-from dialogs.effects import OpenForm, Outbound, Outcome, Post, SetDialogState
+from dialogs.effects import OpenForm, Outbound, Outcome, Post
 from dialogs.feature import Values, command, verb
-from dialogs.i18n import t
-from dialogs.messages import Button, Buttons, Form, Message, OwnAnswer, Text, ToActorOnly
+from dialogs.messages import Form, OwnAnswer
 from dialogs.replies import Refusal, reject, tell
 from dialogs.text_input import check_text
 from dialogs.turn import Turn
-from scoring.catalogue import Catalogue, Question
+from scoring.catalogue import Question
 
-GUIDED_STATE = "guided"  # the person's dialog state while they answer one question at a time
-QUESTION_WORDS = ("spørgsmål", "spoergsmaal", "spm", "spm.", "question", "questions")
 Answered = list[tuple[Question, str, str | None]]  # (question, value, comment)
 
 
-# ---- the pace, shared with round.py (status, the delimitation) ----
-def private(lang: str, text: str, *buttons: Button) -> Post:
-    blocks: tuple[Text | Buttons, ...] = (Text(text),)
-    if buttons:
-        blocks += (Buttons(buttons),)
-    return Post(Message(blocks, text), ToActorOnly())
-
-
-def ensure_pace(turn: Turn, view: AssessmentView) -> tuple[Outcome, AssessmentView]:
-    """The default pace, when nobody chose one yet and someone needs the questions: the first
-    element is put to the team (the outcome), and the round as it will be (the view)."""
-    if view.pacing is not None:
-        return Outcome(), view
-    stored = pace_of(view, turn).stored(DEFAULT_PACE)
-    said = tell(
-        turn, "ok.pace_default", next=typed_here(turn, "næste"), all=typed_here(turn, "tempo alle")
-    )
-    outcome = Outcome(ops=(fx.SetPacing(view.id, stored, 1),), out=(refresh("elements", view.id),))
-    return outcome + said, replace(view, pacing=stored, current_element=1)
-
-
-def scope_reminder(turn: Turn, view: AssessmentView) -> Outcome:
-    """The method's first advice, until it is followed: delimit the practice."""
-    if view.delimitation or not view.is_open:
-        return Outcome()
-    text = t(turn.lang, "pace.scope_missing", scope=typed_here(turn, "afgrænsning …"))
-    button = Button(t(turn.lang, "intro.scope_button"), actions.encode("scope", view.id))
-    return Outcome(out=(private(turn.lang, text, button),))
-
-
-def pace_offer(turn: Turn, view: AssessmentView, elements: int) -> Outcome:
-    """The pace as it is, with the choice offered again (on `status` and `tempo`)."""
-    if not view.is_open:
-        return Outcome()
-    lang, aid = turn.lang, view.id
-    pace = pace_of(view, turn).pace
-    posted = view.current_element or 0
-    one = Button(t(lang, "intro.pace_one"), actions.encode("pace", aid, ONE))
-    every = Button(t(lang, "intro.pace_all"), actions.encode("pace", aid, ALL))
-    guide = Button(t(lang, "pace.guided_button"), actions.encode("guide", aid))
-    next_, all_ = typed_here(turn, "næste"), typed_here(turn, "tempo alle")
-    if pace is None:
-        post = private(lang, t(lang, "pace.none", all=all_), one, every)
-    elif pace == ONE and posted < elements:
-        text = t(lang, "pace.one", posted=posted, total=elements, next=next_, all=all_)
-        post = private(lang, text, every, guide)
-    else:
-        post = private(lang, t(lang, "pace.all", guided=typed_here(turn, "næste spørgsmål")), guide)
-    return Outcome(out=(post,)) + scope_reminder(turn, view)
-
-
-class Answering(AssessmentBase):
-    # ---- the pace ----
-    @verb("pace")
-    def pace_click(self, turn: Turn, a: Action, _values: Values) -> Outcome:
-        view = self.open_round(turn, a.int_arg(0))
-        pace = a.arg(1)
-        if pace not in PACES:
-            raise actions.BadAction(pace)
-        # (no words: the elements appearing are the answer to the button)
-        return self.set_pace(turn, view, pace, typed=False)
-
-    @command("tempo", "pace")
-    def tempo(self, turn: Turn, rest: str) -> Outcome:
-        view = self.open_round(turn)
-        if not rest:
-            return pace_offer(turn, view, len(self.catalogue.elements))
-        pace = parse_pace(rest)
-        if pace is None:
-            one, all_ = typed_here(turn, "tempo ét"), typed_here(turn, "tempo alle")
-            raise Refusal("err.bad_pace", one=one, all=all_)
-        return self.set_pace(turn, view, pace, typed=True)
-
-    def set_pace(self, turn: Turn, view: AssessmentView, pace: str, *, typed: bool) -> Outcome:
-        current = pace_of(view, turn)
-        if current.pace == pace:
-            return tell(turn, f"ok.pace_same_{pace}", next=typed_here(turn, "næste"))
-        if current.pace is not None and not turn.is_facilitator:
-            raise Refusal("err.pace_facilitator", guided=typed_here(turn, "næste spørgsmål"))
-        total, posted = len(self.catalogue.elements), view.current_element or 0
-        if pace == ALL:
-            out: tuple[Outbound, ...] = (refresh("elements", view.id, str(posted + 1)),)
-            if posted:  # the card that offered "next element" no longer does
-                out = (refresh("element_root", view.id, str(posted)), *out)
-            said = tell(turn, "ok.pace_all", guided=typed_here(turn, "næste spørgsmål"))
-            ops = (fx.SetPacing(view.id, current.stored(ALL), total),)
-        else:
-            out = () if posted else (refresh("elements", view.id),)
-            key = "ok.pace_one" if posted < total else "ok.pace_one_all_posted"
-            guided = typed_here(turn, "næste spørgsmål")
-            said = tell(turn, key, next=typed_here(turn, "næste"), guided=guided)
-            ops = (fx.SetPacing(view.id, current.stored(ONE), max(posted, 1)),)
-        if not typed:
-            return Outcome(ops=ops, out=out)
-        return Outcome(ops=ops, out=out) + said + scope_reminder(turn, view)
-
-    # ---- the next element, or the person's next question ----
-    @command("næste", "naeste", "next")
-    def next(self, turn: Turn, rest: str) -> Outcome:
-        if rest.casefold() in QUESTION_WORDS:
-            return self.guided_start(turn, self.open_round(turn))
-        return self.next_element(turn, self.open_round(turn))
-
-    @verb("next-el")
-    def next_click(self, turn: Turn, a: Action, _values: Values) -> Outcome:
-        return self.next_element(turn, self.open_round(turn, a.int_arg(0)))
-
-    def next_element(self, turn: Turn, view: AssessmentView) -> Outcome:
-        if view.pacing is None:  # nobody chose: the default brings the first element
-            return ensure_pace(turn, view)[0]
-        if not turn.is_facilitator:
-            raise Refusal("err.next_facilitator", guided=typed_here(turn, "næste spørgsmål"))
-        current, total = view.current_element or 0, len(self.catalogue.elements)
-        if current >= total:
-            raise Refusal("err.no_more_elements", guided=typed_here(turn, "næste spørgsmål"))
-        said = tell(
-            turn,
-            "ok.next_posted",
-            number=current + 1,
-            total=total,
-            all=typed_here(turn, "tempo alle"),
-        )
-        return (
-            Outcome(
-                ops=(fx.SetPacing(view.id, view.pacing, current + 1),),
-                out=(
-                    refresh("element_root", view.id, str(current)),
-                    refresh("element", view.id, str(current + 1)),
-                ),
-            )
-            + said
-        )
-
+class Answering(Guided):
     # ---- typed answers ----
     @command("svar", "answer")
     def answer(self, turn: Turn, rest: str) -> Outcome:
@@ -273,16 +137,6 @@ class Answering(AssessmentBase):
         comment = rest.lstrip(" :,–-").strip() or None
         return self.record(turn, view, [(q, value, comment)], typed=True)
 
-    def guided_question(self, turn: Turn, view: AssessmentView) -> Question | None:
-        """The question the person was last given by `næste spørgsmål`, if they are at it."""
-        data = turn.state_data
-        if turn.state_kind != GUIDED_STATE or data.get("aid") != view.id:
-            return None
-        qid = data.get("q")
-        if not isinstance(qid, str) or not self.catalogue.has_question(qid):
-            return None
-        return self.catalogue.question(qid)
-
     # ---- a whole element in a row: `svar 1: j j d n i:grund j` ----
     def bulk(self, turn: Turn, view: AssessmentView, number: int, text: str) -> Outcome:
         example = typed_here(turn, "svar 1: j j d n i:grund j")
@@ -301,7 +155,7 @@ class Answering(AssessmentBase):
         for q in self.catalogue.element(number).questions:
             if len(answered) == len(items):
                 break
-            if not _applies(q, view, me, given):
+            if not asked_of(q, view, me, given):
                 continue
             value_text, comment = items[len(answered)]
             value = parse_answer(q, value_text)
@@ -426,7 +280,7 @@ class Answering(AssessmentBase):
             if error:
                 raise Refusal("err.input", error=error)
         me = turn.actor.external_id
-        if q.condition is not None and not _applies(q, view, me, given):
+        if q.condition is not None and not asked_of(q, view, me, given):
             other, option = q.condition
             raise Refusal(
                 "err.conditional",
@@ -468,46 +322,12 @@ class Answering(AssessmentBase):
             q.id
             for q in self.catalogue.element(number).questions
             if q.id not in given
-            and _applies(q, view, me, given)
+            and asked_of(q, view, me, given)
             and own_answer(view, q.id, me) is None
         ]
         if not missing:
             return Outcome()
         return tell(turn, "ok.answers_missing", ids=", ".join(missing))
-
-    # ---- one question at a time: `næste spørgsmål` ----
-    @verb("guide")
-    def guide_click(self, turn: Turn, a: Action, _values: Values) -> Outcome:
-        return self.guided_start(turn, self.open_round(turn, a.int_arg(0)))
-
-    def guided_start(self, turn: Turn, view: AssessmentView) -> Outcome:
-        """The person's next unanswered question, privately; each answer brings the next.
-        Asked again, it skips the question they were given (it comes back at the end)."""
-        started, view = ensure_pace(turn, view)
-        current = self.guided_question(turn, view)
-        after = current.id if current is not None else None
-        return started + self.guided_next(turn, view, after, {})
-
-    def guided_next(
-        self, turn: Turn, view: AssessmentView, after: str | None, given: dict[str, str]
-    ) -> Outcome:
-        qid = next_question(self.catalogue, view, turn.actor.external_id, after, given)
-        if qid is None:
-            done = Outcome(out=(refresh("guided", view.id),))
-            if turn.state_kind == GUIDED_STATE:
-                done = Outcome(ops=(SetDialogState(None),)) + done
-            return done
-        state = SetDialogState(GUIDED_STATE, {"aid": view.id, "q": qid})
-        return Outcome(ops=(state,), out=(refresh("guided", view.id, qid),))
-
-    @command("stop", "stands", "stop.")
-    def stop(self, turn: Turn, _rest: str) -> Outcome:
-        view = self.open_round(turn)
-        if self.guided_question(turn, view) is None:
-            raise Refusal("err.guided_not_running", guided=typed_here(turn, "næste spørgsmål"))
-        return Outcome(ops=(SetDialogState(None),)) + tell(
-            turn, "ok.guided_stopped", guided=typed_here(turn, "næste spørgsmål")
-        )
 
     # ---- comments ----
     @command("kommentar", "comment")
@@ -583,41 +403,3 @@ def _after(rest: str, first: str, second: str) -> str:
 
 def _guided(a: Action, index: int) -> bool:
     return len(a.args) > index and a.args[index] == GUIDED
-
-
-def _applies(q: Question, view: AssessmentView, member: str, given: dict[str, str]) -> bool:
-    """Whether `member` is asked `q`: a conditional question (2.3) when their own answer
-    (`given` in this turn, else saved) or the team's includes the option (2.2 c)."""
-    if q.condition is None:
-        return True
-    other, option = q.condition
-    mine = given.get(other) or own_answer(view, other, member)
-    team = question_status(view, other).team
-    return any(option in (v or "").split(",") for v in (mine, team))
-
-
-def next_question(
-    catalogue: Catalogue,
-    view: AssessmentView,
-    member: str,
-    after: str | None,
-    given: dict[str, str],
-) -> str | None:
-    """The member's next unanswered question after `after` (from the start again when none
-    is left after it), among the elements put to the team; `given`: answers of this turn."""
-    asked = [
-        q
-        for e in catalogue.elements
-        if element_posted(view, e.number)
-        for q in e.questions
-        if _applies(q, view, member, given)
-    ]
-    todo = [q.id for q in asked if q.id not in given and own_answer(view, q.id, member) is None]
-    if not todo:
-        return None
-    order = [q.id for q in asked]
-    if after in order:
-        later = [qid for qid in todo if order.index(qid) > order.index(after)]
-        if later:
-            return later[0]
-    return todo[0]

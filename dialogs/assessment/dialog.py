@@ -2,7 +2,8 @@
 
 No awaits, no clock reads: the engine loads the `Turn`, applies `Outcome.ops` in one
 transaction and performs `Outcome.out` afterwards. The handlers are in round.py (the round as
-a whole), answering.py (people's answers and comments), teamwork.py (team answers, notes) and
+a whole), answering.py (people's answers and comments, on guided.py's one question at a time and
+pacing.py's pace), teamwork.py (team answers, notes) and
 method.py (the method around the questions: an element's whole text).
 """
 

@@ -9,10 +9,10 @@ from typing import Protocol, runtime_checkable
 from dialogs.actions import Action
 from dialogs.assessment import forms
 from dialogs.assessment import ops as fx
-from dialogs.assessment.answering import ensure_pace, pace_offer
 from dialogs.assessment.base import AssessmentBase, refresh
 from dialogs.assessment.commands import parse_export
 from dialogs.assessment.model import AssessmentView, assessment_of
+from dialogs.assessment.pacing import ensure_pace, pace_offer
 from dialogs.assessment.views import (
     CONFIRM_MINUTES,
     close_check_message,
