@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs.i18n import format_date, t
 from dialogs.selfeval.model import SelfEvalView
+from dialogs.selfeval.views import by_role
 from scoring.org_catalogue import OrgCatalogue
 from scoring.selfeval_chart import RatingsText, render_ratings_chart
 from scoring.selfeval_report import (
@@ -26,6 +27,12 @@ def _date(moment: datetime, zone: ZoneInfo, lang: str) -> str:
     if moment.tzinfo is None:  # SQLite hands back naive UTC
         moment = moment.replace(tzinfo=UTC)
     return format_date(moment.astimezone(zone).date(), lang)
+
+
+def named(view: SelfEvalView, external_id: str, name: str, lang: str) -> str:
+    """A respondent's name with the role they answered as ("Anna (leder)"), when they said."""
+    role = view.role_of(external_id)
+    return f"{name} ({t(lang, f'se.role.{role}')})" if role else name
 
 
 def selfeval_report_section(
@@ -47,8 +54,10 @@ def selfeval_report_section(
                         q.id,
                         q.text[lang],
                         tuple(
-                            ReflectionLine(r.member_name, r.text)
-                            for r in view.reflections.get(q.id, ())
+                            ReflectionLine(
+                                named(view, r.member_external_id, r.member_name, lang), r.text
+                            )
+                            for r in by_role(view, view.reflections.get(q.id, ()))
                         ),
                     )
                     for q in d.questions
@@ -58,7 +67,11 @@ def selfeval_report_section(
                 ),
             )
         )
-    participants = dict.fromkeys(r.member_name for rows in view.reflections.values() for r in rows)
+    participants = dict.fromkeys(
+        named(view, r.member_external_id, r.member_name, lang)
+        for rows in view.reflections.values()
+        for r in rows
+    )
     return SelfEvalSection(
         round_no=view.round_no,
         title=view.title,
