@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 from dialogs.i18n import format_date, t
 from dialogs.selfeval.model import SelfEvalView
-from dialogs.selfeval.views import by_role
+from dialogs.selfeval.perspectives import perspectives, uses_roles
+from dialogs.selfeval.views import by_role, gap_text, side_by_side
 from scoring.org_catalogue import OrgCatalogue
 from scoring.selfeval_chart import RatingsText, render_ratings_chart
 from scoring.selfeval_report import (
@@ -42,6 +43,7 @@ def selfeval_report_section(
     dimensions = []
     for d in catalogue.dimensions:
         rating = view.ratings.get(d.key)
+        both = perspectives(view, d) if uses_roles(view) else None
         dimensions.append(
             DimensionSection(
                 key=d.key,
@@ -65,6 +67,8 @@ def selfeval_report_section(
                 points=tuple(
                     PointLine(p.id, p.text, p.author_name, p.agreed) for p in view.points_of(d.key)
                 ),
+                sides=side_by_side(lang, both).rows if both else (),
+                apart=gap_text(lang, d, both) if both and both.differs else None,
             )
         )
     participants = dict.fromkeys(
