@@ -53,6 +53,10 @@ class DimensionSection:
     previous: int | None  # last round's rating
     questions: tuple[QuestionBlock, ...]
     points: tuple[PointLine, ...]
+    # Leaders' and staff's answers side by side (label, text), and the line marking where
+    # they are more than one step apart; empty when nobody said which they answer as.
+    sides: tuple[tuple[str, str], ...] = ()
+    apart: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,14 @@ def _dimension(doc: DocumentObject, d: DimensionSection, tr: Translate) -> None:
     if d.previous is not None:
         line += " · " + tr("se.rating.previous", rating=d.previous)
     doc.add_paragraph().add_run(line).bold = True
+    if d.sides:
+        sides = doc.add_table(rows=1, cols=len(d.sides))
+        sides.style = "Table Grid"
+        for cell, (label, text) in zip(sides.rows[0].cells, d.sides, strict=True):
+            cell.paragraphs[0].add_run(label).bold = True
+            cell.add_paragraph(text)
+    if d.apart:
+        doc.add_paragraph().add_run(d.apart.replace("*", "")).bold = True
     for q in d.questions:
         p = doc.add_paragraph()
         p.paragraph_format.space_before = Pt(6)

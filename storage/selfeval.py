@@ -15,10 +15,25 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.selfeval import ops
-from dialogs.selfeval.model import OWNER, PointView, RatingView, ReflectionView, SelfEvalView
+from dialogs.selfeval.model import (
+    OWNER,
+    ROLES,
+    OwnRatingView,
+    PointView,
+    RatingView,
+    ReflectionView,
+    SelfEvalView,
+)
 from storage.feature import FeatureStore, applies
 from storage.models import Member
-from storage.selfeval_models import SelfEval, SelfEvalPoint, SelfEvalRating, SelfEvalReflection
+from storage.selfeval_models import (
+    SelfEval,
+    SelfEvalOwnRating,
+    SelfEvalPoint,
+    SelfEvalRating,
+    SelfEvalReflection,
+    SelfEvalRespondent,
+)
 from storage.turns import Context, CrossTenant
 
 
@@ -41,6 +56,30 @@ async def _ratings(session: AsyncSession, selfeval_id: int) -> dict[str, RatingV
         .where(SelfEvalRating.selfeval_id == selfeval_id, SelfEvalRating.rating.is_not(None))
     )
     return {r.dimension: RatingView(r.rating, name) for r, name in rows if r.rating is not None}
+
+
+async def _roles(session: AsyncSession, selfeval_id: int) -> dict[str, str]:
+    rows = await session.execute(
+        select(Member.external_id, SelfEvalRespondent.role)
+        .join(Member, Member.id == SelfEvalRespondent.member_id)
+        .where(SelfEvalRespondent.selfeval_id == selfeval_id)
+    )
+    return {ext: role for ext, role in rows if role in ROLES}
+
+
+async def _own_ratings(
+    session: AsyncSession, selfeval_id: int
+) -> dict[str, tuple[OwnRatingView, ...]]:
+    found: dict[str, list[OwnRatingView]] = {}
+    for r, ext, name in await session.execute(
+        select(SelfEvalOwnRating, Member.external_id, Member.display_name)
+        .join(Member, Member.id == SelfEvalOwnRating.member_id)
+        .where(SelfEvalOwnRating.selfeval_id == selfeval_id, SelfEvalOwnRating.rating.is_not(None))
+        .order_by(SelfEvalOwnRating.rated_at, Member.id)
+    ):
+        if r.rating is not None:
+            found.setdefault(r.dimension, []).append(OwnRatingView(ext, name, r.rating))
+    return {k: tuple(v) for k, v in found.items()}
 
 
 async def selfeval_view(session: AsyncSession, s: SelfEval) -> SelfEvalView:
@@ -77,6 +116,8 @@ async def selfeval_view(session: AsyncSession, s: SelfEval) -> SelfEvalView:
         ratings=await _ratings(session, s.id),
         points=points,
         previous_ratings=previous,
+        roles=await _roles(session, s.id),
+        own_ratings=await _own_ratings(session, s.id),
     )
 
 
@@ -224,6 +265,45 @@ class SelfEvalStore(FeatureStore):
     ) -> None:
         point = await _own_point(session, ctx, op.selfeval_id, op.point_id)
         point.agreed_at = point.agreed_at or now
+
+    @applies(ops.SetRespondentRole)
+    async def set_role(
+        self, session: AsyncSession, ctx: Context, op: ops.SetRespondentRole, now: datetime
+    ) -> None:
+        await _own(session, ctx, op.selfeval_id)
+        row = await session.get(
+            SelfEvalRespondent,
+            (op.selfeval_id, ctx.member.id),
+            with_for_update=True,
+            populate_existing=True,
+        )
+        if row is None:
+            row = SelfEvalRespondent(selfeval_id=op.selfeval_id, member_id=ctx.member.id)
+            session.add(row)
+        elif not ctx.may_set(row.received_at):
+            return
+        row.role, row.updated_at, row.received_at = op.role, now, ctx.received_at
+
+    @applies(ops.SetOwnRating)
+    async def own_rating(
+        self, session: AsyncSession, ctx: Context, op: ops.SetOwnRating, now: datetime
+    ) -> None:
+        await _own(session, ctx, op.selfeval_id)
+        row = await session.get(
+            SelfEvalOwnRating,
+            (op.selfeval_id, op.dimension, ctx.member.id),
+            with_for_update=True,
+            populate_existing=True,
+        )
+        if row is None:
+            row = SelfEvalOwnRating(
+                selfeval_id=op.selfeval_id, dimension=op.dimension, member_id=ctx.member.id
+            )
+            session.add(row)
+        elif not ctx.may_set(row.received_at):
+            return
+        # A removal keeps the row without a rating: its stamp still holds back an older one.
+        row.rating, row.rated_at, row.received_at = op.rating, now, ctx.received_at
 
     @applies(ops.CloseSelfEval)
     async def close(

@@ -71,3 +71,36 @@ class SelfEvalPoint(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(TS)
     agreed_at: Mapped[datetime | None] = mapped_column(TS)
+
+
+class SelfEvalRespondent(Base):
+    """Which a member answers a self-evaluation as: `leader` or `staff` (dialogs.selfeval.model
+    ROLES). One row per member and round; changing it moves the member's answers with it."""
+
+    __tablename__ = "selfeval_respondents"
+    selfeval_id: Mapped[int] = mapped_column(
+        ForeignKey("selfevals.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(TS)
+    received_at: Mapped[datetime | None] = mapped_column(TS)
+
+
+class SelfEvalOwnRating(Base):
+    """A member's own rating of a dimension (1–5), so leaders' and staff's views can be set
+    side by side. A removed rating keeps its row without a rating, for its received stamp."""
+
+    __tablename__ = "selfeval_own_ratings"
+    selfeval_id: Mapped[int] = mapped_column(
+        ForeignKey("selfevals.id", ondelete="CASCADE"), primary_key=True
+    )
+    dimension: Mapped[str] = mapped_column(String(4), primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rated_at: Mapped[datetime] = mapped_column(TS)
+    received_at: Mapped[datetime | None] = mapped_column(TS)

@@ -80,6 +80,17 @@ def intro_message(lang: str, view: AssessmentView, surface: Surface | None = Non
             Text(
                 pace + " " + t(lang, "intro.guided", guided=cmd(lang, surface, "næste spørgsmål"))
             ),
+            # Seed 001's advice on who takes part, in one line (issue 17 kept this message to
+            # a greeting and steps); the rest of the advice is the help topic it names.
+            Text(
+                t(
+                    lang,
+                    "intro.advice",
+                    group=t(lang, "advice.group"),
+                    more=surface.command(t(lang, "intro.advice_more")),
+                ),
+                "muted",
+            ),
             Buttons(
                 (
                     Button(t(lang, "intro.scope_button"), actions.encode("scope", aid)),

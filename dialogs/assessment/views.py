@@ -166,19 +166,18 @@ def element_message(
         Text(header, "header"),
         Text(f"*{element.definition[lang]}*\n{element.description[lang]}"),
     ]
+    # The method's advice, briefly, on every card (with threads or without); the whole text
+    # is one private click away.
+    advice = Text(t(lang, "advice.brainstorm") + " " + t(lang, "advice.comments"), "muted")
     if pace.flat:
         hint = t(lang, "element.card_hint_solo" if pace.solo else "element.card_hint")
-        blocks.append(Text(hint, "muted"))
+        blocks += [Text(hint, "muted"), advice]
         shown = Shown(tally=not pace.solo)
         for q in questions or []:
             own = solo_answer(view, q.id) if pace.solo else None
             blocks += question_blocks(lang, view, q, replace(shown, personal=pace.solo, own=own))
     else:
-        blocks.append(Text(t(lang, "element.thread_hint"), "muted"))
-        # The method's advice, briefly; the whole text is one private click away.
-        blocks.append(
-            Text(t(lang, "advice.brainstorm") + " " + t(lang, "advice.comments"), "muted")
-        )
+        blocks += [Text(t(lang, "element.thread_hint"), "muted"), advice]
     buttons = [
         Button(t(lang, "element.notes_button"), actions.encode("notes", view.id, element.number)),
         Button(t(lang, "element.more_button"), actions.encode("el-more", element.number)),

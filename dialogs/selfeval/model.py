@@ -9,6 +9,11 @@ from dialogs.turn import Turn
 
 OWNER = "selfeval"  # the feature's (and its store's) name
 
+# Booklet 1 (4.2) proposes "en fælles proces med ledere og medarbejdere": each respondent says
+# once per self-evaluation which of the two they answer as, so both perspectives can be shown.
+LEADER, STAFF = "leader", "staff"
+ROLES = (LEADER, STAFF)
+
 
 @dataclass(frozen=True)
 class ReflectionView:
@@ -21,6 +26,15 @@ class ReflectionView:
 class RatingView:
     rating: int
     rated_by: str | None
+
+
+@dataclass(frozen=True)
+class OwnRatingView:
+    """One member's own rating of a dimension (1–5)."""
+
+    member_external_id: str
+    member_name: str
+    rating: int
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,8 @@ class SelfEvalView:
     ratings: dict[str, RatingView] = field(default_factory=dict)
     points: tuple[PointView, ...] = ()
     previous_ratings: dict[str, int] = field(default_factory=dict)
+    roles: dict[str, str] = field(default_factory=dict)  # member external id -> LEADER | STAFF
+    own_ratings: dict[str, tuple[OwnRatingView, ...]] = field(default_factory=dict)
 
     @property
     def is_open(self) -> bool:
@@ -61,6 +77,25 @@ class SelfEvalView:
 
     def point(self, point_id: int) -> PointView | None:
         return next((p for p in self.points if p.id == point_id), None)
+
+    def role_of(self, member_external_id: str) -> str | None:
+        return self.roles.get(member_external_id)
+
+    def my_rating(self, dimension: str, member_external_id: str) -> int | None:
+        return next(
+            (
+                r.rating
+                for r in self.own_ratings.get(dimension, ())
+                if r.member_external_id == member_external_id
+            ),
+            None,
+        )
+
+    def has_answered(self, member_external_id: str) -> bool:
+        """Whether the member wrote any reflection or gave any own rating in this round."""
+        people = {r.member_external_id for rows in self.reflections.values() for r in rows}
+        people |= {r.member_external_id for rows in self.own_ratings.values() for r in rows}
+        return member_external_id in people
 
     def my_reflection(self, qid: str, member_external_id: str) -> str | None:
         return next(

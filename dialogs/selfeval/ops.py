@@ -55,6 +55,26 @@ class MarkPointAgreed:
 
 
 @dataclass(frozen=True)
+class SetRespondentRole:
+    """Whether the acting member answers this self-evaluation as a leader or as staff
+    (`model.ROLES`); their answers are shown under that role, also the earlier ones."""
+
+    selfeval_id: int
+    role: str
+
+
+@dataclass(frozen=True)
+class SetOwnRating:
+    """The acting member's own rating of a dimension (1–5), or None to remove it: what lets
+    leaders' and staff's views be set beside each other (the team's rating stays the
+    facilitator's, after the discussion)."""
+
+    selfeval_id: int
+    dimension: str
+    rating: int | None
+
+
+@dataclass(frozen=True)
 class CloseSelfEval:
     selfeval_id: int
 
@@ -67,5 +87,7 @@ SelfEvalOp = (
     | AddDevelopmentPoint
     | RemoveDevelopmentPoint
     | MarkPointAgreed
+    | SetRespondentRole
+    | SetOwnRating
     | CloseSelfEval
 )

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from dialogs.i18n import format_date, t
 from dialogs.selfeval.model import SelfEvalView
+from dialogs.selfeval.perspectives import perspectives, uses_roles
+from dialogs.selfeval.views import by_role, gap_text, side_by_side
 from scoring.org_catalogue import OrgCatalogue
 from scoring.selfeval_chart import RatingsText, render_ratings_chart
 from scoring.selfeval_report import (
@@ -28,6 +30,12 @@ def _date(moment: datetime, zone: ZoneInfo, lang: str) -> str:
     return format_date(moment.astimezone(zone).date(), lang)
 
 
+def named(view: SelfEvalView, external_id: str, name: str, lang: str) -> str:
+    """A respondent's name with the role they answered as ("Anna (leder)"), when they said."""
+    role = view.role_of(external_id)
+    return f"{name} ({t(lang, f'se.role.{role}')})" if role else name
+
+
 def selfeval_report_section(
     view: SelfEvalView, catalogue: OrgCatalogue, lang: str, zone: ZoneInfo = DEFAULT_ZONE
 ) -> SelfEvalSection:
@@ -35,6 +43,7 @@ def selfeval_report_section(
     dimensions = []
     for d in catalogue.dimensions:
         rating = view.ratings.get(d.key)
+        both = perspectives(view, d) if uses_roles(view) else None
         dimensions.append(
             DimensionSection(
                 key=d.key,
@@ -47,8 +56,10 @@ def selfeval_report_section(
                         q.id,
                         q.text[lang],
                         tuple(
-                            ReflectionLine(r.member_name, r.text)
-                            for r in view.reflections.get(q.id, ())
+                            ReflectionLine(
+                                named(view, r.member_external_id, r.member_name, lang), r.text
+                            )
+                            for r in by_role(view, view.reflections.get(q.id, ()))
                         ),
                     )
                     for q in d.questions
@@ -56,9 +67,15 @@ def selfeval_report_section(
                 points=tuple(
                     PointLine(p.id, p.text, p.author_name, p.agreed) for p in view.points_of(d.key)
                 ),
+                sides=side_by_side(lang, both).rows if both else (),
+                apart=gap_text(lang, d, both) if both and both.differs else None,
             )
         )
-    participants = dict.fromkeys(r.member_name for rows in view.reflections.values() for r in rows)
+    participants = dict.fromkeys(
+        named(view, r.member_external_id, r.member_name, lang)
+        for rows in view.reflections.values()
+        for r in rows
+    )
     return SelfEvalSection(
         round_no=view.round_no,
         title=view.title,

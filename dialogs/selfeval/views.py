@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialogs import actions
-from dialogs.i18n import t
+from dialogs.i18n import number, t
 from dialogs.messages import (
     Block,
     Button,
@@ -17,7 +17,8 @@ from dialogs.messages import (
     Progress,
     Text,
 )
-from dialogs.selfeval.model import PointView, SelfEvalView
+from dialogs.selfeval.model import LEADER, ROLES, STAFF, PointView, ReflectionView, SelfEvalView
+from dialogs.selfeval.perspectives import Perspectives, Side, perspectives, uses_roles
 from dialogs.text_input import LIMITS
 from scoring.org_catalogue import RATINGS, Dimension, OrgCatalogue, OrgQuestion
 
@@ -87,6 +88,73 @@ def title(lang: str, view: SelfEvalView) -> str:
     return t(lang, "se.intro.title", round=view.round_no)
 
 
+# ---- leaders and staff ----
+def role_buttons(lang: str, sid: int) -> Buttons:
+    return Buttons(
+        tuple(
+            Button(t(lang, f"se.role.button_{role}"), actions.encode("se-role", sid, role))
+            for role in ROLES
+        )
+    )
+
+
+def mean_text(lang: str, side: Side) -> str:
+    mean = side.mean
+    return "–" if mean is None else number(mean, lang, 1)
+
+
+def side_text(lang: str, side: Side) -> str:
+    """One group's answers to a dimension: its average own rating and how many answered."""
+    if side.empty:
+        return t(lang, "se.side.none")
+    rating = (
+        t(lang, "se.side.rating", mean=mean_text(lang, side), n=len(side.ratings))
+        if side.ratings
+        else t(lang, "se.side.no_rating")
+    )
+    return t(
+        lang,
+        "se.side.line",
+        rating=rating,
+        reflections=reflections_text(lang, side.reflections),
+        people=people_text(lang, side.people),
+    )
+
+
+def side_by_side(lang: str, p: Perspectives) -> Fields:
+    """Leaders' and staff's answers beside each other (two columns in Slack, facts in Teams);
+    answers of people who have not said which they answer as, as a third when there are any."""
+    rows = [
+        (t(lang, "se.side.leaders"), side_text(lang, p.leaders)),
+        (t(lang, "se.side.staff"), side_text(lang, p.staff)),
+    ]
+    if not p.unassigned.empty:
+        rows.append((t(lang, "se.side.unassigned"), side_text(lang, p.unassigned)))
+    return Fields(tuple(rows))
+
+
+def gap_text(lang: str, dim: Dimension, p: Perspectives) -> str:
+    return t(
+        lang,
+        "se.side.differs",
+        name=dim.name[lang],
+        leaders=mean_text(lang, p.leaders),
+        staff=mean_text(lang, p.staff),
+    )
+
+
+def reflection_line(lang: str, view: SelfEvalView, r: ReflectionView) -> str:
+    role = view.role_of(r.member_external_id)
+    tag = f" ({t(lang, f'se.role.{role}')})" if role else ""
+    return f"• *{r.member_name}*{tag}: {r.text}"
+
+
+def by_role(view: SelfEvalView, rows: tuple[ReflectionView, ...]) -> list[ReflectionView]:
+    """Leaders first, then staff, then who has not said: the two perspectives read apart."""
+    order = {LEADER: 0, STAFF: 1}
+    return sorted(rows, key=lambda r: order.get(view.role_of(r.member_external_id) or "", 2))
+
+
 # ---- messages ----
 def intro_message(lang: str, view: SelfEvalView, cat: OrgCatalogue) -> Message:
     head = title(lang, view)
@@ -95,6 +163,8 @@ def intro_message(lang: str, view: SelfEvalView, cat: OrgCatalogue) -> Message:
         Text(cat.intro[lang]),
         Text(t(lang, "se.intro.how")),
     ]
+    if view.is_open:
+        blocks += [Text(t(lang, "se.intro.roles")), role_buttons(lang, view.id)]
     if view.pacing is None:
         blocks += [
             Text(t(lang, "se.intro.pace_ask")),
@@ -120,13 +190,19 @@ def progress_message(lang: str, view: SelfEvalView, cat: OrgCatalogue) -> Messag
     people = {r.member_external_id for rows in view.reflections.values() for r in rows}
     reflections = sum(len(rows) for rows in view.reflections.values())
     posted = sum(1 for d in cat.dimensions if view.posted(d.number))
-    rows = (
+    rows: tuple[tuple[str, str], ...] = (
         (t(lang, "se.progress.posted"), f"{posted}/{total}"),
         (t(lang, "se.progress.reflections"), str(reflections)),
         (t(lang, "se.progress.people"), str(len(people))),
         (t(lang, "se.progress.ratings"), f"{len(view.ratings)}/{total}"),
         (t(lang, "se.progress.points"), str(len(view.points))),
     )
+    if uses_roles(view):
+        roles = list(view.roles.values())
+        counts = t(
+            lang, "se.progress.roles_n", leaders=roles.count(LEADER), staff=roles.count(STAFF)
+        )
+        rows += ((t(lang, "se.progress.roles"), counts),)
     blocks: tuple[Block, ...] = (
         Text(head, "header"),
         Progress(t(lang, "se.progress.bar"), with_reflections, total),
@@ -152,8 +228,14 @@ def dimension_message(lang: str, view: SelfEvalView, dim: Dimension, *, total: i
             + t(lang, "se.dim.status", n=n, people=people_text(lang, people), points=points)
         ),
     ]
+    if uses_roles(view):
+        p = perspectives(view, dim)
+        blocks.append(side_by_side(lang, p))
+        if p.differs:
+            blocks.append(Text(gap_text(lang, dim, p)))
     if view.is_open:
         buttons = [
+            Button(t(lang, "se.dim.own_button"), actions.encode("se-own", view.id, dim.key)),
             Button(t(lang, "se.dim.point_button"), actions.encode("se-pt", view.id, dim.key)),
             Button(t(lang, "se.dim.rate_button"), actions.encode("se-rate", view.id, dim.key)),
         ]
@@ -174,8 +256,8 @@ def question_message(lang: str, view: SelfEvalView, q: OrgQuestion) -> Message:
     blocks: list[Block] = [Text(question_text(lang, q))]
     if not rows:
         blocks.append(Text(t(lang, "se.q.none"), "muted"))
-    for r in rows[:MAX_REFLECTIONS_SHOWN]:
-        blocks.append(Text(f"• *{r.member_name}:* {r.text}"))
+    for r in by_role(view, rows)[:MAX_REFLECTIONS_SHOWN]:
+        blocks.append(Text(reflection_line(lang, view, r)))
     if len(rows) > MAX_REFLECTIONS_SHOWN:
         blocks.append(Text(t(lang, "se.q.more", n=len(rows) - MAX_REFLECTIONS_SHOWN), "muted"))
     if view.is_open:
@@ -229,6 +311,11 @@ def summary_message(lang: str, view: SelfEvalView, cat: OrgCatalogue) -> Message
     if view.title:
         blocks.append(Text(title(lang, view), "muted"))
     fallback = [head]
+    if uses_roles(view):
+        apart = [d.name[lang] for d in cat.dimensions if perspectives(view, d).differs]
+        key = "se.summary.apart" if apart else "se.summary.not_apart"
+        blocks.append(Text(t(lang, key, names=", ".join(apart))))
+        fallback.append(t(lang, key, names=", ".join(apart)).replace("*", ""))
     for dim in cat.dimensions:
         n, people = dimension_counts(view, dim)
         lines = [
@@ -249,6 +336,12 @@ def summary_message(lang: str, view: SelfEvalView, cat: OrgCatalogue) -> Message
             lines.append(t(lang, "se.summary.no_points"))
         blocks.append(Text("\n".join(lines)))
         fallback.append(lines[0].replace("*", "") + " · " + lines[1])
+        if uses_roles(view):
+            p = perspectives(view, dim)
+            blocks.append(side_by_side(lang, p))
+            if p.differs:
+                blocks.append(Text(gap_text(lang, dim, p)))
+                fallback.append(gap_text(lang, dim, p).replace("*", ""))
     if view.ratings:
         blocks.append(Generate(CHART_KIND, view.id, t(lang, "se.chart.alt")))
     blocks.append(Text(t(lang, "se.summary.note"), "muted"))
@@ -281,6 +374,26 @@ def rating_form(lang: str, sid: int, dim: Dimension, current: int | None) -> For
         action=actions.encode("se-f-rate", sid, dim.key),
         title=t(lang, "se.form.rate_title"),
         intro=t(lang, "se.form.rate_intro", name=dim.name[lang]),
+        fields=(
+            FormField(
+                "rating",
+                t(lang, "se.form.rate_label"),
+                kind="choice",
+                options=options,
+                initial=str(current) if current is not None else None,
+            ),
+        ),
+        submit_label=t(lang, "se.form.save"),
+    )
+
+
+def own_rating_form(lang: str, sid: int, dim: Dimension, current: int | None) -> Form:
+    options = tuple(Choice(str(r), rating_label(lang, r)) for r in RATINGS)
+    options += (Choice("ingen", t(lang, "se.own.ingen")),)
+    return Form(
+        action=actions.encode("se-f-own", sid, dim.key),
+        title=t(lang, "se.own.title"),
+        intro=t(lang, "se.own.intro", name=dim.name[lang]),
         fields=(
             FormField(
                 "rating",

@@ -40,6 +40,13 @@ async def run_through(bot: BotHarness) -> list[Record]:
         await bot.say(who, f"selvevaluering udviklingspunkt KU Punkt fra {who}")
     await bot.click("Bo", actions.encode("se-refl", sid, "O2"))
     await bot.click("Bo", actions.encode("se-f-refl", sid, "O2"), {"text": "1234567890 " * 200})
+    # Leaders and staff: roles, own ratings (by button and form), so every surface shows both.
+    await bot.click("Anna", actions.encode("se-role", sid, "leader"))
+    await bot.say("Carla", "selvevaluering rolle medarbejder")
+    await bot.click("Carla", actions.encode("se-own", sid, "K"))
+    await bot.click("Carla", actions.encode("se-f-own", sid, "K"), {"rating": "9"})
+    await bot.click("Carla", actions.encode("se-f-own", sid, "K"), {"rating": "1"})
+    await bot.say("Anna", "selvevaluering min vurdering K 5")
     await bot.click("Anna", actions.encode("se-rate", sid, "K"))
     await bot.click("Anna", actions.encode("se-f-rate", sid, "K"), {"rating": "4"})
     await bot.click("Anna", actions.encode("se-pt", sid, "S"))

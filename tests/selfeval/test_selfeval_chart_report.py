@@ -12,7 +12,13 @@ from docx import Document
 from PIL import Image as PILImage
 
 from dialogs.i18n import t
-from dialogs.selfeval.model import PointView, RatingView, ReflectionView, SelfEvalView
+from dialogs.selfeval.model import (
+    OwnRatingView,
+    PointView,
+    RatingView,
+    ReflectionView,
+    SelfEvalView,
+)
 from dialogs.selfeval.report import ratings_chart, selfeval_report_section
 from scoring.org_catalogue import load_org_catalogue
 from scoring.selfeval_chart import build_ratings_chart, render_ratings_chart
@@ -127,3 +133,40 @@ def test_report_section_in_english(tmp_path: Path) -> None:
     assert "Self-evaluation: leadership, strategy" in text
     assert "Is it clear to the staff that the work on quality development is important?" in text
     assert "not a score from the measurement tool" in text
+
+
+def test_report_shows_leaders_and_staff_side_by_side(tmp_path: Path) -> None:
+    """The Word report carries both perspectives: names with their role, leaders' and staff's
+    answers in a two-column table per dimension, and the dimensions where they are apart."""
+    both = view(
+        roles={"anna": "leader", "bo": "staff", "carla": "staff"},
+        own_ratings={
+            "L": (
+                OwnRatingView("anna", "Anna", 5),
+                OwnRatingView("bo", "Bo", 2),
+                OwnRatingView("carla", "Carla", 3),
+            ),
+            "KU": (OwnRatingView("anna", "Anna", 3), OwnRatingView("bo", "Bo", 3)),
+        },
+    )
+    section = selfeval_report_section(both, load_org_catalogue(), "da")
+    assert section.participants == ("Bo (medarbejder)", "Carla (medarbejder)")
+    ledelse, kultur = section.dimensions[0], section.dimensions[4]
+    assert [label for label, _ in ledelse.sides] == ["Ledere", "Medarbejdere"]
+    assert ledelse.apart is not None and "5,0 mod 2,5" in ledelse.apart
+    assert kultur.sides and kultur.apart is None
+    assert not selfeval_report_section(view(), load_org_catalogue(), "da").dimensions[0].sides
+
+    doc = Document()
+    add_selfeval_section(doc, section, partial(t, "da"))
+    path = tmp_path / "roles.docx"
+    doc.save(str(path))
+    saved = Document(str(path))
+    text = "\n".join(p.text for p in saved.paragraphs)
+    assert "Bo (medarbejder): Lederen siger det tit." in text
+    assert "Forskel: Ledere og medarbejdere ser Ledelse forskelligt – 5,0 mod 2,5 i snit" in text
+    side_tables = [tb for tb in saved.tables if tb.rows[0].cells[0].text.startswith("Ledere")]
+    assert len(side_tables) == 5  # one per dimension
+    first = side_tables[0].rows[0].cells
+    assert "egen vurdering i snit 5,0 (1 svar)" in first[0].text
+    assert first[1].text.startswith("Medarbejdere") and "2,5 (2 svar)" in first[1].text
