@@ -15,8 +15,8 @@ lovende_platform_api_errors{platform="teams", method, kind}):
 - No answer (our deadline or the HTTP timeout ran out, the connection dropped after the request
   went out: kind "timeout"): an update (PUT of a known activity id) and a 1:1 creation are
   idempotent and retried like the above; a new message (POST) is NOT sent again — see
-  `connector_calls.UNCERTAIN` for why; a connection that was never made is certain not to have delivered
-  anything and is retried.
+  `connector_calls.UNCERTAIN` for why; a connection that was never made is certain not to
+  have delivered anything and is retried.
 - Anything else (400, 401, 404, 413, a bug) is a client_error and is not retried.
 - A message split over several activities is only handed back to the engine for a retry while
   none of its parts has gone out; once one has, the failing part is retried there (the engine
