@@ -9,6 +9,7 @@ from __future__ import annotations
 from dialogs import actions
 from dialogs.assessment.model import AssessmentView, assessment_of
 from dialogs.assessment.pace import Pace
+from dialogs.assessment.result_views import summary_message
 from dialogs.assessment.team import member_applies, question_status
 from dialogs.assessment.views import (
     asked_questions,
@@ -18,7 +19,6 @@ from dialogs.assessment.views import (
     own_answer,
     progress_message,
     question_message,
-    summary_message,
 )
 from dialogs.assessment.words import command as cmd
 from dialogs.assessment.words import typed_here

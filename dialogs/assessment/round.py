@@ -13,7 +13,7 @@ from dialogs.assessment.base import AssessmentBase, refresh
 from dialogs.assessment.commands import parse_export
 from dialogs.assessment.model import AssessmentView, assessment_of
 from dialogs.assessment.pacing import ensure_pace, pace_offer
-from dialogs.assessment.views import (
+from dialogs.assessment.result_views import (
     CONFIRM_MINUTES,
     close_check_message,
     export_message,

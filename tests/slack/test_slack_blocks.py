@@ -18,7 +18,8 @@ from bot.testing import BotHarness
 from dialogs import actions
 from dialogs.assessment import forms
 from dialogs.assessment.model import AssessmentView, MemberAnswerView
-from dialogs.assessment.views import close_check_message, disagreement_message
+from dialogs.assessment.result_views import close_check_message
+from dialogs.assessment.views import disagreement_message
 from dialogs.messages import (
     Button,
     Buttons,

@@ -30,14 +30,13 @@ from bot.testing import BotHarness
 from dialogs.assessment import forms
 from dialogs.assessment.model import AssessmentView, DecisionView, MemberAnswerView
 from dialogs.assessment.render import intro_message
+from dialogs.assessment.result_views import close_check_message, summary_message
 from dialogs.assessment.team import disagreements
 from dialogs.assessment.views import (
-    close_check_message,
     disagreement_message,
     element_message,
     progress_message,
     question_message,
-    summary_message,
 )
 from dialogs.messages import (
     Button,

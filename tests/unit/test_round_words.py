@@ -8,7 +8,7 @@ import string
 
 import pytest
 
-from dialogs.assessment.views import has_enough_answers, highest_lowest, ranges
+from dialogs.assessment.result_views import has_enough_answers, highest_lowest, ranges
 from dialogs.i18n import (
     catalogue,
     change_text,
