@@ -1,7 +1,7 @@
 """Generated files across replicas (issue 19, points 1 and 5): two `lovende serve` processes on
 one PostgreSQL database and no shared folder — neither keeps copies on disk (no
 LOVENDE_OUTPUT_DIR), each runs in its own working directory. Teams is on (local development:
-loopback only, no authentication) and talks to the fake Bot Connector of bot/teams/testing.py.
+loopback only, no authentication) and talks to the fake Bot Connector of bot/teams/testing/.
 
 A chart that a turn on replica a generated is served by replica b's file link (200, a PNG):
 the file is in the database, not on a's disk. After `slet-data bekræft` on b, the link answers

@@ -1,4 +1,4 @@
-"""Fixtures for the Teams adapter tests (the kit itself is bot/teams/testing.py).
+"""Fixtures for the Teams adapter tests (the kit itself is bot/teams/testing/).
 
 `card_check` validates cards with the official `adaptivecards` npm package; see
 cardcheck_runner.py (loaded by path: test folders are not packages).

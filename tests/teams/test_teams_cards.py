@@ -25,7 +25,7 @@ from bot.teams.cards import (
     text_blocks,
 )
 from bot.teams.handler import welcome_step
-from bot.teams.testing import _submits
+from bot.teams.testing import buttons_in
 from bot.testing import BotHarness
 from dialogs.assessment import forms
 from dialogs.assessment.model import AssessmentView, DecisionView, MemberAnswerView
@@ -153,7 +153,7 @@ def all_cards() -> dict[str, dict[str, Any]]:
                 cards[f"{lang}-form-{form.action}"] = form_card(form)
                 cards[f"{lang}-form-{form.action}-errors"] = form_card(replace(form, errors=errors))
                 # the read-only card a saved form becomes, from what the submit carries
-                data = _submits(form_card(form))[0]["data"]
+                data = buttons_in(form_card(form))[0]["data"]
                 values = {
                     f.name: LONG if f.kind == "text" else f.options[0].key for f in form.fields
                 }

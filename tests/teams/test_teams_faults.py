@@ -2,7 +2,7 @@
 that never come (a held response, a dropped connection) and hard failures. Each message reaches
 the team exactly once or is recorded as a delivery failure; retries are counted in the metrics.
 
-The fake connector (bot/teams/testing.py) stores an activity before it fails to answer, as the
+The fake connector (bot/teams/testing/) stores an activity before it fails to answer, as the
 real service may; the port's deadline runs out exactly when an answer is held, so no test waits
 for a clock. Backoff sleeps go through the pacer's and the engine's fake sleeps.
 """

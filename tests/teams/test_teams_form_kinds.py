@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.teams.cards import TIME_SUFFIX, form_card, message_cards, parse_submit, saved_card
-from bot.teams.testing import TeamsBot, _submits
+from bot.teams.testing import TeamsBot, buttons_in
 from dialogs.meetings.forms import agreement_fields, paper_form, plan_form
 from dialogs.messages import Form, FormField, Message, Text
 from dialogs.turn import MemberView
@@ -98,7 +98,7 @@ def test_no_placeholder_vanishes_and_form_errors_are_shown(card_check: CardCheck
     assert "Prøv igen." in texts and "For lang." in texts  # an error about the whole form too
     assert inputs(shown)["comment"]["label"] == "Kommentar «kort»"
     assert form.labelled_errors() == [("Kommentar <kort>", "For lang."), (None, "Prøv igen.")]
-    button = _submits(shown)[0]
+    button = buttons_in(shown)[0]
     saved = saved_card({**button["data"], "comment": "Se <bilag>"}, "✓ Gemt.")
     assert saved is not None and "«bilag»" in str(saved) and "<bilag>" not in str(saved)
     card_check({"message": card, "form": shown, "saved": saved})

@@ -89,6 +89,6 @@ async def test_a_rejected_form_can_be_saved_after_correcting_it(teams_bot: Teams
 
 
 def _submits_of(call: Any) -> list[dict[str, Any]]:
-    from bot.teams.testing import _submits
+    from bot.teams.testing import buttons_in
 
-    return [a for card in call.cards for a in _submits(card)]
+    return [a for card in call.cards for a in buttons_in(card)]

@@ -4,7 +4,7 @@ its replies going out proactively. A turn that fails after the answer is not los
 never sends an activity again after a 2xx): the inbox's replay applies it, once.
 
 Driven through /api/messages (CloudAdapter with an empty app id, TEAMS_LOCAL_DEV) with the
-fake Bot Connector of bot/teams/testing.py.
+fake Bot Connector of bot/teams/testing/.
 """
 
 from __future__ import annotations

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.teams.testing import TeamsBot, _submits, bot_added
+from bot.teams.testing import TeamsBot, bot_added, buttons_in
 
 Check = Callable[[dict[str, dict[str, Any]]], None]
 DM = "a:1anna-dm"
 
 
 def actions_of(card_text: list[dict[str, Any]]) -> list[str]:
-    return [str(a["data"]["lp"]) for card in card_text for a in _submits(card)]
+    return [str(a["data"]["lp"]) for card in card_text for a in buttons_in(card)]
 
 
 async def test_the_welcome_is_a_greeting_and_three_first_steps(
