@@ -26,23 +26,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
 from bot.ports import Conversation
 from bot.reminders import ReminderWorker
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
-from dialogs.assessment.reminders import ASSESSMENT, NUDGE
 from dialogs.messages import Form, Message, Target
-from storage.models import (
-    Assessment,
-    Channel,
-    ChannelMember,
-    Member,
-    Practice,
-    Workspace,
-)
 from storage.reminder_models import Reminder
+from storage.seeding import insert_rows, nudge_row, seed_members, seed_open_rounds, seed_workspace
 
 
 class RecordingPort:
@@ -81,99 +73,22 @@ async def seed(runtime: Runtime, pending: int, channels: int, members: int) -> N
     now = datetime.now(UTC)
     rounds = -(-pending // (channels * members))
     async with runtime.sessions() as session, session.begin():
-        ws = (
-            await session.execute(
-                insert(Workspace).returning(Workspace.id),
-                [{"platform": "bench", "external_id": "W", "name": "W", "created_at": now}],
-            )
-        ).scalar_one()
-        people = (
-            await session.execute(
-                insert(Member).returning(Member.id, Member.external_id),
-                [
-                    {
-                        "workspace_id": ws,
-                        "external_id": f"U{m}",
-                        "display_name": f"P{m}",
-                        "created_at": now,
-                    }
-                    for m in range(members)
-                ],
-            )
-        ).all()
+        ws = await seed_workspace(session, "bench", "W", now)
+        people = await seed_members(session, ws, [f"U{m}" for m in range(members)], now)
     made = 0
     rng = random.Random(7)
     for c in range(channels):
         async with runtime.sessions() as session, session.begin():
-            ch = (
-                await session.execute(
-                    insert(Channel).returning(Channel.id),
-                    [
-                        {
-                            "workspace_id": ws,
-                            "external_id": f"C{c}",
-                            "name": f"c{c}",
-                            "language": "da",
-                            "timezone": "Europe/Copenhagen",
-                            "settings": {},
-                            "created_at": now,
-                        }
-                    ],
-                )
-            ).scalar_one()
-            await session.execute(
-                insert(ChannelMember),
-                [
-                    {"channel_id": ch, "member_id": mid, "role": "member", "joined_at": now}
-                    for mid, _ in people
-                ],
-            )
-            pr = (
-                await session.execute(
-                    insert(Practice).returning(Practice.id),
-                    [{"channel_id": ch, "name": f"Praksis {c}", "created_at": now}],
-                )
-            ).scalar_one()
-            aid = (
-                await session.execute(
-                    insert(Assessment).returning(Assessment.id),
-                    [
-                        {
-                            "practice_id": pr,
-                            "channel_id": ch,
-                            "round_no": 1,
-                            "status": "open",
-                            "pacing": "all",
-                            "current_element": 11,
-                            "started_at": now,
-                        }
-                    ],
-                )
-            ).scalar_one()
+            (seeded,) = await seed_open_rounds(session, ws, [f"C{c}"], lambda _c: people, now)
             rows = []
             for r in range(rounds):
                 for _mid, ext in people:
                     if made >= pending:
                         break
                     made += 1
-                    rows.append(
-                        {
-                            "channel_id": ch,
-                            "kind": NUDGE,
-                            "recipient": ext,
-                            "subject_type": ASSESSMENT,
-                            "subject_id": aid,
-                            "payload": {"aid": aid, "round": r + 1},
-                            "due_at": now + timedelta(days=1 + rng.random() * 364),
-                            "status": "pending",
-                            "attempts": 0,
-                            "late": False,
-                            "dedupe_key": f"nudge:{aid}:r{r + 1}:{ext}",
-                            "created_at": now,
-                        }
-                    )
-            for i in range(0, len(rows), 2000):
-                await session.execute(insert(Reminder), rows[i : i + 2000])
+                    due = now + timedelta(days=1 + rng.random() * 364)
+                    rows.append(nudge_row(seeded, ext, r + 1, due, now))
+            await insert_rows(session, Reminder, rows)
 
 
 async def make_due(runtime: Runtime, count: int, when: list[datetime], offset: int) -> None:

@@ -128,16 +128,8 @@ async def seed(url: str, channels: int, people: int, answers: int) -> dict[str, 
     from bot.runtime import build_runtime
     from bot.settings import load_settings
     from dialogs.assessment.render import element_key, progress_key, question_key
-    from storage.models import (
-        Assessment,
-        Channel,
-        ChannelMember,
-        Member,
-        MemberAnswer,
-        PostedMessage,
-        Practice,
-        Workspace,
-    )
+    from storage.models import MemberAnswer, PostedMessage
+    from storage.seeding import seed_members, seed_open_rounds, seed_workspace
 
     runtime = await build_runtime(load_settings(database_url=url))  # migrates the empty db
     catalogue = runtime.catalogue
@@ -149,111 +141,33 @@ async def seed(url: str, channels: int, people: int, answers: int) -> dict[str, 
     batch = 100  # channels per transaction
     try:
         async with runtime.sessions() as session, session.begin():
-            ws = (
-                await session.execute(
-                    insert(Workspace).returning(Workspace.id),
-                    [
-                        {
-                            "platform": "slack",
-                            "external_id": "T1",
-                            "name": "Scale",
-                            "created_at": now,
-                        }
-                    ],
-                )
-            ).scalar_one()
+            ws = await seed_workspace(session, "slack", "T1", now)
         for first in range(0, channels, batch):
             numbers = range(first, min(channels, first + batch))
             async with runtime.sessions() as session, session.begin():
-                chans = (
-                    await session.execute(
-                        insert(Channel).returning(Channel.id, Channel.external_id),
-                        [
-                            {
-                                "workspace_id": ws,
-                                "external_id": f"C{c:06d}",
-                                "name": f"team-{c}",
-                                "language": "da",
-                                "timezone": "Europe/Copenhagen",
-                                "settings": {},
-                                "created_at": now,
-                            }
-                            for c in numbers
-                        ],
-                    )
-                ).all()
-                members = (
-                    await session.execute(
-                        insert(Member).returning(Member.id, Member.external_id),
-                        [
-                            {
-                                "workspace_id": ws,
-                                "external_id": f"U{c:06d}{p:02d}",
-                                "display_name": f"Person {c}-{p}",
-                                "created_at": now,
-                            }
-                            for c in numbers
-                            for p in range(people)
-                        ],
-                    )
-                ).all()
+                names = [f"C{c:06d}" for c in numbers]
+                people_ids = [f"U{ext[1:]}{p:02d}" for ext in names for p in range(people)]
+                members = await seed_members(session, ws, people_ids, now)
                 by_channel = {
-                    ext: [m for m, mext in members if mext.startswith("U" + ext[1:])]
-                    for _cid, ext in chans
+                    ext: [m for m in members if m[1].startswith("U" + ext[1:])] for ext in names
                 }
-                await session.execute(
-                    insert(ChannelMember),
-                    [
-                        {
-                            "channel_id": cid,
-                            "member_id": m,
-                            "joined_at": now,
-                            "role": "facilitator" if i == 0 else "member",
-                        }
-                        for cid, ext in chans
-                        for i, m in enumerate(by_channel[ext])
-                    ],
+                seeded = await seed_open_rounds(
+                    session,
+                    ws,
+                    names,
+                    by_channel.__getitem__,
+                    now,
+                    started=lambda _ext: now - timedelta(hours=rng.random() * 12),
                 )
-                practices = (
-                    await session.execute(
-                        insert(Practice).returning(Practice.id, Practice.channel_id),
-                        [
-                            {
-                                "channel_id": cid,
-                                "name": f"Praksis {ext}",
-                                "created_by": by_channel[ext][0],
-                                "created_at": now,
-                            }
-                            for cid, ext in chans
-                        ],
-                    )
-                ).all()
-                starter = {cid: by_channel[ext][0] for cid, ext in chans}
-                aids = (
-                    await session.execute(
-                        insert(Assessment).returning(Assessment.id, Assessment.channel_id),
-                        [
-                            {
-                                "practice_id": pid,
-                                "channel_id": cid,
-                                "round_no": 1,
-                                "status": "open",
-                                "pacing": "all",
-                                "current_element": 11,
-                                "started_by": starter[cid],
-                                "started_at": now - timedelta(hours=rng.random() * 12),
-                            }
-                            for pid, cid in practices
-                        ],
-                    )
-                ).all()
+                chans = [(r.channel_id, r.channel_external_id) for r in seeded]
+                aids = [(r.assessment_id, r.channel_id) for r in seeded]
                 ext_of = dict(chans)
                 rows = []
                 for aid, cid in aids:
                     pairs = {
                         (m, q.id)
                         for m, q in (
-                            (rng.choice(by_channel[ext_of[cid]]), rng.choice(questions))
+                            (rng.choice(by_channel[ext_of[cid]])[0], rng.choice(questions))
                             for _ in range(answers)
                         )
                     }

@@ -15,17 +15,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from bot.clock import FakeClock
 from bot.ports import Conversation
 from bot.reminders import LEASE, ReminderWorker
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
-from dialogs.assessment.reminders import ASSESSMENT, NUDGE
+from dialogs.assessment.reminders import NUDGE
 from dialogs.messages import Form, Message, Target, ToMember
-from storage.models import Assessment, Channel, ChannelMember, Member, Practice, Workspace
 from storage.reminder_models import Reminder
+from storage.seeding import insert_rows, nudge_row, seed_members, seed_open_rounds, seed_workspace
 
 DUE = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)  # Thursday, 10:00 in Copenhagen
 # PostgreSQL: 50 channels × 100 members = 5,000 reminders; SQLite: 20 × 10 (one writer at a
@@ -98,93 +98,17 @@ async def seed(runtime: Runtime, channels: int, per_channel: int) -> int:
     member, all due within the same minute. Written in bulk, as a busy deployment would have."""
     start = DUE - timedelta(days=1)  # its nudge rounds come later
     async with runtime.sessions() as session, session.begin():
-        ws = (
-            await session.execute(
-                insert(Workspace).returning(Workspace.id),
-                [{"platform": "fake", "external_id": "T1", "name": "T", "created_at": start}],
-            )
-        ).scalar_one()
-        members = (
-            await session.execute(
-                insert(Member).returning(Member.id, Member.external_id),
-                [
-                    {
-                        "workspace_id": ws,
-                        "external_id": f"U{m:04d}",
-                        "display_name": f"Person {m}",
-                        "created_at": start,
-                    }
-                    for m in range(per_channel)
-                ],
-            )
-        ).all()
-        reminders = []
-        for c in range(channels):
-            channel = (
-                await session.execute(
-                    insert(Channel).returning(Channel.id),
-                    [
-                        {
-                            "workspace_id": ws,
-                            "external_id": f"C{c:03d}",
-                            "name": f"team-{c}",
-                            "language": "da",
-                            "timezone": "Europe/Copenhagen",
-                            "settings": {},
-                            "created_at": start,
-                        }
-                    ],
-                )
-            ).scalar_one()
-            await session.execute(
-                insert(ChannelMember),
-                [
-                    {"channel_id": channel, "member_id": mid, "role": "member", "joined_at": start}
-                    for mid, _ in members
-                ],
-            )
-            practice = (
-                await session.execute(
-                    insert(Practice).returning(Practice.id),
-                    [{"channel_id": channel, "name": f"Praksis {c}", "created_at": start}],
-                )
-            ).scalar_one()
-            aid = (
-                await session.execute(
-                    insert(Assessment).returning(Assessment.id),
-                    [
-                        {
-                            "practice_id": practice,
-                            "channel_id": channel,
-                            "round_no": 1,
-                            "status": "open",
-                            "pacing": "all",
-                            "current_element": 11,
-                            "started_at": start,
-                        }
-                    ],
-                )
-            ).scalar_one()
-            for _mid, ext in members:
-                reminders.append(
-                    {
-                        "channel_id": channel,
-                        "kind": NUDGE,
-                        "recipient": ext,
-                        "subject_type": ASSESSMENT,
-                        "subject_id": aid,
-                        "payload": {"aid": aid, "round": 1},
-                        "due_at": DUE + timedelta(seconds=c),  # all within one minute
-                        "status": "pending",
-                        "attempts": 0,
-                        "late": False,
-                        "dedupe_key": f"nudge:{aid}:r1:{ext}",
-                        "created_at": start,
-                    }
-                )
-        for i in range(0, len(reminders), 1000):
-            await session.execute(insert(Reminder), reminders[i : i + 1000])
-    return len(reminders)
+        ws = await seed_workspace(session, "fake", "T1", start)
+        people = await seed_members(session, ws, [f"U{m:04d}" for m in range(per_channel)], start)
+        names = [f"C{c:03d}" for c in range(channels)]
+        rounds = await seed_open_rounds(session, ws, names, lambda _c: people, start)
+        nudges = [
+            nudge_row(r, ext, 1, DUE + timedelta(seconds=c), start)  # all within one minute
+            for c, r in enumerate(rounds)
+            for _mid, ext in r.members
+        ]
+        await insert_rows(session, Reminder, nudges)
+    return len(nudges)
 
 
 def total_hang(url: str) -> int:
