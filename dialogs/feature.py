@@ -132,6 +132,9 @@ class FeatureDialog:
         line = text.strip().removeprefix("/lovende").strip()
         first, _, rest = line.partition(" ")
         first, rest = first.casefold(), rest.strip()
+        bare = first.rstrip(":,;.!")
+        if first not in cls.top_commands and bare in cls.top_commands:
+            first = bare  # `d: fordi …`, `status.`: the word as people type it, with its mark
         if first in cls.top_commands:
             return cls.top_commands[first], rest
         if any(word == first for word, _ in cls.sub_commands):

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sqlalchemy import select
+
 from bot.console.channel import Record
 from bot.testing import BotHarness, texts
 from dialogs import actions
 from dialogs.events import Command, Interaction
 from dialogs.messages import Buttons, MultiSelect, OwnAnswer, ToActorOnly
 from dialogs.turn import Surface
+from storage.models import MemberAnswer
 
 GROUP_CHAT = Surface(prefix="@Lovende praksis ", threads=False)  # a Teams group chat
 ONE_TO_ONE = Surface(prefix="", threads=False, private=True)  # a Teams 1:1 chat, a Slack DM
@@ -303,8 +306,13 @@ async def test_guided_mode_asks_one_question_at_a_time(bot: BotHarness) -> None:
     assert "Ikke relevant" in texts(await bot.say("Bo", "i"))  # (needs a reason)
     await bot.say("Bo", "ved ikke")
     await bot.say("Bo", "n")
-    back = await bot.say("Bo", "d")
+    back = await bot.say("Bo", "d: vi bruger kun dele af den")  # the letter with its mark
     assert "Gemt: 1.3 Delvist." in texts(back)
+    async with bot.runtime.sessions() as session:
+        comment = await session.scalar(
+            select(MemberAnswer.comment).where(MemberAnswer.question_id == "1.3")
+        )
+    assert comment == "vi bruger kun dele af den"
     assert "Du har svaret på alle" in texts(back)
     assert "Næste element kommer, når mødelederen skriver `næste`" in texts(back)
 
