@@ -93,9 +93,10 @@ def radar_vertices(values: Sequence[float | None]) -> list[tuple[float, float]]:
 def axis_label(
     label: str, value: float | None, partial: bool, width: int = 16, lang: str = "da"
 ) -> str:
-    """The element's name wrapped for the chart, its score under it (`*` when partial)."""
-    score = shown(value, lang)
-    return "\n".join(textwrap.wrap(label, width)) + f"\n{score}{'*' if partial else ''}"
+    """The element's name wrapped for the chart, its score under it (`*` when partial; an
+    element without a score has no mark: the legend's note is about partial scores)."""
+    mark = "*" if partial and value is not None else ""
+    return "\n".join(textwrap.wrap(label, width)) + f"\n{shown(value, lang)}{mark}"
 
 
 def build_radar(
@@ -120,7 +121,7 @@ def build_radar(
     ax.set_xlim(-1.92, 1.92)
     ax.set_ylim(-1.4, 1.4)
     ax.axis("off")
-    _draw_web(ax, len(labels))
+    _draw_web(ax, len(labels), text.lang)
     handles = _draw_rounds(ax, values, previous, text)
     handles += _draw_markers(ax, values, partial, text)
     _draw_labels(ax, labels, values, partial, text.lang)
@@ -151,8 +152,9 @@ def _check_radar(
             raise ValueError(f"scores lie between 0 and 1, not {v}")
 
 
-def _draw_web(ax: Axes, n: int) -> None:
-    """Rings at 0.25 … 1, each with its value, and a spoke per element."""
+def _draw_web(ax: Axes, n: int, lang: str) -> None:
+    """Rings at 0.25 … 1, each with its value written as the scores are (0,25 in Danish), and
+    a spoke per element."""
     from matplotlib.patches import Polygon
 
     angles = axis_angles(n)
@@ -173,7 +175,7 @@ def _draw_web(ax: Axes, n: int) -> None:
         ax.text(
             reach * math.cos(between),
             reach * math.sin(between),
-            f"{ring:g}",
+            score_text(ring, lang),
             fontsize=10,
             color="#6b7075",
             ha="center",

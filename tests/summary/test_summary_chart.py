@@ -78,6 +78,19 @@ def test_partial_and_missing_scores_are_marked_in_labels_and_legend() -> None:
     assert "Virkning\n0,88*" in texts and "Økonomi\n–" in texts
 
 
+def test_no_score_has_no_partial_mark_and_the_rings_are_written_as_scores() -> None:
+    """An element nobody answered is "–", not "–*" (the legend's * is about partial scores);
+    the rings read 0,25 … 1,00 in Danish, as the scores beside them do."""
+    assert axis_label("Økonomi", None, True).endswith("\n–")
+    partial = [True] * 11
+    values: list[float | None] = [None] * 10 + [0.5]
+    danish = [t.get_text() for t in build_radar(LABELS, values, None, partial, "t").axes[0].texts]
+    assert {"0,25", "0,50", "0,75", "1,00"} <= set(danish) and "0.25" not in danish
+    assert not [t for t in danish if t.endswith("–*")]
+    english = build_radar(LABELS, values, None, partial, "t", ChartText(lang="en"))
+    assert "0.75" in [t.get_text() for t in english.axes[0].texts]
+
+
 def test_english_labels_and_words(tmp_path: Path) -> None:
     labels = [e.name["en"] for e in load_catalogue().elements]
     words = ChartText("Round 2", "Round 1", "* partly answered", "no score yet")
