@@ -16,6 +16,13 @@ if [ -f tests/teams/cardcheck/package.json ]; then
     fi
 fi
 
+# Debian's chromium for the board's browser tests (tests/board/test_browser.py drives it with
+# Playwright; no browser is downloaded). Without it those tests are skipped and say why.
+if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+        || echo "chromium could not be installed: the board's browser tests are skipped."
+fi
+
 if [ -z "${TEST_POSTGRES_URL:-}" ]; then
     source scripts/postgres.sh || echo "PostgreSQL is not available here: its tests are skipped."
 fi

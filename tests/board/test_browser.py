@@ -1,0 +1,96 @@
+"""The board in a real browser: Playwright for Python driving Debian's chromium (its own
+executable; nothing is downloaded). A page opened from a `tavle` link shows the round; an
+answer given through the bot appears on the open page without a reload; a revoked link's page
+says so; expired, revoked and foreign tokens 404. Skipped, with the reason, where chromium or
+Playwright is missing (scripts/test.sh installs chromium with apt, as CI does)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from board_helpers import PUBLIC_URL, link_in
+
+from bot.clock import FakeClock
+from bot.http.app import bound_port, create_app, start_server
+from bot.testing import BotHarness
+
+CHROMIUM = os.environ.get("LOVENDE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+playwright_api = pytest.importorskip(
+    "playwright.async_api", reason="Playwright for Python is not installed (requirements-dev)"
+)
+pytestmark = pytest.mark.skipif(
+    not os.access(CHROMIUM, os.X_OK),
+    reason=f"no chromium at {CHROMIUM}: `apt-get install chromium` (scripts/test.sh does)",
+)
+
+
+@pytest.fixture(autouse=True)
+def _public_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOVENDE_PUBLIC_URL", PUBLIC_URL)
+
+
+@pytest.fixture
+async def served(bot: BotHarness) -> AsyncIterator[str]:
+    """The bot's web app on a free port: its base address."""
+    runner = await start_server(
+        create_app(bot.runtime, adapters=(), background=False), "127.0.0.1", 0, 10.0
+    )
+    try:
+        yield f"http://127.0.0.1:{bound_port(runner)}"
+    finally:
+        bot.runtime.board.close_all()
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def page(served: str) -> AsyncIterator[Any]:
+    async with playwright_api.async_playwright() as p:
+        browser = await p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            yield await browser.new_page()
+        finally:
+            await browser.close()
+
+
+@pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    """One database is enough here: the browser sees the same page either way."""
+    return sqlite_url
+
+
+async def test_an_open_board_follows_the_answers_live(
+    bot: BotHarness, served: str, page: Any, clock: FakeClock
+) -> None:
+    await bot.say("Anna", "start Recovery")
+    await bot.say("Anna", "tempo alle")
+    await bot.say("Anna", "svar 1.1 ja")
+    _, token = link_in(await bot.say("Bo", "tavle"))
+    response = await page.goto(f"{served}/tavle/{token}")
+    assert response.status == 200
+    assert await page.locator("h1").inner_text() == "Recovery – runde 1"
+    q = page.locator('article[id="q-1.1"]')
+    assert "1 svar" in await q.inner_text()
+    status = page.locator("#live")
+    await playwright_api.expect(status).to_have_text("Opdateres, mens I svarer", timeout=5000)
+    # An answer through the bot: the open page changes, without a reload, within a second.
+    await bot.say("Bo", "svar 1.1 nej")
+    await playwright_api.expect(q).to_contain_text("Uenighed – ikke afklaret", timeout=1000)
+    await playwright_api.expect(q).to_contain_text("Bo: Nej", timeout=1000)
+    assert "nej" not in page.url.casefold()  # nothing the team wrote in the address
+    # The facilitator closes the links: the page says so.
+    await bot.say("Anna", "tavle luk")
+    await playwright_api.expect(status).to_contain_text("virker ikke længere", timeout=2000)
+    # Revoked, foreign (tampered) and expired tokens: 404.
+    assert (await page.goto(f"{served}/tavle/{token}")).status == 404
+    _, fresh = link_in(await bot.say("Anna", "tavle"))
+    assert (await page.goto(f"{served}/tavle/{fresh[:-2]}zz")).status == 404
+    assert (await page.goto(f"{served}/tavle/{fresh}")).status == 200
+    clock.advance(hours=13)
+    assert (await page.goto(f"{served}/tavle/{fresh}")).status == 404
