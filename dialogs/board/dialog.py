@@ -1,4 +1,5 @@
-"""`tavle` (`board`): a private link to the channel's board; `tavle luk` (`board close`): the
+"""`tavle` (`board`): a private link to the channel's board (in the person's own chat: a DM in
+Slack, a 1:1 chat in Teams); `tavle luk` (`board close`): the
 facilitator revokes every link of the channel.
 
 The step stays pure: the random token comes from the `new_token` the dialog was built with
@@ -18,7 +19,7 @@ from dialogs.board.model import OWNER, TOKEN_BYTES, CreateBoardLink, RevokeBoard
 from dialogs.effects import Outcome, Post
 from dialogs.feature import FeatureDialog, command
 from dialogs.i18n import format_date
-from dialogs.messages import Message, Text, ToActorOnly
+from dialogs.messages import Message, Text, ToActorOnly, ToMember
 from dialogs.replies import Refusal, announce, say
 from dialogs.settings.prefs import prefs
 from dialogs.turn import Turn
@@ -59,9 +60,18 @@ class BoardDialog(FeatureDialog):
             time=local.strftime("%H:%M"),
         )
         message = Message((Text(say(turn, "board.link_title"), "header"), Text(text)), text)
+        ops = (CreateBoardLink(token_hash(token), expires),)
+        if turn.surface.private:
+            return Outcome(ops=ops, out=(Post(message, ToActorOnly()),))
+        # In a channel the link goes to the person's own chat: a Teams channel has no reply
+        # that only one person sees, and a link shown there would be everyone's to copy.
+        sent = say(turn, "board.sent_privately")
         return Outcome(
-            ops=(CreateBoardLink(token_hash(token), expires),),
-            out=(Post(message, ToActorOnly()),),
+            ops=ops,
+            out=(
+                Post(message, ToMember(turn.actor.external_id)),
+                Post(Message((Text(sent),), sent), ToActorOnly()),
+            ),
         )
 
     @command("luk", "spær", "spaer", "close", "revoke", under=BOARD)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.testing import BotHarness, texts
 from dialogs.board.model import plausible, token_hash
-from dialogs.messages import ToActorOnly, ToChannel
+from dialogs.messages import ToActorOnly, ToChannel, ToMember
 from storage.board import BoardLink, channel_of_token
 
 
@@ -34,7 +34,9 @@ async def test_tavle_answers_privately_with_a_link_that_opens_this_channel(
     base, token = link_in(records)
     assert base == PUBLIC_URL
     assert plausible(token) and len(token) >= 43
-    assert all(isinstance(r.target, ToActorOnly) for r in records)
+    assert [type(r.target) for r in records] == [ToMember, ToActorOnly]
+    assert records[0].target == ToMember("anna")  # in Anna's own chat
+    assert token not in texts(records[1:])  # in the channel, only that it was sent
     assert "kl." in texts(records)  # until when it works
     assert await opens(bot, token) == "team"
     async with bot.runtime.sessions() as s:
