@@ -3,6 +3,7 @@ is in bot/board/):
 
     GET /tavle/{token}          the page (HTML; Danish, or English when the channel is)
     GET /tavle/{token}/indhold  its content alone, which the page fetches when told to
+    GET /tavle/{token}/vis      presentation mode: one question per screen (and /vis/indhold)
     GET /tavle/{token}/events   server-sent events: `changed` when a turn changed the channel,
                                 `gone` when the link stopped working
     GET /tavle-filer/{name}     the page's stylesheet and script (nothing from elsewhere)
@@ -34,7 +35,11 @@ log = logging.getLogger(__name__)
 JINJA = web.AppKey("board_jinja", jinja2.Environment)
 LISTENER = web.AppKey("board_listener", PgListener)
 STATIC = "/tavle-filer"
-STATIC_FILES = {"board.css": "text/css", "board.js": "text/javascript"}
+STATIC_FILES = {
+    "board.css": "text/css",
+    "board.js": "text/javascript",
+    "present.js": "text/javascript",
+}
 KEEPALIVE = 20.0  # seconds between comments on a quiet event stream (proxies close idle ones)
 
 # Teams shows the board in a channel tab (an iframe in Teams' web and desktop clients); no one
@@ -88,8 +93,19 @@ def _title(board: Board) -> str:
     return board.tr("board.page.title", practice=r.practice, round=r.round_no)
 
 
-def _html(request: web.Request, template: str, board: Board) -> web.Response:
-    context = {"b": board, "title": _title(board), "static": STATIC}
+def _html(
+    request: web.Request, template: str, board: Board, *, present: bool = False
+) -> web.Response:
+    overview = f"/tavle/{request.match_info['token']}"  # the page's own address
+    context = {
+        "b": board,
+        "title": _title(board),
+        "static": STATIC,
+        "present": present,
+        "content_template": "present.html" if present else "content.html",
+        "overview_href": overview,
+        "present_href": f"{overview}/vis",
+    }
     response = aiohttp_jinja2.render_template(template, request, context, app_key=JINJA)
     response.headers.update(HEADERS)
     response.headers["Content-Language"] = board.lang
@@ -102,6 +118,14 @@ async def page(request: web.Request) -> web.Response:
 
 async def content(request: web.Request) -> web.Response:
     return _html(request, "content.html", await _board(request))
+
+
+async def presentation(request: web.Request) -> web.Response:
+    return _html(request, "page.html", await _board(request), present=True)
+
+
+async def presentation_content(request: web.Request) -> web.Response:
+    return _html(request, "present.html", await _board(request), present=True)
 
 
 async def events(request: web.Request) -> web.StreamResponse:
@@ -195,4 +219,6 @@ def mount(app: web.Application, runtime: Runtime) -> None:
     app.router.add_get("/tavle/{token}", page)
     app.router.add_get("/tavle/{token}/indhold", content)
     app.router.add_get("/tavle/{token}/events", events)
+    app.router.add_get("/tavle/{token}/vis", presentation)
+    app.router.add_get("/tavle/{token}/vis/indhold", presentation_content)
     app.router.add_get(STATIC + "/{name}", static)

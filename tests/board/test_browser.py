@@ -7,6 +7,7 @@ Playwright is missing (scripts/test.sh installs chromium with apt, as CI does)."
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator
 from typing import Any
@@ -94,3 +95,36 @@ async def test_an_open_board_follows_the_answers_live(
     assert (await page.goto(f"{served}/tavle/{fresh}")).status == 200
     clock.advance(hours=13)
     assert (await page.goto(f"{served}/tavle/{fresh}")).status == 404
+
+
+async def test_presentation_mode_shows_one_question_and_moves_with_the_keys(
+    bot: BotHarness, served: str, page: Any
+) -> None:
+    await bot.say("Anna", "start Recovery")
+    await bot.say("Anna", "tempo alle")
+    _, token = link_in(await bot.say("Anna", "tavle"))
+    await page.goto(f"{served}/tavle/{token}/vis")
+    expect = playwright_api.expect
+    visible = page.locator(".slide:visible")
+    await expect(visible).to_have_count(1)
+    await expect(visible).to_have_id("q-1.1")
+    await expect(page.locator("#live")).to_have_text("Opdateres, mens I svarer", timeout=5000)
+    await page.keyboard.press("ArrowRight")
+    await expect(visible).to_have_id("q-1.2")
+    assert page.url.endswith("#q-1.2")
+    await expect(page.locator(".element-text:visible")).to_have_count(0)
+    await page.keyboard.press("e")
+    await expect(page.locator(".element-text:visible")).to_have_id("element-1")
+    await page.keyboard.press("e")
+    await expect(page.locator(".element-text:visible")).to_have_count(0)
+    # Answers arrive live on the question on screen; the team answer once it is set.
+    await bot.say("Bo", "svar 1.2 ja")
+    await expect(visible).to_contain_text("Bo: Ja", timeout=1000)
+    await expect(visible).to_have_id("q-1.2")
+    await bot.say("Anna", "svar 1.2 ja")
+    await expect(visible).to_contain_text("Teamets svar: Ja (enighed blandt 2)", timeout=1000)
+    await page.keyboard.press("ArrowLeft")
+    await page.keyboard.press("ArrowLeft")  # stays on the first
+    await expect(visible).to_have_id("q-1.1")
+    await page.keyboard.press("End")
+    await expect(visible).to_have_id(re.compile(r"q-11\.\d+"))

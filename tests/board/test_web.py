@@ -264,3 +264,20 @@ async def test_a_click_on_one_replica_reaches_a_page_on_another(
     finally:
         await client.close()
         await other.close()
+
+
+async def test_presentation_mode_has_a_screen_per_question_and_the_element_texts(
+    bot: BotHarness, web: TestClient[Any, Any]
+) -> None:
+    path = await played(bot)
+    response = await web.get(path + "/vis")
+    page = await response.text()
+    assert response.status == 200 and response.headers["Content-Security-Policy"] == CSP
+    assert len(re.findall(r'<section class="slide', page)) >= 59
+    assert len(re.findall(r'<aside class="element-text"', page)) == 11
+    assert '<script src="/tavle-filer/present.js" defer>' in page
+    assert f'href="{path}/vis" aria-current="page"' in page
+    fragment = await (await web.get(path + "/vis/indhold")).text()
+    assert "<html" not in fragment and 'id="q-1.4"' in fragment
+    assert "fastsat af mødeleder Anna" in fragment and JUSTIFICATION in fragment
+    assert (await web.get("/tavle-filer/present.js")).status == 200

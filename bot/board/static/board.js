@@ -2,7 +2,11 @@
 // the link stopped working); the page fetches its content again. Same origin only, no framework.
 (function () {
   "use strict";
-  var base = location.pathname.replace(/\/+$/, "");
+  // /tavle/<token> (the overview) or /tavle/<token>/vis (presentation mode)
+  var path = location.pathname.replace(/\/+$/, "");
+  var present = /\/vis$/.test(path);
+  var base = present ? path.slice(0, -4) : path;
+  var content = base + (present ? "/vis/indhold" : "/indhold");
   var main = document.getElementById("indhold");
   var status = document.getElementById("live");
   if (!main || !status || !window.EventSource || !window.fetch) { return; }
@@ -19,7 +23,7 @@
   function refresh() {
     if (loading) { again = true; return; }
     loading = true;
-    fetch(base + "/indhold", { credentials: "omit", cache: "no-store" }).then(function (r) {
+    fetch(content, { credentials: "omit", cache: "no-store" }).then(function (r) {
       if (r.status === 404) { gone(); return null; }
       return r.ok ? r.text() : null;
     }).then(function (html) {
