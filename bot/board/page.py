@@ -1,28 +1,32 @@
 """What a board page shows, from the database: the channel's current round as the report has
 it (dialogs/assessment/report.py: every question with the spread of answers, the team answer
 and how it was reached, the comments), the scores (scoring/, as everywhere: Danish decimal
-commas) and the radar chart as inline SVG. The templates (templates/) only lay it out.
+commas), the radar chart as inline SVG and the channel's agreements by status. The templates
+(templates/) only lay it out.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from dialogs.assessment.report import build_report_data
 from dialogs.assessment.team import tally
-from dialogs.calendar import is_zone
-from dialogs.i18n import LANGUAGES, change_text, score_text, t
+from dialogs.calendar import is_zone, utc
+from dialogs.i18n import LANGUAGES, change_text, format_date, score_text, t
 from scoring.catalogue import Catalogue
 from scoring.chart import axis_angles
 from scoring.report import QuestionEntry, ReportData, basis_text
 from scoring.table import ScoringTable
 from storage.assessment import assessment_view, current_assessment
-from storage.models import Channel
+from storage.meeting_models import Agreement
+from storage.models import Channel, Member
 
 # The radar chart's drawing: a square of SIZE px, the centre in the middle, score 1 at RADIUS.
 SIZE, RADIUS = 400, 140
@@ -64,6 +68,24 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class AgreementCard:
+    number: int
+    what: str
+    owner: str
+    follow_up: str
+    due: str  # the date as the language writes it
+    overdue: bool
+    signal: str | None
+    learned: str | None
+
+
+@dataclass(frozen=True)
+class AgreementColumn:
+    status: str  # not_started | in_progress | done | dropped
+    cards: tuple[AgreementCard, ...]
+
+
+@dataclass(frozen=True)
 class Board:
     lang: str
     channel_name: str | None
@@ -71,6 +93,7 @@ class Board:
     progress: Progress | None
     scores: tuple[ScoreRow, ...]
     radar: Radar | None
+    agreements: tuple[AgreementColumn, ...] = ()  # empty: the channel has no agreements
 
     def tr(self, key: str, **values: object) -> str:
         return t(self.lang, key, **values)
@@ -113,6 +136,40 @@ def radar(current: list[float | None], previous: list[float | None] | None) -> R
     )
 
 
+# The board's columns, left to right, as the agreements move along.
+COLUMNS = ("not_started", "in_progress", "done", "dropped")
+OPEN = frozenset({"not_started", "in_progress"})
+
+
+async def agreement_columns(
+    session: AsyncSession, channel: Channel, lang: str, today: date
+) -> tuple[AgreementColumn, ...]:
+    owner, follow_up = aliased(Member), aliased(Member)
+    rows = await session.execute(
+        select(Agreement, owner.display_name, follow_up.display_name)
+        .join(owner, owner.id == Agreement.owner_id)
+        .join(follow_up, follow_up.id == Agreement.follow_up_id)
+        .where(Agreement.channel_id == channel.id)
+        .order_by(Agreement.due, Agreement.number)
+    )
+    by_status: dict[str, list[AgreementCard]] = {c: [] for c in COLUMNS}
+    for a, owner_name, follow_up_name in rows:
+        card = AgreementCard(
+            a.number,
+            a.what,
+            owner_name,
+            follow_up_name,
+            format_date(a.due, lang),
+            a.status in OPEN and a.due < today,
+            a.signal,
+            a.learned,
+        )
+        by_status.setdefault(a.status, []).append(card)
+    if not any(by_status.values()):
+        return ()
+    return tuple(AgreementColumn(c, tuple(by_status[c])) for c in COLUMNS)
+
+
 def channel_language(channel: Channel) -> str:
     return channel.language if channel.language in LANGUAGES else "da"
 
@@ -125,11 +182,12 @@ async def load_board(
     now: datetime,
 ) -> Board:
     lang = channel_language(channel)
+    zone = ZoneInfo(channel.timezone if is_zone(channel.timezone) else "Europe/Copenhagen")
+    agreements = await agreement_columns(session, channel, lang, utc(now).astimezone(zone).date())
     a = await current_assessment(session, channel)
     if a is None:
-        return Board(lang, channel.name, None, None, (), None)
+        return Board(lang, channel.name, None, None, (), None, agreements)
     view = await assessment_view(session, a)
-    zone = ZoneInfo(channel.timezone if is_zone(channel.timezone) else "Europe/Copenhagen")
     report = build_report_data(view, catalogue, table, lang, zone, now)
     counts = tally(view, catalogue)
     rows = tuple(
@@ -159,4 +217,5 @@ async def load_board(
         ),
         rows,
         radar([e.score for e in report.elements], previous),
+        agreements,
     )

@@ -10,12 +10,14 @@ import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 from board_helpers import PUBLIC_URL, link_in
+from sqlalchemy import select
 
 from bot import logs
 from bot.clock import FakeClock
@@ -25,6 +27,8 @@ from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
 from bot.testing import BotHarness
 from storage.db import is_sqlite
+from storage.meeting_models import Agreement
+from storage.models import Channel, Member
 
 COMMENT = "Vi bruger den i hverdagen"
 JUSTIFICATION = "Vi gør det kun i nogle teams"
@@ -281,3 +285,62 @@ async def test_presentation_mode_has_a_screen_per_question_and_the_element_texts
     assert "<html" not in fragment and 'id="q-1.4"' in fragment
     assert "fastsat af mødeleder Anna" in fragment and JUSTIFICATION in fragment
     assert (await web.get("/tavle-filer/present.js")).status == 200
+
+
+async def agreements_made(bot: BotHarness) -> None:
+    """Two agreements as a meeting leaves them (rows, as storage/meetings writes them)."""
+    async with bot.runtime.sessions() as s, s.begin():
+        channel = await s.scalar(select(Channel).where(Channel.external_id == "team"))
+        people = {
+            m.external_id: m.id
+            for m in await s.scalars(select(Member).where(Member.external_id.in_(["anna", "bo"])))
+        }
+        assert channel is not None and len(people) == 2
+        now = bot.clock.now()
+        for number, what, due, owner in (
+            (1, "Fælles morgenmøde om recovery", date(2026, 2, 20), "bo"),
+            (2, "Ny skabelon til handleplaner", date(2026, 4, 1), "anna"),
+        ):
+            s.add(
+                Agreement(
+                    channel_id=channel.id,
+                    number=number,
+                    what=what,
+                    owner_id=people[owner],
+                    follow_up_id=people["anna" if owner == "bo" else "bo"],
+                    due=due,
+                    status="not_started",
+                    source="meeting",
+                    created_at=now,
+                    status_changed_at=now,
+                )
+            )
+
+
+def column(page: str, status: str) -> str:
+    found = re.search(rf'<section class="column column-{status}".*?</section>', page, re.S)
+    assert found, status
+    return text_of(found.group(0))
+
+
+async def test_the_agreements_as_a_board_with_the_overdue_marked(
+    bot: BotHarness, web: TestClient[Any, Any]
+) -> None:
+    path = await played(bot)
+    assert 'id="h-agreements"' not in await (await web.get(path)).text()  # none yet
+    await agreements_made(bot)
+    page = await (await web.get(path)).text()
+    todo = column(page, "not_started")
+    assert "Ikke startet (2)" in todo and "Aftale 1: Fælles morgenmøde om recovery" in todo
+    assert "Ansvarlig: Bo" in todo and "Følger op: Anna" in todo
+    assert "Frist: 20.02.2026 Overskredet" in todo  # the fake clock says 2 March 2026
+    assert "Frist: 01.04.2026 Overskredet" not in todo
+    assert page.count('class="card overdue"') == 1
+    assert "Ingen." in column(page, "done")
+    await bot.say("Bo", "aftale 1 gennemført: det virkede")
+    after = await (await web.get(path + "/indhold")).text()
+    assert "Fælles morgenmøde" in column(after, "done") and "Overskredet" not in column(
+        after, "done"
+    )
+    assert "Det lærte vi: det virkede" in column(after, "done")
+    assert "Ikke startet (1)" in column(after, "not_started")
