@@ -13,6 +13,8 @@ if [ -f tests/teams/cardcheck/package.json ]; then
     fi
     if command -v npm >/dev/null; then
         npm install --prefix tests/teams/cardcheck --no-audit --no-fund --loglevel=error >/dev/null
+        # axe-core for the board's accessibility scan (tests/board/test_browser.py).
+        npm install --prefix tests/board/axe --no-audit --no-fund --loglevel=error >/dev/null
     fi
 fi
 

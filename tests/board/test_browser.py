@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -128,3 +129,46 @@ async def test_presentation_mode_shows_one_question_and_moves_with_the_keys(
     await expect(visible).to_have_id("q-1.1")
     await page.keyboard.press("End")
     await expect(visible).to_have_id(re.compile(r"q-11\.\d+"))
+
+
+AXE = Path(__file__).resolve().parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+async def serious_violations(page: Any) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA violations of impact serious or critical, one line each."""
+    await page.add_script_tag(path=str(AXE))
+    result = await page.evaluate(
+        """() => axe.run(document, {runOnly: {type: "tag",
+             values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="npm install --prefix tests/board/axe (test.sh)")
+async def test_axe_finds_no_serious_or_critical_violations(bot: BotHarness, served: str) -> None:
+    await bot.say("Anna", "start Recovery")
+    await bot.say("Anna", "tempo alle")
+    await bot.say("Anna", "svar 1.1 ja")
+    await bot.say("Bo", "svar 1.1 nej")
+    await bot.say("Bo", "kommentar 1.1 Vi er ikke enige")
+    await bot.say("Anna", "svar 1.2 ja")
+    _, token = link_in(await bot.say("Anna", "tavle"))
+    async with playwright_api.async_playwright() as p:
+        browser = await p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            # Only the scan's own script needs past the page's CSP; the page is as served.
+            page = await (await browser.new_context(bypass_csp=True)).new_page()
+            for view in ("", "/vis", "/vis#q-1.2"):
+                await page.goto(f"{served}/tavle/{token}{view}")
+                assert await serious_violations(page) == [], view
+            await page.set_viewport_size({"width": 375, "height": 740})  # a phone
+            await page.goto(f"{served}/tavle/{token}")
+            assert await serious_violations(page) == []
+        finally:
+            await browser.close()
