@@ -226,6 +226,9 @@ async def test_an_open_page_hears_of_a_committed_change_and_of_its_link_closing(
     assert stream.status == 200
     assert stream.headers["Content-Type"] == "text/event-stream"
     await until(lambda: bot.runtime.board.open_pages() == 1)
+    # An open stream is no request being answered: kept clicks' turns need not wait for a
+    # lull (bot/priority.py) while a board is on the screen.
+    assert bot.runtime.engine.answering.count == 0
     await bot.say("Bo", "svar 1.3 delvist")
     assert await next_event(stream) == "changed"
     after = await (await web.get(path + "/indhold")).text()
