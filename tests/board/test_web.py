@@ -235,6 +235,7 @@ async def test_an_open_page_hears_of_a_committed_change_and_of_its_link_closing(
     assert "enighed blandt 2" in question(after, "1.3")
     await bot.say("Anna", "status")  # changes nothing: no event
     await bot.say("Anna", "tavle luk")
+    assert await next_event(stream) == "changed"  # its page's fetch gets 404
     assert await next_event(stream) == "gone"
     stream.close()
     await until(lambda: bot.runtime.board.open_pages() == 0)
