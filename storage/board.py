@@ -3,7 +3,8 @@
 A row references its channel with ON DELETE CASCADE, so `slet-data` (storage/privacy.py,
 which deletes every row that references the channel) takes the links along: the board answers
 404 at once. `channel_of_token` is what the web page asks: the channel of a link that is
-neither expired nor revoked, else None, so that an unknown, expired, revoked or foreign token
+neither expired nor revoked, else None (`workspace_of_token` likewise for an admin's link to the
+organisation overview), so that an unknown, expired, revoked or foreign token
 all look the same from outside.
 """
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dialogs.board.model import OWNER, CreateBoardLink, RevokeBoardLinks, plausible, token_hash
 from storage.feature import FeatureStore, applies
-from storage.models import TS, Base, Channel
+from storage.models import TS, Base, Channel, Workspace
 from storage.turns import Context
 
 
@@ -30,6 +31,12 @@ class BoardLink(Base):
     created_at: Mapped[datetime] = mapped_column(TS)
     expires_at: Mapped[datetime] = mapped_column(TS)
     revoked_at: Mapped[datetime | None] = mapped_column(TS, nullable=True)
+    # Set for an admin's link to the organisation overview (`tavle organisation`): it opens the
+    # workspace's overview, never a channel's board. It still belongs to the channel it was
+    # asked for in, so that channel's `tavle luk` and `slet-data` end it too.
+    workspace_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=True
+    )
 
 
 def _utc(moment: datetime) -> datetime:
@@ -50,6 +57,7 @@ class BoardStore(FeatureStore):
                 token_hash=op.token_hash,
                 created_at=now,
                 expires_at=op.expires_at,
+                workspace_id=ctx.workspace.id if op.workspace else None,
             )
         )
 
@@ -64,11 +72,27 @@ class BoardStore(FeatureStore):
         )
 
 
-async def channel_of_token(session: AsyncSession, token: str, now: datetime) -> Channel | None:
-    """The channel whose board this token opens now; None for anything else."""
+async def _live_link(session: AsyncSession, token: str, now: datetime) -> BoardLink | None:
     if not plausible(token):
         return None
     link = await session.scalar(select(BoardLink).where(BoardLink.token_hash == token_hash(token)))
     if link is None or link.revoked_at is not None or _utc(link.expires_at) <= now:
         return None
+    return link
+
+
+async def channel_of_token(session: AsyncSession, token: str, now: datetime) -> Channel | None:
+    """The channel whose board this token opens now; None for anything else (an organisation
+    link too)."""
+    link = await _live_link(session, token, now)
+    if link is None or link.workspace_id is not None:
+        return None
     return await session.get(Channel, link.channel_id)
+
+
+async def workspace_of_token(session: AsyncSession, token: str, now: datetime) -> Workspace | None:
+    """The workspace whose organisation overview this token opens now; None otherwise."""
+    link = await _live_link(session, token, now)
+    if link is None or link.workspace_id is None:
+        return None
+    return await session.get(Workspace, link.workspace_id)

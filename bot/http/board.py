@@ -1,7 +1,8 @@
 """The board's routes in the one web app (bot/http/app.py mounts them; the rest of the board
 is in bot/board/):
 
-    GET /tavle/{token}          the page (HTML; Danish, or English when the channel is)
+    GET /tavle/{token}          the page (HTML; Danish, or English when the channel is); an
+                                admin's link opens the organisation overview (bot/board/org.py)
     GET /tavle/{token}/indhold  its content alone, which the page fetches when told to
     GET /tavle/{token}/vis      presentation mode: one question per screen (and /vis/indhold)
     GET /tavle/{token}/events   server-sent events: `changed` when a turn changed the channel,
@@ -24,9 +25,10 @@ import jinja2
 from aiohttp import web
 
 from bot.board.live import CLOSING, BoardHub, PgListener
+from bot.board.org import OrgBoard, load_org
 from bot.board.page import Board, load_board
 from bot.runtime import Runtime
-from storage.board import channel_of_token
+from storage.board import channel_of_token, workspace_of_token
 from storage.db import is_sqlite
 from storage.models import Channel
 
@@ -94,15 +96,22 @@ def _title(board: Board) -> str:
 
 
 def _html(
-    request: web.Request, template: str, board: Board, *, present: bool = False
+    request: web.Request,
+    template: str,
+    board: Board | OrgBoard,
+    *,
+    present: bool = False,
+    content_template: str | None = None,
 ) -> web.Response:
     overview = f"/tavle/{request.match_info['token']}"  # the page's own address
+    org = isinstance(board, OrgBoard)
     context = {
         "b": board,
-        "title": _title(board),
+        "title": _title(board) if isinstance(board, Board) else board.tr("board.org.page_title"),
         "static": STATIC,
         "present": present,
-        "content_template": "present.html" if present else "content.html",
+        "org": org,
+        "content_template": content_template or ("present.html" if present else "content.html"),
         "overview_href": overview,
         "present_href": f"{overview}/vis",
     }
@@ -112,11 +121,29 @@ def _html(
     return response
 
 
+async def _org(request: web.Request) -> OrgBoard | None:
+    """The organisation overview an admin's link opens, or None for any other token."""
+    runtime = _runtime(request)
+    now = runtime.engine.clock.now()
+    async with runtime.sessions() as session:
+        workspace = await workspace_of_token(session, request.match_info["token"], now)
+        if workspace is None:
+            return None
+        lang = runtime.settings.language
+        return await load_org(session, workspace, runtime.catalogue, runtime.table, now, lang)
+
+
 async def page(request: web.Request) -> web.Response:
+    org = await _org(request)
+    if org is not None:
+        return _html(request, "page.html", org, content_template="org.html")
     return _html(request, "page.html", await _board(request))
 
 
 async def content(request: web.Request) -> web.Response:
+    org = await _org(request)
+    if org is not None:
+        return _html(request, "org.html", org)
     return _html(request, "content.html", await _board(request))
 
 

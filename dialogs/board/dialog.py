@@ -20,6 +20,8 @@ from dialogs.effects import Outcome, Post
 from dialogs.feature import FeatureDialog, command
 from dialogs.i18n import format_date
 from dialogs.messages import Message, Text, ToActorOnly, ToMember
+from dialogs.privacy.model import OWNER as PRIVACY
+from dialogs.privacy.model import privacy_of
 from dialogs.replies import Refusal, announce, say
 from dialogs.settings.prefs import prefs
 from dialogs.turn import Turn
@@ -46,6 +48,16 @@ class BoardDialog(FeatureDialog):
     def link(self, turn: Turn, rest: str) -> Outcome:
         """Anyone in the channel may look at its board: it shows what `uenighed`, `status` and
         `resultat` show them already."""
+        return self.hand_out(turn, "board.link_title", "board.link", workspace=False)
+
+    @command("organisation", "org", "organization", under=BOARD, reads=(PRIVACY,))
+    def organisation(self, turn: Turn, rest: str) -> Outcome:
+        """Every practice of the workspace at a glance: for its admins (LOVENDE_ADMINS) only."""
+        if not privacy_of(turn).is_admin:
+            raise Refusal("board.err.admins_only")
+        return self.hand_out(turn, "board.org_title", "board.org_link", workspace=True)
+
+    def hand_out(self, turn: Turn, title: str, body: str, *, workspace: bool) -> Outcome:
         if not self.base_url:
             raise Refusal("board.err.no_url")
         p = prefs(turn)
@@ -54,13 +66,13 @@ class BoardDialog(FeatureDialog):
         local = expires.astimezone(ZoneInfo(p.timezone))
         text = say(
             turn,
-            "board.link",
+            body,
             url=board_url(self.base_url, token),
             date=format_date(local.date(), turn.lang),
             time=local.strftime("%H:%M"),
         )
-        message = Message((Text(say(turn, "board.link_title"), "header"), Text(text)), text)
-        ops = (CreateBoardLink(token_hash(token), expires),)
+        message = Message((Text(say(turn, title), "header"), Text(text)), text)
+        ops = (CreateBoardLink(token_hash(token), expires, workspace),)
         if turn.surface.private:
             return Outcome(ops=ops, out=(Post(message, ToActorOnly()),))
         # In a channel the link goes to the person's own chat: a Teams channel has no reply

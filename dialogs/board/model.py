@@ -32,10 +32,12 @@ def plausible(token: str) -> bool:
 
 @dataclass(frozen=True)
 class CreateBoardLink:
-    """Keep a new link of the turn's channel: only the token's hash."""
+    """Keep a new link of the turn's channel: only the token's hash. `workspace`: a workspace
+    admin's link to the organisation overview (every channel of the turn's workspace)."""
 
     token_hash: str
     expires_at: datetime
+    workspace: bool = False
 
 
 @dataclass(frozen=True)
