@@ -42,7 +42,9 @@ STATIC_FILES = {
     "board.js": "text/javascript",
     "present.js": "text/javascript",
 }
-KEEPALIVE = 20.0  # seconds between comments on a quiet event stream (proxies close idle ones)
+# Seconds between comments on a quiet event stream: proxies close idle connections (the nginx
+# of deploy/ after 15 s, its proxy_read_timeout), and a page would reconnect and fetch again.
+KEEPALIVE = 10.0
 
 # Teams shows the board in a channel tab (an iframe in Teams' web and desktop clients); no one
 # else may frame it. Everything the page uses comes from this origin.
