@@ -16,17 +16,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from dialogs.assessment.report import build_report_data
+from dialogs.assessment.report import History, build_report_data, history_table
 from dialogs.assessment.team import tally
 from dialogs.calendar import is_zone, utc
 from dialogs.i18n import LANGUAGES, change_text, format_date, score_text, t
 from scoring.catalogue import Catalogue
-from scoring.chart import axis_angles
+from scoring.chart import axis_angles, shown
 from scoring.report import QuestionEntry, ReportData, basis_text
 from scoring.table import ScoringTable
 from storage.assessment import assessment_view, current_assessment
 from storage.meeting_models import Agreement
-from storage.models import Channel, Member
+from storage.models import Assessment, Channel, Member
 
 # The radar chart's drawing: a square of SIZE px, the centre in the middle, score 1 at RADIUS.
 SIZE, RADIUS = 400, 140
@@ -94,6 +94,10 @@ class Board:
     scores: tuple[ScoreRow, ...]
     radar: Radar | None
     agreements: tuple[AgreementColumn, ...] = ()  # empty: the channel has no agreements
+    history: History | None = None  # the practice's rounds, when there is more than one
+
+    def cell(self, value: float | None) -> str:
+        return shown(value, self.lang)
 
     def tr(self, key: str, **values: object) -> str:
         return t(self.lang, key, **values)
@@ -188,6 +192,7 @@ async def load_board(
     if a is None:
         return Board(lang, channel.name, None, None, (), None, agreements)
     view = await assessment_view(session, a)
+    history = await _history(session, a, catalogue, table, lang, zone)
     report = build_report_data(view, catalogue, table, lang, zone, now)
     counts = tally(view, catalogue)
     rows = tuple(
@@ -218,4 +223,30 @@ async def load_board(
         rows,
         radar([e.score for e in report.elements], previous),
         agreements,
+        history,
     )
+
+
+async def _history(
+    session: AsyncSession,
+    current: Assessment,
+    catalogue: Catalogue,
+    table: ScoringTable,
+    lang: str,
+    zone: ZoneInfo,
+) -> History | None:
+    """The element scores of every round of this practice in the channel (as `historik`)."""
+    rounds = list(
+        await session.scalars(
+            select(Assessment)
+            .where(
+                Assessment.channel_id == current.channel_id,
+                Assessment.practice_id == current.practice_id,
+            )
+            .order_by(Assessment.round_no)
+        )
+    )
+    if len(rounds) < 2:
+        return None
+    views = [await assessment_view(session, r, with_previous=False) for r in rounds]
+    return history_table(views, catalogue, table, lang, zone)

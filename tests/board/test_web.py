@@ -348,3 +348,25 @@ async def test_the_agreements_as_a_board_with_the_overdue_marked(
     )
     assert "Det lærte vi: det virkede" in column(after, "done")
     assert "Ikke startet (1)" in column(after, "not_started")
+
+
+async def test_a_second_round_shows_the_history_and_the_previous_round_dashed(
+    bot: BotHarness, web: TestClient[Any, Any]
+) -> None:
+    path = await played(bot)
+    assert 'id="h-history"' not in await (await web.get(path)).text()  # one round: no history
+    await bot.say("Anna", "luk")
+    await bot.say("Anna", "luk")  # the gaps first, then closing
+    bot.clock.advance(days=365)
+    await bot.say("Anna", "start Recovery")
+    await bot.say("Anna", "tempo alle")
+    await bot.say("Anna", "svar 1.1 nej")
+    assert (await web.get(path)).status == 404  # a year on, the old link has expired
+    _, token = link_in(await bot.say("Anna", "tavle"))
+    page = await (await web.get(f"/tavle/{token}")).text()
+    assert re.search(r"<h1>Recovery <span[^>]*>– runde 2", page)
+    history = re.search(r'<section aria-labelledby="h-history".*?</section>', page, re.S)
+    assert history is not None
+    assert "runde 1" in history.group(0) and "runde 2" in history.group(0)
+    assert re.search(r'<td class="num">\d,\d\d', history.group(0))
+    assert '<polygon class="previous"' in page and "Runde 1 er stiplet." in page
