@@ -86,8 +86,12 @@ class Engine:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         inbox_sessions: async_sessionmaker[AsyncSession] | None = None,
         turn_slots: int = 1,
+        changed: Callable[[AsyncSession, int], Awaitable[None]] | None = None,
     ) -> None:
         self.sessions, self.features, self.clock = sessions, features, clock
+        # Told, inside the transaction, of each turn whose operations changed a channel: the
+        # board's open pages hear of it once it commits (bot/board/live.py).
+        self.changed = changed
         self.dialogs = {f.dialog.name: f.dialog for f in features}
         self.stores: dict[type, Store] = {t: f.store for f in features for t in f.store.op_types}
         # Each reminder kind and the feature code that builds it when it is due.
@@ -332,6 +336,8 @@ class Engine:
         superseded = ctx.superseded
         for op in outcome.ops:
             await self.apply(session, ctx, op, now)
+        if outcome.ops and self.changed is not None:
+            await self.changed(session, ctx.channel.id)
         if ctx.superseded > superseded:
             # Something received after this interaction set what it would have changed (a
             # replay after a crash): its own words ("saved", "X decided …") would be untrue.

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.board.config import base_url
 from bot.clock import Clock
 from bot.generators import Generator
 from bot.generators.assessment import AssessmentFiles
@@ -19,6 +20,7 @@ from bot.generators.selfeval import SelfEvalFiles
 from bot.settings import Settings
 from dialogs.assessment import AssessmentDialog
 from dialogs.assessment.reminders import AssessmentReminders
+from dialogs.board import BoardDialog
 from dialogs.discussion import DiscussionDialog
 from dialogs.discussion import reminders as discussion_reminders
 from dialogs.feature import Dialog
@@ -32,6 +34,7 @@ from scoring.catalogue import Catalogue
 from scoring.table import ScoringTable
 from storage import assessment, discussion, meetings
 from storage.assessment import AssessmentStore
+from storage.board import BoardStore
 from storage.discussion import DiscussionStore
 from storage.feature import Store
 from storage.files import GeneratedFiles
@@ -96,5 +99,6 @@ def default_features(env: Env) -> list[Feature]:
         ),
         Feature(RemindersDialog(), ReminderStore()),
         Feature(SettingsDialog(), SettingsStore()),
+        Feature(BoardDialog(base_url(settings)), BoardStore()),  # `tavle`: bot/board
         Feature(PrivacyDialog(), PrivacyStore(out, parse_admins(settings.admins))),
     ]

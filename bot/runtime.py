@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.board.live import BoardHub, ChannelChanged
 from bot.clock import Clock, SystemClock
 from bot.engine import Engine
 from bot.features import Env, default_features
@@ -36,6 +37,7 @@ class Runtime:
     # Background work (the reminder scheduler); the web app and the console start it.
     background: ReminderScheduler | None = None
     inbox_db: AsyncEngine | None = None  # the inbox's own connections (see build_runtime)
+    board: BoardHub = field(default_factory=BoardHub)  # the board pages open here (bot/board)
 
     async def start_background(self) -> None:
         from bot.reminders import ReminderWorker
@@ -78,11 +80,13 @@ async def build_runtime(settings: Settings, clock: Clock | None = None) -> Runti
     else:
         inbox_db = create_engine(settings.database_url, pool_size=2, max_overflow=4)
     clock = clock or SystemClock()
+    board = BoardHub()
     engine = Engine(
         sessions,
         default_features(Env(catalogue, table, settings, sessions, clock)),
         clock,
         inbox_sessions=session_factory(inbox_db),
         turn_slots=1 if is_sqlite(settings.database_url) else TURN_SLOTS_POSTGRES,
+        changed=ChannelChanged(board, postgres=not is_sqlite(settings.database_url)),
     )
-    return Runtime(settings, db, sessions, catalogue, table, engine, inbox_db=inbox_db)
+    return Runtime(settings, db, sessions, catalogue, table, engine, inbox_db=inbox_db, board=board)

@@ -7,6 +7,7 @@ that names the variable (see `load_settings`).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -58,6 +59,10 @@ class Settings(BaseSettings):
     # Who is data controller for what the bot stores (LOVENDE_DATA_CONTROLLER): the operating
     # organisation and a contact, shown on /privacy and /terms; unset, the pages say so.
     data_controller: str = ""
+    # Where people reach this bot's web app (LOVENDE_PUBLIC_URL), e.g. https://bot.example.dk:
+    # the links `tavle` hands out (bot/board). Unset: TEAMS_PUBLIC_URL; the console assumes
+    # `lovende serve` on this machine (http://127.0.0.1:3978).
+    public_url: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -127,6 +132,14 @@ class Settings(BaseSettings):
             raise ValueError(f"højst {CONTROLLER_MAX} tegn (navn og kontakt)")
         return value
 
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("skriv en adresse som https://bot.example.dk")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -140,14 +153,20 @@ class Settings(BaseSettings):
 
 
 CONSOLE_OUTPUT_DIR = Path("out")
+# `lovende serve`'s own address by default: the console's board links open there.
+CONSOLE_PUBLIC_URL = "http://127.0.0.1:3978"
 
 
 def for_console(settings: Settings) -> Settings:
     """The console (and the demo) shows where a generated file is on disk: unless
-    LOVENDE_OUTPUT_DIR says where, it keeps its copies in `out`."""
-    if settings.output_dir is not None:
-        return settings
-    return settings.model_copy(update={"output_dir": CONSOLE_OUTPUT_DIR})
+    LOVENDE_OUTPUT_DIR says where, it keeps its copies in `out`. Its `tavle` links point at
+    `lovende serve` on this machine unless a public address is set."""
+    update: dict[str, object] = {}
+    if settings.output_dir is None:
+        update["output_dir"] = CONSOLE_OUTPUT_DIR
+    if not settings.public_url and not os.environ.get("TEAMS_PUBLIC_URL"):
+        update["public_url"] = CONSOLE_PUBLIC_URL  # `tavle` links to `lovende serve` here
+    return settings.model_copy(update=update) if update else settings
 
 
 def _variable_name(loc: tuple[int | str, ...]) -> str:

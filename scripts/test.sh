@@ -13,7 +13,16 @@ if [ -f tests/teams/cardcheck/package.json ]; then
     fi
     if command -v npm >/dev/null; then
         npm install --prefix tests/teams/cardcheck --no-audit --no-fund --loglevel=error >/dev/null
+        # axe-core for the board's accessibility scan (tests/board/test_browser.py).
+        npm install --prefix tests/board/axe --no-audit --no-fund --loglevel=error >/dev/null
     fi
+fi
+
+# Debian's chromium for the board's browser tests (tests/board/test_browser.py drives it with
+# Playwright; no browser is downloaded). Without it those tests are skipped and say why.
+if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+        || echo "chromium could not be installed: the board's browser tests are skipped."
 fi
 
 if [ -z "${TEST_POSTGRES_URL:-}" ]; then

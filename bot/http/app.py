@@ -17,7 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.http import pages
+from bot.http import board, pages
 from bot.http.observe import observer
 from bot.http.slow import GuardedSite, guard
 from bot.metrics import REGISTRY
@@ -96,6 +96,7 @@ def create_app(
     if runtime.settings.metrics:
         app.router.add_get("/metrics", metrics)
     pages.mount(app, runtime.settings)  # /privacy and /terms
+    board.mount(app, runtime)  # /tavle/{token}: the board (bot/board)
     for name in adapters:
         try:
             module = importlib.import_module(name)

@@ -1,6 +1,6 @@
 """Channel settings (`indstillinger` / `settings`): language, time zone, delivery window,
 reminder lead time, nudge cadence and cap, reassessment interval, how long a closed round can
-be reopened.
+be reopened, how long a board link (`tavle`) works.
 
 Anyone may look; only a facilitator (mødeleder) may change them. Changes come from a form or a
 typed `indstillinger <navn> <værdi>`, are validated field by field with a clear message, and are
@@ -51,6 +51,8 @@ def _value(lang: str, p: ChannelPrefs, name: str) -> str:
             return str(p.nudge_max)
         case "reopen":
             return plural(lang, "count.day", p.reopen_days)
+        case "board":
+            return plural(lang, "count.hour", p.board_hours)
         case _:
             return t(lang, "set.value.months", n=p.reassess_months)
 
@@ -102,6 +104,7 @@ def settings_form(
             text_field("nudge_max", 3),
             text_field("reassess", 3),
             text_field("reopen", 3),
+            text_field("board", 3),
         ),
         submit_label=t(lang, "set.save"),
         errors=dict(errors or {}),

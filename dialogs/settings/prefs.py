@@ -29,6 +29,7 @@ K_NUDGE_EVERY = "nudge_every_days"
 K_NUDGE_MAX = "nudge_max"
 K_REASSESS = "reassess_months"
 K_REOPEN = "reopen_days"
+K_BOARD = "board_link_hours"  # how long a `tavle` link works (dialogs/board)
 
 # Field name -> (min, max) for the whole-number settings.
 RANGES = {
@@ -37,9 +38,11 @@ RANGES = {
     "nudge_max": (0, 10),
     "reassess": (1, 60),
     "reopen": (0, 90),
+    "board": (1, 168),
 }
 FIELD_ORDER = (
-    "language", "timezone", "window", "lead", "nudge_every", "nudge_max", "reassess", "reopen"
+    "language", "timezone", "window", "lead", "nudge_every", "nudge_max", "reassess", "reopen",
+    "board",
 )  # fmt: skip
 
 # Typed names (Danish and English) -> field name.
@@ -66,6 +69,8 @@ NAMES = {
     "genaabn": "reopen",
     "genåbning": "reopen",
     "reopen": "reopen",
+    "tavle": "board",
+    "board": "board",
 }
 LANGUAGE_WORDS = {
     "da": "da",
@@ -88,6 +93,7 @@ class ChannelPrefs:
     nudge_max: int = 3  # nudges per member and assessment at most
     reassess_months: int = 12
     reopen_days: int = 14  # a closed round can be reopened this many days after (0: never)
+    board_hours: int = 12  # a board link (`tavle`) works this many hours
 
     @property
     def calendar(self) -> Calendar:
@@ -115,6 +121,7 @@ class ChannelPrefs:
             nudge_max=_int(settings.get(K_NUDGE_MAX), "nudge_max", d.nudge_max),
             reassess_months=_int(settings.get(K_REASSESS), "reassess", d.reassess_months),
             reopen_days=_int(settings.get(K_REOPEN), "reopen", d.reopen_days),
+            board_hours=_int(settings.get(K_BOARD), "board", d.board_hours),
         )
 
     def to_settings(self) -> dict[str, object]:
@@ -126,6 +133,7 @@ class ChannelPrefs:
             K_NUDGE_MAX: self.nudge_max,
             K_REASSESS: self.reassess_months,
             K_REOPEN: self.reopen_days,
+            K_BOARD: self.board_hours,
         }
 
     def raw(self) -> dict[str, str]:
@@ -139,6 +147,7 @@ class ChannelPrefs:
             "nudge_max": str(self.nudge_max),
             "reassess": str(self.reassess_months),
             "reopen": str(self.reopen_days),
+            "board": str(self.board_hours),
         }
 
 
@@ -214,5 +223,7 @@ def _with_number(p: ChannelPrefs, name: str, number: int) -> ChannelPrefs:
             return replace(p, nudge_max=number)
         case "reopen":
             return replace(p, reopen_days=number)
+        case "board":
+            return replace(p, board_hours=number)
         case _:
             return replace(p, reassess_months=number)

@@ -6,6 +6,7 @@ from alembic import context
 
 # Every feature's models must be imported so that Base.metadata describes the whole schema.
 from storage import (  # noqa: F401
+    board,  # the board's links (tavle)
     discussion_models,  # results discussion
     file_models,  # generated files (charts, reports, exports)
     inbox,  # interactions acknowledged before their turn

@@ -34,6 +34,9 @@ PUBLIC_ROUTES = (
     "/teams/files/AbCdEf0123456789",
     "/privacy",
     "/terms",
+    "/tavle/AbCdEf0123456789AbCdEf0123456789AbCdEf0123",  # the board (and its /events, /vis)
+    "/tavle/AbCdEf0123456789AbCdEf0123456789AbCdEf0123/events",
+    "/tavle-filer/board.js",
 )
 INTERNAL_ROUTES = ("/metrics", "/healthz", "/readyz", "/", "/metricsx", "/metrics/")
 

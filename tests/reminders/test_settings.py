@@ -42,6 +42,7 @@ async def test_anyone_sees_the_settings_only_the_facilitator_changes_them(bot: B
         "Påmindelser om at svare, højst i alt": "3",
         "Invitation til ny måling efter": "12 måneder",
         "Genåbning mulig i": "14 dage",
+        "Links til tavlen virker i": "12 timer",
     }
     assert not any(isinstance(b, Buttons) for b in message.blocks)  # Bo may not change them
     refused = texts(await bot.say("Bo", "indstillinger sprog en"))

@@ -1,0 +1,98 @@
+"""The board's links (dialogs/board): one row per link, only the token's hash kept.
+
+A row references its channel with ON DELETE CASCADE, so `slet-data` (storage/privacy.py,
+which deletes every row that references the channel) takes the links along: the board answers
+404 at once. `channel_of_token` is what the web page asks: the channel of a link that is
+neither expired nor revoked, else None (`workspace_of_token` likewise for an admin's link to the
+organisation overview), so that an unknown, expired, revoked or foreign token
+all look the same from outside.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import ForeignKey, Index, String, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dialogs.board.model import OWNER, CreateBoardLink, RevokeBoardLinks, plausible, token_hash
+from storage.feature import FeatureStore, applies
+from storage.models import TS, Base, Channel, Workspace
+from storage.turns import Context
+
+
+class BoardLink(Base):
+    __tablename__ = "board_links"
+    __table_args__ = (Index("ix_board_links_channel_id", "channel_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # hex SHA-256
+    created_at: Mapped[datetime] = mapped_column(TS)
+    expires_at: Mapped[datetime] = mapped_column(TS)
+    revoked_at: Mapped[datetime | None] = mapped_column(TS, nullable=True)
+    # Set for an admin's link to the organisation overview (`tavle organisation`): it opens the
+    # workspace's overview, never a channel's board. It still belongs to the channel it was
+    # asked for in, so that channel's `tavle luk` and `slet-data` end it too.
+    workspace_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=True
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; everything stored is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class BoardStore(FeatureStore):
+    name = OWNER
+
+    @applies(CreateBoardLink)
+    async def create(
+        self, session: AsyncSession, ctx: Context, op: CreateBoardLink, now: datetime
+    ) -> None:
+        session.add(
+            BoardLink(
+                channel_id=ctx.channel.id,
+                token_hash=op.token_hash,
+                created_at=now,
+                expires_at=op.expires_at,
+                workspace_id=ctx.workspace.id if op.workspace else None,
+            )
+        )
+
+    @applies(RevokeBoardLinks)
+    async def revoke(
+        self, session: AsyncSession, ctx: Context, op: RevokeBoardLinks, now: datetime
+    ) -> None:
+        await session.execute(
+            update(BoardLink)
+            .where(BoardLink.channel_id == ctx.channel.id, BoardLink.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+
+
+async def _live_link(session: AsyncSession, token: str, now: datetime) -> BoardLink | None:
+    if not plausible(token):
+        return None
+    link = await session.scalar(select(BoardLink).where(BoardLink.token_hash == token_hash(token)))
+    if link is None or link.revoked_at is not None or _utc(link.expires_at) <= now:
+        return None
+    return link
+
+
+async def channel_of_token(session: AsyncSession, token: str, now: datetime) -> Channel | None:
+    """The channel whose board this token opens now; None for anything else (an organisation
+    link too)."""
+    link = await _live_link(session, token, now)
+    if link is None or link.workspace_id is not None:
+        return None
+    return await session.get(Channel, link.channel_id)
+
+
+async def workspace_of_token(session: AsyncSession, token: str, now: datetime) -> Workspace | None:
+    """The workspace whose organisation overview this token opens now; None otherwise."""
+    link = await _live_link(session, token, now)
+    if link is None or link.workspace_id is None:
+        return None
+    return await session.get(Workspace, link.workspace_id)
