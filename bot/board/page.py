@@ -22,7 +22,7 @@ from dialogs.calendar import is_zone, utc
 from dialogs.i18n import LANGUAGES, change_text, format_date, score_text, t
 from scoring.catalogue import Catalogue
 from scoring.chart import axis_angles, shown
-from scoring.report import QuestionEntry, ReportData, basis_text
+from scoring.report_data import QuestionEntry, ReportData, basis_text
 from scoring.table import ScoringTable
 from storage.assessment import assessment_view, current_assessment
 from storage.meeting_models import Agreement
