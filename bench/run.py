@@ -83,6 +83,9 @@ BENCHMARKS = (
         False,
         "",
     ),
+    Benchmark(
+        "board", "Tavlen: the overview and live pages", "board_bench.py", ("--quick",), True, ""
+    ),
 )
 
 

@@ -44,6 +44,7 @@ SMOKE = {
         ],
         "claim-and-send",
     ),
+    "board": (["bench/board_bench.py", "--quick"], "open pages: a click's event"),
     # through the runner, which also writes the Markdown
     "runner+charts": (["bench/run.py", "--quick", "--only", "charts"], "Radar chart"),
 }
