@@ -368,32 +368,33 @@ def reflection_form(lang: str, sid: int, q: OrgQuestion, current: str | None) ->
 
 
 def rating_form(lang: str, sid: int, dim: Dimension, current: int | None) -> Form:
-    options = tuple(Choice(str(r), rating_label(lang, r)) for r in RATINGS)
-    options += (Choice("ingen", t(lang, "se.rating.ingen")),)
-    return Form(
-        action=actions.encode("se-f-rate", sid, dim.key),
-        title=t(lang, "se.form.rate_title"),
-        intro=t(lang, "se.form.rate_intro", name=dim.name[lang]),
-        fields=(
-            FormField(
-                "rating",
-                t(lang, "se.form.rate_label"),
-                kind="choice",
-                options=options,
-                initial=str(current) if current is not None else None,
-            ),
-        ),
-        submit_label=t(lang, "se.form.save"),
-    )
+    """The team's rating of a dimension (the facilitator's)."""
+    return _rating_form(lang, "se-f-rate", "se.form.rate_title", "se.form.rate_intro",
+                        "se.rating.ingen", sid, dim, current)  # fmt: skip
 
 
 def own_rating_form(lang: str, sid: int, dim: Dimension, current: int | None) -> Form:
+    """A respondent's own rating of a dimension (shown beside the other group's)."""
+    return _rating_form(lang, "se-f-own", "se.own.title", "se.own.intro",
+                        "se.own.ingen", sid, dim, current)  # fmt: skip
+
+
+def _rating_form(
+    lang: str,
+    verb: str,
+    title: str,
+    intro: str,
+    none_label: str,
+    sid: int,
+    dim: Dimension,
+    current: int | None,
+) -> Form:
     options = tuple(Choice(str(r), rating_label(lang, r)) for r in RATINGS)
-    options += (Choice("ingen", t(lang, "se.own.ingen")),)
+    options += (Choice("ingen", t(lang, none_label)),)
     return Form(
-        action=actions.encode("se-f-own", sid, dim.key),
-        title=t(lang, "se.own.title"),
-        intro=t(lang, "se.own.intro", name=dim.name[lang]),
+        action=actions.encode(verb, sid, dim.key),
+        title=t(lang, title),
+        intro=t(lang, intro, name=dim.name[lang]),
         fields=(
             FormField(
                 "rating",
