@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import String, and_, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.calendar import utc
@@ -55,6 +55,10 @@ class Context:
     role: str
     received_at: datetime  # when the turn's interaction was received (see the module's doc)
     superseded: int = 0  # writes left alone because something received later had set them
+    # The actor's dialog state row as this turn knows it (read with the context, kept up to
+    # date by `_set_state`); `state_known` False: not read yet.
+    state: DialogState | None = None
+    state_known: bool = False
 
     def may_set(self, stamp: datetime | None) -> bool:
         """Whether this turn may set a value stamped `stamp` (the received time of what set it
@@ -152,6 +156,19 @@ async def member_for(
         )
     ).first()
     m, cm = (row[0], row[1]) if row is not None else (None, None)
+    return await _member_in(session, channel, m, cm, external_id, name, now)
+
+
+async def _member_in(
+    session: AsyncSession,
+    channel: Channel,
+    m: Member | None,
+    cm: ChannelMember | None,
+    external_id: str,
+    name: str | None,
+    now: datetime,
+) -> tuple[Member, str]:
+    """The member and their role in the channel as found (None: not yet), made when missing."""
     if m is None:
         m = Member(
             workspace_id=channel.workspace_id,
@@ -179,10 +196,43 @@ async def context_for(
     received_at: datetime | None = None,
 ) -> Context:
     """`received_at`: when the interaction was received, if before the turn (kept in the
-    inbox); otherwise it is received now."""
-    ws, channel = await _workspace_channel(session, place, now)
-    member, role = await member_for(session, channel, user, user_name, now)
-    return Context(ws, channel, member, role, received_at or now)
+    inbox); otherwise it is received now.
+
+    One query in the usual case: the workspace, the channel, the member, their role there and
+    their dialog state; what is missing is made (a workspace's, channel's or member's first
+    turn)."""
+    row = (
+        await session.execute(
+            select(Workspace, Channel, Member, ChannelMember, DialogState)
+            .join(Channel, Channel.workspace_id == Workspace.id)
+            .outerjoin(
+                Member,
+                and_(Member.workspace_id == Workspace.id, Member.external_id == user),
+            )
+            .outerjoin(
+                ChannelMember,
+                and_(ChannelMember.member_id == Member.id, ChannelMember.channel_id == Channel.id),
+            )
+            .outerjoin(
+                DialogState,
+                DialogState.conversation_key
+                == cast(Channel.id, String) + ":" + cast(Member.id, String),
+            )
+            .where(
+                Workspace.platform == place.platform,
+                Workspace.external_id == place.workspace,
+                Channel.external_id == place.channel,
+            )
+        )
+    ).first()
+    if row is None:
+        ws, channel = await _workspace_channel(session, place, now)
+        member, role = await member_for(session, channel, user, user_name, now)
+        return Context(ws, channel, member, role, received_at or now)
+    ws, channel, m, cm, state = row
+    known = m is not None  # (a member made now has no state)
+    member, role = await _member_in(session, channel, m, cm, user, user_name, now)
+    return Context(ws, channel, member, role, received_at or now, state=state, state_known=known)
 
 
 # ---- reading ----
@@ -207,9 +257,7 @@ async def load_turn(session: AsyncSession, ctx: Context, now: datetime) -> Turn:
         (m for m in members if m.external_id == ctx.member.external_id),
         MemberView(ctx.member.external_id, ctx.member.display_name, "system"),
     )
-    state = await session.scalar(
-        select(DialogState).where(DialogState.conversation_key == state_key(ctx))
-    )
+    state = await _state_row(session, ctx)
     return Turn(
         now=now,
         lang=ctx.channel.language,
@@ -240,20 +288,30 @@ async def _set_role(session: AsyncSession, ctx: Context, op: SetRole, now: datet
         cm.role = op.role
 
 
+async def _state_row(session: AsyncSession, ctx: Context) -> DialogState | None:
+    """The actor's dialog state row (read with the context when it could be)."""
+    if not ctx.state_known:
+        ctx.state = await session.scalar(
+            select(DialogState).where(DialogState.conversation_key == state_key(ctx))
+        )
+        ctx.state_known = True
+    return ctx.state
+
+
 async def _set_state(
     session: AsyncSession, ctx: Context, op: SetDialogState, now: datetime
 ) -> None:
-    row = await session.scalar(
-        select(DialogState).where(DialogState.conversation_key == state_key(ctx))
-    )
+    row = await _state_row(session, ctx)
     if op.kind is None:
         if row is not None:
             await session.delete(row)
+        ctx.state = None
         return
     if row is None:
-        session.add(
-            DialogState(conversation_key=state_key(ctx), kind=op.kind, data=op.data, updated_at=now)
+        ctx.state = DialogState(
+            conversation_key=state_key(ctx), kind=op.kind, data=op.data, updated_at=now
         )
+        session.add(ctx.state)
     else:
         row.kind, row.data, row.updated_at = op.kind, dict(op.data), now
 
