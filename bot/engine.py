@@ -33,7 +33,7 @@ from bot.ports import ChatPort, Conversation
 from bot.priority import Answering
 from dialogs import actions
 from dialogs.calendar import utc
-from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
+from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm, SetDialogState
 from dialogs.events import Command, Event, Interaction
 from dialogs.feature import Dialog
 from dialogs.messages import InPlaceOfForm
@@ -43,7 +43,7 @@ from dialogs.turn import Surface, Turn
 from storage import inbox as inbox_store
 from storage import turns as repo
 from storage.db import is_unavailable
-from storage.feature import Store
+from storage.feature import APPLIED, Store
 from storage.privacy import CHANNEL_DELETED
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,10 @@ class Engine:
         self.sessions, self.features, self.clock = sessions, features, clock
         self.dialogs = {f.dialog.name: f.dialog for f in features}
         self.stores: dict[type, Store] = {t: f.store for f in features for t in f.store.op_types}
+        # After a turn of only these operations its refreshes reload only what they touched.
+        self.light_ops = frozenset[type]({SetDialogState}).union(
+            *(f.store.light_ops for f in features)
+        )
         # Each reminder kind and the feature code that builds it when it is due.
         self.reminder_builders: dict[str, Builder] = {
             kind: builder
@@ -140,6 +144,8 @@ class Engine:
         """The core read model plus the data of the stores named in `needs` (None: all);
         `before`: this turn as loaded before its operations (see `Store.load`); `surface`:
         what the place looks like to the person (kept from `before`)."""
+        if before is not None and ctx.state_known and self._only_light(session):
+            return await self._reload_light(session, ctx, now, needs, before)
         turn = await repo.load_turn(session, ctx, now)
         surface = surface or (before.surface if before is not None else None)
         if surface is not None:
@@ -152,9 +158,45 @@ class Engine:
             turn.extra[name] = await f.store.load(session, ctx, now, earlier)
         return turn
 
+    def _only_light(self, session: AsyncSession) -> bool:
+        applied: list[object] = session.info.get(APPLIED, [])
+        return all(type(op) in self.light_ops for op in applied)
+
+    async def _reload_light(
+        self,
+        session: AsyncSession,
+        ctx: repo.Context,
+        now: datetime,
+        needs: frozenset[str] | None,
+        before: Turn,
+    ) -> Turn:
+        """After light operations (`Store.light_ops`): the members and the other stores' data
+        are as loaded before them; the dialog state is the context's, and the stores that
+        applied them reload what they touched."""
+        applied: list[object] = session.info.get(APPLIED, [])
+        touched = {self.stores[type(op)].name for op in applied if type(op) in self.stores}
+        state = ctx.state
+        turn = replace(
+            before,
+            extra={},
+            state_kind=state.kind if state else None,
+            state_data=dict(state.data) if state else {},
+        )
+        for f in self.features:
+            name = f.store.name
+            if needs is not None and name not in needs:
+                continue
+            earlier = before.extra.get(name)
+            if name in before.extra and name not in touched:
+                turn.extra[name] = earlier
+            else:
+                turn.extra[name] = await f.store.load(session, ctx, now, earlier)
+        return turn
+
     async def apply(
         self, session: AsyncSession, ctx: repo.Context, op: object, now: datetime
     ) -> None:
+        session.info.setdefault(APPLIED, []).append(op)
         if await repo.apply_core(session, ctx, op, now):
             return
         store = self.stores.get(type(op))
@@ -330,6 +372,7 @@ class Engine:
         `loaded`: the stores whose data `turn` holds (None: all)."""
         created = ctx.channel.created_at
         superseded = ctx.superseded
+        session.info[APPLIED] = []  # (the reminders' worker applies several outcomes in one)
         for op in outcome.ops:
             await self.apply(session, ctx, op, now)
         if ctx.superseded > superseded:
