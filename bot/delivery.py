@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -163,9 +163,7 @@ class Delivery:
             async with self.sessions() as session:
                 # A single read: no write lock (on SQLite, no BEGIN IMMEDIATE).
                 conn = await session.connection(execution_options={READ_ONLY: True})
-                created = await conn.scalar(
-                    select(Channel.created_at).where(Channel.id == plan.channel_id)
-                )
+                created = await conn.scalar(_CREATED, {"cid": plan.channel_id})
         except Exception as exc:  # e.g. the database is out of reach
             log.warning("channel lookup before a send failed: %s", type(exc).__name__)
             return True
@@ -370,6 +368,9 @@ class Delivery:
                     created_at=self.clock.now(),
                 )
             )
+
+
+_CREATED = select(Channel.created_at).where(Channel.id == bindparam("cid"))
 
 
 def _same_moment(stored: datetime, planned: datetime) -> bool:

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import cast
+from functools import cache
+from typing import Any, cast
 
 from sqlalchemy import (
     Integer,
     String,
     Table,
     Text,
-    and_,
+    bindparam,
     case,
     delete,
     exists,
     func,
-    literal,
+    null,
     or_,
     select,
 )
@@ -31,6 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql.dml import ReturningInsert
 
 from dialogs.assessment import ops as fx
 from dialogs.assessment.model import (
@@ -133,29 +135,34 @@ async def assessment_view(
     )
 
 
+# Columns, not entities: a round of a big team has hundreds of answers, and building ORM
+# objects for them was most of a turn's work. Built once: building costs more than running.
+_ANSWERS = (
+    select(
+        MemberAnswer.question_id,
+        Member.external_id,
+        Member.display_name,
+        MemberAnswer.value,
+        MemberAnswer.comment,
+    )
+    .join(Member, Member.id == MemberAnswer.member_id)
+    .where(MemberAnswer.assessment_id == bindparam("aid"))
+    .order_by(MemberAnswer.id)
+)
+_ANSWERS_TO = _ANSWERS.where(MemberAnswer.question_id.in_(bindparam("questions", expanding=True)))
+
+
 async def _answers(
     session: AsyncSession, aid: int, questions: set[str] | None = None
 ) -> dict[str, tuple[MemberAnswerView, ...]]:
     """The members' answers of a round by question (`questions`: only these), in the order
     they were first given."""
-    # Columns, not entities: a round of a big team has hundreds of answers, and building ORM
-    # objects for them was most of a turn's work.
-    query = (
-        select(
-            MemberAnswer.question_id,
-            Member.external_id,
-            Member.display_name,
-            MemberAnswer.value,
-            MemberAnswer.comment,
-        )
-        .join(Member, Member.id == MemberAnswer.member_id)
-        .where(MemberAnswer.assessment_id == aid)
-        .order_by(MemberAnswer.id)
-    )
-    if questions is not None:
-        query = query.where(MemberAnswer.question_id.in_(sorted(questions)))
+    if questions is None:
+        rows = await session.execute(_ANSWERS, {"aid": aid})
+    else:
+        rows = await session.execute(_ANSWERS_TO, {"aid": aid, "questions": sorted(questions)})
     answers: dict[str, list[MemberAnswerView]] = {}
-    for question, ext, name, value, comment in await session.execute(query):
+    for question, ext, name, value, comment in rows:
         answers.setdefault(question, []).append(MemberAnswerView(ext, name, value, comment))
     return {k: tuple(v) for k, v in answers.items()}
 
@@ -265,31 +272,26 @@ async def _member_answer(session: AsyncSession, ctx: Context, aid: int, qid: str
     return row
 
 
-async def _upsert_answer(
-    session: AsyncSession, ctx: Context, op: fx.SetMemberAnswer, at: datetime
-) -> None:
-    """A member's answer in one statement: inserted, or set over the stored one where that
-    was received no later than this turn's interaction (the answer and the comment each on
-    their own: a comment received later must not hold back an answer received earlier, nor
-    the other way round). The round must be the channel's (CrossTenant)."""
-    received, now = utc(ctx.received_at), utc(at)
-    sets_comment = op.comment is not None or not op.keep_comment
+@cache
+def _answer_upsert(dialect: str, sets_comment: bool) -> ReturningInsert[Any]:
+    """The statement of `_upsert_answer`, built once per database and shape (building it is
+    most of its cost); its parameters: aid, qid, mid, cid, value, comment, now, received."""
     table = cast(Table, MemberAnswer.__table__)
     c = table.c
+    received = bindparam("received", type_=TS)
     owned = exists().where(
-        Assessment.id == op.assessment_id, Assessment.channel_id == ctx.channel.id
+        Assessment.id == bindparam("aid"), Assessment.channel_id == bindparam("cid")
     )
     row = select(
-        literal(op.assessment_id, Integer),
-        literal(op.question_id, String),
-        literal(ctx.member.id, Integer),
-        literal(op.value, String),
-        literal(op.comment if sets_comment else None, Text),
-        literal(now, TS),
-        literal(received, TS),
-        literal(received if sets_comment else None, TS),
+        bindparam("aid", type_=Integer),
+        bindparam("qid", type_=String),
+        bindparam("mid", type_=Integer),
+        bindparam("value", type_=String),
+        bindparam("comment", type_=Text) if sets_comment else null(),
+        bindparam("now", type_=TS),
+        received,
+        received if sets_comment else null(),
     ).where(owned)
-    dialect = session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     stmt = insert.from_select(
         [
@@ -305,28 +307,47 @@ async def _upsert_answer(
         row,
     )
     value_ok = or_(c.value_received_at.is_(None), c.value_received_at <= received)
-    comment_ok = and_(
-        literal(sets_comment),
-        or_(c.comment_received_at.is_(None), c.comment_received_at <= received),
-    )
+    comment_ok = or_(c.comment_received_at.is_(None), c.comment_received_at <= received)
     new = stmt.excluded
     changes = {
         c.value: case((value_ok, new.value), else_=c.value),
         c.value_received_at: case((value_ok, new.value_received_at), else_=c.value_received_at),
-        c.updated_at: case((or_(value_ok, comment_ok), new.updated_at), else_=c.updated_at),
+        c.updated_at: case(
+            (or_(value_ok, comment_ok) if sets_comment else value_ok, new.updated_at),
+            else_=c.updated_at,
+        ),
     }
     if sets_comment:
         changes[c.comment] = case((comment_ok, new.comment), else_=c.comment)
         changes[c.comment_received_at] = case(
             (comment_ok, new.comment_received_at), else_=c.comment_received_at
         )
-    stored = (
-        await session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[c.assessment_id, c.question_id, c.member_id], set_=changes
-            ).returning(c.value_received_at, c.comment_received_at)
-        )
-    ).first()
+    return stmt.on_conflict_do_update(
+        index_elements=[c.assessment_id, c.question_id, c.member_id], set_=changes
+    ).returning(c.value_received_at, c.comment_received_at)
+
+
+async def _upsert_answer(
+    session: AsyncSession, ctx: Context, op: fx.SetMemberAnswer, at: datetime
+) -> None:
+    """A member's answer in one statement: inserted, or set over the stored one where that
+    was received no later than this turn's interaction (the answer and the comment each on
+    their own: a comment received later must not hold back an answer received earlier, nor
+    the other way round). The round must be the channel's (CrossTenant)."""
+    sets_comment = op.comment is not None or not op.keep_comment
+    stmt = _answer_upsert(session.get_bind().dialect.name, sets_comment)
+    params = {
+        "aid": op.assessment_id,
+        "qid": op.question_id,
+        "mid": ctx.member.id,
+        "cid": ctx.channel.id,
+        "value": op.value,
+        "now": utc(at),
+        "received": utc(ctx.received_at),
+    }
+    if sets_comment:
+        params["comment"] = op.comment
+    stored = (await session.execute(stmt, params)).first()
     if stored is None:
         raise CrossTenant(f"assessment {op.assessment_id}")
     # The stamps as they are now: a later one than this turn's means it was left alone.
@@ -340,6 +361,8 @@ class AssessmentStore(FeatureStore):
 
     name = OWNER
     light_ops = frozenset(ANSWER_OPS)
+    # Its data changes through turns (and the retention sweep, which counts up the version).
+    versioned = True
 
     async def load(
         self, session: AsyncSession, ctx: Context, now: datetime, before: object | None = None

@@ -38,6 +38,12 @@ class Store(Protocol):
         """The data operations `apply` handles."""
 
     @property
+    def versioned(self) -> bool:
+        """Whether every write to this store's data counts the channel's version up (every
+        write goes through the engine's turns, or counts it up itself): then a process may
+        reuse the data while the version is unchanged (bot/engine.Snapshot)."""
+
+    @property
     def light_ops(self) -> frozenset[type]:
         """Operations that change only this store's own data and not the channel's members:
         after a turn of only these (and dialog states), the other stores' data and the core
@@ -71,6 +77,7 @@ class FeatureStore:
     name: ClassVar[str]
     op_types: ClassVar[tuple[type, ...]] = ()
     light_ops: ClassVar[frozenset[type]] = frozenset()
+    versioned: ClassVar[bool] = False
     _appliers: ClassVar[dict[type, str]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -14,9 +14,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast as cast_type
 
-from sqlalchemy import String, and_, cast, delete, select, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Table,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from dialogs.calendar import utc
 from dialogs.effects import SetDialogState, SetRole
@@ -180,11 +192,76 @@ async def _member_in(
         await session.flush()
     elif name and m.display_name != name:
         m.display_name = name
+        # The name shows wherever they answered: every channel of theirs has changed.
+        theirs = select(ChannelMember.channel_id).where(ChannelMember.member_id == m.id)
+        await _count_up(session, channel, Channel.id.in_(theirs.scalar_subquery()))
     if cm is None:
         cm = ChannelMember(channel_id=channel.id, member_id=m.id, role="member", joined_at=now)
         session.add(cm)
         await session.flush()
+        await bump_version(session, channel)  # a new member of the channel
     return m, cm.role
+
+
+async def bump_version(session: AsyncSession, channel: Channel) -> int | None:
+    """Count the channel's version up (`Channel.version`), in the caller's transaction; the
+    new version (None: the channel is gone). `channel` gets it too."""
+    new: int | None = await session.scalar(_BUMP, {"cid": channel.id})
+    if new is not None:
+        set_committed_value(channel, "version", new)
+    return new
+
+
+_CHANNELS = cast_type(Table, Channel.__table__)
+_BUMP = (
+    update(_CHANNELS)
+    .where(_CHANNELS.c.id == bindparam("cid"))
+    .values(version=_CHANNELS.c.version + 1)
+    .returning(_CHANNELS.c.version)
+)
+
+
+async def _count_up(
+    session: AsyncSession, channel: Channel, which: ColumnElement[bool]
+) -> int | None:
+    """Count up the versions of the channels `which` selects; `channel`'s new version (None:
+    not among them, or gone), which its object gets too (as if read: it is not a change of
+    the object's)."""
+    rows = await session.execute(
+        update(Channel)
+        .where(which)
+        .values(version=Channel.version + 1)
+        .returning(Channel.id, Channel.version)
+        .execution_options(synchronize_session=False)
+    )
+    mine = next((version for cid, version in rows if cid == channel.id), None)
+    if mine is not None:
+        set_committed_value(channel, "version", mine)
+    return mine
+
+
+# Built once: building the statement cost more than running it.
+_CONTEXT = (
+    select(Workspace, Channel, Member, ChannelMember, DialogState)
+    .join(Channel, Channel.workspace_id == Workspace.id)
+    .outerjoin(
+        Member,
+        and_(Member.workspace_id == Workspace.id, Member.external_id == bindparam("user")),
+    )
+    .outerjoin(
+        ChannelMember,
+        and_(ChannelMember.member_id == Member.id, ChannelMember.channel_id == Channel.id),
+    )
+    .outerjoin(
+        DialogState,
+        DialogState.conversation_key == cast(Channel.id, String) + ":" + cast(Member.id, String),
+    )
+    .where(
+        Workspace.platform == bindparam("platform"),
+        Workspace.external_id == bindparam("workspace"),
+        Channel.external_id == bindparam("channel"),
+    )
+)
 
 
 async def context_for(
@@ -201,30 +278,13 @@ async def context_for(
     One query in the usual case: the workspace, the channel, the member, their role there and
     their dialog state; what is missing is made (a workspace's, channel's or member's first
     turn)."""
-    row = (
-        await session.execute(
-            select(Workspace, Channel, Member, ChannelMember, DialogState)
-            .join(Channel, Channel.workspace_id == Workspace.id)
-            .outerjoin(
-                Member,
-                and_(Member.workspace_id == Workspace.id, Member.external_id == user),
-            )
-            .outerjoin(
-                ChannelMember,
-                and_(ChannelMember.member_id == Member.id, ChannelMember.channel_id == Channel.id),
-            )
-            .outerjoin(
-                DialogState,
-                DialogState.conversation_key
-                == cast(Channel.id, String) + ":" + cast(Member.id, String),
-            )
-            .where(
-                Workspace.platform == place.platform,
-                Workspace.external_id == place.workspace,
-                Channel.external_id == place.channel,
-            )
-        )
-    ).first()
+    params = {
+        "platform": place.platform,
+        "workspace": place.workspace,
+        "channel": place.channel,
+        "user": user,
+    }
+    row = (await session.execute(_CONTEXT, params)).first()
     if row is None:
         ws, channel = await _workspace_channel(session, place, now)
         member, role = await member_for(session, channel, user, user_name, now)
@@ -250,9 +310,16 @@ def state_key(ctx: Context) -> str:
     return f"{ctx.channel.id}:{ctx.member.id}"
 
 
-async def load_turn(session: AsyncSession, ctx: Context, now: datetime) -> Turn:
-    """The core read model: every feature's data is added by its store (`Store.load`)."""
-    members = await channel_members(session, ctx.channel)
+async def load_turn(
+    session: AsyncSession,
+    ctx: Context,
+    now: datetime,
+    members: tuple[MemberView, ...] | None = None,
+) -> Turn:
+    """The core read model: every feature's data is added by its store (`Store.load`).
+    `members`: the channel's members, if the caller knows them as they are."""
+    if members is None:
+        members = await channel_members(session, ctx.channel)
     actor = next(
         (m for m in members if m.external_id == ctx.member.external_id),
         MemberView(ctx.member.external_id, ctx.member.display_name, "system"),
@@ -334,14 +401,15 @@ async def posted_refs(session: AsyncSession, channel_id: int, keys: set[str]) ->
     being posted right now has no ref yet)."""
     if not keys:
         return {}
-    rows = await session.execute(
-        select(PostedMessage.key, PostedMessage.ref).where(
-            PostedMessage.channel_id == channel_id,
-            PostedMessage.key.in_(keys),
-            PostedMessage.ref.is_not(None),
-        )
-    )
+    rows = await session.execute(_POSTED_REFS, {"cid": channel_id, "keys": sorted(keys)})
     return {key: ref for key, ref in rows if ref is not None}
+
+
+_POSTED_REFS = select(PostedMessage.key, PostedMessage.ref).where(
+    PostedMessage.channel_id == bindparam("cid"),
+    PostedMessage.key.in_(bindparam("keys", expanding=True)),
+    PostedMessage.ref.is_not(None),
+)
 
 
 @dataclass(frozen=True)
