@@ -168,7 +168,14 @@ def main() -> int:
     print()
     print(
         table(
-            ["clicks", "measure", "turn median", "floor median", "turn ÷ floor", "statements"],
+            [
+                "clicks",
+                "measure",
+                "turn median",
+                "floor median",
+                "turn ÷ floor",
+                "statements per click",
+            ],
             [
                 [
                     len(result["turns"]),
@@ -176,7 +183,7 @@ def main() -> int:
                     f"{turn * 1000:.2f} ms",
                     f"{floor * 1000:.3f} ms",
                     f"{turn / floor:.1f}×",
-                    f"{median(result['counts']):.0f} per click (max {max(result['counts'])})",
+                    f"{median(result['counts']):.0f} (max {max(result['counts'])})",
                 ],
                 [
                     len(result["turns"]),

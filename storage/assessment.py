@@ -168,6 +168,9 @@ async def _answers(
 
 
 ANSWER_OPS = (fx.SetMemberAnswer, fx.SetMemberComment)
+# Session.info: {(round, question): the actor's answer as an upsert stored it (RETURNING)} —
+# the whole change to that question's answers, unless something else touched them since.
+STORED = "lovende.assessment.stored"
 
 
 def _answered_since(session: AsyncSession, view: AssessmentView) -> set[str] | None:
@@ -186,10 +189,23 @@ def _answered_since(session: AsyncSession, view: AssessmentView) -> set[str] | N
 async def _reload_answers(
     session: AsyncSession, view: AssessmentView, questions: set[str]
 ) -> AssessmentView:
-    """`view` with the answers to `questions` as they are now (nothing else changed)."""
-    if not questions:
-        return view
-    fresh = await _answers(session, view.id, questions)
+    """`view` with the answers to `questions` as they are now (nothing else changed): those
+    an upsert returned (`STORED`) put in place, the others read again."""
+    stored: dict[tuple[int, str], MemberAnswerView] = session.info.get(STORED, {})
+    known = {q: stored[(view.id, q)] for q in questions if (view.id, q) in stored}
+    fresh = (
+        await _answers(session, view.id, questions - known.keys())
+        if questions - known.keys()
+        else {}
+    )
+    for q, mine in known.items():
+        before = view.answers.get(q, ())
+        if any(a.member_external_id == mine.member_external_id for a in before):
+            fresh[q] = tuple(
+                mine if a.member_external_id == mine.member_external_id else a for a in before
+            )
+        else:  # their first answer to it: the newest row, last
+            fresh[q] = (*before, mine)
     answers = {q: fresh[q] if q in questions else a for q, a in view.answers.items()}
     answers = {q: a for q, a in answers.items() if a}
     for q, a in fresh.items():  # a question's first answer: last, as in the full load
@@ -324,7 +340,7 @@ def _answer_upsert(dialect: str, sets_comment: bool) -> ReturningInsert[Any]:
         )
     return stmt.on_conflict_do_update(
         index_elements=[c.assessment_id, c.question_id, c.member_id], set_=changes
-    ).returning(c.value_received_at, c.comment_received_at)
+    ).returning(c.value_received_at, c.comment_received_at, c.value, c.comment)
 
 
 async def _upsert_answer(
@@ -354,6 +370,11 @@ async def _upsert_answer(
     ctx.may_set(stored.value_received_at)
     if sets_comment:
         ctx.may_set(stored.comment_received_at)
+    # The answer as stored, for the refreshes of this turn (`_reload_answers`).
+    stored_answer = MemberAnswerView(
+        ctx.member.external_id, ctx.member.display_name, stored.value, stored.comment
+    )
+    session.info.setdefault(STORED, {})[(op.assessment_id, op.question_id)] = stored_answer
 
 
 class AssessmentStore(FeatureStore):
@@ -417,6 +438,8 @@ class AssessmentStore(FeatureStore):
         self, session: AsyncSession, ctx: Context, op: fx.SetMemberComment, now: datetime
     ) -> None:
         await _own_assessment(session, ctx, op.assessment_id)
+        # (Changed here, not by an upsert: a refresh reads the question's answers again.)
+        session.info.get(STORED, {}).pop((op.assessment_id, op.question_id), None)
         row = await _member_answer(session, ctx, op.assessment_id, op.question_id)
         if ctx.may_set(row.comment_received_at):
             row.comment, row.comment_received_at, row.updated_at = (
