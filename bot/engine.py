@@ -34,7 +34,15 @@ from bot.ports import ChatPort, Conversation
 from bot.priority import Answering
 from dialogs import actions
 from dialogs.calendar import utc
-from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm, SetDialogState
+from dialogs.effects import (
+    OpenForm,
+    Outcome,
+    Post,
+    Refresh,
+    RejectForm,
+    SetDialogState,
+    SetRole,
+)
 from dialogs.events import Command, Event, Interaction
 from dialogs.feature import Dialog
 from dialogs.messages import InPlaceOfForm
@@ -116,6 +124,12 @@ class Engine:
             *(f.store.light_ops for f in features)
         )
         self.versioned = frozenset(f.store.name for f in features if f.store.versioned)
+        # The operations that change what a Snapshot holds: the members' roles and the
+        # versioned stores' data. Others (a dialog state, a meeting's notes) leave the
+        # channel's version alone.
+        self.versioned_ops = frozenset[type]({SetRole}).union(
+            *(f.store.op_types for f in features if f.store.versioned)
+        )
         self.snapshots: OrderedDict[int, Snapshot] = OrderedDict()
         # Each reminder kind and the feature code that builds it when it is due.
         self.reminder_builders: dict[str, Builder] = {
@@ -450,7 +464,8 @@ class Engine:
             await self.apply(session, ctx, op, now)
         # What the operations changed is the channel's next version; `alone`: nothing else
         # changed it since the turn was loaded.
-        alone = bool(outcome.ops) and await repo.bump_version(session, ctx.channel) == seen + 1
+        versioned = any(type(op) in self.versioned_ops for op in outcome.ops)
+        alone = versioned and await repo.bump_version(session, ctx.channel) == seen + 1
         if ctx.superseded > superseded:
             # Something received after this interaction set what it would have changed (a
             # replay after a crash): its own words ("saved", "X decided …") would be untrue.
