@@ -475,6 +475,9 @@ class Engine:
         final = session.info.pop(CHANNEL_DELETED, None) == ctx.channel.id
         stamp = self.delivery.render_stamp(now)
         plan = Plan(ctx.channel.id, created_at=created, final=final, rendered_at=stamp)
+        # This transaction found the channel: that is the delivery's first look at it
+        # (bot/delivery.RECHECK_SECONDS; a deletion in this process since makes it look again).
+        plan.looked = (time.monotonic(), self.delivery.deletions)
         refreshes = [o for o in outcome.out if isinstance(o, Refresh)]
         needs = frozenset[str]().union(*(self.dialogs[r.owner].reads for r in refreshes))
         # `Refresh` is rendered from the data as it is after the operations: reload unless
