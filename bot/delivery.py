@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -50,8 +49,6 @@ POLL_FIRST, POLL_MAX = 0.05, 1.0  # seconds between looks at a key another repli
 # The look is never atomic with the send anyway; a click's sends (the card, the progress, an
 # ephemeral reply) go out within a few milliseconds and need one look, not one each.
 RECHECK_SECONDS = 0.05
-NEVER = datetime.min.replace(tzinfo=UTC)
-UPDATES_KEPT = 10_000  # posted messages whose last update time this process remembers
 
 Send = Post | OpenForm | RejectForm
 
@@ -83,34 +80,8 @@ class Plan:
     looked: tuple[float, int] | None = None
 
 
-@dataclass
-class _Update:
-    """Content to show under a posted message: an update of it."""
-
-    stamp: datetime  # when it was rendered
-    conv: Conversation
-    ref: str
-    message: Message
-    port: ChatPort
-
-
-@dataclass
-class _Updating:
-    """A posted message's updates in this process: the newest content sent, whether an
-    update of it is being sent, and the newest content waiting for that send to end."""
-
-    sent: datetime = NEVER
-    busy: bool = False
-    waiting: _Update | None = None
-
-
 class Delivery:
-    """Sends the plans of committed turns (and of reminders) through a platform's port.
-
-    Updates of one message coalesce: while one is being sent, later ones wait, and only the
-    newest of them is sent after it (a burst of clicks on a card makes two updates, not one
-    per click); an update rendered before content already sent is dropped (never a stale
-    update after a fresher one)."""
+    """Sends the plans of committed turns (and of reminders) through a platform's port."""
 
     def __init__(
         self,
@@ -127,9 +98,6 @@ class Delivery:
         # Channels whose data this process deleted (the deleting turns' plans): a plan that
         # looked at its channel before then looks again.
         self.deletions = 0
-        # Per posted message (channel id, key): its updates (see the class's doc); the most
-        # recently updated ones, enough to outlast any straggling turn.
-        self.updates: OrderedDict[tuple[int, str], _Updating] = OrderedDict()
 
     def render_stamp(self, now: datetime) -> datetime:
         # Strictly increasing, so that of two renders in this process the later is newer even
@@ -213,9 +181,7 @@ class Delivery:
             return await port.reject_form(conv, send.form)
         message = await self.materialize(send.message, plan.channel_id)
         if send.key and send.key in plan.refs:
-            stamp = plan.rendered_at or self.render_stamp(self.clock.now())
-            update = _Update(stamp, conv, plan.refs[send.key], message, port)
-            return await self._update((plan.channel_id, send.key), update)
+            return await port.update(conv, plan.refs[send.key], message)
         thread = None
         if isinstance(send.target, ToChannel) and send.target.thread_key:
             thread = await self._thread_ref(plan, send.target.thread_key)
@@ -230,36 +196,6 @@ class Delivery:
                     await repo.renew(session, plan.channel_id, rest, now + POST_LEASE)
             finally:
                 self._posted(plan, send.key)
-
-    async def _update(self, slot: tuple[int, str], update: _Update) -> None:
-        """Show `update` under its message unless newer content is shown or waiting; while
-        another update of the message is being sent, leave it to that sender."""
-        state = self.updates.get(slot)
-        if state is None:
-            state = self.updates[slot] = _Updating()
-            while len(self.updates) > UPDATES_KEPT:
-                self.updates.popitem(last=False)
-        self.updates.move_to_end(slot)
-        newest = state.waiting is None or update.stamp > state.waiting.stamp
-        if update.stamp >= state.sent and newest:
-            state.waiting = update
-        if state.busy:
-            return  # the update being sent sends the newest waiting after it
-        state.busy = True
-        try:
-            while state.waiting is not None:
-                current, state.waiting = state.waiting, None
-                if current.stamp < state.sent:
-                    continue  # rendered before what is shown now
-                try:
-                    await current.port.update(current.conv, current.ref, current.message)
-                except BaseException:
-                    if state.waiting is None:  # still the newest: a retry sends it
-                        state.waiting = current
-                    raise
-                state.sent = current.stamp
-        finally:
-            state.busy = False
 
     # ---- one message per key ----
     def _keyed_posts(self, plan: Plan) -> list[str]:
