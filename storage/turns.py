@@ -12,8 +12,10 @@ never undoes what someone did after it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from typing import cast as cast_type
 
 from sqlalchemy import (
@@ -27,6 +29,8 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -86,12 +90,25 @@ async def was_processed(session: AsyncSession, key: str) -> bool:
 
 
 async def seen_event(session: AsyncSession, key: str, now: datetime) -> bool:
-    """True when the event was handled before; otherwise remember it (same transaction)."""
-    if await was_processed(session, key):
-        return True
-    session.add(ProcessedEvent(event_key=key, processed_at=now))
-    await session.flush()
-    return False
+    """True when the event was handled before; otherwise remember it (same transaction). One
+    statement: an insert that does nothing when the key is there (on PostgreSQL it waits for
+    a concurrent turn that inserted the key, and then finds it)."""
+    stmt = _REMEMBER_EVENT[session.get_bind().dialect.name == "postgresql"]
+    return await session.scalar(stmt, {"key": key, "now": now}) is None
+
+
+def _remember_event(insert: Callable[[Table], Any]) -> Any:
+    table = cast_type(Table, ProcessedEvent.__table__)
+    return (
+        insert(table)
+        .values(event_key=bindparam("key"), processed_at=bindparam("now"))
+        .on_conflict_do_nothing(index_elements=[table.c.event_key])
+        .returning(table.c.event_key)
+    )
+
+
+# By "is PostgreSQL" (else SQLite), built once.
+_REMEMBER_EVENT = {True: _remember_event(pg_insert), False: _remember_event(sqlite_insert)}
 
 
 async def forget_events(session: AsyncSession, before: datetime) -> int:
