@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -32,6 +33,7 @@ from dialogs.calendar import utc
 from dialogs.effects import OpenForm, Post, RejectForm
 from dialogs.messages import Block, Generate, Message, ToChannel
 from storage import turns as repo
+from storage.db import READ_ONLY
 from storage.models import Channel, DeliveryFailure
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,11 @@ TURN_ATTEMPTS = 4  # looks at a key another turn inserted a moment ago
 # poster died); renewed with every message the poster gets out.
 POST_LEASE = timedelta(seconds=60)
 POLL_FIRST, POLL_MAX = 0.05, 1.0  # seconds between looks at a key another replica is posting
+# A plan's channel is looked up before its first send, and again before a later one only when
+# this long has passed since the last look or this process has deleted a channel's data since.
+# The look is never atomic with the send anyway; a click's sends (the card, the progress, an
+# ephemeral reply) go out within a few milliseconds and need one look, not one each.
+RECHECK_SECONDS = 0.05
 
 Send = Post | OpenForm | RejectForm
 
@@ -69,6 +76,8 @@ class Plan:
     rendered_at: datetime | None = None
     mine: set[str] = field(default_factory=set)  # keys this delivery reserved and will post
     others: set[str] = field(default_factory=set)  # keys another turn posted or is posting
+    # The last look at the channel that found it there: (monotonic time, deletions seen).
+    looked: tuple[float, int] | None = None
 
 
 class Delivery:
@@ -86,6 +95,9 @@ class Delivery:
         # wants one awaits the post instead of polling the database.
         self.posting: dict[tuple[int, str], asyncio.Future[None]] = {}
         self._rendered = datetime.min.replace(tzinfo=UTC)
+        # Channels whose data this process deleted (the deleting turns' plans): a plan that
+        # looked at its channel before then looks again.
+        self.deletions = 0
 
     def render_stamp(self, now: datetime) -> datetime:
         # Strictly increasing, so that of two renders in this process the later is newer even
@@ -94,6 +106,8 @@ class Delivery:
         return self._rendered
 
     async def deliver(self, conv: Conversation, plan: Plan, port: ChatPort) -> None:
+        if plan.final:  # committed: every other plan of this process looks again
+            self.deletions += 1
         await self._reserve(plan)
         try:
             # A key another turn is posting waits for it: after the rest of this turn's sends.
@@ -126,30 +140,39 @@ class Delivery:
         except Exception as exc:
             # A send that failed because the channel went meanwhile (a ref for a deleted
             # channel, a generator finding no channel) is part of the same stop.
-            if isinstance(exc, ChannelGone) or not await self._still_there(plan):
+            if isinstance(exc, ChannelGone) or not await self._still_there(plan, fresh=True):
                 return False
             if key in plan.mine and key not in plan.refs:
                 await self._unreserve(plan, [key])  # a turn waiting for it may post it now
             await self._report(conv.platform, plan.channel_id, send, exc)
         return True
 
-    async def _still_there(self, plan: Plan) -> bool:
+    async def _still_there(self, plan: Plan, *, fresh: bool = False) -> bool:
         """Whether the plan's channel still exists (always, for the deleting turn's own
         sends). A failing lookup counts as yes: it is not evidence of a deletion, and the send
-        then fails or succeeds as it would have."""
+        then fails or succeeds as it would have. Without `fresh`, a look that found the
+        channel moments ago (RECHECK_SECONDS, no deletion in this process since) stands."""
         if plan.final:
             return True
+        if not fresh and plan.looked is not None:
+            at, deletions = plan.looked
+            if deletions == self.deletions and time.monotonic() - at < RECHECK_SECONDS:
+                return True
+        deletions = self.deletions
         try:
             async with self.sessions() as session:
-                created = await session.scalar(
-                    select(Channel.created_at).where(Channel.id == plan.channel_id)
-                )
+                # A single read: no write lock (on SQLite, no BEGIN IMMEDIATE).
+                conn = await session.connection(execution_options={READ_ONLY: True})
+                created = await conn.scalar(_CREATED, {"cid": plan.channel_id})
         except Exception as exc:  # e.g. the database is out of reach
             log.warning("channel lookup before a send failed: %s", type(exc).__name__)
             return True
         if created is None:
             return False
-        return plan.created_at is None or _same_moment(created, plan.created_at)
+        there = plan.created_at is None or _same_moment(created, plan.created_at)
+        if there:
+            plan.looked = (time.monotonic(), deletions)
+        return there
 
     async def _send_one(self, conv: Conversation, plan: Plan, send: Send, port: ChatPort) -> None:
         if isinstance(send, OpenForm):
@@ -345,6 +368,9 @@ class Delivery:
                     created_at=self.clock.now(),
                 )
             )
+
+
+_CREATED = select(Channel.created_at).where(Channel.id == bindparam("cid"))
 
 
 def _same_moment(stored: datetime, planned: datetime) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
@@ -33,17 +34,25 @@ from bot.ports import ChatPort, Conversation
 from bot.priority import Answering
 from dialogs import actions
 from dialogs.calendar import utc
-from dialogs.effects import OpenForm, Outcome, Post, Refresh, RejectForm
+from dialogs.effects import (
+    OpenForm,
+    Outcome,
+    Post,
+    Refresh,
+    RejectForm,
+    SetDialogState,
+    SetRole,
+)
 from dialogs.events import Command, Event, Interaction
 from dialogs.feature import Dialog
 from dialogs.messages import InPlaceOfForm
 from dialogs.reminders import Builder
 from dialogs.replies import plain
-from dialogs.turn import Surface, Turn
+from dialogs.turn import MemberView, Surface, Turn
 from storage import inbox as inbox_store
 from storage import turns as repo
 from storage.db import is_unavailable
-from storage.feature import Store
+from storage.feature import APPLIED, Store
 from storage.privacy import CHANNEL_DELETED
 
 log = logging.getLogger(__name__)
@@ -55,6 +64,11 @@ SYSTEM_ACTOR = repo.SYSTEM_ACTOR
 # poster died); renewed with every message the poster gets out.
 POST_LEASE = timedelta(seconds=60)
 POLL_FIRST, POLL_MAX = 0.05, 1.0  # seconds between looks at a key another replica is posting
+# Channels whose last read this process keeps (see `Snapshot`): the busiest, a round of a big
+# team each (a few hundred answers).
+SNAPSHOTS = 200
+# Session.info: what this unit of work read of its channel at one version, kept once it commits.
+SNAPSHOT = "lovende.snapshot"
 
 Send = Post | OpenForm | RejectForm
 
@@ -77,6 +91,21 @@ class Inbound:
     received_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """What a turn read of a channel at one `Channel.version`: its members and the data of the
+    stores whose every write counts the version up (`Store.versioned`). Every unit of work
+    that changes them counts the version up in its transaction, so while a channel's version
+    is unchanged a turn reuses this instead of reading it again; a turn whose operations make
+    the next version keeps what it rendered from, when nothing else came between."""
+
+    channel_id: int
+    created_at: datetime  # (SQLite may give a deleted channel's id to a new one)
+    version: int
+    members: tuple[MemberView, ...]
+    extra: dict[str, object]
+
+
 class Engine:
     def __init__(
         self,
@@ -94,6 +123,18 @@ class Engine:
         self.changed = changed
         self.dialogs = {f.dialog.name: f.dialog for f in features}
         self.stores: dict[type, Store] = {t: f.store for f in features for t in f.store.op_types}
+        # After a turn of only these operations its refreshes reload only what they touched.
+        self.light_ops = frozenset[type]({SetDialogState}).union(
+            *(f.store.light_ops for f in features)
+        )
+        self.versioned = frozenset(f.store.name for f in features if f.store.versioned)
+        # The operations that change what a Snapshot holds: the members' roles and the
+        # versioned stores' data. Others (a dialog state, a meeting's notes) leave the
+        # channel's version alone.
+        self.versioned_ops = frozenset[type]({SetRole}).union(
+            *(f.store.op_types for f in features if f.store.versioned)
+        )
+        self.snapshots: OrderedDict[int, Snapshot] = OrderedDict()
         # Each reminder kind and the feature code that builds it when it is due.
         self.reminder_builders: dict[str, Builder] = {
             kind: builder
@@ -143,8 +184,10 @@ class Engine:
     ) -> Turn:
         """The core read model plus the data of the stores named in `needs` (None: all);
         `before`: this turn as loaded before its operations (see `Store.load`); `surface`:
-        what the place looks like to the person (kept from `before`)."""
-        turn = await repo.load_turn(session, ctx, now)
+        what the place looks like to the person (kept from `before`). What this process read
+        of the channel at its current version is reused (`Snapshot`)."""
+        snap = self._snapshot(ctx)
+        turn = await repo.load_turn(session, ctx, now, snap.members if snap else None)
         surface = surface or (before.surface if before is not None else None)
         if surface is not None:
             turn = replace(turn, surface=surface)
@@ -152,13 +195,94 @@ class Engine:
             name = f.store.name
             if needs is not None and name not in needs:
                 continue
+            if snap is not None and name in snap.extra:
+                turn.extra[name] = snap.extra[name]
+                continue
             earlier = before.extra.get(name) if before is not None else None
             turn.extra[name] = await f.store.load(session, ctx, now, earlier)
+        self._read(session, ctx, turn, ctx.channel.version)
+        return turn
+
+    def _snapshot(self, ctx: repo.Context) -> Snapshot | None:
+        """What this process read of the channel at its version as this turn found it."""
+        snap = self.snapshots.get(ctx.channel.id)
+        if snap is None or snap.version != ctx.channel.version:
+            return None
+        if not _same_moment(snap.created_at, ctx.channel.created_at):
+            return None
+        return snap
+
+    def _read(self, session: AsyncSession, ctx: repo.Context, turn: Turn, version: int) -> None:
+        """Note what `turn` holds of the channel as it is at `version` (kept after commit)."""
+        extra = {n: d for n, d in turn.extra.items() if n in self.versioned}
+        known: Snapshot | None = session.info.get(SNAPSHOT)
+        if known is not None and known.channel_id == ctx.channel.id and known.version == version:
+            extra = {**known.extra, **extra}
+        created = ctx.channel.created_at
+        snap = Snapshot(ctx.channel.id, created, version, turn.members, extra)
+        session.info[SNAPSHOT] = snap
+
+    def _keep(self, session: AsyncSession, plan: Plan | None) -> None:
+        """After a commit: keep what the unit of work read (never over a later version;
+        nothing of a channel whose data it deleted)."""
+        snap: Snapshot | None = session.info.pop(SNAPSHOT, None)
+        if snap is None:
+            return
+        if plan is not None and plan.final:
+            self.snapshots.pop(snap.channel_id, None)
+            return
+        known = self.snapshots.get(snap.channel_id)
+        if (
+            known is not None
+            and known.version > snap.version
+            and known.created_at == snap.created_at
+        ):
+            return
+        self.snapshots[snap.channel_id] = snap
+        self.snapshots.move_to_end(snap.channel_id)
+        while len(self.snapshots) > SNAPSHOTS:
+            self.snapshots.popitem(last=False)
+
+    def _only_light(self, session: AsyncSession, ctx: repo.Context) -> bool:
+        applied: list[object] = session.info.get(APPLIED, [])
+        return ctx.state_known and all(type(op) in self.light_ops for op in applied)
+
+    async def _reload_light(
+        self,
+        session: AsyncSession,
+        ctx: repo.Context,
+        now: datetime,
+        needs: frozenset[str] | None,
+        before: Turn,
+    ) -> Turn:
+        """After light operations (`Store.light_ops`): the members and the other stores' data
+        are as loaded before them; the dialog state is the context's, and the stores that
+        applied them reload what they touched."""
+        applied: list[object] = session.info.get(APPLIED, [])
+        touched = {self.stores[type(op)].name for op in applied if type(op) in self.stores}
+        state = ctx.state
+        turn = replace(
+            before,
+            extra={},
+            state_kind=state.kind if state else None,
+            state_data=dict(state.data) if state else {},
+        )
+        for f in self.features:
+            name = f.store.name
+            if needs is not None and name not in needs:
+                continue
+            earlier = before.extra.get(name)
+            if name in before.extra and name not in touched:
+                turn.extra[name] = earlier
+            else:
+                turn.extra[name] = await f.store.load(session, ctx, now, earlier)
+        self._read(session, ctx, turn, ctx.channel.version)
         return turn
 
     async def apply(
         self, session: AsyncSession, ctx: repo.Context, op: object, now: datetime
     ) -> None:
+        session.info.setdefault(APPLIED, []).append(op)
         if await repo.apply_core(session, ctx, op, now):
             return
         store = self.stores.get(type(op))
@@ -278,8 +402,12 @@ class Engine:
                     if inbound.answered
                     else self.turn_slots
                 )
-                async with slot, self.sessions() as session, session.begin():
-                    return await self._turn(session, inbound, step, needs)
+                async with slot, self.sessions() as session:
+                    async with session.begin():
+                        plan = await self._turn(session, inbound, step, needs)
+                    # Committed.
+                    self._keep(session, plan)
+                    return plan
             except (IntegrityError, StaleDataError, OperationalError) as exc:
                 # A concurrent turn won a race (unique key, version check, lock): go again —
                 # unless the database is out of reach (the request is answered 503).
@@ -334,8 +462,14 @@ class Engine:
         `loaded`: the stores whose data `turn` holds (None: all)."""
         created = ctx.channel.created_at
         superseded = ctx.superseded
+        session.info[APPLIED] = []  # (the reminders' worker applies several outcomes in one)
+        seen = ctx.channel.version
         for op in outcome.ops:
             await self.apply(session, ctx, op, now)
+        # What the operations changed is the channel's next version; `alone`: nothing else
+        # changed it since the turn was loaded.
+        versioned = any(type(op) in self.versioned_ops for op in outcome.ops)
+        alone = versioned and await repo.bump_version(session, ctx.channel) == seen + 1
         if outcome.ops and self.changed is not None:
             await self.changed(session, ctx.channel.id)
         if ctx.superseded > superseded:
@@ -347,16 +481,20 @@ class Engine:
         final = session.info.pop(CHANNEL_DELETED, None) == ctx.channel.id
         stamp = self.delivery.render_stamp(now)
         plan = Plan(ctx.channel.id, created_at=created, final=final, rendered_at=stamp)
+        # This transaction found the channel: that is the delivery's first look at it
+        # (bot/delivery.RECHECK_SECONDS; a deletion in this process since makes it look again).
+        plan.looked = (time.monotonic(), self.delivery.deletions)
         refreshes = [o for o in outcome.out if isinstance(o, Refresh)]
         needs = frozenset[str]().union(*(self.dialogs[r.owner].reads for r in refreshes))
         # `Refresh` is rendered from the data as it is after the operations: reload unless
         # nothing changed and the turn already holds what the renderers read.
         fresh = not outcome.ops and (loaded is None or needs <= loaded)
-        after = (
-            turn
-            if not refreshes or fresh
-            else await self.load_turn(session, ctx, now, needs, before=turn)
-        )
+        if not refreshes or fresh:
+            after = turn
+        elif alone and self._only_light(session, ctx):
+            after = await self._reload_light(session, ctx, now, needs, turn)
+        else:
+            after = await self.load_turn(session, ctx, now, needs, before=turn)
         for out in outcome.out:
             plan.sends += self.render(out, after) if isinstance(out, Refresh) else [out]
         keys = {key for send in plan.sends for key in message_keys(send)}
@@ -365,6 +503,15 @@ class Engine:
 
     async def deliver(self, conv: Conversation, plan: Plan, port: ChatPort) -> None:
         await self.delivery.deliver(conv, plan, port)
+
+
+def _same_moment(a: datetime, b: datetime) -> bool:
+    """Two times as SQLite and PostgreSQL give them back (SQLite keeps no time zone)."""
+    return (
+        a.replace(tzinfo=None) == b.replace(tzinfo=None)
+        if a.tzinfo is None or b.tzinfo is None
+        else a == b
+    )
 
 
 def scrub(text: str) -> str:

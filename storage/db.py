@@ -18,6 +18,9 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # A PostgreSQL server that does not answer at all (a dropped network) fails a connection
 # attempt after this long instead of asyncpg's 60 s.
 CONNECT_TIMEOUT_SECONDS = 10.0
+# An execution option for a connection that only reads (`session.connection(execution_options=
+# {READ_ONLY: True})`): on SQLite it takes no write lock (no BEGIN IMMEDIATE).
+READ_ONLY = "lovende_read_only"
 
 
 def is_sqlite(url: str) -> bool:
@@ -52,7 +55,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if not connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

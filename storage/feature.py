@@ -23,6 +23,10 @@ from storage.turns import Context
 
 Applier = TypeVar("Applier", bound=Callable[..., Awaitable[None]])
 
+# Session.info: the operations the engine applied in this unit of work since the turn was
+# loaded, in order. A store's `load(before=…)` may read it to reload only what they touched.
+APPLIED = "lovende.applied"
+
 
 class Store(Protocol):
     @property
@@ -32,6 +36,18 @@ class Store(Protocol):
     @property
     def op_types(self) -> tuple[type, ...]:
         """The data operations `apply` handles."""
+
+    @property
+    def versioned(self) -> bool:
+        """Whether every write to this store's data counts the channel's version up (every
+        write goes through the engine's turns, or counts it up itself): then a process may
+        reuse the data while the version is unchanged (bot/engine.Snapshot)."""
+
+    @property
+    def light_ops(self) -> frozenset[type]:
+        """Operations that change only this store's own data and not the channel's members:
+        after a turn of only these (and dialog states), the other stores' data and the core
+        read model are reused, and this store's `load(before=…)` reloads what they touched."""
 
     async def load(
         self, session: AsyncSession, ctx: Context, now: datetime, before: object | None = None
@@ -60,6 +76,8 @@ class FeatureStore:
 
     name: ClassVar[str]
     op_types: ClassVar[tuple[type, ...]] = ()
+    light_ops: ClassVar[frozenset[type]] = frozenset()
+    versioned: ClassVar[bool] = False
     _appliers: ClassVar[dict[type, str]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

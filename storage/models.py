@@ -61,6 +61,9 @@ class Channel(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Copenhagen")
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(TS)
+    # Counted up by every unit of work that changes what a turn reads of the channel (its
+    # members, its round): a process reuses what it read at an unchanged version (bot/engine.py).
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Member(Base):

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.assessment.reminders import ASSESSMENT
@@ -76,6 +76,14 @@ async def purge_old_rounds(
         await session.execute(
             delete(Assessment)
             .where(Assessment.id.in_(chunk))
+            .execution_options(synchronize_session=False)
+        )
+    for chunk in _chunks(sorted({channel_id for channel_id, _aid in rounds})):
+        # Their rounds changed: what a process keeps of these channels is out of date.
+        await session.execute(
+            update(Channel)
+            .where(Channel.id.in_(chunk))
+            .values(version=Channel.version + 1)
             .execution_options(synchronize_session=False)
         )
     for chunk in _chunks(sorted(practices)):
