@@ -39,8 +39,11 @@ ACK_WAIT = 2.5
 async def locked(database_url: str) -> AsyncIterator[None]:
     """Another connection holds a write transaction until the block ends."""
     if database_url.startswith("sqlite"):
-        conn = sqlite3.connect(database_url.split("///", 1)[1], isolation_level=None)
-        conn.execute("BEGIN IMMEDIATE")
+        conn = sqlite3.connect(
+            database_url.split("///", 1)[1], isolation_level=None, check_same_thread=False
+        )
+        # Off the event loop: a write of the bot's own in progress needs the loop to commit.
+        await asyncio.to_thread(conn.execute, "BEGIN IMMEDIATE")
         try:
             yield
         finally:

@@ -9,6 +9,7 @@ fake Bot Connector of bot/teams/testing/.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -101,9 +102,14 @@ async def test_with_the_sqlite_file_locked_an_activity_is_answered_at_once_and_a
         await bot.teams.settle()  # the welcome's turn is done before the lock is taken
         mark = len(connector.calls)
         holder = sqlite3.connect(
-            str(make_url(sqlite_url).database), isolation_level=None, timeout=30
+            str(make_url(sqlite_url).database),
+            isolation_level=None,
+            timeout=30,
+            check_same_thread=False,
         )
-        holder.execute("BEGIN IMMEDIATE")  # the write lock, held by someone else
+        # Waited for off the event loop: a write of the bot's own in progress needs the loop
+        # to reach its COMMIT (a blocking wait here would hold both up until the timeout).
+        await asyncio.to_thread(holder.execute, "BEGIN IMMEDIATE")  # someone else's lock
         try:
             activity = message("Anna", "start Recovery", connector.url)
             response = await client.post("/api/messages", json=activity)
