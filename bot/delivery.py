@@ -32,7 +32,7 @@ from bot.ports import ChatPort, Conversation, DeliveryError
 from dialogs.calendar import utc
 from dialogs.effects import OpenForm, Post, RejectForm
 from dialogs.messages import Block, Generate, Message, ToChannel
-from storage import turns as repo
+from storage import posted
 from storage.db import READ_ONLY
 from storage.models import Channel, DeliveryFailure
 
@@ -191,9 +191,9 @@ class Delivery:
             try:
                 async with self.sessions() as session, session.begin():
                     now = self.clock.now()
-                    await repo.save_ref(session, plan.channel_id, send.key, ref, now)
+                    await posted.save_ref(session, plan.channel_id, send.key, ref, now)
                     rest = plan.mine - plan.refs.keys()
-                    await repo.renew(session, plan.channel_id, rest, now + POST_LEASE)
+                    await posted.renew(session, plan.channel_id, rest, now + POST_LEASE)
             finally:
                 self._posted(plan, send.key)
 
@@ -219,11 +219,13 @@ class Delivery:
         if not wanted:
             return
         stamp = plan.rendered_at or self.render_stamp(self.clock.now())
-        found: dict[str, repo.Reservation] = {}
+        found: dict[str, posted.Reservation] = {}
         try:
             async with self.sessions() as session, session.begin():
                 now = self.clock.now()
-                found = await repo.reserve(session, plan.channel_id, wanted, stamp, now, POST_LEASE)
+                found = await posted.reserve(
+                    session, plan.channel_id, wanted, stamp, now, POST_LEASE
+                )
         except Exception as exc:  # (a concurrent reservation; the database away) see below
             log.info("message keys not reserved: %s", type(exc).__name__)
         for key in wanted:
@@ -251,9 +253,11 @@ class Delivery:
                 async with self.sessions() as session, session.begin():
                     now = self.clock.now()
                     got = (
-                        await repo.reserve(session, plan.channel_id, [key], stamp, now, POST_LEASE)
+                        await posted.reserve(
+                            session, plan.channel_id, [key], stamp, now, POST_LEASE
+                        )
                     )[key]
-                    newer = got.ref is not None and not await repo.claim_update(
+                    newer = got.ref is not None and not await posted.claim_update(
                         session, plan.channel_id, key, stamp
                     )
             except IntegrityError:
@@ -289,7 +293,7 @@ class Delivery:
             if waiting is not None:
                 await asyncio.shield(waiting)
             async with self.sessions() as session, session.begin():
-                found = await repo.posting(session, plan.channel_id, thread_key, self.clock.now())
+                found = await posted.posting(session, plan.channel_id, thread_key, self.clock.now())
             if found.ref is not None or found.lease_until is None:
                 if found.ref is not None:
                     plan.refs[thread_key] = found.ref
@@ -315,7 +319,7 @@ class Delivery:
             try:
                 async with self.sessions() as session, session.begin():
                     for key in left:
-                        await repo.release(session, plan.channel_id, key)
+                        await posted.release(session, plan.channel_id, key)
             except Exception as exc:  # the reservations then end with their lease
                 log.warning("message keys not released: %s", type(exc).__name__)
         for key in list(mine):

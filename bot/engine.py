@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
@@ -32,6 +31,7 @@ from bot.inbox import Inbox, event_data, event_of, new_key
 from bot.metrics import TURN_LATENCY, TURNS
 from bot.ports import ChatPort, Conversation
 from bot.priority import Answering
+from bot.snapshots import Snapshots
 from dialogs import actions
 from dialogs.calendar import utc
 from dialogs.effects import (
@@ -48,8 +48,9 @@ from dialogs.feature import Dialog
 from dialogs.messages import InPlaceOfForm
 from dialogs.reminders import Builder
 from dialogs.replies import plain
-from dialogs.turn import MemberView, Surface, Turn
+from dialogs.turn import Surface, Turn
 from storage import inbox as inbox_store
+from storage import posted
 from storage import turns as repo
 from storage.db import is_unavailable
 from storage.feature import APPLIED, Store
@@ -64,12 +65,6 @@ SYSTEM_ACTOR = repo.SYSTEM_ACTOR
 # poster died); renewed with every message the poster gets out.
 POST_LEASE = timedelta(seconds=60)
 POLL_FIRST, POLL_MAX = 0.05, 1.0  # seconds between looks at a key another replica is posting
-# Channels whose last read this process keeps (see `Snapshot`): the busiest, a round of a big
-# team each (a few hundred answers).
-SNAPSHOTS = 200
-# Session.info: what this unit of work read of its channel at one version, kept once it commits.
-SNAPSHOT = "lovende.snapshot"
-
 Send = Post | OpenForm | RejectForm
 
 
@@ -89,21 +84,6 @@ class Inbound:
     # When the platform's request arrived, if before the turn (set by `accept`; a replay has
     # it from the inbox). None: received when the turn runs. Last received wins.
     received_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What a turn read of a channel at one `Channel.version`: its members and the data of the
-    stores whose every write counts the version up (`Store.versioned`). Every unit of work
-    that changes them counts the version up in its transaction, so while a channel's version
-    is unchanged a turn reuses this instead of reading it again; a turn whose operations make
-    the next version keeps what it rendered from, when nothing else came between."""
-
-    channel_id: int
-    created_at: datetime  # (SQLite may give a deleted channel's id to a new one)
-    version: int
-    members: tuple[MemberView, ...]
-    extra: dict[str, object]
 
 
 class Engine:
@@ -134,7 +114,7 @@ class Engine:
         self.versioned_ops = frozenset[type]({SetRole}).union(
             *(f.store.op_types for f in features if f.store.versioned)
         )
-        self.snapshots: OrderedDict[int, Snapshot] = OrderedDict()
+        self.snapshots = Snapshots(self.versioned)
         # Each reminder kind and the feature code that builds it when it is due.
         self.reminder_builders: dict[str, Builder] = {
             kind: builder
@@ -186,7 +166,7 @@ class Engine:
         `before`: this turn as loaded before its operations (see `Store.load`); `surface`:
         what the place looks like to the person (kept from `before`). What this process read
         of the channel at its current version is reused (`Snapshot`)."""
-        snap = self._snapshot(ctx)
+        snap = self.snapshots.of(ctx)
         turn = await repo.load_turn(session, ctx, now, snap.members if snap else None)
         surface = surface or (before.surface if before is not None else None)
         if surface is not None:
@@ -200,48 +180,8 @@ class Engine:
                 continue
             earlier = before.extra.get(name) if before is not None else None
             turn.extra[name] = await f.store.load(session, ctx, now, earlier)
-        self._read(session, ctx, turn, ctx.channel.version)
+        self.snapshots.read(session, ctx, turn, ctx.channel.version)
         return turn
-
-    def _snapshot(self, ctx: repo.Context) -> Snapshot | None:
-        """What this process read of the channel at its version as this turn found it."""
-        snap = self.snapshots.get(ctx.channel.id)
-        if snap is None or snap.version != ctx.channel.version:
-            return None
-        if not _same_moment(snap.created_at, ctx.channel.created_at):
-            return None
-        return snap
-
-    def _read(self, session: AsyncSession, ctx: repo.Context, turn: Turn, version: int) -> None:
-        """Note what `turn` holds of the channel as it is at `version` (kept after commit)."""
-        extra = {n: d for n, d in turn.extra.items() if n in self.versioned}
-        known: Snapshot | None = session.info.get(SNAPSHOT)
-        if known is not None and known.channel_id == ctx.channel.id and known.version == version:
-            extra = {**known.extra, **extra}
-        created = ctx.channel.created_at
-        snap = Snapshot(ctx.channel.id, created, version, turn.members, extra)
-        session.info[SNAPSHOT] = snap
-
-    def _keep(self, session: AsyncSession, plan: Plan | None) -> None:
-        """After a commit: keep what the unit of work read (never over a later version;
-        nothing of a channel whose data it deleted)."""
-        snap: Snapshot | None = session.info.pop(SNAPSHOT, None)
-        if snap is None:
-            return
-        if plan is not None and plan.final:
-            self.snapshots.pop(snap.channel_id, None)
-            return
-        known = self.snapshots.get(snap.channel_id)
-        if (
-            known is not None
-            and known.version > snap.version
-            and known.created_at == snap.created_at
-        ):
-            return
-        self.snapshots[snap.channel_id] = snap
-        self.snapshots.move_to_end(snap.channel_id)
-        while len(self.snapshots) > SNAPSHOTS:
-            self.snapshots.popitem(last=False)
 
     def _only_light(self, session: AsyncSession, ctx: repo.Context) -> bool:
         applied: list[object] = session.info.get(APPLIED, [])
@@ -276,7 +216,7 @@ class Engine:
                 turn.extra[name] = earlier
             else:
                 turn.extra[name] = await f.store.load(session, ctx, now, earlier)
-        self._read(session, ctx, turn, ctx.channel.version)
+        self.snapshots.read(session, ctx, turn, ctx.channel.version)
         return turn
 
     async def apply(
@@ -406,7 +346,7 @@ class Engine:
                     async with session.begin():
                         plan = await self._turn(session, inbound, step, needs)
                     # Committed.
-                    self._keep(session, plan)
+                    self.snapshots.keep(session, plan is not None and plan.final)
                     return plan
             except (IntegrityError, StaleDataError, OperationalError) as exc:
                 # A concurrent turn won a race (unique key, version check, lock): go again —
@@ -498,20 +438,11 @@ class Engine:
         for out in outcome.out:
             plan.sends += self.render(out, after) if isinstance(out, Refresh) else [out]
         keys = {key for send in plan.sends for key in message_keys(send)}
-        plan.refs.update(await repo.posted_refs(session, ctx.channel.id, keys))
+        plan.refs.update(await posted.posted_refs(session, ctx.channel.id, keys))
         return plan
 
     async def deliver(self, conv: Conversation, plan: Plan, port: ChatPort) -> None:
         await self.delivery.deliver(conv, plan, port)
-
-
-def _same_moment(a: datetime, b: datetime) -> bool:
-    """Two times as SQLite and PostgreSQL give them back (SQLite keeps no time zone)."""
-    return (
-        a.replace(tzinfo=None) == b.replace(tzinfo=None)
-        if a.tzinfo is None or b.tzinfo is None
-        else a == b
-    )
 
 
 def scrub(text: str) -> str:

@@ -39,6 +39,7 @@ from dialogs.messages import Form, Message, Target
 from dialogs.reminders import ReminderView
 from dialogs.settings import prefs
 from dialogs.turn import Turn
+from storage import reminder_claims as claims
 from storage import reminders as store
 from storage import turns as repo
 from storage.reminder_models import CANCELLED, FAILED, SENT
@@ -140,7 +141,7 @@ class _Tracking:
 
 @dataclass
 class _Job:
-    claimed: store.Claimed
+    claimed: claims.Claimed
     late: bool
     plan: Plan
 
@@ -170,7 +171,7 @@ class ReminderWorker:
 
     async def next_due(self) -> datetime | None:
         async with self.runtime.sessions() as session:
-            return await store.next_due(session)
+            return await claims.next_due(session)
 
     async def run_due(self, *, reconcile: bool = True) -> RunStats:
         """Plan, then claim and send everything due now, until nothing is left. When sending
@@ -192,7 +193,7 @@ class ReminderWorker:
         sqlite = self.runtime.db.dialect.name == "sqlite"
         room = asyncio.Semaphore(1 if sqlite else self.parallel)
         while True:
-            claimed = await store.claim(
+            claimed = await claims.claim(
                 self.runtime.sessions, self.name, self.now(), self.batch, self.lease
             )
             if not claimed:
@@ -200,7 +201,7 @@ class ReminderWorker:
             stats.claimed += len(claimed)
             REMINDERS.labels(event="due").inc(len(claimed))
             async with self.runtime.sessions() as session:
-                where = await store.places(session, (c.channel_id for c in claimed))
+                where = await claims.places(session, (c.channel_id for c in claimed))
             by_channel = sorted(claimed, key=lambda c: (c.channel_id, c.view.due_at, c.view.id))
             results = await asyncio.gather(
                 *(
@@ -218,12 +219,12 @@ class ReminderWorker:
                     log.error("reminder batch failed: %s", type(result).__name__)
 
     async def _limited(
-        self, room: asyncio.Semaphore, place: store.Place, rows: list[store.Claimed]
+        self, room: asyncio.Semaphore, place: claims.Place, rows: list[claims.Claimed]
     ) -> RunStats:
         async with room:
             return await self._channel(place, rows)
 
-    async def _channel(self, place: store.Place, rows: list[store.Claimed]) -> RunStats:
+    async def _channel(self, place: claims.Place, rows: list[claims.Claimed]) -> RunStats:
         for attempt in range(CHANNEL_ATTEMPTS):
             try:
                 stats, jobs = await self._prepare(place, rows)
@@ -246,7 +247,7 @@ class ReminderWorker:
         return stats
 
     async def _prepare(
-        self, place: store.Place, rows: list[store.Claimed]
+        self, place: claims.Place, rows: list[claims.Claimed]
     ) -> tuple[RunStats, list[_Job]]:
         """One transaction per channel: check the claims, load the turn, build each message,
         apply the data operations; rows that need no send are settled here too."""
@@ -255,7 +256,7 @@ class ReminderWorker:
         now = self.now()
         engine = self.runtime.engine
         async with self.runtime.sessions() as session, session.begin():
-            mine = await store.still_mine(
+            mine = await claims.still_mine(
                 session, [r.view.id for r in rows], self.name, now, self.lease
             )
             stats.lost += len(rows) - len(mine)
@@ -267,17 +268,17 @@ class ReminderWorker:
             turn = await engine.load_turn(session, ctx, now)
             cal = prefs(turn).calendar
             unwindowed = engine.unwindowed
-            ready: list[tuple[store.Claimed, bool]] = []
+            ready: list[tuple[claims.Claimed, bool]] = []
             for row in rows:
                 rid = row.view.id
                 late = row.view.late or now - row.view.due_at > LATE_AFTER
                 if row.attempts > MAX_ATTEMPTS:
-                    await store.finish(session, rid, self.name, FAILED, now, late=late)
+                    await claims.finish(session, rid, self.name, FAILED, now, late=late)
                     stats.count_failed()
                     log.error("reminder %d failed after %d attempts", rid, row.attempts)
                 elif late and row.view.kind not in unwindowed and not is_allowed(now, cal):
                     # It came due while we were down, and now it is night: at the next opening.
-                    await store.release(
+                    await claims.release(
                         session,
                         rid,
                         self.name,
@@ -294,7 +295,7 @@ class ReminderWorker:
                 outcome = self.build(turn, replace(row.view, late=late), memo)
                 rid = row.view.id
                 if not outcome.ops and not outcome.out:
-                    await store.finish(session, rid, self.name, CANCELLED, now, late=late)
+                    await claims.finish(session, rid, self.name, CANCELLED, now, late=late)
                     stats.cancelled += 1
                     continue
                 try:
@@ -308,14 +309,16 @@ class ReminderWorker:
                 except Exception as exc:  # one bad row must not hold up the others
                     error = type(exc).__name__
                     log.error("reminder %d could not be applied: %s", rid, error)
-                    await store.finish(session, rid, self.name, FAILED, now, late=late, error=error)
+                    await claims.finish(
+                        session, rid, self.name, FAILED, now, late=late, error=error
+                    )
                     stats.count_failed()
                     continue
                 if outcome.ops:
                     stats.changed += 1
                     turn, memo = await engine.load_turn(session, ctx, now), {}
                 if not plan.sends:
-                    await store.finish(session, rid, self.name, SENT, now, late=late)
+                    await claims.finish(session, rid, self.name, SENT, now, late=late)
                     stats.count_sent(late)
                 else:
                     jobs.append(_Job(row, late, marked(plan, rid)))
@@ -332,7 +335,7 @@ class ReminderWorker:
         rid = job.claimed.view.id
         if port is None:
             # This process does not speak that platform; give the row back for one that does.
-            await store.release(
+            await claims.release(
                 conn,
                 rid,
                 self.name,
@@ -347,7 +350,7 @@ class ReminderWorker:
         since = job.claimed.sending_since
         if since is not None and not await self._unsent(conn, conv, port, job, since, stats):
             return
-        if not await store.mark_sending(conn, rid, self.name, self.now()):
+        if not await claims.mark_sending(conn, rid, self.name, self.now()):
             await conn.commit()  # another worker has it now, or its channel's data is gone
             stats.lost += 1
             log.info("reminder %d: claim lost before sending", rid)
@@ -358,7 +361,7 @@ class ReminderWorker:
         now = self.now()
         if tracking.ok >= len(job.plan.sends):
             ref = tracking.refs[0] if tracking.refs else None
-            if await store.finish(conn, rid, self.name, SENT, now, ref=ref, late=job.late):
+            if await claims.finish(conn, rid, self.name, SENT, now, ref=ref, late=job.late):
                 stats.count_sent(job.late)
             else:
                 stats.lost += 1
@@ -367,11 +370,11 @@ class ReminderWorker:
             error = type(tracking.error).__name__ if tracking.error else "unknown"
             permanent = isinstance(tracking.error, DeliveryError) and not tracking.error.retryable
             if permanent or job.claimed.attempts >= MAX_ATTEMPTS:
-                await store.finish(conn, rid, self.name, FAILED, now, late=job.late, error=error)
+                await claims.finish(conn, rid, self.name, FAILED, now, late=job.late, error=error)
                 stats.count_failed()
             else:
                 retry_at = now + backoff(job.claimed.attempts)
-                await store.release(conn, rid, self.name, retry_at, late=job.late, error=error)
+                await claims.release(conn, rid, self.name, retry_at, late=job.late, error=error)
                 stats.retried += 1
         await conn.commit()
 
@@ -401,10 +404,10 @@ class ReminderWorker:
             job.plan.sends = left
             if left:
                 return True
-            await store.finish(conn, rid, self.name, SENT, now, ref=refs[0], late=job.late)
+            await claims.finish(conn, rid, self.name, SENT, now, ref=refs[0], late=job.late)
             stats.found += 1
         else:
-            await store.finish(conn, rid, self.name, SENT, now, late=job.late, error="uncertain")
+            await claims.finish(conn, rid, self.name, SENT, now, late=job.late, error="uncertain")
             stats.uncertain += 1
             REMINDERS.labels(event="uncertain").inc()
             log.warning("reminder %d may have been sent before its worker died: not resent", rid)

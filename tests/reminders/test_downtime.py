@@ -16,7 +16,7 @@ from bot.reminders import LEASE, ReminderWorker
 from bot.testing import BotHarness
 from dialogs.assessment.reminders import NUDGE, NUDGE_ROUND
 from dialogs.messages import Message, Target, Text, ToMember
-from storage import reminders as store
+from storage import reminder_claims as claims
 from storage.models import DeliveryFailure
 
 THURSDAY_10 = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)  # the first nudge round, 10:00 CET
@@ -69,7 +69,7 @@ async def test_a_worker_that_dies_after_claiming_is_replaced_when_its_lease_runs
 ) -> None:
     await two_members_behind(bot)
     bot.clock.set(THURSDAY_10)
-    claimed = await store.claim(bot.runtime.sessions, "dead-worker", THURSDAY_10, 10, LEASE)
+    claimed = await claims.claim(bot.runtime.sessions, "dead-worker", THURSDAY_10, 10, LEASE)
     assert [c.view.kind for c in claimed] == [NUDGE_ROUND]  # … and it dies here
     assert await run_at(bot, THURSDAY_10 + LEASE - timedelta(seconds=1)) == []
     out = await run_at(bot, THURSDAY_10 + LEASE)
@@ -79,7 +79,7 @@ async def test_a_worker_that_dies_after_claiming_is_replaced_when_its_lease_runs
     assert round_row.status == "sent" and round_row.attempts == 2
     # The dead worker wakes up and tries to mark its old claim: refused, nothing doubles.
     async with bot.runtime.sessions() as session, session.begin():
-        assert not await store.finish(
+        assert not await claims.finish(
             session, round_row.id, "dead-worker", "sent", THURSDAY_10 + LEASE
         )
 
