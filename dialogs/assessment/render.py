@@ -9,7 +9,7 @@ from __future__ import annotations
 from dialogs import actions
 from dialogs.assessment.model import AssessmentView, assessment_of
 from dialogs.assessment.pace import Pace
-from dialogs.assessment.result_views import summary_message
+from dialogs.assessment.result_views import close_check_message, close_key, summary_message
 from dialogs.assessment.team import member_applies, question_status
 from dialogs.assessment.views import (
     asked_questions,
@@ -25,6 +25,7 @@ from dialogs.assessment.words import typed_here
 from dialogs.effects import Post, Refresh
 from dialogs.i18n import t
 from dialogs.messages import Button, Buttons, Message, Text, ToActorOnly, ToChannel
+from dialogs.settings import prefs
 from dialogs.turn import Surface, Turn
 from scoring.catalogue import Catalogue, Question
 from scoring.table import ScoringTable
@@ -140,6 +141,17 @@ class Renderer:
                 ]
             case "element":
                 return self.element_posts(turn, view, int(refresh.arg or 0))
+            case "element_roots":  # every element's card, as the round closed or reopened
+                return [
+                    p
+                    for n in range(1, (view.current_element or 0) + 1)
+                    for p in self.element_posts(turn, view, n, root_only=True)
+                ]
+            case "close_check":  # the gaps shown before closing, drawn again (`arg`: its stamp)
+                stamp = int(refresh.arg or 0)
+                days = prefs(turn).reopen_days
+                msg = close_check_message(lang, view, self.catalogue, turn.surface, days, stamp)
+                return [Post(msg, ToActorOnly(), key=close_key(view.id, stamp))]
             case "element_root":  # its "next" button came or went
                 return self.element_posts(turn, view, int(refresh.arg or 0), root_only=True)
             case "question":

@@ -86,6 +86,9 @@ def question_blocks(
     if prev:
         blocks.append(Text(prev, "muted"))
     own = shown.own if shown.personal else None
+    if not view.is_open:  # closed: what the round came to, without buttons to answer with
+        blocks.append(Text(closed_line(lang, view, q, own), "muted"))
+        return blocks
     if q.type == "multi":
         options = tuple(Choice(o.key, f"{o.key}) {o.text[lang]}") for o in q.options)
         selected = tuple(own.split(",")) if own else ()  # what the person chose stays ticked
@@ -117,6 +120,26 @@ def question_blocks(
         key = "q.tally_disagree" if status.disagreement else "q.tally"
         blocks.append(Text(t(lang, key, n=status.answered_by), "muted"))
     return blocks
+
+
+def closed_line(lang: str, view: AssessmentView, q: Question, own: str | None) -> str:
+    """A question of a closed round: the team answer (or why there is none), and the
+    person's own answer on their own card."""
+    status = question_status(view, q.id)
+    if status.team is not None:
+        key = (
+            "q.closed_single"
+            if status.answered_by == 1 and status.source != "decision"
+            else ("q.closed_team")
+        )
+        line = t(lang, key, answer=answer_label(lang, q, status.team))
+    elif status.disagreement:
+        line = t(lang, "q.closed_disagree")
+    else:
+        line = t(lang, "q.closed_none")
+    if own is not None:
+        line += " · " + t(lang, "q.yours", answer=answer_label(lang, q, own))
+    return line
 
 
 def question_message(
@@ -166,19 +189,23 @@ def element_message(
     # The method's advice, briefly, on every card (with threads or without); the whole text
     # is one private click away.
     advice = Text(t(lang, "advice.brainstorm") + " " + t(lang, "advice.comments"), "muted")
+    if not view.is_open:  # closed: said instead of how to answer (`genåbn` opens it again)
+        reopen = cmd(lang, surface, "genåbn")
+        blocks.append(Text(t(lang, "element.closed", reopen=reopen), "muted"))
     if pace.flat:
         hint = t(lang, "element.card_hint_solo" if pace.solo else "element.card_hint")
-        blocks += [Text(hint, "muted"), advice]
+        blocks += [Text(hint, "muted"), advice] if view.is_open else []
         shown = Shown(tally=not pace.solo)
         for q in questions or []:
             own = solo_answer(view, q.id) if pace.solo else None
             blocks += question_blocks(lang, view, q, replace(shown, personal=pace.solo, own=own))
-    else:
+    elif view.is_open:
         blocks += [Text(t(lang, "element.thread_hint"), "muted"), advice]
-    buttons = [
-        Button(t(lang, "element.notes_button"), actions.encode("notes", view.id, element.number)),
-        Button(t(lang, "element.more_button"), actions.encode("el-more", element.number)),
-    ]
+    more = Button(t(lang, "element.more_button"), actions.encode("el-more", element.number))
+    notes = Button(
+        t(lang, "element.notes_button"), actions.encode("notes", view.id, element.number)
+    )
+    buttons = [notes, more] if view.is_open else [more]  # the notes are written while open
     if view.is_open and not view.delimitation:  # asked for on every card until it is given
         scope = cmd(lang, surface, "afgrænsning …")
         blocks.append(Text(t(lang, "element.scope_missing", scope=scope), "muted"))
