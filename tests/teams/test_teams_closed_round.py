@@ -1,0 +1,80 @@
+"""A closed round looks closed in Teams (issue 17, the Agents Playground walkthrough): after
+`luk` and its confirmation the element cards, the progress card and the gaps card are updated
+in place — no answer buttons, no "Gem valg", no "Luk målingen / Fortsæt målingen", a line that
+the round is closed — and `genåbn` brings the buttons back. In a group chat the element card
+shows the team answers, and the words say "i chatten", never "i kanalen". Every card is
+validated with the official `adaptivecards` package."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.teams.testing import GROUP_CHAT, Call, TeamsBot, buttons_in
+
+Check = Callable[[dict[str, dict[str, Any]]], None]
+ANSWERING = ("lp:ans:", "lp:multi:", "lp:next-el:", "lp:scope:", "lp:notes:", "lp:close-")
+
+
+def actions_of(call: Call) -> list[str]:
+    return [str(a["data"]["lp"]) for card in call.cards for a in buttons_in(card)]
+
+
+def updated(calls: list[Call], words: str) -> list[Call]:
+    return [c for c in calls if c.method == "PUT" and words in c.text]
+
+
+async def test_closing_updates_the_cards_in_a_channel(
+    teams_bot: TeamsBot, card_check: Check
+) -> None:
+    fake = teams_bot.connector
+    anna, bo = teams_bot.user("Anna"), teams_bot.user("Bo")
+    await anna.say("start Recovery-forløb")
+    await anna.say("tempo ét")
+    await anna.say("svar 1.1 ja")
+    await bo.say("svar 1.1 ja")
+    await anna.say("luk")
+
+    mark = len(fake.sent())
+    await anna.press("lp:close-ok:")
+    after = fake.sent()[mark:]
+    (root,) = updated(after, "Element 1: ")
+    assert "Målingen er lukket" in root.text and "indtil målingen lukkes" not in root.text
+    assert "Afgrænsningen mangler" not in root.text and "Næste element" not in root.text
+    assert not [a for a in actions_of(root) if a.startswith(ANSWERING)]
+    (gaps,) = updated(after, "Før målingen af Recovery-forløb lukkes")
+    assert not actions_of(gaps) and "resultatet er vist i kanalen" in gaps.text
+    (progress,) = updated(after, "runde 1 (lukket)")
+    card_check({"root": root.cards[0], "gaps": gaps.cards[0], "progress": progress.cards[0]})
+
+    mark = len(fake.sent())
+    await anna.say("genåbn")
+    (again,) = updated(fake.sent()[mark:], "Element 1: ")
+    assert any(a.startswith("lp:next-el:") for a in actions_of(again))
+
+
+async def test_a_group_chats_card_shows_the_team_answer_once_closed(
+    teams_bot: TeamsBot, card_check: Check
+) -> None:
+    fake = teams_bot.connector
+    anna, bo = teams_bot.user("Anna"), teams_bot.user("Bo")
+    said: dict[str, Any] = {"kind": "groupChat", "conversation_id": GROUP_CHAT}
+    await anna.say("start Recovery-forløb", **said)
+    await anna.say("tempo ét", **said)
+    await anna.say("svar 1.1 ja", **said)
+    await bo.say("svar 1.1 ja", **said)
+    mark = len(fake.sent())
+    await anna.say("luk", **said)
+    asked = fake.text(mark)
+    assert "resultatet bliver vist i chatten" in asked and "i kanalen" not in asked
+
+    mark = len(fake.sent())
+    await anna.say("luk", **said)
+    after = fake.sent()[mark:]
+    (card,) = updated(after, "Element 1: ")
+    assert "Teamsvar: Ja" in card.text and "Ikke besvaret" in card.text
+    assert "Gem valg" not in card.text and "Du kan ændre" not in card.text
+    assert not [a for a in actions_of(card) if a.startswith(ANSWERING)]
+    (gaps,) = updated(after, "Før målingen af Recovery-forløb lukkes")
+    assert not actions_of(gaps)
+    card_check({"card": card.cards[0], "gaps": gaps.cards[0]})
