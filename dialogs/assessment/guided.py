@@ -9,6 +9,7 @@ from dialogs.assessment.base import refresh
 from dialogs.assessment.model import AssessmentView
 from dialogs.assessment.pacing import Pacing, ensure_pace
 from dialogs.assessment.render import element_posted
+from dialogs.assessment.status import GUIDED_STATE
 from dialogs.assessment.team import question_status
 from dialogs.assessment.views import own_answer
 from dialogs.assessment.words import typed_here
@@ -18,7 +19,6 @@ from dialogs.replies import Refusal, tell
 from dialogs.turn import Turn
 from scoring.catalogue import Catalogue, Question
 
-GUIDED_STATE = "guided"  # the person's dialog state while they answer one question at a time
 QUESTION_WORDS = ("spørgsmål", "spoergsmaal", "spm", "spm.", "question", "questions")
 
 

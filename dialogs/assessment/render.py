@@ -10,6 +10,7 @@ from dialogs import actions
 from dialogs.assessment.model import AssessmentView, assessment_of
 from dialogs.assessment.pace import Pace
 from dialogs.assessment.result_views import close_check_message, close_key, summary_message
+from dialogs.assessment.status import scope_blocks, status_message
 from dialogs.assessment.team import member_applies, question_status
 from dialogs.assessment.views import (
     asked_questions,
@@ -123,6 +124,13 @@ class Renderer:
                 return [Post(msg, ToChannel(), key=progress_key(view.id))]
             case "progress_private":
                 msg = progress_message(lang, view, self.catalogue, turn.surface)
+                return [Post(msg, ToActorOnly())]
+            case "status":  # `status`: the progress, the pace and the delimitation in one
+                asked = bool(scope_blocks(turn, view))  # (then not in the progress as well)
+                shown = progress_message(
+                    lang, view, self.catalogue, turn.surface, scope_line=not asked
+                )
+                msg = status_message(shown, turn, view, len(self.catalogue.elements))
                 return [Post(msg, ToActorOnly())]
             case "summary":
                 msg = summary_message(lang, view, self.catalogue, self.table, turn.surface)

@@ -12,7 +12,7 @@ from dialogs.assessment import ops as fx
 from dialogs.assessment.base import AssessmentBase, refresh
 from dialogs.assessment.commands import parse_export
 from dialogs.assessment.model import AssessmentView, assessment_of
-from dialogs.assessment.pacing import ensure_pace, pace_offer
+from dialogs.assessment.pacing import ensure_pace
 from dialogs.assessment.result_views import (
     CONFIRM_MINUTES,
     close_check_message,
@@ -100,9 +100,9 @@ class Round(AssessmentBase):
 
     @command("status")
     def status(self, turn: Turn, _rest: str) -> Outcome:
-        view = self.any_round(turn)
-        shown = Outcome(out=(refresh("progress"), refresh("progress_private")))
-        return shown + pace_offer(turn, view, len(self.catalogue.elements))
+        self.any_round(turn)
+        # One message to the person: the progress, the pace, the delimitation (render.py).
+        return Outcome(out=(refresh("progress"), refresh("status")))
 
     # ---- closing: the gaps first, then a confirmation; reopening for a while after ----
     @command("luk", "close")

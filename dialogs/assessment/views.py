@@ -295,7 +295,12 @@ def delimitation_line(lang: str, view: AssessmentView, ws: dict[str, object]) ->
 
 
 def progress_message(
-    lang: str, view: AssessmentView, catalogue: Catalogue, surface: Surface | None = None
+    lang: str,
+    view: AssessmentView,
+    catalogue: Catalogue,
+    surface: Surface | None = None,
+    *,
+    scope_line: bool = True,
 ) -> Message:
     """How far the round is: the same total everywhere (the 59 questions every team answers;
     2.3 comes on top when it applies, and the note says so), answers by how they became the
@@ -305,8 +310,7 @@ def progress_message(
     state = t(lang, "progress.open" if view.is_open else "progress.closed")
     title = t(lang, "progress.title", practice=view.practice_name, round=view.round_no, state=state)
     answered = t(lang, "progress.of", done=n.answered, total=n.total)
-    rows = (
-        (t(lang, "progress.answered"), answered),
+    rows = (  # (how many are answered is the bar's: one "Besvaret", not two)
         (t(lang, "progress.agreed"), str(n.agreed)),
         (t(lang, "progress.decided"), str(n.decided)),
         (t(lang, "progress.single"), str(n.single)),
@@ -319,7 +323,7 @@ def progress_message(
         Fields(rows),
     ]
     line = delimitation_line(lang, view, ws)
-    if line is not None:
+    if line is not None and (scope_line or view.delimitation):
         blocks.append(line)
     if view.is_open:
         blocks.append(Text(t(lang, "progress.note", total=n.total, **ws), "muted"))
