@@ -90,3 +90,22 @@ async def test_a_flat_chats_cards_show_the_team_answer_once_closed(bot: BotHarne
     (gaps,) = updates(closing, "Før målingen af Recovery-forløb lukkes")
     assert not actions_in(gaps)
     assert "resultatet er vist i chatten" in texts([Record("update", closing[0].conv, "", gaps)])
+
+
+async def test_the_close_confirmation_names_the_place_it_is_shown(bot: BotHarness) -> None:
+    """ "resultatet bliver vist i kanalen" only in a channel: "i chatten" in a group chat,
+    "her" in a 1:1 chat."""
+    chat = bot.place(channel="groupchat")
+    await say_on(chat, "Anna", "start Recovery-forløb", GROUP_CHAT)
+    asked = texts(await say_on(chat, "Anna", "luk", GROUP_CHAT))
+    assert "resultatet bliver vist i chatten" in asked and "i kanalen" not in asked
+
+    solo = bot.place(channel="anna-dm")
+    private = Surface(prefix="", threads=False, private=True)
+    await say_on(solo, "Anna", "start Recovery-forløb", private)
+    asked = texts(await say_on(solo, "Anna", "luk", private))
+    assert "resultatet bliver vist her" in asked and "i kanalen" not in asked
+
+    await bot.start_assessment()
+    asked = texts(await bot.say("Anna", "luk"))
+    assert "resultatet bliver vist i kanalen" in asked

@@ -45,3 +45,17 @@ async def test_closing_updates_the_roots_and_replaces_the_gaps(slack: SlackHarne
     assert "resultatet er vist i kanalen" in shown(gaps)
     assert not [c for c in fake.since(mark, "chat.postEphemeral") if "Før målingen" in shown(c)]
     assert check_all(fake.calls) > 5
+
+
+async def test_status_is_one_ephemeral_message(slack: SlackHarness) -> None:
+    fake = slack.fake
+    await slack.command("U1", "start Recovery-forløb")
+    await slack.command("U1", "tempo ét")
+    mark = len(fake.calls)
+    await slack.command("U2", "status")
+    (status,) = fake.since(mark, "chat.postEphemeral", "chat.postMessage")
+    assert status["user"] == "U2"
+    text = shown(status)
+    assert "Tempo: ét element ad gangen" in text and "Husk at afgrænse" in text
+    assert [v.split(":")[1] for v in values(status)] == ["pace", "guide", "scope"]
+    assert check_all(fake.calls) > 3

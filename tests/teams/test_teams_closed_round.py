@@ -100,3 +100,18 @@ async def test_a_clicks_private_words_in_a_group_chat_are_sentences_of_their_own
     assert answer["type"] == "application/vnd.microsoft.activity.message"
     popup = str(answer["value"])
     assert "Dit svar på 1.6: Ja.\nDu har svaret på alle" in popup, popup
+
+
+async def test_status_is_one_card(teams_bot: TeamsBot, card_check: Check) -> None:
+    """`status`: the progress, the pace and the delimitation on one card (not three)."""
+    fake = teams_bot.connector
+    anna = teams_bot.user("Anna")
+    await anna.say("start Recovery-forløb")
+    await anna.say("tempo ét")
+    mark = len(fake.sent())
+    await anna.say("status")
+    (card,) = [c for c in fake.sent()[mark:] if c.method == "POST"]
+    assert "Tempo: ét element ad gangen" in card.text and "Husk at afgrænse" in card.text
+    assert card.text.count("Besvaret") == 1
+    assert [a.split(":")[1] for a in actions_of(card)] == ["pace", "guide", "scope"]
+    card_check({"status": card.cards[0]})
