@@ -61,6 +61,7 @@ class Shown:
 
 
 EVERYONE = Shown()
+OWN_MARK = "✓ "  # before the person's own answer on a card that is theirs (as bot.own_view.MARK)
 GUIDED = "g"  # the last argument of a button that goes on to the person's next question
 
 
@@ -105,7 +106,9 @@ def question_blocks(
     else:
         buttons = [
             Button(
-                answer_label(lang, q, v),
+                # The person's own answer is marked as a click marks it (bot/own_view.py), so
+                # that a card drawn again after a typed answer still shows it (a 1:1 chat).
+                OWN_MARK + answer_label(lang, q, v) if v == own else answer_label(lang, q, v),
                 actions.encode("ans", aid, q.id, v, *flag),
                 "primary" if v == own else "default",
             )
