@@ -253,14 +253,20 @@ def guided_message(
     left: int,
     own: str | None,
     surface: Surface,
+    *,
+    elsewhere: Surface | None = None,
 ) -> Message:
     """One question for one person (`næste spørgsmål`): its buttons save the answer and bring
-    the next question; `left`: the person's unanswered questions, this one included."""
+    the next question; `left`: the person's unanswered questions, this one included.
+    `elsewhere`: the surface of the shared chat, when the question is sent to the person's
+    own chat with the bot (typed words there would not reach the shared chat's round)."""
     head = t(lang, "q.guided_head", number=element.number, name=element.name[lang], left=left)
     hint_key = {"scale": "q.guided_scale", "multi": "q.guided_multi"}.get(q.type, "q.guided_single")
     typed = {"scale": "j", "multi": "svar a,c"}.get(q.type) or f"svar {q.options[0].key}"
     example = cmd(lang, surface, typed)
     hint = t(lang, hint_key, stop=cmd(lang, surface, "stop"), example=example)
+    if elsewhere is not None:
+        hint = t(lang, "q.guided_dm", stop=cmd(lang, elsewhere, "stop"))
     shown = Shown(personal=True, own=own, guided=True)
     blocks = [Text(head, "muted"), *question_blocks(lang, view, q, shown), Text(hint, "muted")]
     return Message(tuple(blocks), f"{q.id} {q.text[lang]}")

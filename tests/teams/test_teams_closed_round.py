@@ -115,3 +115,35 @@ async def test_status_is_one_card(teams_bot: TeamsBot, card_check: Check) -> Non
     assert card.text.count("Besvaret") == 1
     assert [a.split(":")[1] for a in actions_of(card)] == ["pace", "guide", "scope"]
     card_check({"status": card.cards[0]})
+
+
+async def test_guided_questions_in_a_group_chat_go_to_the_persons_1_1_chat(
+    teams_bot: TeamsBot, card_check: Check
+) -> None:
+    """`næste spørgsmål` in a group chat: one line there, the question in Bo's 1:1 chat with
+    the bot; its button answers in the group chat's round, and the next question follows in
+    the 1:1 chat."""
+    fake = teams_bot.connector
+    anna, bo = teams_bot.user("Anna"), teams_bot.user("Bo")
+    said: dict[str, Any] = {"kind": "groupChat", "conversation_id": GROUP_CHAT}
+    await anna.say("start Recovery-forløb", **said)
+    await anna.say("tempo ét", **said)
+    mark = len(fake.sent())
+    await bo.say("næste spørgsmål", **said)
+    sent = fake.sent()[mark:]
+    in_chat = [c for c in sent if (c.conversation_id or "").startswith(GROUP_CHAT)]
+    assert len(in_chat) == 1 and "i din chat med mig" in in_chat[0].text
+    (question,) = [c for c in sent if (c.conversation_id or "").startswith("a:")]
+    assert "1.1" in question.text and "lp:ans:" in question.text
+    card_check({"guided": question.cards[0]})
+
+    (ja,) = [a for a in actions_of(question) if ":1.1:ja:g" in a]
+    mark = len(fake.sent())
+    await bo.press_on(question, ja)
+    after = fake.sent()[mark:]
+    assert [c for c in after if c.method == "PUT" and (c.conversation_id or "") == GROUP_CHAT]
+    assert not [
+        c for c in after if c.method == "POST" and (c.conversation_id or "").startswith(GROUP_CHAT)
+    ]
+    (following,) = [c for c in after if c.method == "POST" and "1.2" in c.text]
+    assert following.conversation_id == question.conversation_id
