@@ -80,19 +80,19 @@ async def test_a_group_chats_card_shows_the_team_answer_once_closed(
     card_check({"card": card.cards[0], "gaps": gaps.cards[0]})
 
 
-async def test_a_clicks_private_words_in_a_group_chat_are_sentences_of_their_own(
+async def test_a_clicks_private_words_in_its_pop_up_are_sentences_of_their_own(
     teams_bot: TeamsBot,
 ) -> None:
-    """The pop-up that answers a click on a guided question: "Dit svar på 1.6: Ja." and "Du har
+    """The pop-up that answers a click on a guided question in a channel (a shared card that
+    the click does not change): "Dit svar på 1.6: Ja." and "Du har
     svaret på alle …" are two sentences, not one run-on line."""
     fake = teams_bot.connector
     anna = teams_bot.user("Anna")
-    said: dict[str, Any] = {"kind": "groupChat", "conversation_id": GROUP_CHAT}
-    await anna.say("start Recovery-forløb", **said)
-    await anna.say("tempo ét", **said)
+    await anna.say("start Recovery-forløb")
+    await anna.say("tempo ét")
     for i in range(1, 6):
-        await anna.say(f"svar 1.{i} ja", **said)
-    await anna.say("næste spørgsmål", **said)
+        await anna.say(f"svar 1.{i} ja")
+    await anna.say("næste spørgsmål")
     call, _action = fake.find_submit("lp:ans:")
     (ja,) = [a for a in actions_of(call) if a.startswith("lp:ans:") and ":1.6:ja:g" in a]
     await anna.press_on(call, ja)
