@@ -26,7 +26,7 @@ MARK = "✓ "
 # A private word short enough to sit under the card (or in Teams' pop-up for one person);
 # longer messages (an element's whole text) still go as messages of their own.
 MAX_NOTE_CHARS = 600
-SENTENCE_ENDS = ".!?…:;)»”\""
+SENTENCE_ENDS = '.!?…:;)»”"'
 
 
 @dataclass(frozen=True)
