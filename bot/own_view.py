@@ -26,6 +26,7 @@ MARK = "✓ "
 # A private word short enough to sit under the card (or in Teams' pop-up for one person);
 # longer messages (an element's whole text) still go as messages of their own.
 MAX_NOTE_CHARS = 600
+SENTENCE_ENDS = '.!?…:;)»”"'
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,16 @@ def is_note(message: Message, click: Click | None = None) -> bool:
 
 
 def note_text(notes: tuple[Message, ...] | list[Message]) -> str:
-    """The notes as plain lines (for a pop-up that shows no formatting)."""
+    """The notes as plain lines (for a pop-up that shows no formatting), each a sentence of
+    its own: a pop-up may show a newline as a space, and "Dit svar på 2.1: Delvist Du har
+    svaret på alle …" must not run together."""
     lines = [b.text for n in notes for b in n.blocks if isinstance(b, Text)]
-    return "\n".join(line.replace("*", "").replace("`", "") for line in lines)
+    plain = (line.replace("*", "").replace("`", "").strip() for line in lines)
+    return "\n".join(_sentence(line) for line in plain if line)
+
+
+def _sentence(line: str) -> str:
+    return line if line[-1] in SENTENCE_ENDS else line + "."
 
 
 def own_view(message: Message, click: Click, notes: tuple[Message, ...] = ()) -> Message:

@@ -126,6 +126,10 @@ class FormField:
     options: tuple[Choice, ...] = ()
     initial: str | None = None
     hint: str | None = None
+    # A "datetime" picker's time part: its own label ("Klokkeslæt"), and what a required
+    # field left empty says (Teams shows it under the picker; default: the label and ⚠).
+    time_label: str | None = None
+    missing: str | None = None
 
 
 @dataclass(frozen=True)

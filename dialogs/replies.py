@@ -40,7 +40,14 @@ class Commands:
 
 def words(lang: str, surface: Surface) -> dict[str, object]:
     """The values every text may use besides its own: `cmd` and `here`."""
-    here = "common.here.private" if surface.private else "common.here.channel"
+    # A chat several people share without threads (a Teams group chat) is no channel.
+    here = (
+        "common.here.private"
+        if surface.private
+        else "common.here.channel"
+        if surface.threads
+        else "common.here.chat"
+    )
     return {"cmd": Commands(surface), "here": t(lang, here)}
 
 

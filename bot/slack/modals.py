@@ -97,7 +97,7 @@ def form_blocks(form: Form) -> list[Json]:
                 {
                     "type": "input",
                     "block_id": TIME_PART + f.name,
-                    "label": plain("🕒 " + f.label, 2000),
+                    "label": plain("🕒 " + (f.time_label or f.label), 2000),
                     "optional": not f.required,
                     "element": time_picker(f),
                 }

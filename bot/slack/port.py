@@ -260,6 +260,8 @@ class RequestPort(Deliveries):
                 await super().update(conv, ref, message)
                 await self.show_own(conv)
                 return
+            if self.is_clicked(ref) and await self.replace_clicked(message):
+                return  # the ephemeral message clicked on is changed, not sent again
             await super().update(conv, ref, message)
         except ApiFailure as exc:
             await self.invite_first(exc)
@@ -273,6 +275,19 @@ class RequestPort(Deliveries):
         assert self.clicked is not None
         user = conv.actor if self.clicked.ephemeral else None
         return Ref(self.clicked.channel, (self.clicked.ts,), user).dump()
+
+    async def replace_clicked(self, message: Message) -> bool:
+        """The ephemeral message the person clicked on, replaced through the click's
+        `response_url` (a message in their DM is updated as usual); False when it cannot be."""
+        clicked = self.clicked
+        if clicked is None or not clicked.ephemeral:
+            return False
+        if self.response_url is None or self.responder is None:
+            return False
+        rendered = render_message(message)
+        if len(rendered.chunks) != 1 or rendered.uploads:
+            return False
+        return await self.responder.replace(self.response_url, rendered.chunks[0], rendered.text)
 
     async def show_own(self, conv: Conversation) -> bool:
         """The clicked message as the person's own view of it; False when it could not be."""

@@ -313,7 +313,7 @@ def _shown(value: str) -> str:
 def _input(f: FormField) -> Element:
     base: Element = {"id": f.name, "label": safe(f.label)}
     if f.required:
-        base.update(isRequired=True, errorMessage=f"{safe(f.label)} ⚠")
+        base.update(isRequired=True, errorMessage=safe(f.missing or f"{f.label} ⚠"))
     if f.kind in ("date", "time", "datetime"):
         return _picker(f, base)
     if f.kind == "choice":
@@ -351,9 +351,8 @@ def _picker(f: FormField, base: Element) -> Element:
         time_input["value"] = clock
     if f.kind == "time":
         return time_input
-    time_input.update(id=f.name + TIME_SUFFIX, label=" ")
-    if f.required:
-        time_input["errorMessage"] = f"{safe(f.label)} ⚠"
+    # The time part has its own label ("Klokkeslæt"): a blank one showed a lone red "*".
+    time_input.update(id=f.name + TIME_SUFFIX, label=safe(f.time_label or f.label))
     return {
         "type": "ColumnSet",
         "columns": [

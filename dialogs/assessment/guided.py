@@ -8,17 +8,18 @@ from dialogs.actions import Action
 from dialogs.assessment.base import refresh
 from dialogs.assessment.model import AssessmentView
 from dialogs.assessment.pacing import Pacing, ensure_pace
-from dialogs.assessment.render import element_posted
+from dialogs.assessment.render import element_posted, guided_target
+from dialogs.assessment.status import GUIDED_STATE
 from dialogs.assessment.team import question_status
 from dialogs.assessment.views import own_answer
 from dialogs.assessment.words import typed_here
 from dialogs.effects import Outcome, SetDialogState
 from dialogs.feature import Values, command, verb
+from dialogs.messages import ToMember
 from dialogs.replies import Refusal, tell
 from dialogs.turn import Turn
 from scoring.catalogue import Catalogue, Question
 
-GUIDED_STATE = "guided"  # the person's dialog state while they answer one question at a time
 QUESTION_WORDS = ("spørgsmål", "spoergsmaal", "spm", "spm.", "question", "questions")
 
 
@@ -43,7 +44,10 @@ class Guided(Pacing):
         started, view = ensure_pace(turn, view)
         current = self.guided_question(turn, view)
         after = current.id if current is not None else None
-        return started + self.guided_next(turn, view, after, {})
+        note = Outcome()
+        if isinstance(guided_target(view, turn), ToMember) and not turn.surface.private:
+            note = tell(turn, "ok.guided_dm")  # one line where everyone reads
+        return started + note + self.guided_next(turn, view, after, {})
 
     def guided_next(
         self, turn: Turn, view: AssessmentView, after: str | None, given: dict[str, str]

@@ -14,11 +14,11 @@ from dialogs.assessment.base import AssessmentBase, refresh
 from dialogs.assessment.model import AssessmentView
 from dialogs.assessment.pace import ALL, DEFAULT_PACE, ONE, PACES, parse_pace
 from dialogs.assessment.render import pace_of
+from dialogs.assessment.status import pace_blocks, scope_blocks
 from dialogs.assessment.words import typed_here
 from dialogs.effects import Outbound, Outcome, Post
 from dialogs.feature import Values, command, verb
-from dialogs.i18n import t
-from dialogs.messages import Button, Buttons, Message, Text, ToActorOnly
+from dialogs.messages import Block, Button, Buttons, Message, Text, ToActorOnly
 from dialogs.replies import Refusal, tell
 from dialogs.turn import Turn
 
@@ -45,32 +45,20 @@ def ensure_pace(turn: Turn, view: AssessmentView) -> tuple[Outcome, AssessmentVi
 
 def scope_reminder(turn: Turn, view: AssessmentView) -> Outcome:
     """The method's first advice, until it is followed: delimit the practice."""
-    if view.delimitation or not view.is_open:
-        return Outcome()
-    text = t(turn.lang, "pace.scope_missing", scope=typed_here(turn, "afgrænsning …"))
-    button = Button(t(turn.lang, "intro.scope_button"), actions.encode("scope", view.id))
-    return Outcome(out=(private(turn.lang, text, button),))
+    blocks = scope_blocks(turn, view)
+    return Outcome(out=(private_blocks(blocks),)) if blocks else Outcome()
 
 
 def pace_offer(turn: Turn, view: AssessmentView, elements: int) -> Outcome:
-    """The pace as it is, with the choice offered again (on `status` and `tempo`)."""
-    if not view.is_open:
-        return Outcome()
-    lang, aid = turn.lang, view.id
-    pace = pace_of(view, turn).pace
-    posted = view.current_element or 0
-    one = Button(t(lang, "intro.pace_one"), actions.encode("pace", aid, ONE))
-    every = Button(t(lang, "intro.pace_all"), actions.encode("pace", aid, ALL))
-    guide = Button(t(lang, "pace.guided_button"), actions.encode("guide", aid))
-    next_, all_ = typed_here(turn, "næste"), typed_here(turn, "tempo alle")
-    if pace is None:
-        post = private(lang, t(lang, "pace.none", all=all_), one, every)
-    elif pace == ONE and posted < elements:
-        text = t(lang, "pace.one", posted=posted, total=elements, next=next_, all=all_)
-        post = private(lang, text, every, guide)
-    else:
-        post = private(lang, t(lang, "pace.all", guided=typed_here(turn, "næste spørgsmål")), guide)
-    return Outcome(out=(post,)) + scope_reminder(turn, view)
+    """The pace as it is, with the choice offered again, and the delimitation while it is
+    missing: one message (`tempo` alone; `status` adds the progress above, render.py)."""
+    blocks = [*pace_blocks(turn, view, elements), *scope_blocks(turn, view)]
+    return Outcome(out=(private_blocks(blocks),)) if blocks else Outcome()
+
+
+def private_blocks(blocks: list[Block]) -> Post:
+    first = next(b.text for b in blocks if isinstance(b, Text))
+    return Post(Message(tuple(blocks), first), ToActorOnly())
 
 
 class Pacing(AssessmentBase):

@@ -6,10 +6,13 @@ applied (a new round has no id yet). The engine reloads the turn and calls `rend
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dialogs import actions
 from dialogs.assessment.model import AssessmentView, assessment_of
-from dialogs.assessment.pace import Pace
-from dialogs.assessment.result_views import summary_message
+from dialogs.assessment.pace import FLAT, Pace
+from dialogs.assessment.result_views import close_check_message, close_key, summary_message
+from dialogs.assessment.status import scope_blocks, status_message
 from dialogs.assessment.team import member_applies, question_status
 from dialogs.assessment.views import (
     asked_questions,
@@ -24,7 +27,8 @@ from dialogs.assessment.words import command as cmd
 from dialogs.assessment.words import typed_here
 from dialogs.effects import Post, Refresh
 from dialogs.i18n import t
-from dialogs.messages import Button, Buttons, Message, Text, ToActorOnly, ToChannel
+from dialogs.messages import Button, Buttons, Message, Text, ToActorOnly, ToChannel, ToMember
+from dialogs.settings import prefs
 from dialogs.turn import Surface, Turn
 from scoring.catalogue import Catalogue, Question
 from scoring.table import ScoringTable
@@ -123,6 +127,13 @@ class Renderer:
             case "progress_private":
                 msg = progress_message(lang, view, self.catalogue, turn.surface)
                 return [Post(msg, ToActorOnly())]
+            case "status":  # `status`: the progress, the pace and the delimitation in one
+                asked = bool(scope_blocks(turn, view))  # (then not in the progress as well)
+                shown = progress_message(
+                    lang, view, self.catalogue, turn.surface, scope_line=not asked
+                )
+                msg = status_message(shown, turn, view, len(self.catalogue.elements))
+                return [Post(msg, ToActorOnly())]
             case "summary":
                 msg = summary_message(lang, view, self.catalogue, self.table, turn.surface)
                 return [Post(msg)]
@@ -140,6 +151,17 @@ class Renderer:
                 ]
             case "element":
                 return self.element_posts(turn, view, int(refresh.arg or 0))
+            case "element_roots":  # every element's card, as the round closed or reopened
+                return [
+                    p
+                    for n in range(1, (view.current_element or 0) + 1)
+                    for p in self.element_posts(turn, view, n, root_only=True)
+                ]
+            case "close_check":  # the gaps shown before closing, drawn again (`arg`: its stamp)
+                stamp = int(refresh.arg or 0)
+                days = prefs(turn).reopen_days
+                msg = close_check_message(lang, view, self.catalogue, turn.surface, days, stamp)
+                return [Post(msg, ToActorOnly(), key=close_key(view.id, stamp))]
             case "element_root":  # its "next" button came or went
                 return self.element_posts(turn, view, int(refresh.arg or 0), root_only=True)
             case "question":
@@ -222,17 +244,34 @@ class Renderer:
         return private(text)
 
     def guided(self, turn: Turn, view: AssessmentView, qid: str) -> list[Post]:
-        """The person's next question, one at a time (`næste spørgsmål`)."""
+        """The person's next question, one at a time (`næste spørgsmål`). In a chat several
+        people share without threads (a Teams group chat) a "private" reply is seen by all:
+        the questions go to the person's own chat with the bot there (their buttons act on
+        the shared chat's round)."""
+        target = guided_target(view, turn)
         if not qid or not self.catalogue.has_question(qid):
-            return [self.all_answered(turn, view)]
+            done = self.all_answered(turn, view)
+            return [replace(done, target=target)]
         q = self.catalogue.question(qid)
         me = turn.actor.external_id
         left = len(unanswered(view, self.catalogue, me))
         element = self.catalogue.element(q.element)
+        # (typed in the 1:1 chat, a command would act on that chat: the buttons are the way)
+        elsewhere = turn.surface if isinstance(target, ToMember) else None
+        own = own_answer(view, q.id, me)
         msg = guided_message(
-            turn.lang, view, q, element, left, own_answer(view, q.id, me), turn.surface
+            turn.lang, view, q, element, left, own, turn.surface, elsewhere=elsewhere
         )
-        return [Post(msg, ToActorOnly())]
+        return [Post(msg, target)]
+
+
+def guided_target(view: AssessmentView, turn: Turn) -> ToActorOnly | ToMember:
+    """Where a person's one-at-a-time questions go: privately where they are, or — in a
+    shared chat without threads (the round's layout, whatever chat the click came from) —
+    to their own chat with the bot."""
+    if pace_of(view, turn).layout == FLAT:
+        return ToMember(turn.actor.external_id)
+    return ToActorOnly()
 
 
 def private(text: str) -> Post:

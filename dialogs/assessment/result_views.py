@@ -141,6 +141,11 @@ CONFIRM_MINUTES = 15  # a typed `luk` confirms the gaps shown this long ago at m
 MAX_IDS = 24  # question numbers listed per gap; the rest are counted
 
 
+def close_key(aid: int, stamp: int) -> str:
+    """The key of the gaps shown before closing (one per `luk`: each asks anew)."""
+    return f"close:{aid}:{stamp}"
+
+
 def _ids(lang: str, ids: tuple[str, ...]) -> str:
     shown = ", ".join(ids[:MAX_IDS])
     more = len(ids) - MAX_IDS
@@ -182,6 +187,7 @@ def close_check_message(
     catalogue: Catalogue,
     surface: Surface | None = None,
     reopen_days: int = 0,
+    stamp: int | None = None,
 ) -> Message:
     """What the team has not done yet (unanswered questions, questions with only 1 answer,
     open disagreements, elements without a Samlet vurdering, the delimitation), what closing
@@ -208,15 +214,22 @@ def close_check_message(
         lines.append(t(lang, "close.no_delimitation", **ws))
     title = t(lang, "close.title", practice=view.practice_name)
     body = "\n".join(f"• {line}" for line in lines) if lines else t(lang, "close.complete")
+    if not view.is_open:  # drawn again once closed: what was missing, and no buttons
+        done = t(lang, "close.done", **ws)
+        return Message(
+            (Text(title, "header"), Text(body), Text(done, "muted")), title + "\n" + body
+        )
     after = (
         t(lang, "close.after", days=plural(lang, "count.day", reopen_days), **ws)
         if reopen_days
         else t(lang, "close.after_final", **ws)
     )
+    # The buttons carry the message's stamp: closing draws this very message again.
+    args = (view.id, stamp) if stamp is not None else (view.id,)
     buttons = Buttons(
         (
-            Button(t(lang, "close.button"), actions.encode("close-ok", view.id), "danger"),
-            Button(t(lang, "close.keep_button"), actions.encode("close-no", view.id)),
+            Button(t(lang, "close.button"), actions.encode("close-ok", *args), "danger"),
+            Button(t(lang, "close.keep_button"), actions.encode("close-no", *args)),
         )
     )
     ask = t(lang, "close.ask", minutes=CONFIRM_MINUTES, **ws)

@@ -12,10 +12,11 @@ from dialogs.assessment import ops as fx
 from dialogs.assessment.base import AssessmentBase, refresh
 from dialogs.assessment.commands import parse_export
 from dialogs.assessment.model import AssessmentView, assessment_of
-from dialogs.assessment.pacing import ensure_pace, pace_offer
+from dialogs.assessment.pacing import ensure_pace
 from dialogs.assessment.result_views import (
     CONFIRM_MINUTES,
     close_check_message,
+    close_key,
     export_message,
     history_message,
 )
@@ -99,9 +100,9 @@ class Round(AssessmentBase):
 
     @command("status")
     def status(self, turn: Turn, _rest: str) -> Outcome:
-        view = self.any_round(turn)
-        shown = Outcome(out=(refresh("progress"), refresh("progress_private")))
-        return shown + pace_offer(turn, view, len(self.catalogue.elements))
+        self.any_round(turn)
+        # One message to the person: the progress, the pace, the delimitation (render.py).
+        return Outcome(out=(refresh("progress"), refresh("status")))
 
     # ---- closing: the gaps first, then a confirmation; reopening for a while after ----
     @command("luk", "close")
@@ -111,12 +112,15 @@ class Round(AssessmentBase):
         view = self.open_round(turn)
         self.facilitator_only(turn)
         if self.close_confirmed(turn, view):
-            return self.do_close(turn, view)
+            return self.do_close(turn, view, _stamp(turn.state_data.get("stamp")))
         until = turn.now + timedelta(minutes=CONFIRM_MINUTES)
-        state = SetDialogState(CONFIRM_CLOSE, {"aid": view.id, "until": until.isoformat()})
+        stamp = int(utc(turn.now).timestamp())
+        data: dict[str, object] = {"aid": view.id, "until": until.isoformat(), "stamp": stamp}
         days = prefs(turn).reopen_days
-        check = close_check_message(turn.lang, view, self.catalogue, turn.surface, days)
-        return Outcome(ops=(state,), out=(Post(check, ToActorOnly()),))
+        check = close_check_message(turn.lang, view, self.catalogue, turn.surface, days, stamp)
+        # Keyed, so that closing draws it again without its buttons (where it can be updated).
+        shown = Post(check, ToActorOnly(), key=close_key(view.id, stamp))
+        return Outcome(ops=(SetDialogState(CONFIRM_CLOSE, data),), out=(shown,))
 
     def close_confirmed(self, turn: Turn, view: AssessmentView) -> bool:
         if turn.state_kind != CONFIRM_CLOSE or turn.state_data.get("aid") != view.id:
@@ -127,12 +131,19 @@ class Round(AssessmentBase):
         except ValueError:
             return False
 
-    def do_close(self, turn: Turn, view: AssessmentView) -> Outcome:
+    def do_close(self, turn: Turn, view: AssessmentView, stamp: int | None) -> Outcome:
+        """Close, and draw what the round keeps updated in its closed state: the progress, the
+        element cards (their roots in threads; the questions in a thread are not redrawn — 60
+        updates would run into the platforms' rate limits — and a click there is refused with
+        `err.closed`), and the gaps just confirmed, without their buttons."""
         closed = announce(turn, "ok.closed", who=turn.actor.name, practice=view.practice_name)
+        gaps = (refresh("close_check", view.id, str(stamp)),) if stamp is not None else ()
         return (
             Outcome(ops=(fx.CloseAssessment(view.id), SetDialogState(None)))
             + closed
-            + Outcome(out=(refresh("progress"), refresh("summary")))
+            + Outcome(
+                out=(refresh("progress"), refresh("element_roots"), *gaps, refresh("summary"))
+            )
         )
 
     @verb("close")
@@ -145,7 +156,7 @@ class Round(AssessmentBase):
         """The button under the gaps: close now (it says so beside the gaps it was shown with)."""
         view = self.open_round(turn, a.int_arg(0))
         self.facilitator_only(turn)
-        return self.do_close(turn, view)
+        return self.do_close(turn, view, _stamp(a.args[1] if len(a.args) > 1 else None))
 
     @verb("close-no")
     def close_keep_click(self, turn: Turn, a: Action, _values: Values) -> Outcome:
@@ -178,7 +189,7 @@ class Round(AssessmentBase):
             raise Refusal("err.reopen_discussion", round=view.round_no)
         return Outcome(
             ops=(fx.ReopenAssessment(view.id), SetDialogState(None)),
-            out=(refresh("progress"),),
+            out=(refresh("progress"), refresh("element_roots")),  # their answer buttons again
         ) + announce(
             turn,
             "ok.reopened",
@@ -230,6 +241,13 @@ class Round(AssessmentBase):
         if current is not None and current.is_open:
             raise Refusal("err.already_open", practice=current.practice_name)
         return self.start_round(turn, ref.practice)
+
+
+def _stamp(value: object) -> int | None:
+    """The stamp of the gaps message (from the dialog state or a button), if it is one."""
+    if isinstance(value, int):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 @runtime_checkable

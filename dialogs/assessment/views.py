@@ -61,6 +61,7 @@ class Shown:
 
 
 EVERYONE = Shown()
+OWN_MARK = "✓ "  # before the person's own answer on a card that is theirs (as bot.own_view.MARK)
 GUIDED = "g"  # the last argument of a button that goes on to the person's next question
 
 
@@ -86,6 +87,9 @@ def question_blocks(
     if prev:
         blocks.append(Text(prev, "muted"))
     own = shown.own if shown.personal else None
+    if not view.is_open:  # closed: what the round came to, without buttons to answer with
+        blocks.append(Text(closed_line(lang, view, q, own), "muted"))
+        return blocks
     if q.type == "multi":
         options = tuple(Choice(o.key, f"{o.key}) {o.text[lang]}") for o in q.options)
         selected = tuple(own.split(",")) if own else ()  # what the person chose stays ticked
@@ -102,7 +106,9 @@ def question_blocks(
     else:
         buttons = [
             Button(
-                answer_label(lang, q, v),
+                # The person's own answer is marked as a click marks it (bot/own_view.py), so
+                # that a card drawn again after a typed answer still shows it (a 1:1 chat).
+                OWN_MARK + answer_label(lang, q, v) if v == own else answer_label(lang, q, v),
                 actions.encode("ans", aid, q.id, v, *flag),
                 "primary" if v == own else "default",
             )
@@ -117,6 +123,26 @@ def question_blocks(
         key = "q.tally_disagree" if status.disagreement else "q.tally"
         blocks.append(Text(t(lang, key, n=status.answered_by), "muted"))
     return blocks
+
+
+def closed_line(lang: str, view: AssessmentView, q: Question, own: str | None) -> str:
+    """A question of a closed round: the team answer (or why there is none), and the
+    person's own answer on their own card."""
+    status = question_status(view, q.id)
+    if status.team is not None:
+        key = (
+            "q.closed_single"
+            if status.answered_by == 1 and status.source != "decision"
+            else ("q.closed_team")
+        )
+        line = t(lang, key, answer=answer_label(lang, q, status.team))
+    elif status.disagreement:
+        line = t(lang, "q.closed_disagree")
+    else:
+        line = t(lang, "q.closed_none")
+    if own is not None:
+        line += " · " + t(lang, "q.yours", answer=answer_label(lang, q, own))
+    return line
 
 
 def question_message(
@@ -166,19 +192,23 @@ def element_message(
     # The method's advice, briefly, on every card (with threads or without); the whole text
     # is one private click away.
     advice = Text(t(lang, "advice.brainstorm") + " " + t(lang, "advice.comments"), "muted")
+    if not view.is_open:  # closed: said instead of how to answer (`genåbn` opens it again)
+        reopen = cmd(lang, surface, "genåbn")
+        blocks.append(Text(t(lang, "element.closed", reopen=reopen), "muted"))
     if pace.flat:
         hint = t(lang, "element.card_hint_solo" if pace.solo else "element.card_hint")
-        blocks += [Text(hint, "muted"), advice]
+        blocks += [Text(hint, "muted"), advice] if view.is_open else []
         shown = Shown(tally=not pace.solo)
         for q in questions or []:
             own = solo_answer(view, q.id) if pace.solo else None
             blocks += question_blocks(lang, view, q, replace(shown, personal=pace.solo, own=own))
-    else:
+    elif view.is_open:
         blocks += [Text(t(lang, "element.thread_hint"), "muted"), advice]
-    buttons = [
-        Button(t(lang, "element.notes_button"), actions.encode("notes", view.id, element.number)),
-        Button(t(lang, "element.more_button"), actions.encode("el-more", element.number)),
-    ]
+    more = Button(t(lang, "element.more_button"), actions.encode("el-more", element.number))
+    notes = Button(
+        t(lang, "element.notes_button"), actions.encode("notes", view.id, element.number)
+    )
+    buttons = [notes, more] if view.is_open else [more]  # the notes are written while open
     if view.is_open and not view.delimitation:  # asked for on every card until it is given
         scope = cmd(lang, surface, "afgrænsning …")
         blocks.append(Text(t(lang, "element.scope_missing", scope=scope), "muted"))
@@ -223,14 +253,20 @@ def guided_message(
     left: int,
     own: str | None,
     surface: Surface,
+    *,
+    elsewhere: Surface | None = None,
 ) -> Message:
     """One question for one person (`næste spørgsmål`): its buttons save the answer and bring
-    the next question; `left`: the person's unanswered questions, this one included."""
+    the next question; `left`: the person's unanswered questions, this one included.
+    `elsewhere`: the surface of the shared chat, when the question is sent to the person's
+    own chat with the bot (typed words there would not reach the shared chat's round)."""
     head = t(lang, "q.guided_head", number=element.number, name=element.name[lang], left=left)
     hint_key = {"scale": "q.guided_scale", "multi": "q.guided_multi"}.get(q.type, "q.guided_single")
     typed = {"scale": "j", "multi": "svar a,c"}.get(q.type) or f"svar {q.options[0].key}"
     example = cmd(lang, surface, typed)
     hint = t(lang, hint_key, stop=cmd(lang, surface, "stop"), example=example)
+    if elsewhere is not None:
+        hint = t(lang, "q.guided_dm", stop=cmd(lang, elsewhere, "stop"))
     shown = Shown(personal=True, own=own, guided=True)
     blocks = [Text(head, "muted"), *question_blocks(lang, view, q, shown), Text(hint, "muted")]
     return Message(tuple(blocks), f"{q.id} {q.text[lang]}")
@@ -268,7 +304,12 @@ def delimitation_line(lang: str, view: AssessmentView, ws: dict[str, object]) ->
 
 
 def progress_message(
-    lang: str, view: AssessmentView, catalogue: Catalogue, surface: Surface | None = None
+    lang: str,
+    view: AssessmentView,
+    catalogue: Catalogue,
+    surface: Surface | None = None,
+    *,
+    scope_line: bool = True,
 ) -> Message:
     """How far the round is: the same total everywhere (the 59 questions every team answers;
     2.3 comes on top when it applies, and the note says so), answers by how they became the
@@ -278,8 +319,7 @@ def progress_message(
     state = t(lang, "progress.open" if view.is_open else "progress.closed")
     title = t(lang, "progress.title", practice=view.practice_name, round=view.round_no, state=state)
     answered = t(lang, "progress.of", done=n.answered, total=n.total)
-    rows = (
-        (t(lang, "progress.answered"), answered),
+    rows = (  # (how many are answered is the bar's: one "Besvaret", not two)
         (t(lang, "progress.agreed"), str(n.agreed)),
         (t(lang, "progress.decided"), str(n.decided)),
         (t(lang, "progress.single"), str(n.single)),
@@ -292,7 +332,7 @@ def progress_message(
         Fields(rows),
     ]
     line = delimitation_line(lang, view, ws)
-    if line is not None:
+    if line is not None and (scope_line or view.delimitation):
         blocks.append(line)
     if view.is_open:
         blocks.append(Text(t(lang, "progress.note", total=n.total, **ws), "muted"))

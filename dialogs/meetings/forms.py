@@ -53,6 +53,8 @@ def plan_form(lang: str, members: tuple[MemberView, ...], values: Values) -> For
                 max_length=LIMITS["short"],
                 initial=values.get("when"),
                 hint=t(lang, "mt.form.when_hint"),
+                time_label=t(lang, "mt.form.time_part"),
+                missing=t(lang, "mt.form.when_missing"),
             ),
             _member_field(
                 lang, "facilitator", "mt.form.facilitator", members, values.get("facilitator")
@@ -203,6 +205,8 @@ def paper_form(lang: str, mid: int, values: Values) -> Form:
                 max_length=LIMITS["short"],
                 initial=values.get("next"),
                 hint=t(lang, "mt.form.when_hint"),
+                time_label=t(lang, "mt.form.time_part"),
+                missing=t(lang, "mt.form.when_missing"),
             ),
         ),
         submit_label=t(lang, "form.save"),

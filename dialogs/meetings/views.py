@@ -287,9 +287,14 @@ def root_message(look: Look, m: MeetingView, assessment: AssessmentView | None) 
     prepared = sum(1 for p in m.participants if p.prepared_at)
     if m.status == "planned":
         blocks.append(Text(look.t("mt.root.planned", done=prepared, total=len(m.participants))))
+        # "Deltag" is for those not taking part yet. A shared card cannot know who reads it, so
+        # it says so; a 1:1 chat's card is its one person's, who takes part once anyone does.
+        join = not (look.surface.private and m.participants)
+        if join and not look.surface.private and m.participants:
+            blocks.append(Text(look.t("mt.root.join_hint"), "muted"))
         buttons = [
             Button(look.t("mt.button.prepare"), actions.encode("mt-prep", m.id), "primary"),
-            Button(look.t("mt.button.join"), actions.encode("mt-join", m.id)),
+            *([Button(look.t("mt.button.join"), actions.encode("mt-join", m.id))] if join else []),
             Button(look.t("mt.button.start"), actions.encode("mt-start", m.id)),
         ]
         blocks.append(Buttons(tuple(buttons)))

@@ -28,7 +28,7 @@ def test_the_chosen_button_is_marked_and_the_words_come_under_it() -> None:
     assert view.fallback == "Dit svar på 1.1: Ja"
     again = own_view(view, Click(JA))  # marked once, however often it is drawn
     assert next(b for b in again.blocks if isinstance(b, Buttons)).buttons[0].label == "✓ Ja"
-    assert note_text([said]) == "Dit svar på 1.1: Ja"
+    assert note_text([said]) == "Dit svar på 1.1: Ja."
 
 
 def test_2_2_keeps_the_ticks_and_a_restated_confirmation_adds_only_its_words() -> None:

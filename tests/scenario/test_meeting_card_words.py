@@ -1,0 +1,66 @@
+"""`møde planlæg` as a Danish team meets it (issue 17, the Agents Playground walkthrough): the
+time picker's time part has its own label and an empty one says what to pick; the meeting
+card offers "Deltag" only where it may be needed — a shared card says that it is for those not
+on the list yet, a 1:1 chat's card (its person already takes part) has no "Deltag"."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.console.channel import Record
+from bot.testing import BotHarness, Place, texts
+from dialogs import actions
+from dialogs.events import Interaction
+from dialogs.messages import Buttons
+from dialogs.turn import Surface
+
+PRIVATE = Surface(prefix="", threads=False, private=True)
+VALUES = {
+    "when": "05.03.2026 13:00",
+    "facilitator": "anna",
+    "participants": "Anna",
+    "mode": "live",
+    "window": "2",
+    "themes": "2",
+    "focus": "1",
+}
+
+
+def labels(records: list[Record]) -> list[str]:
+    return [
+        b.label
+        for r in records
+        if r.message
+        for block in r.message.blocks
+        if isinstance(block, Buttons)
+        for b in block.buttons
+    ]
+
+
+async def click_on(
+    place: Place, user: str, action: str, values: dict[str, str], surface: Surface
+) -> list[Record]:
+    inbound = place.inbound(user, Interaction(action, values))
+    inbound = replace(inbound, conv=replace(inbound.conv, surface=surface))
+    mark = len(place.bot.channel.records)
+    await place.bot.runtime.engine.handle(inbound, place.bot.channel)
+    return place.bot.channel.records[mark:]
+
+
+async def test_the_plan_forms_time_part_has_its_own_label(bot: BotHarness) -> None:
+    opened = await bot.say("Anna", "møde planlæg")
+    (form,) = [r.form for r in opened if r.form is not None]
+    when = next(f for f in form.fields if f.name == "when")
+    assert when.kind == "datetime" and when.time_label == "Klokkeslæt"
+    assert when.missing == "Vælg både dato og klokkeslæt."
+
+
+async def test_join_is_offered_only_where_someone_may_need_it(bot: BotHarness) -> None:
+    shared = await bot.click("Anna", actions.encode("mtf-plan"), VALUES)
+    assert "Deltag" in labels(shared)
+    assert "Ikke på listen endnu? Tryk på Deltag" in texts(shared)
+
+    solo = bot.place(channel="anna-dm")
+    own = await click_on(solo, "Anna", actions.encode("mtf-plan"), VALUES, PRIVATE)
+    assert "Start dialogen" in labels(own) and "Deltag" not in labels(own)
+    assert "Tryk på Deltag" not in texts(own)
