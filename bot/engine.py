@@ -16,7 +16,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -27,6 +27,7 @@ from bot.clock import Clock
 from bot.delivery import Delivery, Plan, message_keys
 from bot.features import Feature
 from bot.generators import Generator
+from bot.inbound import Inbound, event_keys, form_key, scrubbed
 from bot.inbox import Inbox, event_data, event_of, new_key
 from bot.metrics import TURN_LATENCY, TURNS
 from bot.ports import ChatPort, Conversation
@@ -43,7 +44,7 @@ from dialogs.effects import (
     SetDialogState,
     SetRole,
 )
-from dialogs.events import Command, Event, Interaction
+from dialogs.events import Command, Event
 from dialogs.feature import Dialog
 from dialogs.messages import InPlaceOfForm
 from dialogs.reminders import Builder
@@ -66,24 +67,6 @@ SYSTEM_ACTOR = repo.SYSTEM_ACTOR
 POST_LEASE = timedelta(seconds=60)
 POLL_FIRST, POLL_MAX = 0.05, 1.0  # seconds between looks at a key another replica is posting
 Send = Post | OpenForm | RejectForm
-
-
-@dataclass(frozen=True)
-class Inbound:
-    """A request from a platform, already verified by its adapter."""
-
-    conv: Conversation
-    event: Event
-    user_name: str | None = None
-    channel_name: str | None = None
-    event_id: str | None = None  # the platform's id for deduplication
-    inbox_key: str | None = None  # set by `Engine.accept`: the turn runs once for this key
-    # The platform has had its answer (a kept click, a replay): the turn waits for a lull
-    # between the requests being answered (bot/priority.py).
-    answered: bool = False
-    # When the platform's request arrived, if before the turn (set by `accept`; a replay has
-    # it from the inbox). None: received when the turn runs. Last received wins.
-    received_at: datetime | None = None
 
 
 class Engine:
@@ -365,10 +348,10 @@ class Engine:
     ) -> Plan | None:
         now = self.clock.now()
         conv = inbound.conv
-        for key in _event_keys(inbound):
+        for key in event_keys(inbound):
             if await repo.seen_event(session, key, now):
                 return None
-        form = _form_key(inbound)
+        form = form_key(inbound)
         if form is not None and await repo.was_processed(session, form):
             step = _already_saved  # a second "Gem" on a form that stayed on screen
         place = repo.Place(conv.platform, conv.workspace, conv.channel, inbound.channel_name)
@@ -445,38 +428,6 @@ class Engine:
         await self.delivery.deliver(conv, plan, port)
 
 
-def scrub(text: str) -> str:
-    """Lone surrogates (JSON "\\ud800") can be neither stored nor encoded: replace them."""
-    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-
-
-def scrubbed(inbound: Inbound) -> Inbound:
-    """The inbound event with every user-supplied string made encodable."""
-    event: Event = (
-        Command(scrub(inbound.event.text))
-        if isinstance(inbound.event, Command)
-        else Interaction(
-            scrub(inbound.event.action),
-            {scrub(k): scrub(v) for k, v in inbound.event.values.items()},
-            scrub(inbound.event.form_key) if inbound.event.form_key else None,
-        )
-    )
-    return replace(
-        inbound,
-        event=event,
-        user_name=scrub(inbound.user_name) if inbound.user_name else None,
-        channel_name=scrub(inbound.channel_name) if inbound.channel_name else None,
-    )
-
-
-def _form_key(inbound: Inbound) -> str | None:
-    """The processed-event key of the form this interaction submits, if it names one."""
-    event, conv = inbound.event, inbound.conv
-    if not isinstance(event, Interaction) or event.form_key is None:
-        return None
-    return f"form:{conv.platform}:{conv.workspace}:{event.form_key}"
-
-
 def _saves_form(outcome: Outcome) -> bool:
     """The form was accepted: something is stored, and no form is shown again."""
     shown = any(isinstance(o, RejectForm | OpenForm) for o in outcome.out)
@@ -485,12 +436,3 @@ def _saves_form(outcome: Outcome) -> bool:
 
 def _already_saved(turn: Turn) -> Outcome:
     return Outcome(out=(Post(plain(turn.lang, "form.already_saved"), InPlaceOfForm()),))
-
-
-def _event_keys(inbound: Inbound) -> list[str]:
-    """The processed-event keys that make a delivery (or a replay) of this turn a duplicate."""
-    conv = inbound.conv
-    keys = [f"inbox:{inbound.inbox_key}"] if inbound.inbox_key else []
-    if inbound.event_id:
-        keys.append(f"{conv.platform}:{conv.workspace}:{inbound.event_id}")
-    return keys

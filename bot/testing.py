@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.clock import FakeClock
 from bot.console.channel import ConsoleChannel, Record
-from bot.engine import Inbound
 from bot.features import Env, Feature, default_features
+from bot.inbound import Inbound
 from bot.ports import Conversation, DeliveryError
 from bot.reminders import ReminderWorker, RunStats
 from bot.runtime import Runtime, build_runtime

@@ -21,7 +21,8 @@ from sqlalchemy import select
 from bot.console.channel import ConsoleChannel
 from bot.console.check import FormCheck
 from bot.console.clock import USAGE, TimeError, TimeTravel, parse_move, shown
-from bot.engine import Engine, Inbound
+from bot.engine import Engine
+from bot.inbound import Inbound
 from bot.ports import Conversation
 from dialogs.events import Command, Interaction
 from dialogs.messages import Form, FormField, MultiSelect

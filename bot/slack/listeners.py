@@ -41,7 +41,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.engine import Inbound
+from bot.inbound import Inbound
 from bot.own_view import Click
 from bot.slack import inbound as tr
 from bot.slack.home import publish_home

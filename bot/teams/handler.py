@@ -29,7 +29,8 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ChannelAccount, ConversationReference
 from msrest.serialization import Model
 
-from bot.engine import Engine, Inbound
+from bot.engine import Engine
+from bot.inbound import Inbound
 from bot.own_view import Click, note_text
 from bot.ports import Conversation
 from bot.teams.cards import CARD_KEY, CONTENT_TYPE, REFRESH_VERB, execute_data

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from meeting_helpers import PREP, closed_assessment, in_thread, observation_ids, plan, prepare_all
 
 from bot.console.channel import Record
-from bot.engine import Inbound
+from bot.inbound import Inbound
 from bot.testing import BotHarness, texts
 from dialogs import actions
 from dialogs.events import Command

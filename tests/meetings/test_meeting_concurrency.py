@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from meeting_helpers import closed_assessment, plan, prepare_all
 from sqlalchemy import select
 
-from bot.engine import Inbound
+from bot.inbound import Inbound
 from bot.testing import BotHarness, texts
 from dialogs import actions
 from dialogs.events import Command

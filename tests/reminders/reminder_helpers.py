@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from bot.console.channel import Record
-from bot.engine import Inbound
+from bot.inbound import Inbound
 from bot.testing import BotHarness
 from dialogs.effects import Outcome
 from dialogs.events import Command

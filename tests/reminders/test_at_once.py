@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 
 from reminder_helpers import make_agreement, reminder_rows, start_round
 
-from bot.engine import Inbound
+from bot.inbound import Inbound
 from bot.testing import BotHarness, texts
 from dialogs import actions
 from dialogs.assessment.ops import CloseAssessment

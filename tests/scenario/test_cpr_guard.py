@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.engine import Inbound
+from bot.inbound import Inbound
 from bot.testing import BotHarness, texts
 from dialogs.assessment import assessment_of
 from dialogs.effects import Outcome

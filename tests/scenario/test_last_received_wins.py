@@ -16,7 +16,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from bot.engine import Inbound
+from bot.inbound import Inbound
 from bot.inbox import LEASE
 from bot.testing import BotHarness, texts
 from dialogs import actions

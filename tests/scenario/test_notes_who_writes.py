@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.console.channel import Record
-from bot.engine import Inbound
+from bot.inbound import Inbound
 from bot.testing import BotHarness, texts
 from dialogs import actions
 from dialogs.assessment.ops import notes_version

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.console.channel import Record
-from bot.engine import Inbound
+from bot.inbound import Inbound
 from bot.teams.handler import welcome_step
 from bot.testing import BotHarness, texts
 from dialogs import actions

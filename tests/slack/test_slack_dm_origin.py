@@ -14,7 +14,7 @@ from aiohttp import ClientResponse
 from sqlalchemy import func, select
 
 from bot.clock import FakeClock
-from bot.engine import Inbound
+from bot.inbound import Inbound
 from bot.ports import Conversation
 from bot.reminders import ReminderWorker
 from bot.slack.blocks import render_message

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.engine import Inbound
+from bot.inbound import Inbound
 from bot.metrics import REGISTRY
 from bot.ports import Conversation, DeliveryError
 from bot.slack.refs import Ref

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine import Inbound
+from bot.inbound import Inbound
 from bot.ports import Conversation
 from bot.slack.blocks import render_message
 from bot.slack.origin import split_value

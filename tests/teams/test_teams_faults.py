@@ -19,7 +19,7 @@ import requests
 from sqlalchemy import select
 
 from bot.clock import FakeClock
-from bot.engine import Inbound
+from bot.inbound import Inbound
 from bot.metrics import REGISTRY
 from bot.ports import Conversation
 from bot.reminders import ReminderWorker

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import priority
-from bot.engine import Inbound
+from bot.inbound import Inbound
 from bot.ports import Conversation
 from bot.teams.cards import MAX_CARD_BYTES, card_size
 from bot.teams.testing import (

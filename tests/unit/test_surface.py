@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from botbuilder.schema import Activity
 
-from bot.engine import Inbound
+from bot.inbound import Inbound
 from bot.slack import inbound as slack
 from bot.teams import inbound as teams
 from bot.testing import BotHarness
