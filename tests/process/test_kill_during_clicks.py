@@ -143,7 +143,7 @@ async def test_acknowledged_answers_survive_kill_9(
         # A new process over the same database: ready, then (after its inbox replay) every
         # acknowledged answer is stored with the value that was clicked.
         second = await launch("second")
-        await poll("every acknowledged answer", all_there, fake, 45, second.log_tail)
+        await poll("every acknowledged answer", all_there, fake, 90, second.log_tail)
         assert await duplicate_answers(db) == []
         stored = await stored_answers(db)
         sent = {("C1", user, qid): value for user, qid, value, _a in clicks}
