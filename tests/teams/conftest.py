@@ -7,37 +7,13 @@ cardcheck_runner.py (loaded by path: test folders are not packages).
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.clock import FakeClock
-from bot.teams.testing import PUBLIC_URL, FakeConnector, TeamsBot, start_bot, teams_settings
-
-
-@pytest.fixture
-async def connector() -> AsyncIterator[FakeConnector]:
-    fake = FakeConnector()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
-
-
-@pytest.fixture
-async def teams_bot(
-    database_url: str, clock: FakeClock, connector: FakeConnector, tmp_path: Any
-) -> AsyncIterator[TeamsBot]:
-    settings = teams_settings(local_dev=True, public_url=PUBLIC_URL)
-    bot, client = await start_bot(database_url, clock, connector, settings)
-    try:
-        yield bot
-    finally:
-        await client.close()
-        await bot.runtime.close()
+from bot.teams.testing.fixtures import connector, teams_bot
 
 
 @pytest.fixture(scope="session")
@@ -49,3 +25,6 @@ def card_check() -> Callable[[dict[str, dict[str, Any]]], None]:
     spec.loader.exec_module(module)
     check: Callable[[dict[str, dict[str, Any]]], None] = module.check_cards
     return check
+
+
+__all__ = ["card_check", "connector", "teams_bot"]
