@@ -22,6 +22,7 @@ from bot.clock import Clock
 from bot.metrics import PLATFORM_API_ERRORS, PLATFORM_API_RETRIES
 from bot.ports import DeliveryError
 from bot.teams.client import TunedAuthentication
+from bot.teams.deadline import within
 from bot.teams.failures import MAX_BACKOFF, NoAnswer, classify
 from bot.teams.pacing import Pacer
 from bot.teams.store import ConversationRow, TeamsStore
@@ -199,20 +200,11 @@ class ConnectorCalls:
             del self._failed_call[key]
 
     async def _answer_in_time(self, work: Awaitable[T]) -> T:
-        """`work`, unless `deadline()` comes first: then NoAnswer (and `work` is cancelled;
-        msrest's worker thread may still finish its request — its answer is dropped)."""
-        task = asyncio.ensure_future(work)
-        timer = asyncio.ensure_future(self.deadline())
+        """`work`, unless `deadline()` comes first: then NoAnswer (deadline.py)."""
         try:
-            await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            timer.cancel()
-            if not task.done():
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
-        if task.cancelled():
-            raise NoAnswer(f"no answer within the deadline ({self.timeout:g} s)")
-        return task.result()
+            return await within(work, self.deadline)
+        except TimeoutError:
+            raise NoAnswer(f"no answer within the deadline ({self.timeout:g} s)") from None
 
     # ---- failures ----
     def _block_conversation(self, row: ConversationRow) -> Callable[[str], Awaitable[None]]:

@@ -33,6 +33,8 @@ import aiohttp
 from botframework.connector.auth import JwtTokenExtractor  # type: ignore[import-untyped]
 from jwt.algorithms import RSAAlgorithm
 
+from bot.teams.deadline import within
+
 log = logging.getLogger(__name__)
 
 TIMEOUT = 10.0  # one fetch (metadata and keys) may take this long
@@ -152,18 +154,10 @@ class OpenIdKeys:
     async def _in_time(self, work: Awaitable[dict[str, SigningKey]]) -> dict[str, SigningKey]:
         if self.deadline is None:
             return await asyncio.wait_for(work, self.timeout)
-        task = asyncio.ensure_future(work)
-        timer = asyncio.ensure_future(self.deadline())
         try:
-            await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            timer.cancel()
-            if not task.done():
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
-        if task.cancelled():
-            raise TimeoutError(f"no keys within the deadline ({self.timeout:g} s)")
-        return task.result()
+            return await within(work, self.deadline)
+        except TimeoutError:
+            raise TimeoutError(f"no keys within the deadline ({self.timeout:g} s)") from None
 
 
 @dataclass

@@ -8,27 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.teams.cards import TIME_SUFFIX, form_card, message_cards, parse_submit, saved_card
-from bot.teams.testing import TeamsBot, buttons_in
+from bot.teams.testing import TeamsBot, buttons_in, inputs_in
 from dialogs.meetings.forms import agreement_fields, paper_form, plan_form
 from dialogs.messages import Form, FormField, Message, Text
 from dialogs.turn import MemberView
 
 CardCheck = Callable[[dict[str, dict[str, Any]]], None]
 PEOPLE = (MemberView("aad-anna-0001", "Anna", "facilitator"),)
-
-
-def inputs(node: Any) -> dict[str, dict[str, Any]]:
-    """Every input of a card by id, however deep (a ColumnSet holds a date and a time)."""
-    found: dict[str, dict[str, Any]] = {}
-    if isinstance(node, dict):
-        if str(node.get("type", "")).startswith("Input."):
-            found[node["id"]] = node
-        for value in node.values():
-            found.update(inputs(value))
-    elif isinstance(node, list):
-        for item in node:
-            found.update(inputs(item))
-    return found
 
 
 async def test_a_meeting_is_planned_with_input_date_and_input_time(
@@ -39,7 +25,7 @@ async def test_a_meeting_is_planned_with_input_date_and_input_time(
     form_call, button = fake.find_submit("lp:mtf-plan")
     (card,) = form_call.cards
     card_check({"plan": card})
-    fields = inputs(card)
+    fields = inputs_in(card)
     assert fields["when"]["type"] == "Input.Date" and fields["when~time"]["type"] == "Input.Time"
     assert fields["participants"]["type"] == "Input.Text"
     values = {
@@ -60,12 +46,12 @@ def test_pickers_start_from_the_draft_and_the_submit_joins_date_and_time(
     card_check: CardCheck,
 ) -> None:
     plan = form_card(plan_form("da", PEOPLE, {"when": "24.11.2026 9.30"}))
-    fields = inputs(plan)
+    fields = inputs_in(plan)
     assert fields["when"]["value"] == "2026-11-24" and fields["when~time"]["value"] == "09:30"
     assert "dd.mm" not in str(plan)  # the typing hint means nothing beside a picker
     due = next(f for f in agreement_fields("da", PEOPLE, {"due": "01.12.2026"}) if f.name == "due")
     due_card = form_card(Form("lp:agf", "Aftale", (due,), "Gem"))
-    assert inputs(due_card)["due"] == {
+    assert inputs_in(due_card)["due"] == {
         "type": "Input.Date",
         "id": "due",
         "label": due.label,
@@ -74,9 +60,9 @@ def test_pickers_start_from_the_draft_and_the_submit_joins_date_and_time(
         "value": "2026-12-01",
     }
     clock = form_card(Form("lp:t", "Tid", (FormField("at", "Klokken", kind="time"),), "Gem"))
-    assert inputs(clock)["at"]["type"] == "Input.Time"
+    assert inputs_in(clock)["at"]["type"] == "Input.Time"
     paper = form_card(paper_form("da", 3, {"next": "i morgen"}))  # no date: an empty picker
-    assert "value" not in inputs(paper)["next"]
+    assert "value" not in inputs_in(paper)["next"]
     card_check({"plan": plan, "due": due_card, "time": clock, "paper": paper})
     assert parse_submit({"lp": "lp:mtf-plan", "when": "2026-11-24", "when~time": "09:30"}) == (
         "lp:mtf-plan",
@@ -96,7 +82,7 @@ def test_no_placeholder_vanishes_and_form_errors_are_shown(card_check: CardCheck
     shown = form_card(form)
     texts = [e.get("text") for e in shown["body"] if e["type"] == "TextBlock"]
     assert "Prøv igen." in texts and "For lang." in texts  # an error about the whole form too
-    assert inputs(shown)["comment"]["label"] == "Kommentar «kort»"
+    assert inputs_in(shown)["comment"]["label"] == "Kommentar «kort»"
     assert form.labelled_errors() == [("Kommentar <kort>", "For lang."), (None, "Prøv igen.")]
     button = buttons_in(shown)[0]
     saved = saved_card({**button["data"], "comment": "Se <bilag>"}, "✓ Gemt.")

@@ -10,22 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.teams.cards import TIME_SUFFIX
-from bot.teams.testing import TeamsBot
+from bot.teams.testing import TeamsBot, inputs_in
 
 CardCheck = Callable[[dict[str, dict[str, Any]]], None]
-
-
-def inputs(node: Any) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    if isinstance(node, dict):
-        if str(node.get("type", "")).startswith("Input."):
-            found[node["id"]] = node
-        for value in node.values():
-            found.update(inputs(value))
-    elif isinstance(node, list):
-        for item in node:
-            found.update(inputs(item))
-    return found
 
 
 async def test_the_plan_card_labels_the_time_and_shows_errors(
@@ -35,7 +22,7 @@ async def test_the_plan_card_labels_the_time_and_shows_errors(
     await anna.say("møde planlæg")
     form_call, button = fake.find_submit("lp:mtf-plan")
     (card,) = form_call.cards
-    fields = inputs(card)
+    fields = inputs_in(card)
     assert fields["when" + TIME_SUFFIX]["label"] == "Klokkeslæt"
     assert fields["when"]["errorMessage"] == "Vælg både dato og klokkeslæt."
     card_check({"plan": card})

@@ -32,6 +32,7 @@ from bot.teams.testing.connector import (
     FakeTime,
     Fault,
     buttons_in,
+    inputs_in,
 )
 from bot.teams.testing.harness import (
     PUBLIC_URL,
@@ -64,6 +65,7 @@ __all__ = [
     "channel_data",
     "conversation_of",
     "execute",
+    "inputs_in",
     "kind_of",
     "message",
     "start_bot",

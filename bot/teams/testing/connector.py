@@ -173,6 +173,20 @@ class FakeConnector:
         return call.activity_id if call.method == "PUT" else call.response_id  # type: ignore[return-value]
 
 
+def inputs_in(node: Any) -> dict[str, dict[str, Any]]:
+    """Every input of a card by id, however deep (a ColumnSet holds a date and a time)."""
+    found: dict[str, dict[str, Any]] = {}
+    if isinstance(node, dict):
+        if str(node.get("type", "")).startswith("Input."):
+            found[node["id"]] = node
+        for value in node.values():
+            found.update(inputs_in(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.update(inputs_in(item))
+    return found
+
+
 def buttons_in(node: Any) -> list[dict[str, Any]]:
     """Every button of ours in a card (Action.Submit and Action.Execute)."""
     found = []
