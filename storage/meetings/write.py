@@ -48,19 +48,11 @@ from storage.meeting_models import (
 )
 from storage.meetings.agreements import AgreementWrites
 from storage.meetings.lookup import ACTIVE, meeting_in, member_of_channel, next_number
-from storage.meetings.read import load_meetings, opt_utc, shown_order
+from storage.meetings.read import load_meetings, shown_order
 from storage.models import Assessment
 from storage.reminder_models import Reminder
+from storage.steps import due_after, opt_utc, stored_deadlines
 from storage.turns import Context, CrossTenant
-
-
-def _deadlines(m: Meeting) -> list[datetime]:
-    return [utc(datetime.fromisoformat(d)) for d in (m.step_deadlines or ())]
-
-
-def _due_after(m: Meeting, step: int) -> datetime | None:
-    deadlines = _deadlines(m)
-    return deadlines[step - 1] if m.mode == "async" and 1 <= step <= len(deadlines) else None
 
 
 async def _participant(
@@ -164,7 +156,6 @@ class MeetingStore(AgreementWrites, FeatureStore):
                 raise CrossTenant(f"assessment {op.assessment_id}")
         facilitator = await member_of_channel(session, ctx, op.facilitator_external_id)
         people = [await member_of_channel(session, ctx, e) for e in op.participant_external_ids]
-        deadlines = [utc(d).isoformat() for d in op.step_deadlines]
         m = Meeting(
             channel_id=ctx.channel.id,
             number=await next_number(session, Meeting, ctx.channel.id),
@@ -178,7 +169,7 @@ class MeetingStore(AgreementWrites, FeatureStore):
             focus_elements=list(op.focus_elements),
             theme_limit=op.theme_limit,
             window_days=op.window_days,
-            step_deadlines=deadlines,
+            step_deadlines=stored_deadlines(op.step_deadlines),
             due_at=utc(op.scheduled_at) if op.mode == "async" else None,
             created_at=now,
             updated_at=now,
@@ -225,7 +216,7 @@ class MeetingStore(AgreementWrites, FeatureStore):
     ) -> None:
         m = await meeting_in(session, ctx, op.meeting_id, "planned", PREPARATION)
         m.status, m.step, m.started_at, m.updated_at = "running", SINCE, now, now
-        m.due_at = _due_after(m, SINCE)
+        m.due_at = due_after(m.mode, m.step_deadlines, SINCE)
         for position, aid in enumerate(dict.fromkeys(op.reviewed_agreement_ids)):
             a = await session.get(Agreement, aid)
             if a is None or a.channel_id != ctx.channel.id:
@@ -244,7 +235,7 @@ class MeetingStore(AgreementWrites, FeatureStore):
         if op.to_step == FINISHED:
             m.status, m.ended_at, m.due_at = "done", now, None
         else:
-            m.due_at = _due_after(m, op.to_step)
+            m.due_at = due_after(m.mode, m.step_deadlines, op.to_step)
         await _meeting_reminders(session, ctx, m, now)
 
     @applies(mo.CancelMeeting)
