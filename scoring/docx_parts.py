@@ -96,18 +96,19 @@ def text_or_blank(doc: DocumentObject, text: str | None, tr: Translate) -> None:
         for line in text.strip().splitlines():
             doc.add_paragraph(line)
     else:
-        run = doc.add_paragraph().add_run(tr("report.blank"))
-        run.italic = True
-        run.font.color.rgb = muted()
+        muted_paragraph(doc, tr("report.blank"), small=False)
 
 
-def muted_paragraph(doc: DocumentObject, text: str) -> Paragraph:
+def muted_paragraph(doc: DocumentObject, text: str, *, small: bool = True) -> Paragraph:
+    """A note in italics and grey: small beside the content (a caption, a guide), or at the
+    size of the text where it stands in for missing content ("none yet")."""
     from docx.shared import Pt
 
     p = doc.add_paragraph()
     run = p.add_run(text)
     run.italic = True
-    run.font.size = Pt(9)
+    if small:
+        run.font.size = Pt(9)
     run.font.color.rgb = muted()
     return p
 

@@ -90,6 +90,20 @@ def _questions(data: ReportData) -> Iterator[tuple[ElementEntry, QuestionEntry]]
             yield e, q
 
 
+# The headers of member_rows' columns: the members' sheet, and the CSV's first columns.
+MEMBER_COLUMNS = (
+    "export.col.round",
+    "export.col.question",
+    "export.col.element_no",
+    "export.col.element",
+    "export.col.text",
+    "export.col.member",
+    "export.col.answer",
+    "export.col.code",
+    "export.col.comment",
+)
+
+
 def member_rows(data: ReportData) -> list[list[Cell]]:
     """One row per member answer or comment; a question nobody answered gets one empty row."""
     rows: list[list[Cell]] = []
@@ -156,17 +170,7 @@ def write_xlsx(data: Rounds, tr: Translate, path: Path) -> Path:
                 cell.number_format = "0.00"
     _sheet(
         wb.create_sheet(tr("export.sheet.members")),
-        [
-            tr("export.col.round"),
-            tr("export.col.question"),
-            tr("export.col.element_no"),
-            tr("export.col.element"),
-            tr("export.col.text"),
-            tr("export.col.member"),
-            tr("export.col.answer"),
-            tr("export.col.code"),
-            tr("export.col.comment"),
-        ],
+        [tr(key) for key in MEMBER_COLUMNS],
         [row for d in rounds for row in member_rows(d)],
         [8, 10, 8, 24, 60, 18, 14, 12, 60],
     )
@@ -221,15 +225,7 @@ def write_csv(data: Rounds, tr: Translate, path: Path) -> Path:
     the number of respondents and the facilitator's justification beside it (UTF-8 with BOM,
     `;`-separated)."""
     headers = [
-        tr("export.col.round"),
-        tr("export.col.question"),
-        tr("export.col.element_no"),
-        tr("export.col.element"),
-        tr("export.col.text"),
-        tr("export.col.member"),
-        tr("export.col.answer"),
-        tr("export.col.code"),
-        tr("export.col.comment"),
+        *(tr(key) for key in MEMBER_COLUMNS),
         tr("export.col.team"),
         tr("export.col.basis"),
         tr("export.col.respondents"),

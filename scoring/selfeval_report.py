@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scoring.docx_parts import muted
+from scoring.docx_parts import muted_paragraph
 
 # python-docx (and lxml under it) is imported inside the functions that write, not here: an
 # idle bot never writes a report, and loading them at start-up costs memory.
@@ -74,15 +74,6 @@ class SelfEvalSection:
         return any(d.rating is not None for d in self.dimensions)
 
 
-def _muted(doc: DocumentObject, text: str) -> None:
-    from docx.shared import Pt
-
-    run = doc.add_paragraph().add_run(text)
-    run.italic = True
-    run.font.size = Pt(9)
-    run.font.color.rgb = muted()
-
-
 def _dimension(doc: DocumentObject, d: DimensionSection, tr: Translate) -> None:
     from docx.shared import Cm, Pt
 
@@ -109,9 +100,7 @@ def _dimension(doc: DocumentObject, d: DimensionSection, tr: Translate) -> None:
         p.paragraph_format.keep_with_next = bool(q.reflections)
         p.add_run(f"{q.id} {q.text}").bold = True
         if not q.reflections:
-            run = doc.add_paragraph().add_run(tr("se.q.none"))
-            run.italic = True
-            run.font.color.rgb = muted()
+            muted_paragraph(doc, tr("se.q.none"), small=False)
         for r in q.reflections:
             item = doc.add_paragraph(style="List Bullet")
             item.paragraph_format.left_indent = Cm(1.0)
@@ -119,9 +108,7 @@ def _dimension(doc: DocumentObject, d: DimensionSection, tr: Translate) -> None:
             item.add_run(r.text)
     doc.add_heading(tr("se.summary.points").rstrip(":"), level=3)
     if not d.points:
-        run = doc.add_paragraph().add_run(tr("se.summary.no_points"))
-        run.italic = True
-        run.font.color.rgb = muted()
+        muted_paragraph(doc, tr("se.summary.no_points"), small=False)
     for pt in d.points:
         item = doc.add_paragraph(style="List Bullet")
         item.add_run(f"#{pt.id} ").bold = True
@@ -161,10 +148,10 @@ def add_selfeval_section(
         row.cells[0].text, row.cells[1].text = label, value
         for run in row.cells[0].paragraphs[0].runs:
             run.bold = True
-    _muted(doc, tr("se.summary.note"))
+    muted_paragraph(doc, tr("se.summary.note"))
     for d in section.dimensions:
         _dimension(doc, d, tr)
     if chart is not None:
         doc.add_picture(str(chart), width=Cm(15))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _muted(doc, tr("se.chart.note"))
+        muted_paragraph(doc, tr("se.chart.note"))

@@ -47,7 +47,7 @@ from storage.answers import (
     reload_answers,
     upsert_answer,
 )
-from storage.feature import FeatureStore, applies
+from storage.feature import FeatureStore, applies, stamped_row
 from storage.models import (
     Assessment,
     Channel,
@@ -261,16 +261,10 @@ class AssessmentStore(FeatureStore):
         self, session: AsyncSession, ctx: Context, op: fx.SetTeamDecision, now: datetime
     ) -> None:
         await _own_assessment(session, ctx, op.assessment_id)
-        row = await session.get(
-            TeamDecision,
-            (op.assessment_id, op.question_id),
-            with_for_update=True,
-            populate_existing=True,
+        row = await stamped_row(
+            session, ctx, TeamDecision, assessment_id=op.assessment_id, question_id=op.question_id
         )
         if row is None:
-            row = TeamDecision(assessment_id=op.assessment_id, question_id=op.question_id)
-            session.add(row)
-        elif not ctx.may_set(row.received_at):
             return
         row.value, row.justification = op.value, op.justification
         row.decided_by, row.decided_at, row.received_at = ctx.member.id, now, ctx.received_at
@@ -280,20 +274,12 @@ class AssessmentStore(FeatureStore):
         self, session: AsyncSession, ctx: Context, op: fx.SetElementNotes, now: datetime
     ) -> None:
         await _own_assessment(session, ctx, op.assessment_id)
-        row = await session.get(
-            ElementNote,
-            (op.assessment_id, op.element),
-            with_for_update=True,
-            populate_existing=True,
+        row = await stamped_row(
+            session, ctx, ElementNote, assessment_id=op.assessment_id, element_no=op.element
         )
         if row is None:
-            _unchanged_since(op.started, (None, None))
-            row = ElementNote(assessment_id=op.assessment_id, element_no=op.element)
-            session.add(row)
-        elif not ctx.may_set(row.received_at):
             return
-        else:
-            _unchanged_since(op.started, (row.overall, row.potential))
+        _unchanged_since(op.started, (row.overall, row.potential))  # a new row's are None
         row.overall, row.potential = op.overall, op.potential
         row.updated_by, row.updated_at, row.received_at = ctx.member.id, now, ctx.received_at
 

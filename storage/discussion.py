@@ -37,21 +37,8 @@ from storage import reminders
 from storage.discussion_models import Discussion, DiscussionNote, DiscussionVote
 from storage.feature import FeatureStore, applies
 from storage.models import Assessment, Member
+from storage.steps import deadlines, due_after, opt_utc, stored_deadlines
 from storage.turns import Context, CrossTenant
-
-
-def _opt_utc(dt: datetime | None) -> datetime | None:
-    return utc(dt) if dt is not None else None
-
-
-def _deadlines(d: Discussion) -> tuple[datetime, ...]:
-    return tuple(utc(datetime.fromisoformat(x)) for x in (d.step_deadlines or ()))
-
-
-def _due_at(d: Discussion, step: int) -> datetime | None:
-    """When the scheduler closes `step` (asynchronous discussions), else None."""
-    deadlines = _deadlines(d)
-    return deadlines[step - 1] if d.mode == "async" and 1 <= step <= len(deadlines) else None
 
 
 async def discussion_view(session: AsyncSession, d: Discussion) -> DiscussionView:
@@ -89,10 +76,10 @@ async def discussion_view(session: AsyncSession, d: Discussion) -> DiscussionVie
         mode=d.mode,
         window_days=d.window_days,
         vote_limit=d.vote_limit,
-        step_deadlines=_deadlines(d),
+        step_deadlines=deadlines(d.step_deadlines),
         started_at=utc(d.started_at),
-        ended_at=_opt_utc(d.ended_at),
-        meeting_planned_at=_opt_utc(d.meeting_planned_at),
+        ended_at=opt_utc(d.ended_at),
+        meeting_planned_at=opt_utc(d.meeting_planned_at),
         notes=notes,
     )
 
@@ -154,11 +141,11 @@ class DiscussionStore(FeatureStore):
             mode=op.mode,
             window_days=op.window_days,
             vote_limit=op.vote_limit,
-            step_deadlines=[utc(x).isoformat() for x in op.step_deadlines],
+            step_deadlines=stored_deadlines(op.step_deadlines),
             started_by=ctx.member.id,
             started_at=now,
         )
-        d.due_at = _due_at(d, NOTES)
+        d.due_at = due_after(d.mode, d.step_deadlines, NOTES)
         session.add(d)
 
     @applies(ops.SetNotes)
@@ -202,7 +189,7 @@ class DiscussionStore(FeatureStore):
         if op.to_step != op.from_step + 1 or not NOTES < op.to_step <= FINISHED:
             raise ValueError(f"{op.from_step} -> {op.to_step}")
         d.step = op.to_step
-        d.due_at = _due_at(d, op.to_step)
+        d.due_at = due_after(d.mode, d.step_deadlines, op.to_step)
         if op.to_step == FINISHED:
             d.status, d.ended_at = DONE, now
 

@@ -23,6 +23,18 @@ from storage.turns import Context
 
 Applier = TypeVar("Applier", bound=Callable[..., Awaitable[None]])
 
+
+class Stamped(Protocol):
+    """A row stamped with the received time of what set it last (storage/turns.py)."""
+
+    @property
+    def received_at(self) -> datetime | None: ...
+
+    def __init__(self, **key: Any) -> None: ...
+
+
+Row = TypeVar("Row", bound=Stamped)
+
 # Session.info: the operations the engine applied in this unit of work since the turn was
 # loaded, in order. A store's `load(before=…)` may read it to reload only what they touched.
 APPLIED = "lovende.applied"
@@ -101,3 +113,19 @@ class FeatureStore:
             raise TypeError(f"{type(self).__name__} does not apply {type(op).__name__}")
         await getattr(self, name)(session, ctx, op, now)
         await session.flush()
+
+
+async def stamped_row(
+    session: AsyncSession, ctx: Context, model: type[Row], **key: object
+) -> Row | None:
+    """The row of `model` with this primary key (by attribute name), read for update so that
+    on PostgreSQL two turns setting it take their turns; a new one if there is none. None when
+    what set it last was received after this turn's interaction: the operation leaves it alone
+    (last received wins, `Context.may_set`; the model has a `received_at` stamp)."""
+    row = await session.get(model, key, with_for_update=True, populate_existing=True)
+    if row is None:
+        row = model(**key)
+        session.add(row)
+    elif not ctx.may_set(row.received_at):
+        return None
+    return row

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, text, update
+from sqlalchemy import ColumnElement, and_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.calendar import utc
@@ -87,6 +87,21 @@ async def channel_prefs(
     return out
 
 
+def _about(subject_type: str, kinds: Sequence[str]) -> ColumnElement[bool]:
+    return and_(Reminder.subject_type == subject_type, Reminder.kind.in_(list(kinds)))
+
+
+async def _update(
+    session: AsyncSession, where: Sequence[ColumnElement[bool]], **values: Any
+) -> int:
+    """Set `values` on the rows `where` selects, in one statement (no loaded rows to keep in
+    step); the number changed."""
+    result = await session.execute(
+        update(Reminder).where(*where).values(**values).execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def sync(
     session: AsyncSession,
     subject_type: str,
@@ -101,30 +116,24 @@ async def sync(
         await session.execute(
             select(
                 Reminder.id, Reminder.dedupe_key, Reminder.due_at, Reminder.attempts, Reminder.late
-            ).where(
-                Reminder.subject_type == subject_type,
-                Reminder.kind.in_(list(kinds)),
-                Reminder.status == PENDING,
-            )
+            ).where(_about(subject_type, kinds), Reminder.status == PENDING)
         )
     ).all()
     cancel = [r.id for r in pending if r.dedupe_key not in wanted]
     for i in range(0, len(cancel), CHUNK):
-        await session.execute(
-            update(Reminder)
-            .where(Reminder.id.in_(cancel[i : i + CHUNK]), Reminder.status == PENDING)
-            .values(status=CANCELLED)
-            .execution_options(synchronize_session=False)
+        await _update(
+            session,
+            (Reminder.id.in_(cancel[i : i + CHUNK]), Reminder.status == PENDING),
+            status=CANCELLED,
         )
     for r in pending:
         target = wanted.get(r.dedupe_key)
         # A row that was deferred or retried keeps its own time.
         if target and r.attempts == 0 and not r.late and utc(r.due_at) != utc(target[1].due_at):
-            await session.execute(
-                update(Reminder)
-                .where(Reminder.id == r.id, Reminder.status == PENDING)
-                .values(due_at=utc(target[1].due_at))
-                .execution_options(synchronize_session=False)
+            await _update(
+                session,
+                (Reminder.id == r.id, Reminder.status == PENDING),
+                due_at=utc(target[1].due_at),
             )
     known = {r.dedupe_key for r in pending}
     unknown = [k for k in wanted if k not in known]
@@ -141,17 +150,7 @@ async def cancel_pending(
 ) -> None:
     """Cancel the pending rows of `kind` about subjects that `which` (a condition on
     `Reminder.subject_id`) selects: their reason has gone."""
-    await session.execute(
-        update(Reminder)
-        .where(
-            Reminder.subject_type == subject_type,
-            Reminder.kind == kind,
-            Reminder.status == PENDING,
-            which,
-        )
-        .values(status=CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
+    await cancel_now(session, subject_type, (kind,), which)
 
 
 # ---- at once, in the transaction of the change that makes them so ----
@@ -162,18 +161,8 @@ async def cancel_now(
 ) -> int:
     """Cancel the pending rows of `kinds` about the subjects `which` selects (a condition on
     `Reminder.subject_id`, or on any column). The number cancelled."""
-    result = await session.execute(
-        update(Reminder)
-        .where(
-            Reminder.subject_type == subject_type,
-            Reminder.kind.in_(list(kinds)),
-            Reminder.status == PENDING,
-            which,
-        )
-        .values(status=CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
+    pending = (_about(subject_type, kinds), Reminder.status == PENDING, which)
+    return await _update(session, pending, status=CANCELLED)
 
 
 async def revive(
@@ -186,19 +175,10 @@ async def revive(
     """Make cancelled rows of `kinds` about `which` pending again where their time has not come
     (their reason is back: an agreement reopened). Scheduling keeps a key once used, so the
     sweep would never plan them again; a row whose time has passed stays cancelled."""
-    result = await session.execute(
-        update(Reminder)
-        .where(
-            Reminder.subject_type == subject_type,
-            Reminder.kind.in_(list(kinds)),
-            Reminder.status == CANCELLED,
-            Reminder.due_at > utc(now),
-            which,
-        )
-        .values(status=PENDING, attempts=0, lease_until=None, claimed_by=None)
-        .execution_options(synchronize_session=False)
+    back = (_about(subject_type, kinds), Reminder.status == CANCELLED, Reminder.due_at > utc(now))
+    return await _update(
+        session, (*back, which), status=PENDING, attempts=0, lease_until=None, claimed_by=None
     )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def plan_now(

@@ -24,7 +24,7 @@ from dialogs.selfeval.model import (
     ReflectionView,
     SelfEvalView,
 )
-from storage.feature import FeatureStore, applies
+from storage.feature import FeatureStore, applies, stamped_row
 from storage.models import Member
 from storage.selfeval_models import (
     SelfEval,
@@ -223,16 +223,10 @@ class SelfEvalStore(FeatureStore):
         self, session: AsyncSession, ctx: Context, op: ops.SetTeamRating, now: datetime
     ) -> None:
         await _own(session, ctx, op.selfeval_id)
-        row = await session.get(
-            SelfEvalRating,
-            (op.selfeval_id, op.dimension),
-            with_for_update=True,
-            populate_existing=True,
+        row = await stamped_row(
+            session, ctx, SelfEvalRating, selfeval_id=op.selfeval_id, dimension=op.dimension
         )
         if row is None:
-            row = SelfEvalRating(selfeval_id=op.selfeval_id, dimension=op.dimension)
-            session.add(row)
-        elif not ctx.may_set(row.received_at):
             return
         # A removal keeps the row without a rating: its stamp still holds back an older one.
         row.rating, row.rated_by, row.rated_at = op.rating, ctx.member.id, now
@@ -271,16 +265,10 @@ class SelfEvalStore(FeatureStore):
         self, session: AsyncSession, ctx: Context, op: ops.SetRespondentRole, now: datetime
     ) -> None:
         await _own(session, ctx, op.selfeval_id)
-        row = await session.get(
-            SelfEvalRespondent,
-            (op.selfeval_id, ctx.member.id),
-            with_for_update=True,
-            populate_existing=True,
+        row = await stamped_row(
+            session, ctx, SelfEvalRespondent, selfeval_id=op.selfeval_id, member_id=ctx.member.id
         )
         if row is None:
-            row = SelfEvalRespondent(selfeval_id=op.selfeval_id, member_id=ctx.member.id)
-            session.add(row)
-        elif not ctx.may_set(row.received_at):
             return
         row.role, row.updated_at, row.received_at = op.role, now, ctx.received_at
 
@@ -289,18 +277,15 @@ class SelfEvalStore(FeatureStore):
         self, session: AsyncSession, ctx: Context, op: ops.SetOwnRating, now: datetime
     ) -> None:
         await _own(session, ctx, op.selfeval_id)
-        row = await session.get(
+        row = await stamped_row(
+            session,
+            ctx,
             SelfEvalOwnRating,
-            (op.selfeval_id, op.dimension, ctx.member.id),
-            with_for_update=True,
-            populate_existing=True,
+            selfeval_id=op.selfeval_id,
+            dimension=op.dimension,
+            member_id=ctx.member.id,
         )
         if row is None:
-            row = SelfEvalOwnRating(
-                selfeval_id=op.selfeval_id, dimension=op.dimension, member_id=ctx.member.id
-            )
-            session.add(row)
-        elif not ctx.may_set(row.received_at):
             return
         # A removal keeps the row without a rating: its stamp still holds back an older one.
         row.rating, row.rated_at, row.received_at = op.rating, now, ctx.received_at

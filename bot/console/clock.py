@@ -23,21 +23,14 @@ from bot.reminders import RunStats
 from dialogs.meetings.when import parse_date, parse_datetime
 
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-UNITS = {
-    "m": timedelta(minutes=1),
-    "min": timedelta(minutes=1),
-    "t": timedelta(hours=1),
-    "h": timedelta(hours=1),
-    "time": timedelta(hours=1),
-    "timer": timedelta(hours=1),
-    "d": timedelta(days=1),
-    "dag": timedelta(days=1),
-    "dage": timedelta(days=1),
-    "u": timedelta(weeks=1),
-    "w": timedelta(weeks=1),
-    "uge": timedelta(weeks=1),
-    "uger": timedelta(weeks=1),
+# The words for each unit of `/tid +N<unit>`, Danish and English.
+UNIT_WORDS = {
+    timedelta(minutes=1): ("m", "min"),
+    timedelta(hours=1): ("t", "h", "time", "timer"),
+    timedelta(days=1): ("d", "dag", "dage"),
+    timedelta(weeks=1): ("u", "w", "uge", "uger"),
 }
+UNITS = {word: unit for unit, words in UNIT_WORDS.items() for word in words}
 _STEP = re.compile(r"(\d{1,5})\s*([a-zæøå]+)")
 MAX_AHEAD = timedelta(days=5 * 366)
 MAX_STOPS = 500  # moments with something due, per move (a runaway plan cannot hang the console)

@@ -115,27 +115,6 @@ def retry_after(response: HttpResponse) -> float:
     return 1.0
 
 
-class Observer(AsyncRetryHandler):
-    """Counts every failed call by method and kind; never asks for a retry itself (it runs
-    first, so each failure is counted once whatever the handlers after it decide)."""
-
-    def __init__(self) -> None:
-        super().__init__(max_retry_count=1_000_000)
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        kind = error_kind(response, error)
-        if kind is not None:
-            PLATFORM_API_ERRORS.labels(PLATFORM, method_of(request), kind).inc()
-        return False
-
-
 # request, response, error -> whether to retry
 Retryable = Callable[[HttpRequest, HttpResponse | None, Exception | None], bool]
 
@@ -158,11 +137,11 @@ class Backoff(AsyncRetryHandler):
     ) -> bool:
         return self.when(request, response, error)
 
-    async def wait(self, state: RetryState, request: HttpRequest, seconds: float) -> None:
-        state.next_attempt_requested = True
-        PLATFORM_API_RETRIES.labels(PLATFORM, method_of(request)).inc()
-        await self.sleep(seconds)
-        state.increment_current_attempt()
+    def delay(
+        self, state: RetryState, response: HttpResponse | None, error: Exception | None
+    ) -> float:
+        """How long to wait before the next attempt."""
+        return self.interval_calculator.calculate_sleep_duration(state.current_attempt)
 
     async def prepare_for_next_attempt_async(
         self,
@@ -172,8 +151,20 @@ class Backoff(AsyncRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> None:
-        delay = self.interval_calculator.calculate_sleep_duration(state.current_attempt)
-        await self.wait(state, request, delay)
+        seconds = self.delay(state, response, error)
+        state.next_attempt_requested = True
+        PLATFORM_API_RETRIES.labels(PLATFORM, method_of(request)).inc()
+        await self.sleep(seconds)
+        state.increment_current_attempt()
+
+
+def observed(request: HttpRequest, response: HttpResponse | None, error: Exception | None) -> bool:
+    """Counts every failed call by method and kind; never asks for a retry itself (it runs
+    first, so each failure is counted once whatever the handlers after it decide)."""
+    kind = error_kind(response, error)
+    if kind is not None:
+        PLATFORM_API_ERRORS.labels(PLATFORM, method_of(request), kind).inc()
+    return False
 
 
 def rate_limited(
@@ -203,23 +194,19 @@ class RateLimitRetry(Backoff):
     def __init__(self, sleep: Sleep) -> None:
         super().__init__(sleep, rate_limited, max_retry_count=3)
 
-    async def prepare_for_next_attempt_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
+    def delay(
+        self, state: RetryState, response: HttpResponse | None, error: Exception | None
+    ) -> float:
         if response is None:
             raise error or RuntimeError("rate limit retry without a response")
         log.info("Slack rate limit: retrying after %.1f s", retry_after(response))
-        await self.wait(state, request, retry_after(response))
+        return retry_after(response)
 
 
 def retry_handlers(sleep: Sleep) -> list[AsyncRetryHandler]:
     return [
-        Observer(),
+        # Never retries: consulted on every failure (hence no limit on attempts), first.
+        Backoff(sleep, observed, max_retry_count=1_000_000),
         Backoff(sleep, connection_failed),
         RateLimitRetry(sleep),
         Backoff(sleep, server_failed),

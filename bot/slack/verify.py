@@ -27,7 +27,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.response import BoltResponse
@@ -49,6 +49,7 @@ ID_RANGE = range(-(2**63), 2**63)  # a database id (BIGINT)
 # Events the manifest subscribes to whose `user` and `channel` the adapter reads.
 READ_EVENTS = frozenset({"app_mention", "message", "app_home_opened"})
 Body = dict[str, Any]
+Field = TypeVar("Field")
 
 
 def signed(secret: str, headers: Mapping[str, str], raw: bytes, now: float) -> bool:
@@ -91,7 +92,7 @@ def _check(body: Any) -> None:
     if kind is None and "command" in body:
         _command(body)
     elif kind == "url_verification":
-        _need_text(body, "challenge")
+        _need(body, "challenge", str)
     elif kind == "event_callback":
         _event_callback(body)
     elif kind == "block_actions":
@@ -99,7 +100,7 @@ def _check(body: Any) -> None:
         _actions(body)
     elif kind in ("view_submission", "view_closed"):
         _interactive(body)
-        _view(_need_obj(body, "view"))
+        _view(_need(body, "view", dict))
     elif not isinstance(kind, str):
         raise Malformed("type")
     # (other types reach no listener of ours: bolt answers them 404)
@@ -107,7 +108,7 @@ def _check(body: Any) -> None:
 
 def _command(body: Body) -> None:
     for name in ("command", "text", "trigger_id", "response_url", "channel_name"):
-        _text(body, name)
+        _may(body, name, str)
     _id(body, "team_id", TEAM, required=True)
     _id(body, "user_id", USER, required=True)
     _id(body, "channel_id", CHANNEL, required=True)
@@ -117,16 +118,16 @@ def _command(body: Body) -> None:
 
 def _event_callback(body: Body) -> None:
     _id(body, "team_id", WORKSPACE, required=True)
-    _need_text(body, "event_id")
+    _need(body, "event_id", str)
     _authorizations(body)
-    event = _need_obj(body, "event")
-    kind = _need_text(event, "type")
+    event = _need(body, "event", dict)
+    kind = _need(event, "type", str)
     if kind in READ_EVENTS:
         _id(event, "user", USER)
         _id(event, "channel", CHANNEL)
-        _text(event, "text")
-        _text(event, "channel_type")
-        _text(event, "tab")
+        _may(event, "text", str)
+        _may(event, "channel_type", str)
+        _may(event, "tab", str)
 
 
 def _authorizations(body: Body) -> None:
@@ -142,10 +143,10 @@ def _authorizations(body: Body) -> None:
 
 def _interactive(body: Body) -> None:
     """What every interactive payload carries: who, in which workspace."""
-    user = _need_obj(body, "user")
+    user = _need(body, "user", dict)
     _id(user, "id", USER, required=True)
     _id(user, "team_id", WORKSPACE)
-    team, enterprise = _obj(body, "team"), _obj(body, "enterprise")
+    team, enterprise = _may(body, "team", dict), _may(body, "enterprise", dict)
     if team is not None:
         _id(team, "id", TEAM, required=True)
     if enterprise is not None:
@@ -156,41 +157,41 @@ def _interactive(body: Body) -> None:
     if not isinstance(workspace, str) or not WORKSPACE.fullmatch(workspace):
         raise Malformed("team")
     for name in ("trigger_id", "response_url"):
-        _text(body, name)
+        _may(body, name, str)
 
 
 def _actions(body: Body) -> None:
-    channel, container = _obj(body, "channel"), _obj(body, "container")
+    channel, container = _may(body, "channel", dict), _may(body, "container", dict)
     if channel is not None:
         _id(channel, "id", CHANNEL)
-        _text(channel, "name")
+        _may(channel, "name", str)
     if container is not None:
         _id(container, "channel_id", CHANNEL)
-    _obj(body, "message")
-    _obj(body, "view")
+    _may(body, "message", dict)
+    _may(body, "view", dict)
     actions = body.get("actions")
     if not isinstance(actions, list) or not actions:
         raise Malformed("actions")
     for action in actions:
         if not isinstance(action, dict):
             raise Malformed("actions[]")
-        _need_text(action, "type")
-        _action_id(_need_text(action, "action_id"), "actions[].action_id")
-        value = _text(action, "value")
+        _need(action, "type", str)
+        _action_id(_need(action, "action_id", str), "actions[].action_id")
+        value = _may(action, "value", str)
         if value is not None:
             _action_id(split_value(value)[0], "actions[].value")
         _options(action.get("selected_options"), "actions[].selected_options")
-    state = _obj(body, "state")
+    state = _may(body, "state", dict)
     if state is not None:
         _state(state)
 
 
 def _view(view: Body) -> None:
     for name in ("callback_id", "private_metadata", "id", "type"):
-        _text(view, name)
+        _may(view, name, str)
     for name in ("team_id", "app_installed_team_id"):
         _id(view, name, TEAM)
-    _state(_obj(view, "state") or {})
+    _state(_may(view, "state", dict) or {})
     meta = FormMeta.load(view.get("private_metadata") or "")
     if meta is not None:  # ours (Slack keeps it), but what it names is read as an id
         if not CHANNEL.fullmatch(meta.channel):
@@ -200,18 +201,18 @@ def _view(view: Body) -> None:
 
 def _state(state: Body) -> None:
     """`state.values`: {block id: {action id: element state}}."""
-    values = _obj(state, "values") or {}
+    values = _may(state, "values", dict) or {}
     for block in values.values():
         if not isinstance(block, dict):
             raise Malformed("state.values")
         for element in block.values():
             if not isinstance(element, dict):
                 raise Malformed("state.values")
-            _text(element, "type")
-            _text(element, "value")
-            selected = _obj(element, "selected_option")
+            _may(element, "type", str)
+            _may(element, "value", str)
+            selected = _may(element, "selected_option", dict)
             if selected is not None:
-                _text(selected, "value")
+                _may(selected, "value", str)
             _options(element.get("selected_options"), "state.values")
 
 
@@ -236,34 +237,21 @@ def _action_id(action: str, where: str) -> None:
             raise Malformed(where)
 
 
-def _obj(data: Body, name: str) -> Body | None:
-    """An object, or nothing (null or absent)."""
+def _need(data: Body, name: str, kind: type[Field]) -> Field:
+    """The field `name`, which must be a `kind` (a string, an object)."""
     value = data.get(name)
-    return None if value is None else _need_obj(data, name)
-
-
-def _need_obj(data: Body, name: str) -> Body:
-    value = data.get(name)
-    if not isinstance(value, dict):
+    if not isinstance(value, kind):
         raise Malformed(name)
     return value
 
 
-def _text(data: Body, name: str) -> str | None:
-    """A string, or nothing (null or absent)."""
-    value = data.get(name)
-    return None if value is None else _need_text(data, name)
-
-
-def _need_text(data: Body, name: str) -> str:
-    value = data.get(name)
-    if not isinstance(value, str):
-        raise Malformed(name)
-    return value
+def _may(data: Body, name: str, kind: type[Field]) -> Field | None:
+    """The field `name` if it is there: a `kind`, or nothing (null or absent)."""
+    return None if data.get(name) is None else _need(data, name, kind)
 
 
 def _id(data: Body, name: str, form: re.Pattern[str], *, required: bool = False) -> None:
-    value = _need_text(data, name) if required else _text(data, name)
+    value = _need(data, name, str) if required else _may(data, name, str)
     if value is not None and not form.fullmatch(value):
         raise Malformed(name)
 

@@ -15,7 +15,7 @@ from dialogs.meetings.model import ACT, OPEN_STATUSES, STATUSES
 from storage import reminders
 from storage.feature import applies
 from storage.meeting_models import Agreement, AgreementStatusChange
-from storage.meetings.lookup import expect_state, meeting_of_channel, member_of_channel, next_number
+from storage.meetings.lookup import meeting_in, member_of_channel, next_number
 from storage.models import Member
 from storage.reminder_models import Reminder
 from storage.turns import Context, CrossTenant
@@ -59,8 +59,7 @@ class AgreementWrites:
         self, session: AsyncSession, ctx: Context, op: mo.CreateAgreement, now: datetime
     ) -> None:
         if op.meeting_id is not None:
-            m = await meeting_of_channel(session, ctx, op.meeting_id)
-            expect_state(m, "running", ACT)
+            await meeting_in(session, ctx, op.meeting_id, "running", ACT)
         if not op.what.strip():
             raise ValueError("an agreement needs a what")
         owner = await member_of_channel(session, ctx, op.owner_external_id)

@@ -11,18 +11,27 @@ from storage.meeting_models import Agreement, Meeting
 from storage.models import ChannelMember, Member
 from storage.turns import Context, CrossTenant
 
+# A meeting that is not over: a channel has at most one.
+ACTIVE = ("planned", "running")
 
-async def meeting_of_channel(session: AsyncSession, ctx: Context, mid: int) -> Meeting:
+
+async def meeting_in(
+    session: AsyncSession,
+    ctx: Context,
+    mid: int,
+    status: str | tuple[str, ...],
+    step: int | None = None,
+) -> Meeting:
+    """The meeting `mid` of this channel, in the status (one of them) and step the dialog saw
+    when it decided: a concurrent turn may have moved it on (StaleDataError: the turn runs
+    again on fresh state)."""
     m = await session.get(Meeting, mid)
     if m is None or m.channel_id != ctx.channel.id:
         raise CrossTenant(f"meeting {mid}")
-    return m
-
-
-def expect_state(m: Meeting, status: str, step: int | None = None) -> None:
-    """The dialog decided on state it loaded; a concurrent turn may have moved on."""
-    if m.status != status or (step is not None and m.step != step):
+    statuses = (status,) if isinstance(status, str) else status
+    if m.status not in statuses or (step is not None and m.step != step):
         raise StaleDataError(f"meeting {m.id} is {m.status}/{m.step}")
+    return m
 
 
 async def member_of_channel(session: AsyncSession, ctx: Context, external_id: str) -> int:

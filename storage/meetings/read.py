@@ -36,13 +36,10 @@ from storage.meeting_models import (
     MeetingVote,
 )
 from storage.models import Channel, Member, Workspace
+from storage.steps import deadlines, opt_utc
 from storage.turns import Place
 
 Row = TypeVar("Row")
-
-
-def opt_utc(dt: datetime | None) -> datetime | None:
-    return utc(dt) if dt is not None else None
 
 
 def shown_order(o: MeetingObservation) -> tuple[bool, int, int]:
@@ -204,7 +201,7 @@ def _meeting_view(
         assessment_id=m.assessment_id,
         focus_elements=tuple(m.focus_elements or ()),
         theme_limit=m.theme_limit,
-        step_deadlines=tuple(utc(datetime.fromisoformat(d)) for d in (m.step_deadlines or ())),
+        step_deadlines=deadlines(m.step_deadlines),
         window_days=m.window_days,
         participants=tuple(
             ParticipantView(

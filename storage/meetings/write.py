@@ -47,20 +47,12 @@ from storage.meeting_models import (
     MeetingVote,
 )
 from storage.meetings.agreements import AgreementWrites
-from storage.meetings.lookup import expect_state, meeting_of_channel, member_of_channel, next_number
-from storage.meetings.read import load_meetings, opt_utc, shown_order
+from storage.meetings.lookup import ACTIVE, meeting_in, member_of_channel, next_number
+from storage.meetings.read import load_meetings, shown_order
 from storage.models import Assessment
 from storage.reminder_models import Reminder
+from storage.steps import due_after, opt_utc, stored_deadlines
 from storage.turns import Context, CrossTenant
-
-
-def _deadlines(m: Meeting) -> list[datetime]:
-    return [utc(datetime.fromisoformat(d)) for d in (m.step_deadlines or ())]
-
-
-def _due_after(m: Meeting, step: int) -> datetime | None:
-    deadlines = _deadlines(m)
-    return deadlines[step - 1] if m.mode == "async" and 1 <= step <= len(deadlines) else None
 
 
 async def _participant(
@@ -73,6 +65,21 @@ async def _participant(
         row = MeetingParticipant(meeting_id=mid, member_id=member_id, joined_at=now)
         session.add(row)
     return row
+
+
+def _observation(
+    mid: int, ctx: Context, kind: str, text: str, now: datetime, *, from_preparation: bool = False
+) -> MeetingObservation:
+    """A point of this turn's member in meeting `mid`; `from_preparation`: one of their
+    preparation points (a new preparation replaces those, and only those)."""
+    return MeetingObservation(
+        meeting_id=mid,
+        member_id=ctx.member.id,
+        kind=kind,
+        text=text,
+        from_preparation=from_preparation,
+        created_at=now,
+    )
 
 
 async def _observations_of(session: AsyncSession, mid: int, ids: Sequence[int]) -> list[int]:
@@ -136,7 +143,7 @@ class MeetingStore(AgreementWrites, FeatureStore):
     ) -> None:
         active = await session.scalar(
             select(Meeting.id).where(
-                Meeting.channel_id == ctx.channel.id, Meeting.status.in_(("planned", "running"))
+                Meeting.channel_id == ctx.channel.id, Meeting.status.in_(ACTIVE)
             )
         )
         if active is not None:
@@ -149,7 +156,6 @@ class MeetingStore(AgreementWrites, FeatureStore):
                 raise CrossTenant(f"assessment {op.assessment_id}")
         facilitator = await member_of_channel(session, ctx, op.facilitator_external_id)
         people = [await member_of_channel(session, ctx, e) for e in op.participant_external_ids]
-        deadlines = [utc(d).isoformat() for d in op.step_deadlines]
         m = Meeting(
             channel_id=ctx.channel.id,
             number=await next_number(session, Meeting, ctx.channel.id),
@@ -163,7 +169,7 @@ class MeetingStore(AgreementWrites, FeatureStore):
             focus_elements=list(op.focus_elements),
             theme_limit=op.theme_limit,
             window_days=op.window_days,
-            step_deadlines=deadlines,
+            step_deadlines=stored_deadlines(op.step_deadlines),
             due_at=utc(op.scheduled_at) if op.mode == "async" else None,
             created_at=now,
             updated_at=now,
@@ -173,33 +179,21 @@ class MeetingStore(AgreementWrites, FeatureStore):
         for member_id in dict.fromkeys(people):
             session.add(MeetingParticipant(meeting_id=m.id, member_id=member_id, joined_at=now))
         for text in op.observations:  # not preparation points: a preparation never replaces them
-            session.add(
-                MeetingObservation(
-                    meeting_id=m.id,
-                    member_id=ctx.member.id,
-                    kind="improvement",
-                    text=text,
-                    from_preparation=False,
-                    created_at=now,
-                )
-            )
+            session.add(_observation(m.id, ctx, "improvement", text, now))
         await _meeting_reminders(session, ctx, m, now)
 
     @applies(mo.JoinMeeting)
     async def join(
         self, session: AsyncSession, ctx: Context, op: mo.JoinMeeting, now: datetime
     ) -> None:
-        m = await meeting_of_channel(session, ctx, op.meeting_id)
-        if m.status not in ("planned", "running"):
-            raise StaleDataError(f"meeting {m.id} is {m.status}")
+        m = await meeting_in(session, ctx, op.meeting_id, ACTIVE)
         await _participant(session, m.id, ctx.member.id, now)
 
     @applies(mo.SavePreparation)
     async def prepare(
         self, session: AsyncSession, ctx: Context, op: mo.SavePreparation, now: datetime
     ) -> None:
-        m = await meeting_of_channel(session, ctx, op.meeting_id)
-        expect_state(m, "planned", PREPARATION)
+        m = await meeting_in(session, ctx, op.meeting_id, "planned", PREPARATION)
         row = await _participant(session, m.id, ctx.member.id, now, lock=True)
         if not ctx.may_set(row.preparation_received_at):
             return  # points this person sent later are kept
@@ -214,25 +208,15 @@ class MeetingStore(AgreementWrites, FeatureStore):
         texts = dict(zip(POINT_KINDS, (op.positive, op.improvement, op.question), strict=True))
         for kind, text in texts.items():
             if text:
-                session.add(
-                    MeetingObservation(
-                        meeting_id=m.id,
-                        member_id=ctx.member.id,
-                        kind=kind,
-                        text=text,
-                        from_preparation=True,
-                        created_at=now,
-                    )
-                )
+                session.add(_observation(m.id, ctx, kind, text, now, from_preparation=True))
 
     @applies(mo.StartMeeting)
     async def start(
         self, session: AsyncSession, ctx: Context, op: mo.StartMeeting, now: datetime
     ) -> None:
-        m = await meeting_of_channel(session, ctx, op.meeting_id)
-        expect_state(m, "planned", PREPARATION)
+        m = await meeting_in(session, ctx, op.meeting_id, "planned", PREPARATION)
         m.status, m.step, m.started_at, m.updated_at = "running", SINCE, now, now
-        m.due_at = _due_after(m, SINCE)
+        m.due_at = due_after(m.mode, m.step_deadlines, SINCE)
         for position, aid in enumerate(dict.fromkeys(op.reviewed_agreement_ids)):
             a = await session.get(Agreement, aid)
             if a is None or a.channel_id != ctx.channel.id:
@@ -244,24 +228,21 @@ class MeetingStore(AgreementWrites, FeatureStore):
     async def advance(
         self, session: AsyncSession, ctx: Context, op: mo.AdvanceMeeting, now: datetime
     ) -> None:
-        m = await meeting_of_channel(session, ctx, op.meeting_id)
-        expect_state(m, "running", op.from_step)
+        m = await meeting_in(session, ctx, op.meeting_id, "running", op.from_step)
         if op.to_step != op.from_step + 1 or not SINCE < op.to_step <= FINISHED:
             raise ValueError(f"cannot go from step {op.from_step} to {op.to_step}")
         m.step, m.updated_at = op.to_step, now
         if op.to_step == FINISHED:
             m.status, m.ended_at, m.due_at = "done", now, None
         else:
-            m.due_at = _due_after(m, op.to_step)
+            m.due_at = due_after(m.mode, m.step_deadlines, op.to_step)
         await _meeting_reminders(session, ctx, m, now)
 
     @applies(mo.CancelMeeting)
     async def cancel(
         self, session: AsyncSession, ctx: Context, op: mo.CancelMeeting, now: datetime
     ) -> None:
-        m = await meeting_of_channel(session, ctx, op.meeting_id)
-        if m.status not in ("planned", "running"):
-            raise StaleDataError(f"meeting {m.id} is {m.status}")
+        m = await meeting_in(session, ctx, op.meeting_id, ACTIVE)
         m.status, m.due_at, m.ended_at, m.updated_at = "cancelled", None, now, now
         await _meeting_reminders(session, ctx, m, now)
 
@@ -269,25 +250,14 @@ class MeetingStore(AgreementWrites, FeatureStore):
     async def observe(
         self, session: AsyncSession, ctx: Context, op: mo.AddObservation, now: datetime
     ) -> None:
-        m = await meeting_of_channel(session, ctx, op.meeting_id)
-        expect_state(m, "running", EXPLORE)
-        session.add(
-            MeetingObservation(
-                meeting_id=m.id,
-                member_id=ctx.member.id,
-                kind="observation",
-                text=op.text,
-                from_preparation=False,
-                created_at=now,
-            )
-        )
+        m = await meeting_in(session, ctx, op.meeting_id, "running", EXPLORE)
+        session.add(_observation(m.id, ctx, "observation", op.text, now))
 
     @applies(mo.CastVotes)
     async def votes(
         self, session: AsyncSession, ctx: Context, op: mo.CastVotes, now: datetime
     ) -> None:
-        m = await meeting_of_channel(session, ctx, op.meeting_id)
-        expect_state(m, "running", EXPLORE)
+        m = await meeting_in(session, ctx, op.meeting_id, "running", EXPLORE)
         await _observations_of(session, m.id, [*op.among, *op.chosen])
         if not set(op.chosen) <= set(op.among):
             raise ValueError("votes outside their options")
@@ -308,8 +278,7 @@ class MeetingStore(AgreementWrites, FeatureStore):
     async def themes(
         self, session: AsyncSession, ctx: Context, op: mo.SetThemes, now: datetime
     ) -> None:
-        m = await meeting_of_channel(session, ctx, op.meeting_id)
-        expect_state(m, "running", EXPLORE)
+        m = await meeting_in(session, ctx, op.meeting_id, "running", EXPLORE)
         await _observations_of(session, m.id, [*op.among, *op.chosen])
         current = {
             t.observation_id: t
@@ -345,8 +314,7 @@ class MeetingStore(AgreementWrites, FeatureStore):
     async def interpret(
         self, session: AsyncSession, ctx: Context, op: mo.AddInterpretation, now: datetime
     ) -> None:
-        m = await meeting_of_channel(session, ctx, op.meeting_id)
-        expect_state(m, "running", INTERPRET)
+        m = await meeting_in(session, ctx, op.meeting_id, "running", INTERPRET)
         theme = await session.get(MeetingTheme, op.theme_id)
         if theme is None or theme.meeting_id != m.id:
             raise CrossTenant(f"theme {op.theme_id}")
@@ -364,8 +332,7 @@ class MeetingStore(AgreementWrites, FeatureStore):
     async def paper(
         self, session: AsyncSession, ctx: Context, op: mo.SavePaper, now: datetime
     ) -> None:
-        m = await meeting_of_channel(session, ctx, op.meeting_id)
-        expect_state(m, "running", ACT)
+        m = await meeting_in(session, ctx, op.meeting_id, "running", ACT)
         await session.merge(
             AgreementPaper(
                 meeting_id=m.id,
