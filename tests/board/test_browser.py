@@ -22,6 +22,7 @@ from bot.http.app import bound_port, create_app, start_server
 from bot.http.board import TEAMS_JS
 from bot.teams.testing import CHANNEL, TENANT
 from bot.testing import BotHarness
+from dialogs import actions
 
 CHROMIUM = os.environ.get("LOVENDE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -159,6 +160,11 @@ async def test_axe_finds_no_serious_or_critical_violations(bot: BotHarness, serv
     await bot.say("Bo", "svar 1.1 nej")
     await bot.say("Bo", "kommentar 1.1 Vi er ikke enige")
     await bot.say("Anna", "svar 1.2 ja")
+    # A running reflection meeting too: its step and support questions on the board.
+    values = {"when": "05.03.2026 13:00", "facilitator": "anna", "participants": "Anna, Bo"}
+    values |= {"mode": "async", "window": "2", "themes": "2", "focus": ""}
+    await bot.click("Anna", actions.encode("mtf-plan"), values)
+    await bot.say("Anna", "møde start")
     _, token = link_in(await bot.say("Anna", "tavle"))
     async with playwright_api.async_playwright() as p:
         browser = await p.chromium.launch(
@@ -167,6 +173,8 @@ async def test_axe_finds_no_serious_or_critical_violations(bot: BotHarness, serv
         try:
             # Only the scan's own script needs past the page's CSP; the page is as served.
             page = await (await browser.new_context(bypass_csp=True)).new_page()
+            await page.goto(f"{served}/tavle/{token}")
+            await playwright_api.expect(page.locator("section.meeting")).to_contain_text("Trin 1")
             for view in ("", "/vis", "/vis#q-1.2"):
                 await page.goto(f"{served}/tavle/{token}{view}")
                 assert await serious_violations(page) == [], view

@@ -25,6 +25,8 @@ from bot.http.board import CSP
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
 from bot.testing import BotHarness
+from dialogs import actions
+from dialogs.meetings import content
 from storage.db import is_sqlite
 from storage.meeting_models import Agreement
 from storage.models import Channel, Member
@@ -358,3 +360,48 @@ async def test_a_second_round_shows_the_history_and_the_previous_round_dashed(
     assert "runde 1" in history.group(0) and "runde 2" in history.group(0)
     assert re.search(r'<td class="num">\d,\d\d', history.group(0))
     assert '<polygon class="previous"' in page and "Runde 1 er stiplet." in page
+
+
+async def test_the_agreements_part_shows_the_current_meetings_step_and_support_questions(
+    bot: BotHarness, web: TestClient[Any, Any]
+) -> None:
+    """From the meetings store's read model: planned (the preparation's questions), then each
+    step as the facilitator moves on, with the booklet's support questions (hæfte 7); a
+    cancelled (or finished) meeting is no longer shown."""
+    path = await played(bot)
+    await bot.say("Anna", "luk")
+    await bot.say("Anna", "luk")  # the gaps, then closed
+    when = {"when": "05.03.2026 13:00", "facilitator": "anna", "participants": "Anna, Bo"}
+    values = when | {"mode": "live", "window": "2", "themes": "2", "focus": "1"}
+    await bot.click("Anna", actions.encode("mtf-plan"), values)
+
+    async def meeting() -> str:
+        page = await (await web.get(path + "/indhold")).text()
+        found = re.search(r'<section aria-labelledby="h-meeting".*?</section>', page, re.S)
+        assert found, "no meeting on the board"
+        return text_of(found.group(0))
+
+    planned = await meeting()
+    assert "Refleksionsmøde 1 – planlagt" in planned and "05.03.2026 kl. 13:00" in planned
+    assert "Mødeleder Anna" in planned and "Har forberedt sig 0 af 2" in planned
+    assert "Forberedelse" in planned
+    for question in content.text("preparation.review_questions", "da"):
+        assert question in planned
+    await bot.say("Anna", "møde start")
+    since = await meeting()
+    assert "Refleksionsmøde 1 – i gang" in since and "Trin 1 af 4: Siden sidst" in since
+    assert "Støttespørgsmål til dialogen" in since
+    for question in content.step_questions(1, "da", practice=True):
+        assert question in since
+    await bot.say("Anna", "møde næste")
+    explore = await meeting()
+    assert "Trin 2 af 4: Udforsk" in explore and "Trin 1 af 4" not in explore
+    for question in content.step_questions(2, "da", practice=True):  # about the practice
+        assert question in explore
+    assert "Datagrundlaget er jeres måling af praksis" in explore
+    await bot.say("Anna", "indstillinger sprog en")
+    english = await (await web.get(path + "/indhold")).text()
+    assert "Step 2 of 4: Explore" in text_of(english)
+    await bot.say("Anna", "møde aflys")
+    done = await (await web.get(path + "/indhold")).text()
+    assert 'aria-labelledby="h-meeting"' not in done
