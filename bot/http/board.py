@@ -140,6 +140,7 @@ def _html(
     org = isinstance(board, OrgBoard)
     context = {
         "b": board,
+        "lang": board.lang,
         "title": _title(board) if isinstance(board, Board) else board.tr("board.org.page_title"),
         "static": STATIC,
         "present": present,
@@ -258,6 +259,7 @@ async def tab_page(request: web.Request) -> web.Response:
     lang = "en" if request.query.get("lang") == "en" else "da"
     context = {
         "lang": lang,
+        "title": t(lang, "board.tabpage.title"),
         "tr": partial(t, lang),
         "static": STATIC,
         "teams_js": TEAMS_JS,

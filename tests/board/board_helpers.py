@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.console.channel import Record
-from bot.testing import texts
+from bot.testing import BotHarness, Place, texts
 from dialogs.messages import ToActorOnly, ToMember
 
 PUBLIC_URL = "https://tavle.example.dk"
@@ -29,3 +29,28 @@ def code_in(records: list[Record]) -> str:
     found = {m for r in private for m in CODE.findall(r.message.fallback if r.message else "")}
     assert len(found) == 1, texts(records)
     return found.pop()
+
+
+async def script(place: BotHarness | Place, *lines: str) -> None:
+    """Each line `Who: what they type`, said in turn."""
+    for line in lines:
+        who, _, text = line.partition(": ")
+        await place.say(who, text)
+
+
+async def started(place: BotHarness | Place, *lines: str) -> None:
+    """Anna starts a round of Recovery with every element at once; then the lines."""
+    await script(place, "Anna: start Recovery", "Anna: tempo alle", *lines)
+
+
+def text_of(page: str) -> str:
+    """A page's (or a part's) text, one space between words."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def part(page: str, opening: str, closing: str) -> str:
+    """The text of the first element that starts with `opening` (a regular expression),
+    up to its `closing` tag."""
+    found = re.search(rf"{opening}.*?{closing}", page, re.S)
+    assert found, opening
+    return text_of(found.group(0))

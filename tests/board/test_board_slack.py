@@ -19,6 +19,14 @@ def _public_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOVENDE_PUBLIC_URL", PUBLIC_URL)
 
 
+async def started(slack: SlackHarness) -> None:
+    """Anna (U1) starts a round of Recovery in C1, every element at once; Bo (U2) answers
+    1.1 with a click."""
+    await slack.command("U1", "start Recovery")
+    await slack.press("U1", "lp:pace:1:all")
+    await slack.press("U2", "lp:ans:1:1.1:ja")
+
+
 def carrying(slack: SlackHarness, token: str) -> list[tuple[str, str]]:
     """(method, channel) of the Slack API calls whose body carries the token."""
     return [
@@ -29,9 +37,7 @@ def carrying(slack: SlackHarness, token: str) -> list[tuple[str, str]]:
 async def test_tavle_in_slack_answers_privately_and_the_board_shows_slack_clicks(
     slack: SlackHarness,
 ) -> None:
-    await slack.command("U1", "start Recovery")
-    await slack.press("U1", "lp:pace:1:all")
-    await slack.press("U2", "lp:ans:1:1.1:ja")
+    await started(slack)
     r = await slack.command("U2", "tavle")
     assert r.status == 200
     found = LINK.search(slack.texts())
@@ -60,9 +66,7 @@ async def test_tavle_in_slack_answers_privately_and_the_board_shows_slack_clicks
 async def test_the_summarys_open_the_board_button_sends_the_presser_a_private_link(
     slack: SlackHarness,
 ) -> None:
-    await slack.command("U1", "start Recovery")
-    await slack.press("U1", "lp:pace:1:all")
-    await slack.press("U2", "lp:ans:1:1.1:ja")
+    await started(slack)
     await slack.command("U1", "resultat")
     element, message = slack.button("lp:board")
     assert element["text"]["text"] == "Åbn tavlen" and message["channel"] == "C1"
@@ -121,10 +125,8 @@ def home_buttons(slack: SlackHarness) -> list[dict[str, Any]]:
 async def test_app_home_has_a_board_button_per_channel_that_sends_a_private_link(
     slack: SlackHarness,
 ) -> None:
-    await slack.command("U1", "start Recovery")
+    await started(slack)  # Bo (U2) is a member of C1 only
     await slack.command("U1", "start Botilbud", channel="C2")
-    await slack.press("U2", "lp:pace:1:all")
-    await slack.press("U2", "lp:ans:1:1.1:ja")  # Bo is a member of C1 only
     await slack.event(p.home_opened("U2"), "EvHome1")
     (button,) = home_buttons(slack)
     assert button["text"]["text"] == "Åbn tavlen" and button["action_id"] == "lp:board#C1"

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from board_helpers import PUBLIC_URL, code_in, link_in
+from board_helpers import PUBLIC_URL, code_in, link_in, started
 
 from bot.clock import FakeClock
 from bot.http.app import bound_port, create_app, start_server
@@ -74,9 +74,7 @@ def database_url(sqlite_url: str) -> str:
 async def test_an_open_board_follows_the_answers_live(
     bot: BotHarness, served: str, page: Any, clock: FakeClock
 ) -> None:
-    await bot.say("Anna", "start Recovery")
-    await bot.say("Anna", "tempo alle")
-    await bot.say("Anna", "svar 1.1 ja")
+    await started(bot, "Anna: svar 1.1 ja")
     _, token = link_in(await bot.say("Bo", "tavle"))
     response = await page.goto(f"{served}/tavle/{token}")
     assert response.status == 200
@@ -105,8 +103,7 @@ async def test_an_open_board_follows_the_answers_live(
 async def test_presentation_mode_shows_one_question_and_moves_with_the_keys(
     bot: BotHarness, served: str, page: Any
 ) -> None:
-    await bot.say("Anna", "start Recovery")
-    await bot.say("Anna", "tempo alle")
+    await started(bot)
     _, token = link_in(await bot.say("Anna", "tavle"))
     await page.goto(f"{served}/tavle/{token}/vis")
     expect = playwright_api.expect
@@ -154,12 +151,11 @@ async def serious_violations(page: Any) -> list[str]:
 
 @pytest.mark.skipif(not AXE.is_file(), reason="npm install --prefix tests/board/axe (test.sh)")
 async def test_axe_finds_no_serious_or_critical_violations(bot: BotHarness, served: str) -> None:
-    await bot.say("Anna", "start Recovery")
-    await bot.say("Anna", "tempo alle")
-    await bot.say("Anna", "svar 1.1 ja")
-    await bot.say("Bo", "svar 1.1 nej")
-    await bot.say("Bo", "kommentar 1.1 Vi er ikke enige")
-    await bot.say("Anna", "svar 1.2 ja")
+    await started(
+        bot,
+        *("Anna: svar 1.1 ja", "Bo: svar 1.1 nej", "Bo: kommentar 1.1 Vi er ikke enige"),
+        "Anna: svar 1.2 ja",
+    )
     # A running reflection meeting too: its step and support questions on the board.
     values = {"when": "05.03.2026 13:00", "facilitator": "anna", "participants": "Anna, Bo"}
     values |= {"mode": "async", "window": "2", "themes": "2", "focus": ""}

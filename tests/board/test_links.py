@@ -5,7 +5,7 @@ facilitator) and `slet-data` revoke every link; the link's validity is a channel
 from __future__ import annotations
 
 import pytest
-from board_helpers import PUBLIC_URL, link_in
+from board_helpers import PUBLIC_URL, link_in, started
 from sqlalchemy import select
 
 from bot.clock import FakeClock
@@ -113,9 +113,7 @@ async def test_without_a_public_address_tavle_says_what_is_missing(
 async def test_the_score_summarys_button_answers_the_presser_as_tavle_does(
     bot: BotHarness,
 ) -> None:
-    await bot.say("Anna", "start Recovery")
-    await bot.say("Anna", "tempo alle")
-    await bot.say("Anna", "svar 1.1 ja")
+    await started(bot, "Anna: svar 1.1 ja")
     summary = await bot.say("Anna", "resultat")
     buttons = [b for r in summary if r.message for b in r.message.blocks if isinstance(b, Buttons)]
     assert [(b.label, b.action) for b in buttons[-1].buttons] == [("Åbn tavlen", "lp:board")]

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
-from board_helpers import PUBLIC_URL, link_in
+from board_helpers import PUBLIC_URL, link_in, part, started, text_of
 from sqlalchemy import select
 
 from bot import logs
@@ -43,29 +43,22 @@ def _public_url(monkeypatch: pytest.MonkeyPatch) -> None:
 async def played(bot: BotHarness) -> str:
     """A round with agreement, a disagreement, one answer, a decision and a comment; the
     path of a board link."""
-    await bot.say("Anna", "start Recovery")
-    await bot.say("Anna", "tempo alle")
-    await bot.say("Anna", "svar 1.1 ja")
-    await bot.say("Bo", "svar 1.1 nej")
-    await bot.say("Anna", "svar 1.2 ja")
-    await bot.say("Bo", "svar 1.2 ja")
-    await bot.say("Bo", f"kommentar 1.2 {COMMENT}")
-    await bot.say("Anna", "svar 1.3 delvist")
-    await bot.say("Anna", "svar 1.4 ja")
-    await bot.say("Bo", "svar 1.4 nej")
-    await bot.say("Anna", f"teamsvar 1.4 delvist: {JUSTIFICATION}")
+    await started(
+        bot,
+        *("Anna: svar 1.1 ja", "Bo: svar 1.1 nej", "Anna: svar 1.2 ja", "Bo: svar 1.2 ja"),
+        *(f"Bo: kommentar 1.2 {COMMENT}", "Anna: svar 1.3 delvist", "Anna: svar 1.4 ja"),
+        *("Bo: svar 1.4 nej", f"Anna: teamsvar 1.4 delvist: {JUSTIFICATION}"),
+    )
     _, token = link_in(await bot.say("Bo", "tavle"))
     return f"/tavle/{token}"
 
 
-def text_of(page: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
-
-
 def question(page: str, qid: str) -> str:
-    found = re.search(rf'<article id="q-{re.escape(qid)}".*?</article>', page, re.S)
-    assert found, qid
-    return text_of(found.group(0))
+    return part(page, f'<article id="q-{re.escape(qid)}"', "</article>")
+
+
+def column(page: str, status: str) -> str:
+    return part(page, f'<section class="column column-{status}"', "</section>")
 
 
 async def test_the_board_shows_the_round_as_the_team_answered_it(
@@ -311,12 +304,6 @@ async def agreements_made(bot: BotHarness) -> None:
             )
 
 
-def column(page: str, status: str) -> str:
-    found = re.search(rf'<section class="column column-{status}".*?</section>', page, re.S)
-    assert found, status
-    return text_of(found.group(0))
-
-
 async def test_the_agreements_as_a_board_with_the_overdue_marked(
     bot: BotHarness, web: TestClient[Any, Any]
 ) -> None:
@@ -348,9 +335,7 @@ async def test_a_second_round_shows_the_history_and_the_previous_round_dashed(
     await bot.say("Anna", "luk")
     await bot.say("Anna", "luk")  # the gaps first, then closing
     bot.clock.advance(days=365)
-    await bot.say("Anna", "start Recovery")
-    await bot.say("Anna", "tempo alle")
-    await bot.say("Anna", "svar 1.1 nej")
+    await started(bot, "Anna: svar 1.1 nej")
     assert (await web.get(path)).status == 404  # a year on, the old link has expired
     _, token = link_in(await bot.say("Anna", "tavle"))
     page = await (await web.get(f"/tavle/{token}")).text()
@@ -377,9 +362,7 @@ async def test_the_agreements_part_shows_the_current_meetings_step_and_support_q
 
     async def meeting() -> str:
         page = await (await web.get(path + "/indhold")).text()
-        found = re.search(r'<section aria-labelledby="h-meeting".*?</section>', page, re.S)
-        assert found, "no meeting on the board"
-        return text_of(found.group(0))
+        return part(page, '<section aria-labelledby="h-meeting"', "</section>")
 
     planned = await meeting()
     assert "Refleksionsmøde 1 – planlagt" in planned and "05.03.2026 kl. 13:00" in planned
