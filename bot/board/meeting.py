@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.i18n import t
 from dialogs.meetings import content
 from dialogs.meetings.model import EXPLORE, INTERPRET, PREPARATION, STEPS, MeetingView
 from dialogs.meetings.when import format_when
+from storage.meeting_models import Meeting
 from storage.meetings.read import load_meetings
 
 
@@ -82,6 +84,14 @@ def meeting_now(m: MeetingView, lang: str, zone: ZoneInfo) -> MeetingNow:
 async def current_meeting(
     session: AsyncSession, channel_id: int, lang: str, zone: ZoneInfo
 ) -> MeetingNow | None:
-    """The channel's planned or running meeting (at most one), or None."""
+    """The channel's planned or running meeting (at most one), or None. One indexed query
+    when there is none (most of the time): the board is drawn on every change."""
+    planned_or_running = await session.scalar(
+        select(Meeting.id)
+        .where(Meeting.channel_id == channel_id, Meeting.status.in_(("planned", "running")))
+        .limit(1)
+    )
+    if planned_or_running is None:
+        return None
     active = (await load_meetings(session, channel_id)).active
     return meeting_now(active, lang, zone) if active else None

@@ -1,6 +1,6 @@
-"""Fixtures of the board's tests through the platforms: the Slack and Teams kits' own
-(bot/slack/testing/fixtures.py, bot/teams/testing/fixtures.py), as tests/slack and tests/teams
-use them."""
+"""Fixtures of the board's tests: the Slack and Teams kits' own (bot/slack/testing/fixtures.py,
+bot/teams/testing/fixtures.py), as tests/slack and tests/teams use them, and `web`, the web app
+over the `bot` fixture's runtime (a test module may give `bot` its own meaning: test_org.py)."""
 
 from collections.abc import AsyncIterator
 from typing import Any
