@@ -1,12 +1,12 @@
 """The board as a Teams channel tab (issue 20).
 
 The app package's manifest (deploy/teams/manifest.json) declares a configurable tab whose
-set-up page is served by the bot (`/tavle-fane`). The manifest is the same for every channel,
+set-up page is served by the bot (`/tavle/fane`). The manifest is the same for every channel,
 so the page cannot know by itself which board to show: the facilitator types `tavle fane` in
 the channel and gets a code privately (a board link's token that lives a year, stored hashed,
 ended by `tavle luk` and `slet-data` like every link: dialogs/board). The set-up page asks for
 it, sends it with the channel and tenant the Teams client names (the Teams JavaScript library's
-context) to `POST /tavle-fane/kode`, and saves as the tab's content the board's address with
+context) to `POST /tavle/fane/kode`, and saves as the tab's content the board's address with
 that code. What the bot answers:
 
 - the tab's settings, when the code is a live tab code of exactly that channel of that tenant;

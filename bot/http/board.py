@@ -8,8 +8,9 @@ is in bot/board/):
     GET /tavle/{token}/events   server-sent events: `changed` when a turn changed the channel,
                                 `gone` when the link stopped working
     GET /tavle-filer/{name}     the page's stylesheet and script (nothing from elsewhere)
-    GET /tavle-fane             the Teams channel tab's set-up page (bot/board/tab.py)
-    POST /tavle-fane/kode       its check of a tab code: the tab's settings, or a bare 404
+    GET /tavle/fane             the Teams channel tab's set-up page (bot/board/tab.py)
+    POST /tavle/fane/kode       its check of a tab code: the tab's settings, or a bare 404
+                                (`fane` is never a token: too short)
 
 An unknown, expired, revoked or foreign token, and a channel whose data was deleted, all get
 the same bare 404. Nothing the token opens is logged (the access log is quiet, and the metrics
@@ -82,7 +83,7 @@ HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",
 }
 TAB_HEADERS = {**HEADERS, "Content-Security-Policy": TAB_CSP}
-TAB_PAGE = "/tavle-fane"
+TAB_PAGE = "/tavle/fane"
 MAX_CLAIM = 2048  # bytes of a code check's body: a code and two ids
 
 
@@ -322,11 +323,14 @@ def mount(app: web.Application, runtime: Runtime) -> None:
         app[LISTENER] = PgListener(runtime.settings.database_url, runtime.board)
     app.on_startup.append(_on_startup)
     app.on_shutdown.append(_on_shutdown)
+    # The tab's pages first: the router takes the first match, and `fane` is never a token
+    # (too short). Under /tavle so that every deployment that routes the board routes them
+    # (the Kubernetes Ingress's /tavle prefix, deploy/kubernetes).
+    app.router.add_get(TAB_PAGE, tab_page)
+    app.router.add_post(TAB_PAGE + "/kode", tab_code)
     app.router.add_get("/tavle/{token}", page)
     app.router.add_get("/tavle/{token}/indhold", content)
     app.router.add_get("/tavle/{token}/events", events)
     app.router.add_get("/tavle/{token}/vis", presentation)
     app.router.add_get("/tavle/{token}/vis/indhold", presentation_content)
     app.router.add_get(STATIC + "/{name}", static)
-    app.router.add_get(TAB_PAGE, tab_page)
-    app.router.add_post(TAB_PAGE + "/kode", tab_code)

@@ -179,7 +179,7 @@ async def test_axe_finds_no_serious_or_critical_violations(bot: BotHarness, serv
             assert await serious_violations(page) == []
             # The Teams tab's set-up page, with its form showing (Teams' stand-in).
             await with_fake_teams(page)
-            await page.goto(f"{served}/tavle-fane")
+            await page.goto(f"{served}/tavle/fane")
             await playwright_api.expect(page.locator("#tab-form")).to_be_visible()
             assert await serious_violations(page) == []
         finally:
@@ -228,7 +228,7 @@ async def test_the_tab_set_up_page_checks_the_code_and_saves_the_board_as_the_ta
     code = code_in(await place.say("Anna", "tavle fane"))
     await with_fake_teams(page)
     expect = playwright_api.expect
-    await page.goto(f"{served}/tavle-fane")
+    await page.goto(f"{served}/tavle/fane")
     status = page.locator("#tab-status")
     await expect(status).to_have_text("Indsæt koden, og tryk på «Tjek koden».")
     field = page.get_by_label("Koden fra botten")
@@ -264,11 +264,11 @@ async def test_the_tab_set_up_page_speaks_english_when_teams_does(
     bot: BotHarness, served: str, page: Any
 ) -> None:
     await with_fake_teams(page, locale="en-us")
-    await page.goto(f"{served}/tavle-fane")
+    await page.goto(f"{served}/tavle/fane")
     await playwright_api.expect(page.locator("#tab-status")).to_have_text(
         "Paste the code and press “Check the code”."
     )
-    assert page.url.endswith("/tavle-fane?lang=en")
+    assert page.url.endswith("/tavle/fane?lang=en")
     await playwright_api.expect(page.get_by_role("button", name="Check the code")).to_be_visible()
 
 
@@ -279,7 +279,7 @@ async def test_the_real_teams_library_loads_under_the_pages_policy(
     Content-Security-Policy keeps the library to the bot's own origin."""
     refused: list[str] = []
     page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
-    await page.goto(f"{served}/tavle-fane")
+    await page.goto(f"{served}/tavle/fane")
     assert await page.evaluate("() => typeof window.microsoftTeams.pages.config.setConfig") == (
         "function"
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from aiohttp.test_utils import TestClient
 from board_helpers import CODE, PUBLIC_URL, code_in, link_in
 from sqlalchemy import select
@@ -52,7 +53,7 @@ async def check(
     web: TestClient[Any, Any], code: str, channel: str = CHANNEL, tenant: str = TENANT
 ) -> tuple[int, Any]:
     body = {"code": code, "channel": channel, "tenant": tenant}
-    response = await web.post("/tavle-fane/kode", json=body)
+    response = await web.post("/tavle/fane/kode", json=body)
     return response.status, await response.json()
 
 
@@ -66,7 +67,7 @@ def test_the_manifest_declares_the_tab_on_the_bots_own_address(
     with zipfile.ZipFile(out) as package:
         manifest = json.loads(package.read("manifest.json"))
     (tab,) = manifest["configurableTabs"]  # Teams allows one
-    assert tab["configurationUrl"] == "https://bot.example.dk/tavle-fane"
+    assert tab["configurationUrl"] == "https://bot.example.dk/tavle/fane"
     assert manifest["validDomains"] == ["bot.example.dk"]  # the tab's pages are on it
     assert sorted(tab["scopes"]) == ["groupChat", "team"]  # no personal: a channel's board
     assert tab["canUpdateConfiguration"] is True
@@ -74,6 +75,18 @@ def test_the_manifest_declares_the_tab_on_the_bots_own_address(
                "meetingSidePanel", "meetingStage"}  # fmt: skip
     assert "channelTab" in tab["context"] and set(tab["context"]) <= allowed
     assert set(tab) <= {"configurationUrl", "canUpdateConfiguration", "scopes", "context"}
+
+
+def test_the_kubernetes_ingress_routes_the_tabs_pages() -> None:
+    """The set-up page and its check live under /tavle, which the Ingress routes (a page
+    beside it, such as /tavle-fane, would not be: a Prefix path matches whole segments)."""
+    ingress = Path(__file__).resolve().parents[2] / "deploy" / "kubernetes" / "ingress.yaml"
+    (doc,) = [d for d in yaml.safe_load_all(ingress.read_text("utf-8")) if d]
+    prefixes = {
+        p["path"] for r in doc["spec"]["rules"] for p in r["http"]["paths"]
+        if p["pathType"] == "Prefix"
+    }  # fmt: skip
+    assert {"/tavle", "/tavle-filer"} <= prefixes  # whole segments: /tavle/fane, /tavle/fane/kode
 
 
 async def test_tavle_fane_gives_the_facilitator_a_code_privately(
@@ -100,7 +113,7 @@ async def test_tavle_fane_gives_the_facilitator_a_code_privately(
 async def test_the_set_up_page_is_framed_by_teams_only_and_loads_only_its_own_files(
     bot: BotHarness, web: TestClient[Any, Any]
 ) -> None:
-    response = await web.get("/tavle-fane")
+    response = await web.get("/tavle/fane")
     page = await response.text()
     assert response.status == 200 and response.headers["Content-Security-Policy"] == TAB_CSP
     framers = TAB_CSP.rsplit("frame-ancestors ", 1)[1].split()
@@ -115,7 +128,7 @@ async def test_the_set_up_page_is_framed_by_teams_only_and_loads_only_its_own_fi
     ]
     assert not re.search(r'(src|href)="(https?:)?//', page)
     assert "<style" not in page and " style=" not in page
-    english = await (await web.get("/tavle-fane?lang=en")).text()
+    english = await (await web.get("/tavle/fane?lang=en")).text()
     assert '<html lang="en">' in english and "Check the code" in english
     # The Teams library is the bot's pinned copy of npm @microsoft/teams-js, with its licence.
     sdk = await web.get(f"/tavle-filer/{TEAMS_JS}")
@@ -178,7 +191,7 @@ async def test_every_code_that_does_not_fit_gets_the_same_bare_refusal(
     ]
     assert refused == [(404, {})] * len(refused)
     for raw in (b"not json", b'{"code": 1}', b"[]", b"{" + b" " * 4096 + b"}"):
-        response = await web.post("/tavle-fane/kode", data=raw)
+        response = await web.post("/tavle/fane/kode", data=raw)
         assert (response.status, await response.json()) == (404, {}), raw
     assert (await check(web, code))[0] == 200
     # Revoked (the facilitator's `tavle luk`) and expired: the same.
@@ -217,7 +230,7 @@ async def test_tavle_fane_in_a_teams_channel_through_the_bot_framework(
     found = CODE.search(str(carrying[0].body))
     assert found is not None
     body = {"code": found.group(1), "channel": CHANNEL, "tenant": TENANT}
-    response = await bot.client.post("/tavle-fane/kode", json=body)
+    response = await bot.client.post("/tavle/fane/kode", json=body)
     settings = await response.json()
     assert response.status == 200 and settings["contentUrl"].endswith(f"/tavle/{found.group(1)}")
     board = await bot.client.get(f"/tavle/{found.group(1)}")
