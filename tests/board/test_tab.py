@@ -239,4 +239,4 @@ async def test_tavle_fane_in_a_teams_channel_through_the_bot_framework(
     before = len(fake.calls)
     await anna.say("tavle fane", kind="personal", conversation_id="a:1:1-med-anna", mention=False)
     said = str([c.body for c in fake.calls[before:]])
-    assert "i den kanal, fanen skal være i" in said and not CODE.search(said)
+    assert "der, hvor fanen skal være" in said and not CODE.search(said)
