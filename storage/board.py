@@ -10,9 +10,10 @@ all look the same from outside.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Index, String, select, update
+from sqlalchemy import Boolean, ForeignKey, Index, String, false, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,6 +38,9 @@ class BoardLink(Base):
     workspace_id: Mapped[int | None] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=True
     )
+    # A Teams channel tab's code (`tavle fane`): long-lived, and its pages may be framed by
+    # Teams (an ordinary link's may not be framed at all).
+    tab: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 def _utc(moment: datetime) -> datetime:
@@ -58,6 +62,7 @@ class BoardStore(FeatureStore):
                 created_at=now,
                 expires_at=op.expires_at,
                 workspace_id=ctx.workspace.id if op.workspace else None,
+                tab=op.tab,
             )
         )
 
@@ -81,13 +86,42 @@ async def _live_link(session: AsyncSession, token: str, now: datetime) -> BoardL
     return link
 
 
-async def channel_of_token(session: AsyncSession, token: str, now: datetime) -> Channel | None:
+@dataclass(frozen=True)
+class Opened:
+    """What a token opens now: a channel's board, and whether through a Teams tab's code."""
+
+    channel: Channel
+    tab: bool
+
+
+async def board_of_token(session: AsyncSession, token: str, now: datetime) -> Opened | None:
     """The channel whose board this token opens now; None for anything else (an organisation
     link too)."""
     link = await _live_link(session, token, now)
     if link is None or link.workspace_id is not None:
         return None
-    return await session.get(Channel, link.channel_id)
+    channel = await session.get(Channel, link.channel_id)
+    return Opened(channel, link.tab) if channel is not None else None
+
+
+async def channel_of_token(session: AsyncSession, token: str, now: datetime) -> Channel | None:
+    opened = await board_of_token(session, token, now)
+    return opened.channel if opened else None
+
+
+async def tab_channel(
+    session: AsyncSession, code: str, platform: str, workspace: str, channel: str, now: datetime
+) -> Channel | None:
+    """The channel of a live tab code, when it is the channel the tab is being added to (by
+    platform, workspace and channel external ids); None for anything else, alike: an ordinary
+    link, an expired or revoked code, another channel's."""
+    opened = await board_of_token(session, code, now)
+    if opened is None or not opened.tab or opened.channel.external_id != channel:
+        return None
+    ws = await session.get(Workspace, opened.channel.workspace_id)
+    if ws is None or ws.platform != platform or ws.external_id != workspace:
+        return None
+    return opened.channel
 
 
 async def workspace_of_token(session: AsyncSession, token: str, now: datetime) -> Workspace | None:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot.board.meeting import MeetingNow, current_meeting
 from dialogs.assessment.report import History, build_report_data, history_table
 from dialogs.assessment.team import tally
 from dialogs.calendar import is_zone, utc
@@ -95,6 +96,7 @@ class Board:
     radar: Radar | None
     agreements: tuple[AgreementColumn, ...] = ()  # empty: the channel has no agreements
     history: History | None = None  # the practice's rounds, when there is more than one
+    meeting: MeetingNow | None = None  # the planned or running reflection meeting
 
     def cell(self, value: float | None) -> str:
         return shown(value, self.lang)
@@ -188,9 +190,10 @@ async def load_board(
     lang = channel_language(channel)
     zone = ZoneInfo(channel.timezone if is_zone(channel.timezone) else "Europe/Copenhagen")
     agreements = await agreement_columns(session, channel, lang, utc(now).astimezone(zone).date())
+    meeting = await current_meeting(session, channel.id, lang, zone)
     a = await current_assessment(session, channel)
     if a is None:
-        return Board(lang, channel.name, None, None, (), None, agreements)
+        return Board(lang, channel.name, None, None, (), None, agreements, meeting=meeting)
     view = await assessment_view(session, a)
     history = await _history(session, a, catalogue, table, lang, zone)
     report = build_report_data(view, catalogue, table, lang, zone, now)
@@ -224,6 +227,7 @@ async def load_board(
         radar([e.score for e in report.elements], previous),
         agreements,
         history,
+        meeting,
     )
 
 

@@ -195,7 +195,8 @@ def register(app: AsyncApp, bot: SlackBot) -> None:
     async def home(event: Body, context: AsyncBoltContext, client: AsyncWebClient) -> None:
         workspace = context.team_id or context.enterprise_id
         if event.get("tab") == "home" and workspace and event.get("user"):
-            await publish_home(bot.runtime, client, workspace, str(event["user"]))
+            user = str(event["user"])
+            await publish_home(bot.runtime, client, workspace, user, bot.port.origin_key)
 
     async def revoked(event: Body, context: AsyncBoltContext) -> None:
         await bot.forget_tokens(context, event)

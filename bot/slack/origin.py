@@ -51,10 +51,13 @@ def _dict(value: Any) -> dict[str, Any]:
 
 
 def clicked_in_dm(body: Body) -> bool:
-    """A click on a message in the bot's DM with someone (`D…`, named `directmessage`)."""
+    """A click on a message in the bot's DM with someone (`D…`, named `directmessage`), or on
+    the person's App Home tab: their own place too, where a button about a channel is signed
+    as in the DM (bot/slack/home.py) and what it answers goes to the DM."""
     channel, container = _dict(body.get("channel")), _dict(body.get("container"))
     where = channel.get("id") or container.get("channel_id")
-    return is_dm(where) or channel.get("name") == "directmessage"
+    home = container.get("type") == "view" and _dict(body.get("view")).get("type") == "home"
+    return is_dm(where) or channel.get("name") == "directmessage" or home
 
 
 @dataclass(frozen=True)

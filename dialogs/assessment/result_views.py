@@ -13,6 +13,7 @@ from dialogs.assessment.team import (
     team_answers,
 )
 from dialogs.assessment.views import delimitation_line
+from dialogs.board.model import open_button
 from dialogs.i18n import change_text, plural, score_change, score_text, shown_score, t
 from dialogs.messages import (
     Button,
@@ -85,7 +86,7 @@ def summary_message(
     ]
     title = t(lang, "summary.title", practice=view.practice_name, round=view.round_no)
     chart_alt = t(lang, "summary.chart_alt", practice=view.practice_name, round=view.round_no)
-    blocks: list[Text | Fields | Generate] = [Text(title, "header")]
+    blocks: list[Text | Fields | Generate | Buttons] = [Text(title, "header")]
     if view.is_open:
         blocks.append(Text(t(lang, "summary.preliminary", **ws), "muted"))
     line = delimitation_line(lang, view, ws)
@@ -114,6 +115,7 @@ def summary_message(
     if view.overall_potentials:
         blocks.append(Text(t(lang, "summary.overall_potentials", text=view.overall_potentials)))
     blocks.append(Text(t(lang, "summary.guide"), "muted"))
+    blocks.append(Buttons((open_button(lang),)))  # the whole round on a screen: `tavle`
     fallback = title + "\n" + "\n".join(f"{a}: {b}" for a, b in rows)
     return Message(tuple(blocks), fallback)
 

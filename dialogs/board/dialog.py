@@ -1,6 +1,7 @@
 """`tavle` (`board`): a private link to the channel's board (in the person's own chat: a DM in
-Slack, a 1:1 chat in Teams); `tavle luk` (`board close`): the
-facilitator revokes every link of the channel.
+Slack, a 1:1 chat in Teams); `tavle fane` (`board tab`): the facilitator's code for a Teams
+channel tab that shows the board (bot/http/board.py checks it); `tavle luk` (`board close`):
+the facilitator revokes every link and tab code of the channel.
 
 The step stays pure: the random token comes from the `new_token` the dialog was built with
 (`secrets.token_urlsafe` in the bot, a fixed sequence in tests), the expiry from the turn's
@@ -15,9 +16,18 @@ from collections.abc import Callable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from dialogs.board.model import OWNER, TOKEN_BYTES, CreateBoardLink, RevokeBoardLinks, token_hash
+from dialogs.actions import Action
+from dialogs.board.model import (
+    OPEN_VERB,
+    OWNER,
+    TAB_DAYS,
+    TOKEN_BYTES,
+    CreateBoardLink,
+    RevokeBoardLinks,
+    token_hash,
+)
 from dialogs.effects import Outcome, Post
-from dialogs.feature import FeatureDialog, command
+from dialogs.feature import FeatureDialog, Values, command, verb
 from dialogs.i18n import format_date
 from dialogs.messages import Message, Text, ToActorOnly, ToMember
 from dialogs.privacy.model import OWNER as PRIVACY
@@ -50,6 +60,12 @@ class BoardDialog(FeatureDialog):
         `resultat` show them already."""
         return self.hand_out(turn, "board.link_title", "board.link", workspace=False)
 
+    @verb(OPEN_VERB)
+    def pressed(self, turn: Turn, action: Action, values: Values) -> Outcome:
+        """The button carries nothing but its verb: the channel is the one the click came
+        from (checked by the engine as for any click), the link is for whoever pressed."""
+        return self.link(turn, "")
+
     @command("organisation", "org", "organization", under=BOARD, reads=(PRIVACY,))
     def organisation(self, turn: Turn, rest: str) -> Outcome:
         """Every practice of the workspace at a glance: for its admins (LOVENDE_ADMINS) only."""
@@ -57,27 +73,43 @@ class BoardDialog(FeatureDialog):
             raise Refusal("board.err.admins_only")
         return self.hand_out(turn, "board.org_title", "board.org_link", workspace=True)
 
-    def hand_out(self, turn: Turn, title: str, body: str, *, workspace: bool) -> Outcome:
+    @command("fane", "tab", under=BOARD)
+    def tab(self, turn: Turn, rest: str) -> Outcome:
+        """A code for a Teams channel tab that shows this channel's board to everyone in it:
+        the facilitator's to set up (it lasts a year unless `tavle luk` ends it first), asked
+        for in the channel the tab is for (the tab's set-up page checks it is that channel)."""
+        if turn.surface.private:
+            raise Refusal("board.err.tab_private")
+        if not turn.is_facilitator:
+            no_one = "board.err.tab_no_facilitator"
+            raise Refusal("board.err.tab_facilitator" if turn.has_facilitator else no_one)
+        return self.hand_out(turn, "board.tab_title", "board.tab_code", workspace=False, tab=True)
+
+    def hand_out(
+        self, turn: Turn, title: str, body: str, *, workspace: bool, tab: bool = False
+    ) -> Outcome:
         if not self.base_url:
             raise Refusal("board.err.no_url")
         p = prefs(turn)
         token = self.new_token()
-        expires = turn.now + timedelta(hours=p.board_hours)
+        lasts = timedelta(days=TAB_DAYS) if tab else timedelta(hours=p.board_hours)
+        expires = turn.now + lasts
         local = expires.astimezone(ZoneInfo(p.timezone))
         text = say(
             turn,
             body,
             url=board_url(self.base_url, token),
+            code=token,
             date=format_date(local.date(), turn.lang),
             time=local.strftime("%H:%M"),
         )
         message = Message((Text(say(turn, title), "header"), Text(text)), text)
-        ops = (CreateBoardLink(token_hash(token), expires, workspace),)
+        ops = (CreateBoardLink(token_hash(token), expires, workspace, tab),)
         if turn.surface.private:
             return Outcome(ops=ops, out=(Post(message, ToActorOnly()),))
         # In a channel the link goes to the person's own chat: a Teams channel has no reply
         # that only one person sees, and a link shown there would be everyone's to copy.
-        sent = say(turn, "board.sent_privately")
+        sent = say(turn, "board.tab_sent_privately" if tab else "board.sent_privately")
         return Outcome(
             ops=ops,
             out=(

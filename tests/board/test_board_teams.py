@@ -40,3 +40,26 @@ async def test_tavle_in_a_teams_channel_sends_the_link_to_a_11_chat(teams_bot: T
     assert found is not None
     page = await (await bot.client.get(f"/tavle/{found.group(2)}")).text()
     assert "Recovery" in page and re.search(r'id="q-1\.1".*?Bo</span>: Ja', page, re.S)
+
+
+async def test_the_summarys_open_the_board_button_sends_the_link_to_a_11_chat(
+    teams_bot: TeamsBot,
+) -> None:
+    bot, fake = teams_bot, teams_bot.connector
+    anna, bo = bot.user("Anna"), bot.user("Bo")
+    await bot.client.post("/api/messages", json=bot_added(fake.url))
+    await anna.say("start Recovery")
+    await anna.say("tempo alle")
+    await anna.say("resultat")
+    _call, action = fake.find_submit("lp:board")
+    # A card button as every other in a channel (bot/teams: Action.Execute there, so that the
+    # answer can be the presser's alone; Action.Submit in a 1:1 chat).
+    assert action["type"] in ("Action.Execute", "Action.Submit") and action["title"] == "Åbn tavlen"
+    before = len(fake.calls)
+    assert await bo.press("lp:board") in (200, 201)
+    calls = fake.calls[before:]
+    carrying = [c for c in calls if LINK.search(str(c.body))]
+    assert len(carrying) == 1 and (carrying[0].conversation_id or "").startswith("a:")
+    found = LINK.search(str(carrying[0].body))
+    assert found is not None
+    assert (await bot.client.get(f"/tavle/{found.group(2)}")).status == 200

@@ -5,13 +5,13 @@ facilitator) and `slet-data` revoke every link; the link's validity is a channel
 from __future__ import annotations
 
 import pytest
-from board_helpers import PUBLIC_URL, link_in
+from board_helpers import PUBLIC_URL, link_in, started
 from sqlalchemy import select
 
 from bot.clock import FakeClock
 from bot.testing import BotHarness, texts
 from dialogs.board.model import plausible, token_hash
-from dialogs.messages import ToActorOnly, ToChannel, ToMember
+from dialogs.messages import Buttons, ToActorOnly, ToChannel, ToMember
 from storage.board import BoardLink, channel_of_token
 
 
@@ -108,3 +108,28 @@ async def test_without_a_public_address_tavle_says_what_is_missing(
         assert "LOVENDE_PUBLIC_URL" in said and "/tavle/" not in said
     finally:
         await bot.close()
+
+
+async def test_the_score_summarys_button_answers_the_presser_as_tavle_does(
+    bot: BotHarness,
+) -> None:
+    await started(bot, "Anna: svar 1.1 ja")
+    summary = await bot.say("Anna", "resultat")
+    buttons = [b for r in summary if r.message for b in r.message.blocks if isinstance(b, Buttons)]
+    assert [(b.label, b.action) for b in buttons[-1].buttons] == [("Åbn tavlen", "lp:board")]
+    records = await bot.click("Bo", bot.button("lp:board"))
+    _, token = link_in(records)
+    assert [r.target for r in records] == [ToMember("bo"), ToActorOnly()]  # Bo, who pressed
+    assert await opens(bot, token) == "team"
+    # The channel's language: the button says it in English.
+    await bot.say("Anna", "indstillinger sprog en")
+    again = await bot.say("Anna", "resultat")
+    labels = [
+        b.label
+        for r in again
+        if r.message
+        for b in r.message.blocks
+        if isinstance(b, Buttons)
+        for b in b.buttons
+    ]
+    assert "Open the board" in labels

@@ -9,18 +9,18 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
-from board_helpers import PUBLIC_URL, link_in
+from aiohttp.test_utils import TestClient
+from board_helpers import PUBLIC_URL, link_in, started
 
 from bot.clock import FakeClock
-from bot.http.app import create_app
 from bot.testing import BotHarness, texts
 
 
 @pytest.fixture
-async def admin_bot(
+async def bot(
     database_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[BotHarness]:
+    """Anna is an admin of the workspace (conftest's `web` serves this bot)."""
     monkeypatch.setenv("LOVENDE_PUBLIC_URL", PUBLIC_URL)
     monkeypatch.setenv("LOVENDE_ADMINS", "console:ws:anna")
     bot = await BotHarness.start(database_url, clock)
@@ -30,23 +30,10 @@ async def admin_bot(
         await bot.close()
 
 
-@pytest.fixture
-async def web(admin_bot: BotHarness) -> AsyncIterator[TestClient[Any, Any]]:
-    client: TestClient[Any, Any] = TestClient(
-        TestServer(create_app(admin_bot.runtime, adapters=(), background=False), port=0)
-    )
-    await client.start_server()
-    yield client
-    await client.close()
-
-
 async def test_admins_see_every_practice_of_their_workspace(
-    admin_bot: BotHarness, web: TestClient[Any, Any]
+    bot: BotHarness, web: TestClient[Any, Any]
 ) -> None:
-    bot = admin_bot
-    await bot.say("Anna", "start Recovery")
-    await bot.say("Anna", "tempo alle")
-    await bot.say("Anna", "svar 1.1 ja")
+    await started(bot, "Anna: svar 1.1 ja")
     await bot.say("Eve", "start Bostøtte", channel="andet")
     bot.workspace = "ws2"  # another organisation's channel: never on ws's overview
     await bot.say("Zed", "start Hemmelig praksis", channel="fremmed")

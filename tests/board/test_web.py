@@ -9,14 +9,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
 import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
-from board_helpers import PUBLIC_URL, link_in
+from board_helpers import PUBLIC_URL, link_in, part, started, text_of
 from sqlalchemy import select
 
 from bot import logs
@@ -26,6 +25,8 @@ from bot.http.board import CSP
 from bot.runtime import Runtime, build_runtime
 from bot.settings import load_settings
 from bot.testing import BotHarness
+from dialogs import actions
+from dialogs.meetings import content
 from storage.db import is_sqlite
 from storage.meeting_models import Agreement
 from storage.models import Channel, Member
@@ -39,43 +40,25 @@ def _public_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOVENDE_PUBLIC_URL", PUBLIC_URL)
 
 
-@pytest.fixture
-async def web(bot: BotHarness) -> AsyncIterator[TestClient[Any, Any]]:
-    """The web app over the bot's own runtime (one process)."""
-    client: TestClient[Any, Any] = TestClient(
-        TestServer(create_app(bot.runtime, adapters=(), background=False), port=0)
-    )
-    await client.start_server()
-    yield client
-    await client.close()
-
-
 async def played(bot: BotHarness) -> str:
     """A round with agreement, a disagreement, one answer, a decision and a comment; the
     path of a board link."""
-    await bot.say("Anna", "start Recovery")
-    await bot.say("Anna", "tempo alle")
-    await bot.say("Anna", "svar 1.1 ja")
-    await bot.say("Bo", "svar 1.1 nej")
-    await bot.say("Anna", "svar 1.2 ja")
-    await bot.say("Bo", "svar 1.2 ja")
-    await bot.say("Bo", f"kommentar 1.2 {COMMENT}")
-    await bot.say("Anna", "svar 1.3 delvist")
-    await bot.say("Anna", "svar 1.4 ja")
-    await bot.say("Bo", "svar 1.4 nej")
-    await bot.say("Anna", f"teamsvar 1.4 delvist: {JUSTIFICATION}")
+    await started(
+        bot,
+        *("Anna: svar 1.1 ja", "Bo: svar 1.1 nej", "Anna: svar 1.2 ja", "Bo: svar 1.2 ja"),
+        *(f"Bo: kommentar 1.2 {COMMENT}", "Anna: svar 1.3 delvist", "Anna: svar 1.4 ja"),
+        *("Bo: svar 1.4 nej", f"Anna: teamsvar 1.4 delvist: {JUSTIFICATION}"),
+    )
     _, token = link_in(await bot.say("Bo", "tavle"))
     return f"/tavle/{token}"
 
 
-def text_of(page: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
-
-
 def question(page: str, qid: str) -> str:
-    found = re.search(rf'<article id="q-{re.escape(qid)}".*?</article>', page, re.S)
-    assert found, qid
-    return text_of(found.group(0))
+    return part(page, f'<article id="q-{re.escape(qid)}"', "</article>")
+
+
+def column(page: str, status: str) -> str:
+    return part(page, f'<section class="column column-{status}"', "</section>")
 
 
 async def test_the_board_shows_the_round_as_the_team_answered_it(
@@ -87,7 +70,7 @@ async def test_the_board_shows_the_round_as_the_team_answered_it(
     page = await response.text()
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     assert response.headers["Content-Security-Policy"] == CSP
-    assert "frame-ancestors https://teams.microsoft.com https://*.teams.microsoft.com" in CSP
+    assert CSP.endswith("frame-ancestors 'none'")  # only a tab's code may be framed (test_tab)
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert '<html lang="da">' in page
@@ -321,12 +304,6 @@ async def agreements_made(bot: BotHarness) -> None:
             )
 
 
-def column(page: str, status: str) -> str:
-    found = re.search(rf'<section class="column column-{status}".*?</section>', page, re.S)
-    assert found, status
-    return text_of(found.group(0))
-
-
 async def test_the_agreements_as_a_board_with_the_overdue_marked(
     bot: BotHarness, web: TestClient[Any, Any]
 ) -> None:
@@ -358,9 +335,7 @@ async def test_a_second_round_shows_the_history_and_the_previous_round_dashed(
     await bot.say("Anna", "luk")
     await bot.say("Anna", "luk")  # the gaps first, then closing
     bot.clock.advance(days=365)
-    await bot.say("Anna", "start Recovery")
-    await bot.say("Anna", "tempo alle")
-    await bot.say("Anna", "svar 1.1 nej")
+    await started(bot, "Anna: svar 1.1 nej")
     assert (await web.get(path)).status == 404  # a year on, the old link has expired
     _, token = link_in(await bot.say("Anna", "tavle"))
     page = await (await web.get(f"/tavle/{token}")).text()
@@ -370,3 +345,46 @@ async def test_a_second_round_shows_the_history_and_the_previous_round_dashed(
     assert "runde 1" in history.group(0) and "runde 2" in history.group(0)
     assert re.search(r'<td class="num">\d,\d\d', history.group(0))
     assert '<polygon class="previous"' in page and "Runde 1 er stiplet." in page
+
+
+async def test_the_agreements_part_shows_the_current_meetings_step_and_support_questions(
+    bot: BotHarness, web: TestClient[Any, Any]
+) -> None:
+    """From the meetings store's read model: planned (the preparation's questions), then each
+    step as the facilitator moves on, with the booklet's support questions (hæfte 7); a
+    cancelled (or finished) meeting is no longer shown."""
+    path = await played(bot)
+    await bot.say("Anna", "luk")
+    await bot.say("Anna", "luk")  # the gaps, then closed
+    when = {"when": "05.03.2026 13:00", "facilitator": "anna", "participants": "Anna, Bo"}
+    values = when | {"mode": "live", "window": "2", "themes": "2", "focus": "1"}
+    await bot.click("Anna", actions.encode("mtf-plan"), values)
+
+    async def meeting() -> str:
+        page = await (await web.get(path + "/indhold")).text()
+        return part(page, '<section aria-labelledby="h-meeting"', "</section>")
+
+    planned = await meeting()
+    assert "Refleksionsmøde 1 – planlagt" in planned and "05.03.2026 kl. 13:00" in planned
+    assert "Mødeleder Anna" in planned and "Har forberedt sig 0 af 2" in planned
+    assert "Forberedelse" in planned
+    for question in content.text("preparation.review_questions", "da"):
+        assert question in planned
+    await bot.say("Anna", "møde start")
+    since = await meeting()
+    assert "Refleksionsmøde 1 – i gang" in since and "Trin 1 af 4: Siden sidst" in since
+    assert "Støttespørgsmål til dialogen" in since
+    for question in content.step_questions(1, "da", practice=True):
+        assert question in since
+    await bot.say("Anna", "møde næste")
+    explore = await meeting()
+    assert "Trin 2 af 4: Udforsk" in explore and "Trin 1 af 4" not in explore
+    for question in content.step_questions(2, "da", practice=True):  # about the practice
+        assert question in explore
+    assert "Datagrundlaget er jeres måling af praksis" in explore
+    await bot.say("Anna", "indstillinger sprog en")
+    english = await (await web.get(path + "/indhold")).text()
+    assert "Step 2 of 4: Explore" in text_of(english)
+    await bot.say("Anna", "møde aflys")
+    done = await (await web.get(path + "/indhold")).text()
+    assert 'aria-labelledby="h-meeting"' not in done
