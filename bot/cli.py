@@ -19,6 +19,7 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
     from bot.console.channel import ConsoleChannel
     from bot.console.clock import ConsoleClock, TimeTravel
     from bot.console.session import CONSOLE_HELP, ConsoleSession
+    from bot.http.app import serve_board_here
     from bot.runtime import build_runtime
 
     settings = for_console(settings)  # it shows the path of each generated file's copy
@@ -35,6 +36,8 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
     )
     interactive = sys.stdin.isatty()
     print(f"Lovende praksis – konsol. Kanal #{args.kanal}, database {settings.database_url}")
+    board = await serve_board_here(runtime, settings.public_url)
+    print(_board_line(settings.public_url, served=board is not None))
     print(CONSOLE_HELP)
     loop = asyncio.get_running_loop()
     try:
@@ -50,8 +53,20 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
             if not await session.feed(line):
                 break
     finally:
+        if board is not None:
+            await board.cleanup()
         await runtime.close()
     return 0
+
+
+def _board_line(public_url: str, *, served: bool) -> str:
+    """Where the links of `tavle` open: here while the console runs, or elsewhere."""
+    if served:
+        return f"Tavlen: {public_url} (links fra `tavle` åbner her, mens konsollen kører)."
+    return (
+        f"Tavlen: links fra `tavle` peger på {public_url} – start `lovende serve` dér, "
+        "hvis intet svarer (og genindlæs siden for nye svar)."
+    )
 
 
 async def _migrate(settings: Settings) -> int:

@@ -153,19 +153,20 @@ class Settings(BaseSettings):
 
 
 CONSOLE_OUTPUT_DIR = Path("out")
-# `lovende serve`'s own address by default: the console's board links open there.
+# Where the console serves its board while it runs (bot/http/app.serve_board_here), which is
+# also `lovende serve`'s default address: the console's board links open there.
 CONSOLE_PUBLIC_URL = "http://127.0.0.1:3978"
 
 
 def for_console(settings: Settings) -> Settings:
     """The console (and the demo) shows where a generated file is on disk: unless
     LOVENDE_OUTPUT_DIR says where, it keeps its copies in `out`. Its `tavle` links point at
-    `lovende serve` on this machine unless a public address is set."""
+    the board it serves on this machine unless a public address is set."""
     update: dict[str, object] = {}
     if settings.output_dir is None:
         update["output_dir"] = CONSOLE_OUTPUT_DIR
     if not settings.public_url and not os.environ.get("TEAMS_PUBLIC_URL"):
-        update["public_url"] = CONSOLE_PUBLIC_URL  # `tavle` links to `lovende serve` here
+        update["public_url"] = CONSOLE_PUBLIC_URL  # `tavle` links to the console's board
     return settings.model_copy(update=update) if update else settings
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -22,6 +23,7 @@ from bot.http.observe import observer
 from bot.http.slow import GuardedSite, guard
 from bot.metrics import REGISTRY
 from bot.runtime import Runtime
+from bot.teams.settings import is_loopback
 from storage.migrate import is_current
 
 log = logging.getLogger(__name__)
@@ -129,8 +131,29 @@ async def start_server(
     clients whose headers are too slow (bot.http.slow)."""
     runner = web.AppRunner(app)
     await runner.setup()
-    await GuardedSite(runner, host, port, header_timeout=header_timeout).start()
+    try:
+        await GuardedSite(runner, host, port, header_timeout=header_timeout).start()
+    except BaseException:  # (a port taken: the app's start-up is undone)
+        await runner.cleanup()
+        raise
     return runner
+
+
+async def serve_board_here(runtime: Runtime, public_url: str) -> web.AppRunner | None:
+    """The board's pages (and health) from this process, at the loopback address its `tavle`
+    links name — for the console: a page it serves follows the console's own turns live (on
+    SQLite the news of a committed turn stays in the process that applied it) and keeps the
+    console's clock (`/tid`). None when the address is not this machine's, or its port is taken
+    (a `lovende serve` there opens the links; its pages then need a reload for news)."""
+    where = urlsplit(public_url)
+    if where.scheme != "http" or not is_loopback(where.hostname) or where.port is None:
+        return None
+    host = where.hostname or "127.0.0.1"
+    app = create_app(runtime, adapters=(), background=False, host=host)
+    try:
+        return await start_server(app, host, where.port, runtime.settings.http_header_timeout)
+    except OSError:  # the port is taken
+        return None
 
 
 def bound_port(runner: web.AppRunner) -> int | None:

@@ -1,5 +1,6 @@
-"""The console set-up: `tavle` in `lovende console` gives a link to `lovende serve` on this
-machine, and `lovende serve` on the same SQLite file opens it — both as a user runs them."""
+"""The console set-up, as a user runs it: `tavle` in `lovende console` gives a link that the
+console itself serves while it runs (a page there follows the console's clicks live), and that
+`lovende serve` on the same SQLite file opens too."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 LINK = re.compile(r"http://127\.0\.0\.1:3978(/tavle/[A-Za-z0-9_-]{43})")
 
@@ -87,3 +89,108 @@ def test_a_console_link_opens_on_lovende_serve(tmp_path: Path) -> None:
     finally:
         serve.terminate()
         serve.wait(timeout=30)
+
+
+def test_the_console_serves_its_board_and_an_open_page_follows_its_clicks(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    env = {
+        **environment(tmp_path / "console.db"),
+        "LOVENDE_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "LOVENDE_LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",  # its lines as they are printed: the test reads them
+    }
+    console = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "console"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert console.stdin is not None and console.stdout is not None
+    try:
+        assert f"Tavlen: http://127.0.0.1:{port} (links fra `tavle` åbner her" in line_with(
+            console, "Tavlen:"
+        )
+        say(console, "/som Anna", "start Recovery", "tempo alle", "svar 1.1 ja", "tavle")
+        found = re.search(
+            rf"http://127\.0\.0\.1:{port}(/tavle/[A-Za-z0-9_-]{{43}})",
+            line_with(console, "/tavle/"),
+        )
+        assert found
+        url = f"http://127.0.0.1:{port}{found.group(1)}"
+        code, page = status(url)
+        assert code == 200 and "Recovery" in page and "Anna" in page
+        with urllib.request.urlopen(url + "/events", timeout=60) as stream:
+            assert stream.readline().startswith(b"retry:")
+            say(console, "svar 1.2 nej")
+            assert next_event(stream) == "changed"  # no reload: the page fetches anew
+        assert "1.2" in status(url + "/indhold")[1]
+        console.stdin.close()  # the console ends, and its board with it
+        assert console.wait(timeout=60) == 0
+        assert status_or_refused(url)
+    finally:
+        console.kill()
+        console.wait(timeout=30)
+
+
+def say(console: subprocess.Popen[str], *lines: str) -> None:
+    assert console.stdin is not None
+    console.stdin.write("".join(line + "\n" for line in lines))
+    console.stdin.flush()
+
+
+def line_with(console: subprocess.Popen[str], needle: str, seconds: float = 60) -> str:
+    """The console's first output line holding `needle` (bounded)."""
+    assert console.stdout is not None
+    with selectors.DefaultSelector() as sel:
+        sel.register(console.stdout, selectors.EVENT_READ)
+        while sel.select(timeout=seconds):
+            line = console.stdout.readline()
+            if not line:
+                break
+            if needle in line:
+                return line
+    raise AssertionError(f"the console never printed {needle!r}")
+
+
+def next_event(stream: Any) -> str:
+    while line := stream.readline():
+        if line.startswith(b"event: "):
+            return str(line.removeprefix(b"event: ").decode().strip())
+    raise AssertionError("the stream ended")
+
+
+def status_or_refused(url: str) -> bool:
+    """Nothing answers at the console's address once it has ended."""
+    try:
+        urllib.request.urlopen(url, timeout=10)
+    except (urllib.error.URLError, ConnectionError):
+        return True
+    return False
+
+
+def test_with_its_port_taken_the_console_says_where_the_links_open(tmp_path: Path) -> None:
+    with socket.socket() as taken:  # as a `lovende serve` already running there
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        url = f"http://127.0.0.1:{taken.getsockname()[1]}"
+        env = {**environment(tmp_path / "console.db"), "LOVENDE_PUBLIC_URL": url}
+        console = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "console"],
+            input="/som Anna\nstart Recovery\ntavle\n",
+            text=True,
+            capture_output=True,
+            env={**env, "LOVENDE_LOG_LEVEL": "WARNING"},
+            cwd=tmp_path,
+            timeout=120,
+            check=False,
+        )
+    assert console.returncode == 0, console.stderr
+    assert f"Tavlen: links fra `tavle` peger på {url} – start `lovende serve` dér" in (
+        console.stdout
+    )
+    assert f"{url}/tavle/" in console.stdout
