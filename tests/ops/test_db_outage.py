@@ -27,7 +27,7 @@ from bot.clock import FakeClock
 from bot.metrics import REGISTRY
 from bot.slack.testing import payloads as p
 from bot.slack.testing.api import FakeSlack
-from bot.teams.testing import FakeConnector, start_bot, teams_settings
+from bot.teams.testing import FakeConnector, running_bot, teams_settings
 from storage.db import create_engine, is_unavailable
 from storage.models import Assessment, ProcessedEvent
 
@@ -135,10 +135,10 @@ async def test_teams_activity_during_an_outage_gets_503(
     proxy: tuple[TcpProxy, str], clock: FakeClock
 ) -> None:
     tcp, url = proxy
-    connector = FakeConnector()
-    await connector.start()
-    bot, client = await start_bot(url, clock, connector, teams_settings(local_dev=True))
-    try:
+    async with (
+        FakeConnector() as connector,
+        running_bot(url, clock, connector, teams_settings(local_dev=True)) as bot,
+    ):
         assert await bot.user("Anna").say("start Recovery") == 201
         sent = len(connector.calls)
         await tcp.cut()
@@ -147,10 +147,6 @@ async def test_teams_activity_during_an_outage_gets_503(
         await tcp.restore()
         assert await bot.user("Bo").say("status") == 201
         assert len(connector.calls) > sent
-    finally:
-        await client.close()
-        await bot.runtime.close()
-        await connector.stop()
 
 
 @pytest.mark.usefixtures("sqlite_threads_finish")

@@ -27,7 +27,7 @@ from bot.ports import Conversation, DeliveryError
 from bot.runtime import build_runtime
 from bot.settings import load_settings
 from bot.slack.testing.api import FakeSlack
-from bot.teams.testing import FakeConnector, start_bot, teams_settings
+from bot.teams.testing import PUBLIC_URL, FakeConnector, running_bot, teams_settings
 from bot.testing import BotHarness
 from dialogs.messages import Message, Target
 from storage.db import create_engine
@@ -110,15 +110,12 @@ async def test_metrics_count_requests_by_route_and_outcome(
 async def test_route_labels_are_templates_and_teams_is_counted(
     sqlite_url: str, clock: FakeClock
 ) -> None:
-    connector = FakeConnector()
-    await connector.start()
-    bot, client = await start_bot(
-        sqlite_url,
-        clock,
-        connector,
-        teams_settings(local_dev=True, public_url="http://127.0.0.1:3978"),
-    )
-    try:
+    settings = teams_settings(local_dev=True, public_url=PUBLIC_URL)
+    async with (
+        FakeConnector() as connector,
+        running_bot(sqlite_url, clock, connector, settings) as bot,
+    ):
+        client = bot.client
         files_missing = requests("/teams/files/{token}", "client_error")
         messages_ok = requests("/api/messages", "ok")
         wrong_type = requests("/api/messages", "client_error")
@@ -130,10 +127,6 @@ async def test_route_labels_are_templates_and_teams_is_counted(
         assert requests("/api/messages", "client_error") - wrong_type == 1
         text = await (await client.get("/metrics")).text()
         assert "secret-token-123" not in text
-    finally:
-        await client.close()
-        await bot.runtime.close()
-        await connector.stop()
 
 
 async def test_a_handler_that_raises_is_a_server_error_and_a_lost_database_a_503(

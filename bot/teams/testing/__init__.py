@@ -33,11 +33,13 @@ from bot.teams.testing.connector import (
     Fault,
     buttons_in,
     inputs_in,
+    nodes_in,
 )
 from bot.teams.testing.harness import (
     PUBLIC_URL,
     TeamsBot,
     TeamsUser,
+    running_bot,
     start_bot,
     teams_settings,
 )
@@ -68,6 +70,8 @@ __all__ = [
     "inputs_in",
     "kind_of",
     "message",
+    "nodes_in",
+    "running_bot",
     "start_bot",
     "submit",
     "teams_settings",
