@@ -9,13 +9,9 @@ SQLite variant moves the database file's folder away (new connections cannot ope
 
 from __future__ import annotations
 
-import os
 import socket
 import sqlite3
-import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
@@ -31,47 +27,10 @@ from bot.teams.testing import FakeConnector, running_bot, teams_settings
 from storage.db import create_engine, is_unavailable
 from storage.models import Assessment, ProcessedEvent
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
-
 
 def unavailable(route: str) -> float:
     labels = {"route": route, "outcome": "unavailable"}
     return REGISTRY.get_sample_value("lovende_http_requests_total", labels) or 0.0
-
-
-@pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    """A new PostgreSQL database of its own (the test server from scripts/postgres.sh)."""
-    if not POSTGRES_URL:
-        pytest.skip("TEST_POSTGRES_URL is not set")
-    name = f"lovende_outage_{uuid.uuid4().hex[:12]}"
-    admin = POSTGRES_URL.replace("postgresql+asyncpg", "postgresql")
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    try:
-        yield f"{POSTGRES_URL.rpartition('/')[0]}/{name}"
-    finally:
-        conn = await asyncpg.connect(admin)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
-
-
-@pytest.fixture
-async def proxy(pg_url: str) -> AsyncIterator[tuple[TcpProxy, str]]:
-    """A proxy in front of the database, and the database URL that goes through it."""
-    server = urlsplit(pg_url)
-    assert server.hostname is not None and server.port is not None
-    tcp = TcpProxy(server.hostname, server.port)
-    await tcp.start()
-    try:
-        yield tcp, pg_url.replace(f":{server.port}/", f":{tcp.port}/")
-    finally:
-        await tcp.close()
 
 
 async def pacings(app: WebApp) -> list[str | None]:

@@ -4,30 +4,20 @@ PostgreSQL database per test, and cleanup that always ends the children we start
 from __future__ import annotations
 
 import sys
-import uuid
 from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from proc_harness import (
-    Replica,
-    WatchedSlack,
-    create_database,
-    drop_database,
-    postgres_server,
-    url_for,
-)
+from pgtest import fresh_database
+from proc_harness import Replica, WatchedSlack
+
+from bot.slack.testing.fixtures import PEOPLE
 
 
 @pytest.fixture
 async def slack_api() -> AsyncIterator[WatchedSlack]:
-    server = WatchedSlack()
-    server.people.update({"U1": "Anna", "U2": "Bo", "U3": "Carla"})
-    await server.start()
-    try:
+    async with WatchedSlack(people=PEOPLE) as server:
         yield server
-    finally:
-        await server.close()
 
 
 @pytest.fixture
@@ -53,11 +43,5 @@ async def replicas() -> AsyncIterator[list[Replica]]:
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
     """A new PostgreSQL database on the TEST_POSTGRES_URL server, dropped afterwards."""
-    if not postgres_server():
-        pytest.skip("TEST_POSTGRES_URL is not set")
-    name = f"lovende_proc_{uuid.uuid4().hex[:12]}"
-    await create_database(name)
-    try:
-        yield url_for(name)
-    finally:
-        await drop_database(name)
+    async with fresh_database("lovende_proc") as url:
+        yield url

@@ -42,8 +42,8 @@ class WatchedSlack(FakeSlack):
     """The Slack fake, telling waiters about every call and which replica made it (each replica
     gets its own API base URL, `<base>/<name>/api/`)."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, people: dict[str, str] | None = None) -> None:
+        super().__init__(people=people)
         self.changed = asyncio.Condition()
         self.origin: dict[int, str] = {}  # id(call) -> replica name
 
@@ -391,34 +391,3 @@ def db_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         return create_async_engine(url, connect_args={"timeout": 10})
     return create_async_engine(url)
-
-
-# ---- a fresh PostgreSQL database per test ----
-def postgres_server() -> str | None:
-    return os.environ.get("TEST_POSTGRES_URL") or None
-
-
-async def _admin(statement: str) -> None:
-    import asyncpg
-
-    server = postgres_server()
-    assert server is not None
-    conn = await asyncpg.connect(server.replace("postgresql+asyncpg", "postgresql", 1))
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
-async def create_database(name: str) -> None:
-    await _admin(f'CREATE DATABASE "{name}"')
-
-
-async def drop_database(name: str) -> None:
-    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def url_for(name: str) -> str:
-    server = postgres_server()
-    assert server is not None
-    return f"{server.rpartition('/')[0]}/{name}"
