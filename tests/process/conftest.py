@@ -1,15 +1,17 @@
 """Fixtures for the process tests: the Slack fake (bot.slack.testing), an HTTP client, a fresh
-PostgreSQL database per test, and cleanup that always ends the children we started."""
+PostgreSQL database per test, replicas started in folders of their own, and cleanup that always
+ends the children we started."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
 
 import aiohttp
 import pytest
 from pgtest import fresh_database
-from proc_harness import Replica, WatchedSlack
+from proc_harness import Launch, Replica, WatchedSlack, start_replica
 
 from bot.slack.testing.fixtures import PEOPLE
 
@@ -45,3 +47,24 @@ async def pg_url() -> AsyncIterator[str]:
     """A new PostgreSQL database on the TEST_POSTGRES_URL server, dropped afterwards."""
     async with fresh_database("lovende_proc") as url:
         yield url
+
+
+@pytest.fixture
+def launch(
+    slack_api: WatchedSlack,
+    http: aiohttp.ClientSession,
+    replicas: list[Replica],
+    tmp_path: Path,
+) -> Launch:
+    """`await launch(name, env)`: a replica (`lovende serve`) in a folder of its own, returned
+    once it has bound its port (`wait_ready` then waits for /readyz); ended after the test.
+    Its calls to the Slack fake go to an API base URL of its own, so `slack_api.by(call)`
+    tells which replica made each."""
+
+    async def start(name: str, env: Mapping[str, str]) -> Replica:
+        own = {**env, "SLACK_API_BASE_URL": slack_api.api_url_for(name)}
+        replica = await start_replica(name, own, tmp_path / name, http)
+        replicas.append(replica)
+        return replica
+
+    return start

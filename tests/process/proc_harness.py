@@ -126,19 +126,27 @@ def child_env(
     return env
 
 
-async def run_migrate(env: Mapping[str, str], cwd: Path) -> None:
-    """`lovende migrate`, once, before any replica starts."""
-    proc = await asyncio.create_subprocess_exec(
+async def _lovende(
+    env: Mapping[str, str], cwd: Path, *args: str, stdout: int, stderr: int
+) -> asyncio.subprocess.Process:
+    """`lovende <args>` as a child in `cwd`, with only `env`, reading nothing."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot.cli",
-        "migrate",
+        *args,
         cwd=cwd,
         env=dict(env),
         stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+        stdout=stdout,
+        stderr=stderr,
     )
+
+
+async def run_migrate(env: Mapping[str, str], cwd: Path) -> None:
+    """`lovende migrate`, once, before any replica starts."""
+    pipe, together = asyncio.subprocess.PIPE, asyncio.subprocess.STDOUT
+    proc = await _lovende(env, cwd, "migrate", stdout=pipe, stderr=together)
     try:
         async with asyncio.timeout(START_SECONDS):
             out, _ = await proc.communicate()
@@ -269,6 +277,9 @@ class Replica:
         return code
 
 
+Launch = Callable[[str, Mapping[str, str]], Awaitable[Replica]]  # the `launch` fixture's
+
+
 async def _copy_stderr(
     stream: asyncio.StreamReader, log: IO[bytes], port: asyncio.Future[int]
 ) -> None:
@@ -285,20 +296,9 @@ async def start_replica(
     """Start `lovende serve --port 0` and return once it has bound its port (not yet ready)."""
     log_path = workdir / f"{name}.stderr.log"
     log = _open_log(log_path)  # also creates workdir
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        cwd=workdir,
-        env=dict(env),
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+    serve = ("serve", "--host", "127.0.0.1", "--port", "0")
+    proc = await _lovende(
+        env, workdir, *serve, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
     )
     replica = Replica(name, proc, log_path, http, _log=log)
     assert proc.stderr is not None
