@@ -29,12 +29,29 @@ from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, load_settings
 from dialogs import actions
 from dialogs.events import Command, Event, Interaction
-from dialogs.messages import Buttons, Message, MultiSelect, Target
+from dialogs.messages import Button, Buttons, Message, MultiSelect, Target
 from scoring.catalogue import load_catalogue
 from scoring.table import DEFAULT_TABLE, load_table
 
 ELEMENT_1 = ("ja", "ja", "delvist", "nej", "ved ikke", "ikke relevant: passer ikke til os")
 """Element 1 answered with every kind of answer once (as one person it scores 0,50)."""
+
+MEETING_PLAN = {
+    "when": "05.03.2026 13:00",
+    "facilitator": "anna",
+    "participants": "Anna, Bo, Carla",
+    "mode": "live",
+    "window": "2",
+    "themes": "2",
+    "focus": "1",
+}
+"""The planning form of a learning dialogue (`mtf-plan`) as Anna fills it in: live on
+5 March 2026 at 13:00 with Bo and Carla, two themes, element 1 in focus."""
+
+
+def meeting_plan(**changes: str) -> dict[str, str]:
+    """MEETING_PLAN with some fields filled in otherwise."""
+    return {**MEETING_PLAN, **changes}
 
 
 @dataclass
@@ -314,6 +331,28 @@ def newest_button(records: list[Record], prefix: str, where: Callable[[Record], 
             if isinstance(block, MultiSelect) and block.action.startswith(prefix):
                 return block.action
     raise LookupError(prefix)
+
+
+def buttons_of(records: Sequence[Record]) -> list[Button]:
+    """Every button of these records' messages, in order."""
+    return [
+        button
+        for record in records
+        if record.message is not None
+        for block in record.message.blocks
+        if isinstance(block, Buttons)
+        for button in block.buttons
+    ]
+
+
+def button_actions(records: Sequence[Record]) -> list[str]:
+    """The actions of every button of these records, in order."""
+    return [button.action for button in buttons_of(records)]
+
+
+def button_labels(records: Sequence[Record]) -> list[str]:
+    """The labels of every button of these records, in order."""
+    return [button.label for button in buttons_of(records)]
 
 
 def offline_features(settings: Settings | None = None) -> list[Feature]:

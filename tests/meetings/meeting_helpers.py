@@ -4,7 +4,7 @@ what the fake channel received."""
 from __future__ import annotations
 
 from bot.console.channel import Record
-from bot.testing import ELEMENT_1, BotHarness, texts
+from bot.testing import ELEMENT_1, BotHarness, meeting_plan, texts
 from dialogs import actions
 from dialogs.messages import Buttons, MultiSelect, ToChannel, ToMember
 
@@ -31,22 +31,8 @@ async def closed_assessment(bot: BotHarness) -> int:
     return aid
 
 
-def plan_values(**changes: str) -> dict[str, str]:
-    values = {
-        "when": "05.03.2026 13:00",
-        "facilitator": "anna",
-        "participants": "Anna, Bo, Carla",
-        "mode": "live",
-        "window": "2",
-        "themes": "2",
-        "focus": "1",
-    }
-    values.update(changes)
-    return values
-
-
 async def plan(bot: BotHarness, **changes: str) -> int:
-    await bot.click("Anna", actions.encode("mtf-plan"), plan_values(**changes))
+    await bot.click("Anna", actions.encode("mtf-plan"), meeting_plan(**changes))
     return meeting_id(bot)
 
 

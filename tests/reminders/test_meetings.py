@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from reminder_helpers import fallbacks, private_to, reminder_rows, run_at
 
-from bot.testing import BotHarness, texts
+from bot.testing import BotHarness, meeting_plan, texts
 from dialogs import actions
 from dialogs.meetings.reminders import MEETING_PREP_MEMBER, MEETING_STEP
 
@@ -17,24 +17,14 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-def plan_values(**changes: str) -> dict[str, str]:
-    values = {
-        "when": "07.04.2026 13:00",
-        "facilitator": "anna",
-        "participants": "Anna, Bo, Carla",
-        "mode": "live",
-        "window": "2",
-        "themes": "2",
-        "focus": "",
-    }
-    values.update(changes)
-    return values
-
-
 async def plan(bot: BotHarness, **changes: str) -> int:
     for person in ("Anna", "Bo", "Carla"):
         await bot.say(person, "status")
-    await bot.click("Anna", actions.encode("mtf-plan"), plan_values(**changes))
+    await bot.click(
+        "Anna",
+        actions.encode("mtf-plan"),
+        meeting_plan(**{"when": "07.04.2026 13:00", "focus": "", **changes}),
+    )
     return int(actions.decode(bot.button("lp:mt-prep:")).args[0])
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from bot.inbound import Inbound
 from bot.inbox import LEASE
-from bot.testing import BotHarness, texts
+from bot.testing import BotHarness, meeting_plan, texts
 from dialogs import actions
 from dialogs.assessment.ops import notes_version
 from dialogs.effects import Outcome
@@ -205,13 +205,7 @@ async def test_replayed_preparation_points_do_not_undo_newer_ones(bot: BotHarnes
     await bot.click(
         "Anna",
         actions.encode("mtf-plan"),
-        {
-            "when": "05.03.2026 13:00",
-            "facilitator": "anna",
-            "participants": "Anna, Bo",
-            "mode": "live",
-            "themes": "2",
-        },
+        meeting_plan(participants="Anna, Bo", focus=""),  # live: no answering window
     )
     mid = int(actions.decode(bot.button("lp:mt-prep:")).args[0])
     old = {"positive": "Gammel god", "improvement": "Gammel bedre", "question": ""}

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.console.channel import Record
 from bot.delivery import POST_LEASE, Plan
-from bot.testing import BotHarness, HeldPost, texts
+from bot.testing import BotHarness, HeldPost, meeting_plan, texts
 from dialogs import actions
 from dialogs.events import Command, Interaction
 from storage import turns as repo
@@ -196,13 +196,7 @@ async def test_a_meeting_command_right_after_the_next_step_updates_the_step_card
     await bot.click(
         "Anna",
         actions.encode("mtf-plan"),
-        {
-            "when": "05.03.2026 13:00",
-            "facilitator": "anna",
-            "participants": "Anna, Bo",
-            "mode": "live",
-            "themes": "2",
-        },
+        meeting_plan(participants="Anna, Bo", focus=""),  # live: no answering window
     )
     mid = int(actions.decode(bot.button("lp:mt-prep:")).args[0])
     prep = {"positive": "Flere mål", "improvement": "Færre møder", "question": ""}

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import FakeClock
 from bot.console.channel import Record
-from bot.testing import BotHarness, Place, texts
+from bot.testing import BotHarness, Place, meeting_plan, texts
 from dialogs import actions
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
@@ -85,18 +85,6 @@ class World:
     markers: tuple[str, ...]  # text only this channel's people wrote
 
 
-def plan_values(when: str = "05.03.2026 13:00") -> dict[str, str]:
-    return {
-        "when": when,
-        "facilitator": "anna",
-        "participants": "Anna, Bo, Carla",
-        "mode": "live",
-        "window": "2",
-        "themes": "2",
-        "focus": "1",
-    }
-
-
 async def build_world(place: Place, tag: str) -> World:
     """Anna (facilitator), Bo and Carla: an open assessment with a disagreement on 1.3, notes,
     an open self-evaluation with points (one an agreement), and a planned meeting."""
@@ -136,7 +124,7 @@ async def build_world(place: Place, tag: str) -> World:
     if point == agreed_point:  # the newest remove button is Anna's point
         raise AssertionError("expected Anna's point")
 
-    await place.click("Anna", actions.encode("mtf-plan"), plan_values())
+    await place.click("Anna", actions.encode("mtf-plan"), meeting_plan())
     mid = int(actions.decode(place.button("lp:mt-prep:")).args[0])
     await place.click(
         "Bo",
