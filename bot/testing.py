@@ -207,6 +207,11 @@ class BotHarness:
         """The round the newest pace buttons (anywhere) belong to."""
         return actions.decode(self.button("lp:pace:")).int_arg(0)
 
+    async def plan_meeting(
+        self, *, by: str = "Anna", channel: str | None = None, **changes: str
+    ) -> int:
+        return await self.place(channel=channel).plan_meeting(by=by, **changes)
+
     async def answer(
         self,
         user: str,
@@ -300,6 +305,12 @@ class Place:
     def assessment_id(self) -> int:
         """The round this place's newest pace buttons belong to."""
         return actions.decode(self.button("lp:pace:")).int_arg(0)
+
+    async def plan_meeting(self, *, by: str = "Anna", **changes: str) -> int:
+        """`by` fills in the planning form of a learning dialogue as MEETING_PLAN says (some
+        fields otherwise); the meeting's id, from the preparation buttons it sends."""
+        await self.click(by, actions.encode("mtf-plan"), meeting_plan(**changes))
+        return actions.decode(self.button("lp:mt-prep:")).int_arg(0)
 
     async def answer(
         self, user: str, element: int, answers: Sequence[str], *, word: str = "svar"

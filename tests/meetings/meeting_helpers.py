@@ -4,7 +4,7 @@ what the fake channel received."""
 from __future__ import annotations
 
 from bot.console.channel import Record
-from bot.testing import ELEMENT_1, BotHarness, meeting_plan, texts
+from bot.testing import ELEMENT_1, BotHarness, texts
 from dialogs import actions
 from dialogs.messages import Buttons, MultiSelect, ToChannel, ToMember
 
@@ -32,8 +32,7 @@ async def closed_assessment(bot: BotHarness) -> int:
 
 
 async def plan(bot: BotHarness, **changes: str) -> int:
-    await bot.click("Anna", actions.encode("mtf-plan"), meeting_plan(**changes))
-    return meeting_id(bot)
+    return await bot.plan_meeting(**changes)
 
 
 def meeting_id(bot: BotHarness) -> int:

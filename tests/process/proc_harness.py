@@ -105,6 +105,17 @@ class WatchedSlack(FakeSlack):
         return None
 
 
+def element(action: str, label: str) -> dict[str, Any]:
+    """An answer button as the bot renders it in a question message."""
+    return {
+        "type": "button",
+        "action_id": action,
+        "block_id": "q-answers",
+        "text": {"type": "plain_text", "text": label, "emoji": True},
+        "value": action,
+    }
+
+
 def child_env(
     database_url: str, slack_api_url: str, out_dir: Path | None, **extra: str
 ) -> dict[str, str]:

@@ -15,7 +15,6 @@ import asyncio
 import random
 import signal
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 from proc_harness import (
@@ -24,6 +23,7 @@ from proc_harness import (
     child_env,
     db_engine,
     duplicate_answers,
+    element,
     open_assessment_id,
     poll,
     stored_answers,
@@ -49,17 +49,6 @@ def burst(assessment: int) -> list[tuple[str, str, str, str]]:
     ]
     random.Random(10).shuffle(clicks)
     return clicks
-
-
-def element(action: str, label: str) -> dict[str, Any]:
-    """An answer button as the bot renders it in a question message."""
-    return {
-        "type": "button",
-        "action_id": action,
-        "block_id": "q-answers",
-        "text": {"type": "plain_text", "text": label, "emoji": True},
-        "value": action,
-    }
 
 
 async def test_acknowledged_answers_survive_kill_9(

@@ -23,7 +23,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 from proc_harness import (
@@ -33,6 +32,7 @@ from proc_harness import (
     child_env,
     db_engine,
     duplicate_answers,
+    element,
     open_assessment_id,
     poll,
     processed_events,
@@ -47,17 +47,6 @@ from storage.inbox import InboxItem, spool_url
 PEOPLE = [f"U7{n:03d}" for n in range(40)]
 QUESTION = "1.1"
 MESSAGE = {"ts": "1700000300.000100", "text": "Spørgsmål", "blocks": []}
-
-
-def element(action: str, label: str) -> dict[str, Any]:
-    """An answer button as the bot renders it in a question message."""
-    return {
-        "type": "button",
-        "action_id": action,
-        "block_id": "q-answers",
-        "text": {"type": "plain_text", "text": label, "emoji": True},
-        "value": action,
-    }
 
 
 @asynccontextmanager

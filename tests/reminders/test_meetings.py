@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from reminder_helpers import fallbacks, private_to, reminder_rows, run_at
 
-from bot.testing import BotHarness, meeting_plan, texts
+from bot.testing import BotHarness, texts
 from dialogs import actions
 from dialogs.meetings.reminders import MEETING_PREP_MEMBER, MEETING_STEP
 
@@ -20,12 +20,7 @@ def utc(*args: int) -> datetime:
 async def plan(bot: BotHarness, **changes: str) -> int:
     for person in ("Anna", "Bo", "Carla"):
         await bot.say(person, "status")
-    await bot.click(
-        "Anna",
-        actions.encode("mtf-plan"),
-        meeting_plan(**{"when": "07.04.2026 13:00", "focus": "", **changes}),
-    )
-    return int(actions.decode(bot.button("lp:mt-prep:")).args[0])
+    return await bot.plan_meeting(**{"when": "07.04.2026 13:00", "focus": "", **changes})
 
 
 async def test_participants_who_have_not_prepared_are_reminded_the_working_day_before(

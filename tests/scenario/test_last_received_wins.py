@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from bot.inbound import Inbound
 from bot.inbox import LEASE
-from bot.testing import BotHarness, meeting_plan, texts
+from bot.testing import BotHarness, texts
 from dialogs import actions
 from dialogs.assessment.ops import notes_version
 from dialogs.effects import Outcome
@@ -202,12 +202,7 @@ async def test_a_replayed_agreement_status_does_not_undo_a_newer_one(bot: BotHar
 async def test_replayed_preparation_points_do_not_undo_newer_ones(bot: BotHarness) -> None:
     await started(bot)
     await bot.say("Bo", "status")
-    await bot.click(
-        "Anna",
-        actions.encode("mtf-plan"),
-        meeting_plan(participants="Anna, Bo", focus=""),  # live: no answering window
-    )
-    mid = int(actions.decode(bot.button("lp:mt-prep:")).args[0])
+    mid = await bot.plan_meeting(participants="Anna, Bo", focus="")
     old = {"positive": "Gammel god", "improvement": "Gammel bedre", "question": ""}
     kept = [await bot.keep("Bo", actions.encode("mtf-prep", mid), old)]
     await bot.restart()

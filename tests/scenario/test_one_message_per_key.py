@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.console.channel import Record
 from bot.delivery import POST_LEASE, Plan
-from bot.testing import BotHarness, HeldPost, meeting_plan, texts
+from bot.testing import BotHarness, HeldPost, texts
 from dialogs import actions
 from dialogs.events import Command, Interaction
 from storage import turns as repo
@@ -193,12 +193,7 @@ async def test_a_meeting_command_right_after_the_next_step_updates_the_step_card
     bot: BotHarness,
 ) -> None:
     await round_started(bot)
-    await bot.click(
-        "Anna",
-        actions.encode("mtf-plan"),
-        meeting_plan(participants="Anna, Bo", focus=""),  # live: no answering window
-    )
-    mid = int(actions.decode(bot.button("lp:mt-prep:")).args[0])
+    mid = await bot.plan_meeting(participants="Anna, Bo", focus="")
     prep = {"positive": "Flere mål", "improvement": "Færre møder", "question": ""}
     await bot.click("Bo", actions.encode("mtf-prep", mid), prep)
     await bot.say("Anna", "møde start")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import FakeClock
 from bot.console.channel import Record
-from bot.testing import BotHarness, Place, meeting_plan, texts
+from bot.testing import BotHarness, Place, texts
 from dialogs import actions
 
 Snapshot = dict[str, list[tuple[Any, ...]]]
@@ -124,8 +124,7 @@ async def build_world(place: Place, tag: str) -> World:
     if point == agreed_point:  # the newest remove button is Anna's point
         raise AssertionError("expected Anna's point")
 
-    await place.click("Anna", actions.encode("mtf-plan"), meeting_plan())
-    mid = int(actions.decode(place.button("lp:mt-prep:")).args[0])
+    mid = await place.plan_meeting()
     await place.click(
         "Bo",
         actions.encode("mtf-prep", mid),
