@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -30,6 +30,7 @@ from bot.settings import Settings, load_settings
 from dialogs import actions
 from dialogs.events import Command, Event, Interaction
 from dialogs.messages import Button, Buttons, Message, MultiSelect, Target
+from dialogs.turn import Surface
 from scoring.catalogue import load_catalogue
 from scoring.table import DEFAULT_TABLE, load_table
 
@@ -144,11 +145,17 @@ class BotHarness:
         return await ReminderWorker(self.runtime).run_due()
 
     def place(
-        self, platform: str = "console", workspace: str | None = None, channel: str | None = None
+        self,
+        platform: str = "console",
+        workspace: str | None = None,
+        channel: str | None = None,
+        surface: Surface | None = None,
     ) -> Place:
         """Where people speak: a channel of a workspace on a platform (by default the harness's
-        own console channel), all in this harness's database."""
-        return Place(self, platform, workspace or self.workspace, channel or self.default_channel)
+        own console channel), all in this harness's database; `surface`, what the adapter says
+        the place looks like (a Slack channel, a Teams group chat, a private chat)."""
+        where = Place(self, platform, workspace or self.workspace, channel or self.default_channel)
+        return where if surface is None else where.on(surface)
 
     def conv(self, user: str | None, channel: str | None = None) -> Conversation:
         return self.place(channel=channel).conv(user)
@@ -254,10 +261,15 @@ class Place:
     platform: str = "console"
     workspace: str = "ws"
     channel: str = "team"
+    surface: Surface = field(default_factory=Surface)
+
+    def on(self, surface: Surface) -> Place:
+        """This place as it looks on `surface` (the words of the answers fit it)."""
+        return replace(self, surface=surface)
 
     def conv(self, user: str | None) -> Conversation:
         who = user.casefold() if user else None
-        return Conversation(self.platform, self.workspace, self.channel, who)
+        return Conversation(self.platform, self.workspace, self.channel, who, self.surface)
 
     def inbound(self, user: str, event: Event, event_id: str | None = None) -> Inbound:
         self.bot.channel.names.setdefault(user.casefold(), user)

@@ -5,8 +5,6 @@ request's once the dialogue starts, *Siden sidst*'s status buttons once that ste
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from meeting_helpers import (
     closed_assessment,
     in_thread,
@@ -20,7 +18,6 @@ from test_meeting_flow import run_meeting_to_paper, write_paper
 
 from bot.testing import BotHarness, button_actions, meeting_plan
 from dialogs import actions
-from dialogs.events import Command
 from dialogs.meetings import content
 from dialogs.messages import ToActorOnly
 from dialogs.turn import Surface
@@ -118,11 +115,7 @@ async def test_meeting_texts_name_commands_as_they_are_typed_there(bot: BotHarne
     console and private chats the words alone; and a private reply does not say "i kanalen"."""
 
     async def say(surface: Surface, text: str) -> str:
-        inbound = bot.inbound("Anna", Command(text))
-        inbound = replace(inbound, conv=replace(inbound.conv, surface=surface))
-        mark = len(bot.channel.records)
-        await bot.runtime.engine.handle(inbound, bot.channel)
-        return text_of(bot.channel.records[mark:])
+        return text_of(await bot.place(surface=surface).say("Anna", text))
 
     slack = await say(Surface(prefix="/lovende "), "møde start")
     assert "Planlæg et med `/lovende møde planlæg`." in slack

@@ -5,26 +5,12 @@ on the list yet, a 1:1 chat's card (its person already takes part) has no "Delta
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from bot.console.channel import Record
-from bot.testing import BotHarness, Place, button_labels, meeting_plan, texts
+from bot.testing import BotHarness, button_labels, meeting_plan, texts
 from dialogs import actions
-from dialogs.events import Interaction
 from dialogs.turn import Surface
 
 PRIVATE = Surface(prefix="", threads=False, private=True)
 VALUES = meeting_plan(participants="Anna")
-
-
-async def click_on(
-    place: Place, user: str, action: str, values: dict[str, str], surface: Surface
-) -> list[Record]:
-    inbound = place.inbound(user, Interaction(action, values))
-    inbound = replace(inbound, conv=replace(inbound.conv, surface=surface))
-    mark = len(place.bot.channel.records)
-    await place.bot.runtime.engine.handle(inbound, place.bot.channel)
-    return place.bot.channel.records[mark:]
 
 
 async def test_the_plan_forms_time_part_has_its_own_label(bot: BotHarness) -> None:
@@ -40,7 +26,7 @@ async def test_join_is_offered_only_where_someone_may_need_it(bot: BotHarness) -
     assert "Deltag" in button_labels(shared)
     assert "Ikke på listen endnu? Tryk på Deltag" in texts(shared)
 
-    solo = bot.place(channel="anna-dm")
-    own = await click_on(solo, "Anna", actions.encode("mtf-plan"), VALUES, PRIVATE)
+    solo = bot.place(channel="anna-dm", surface=PRIVATE)
+    own = await solo.click("Anna", actions.encode("mtf-plan"), VALUES)
     assert "Start dialogen" in button_labels(own) and "Deltag" not in button_labels(own)
     assert "Tryk på Deltag" not in texts(own)

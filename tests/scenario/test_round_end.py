@@ -45,11 +45,7 @@ async def started(bot: BotHarness, answers: int = 0) -> int:
 
 async def say_on(bot: BotHarness, user: str, text: str, surface: Surface) -> list[Record]:
     """`user` types `text` where the adapter says the place looks like `surface`."""
-    inbound = bot.inbound(user, Command(text))
-    inbound = replace(inbound, conv=replace(inbound.conv, surface=surface))
-    mark = len(bot.channel.records)
-    await bot.runtime.engine.handle(inbound, bot.channel)
-    return bot.channel.records[mark:]
+    return await bot.place(surface=surface).say(user, text)
 
 
 async def status(bot: BotHarness) -> str:
