@@ -20,6 +20,7 @@ from bot.teams.testing.activities import (
     conversation_of,
     execute,
     kind_of,
+    meeting_plan_inputs,
     message,
     submit,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "execute",
     "inputs_in",
     "kind_of",
+    "meeting_plan_inputs",
     "message",
     "nodes_in",
     "running_bot",
