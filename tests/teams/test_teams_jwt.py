@@ -189,28 +189,11 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     assert refused == [], refused
 
 
-@dataclass
-class RecordingConnector(FakeConnector):
-    """The fake Bot Connector, also keeping the Authorization header of each activity call."""
-
-    authorizations: list[str | None] = field(default_factory=list)
-
-    async def activity(self, request: web.Request) -> web.Response:
-        self.authorizations.append(request.headers.get("Authorization"))
-        return await super().activity(request)
-
-
-@pytest.fixture
-async def connector() -> AsyncIterator[RecordingConnector]:
-    async with RecordingConnector() as fake:
-        yield fake
-
-
 @pytest.fixture
 async def secured(
     database_url: str,
     clock: FakeClock,
-    connector: RecordingConnector,
+    connector: FakeConnector,
     microsoft: Microsoft,
     outbound_tokens: list[str],
 ) -> AsyncIterator[TeamsBot]:
@@ -259,7 +242,7 @@ async def send(bot: TeamsBot, activity: dict[str, Any], bearer: str) -> int:
 )
 async def test_a_signature_valid_token_for_our_app_is_accepted_and_the_turn_runs(
     secured: TeamsBot,
-    connector: RecordingConnector,
+    connector: FakeConnector,
     microsoft: Microsoft,
     microsoft_key: rsa.RSAPrivateKey,
     outbound_tokens: list[str],
@@ -315,7 +298,7 @@ REFUSED = {
 @pytest.mark.parametrize("bad", REFUSED.values(), ids=REFUSED.keys())
 async def test_a_token_that_fails_validation_gets_401_and_nothing_is_stored(
     secured: TeamsBot,
-    connector: RecordingConnector,
+    connector: FakeConnector,
     microsoft_key: rsa.RSAPrivateKey,
     attacker_key: rsa.RSAPrivateKey,
     outbound_tokens: list[str],
@@ -336,7 +319,7 @@ async def test_a_token_that_fails_validation_gets_401_and_nothing_is_stored(
 
 
 async def test_the_same_token_is_accepted_for_us_and_refused_for_another_app_id(
-    secured: TeamsBot, connector: RecordingConnector, microsoft_key: rsa.RSAPrivateKey
+    secured: TeamsBot, connector: FakeConnector, microsoft_key: rsa.RSAPrivateKey
 ) -> None:
     """One token body, only `aud` changed: the signature is valid either way."""
     foreign = token(microsoft_key, connector.url, audience=OTHER_APP_ID)
@@ -348,7 +331,7 @@ async def test_the_same_token_is_accepted_for_us_and_refused_for_another_app_id(
 
 
 async def test_the_serviceurl_claim_must_match_the_activity(
-    secured: TeamsBot, connector: RecordingConnector, microsoft_key: rsa.RSAPrivateKey
+    secured: TeamsBot, connector: FakeConnector, microsoft_key: rsa.RSAPrivateKey
 ) -> None:
     """botbuilder compares the claim with the activity's serviceUrl as strings (exact match):
     a token issued for one Bot Connector region cannot direct replies to another URL, and a
@@ -399,7 +382,7 @@ def unmatched_token(
 @pytest.mark.parametrize("case", UNMATCHED)
 async def test_a_token_no_published_key_validates_gets_401_and_nothing_is_stored(
     secured: TeamsBot,
-    connector: RecordingConnector,
+    connector: FakeConnector,
     microsoft: Microsoft,
     microsoft_key: rsa.RSAPrivateKey,
     attacker_key: rsa.RSAPrivateKey,
@@ -418,7 +401,7 @@ async def test_a_token_no_published_key_validates_gets_401_and_nothing_is_stored
 
 async def test_a_hanging_key_endpoint_holds_up_no_other_request_and_is_answered_503(
     secured: TeamsBot,
-    connector: RecordingConnector,
+    connector: FakeConnector,
     microsoft: Microsoft,
     microsoft_key: rsa.RSAPrivateKey,
 ) -> None:
@@ -444,7 +427,7 @@ async def test_a_hanging_key_endpoint_holds_up_no_other_request_and_is_answered_
 
 async def test_a_failing_key_endpoint_gets_503_and_the_bot_recovers_by_itself(
     secured: TeamsBot,
-    connector: RecordingConnector,
+    connector: FakeConnector,
     microsoft: Microsoft,
     microsoft_key: rsa.RSAPrivateKey,
     attacker_key: rsa.RSAPrivateKey,
@@ -473,7 +456,7 @@ async def test_a_failing_key_endpoint_gets_503_and_the_bot_recovers_by_itself(
 async def test_a_key_fetch_is_given_up_after_its_timeout(
     database_url: str,
     clock: FakeClock,
-    connector: RecordingConnector,
+    connector: FakeConnector,
     microsoft: Microsoft,
     microsoft_key: rsa.RSAPrivateKey,
     outbound_tokens: list[str],

@@ -61,6 +61,7 @@ class FakeConnector:
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1700000000001))
     dms: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     url: str = ""
+    authorizations: list[str | None] = field(default_factory=list)  # of each activity call
     _runner: web.AppRunner | None = None
     _held: asyncio.Queue[Call] = field(default_factory=asyncio.Queue)
     _release: asyncio.Event = field(default_factory=asyncio.Event)
@@ -137,6 +138,7 @@ class FakeConnector:
         return await self._answer(request, call, fault, {"id": cid})
 
     async def activity(self, request: web.Request) -> web.Response:
+        self.authorizations.append(request.headers.get("Authorization"))
         cid = request.match_info["cid"]
         aid = request.match_info.get("aid")
         body = await request.json()
