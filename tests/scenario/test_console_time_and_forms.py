@@ -12,15 +12,14 @@ clock (deterministic dates) and through `lovende console` from a pipe:
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from console_helpers import lovende
 
 from bot.clock import FakeClock
 from bot.console.channel import ConsoleChannel
@@ -162,17 +161,7 @@ async def test_a_refused_form_asks_again_only_what_was_wrong(console: Console) -
 
 # ---- `lovende console` from a pipe ----
 def run(stdin: str, db: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}", **env}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "console"],
-        input=stdin,
-        text=True,
-        capture_output=True,
-        env=environ,
-        cwd=db.parent,
-        timeout=120,
-        check=False,
-    )
+    return lovende(["console"], stdin, db, **env)
 
 
 def test_the_console_keeps_logs_out_of_the_conversation(tmp_path: Path) -> None:
