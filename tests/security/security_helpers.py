@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
 from sqlalchemy import MetaData, select
 from sqlalchemy.orm import Session
 
@@ -154,8 +155,13 @@ def text_of(records: list[Record]) -> str:
 
 
 # ---- a database built once per session, copied for each test ----
-def build_template(path: Path, build: Callable[[Place], Awaitable[T]]) -> T:
-    """Run `build` on a new SQLite database at `path` in its own event loop and close it."""
+def build_template(
+    factory: pytest.TempPathFactory, name: str, build: Callable[[Place], Awaitable[T]]
+) -> tuple[Path, T]:
+    """Run `build` on a new SQLite database in a new folder `name` (its generated files there
+    too), in its own event loop, and close it: the database's path, and what `build` gave."""
+    folder = factory.mktemp(name)
+    path = folder / f"{name}.db"
 
     async def run() -> T:
         bot = await BotHarness.start(f"sqlite+aiosqlite:///{path}", FakeClock())
@@ -164,7 +170,9 @@ def build_template(path: Path, build: Callable[[Place], Awaitable[T]]) -> T:
         finally:
             await bot.close()
 
-    return asyncio.run(run())
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LOVENDE_OUTPUT_DIR", str(folder / "out"))
+        return path, asyncio.run(run())
 
 
 async def harness_from(template: Path, tmp_path: Path) -> BotHarness:
