@@ -5,10 +5,9 @@ self-evaluation: it uses the neutral model only."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
 from typing import Any
+
+import testmodules
 
 from bot.console.channel import Record
 from bot.slack.blocks import render_message
@@ -17,18 +16,6 @@ from bot.slack.testing import valid_blocks, valid_view
 from bot.teams.cards import form_card, message_cards
 from bot.testing import BotHarness
 from dialogs import actions
-
-TEAMS_TESTS = Path(__file__).resolve().parents[1] / "teams"
-
-
-def _cardcheck() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "selfeval_cardcheck", TEAMS_TESTS / "cardcheck_runner.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 async def run_through(bot: BotHarness) -> list[Record]:
@@ -80,4 +67,4 @@ async def test_slack_and_teams_render_every_message_and_form(bot: BotHarness) ->
     for i, f in enumerate(forms):
         cards[f"form-{i}"] = form_card(f)
     assert slack_n >= len(messages) + len(forms)
-    _cardcheck().check_cards(cards)
+    testmodules.load("teams", "cardcheck_runner").check_cards(cards)
