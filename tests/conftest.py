@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 from pgtest import fresh_database
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FakeClock
 from bot.ports import Conversation
 from bot.testing import BotHarness
 from storage.files import GeneratedFiles
-from storage.models import Channel, Workspace
+from storage.turns import Place, _workspace_channel
 
 # The source material (Socialstyrelsen's and VIVE's texts) is not in the repository: the checks
 # that quote it word for word look for it here, or where LOVENDE_SEEDS_DIR says.
@@ -85,27 +84,10 @@ def keep_file(clock: FakeClock) -> KeepFile:
         sessions: async_sessionmaker[AsyncSession], conv: Conversation, name: str, data: bytes
     ) -> str:
         now = clock.now()
+        place = Place(conv.platform, conv.workspace, conv.channel)
         async with sessions() as session, session.begin():
-            ws = await session.scalar(
-                select(Workspace).where(
-                    Workspace.platform == conv.platform, Workspace.external_id == conv.workspace
-                )
-            )
-            if ws is None:
-                ws = Workspace(platform=conv.platform, external_id=conv.workspace, created_at=now)
-                session.add(ws)
-                await session.flush()
-            channel = await session.scalar(
-                select(Channel).where(
-                    Channel.workspace_id == ws.id, Channel.external_id == conv.channel
-                )
-            )
-            if channel is None:
-                channel = Channel(
-                    workspace_id=ws.id, external_id=conv.channel, settings={}, created_at=now
-                )
-                session.add(channel)
-                await session.flush()
+            # As a turn does: the workspace and the channel, made on their first use.
+            _ws, channel = await _workspace_channel(session, place, now)
             channel_id = channel.id
         stored = await GeneratedFiles(sessions).keep(channel_id, "test", name, data, now)
         return stored.id
