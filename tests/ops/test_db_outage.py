@@ -15,7 +15,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from ops_helpers import WebApp, row_counts, start_app
+from ops_helpers import SqliteVolume, WebApp, row_counts, start_app
 from pg_proxy import TcpProxy
 from sqlalchemy import exc, select
 
@@ -112,24 +112,10 @@ async def test_teams_activity_during_an_outage_gets_503(
 async def test_sqlite_file_out_of_reach_answers_503_and_recovers(
     tmp_path: Path, clock: FakeClock, fake_slack: FakeSlack
 ) -> None:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    app = await start_app(f"sqlite+aiosqlite:///{folder / 'lovende.db'}", clock, fake_slack)
-
-    async def cut() -> None:
-        # The volume is lost: the process's connections are gone and neither the database nor
-        # the inbox beside it can be opened again. (An open SQLite connection keeps its file
-        # whatever happens to the path: close them first.)
-        await app.runtime.db.dispose()
-        if app.runtime.inbox_db is not None:
-            await app.runtime.inbox_db.dispose()
-        folder.rename(tmp_path / "away")
-
-    async def restore() -> None:
-        (tmp_path / "away").rename(folder)
-
+    volume = SqliteVolume.under(tmp_path)
+    app = await start_app(volume.url, clock, fake_slack)
     try:
-        await outage_and_recovery(app, cut, restore)
+        await outage_and_recovery(app, lambda: volume.lose(app.runtime), volume.restore)
     finally:
         await app.close()
 

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from ops_helpers import SqliteVolume
 from pg_proxy import TcpProxy
 from sqlalchemy import func, select
 
@@ -73,21 +74,11 @@ async def test_postgres_outage_during_a_kept_clicks_turn(
 async def test_sqlite_out_of_reach_during_a_kept_clicks_turn(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    bot = await BotHarness.start(f"sqlite+aiosqlite:///{folder / 'lovende.db'}", clock)
-
-    async def cut() -> None:
-        # Open connections keep their file whatever happens to its path: close them first.
-        await bot.runtime.db.dispose()
-        if bot.runtime.inbox_db is not None:
-            await bot.runtime.inbox_db.dispose()
-        folder.rename(tmp_path / "away")
-
-    async def restore() -> None:
-        (tmp_path / "away").rename(folder)
-
+    volume = SqliteVolume.under(tmp_path)
+    bot = await BotHarness.start(volume.url, clock)
     try:
-        await kept_click_survives_a_failed_turn(bot, cut, restore)
+        await kept_click_survives_a_failed_turn(
+            bot, lambda: volume.lose(bot.runtime), volume.restore
+        )
     finally:
         await bot.close()
