@@ -219,6 +219,11 @@ class BotHarness:
     ) -> int:
         return await self.place(channel=channel).plan_meeting(by=by, **changes)
 
+    async def start_selfeval(
+        self, name: str = "", *, by: str = "Anna", pace: str = "all", channel: str | None = None
+    ) -> int:
+        return await self.place(channel=channel).start_selfeval(name, by=by, pace=pace)
+
     async def answer(
         self,
         user: str,
@@ -317,6 +322,14 @@ class Place:
     def assessment_id(self) -> int:
         """The round this place's newest pace buttons belong to."""
         return actions.decode(self.button("lp:pace:")).int_arg(0)
+
+    async def start_selfeval(self, name: str = "", *, by: str = "Anna", pace: str = "all") -> int:
+        """`by` starts a self-evaluation (of `name`, if given) and chooses its pace (`one` or
+        `all`); its id."""
+        await self.say(by, f"selvevaluering start {name}".rstrip())
+        sid = actions.decode(self.button("lp:se-pace:")).int_arg(0)
+        await self.press(by, "se-pace", sid, pace)
+        return sid
 
     async def plan_meeting(self, *, by: str = "Anna", **changes: str) -> int:
         """`by` fills in the planning form of a learning dialogue as MEETING_PLAN says (some

@@ -222,9 +222,7 @@ async def test_replayed_preparation_points_do_not_undo_newer_ones(bot: BotHarnes
 
 
 async def test_replayed_reflections_and_ratings_do_not_undo_newer_ones(bot: BotHarness) -> None:
-    await bot.say("Anna", "selvevaluering start")
-    sid = int(actions.decode(bot.button("lp:se-pace:")).args[0])
-    await bot.click("Anna", actions.encode("se-pace", sid, "all"))
+    sid = await bot.start_selfeval()
     kept = [
         await bot.keep("Bo", actions.encode("se-f-refl", sid, "L1"), {"text": "Gammel tanke"}),
         await bot.keep("Anna", actions.encode("se-f-rate", sid, "L"), {"rating": "2"}),

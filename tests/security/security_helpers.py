@@ -110,9 +110,7 @@ async def build_world(place: Place, tag: str) -> World:
         "Anna", actions.encode("f-notes", aid, 1), {"overall": f"Vurdering{tag}", "potential": ""}
     )
 
-    await place.say("Anna", f"selvevaluering start Selv{tag}")
-    sid = int(actions.decode(place.button("lp:se-pace:")).args[0])
-    await place.click("Anna", actions.encode("se-pace", sid, "one"))
+    sid = await place.start_selfeval(f"Selv{tag}", pace="one")
     await place.say("Bo", f"selvevaluering udviklingspunkt L Punkt{tag}bo")
     agreed_point = int(actions.decode(place.button(f"lp:se-agree:{sid}:")).args[1])
     await place.click(

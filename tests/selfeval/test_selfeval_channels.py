@@ -19,9 +19,7 @@ from dialogs import actions
 
 
 async def run_through(bot: BotHarness) -> list[Record]:
-    await bot.say("Anna", "selvevaluering start Bostedet Lærkely")
-    sid = int(actions.decode(bot.button("lp:se-pace:")).args[0])
-    await bot.click("Anna", actions.encode("se-pace", sid, "all"))
+    sid = await bot.start_selfeval("Bostedet Lærkely")
     for who in ("Anna", "Bo", "Carla"):
         await bot.say(who, "selvevaluering refleksion L1 " + "Lang refleksion. " * 80)
         await bot.say(who, f"selvevaluering udviklingspunkt KU Punkt fra {who}")
