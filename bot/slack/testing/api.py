@@ -192,18 +192,29 @@ class FakeSlack:
         return {"ok": True, "url": self.base.replace("http://", "ws://") + "/link"}
 
     # ---- handlers ----
+    def _failure(self, method: str) -> Failure | None:
+        """The scripted failure this call of `method` meets, if any (one of its `times`), once
+        the calls it lets succeed first (`after`) have gone by."""
+        pending = self.failures.get(method)
+        if not pending:
+            return None
+        if pending[0].after > 0:
+            pending[0].after -= 1
+            return None
+        failure = pending[0]
+        failure.times -= 1
+        if failure.times <= 0:
+            pending.pop(0)
+        return failure
+
     async def respond(self, request: web.Request) -> web.Response:
         """A message to a `response_url` (JSON), recorded as the method `response_url`."""
         body = await request.json()
         call = Call("response_url", {"key": request.match_info["key"], **body}, None)
         self.counts[call.method] += 1
         self.calls.append(call)
-        pending = self.failures.get(call.method)
-        if pending:
-            failure = pending[0]
-            failure.times -= 1
-            if failure.times <= 0:
-                pending.pop(0)
+        failure = self._failure(call.method)
+        if failure is not None:
             call.response = {"ok": False, "error": failure.error or "expired_url"}
             return web.Response(status=failure.status, text=str(call.response["error"]))
         call.response = {"ok": True}
@@ -237,15 +248,8 @@ class FakeSlack:
             assert request.transport is not None
             request.transport.close()
             return web.Response()  # written to nobody
-        pending = self.failures.get(method)
-        if pending and pending[0].after > 0:
-            pending[0].after -= 1
-            pending = None
-        if pending:
-            failure = pending[0]
-            failure.times -= 1
-            if failure.times <= 0:
-                pending.pop(0)
+        failure = self._failure(method)
+        if failure is not None:
             call.response = {"ok": False, "error": failure.error or "ratelimited"}
             return web.json_response(call.response, status=failure.status, headers=failure.headers)
         answer = getattr(self, "m_" + method.replace(".", "_"), None)
