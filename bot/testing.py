@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -29,12 +29,30 @@ from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, load_settings
 from dialogs import actions
 from dialogs.events import Command, Event, Interaction
-from dialogs.messages import Buttons, Message, MultiSelect, Target
+from dialogs.messages import Button, Buttons, Message, MultiSelect, Target
+from dialogs.turn import Surface
 from scoring.catalogue import load_catalogue
 from scoring.table import DEFAULT_TABLE, load_table
 
 ELEMENT_1 = ("ja", "ja", "delvist", "nej", "ved ikke", "ikke relevant: passer ikke til os")
 """Element 1 answered with every kind of answer once (as one person it scores 0,50)."""
+
+MEETING_PLAN = {
+    "when": "05.03.2026 13:00",
+    "facilitator": "anna",
+    "participants": "Anna, Bo, Carla",
+    "mode": "live",
+    "window": "2",
+    "themes": "2",
+    "focus": "1",
+}
+"""The planning form of a learning dialogue (`mtf-plan`) as Anna fills it in: live on
+5 March 2026 at 13:00 with Bo and Carla, two themes, element 1 in focus."""
+
+
+def meeting_plan(**changes: str) -> dict[str, str]:
+    """MEETING_PLAN with some fields filled in otherwise."""
+    return {**MEETING_PLAN, **changes}
 
 
 @dataclass
@@ -127,11 +145,17 @@ class BotHarness:
         return await ReminderWorker(self.runtime).run_due()
 
     def place(
-        self, platform: str = "console", workspace: str | None = None, channel: str | None = None
+        self,
+        platform: str = "console",
+        workspace: str | None = None,
+        channel: str | None = None,
+        surface: Surface | None = None,
     ) -> Place:
         """Where people speak: a channel of a workspace on a platform (by default the harness's
-        own console channel), all in this harness's database."""
-        return Place(self, platform, workspace or self.workspace, channel or self.default_channel)
+        own console channel), all in this harness's database; `surface`, what the adapter says
+        the place looks like (a Slack channel, a Teams group chat, a private chat)."""
+        where = Place(self, platform, workspace or self.workspace, channel or self.default_channel)
+        return where if surface is None else where.on(surface)
 
     def conv(self, user: str | None, channel: str | None = None) -> Conversation:
         return self.place(channel=channel).conv(user)
@@ -190,6 +214,16 @@ class BotHarness:
         """The round the newest pace buttons (anywhere) belong to."""
         return actions.decode(self.button("lp:pace:")).int_arg(0)
 
+    async def plan_meeting(
+        self, *, by: str = "Anna", channel: str | None = None, **changes: str
+    ) -> int:
+        return await self.place(channel=channel).plan_meeting(by=by, **changes)
+
+    async def start_selfeval(
+        self, name: str = "", *, by: str = "Anna", pace: str = "all", channel: str | None = None
+    ) -> int:
+        return await self.place(channel=channel).start_selfeval(name, by=by, pace=pace)
+
     async def answer(
         self,
         user: str,
@@ -232,10 +266,15 @@ class Place:
     platform: str = "console"
     workspace: str = "ws"
     channel: str = "team"
+    surface: Surface = field(default_factory=Surface)
+
+    def on(self, surface: Surface) -> Place:
+        """This place as it looks on `surface` (the words of the answers fit it)."""
+        return replace(self, surface=surface)
 
     def conv(self, user: str | None) -> Conversation:
         who = user.casefold() if user else None
-        return Conversation(self.platform, self.workspace, self.channel, who)
+        return Conversation(self.platform, self.workspace, self.channel, who, self.surface)
 
     def inbound(self, user: str, event: Event, event_id: str | None = None) -> Inbound:
         self.bot.channel.names.setdefault(user.casefold(), user)
@@ -284,6 +323,20 @@ class Place:
         """The round this place's newest pace buttons belong to."""
         return actions.decode(self.button("lp:pace:")).int_arg(0)
 
+    async def start_selfeval(self, name: str = "", *, by: str = "Anna", pace: str = "all") -> int:
+        """`by` starts a self-evaluation (of `name`, if given) and chooses its pace (`one` or
+        `all`); its id."""
+        await self.say(by, f"selvevaluering start {name}".rstrip())
+        sid = actions.decode(self.button("lp:se-pace:")).int_arg(0)
+        await self.press(by, "se-pace", sid, pace)
+        return sid
+
+    async def plan_meeting(self, *, by: str = "Anna", **changes: str) -> int:
+        """`by` fills in the planning form of a learning dialogue as MEETING_PLAN says (some
+        fields otherwise); the meeting's id, from the preparation buttons it sends."""
+        await self.click(by, actions.encode("mtf-plan"), meeting_plan(**changes))
+        return actions.decode(self.button("lp:mt-prep:")).int_arg(0)
+
     async def answer(
         self, user: str, element: int, answers: Sequence[str], *, word: str = "svar"
     ) -> None:
@@ -314,6 +367,28 @@ def newest_button(records: list[Record], prefix: str, where: Callable[[Record], 
             if isinstance(block, MultiSelect) and block.action.startswith(prefix):
                 return block.action
     raise LookupError(prefix)
+
+
+def buttons_of(records: Sequence[Record]) -> list[Button]:
+    """Every button of these records' messages, in order."""
+    return [
+        button
+        for record in records
+        if record.message is not None
+        for block in record.message.blocks
+        if isinstance(block, Buttons)
+        for button in block.buttons
+    ]
+
+
+def button_actions(records: Sequence[Record]) -> list[str]:
+    """The actions of every button of these records, in order."""
+    return [button.action for button in buttons_of(records)]
+
+
+def button_labels(records: Sequence[Record]) -> list[str]:
+    """The labels of every button of these records, in order."""
+    return [button.label for button in buttons_of(records)]
 
 
 def offline_features(settings: Settings | None = None) -> list[Feature]:

@@ -3,54 +3,22 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from pgtest import fresh_database
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FakeClock
 from bot.ports import Conversation
 from bot.testing import BotHarness
 from storage.files import GeneratedFiles
-from storage.models import Channel, Workspace
+from storage.turns import Place, _workspace_channel
 
-POSTGRES_URL = os.environ.get(
-    "TEST_POSTGRES_URL"
-)  # e.g. postgresql+asyncpg://u@127.0.0.1:5432/postgres
 # The source material (Socialstyrelsen's and VIVE's texts) is not in the repository: the checks
 # that quote it word for word look for it here, or where LOVENDE_SEEDS_DIR says.
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-
-
-async def _create_pg_database(name: str) -> None:
-    import asyncpg
-
-    assert POSTGRES_URL is not None
-    conn = await asyncpg.connect(POSTGRES_URL.replace("postgresql+asyncpg", "postgresql"))
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-
-
-async def _drop_pg_database(name: str) -> None:
-    import asyncpg
-
-    assert POSTGRES_URL is not None
-    conn = await asyncpg.connect(POSTGRES_URL.replace("postgresql+asyncpg", "postgresql"))
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
-def pg_url_for(name: str) -> str:
-    assert POSTGRES_URL is not None
-    base, _, _db = POSTGRES_URL.rpartition("/")
-    return f"{base}/{name}"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -59,14 +27,8 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
         return
-    if not POSTGRES_URL:
-        pytest.skip("TEST_POSTGRES_URL is not set")
-    name = f"lovende_test_{uuid.uuid4().hex[:12]}"
-    await _create_pg_database(name)
-    try:
-        yield pg_url_for(name)
-    finally:
-        await _drop_pg_database(name)
+    async with fresh_database("lovende_test") as url:
+        yield url
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -122,27 +84,10 @@ def keep_file(clock: FakeClock) -> KeepFile:
         sessions: async_sessionmaker[AsyncSession], conv: Conversation, name: str, data: bytes
     ) -> str:
         now = clock.now()
+        place = Place(conv.platform, conv.workspace, conv.channel)
         async with sessions() as session, session.begin():
-            ws = await session.scalar(
-                select(Workspace).where(
-                    Workspace.platform == conv.platform, Workspace.external_id == conv.workspace
-                )
-            )
-            if ws is None:
-                ws = Workspace(platform=conv.platform, external_id=conv.workspace, created_at=now)
-                session.add(ws)
-                await session.flush()
-            channel = await session.scalar(
-                select(Channel).where(
-                    Channel.workspace_id == ws.id, Channel.external_id == conv.channel
-                )
-            )
-            if channel is None:
-                channel = Channel(
-                    workspace_id=ws.id, external_id=conv.channel, settings={}, created_at=now
-                )
-                session.add(channel)
-                await session.flush()
+            # As a turn does: the workspace and the channel, made on their first use.
+            _ws, channel = await _workspace_channel(session, place, now)
             channel_id = channel.id
         stored = await GeneratedFiles(sessions).keep(channel_id, "test", name, data, now)
         return stored.id

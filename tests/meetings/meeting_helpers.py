@@ -31,23 +31,8 @@ async def closed_assessment(bot: BotHarness) -> int:
     return aid
 
 
-def plan_values(**changes: str) -> dict[str, str]:
-    values = {
-        "when": "05.03.2026 13:00",
-        "facilitator": "anna",
-        "participants": "Anna, Bo, Carla",
-        "mode": "live",
-        "window": "2",
-        "themes": "2",
-        "focus": "1",
-    }
-    values.update(changes)
-    return values
-
-
 async def plan(bot: BotHarness, **changes: str) -> int:
-    await bot.click("Anna", actions.encode("mtf-plan"), plan_values(**changes))
-    return meeting_id(bot)
+    return await bot.plan_meeting(**changes)
 
 
 def meeting_id(bot: BotHarness) -> int:

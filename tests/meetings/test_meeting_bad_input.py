@@ -3,11 +3,11 @@ English channel), the form shown again with the draft, and nothing stored half-w
 
 from __future__ import annotations
 
-from meeting_helpers import closed_assessment, plan, plan_values, prepare_all
+from meeting_helpers import closed_assessment, plan, prepare_all
 from sqlalchemy import func, select, update
 
 from bot.console.channel import Record
-from bot.testing import BotHarness, texts
+from bot.testing import BotHarness, meeting_plan, texts
 from dialogs import actions
 from dialogs.messages import Form
 from storage.meeting_models import Agreement, Meeting, MeetingObservation
@@ -112,20 +112,20 @@ async def test_only_the_facilitator_moves_the_meeting(bot: BotHarness) -> None:
 async def test_bad_plans_keep_the_draft(bot: BotHarness) -> None:
     await closed_assessment(bot)
     plan_action = actions.encode("mtf-plan")
-    bad_date = rejected(await bot.click("Anna", plan_action, plan_values(when="31.02.2026 13:00")))
+    bad_date = rejected(await bot.click("Anna", plan_action, meeting_plan(when="31.02.2026 13:00")))
     assert "“31.02.2026 13:00” er ikke et tidspunkt" in bad_date.errors["when"]
     assert drafts(bad_date)["when"] == "31.02.2026 13:00"
-    past = rejected(await bot.click("Anna", plan_action, plan_values(when="01.03.2026 13:00")))
+    past = rejected(await bot.click("Anna", plan_action, meeting_plan(when="01.03.2026 13:00")))
     assert past.errors["when"] == "Tidspunktet er allerede passeret. Vælg et tidspunkt i fremtiden."
     people = rejected(
-        await bot.click("Anna", plan_action, plan_values(participants="Bo, Xavier, Yrsa"))
+        await bot.click("Anna", plan_action, meeting_plan(participants="Bo, Xavier, Yrsa"))
     )
     assert "Jeg kender ikke Xavier, Yrsa i denne kanal" in people.errors["participants"]
-    window = rejected(await bot.click("Anna", plan_action, plan_values(mode="async", window="0")))
+    window = rejected(await bot.click("Anna", plan_action, meeting_plan(mode="async", window="0")))
     assert window.errors["window"] == "Skriv et tal fra 1 til 10."
-    focus = rejected(await bot.click("Anna", plan_action, plan_values(focus="3, 14")))
+    focus = rejected(await bot.click("Anna", plan_action, meeting_plan(focus="3, 14")))
     assert "1 til 11" in focus.errors["focus"]
-    boss = rejected(await bot.click("Anna", plan_action, plan_values(facilitator="Xavier")))
+    boss = rejected(await bot.click("Anna", plan_action, meeting_plan(facilitator="Xavier")))
     assert "Xavier" in boss.errors["facilitator"]
     assert await count(bot, Meeting) == 0
 

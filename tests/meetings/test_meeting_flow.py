@@ -11,14 +11,13 @@ from meeting_helpers import (
     meeting_id,
     observation_ids,
     plan,
-    plan_values,
     prepare_all,
     private_to,
     text_of,
     theme_ids,
 )
 
-from bot.testing import BotHarness, texts
+from bot.testing import BotHarness, meeting_plan, texts
 from dialogs import actions
 from dialogs.messages import ToActorOnly, ToChannel
 
@@ -94,7 +93,7 @@ async def test_live_meeting_from_plan_to_summary(bot: BotHarness) -> None:
     assert defaults["participants"] == "Anna, Bo, Carla"  # those who answered
     assert defaults["facilitator"] == "anna" and defaults["mode"] == "live"
 
-    planned = await bot.click("Anna", actions.encode("mtf-plan"), plan_values())
+    planned = await bot.click("Anna", actions.encode("mtf-plan"), meeting_plan())
     root = [r for r in planned if isinstance(r.target, ToChannel) and r.thread is None]
     assert "Læringsdialog 1 – 05.03.2026 kl. 13:00" in text_of(root)
     assert "Mødeleder: Anna · Deltagere: Anna, Bo, Carla" in text_of(root)

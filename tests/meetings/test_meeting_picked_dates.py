@@ -5,11 +5,11 @@ and a form's errors are named by the field's label, in the channel's language.""
 
 from __future__ import annotations
 
-from meeting_helpers import closed_assessment, plan_values, prepare_all
+from meeting_helpers import closed_assessment, prepare_all
 from sqlalchemy import select, update
 
 from bot.console.channel import Record
-from bot.testing import BotHarness, texts
+from bot.testing import BotHarness, meeting_plan, texts
 from dialogs import actions
 from dialogs.messages import Form
 from storage.meeting_models import Agreement
@@ -27,7 +27,7 @@ async def test_picked_dates_plan_a_meeting_and_date_an_agreement(bot: BotHarness
     assert kinds["when"] == "datetime" and kinds["participants"] == "text"
 
     planned = await bot.click(
-        "Anna", actions.encode("mtf-plan"), plan_values(when="2026-03-05 13:00")
+        "Anna", actions.encode("mtf-plan"), meeting_plan(when="2026-03-05 13:00")
     )
     assert "Læringsdialog 1 – 05.03.2026 kl. 13:00" in texts(planned)
     mid = int(actions.decode(bot.button("lp:mt-prep:")).args[0])
@@ -53,7 +53,7 @@ async def test_errors_are_labelled_in_the_channels_language(bot: BotHarness) -> 
     await closed_assessment(bot)
     async with bot.runtime.sessions() as session, session.begin():
         await session.execute(update(Channel).values(language="en"))
-    values = plan_values(when="2026-03-05")  # a date picked, no time
+    values = meeting_plan(when="2026-03-05")  # a date picked, no time
     rejected = await bot.click("Anna", actions.encode("mtf-plan"), values)
     (form,) = [r.form for r in rejected if r.kind == "form_error" and r.form is not None]
     labels = dict(form.labelled_errors())

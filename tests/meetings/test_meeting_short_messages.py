@@ -5,8 +5,6 @@ request's once the dialogue starts, *Siden sidst*'s status buttons once that ste
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from meeting_helpers import (
     closed_assessment,
     in_thread,
@@ -18,26 +16,13 @@ from meeting_helpers import (
 )
 from test_meeting_flow import run_meeting_to_paper, write_paper
 
-from bot.console.channel import Record
-from bot.testing import BotHarness
+from bot.testing import BotHarness, button_actions, meeting_plan
 from dialogs import actions
-from dialogs.events import Command
 from dialogs.meetings import content
-from dialogs.messages import Buttons, ToActorOnly
+from dialogs.messages import ToActorOnly
 from dialogs.turn import Surface
 
 SHORT = 600  # characters: a step's message is a few lines, not the booklet's pages
-
-
-def actions_in(records: list[Record]) -> list[str]:
-    return [
-        b.action
-        for r in records
-        if r.message
-        for block in r.message.blocks
-        if isinstance(block, Buttons)
-        for b in block.buttons
-    ]
 
 
 async def test_steps_are_short_and_their_support_questions_a_click_away(bot: BotHarness) -> None:
@@ -54,7 +39,7 @@ async def test_steps_are_short_and_their_support_questions_a_click_away(bot: Bot
         assert len(shown) < SHORT, shown
         questions = content.step_questions(number, "da", practice=True)
         assert not any(q in shown for q in questions)
-        assert f"lp:mt-help:{mid}:{number}" in actions_in([header])
+        assert f"lp:mt-help:{mid}:{number}" in button_actions([header])
         support = await bot.click("Carla", actions.encode("mt-help", mid, number))
         assert [type(r.target) for r in support] == [ToActorOnly]
         for question in questions:  # verbatim, every one
@@ -69,20 +54,12 @@ async def test_the_preparation_request_is_short_and_updated_not_left_with_button
     planned = await bot.click(
         "Anna",
         actions.encode("mtf-plan"),
-        {
-            "when": "05.03.2026 13:00",
-            "facilitator": "anna",
-            "participants": "Anna, Bo, Carla",
-            "mode": "live",
-            "window": "2",
-            "themes": "2",
-            "focus": "",
-        },
+        meeting_plan(focus=""),
     )
     mid = meeting_id(bot)
     dm = private_to(planned, "bo")
     assert len(dm) == 1 and len(text_of(dm)) < SHORT
-    assert actions_in(dm) == [
+    assert button_actions(dm) == [
         actions.encode("mt-prep", mid),
         actions.encode("mt-basis", mid),
         actions.encode("mt-help", mid, 0),
@@ -105,7 +82,7 @@ async def test_the_preparation_request_is_short_and_updated_not_left_with_button
     started = await bot.say("Anna", "møde start")
     updated = [r for r in started if r.kind == "update" and "Forberedelse til" in text_of([r])]
     assert len(updated) == 3
-    assert not actions_in(updated)
+    assert not button_actions(updated)
     assert "forberedelsen er slut" in text_of(updated)
 
 
@@ -117,20 +94,20 @@ async def test_siden_sidst_loses_its_status_buttons_when_the_step_closes(bot: Bo
     mid2 = await plan(bot, when="02.04.2026 13:00", focus="")
     await prepare_all(bot, mid2)
     since = in_thread(await bot.say("Anna", "møde start"))
-    assert any(a.startswith("lp:ag-st:") for a in actions_in(since))
+    assert any(a.startswith("lp:ag-st:") for a in button_actions(since))
     refs = {r.ref for r in since if r.message and r.message.fallback.startswith("Aftale")}
     assert len(refs) == 2
 
     closed = await bot.say("Anna", "møde næste")
     again = [r for r in closed if r.kind == "update" and r.ref in refs]
     assert len(again) == 2
-    assert not actions_in(again)
+    assert not button_actions(again)
     assert "Aftale 1: Indføre fast månedlig opfølgning på mål" in text_of(again)
     # a status set later (from the list) updates them, still without buttons
-    aid = int(actions.decode(next(a for a in actions_in(since) if "ag-st" in a)).args[0])
+    aid = int(actions.decode(next(a for a in button_actions(since) if "ag-st" in a)).args[0])
     later = await bot.click("Anna", actions.encode("ag-st", aid, "done"))
     shown = [r for r in later if r.kind == "update" and r.ref in refs]
-    assert shown and not actions_in(shown) and "Gennemført" in text_of(shown)
+    assert shown and not button_actions(shown) and "Gennemført" in text_of(shown)
 
 
 async def test_meeting_texts_name_commands_as_they_are_typed_there(bot: BotHarness) -> None:
@@ -138,11 +115,7 @@ async def test_meeting_texts_name_commands_as_they_are_typed_there(bot: BotHarne
     console and private chats the words alone; and a private reply does not say "i kanalen"."""
 
     async def say(surface: Surface, text: str) -> str:
-        inbound = bot.inbound("Anna", Command(text))
-        inbound = replace(inbound, conv=replace(inbound.conv, surface=surface))
-        mark = len(bot.channel.records)
-        await bot.runtime.engine.handle(inbound, bot.channel)
-        return text_of(bot.channel.records[mark:])
+        return text_of(await bot.place(surface=surface).say("Anna", text))
 
     slack = await say(Surface(prefix="/lovende "), "møde start")
     assert "Planlæg et med `/lovende møde planlæg`." in slack

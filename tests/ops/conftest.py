@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -20,18 +21,16 @@ for folder in ("reminders",):
     if str(TESTS / folder) not in sys.path:
         sys.path.append(str(TESTS / folder))
 
+from pg_proxy import TcpProxy  # noqa: E402
+from pgtest import fresh_database  # noqa: E402
+
 from bot.slack.testing.api import FakeSlack  # noqa: E402
 
 
 @pytest.fixture
 async def fake_slack() -> AsyncIterator[FakeSlack]:
-    server = FakeSlack()
-    server.people.update({"U1": "Anna", "U2": "Bo"})
-    await server.start()
-    try:
+    async with FakeSlack(people={"U1": "Anna", "U2": "Bo"}) as server:
         yield server
-    finally:
-        await server.close()
 
 
 @pytest.fixture
@@ -46,3 +45,24 @@ async def sqlite_threads_finish() -> AsyncIterator[None]:
     for thread in set(threading.enumerate()) - before:
         if "_connection_worker_thread" in thread.name:
             await asyncio.to_thread(thread.join, 10)
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    """A new PostgreSQL database of its own (the test server from scripts/postgres.sh)."""
+    async with fresh_database("lovende_ops") as url:
+        yield url
+
+
+@pytest.fixture
+async def proxy(pg_url: str) -> AsyncIterator[tuple[TcpProxy, str]]:
+    """A proxy in front of the database (`cut` makes it go away), and the database URL that
+    goes through it."""
+    server = urlsplit(pg_url)
+    assert server.hostname is not None and server.port is not None
+    tcp = TcpProxy(server.hostname, server.port)
+    await tcp.start()
+    try:
+        yield tcp, pg_url.replace(f":{server.port}/", f":{tcp.port}/")
+    finally:
+        await tcp.close()

@@ -4,6 +4,7 @@ signed, real-shaped Slack requests; row counts of every table, to prove nothing 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientResponse
@@ -29,6 +30,34 @@ FORM = "application/x-www-form-urlencoded"
 
 async def no_sleep(_seconds: float) -> None:
     return None
+
+
+@dataclass
+class SqliteVolume:
+    """The folder of a SQLite database and the inbox beside it, as a volume that can be lost
+    (neither can be opened again) and brought back."""
+
+    folder: Path
+
+    @classmethod
+    def under(cls, tmp_path: Path) -> SqliteVolume:
+        (tmp_path / "data").mkdir()
+        return cls(tmp_path / "data")
+
+    @property
+    def url(self) -> str:
+        return f"sqlite+aiosqlite:///{self.folder / 'lovende.db'}"
+
+    async def lose(self, runtime: Runtime) -> None:
+        # The process's connections go too: an open SQLite connection keeps its file whatever
+        # happens to the path.
+        await runtime.db.dispose()
+        if runtime.inbox_db is not None:
+            await runtime.inbox_db.dispose()
+        self.folder.rename(self.folder.with_name("away"))
+
+    async def restore(self) -> None:
+        self.folder.with_name("away").rename(self.folder)
 
 
 @dataclass

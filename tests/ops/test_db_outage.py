@@ -9,17 +9,13 @@ SQLite variant moves the database file's folder away (new connections cannot ope
 
 from __future__ import annotations
 
-import os
 import socket
 import sqlite3
-import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
-from ops_helpers import WebApp, row_counts, start_app
+from ops_helpers import SqliteVolume, WebApp, row_counts, start_app
 from pg_proxy import TcpProxy
 from sqlalchemy import exc, select
 
@@ -27,51 +23,14 @@ from bot.clock import FakeClock
 from bot.metrics import REGISTRY
 from bot.slack.testing import payloads as p
 from bot.slack.testing.api import FakeSlack
-from bot.teams.testing import FakeConnector, start_bot, teams_settings
+from bot.teams.testing import FakeConnector, running_bot, teams_settings
 from storage.db import create_engine, is_unavailable
 from storage.models import Assessment, ProcessedEvent
-
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 
 
 def unavailable(route: str) -> float:
     labels = {"route": route, "outcome": "unavailable"}
     return REGISTRY.get_sample_value("lovende_http_requests_total", labels) or 0.0
-
-
-@pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    """A new PostgreSQL database of its own (the test server from scripts/postgres.sh)."""
-    if not POSTGRES_URL:
-        pytest.skip("TEST_POSTGRES_URL is not set")
-    name = f"lovende_outage_{uuid.uuid4().hex[:12]}"
-    admin = POSTGRES_URL.replace("postgresql+asyncpg", "postgresql")
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    try:
-        yield f"{POSTGRES_URL.rpartition('/')[0]}/{name}"
-    finally:
-        conn = await asyncpg.connect(admin)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
-
-
-@pytest.fixture
-async def proxy(pg_url: str) -> AsyncIterator[tuple[TcpProxy, str]]:
-    """A proxy in front of the database, and the database URL that goes through it."""
-    server = urlsplit(pg_url)
-    assert server.hostname is not None and server.port is not None
-    tcp = TcpProxy(server.hostname, server.port)
-    await tcp.start()
-    try:
-        yield tcp, pg_url.replace(f":{server.port}/", f":{tcp.port}/")
-    finally:
-        await tcp.close()
 
 
 async def pacings(app: WebApp) -> list[str | None]:
@@ -135,10 +94,10 @@ async def test_teams_activity_during_an_outage_gets_503(
     proxy: tuple[TcpProxy, str], clock: FakeClock
 ) -> None:
     tcp, url = proxy
-    connector = FakeConnector()
-    await connector.start()
-    bot, client = await start_bot(url, clock, connector, teams_settings(local_dev=True))
-    try:
+    async with (
+        FakeConnector() as connector,
+        running_bot(url, clock, connector, teams_settings(local_dev=True)) as bot,
+    ):
         assert await bot.user("Anna").say("start Recovery") == 201
         sent = len(connector.calls)
         await tcp.cut()
@@ -147,34 +106,16 @@ async def test_teams_activity_during_an_outage_gets_503(
         await tcp.restore()
         assert await bot.user("Bo").say("status") == 201
         assert len(connector.calls) > sent
-    finally:
-        await client.close()
-        await bot.runtime.close()
-        await connector.stop()
 
 
 @pytest.mark.usefixtures("sqlite_threads_finish")
 async def test_sqlite_file_out_of_reach_answers_503_and_recovers(
     tmp_path: Path, clock: FakeClock, fake_slack: FakeSlack
 ) -> None:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    app = await start_app(f"sqlite+aiosqlite:///{folder / 'lovende.db'}", clock, fake_slack)
-
-    async def cut() -> None:
-        # The volume is lost: the process's connections are gone and neither the database nor
-        # the inbox beside it can be opened again. (An open SQLite connection keeps its file
-        # whatever happens to the path: close them first.)
-        await app.runtime.db.dispose()
-        if app.runtime.inbox_db is not None:
-            await app.runtime.inbox_db.dispose()
-        folder.rename(tmp_path / "away")
-
-    async def restore() -> None:
-        (tmp_path / "away").rename(folder)
-
+    volume = SqliteVolume.under(tmp_path)
+    app = await start_app(volume.url, clock, fake_slack)
     try:
-        await outage_and_recovery(app, cut, restore)
+        await outage_and_recovery(app, lambda: volume.lose(app.runtime), volume.restore)
     finally:
         await app.close()
 

@@ -9,14 +9,11 @@ file's folder away (as tests/ops/test_db_outage.py does).
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import asyncpg
 import pytest
+from ops_helpers import SqliteVolume
 from pg_proxy import TcpProxy
 from sqlalchemy import func, select
 
@@ -29,36 +26,7 @@ from storage.db import is_unavailable
 from storage.inbox import InboxItem
 from storage.models import MemberAnswer, ProcessedEvent
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 Cut = Callable[[], Awaitable[None]]
-
-
-@pytest.fixture
-async def pg_proxy_url() -> AsyncIterator[tuple[TcpProxy, str]]:
-    """A database of its own on the test server, reached through a cuttable proxy."""
-    if not POSTGRES_URL:
-        pytest.skip("TEST_POSTGRES_URL is not set")
-    name = f"lovende_retry_{uuid.uuid4().hex[:12]}"
-    admin = POSTGRES_URL.replace("postgresql+asyncpg", "postgresql")
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    server = urlsplit(POSTGRES_URL)
-    assert server.hostname is not None and server.port is not None
-    tcp = TcpProxy(server.hostname, server.port)
-    await tcp.start()
-    try:
-        base = POSTGRES_URL.rpartition("/")[0].replace(f":{server.port}", f":{tcp.port}")
-        yield tcp, f"{base}/{name}"
-    finally:
-        await tcp.close()
-        conn = await asyncpg.connect(admin)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
 
 
 async def kept_click_survives_a_failed_turn(bot: BotHarness, cut: Cut, restore: Cut) -> None:
@@ -92,9 +60,9 @@ async def kept_click_survives_a_failed_turn(bot: BotHarness, cut: Cut, restore: 
 
 @pytest.mark.postgres
 async def test_postgres_outage_during_a_kept_clicks_turn(
-    pg_proxy_url: tuple[TcpProxy, str], clock: FakeClock
+    proxy: tuple[TcpProxy, str], clock: FakeClock
 ) -> None:
-    tcp, url = pg_proxy_url
+    tcp, url = proxy
     bot = await BotHarness.start(url, clock)
     try:
         await kept_click_survives_a_failed_turn(bot, tcp.cut, tcp.restore)
@@ -106,21 +74,11 @@ async def test_postgres_outage_during_a_kept_clicks_turn(
 async def test_sqlite_out_of_reach_during_a_kept_clicks_turn(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    folder = tmp_path / "data"
-    folder.mkdir()
-    bot = await BotHarness.start(f"sqlite+aiosqlite:///{folder / 'lovende.db'}", clock)
-
-    async def cut() -> None:
-        # Open connections keep their file whatever happens to its path: close them first.
-        await bot.runtime.db.dispose()
-        if bot.runtime.inbox_db is not None:
-            await bot.runtime.inbox_db.dispose()
-        folder.rename(tmp_path / "away")
-
-    async def restore() -> None:
-        (tmp_path / "away").rename(folder)
-
+    volume = SqliteVolume.under(tmp_path)
+    bot = await BotHarness.start(volume.url, clock)
     try:
-        await kept_click_survives_a_failed_turn(bot, cut, restore)
+        await kept_click_survives_a_failed_turn(
+            bot, lambda: volume.lose(bot.runtime), volume.restore
+        )
     finally:
         await bot.close()

@@ -16,20 +16,17 @@ from aiohttp.test_utils import TestClient, TestServer
 from ops_helpers import start_app
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
-from reminder_helpers import reminder_rows, run_at, start_round
+from reminder_helpers import Flaky, reminder_rows, run_at, start_round
 
 from bot.clock import FakeClock
-from bot.console.channel import ConsoleChannel
 from bot.http.app import create_app
 from bot.http.observe import outcome_of
 from bot.metrics import REGISTRY
-from bot.ports import Conversation, DeliveryError
 from bot.runtime import build_runtime
 from bot.settings import load_settings
 from bot.slack.testing.api import FakeSlack
-from bot.teams.testing import FakeConnector, start_bot, teams_settings
+from bot.teams.testing import PUBLIC_URL, FakeConnector, running_bot, teams_settings
 from bot.testing import BotHarness
-from dialogs.messages import Message, Target
 from storage.db import create_engine
 
 THURSDAY_10 = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)  # the first nudge round, 10:00 CET
@@ -110,15 +107,12 @@ async def test_metrics_count_requests_by_route_and_outcome(
 async def test_route_labels_are_templates_and_teams_is_counted(
     sqlite_url: str, clock: FakeClock
 ) -> None:
-    connector = FakeConnector()
-    await connector.start()
-    bot, client = await start_bot(
-        sqlite_url,
-        clock,
-        connector,
-        teams_settings(local_dev=True, public_url="http://127.0.0.1:3978"),
-    )
-    try:
+    settings = teams_settings(local_dev=True, public_url=PUBLIC_URL)
+    async with (
+        FakeConnector() as connector,
+        running_bot(sqlite_url, clock, connector, settings) as bot,
+    ):
+        client = bot.client
         files_missing = requests("/teams/files/{token}", "client_error")
         messages_ok = requests("/api/messages", "ok")
         wrong_type = requests("/api/messages", "client_error")
@@ -130,10 +124,6 @@ async def test_route_labels_are_templates_and_teams_is_counted(
         assert requests("/api/messages", "client_error") - wrong_type == 1
         text = await (await client.get("/metrics")).text()
         assert "secret-token-123" not in text
-    finally:
-        await client.close()
-        await bot.runtime.close()
-        await connector.stop()
 
 
 async def test_a_handler_that_raises_is_a_server_error_and_a_lost_database_a_503(
@@ -183,27 +173,6 @@ async def test_metrics_can_be_switched_off(
         await app.close()
 
 
-class Refusing:
-    """A platform that refuses every send for good (the member left, the app was removed)."""
-
-    def __init__(self, inner: ConsoleChannel) -> None:
-        self.inner = inner
-
-    async def post(
-        self, conv: Conversation, target: Target, message: Message, thread_ref: str | None
-    ) -> str:
-        raise DeliveryError("HTTP 403", retryable=False)
-
-    async def update(self, conv: Conversation, ref: str, message: Message) -> None:
-        await self.inner.update(conv, ref, message)
-
-    async def open_form(self, conv: Conversation, form: object) -> None:
-        raise AssertionError("no forms from reminders")
-
-    async def reject_form(self, conv: Conversation, form: object) -> None:
-        raise AssertionError("no forms from reminders")
-
-
 async def test_reminder_counters_move_with_due_sent_late_and_failed(bot: BotHarness) -> None:
     await start_round(bot)
     await bot.run_due()  # planned: nothing due yet
@@ -226,8 +195,10 @@ async def test_reminder_counters_move_with_due_sent_late_and_failed(bot: BotHarn
     assert stats.sent >= 1 and moved["sent"] == stats.sent and moved["due"] == stats.claimed
     assert moved["late"] == len(late_rows) >= 1
 
-    # A platform that refuses for good: the reminder fails and is counted.
-    bot.runtime.ports["console"] = Refusing(bot.channel)  # type: ignore[assignment]
+    # A platform that refuses for good (the member left, the app was removed): the reminder
+    # fails and is counted.
+    refusing = Flaky(bot.channel, retryable=False, error="HTTP 403")
+    bot.runtime.ports["console"] = refusing  # type: ignore[assignment]
     before = {e: reminders(e) for e in before}
     mark = len(bot.channel.records)
     bot.clock.set(THURSDAY_10 + timedelta(days=14))

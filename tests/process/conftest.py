@@ -1,33 +1,25 @@
 """Fixtures for the process tests: the Slack fake (bot.slack.testing), an HTTP client, a fresh
-PostgreSQL database per test, and cleanup that always ends the children we started."""
+PostgreSQL database per test, replicas started in folders of their own, and cleanup that always
+ends the children we started."""
 
 from __future__ import annotations
 
 import sys
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
 
 import aiohttp
 import pytest
-from proc_harness import (
-    Replica,
-    WatchedSlack,
-    create_database,
-    drop_database,
-    postgres_server,
-    url_for,
-)
+from pgtest import fresh_database
+from proc_harness import Launch, Replica, WatchedSlack, start_replica
+
+from bot.slack.testing.fixtures import PEOPLE
 
 
 @pytest.fixture
 async def slack_api() -> AsyncIterator[WatchedSlack]:
-    server = WatchedSlack()
-    server.people.update({"U1": "Anna", "U2": "Bo", "U3": "Carla"})
-    await server.start()
-    try:
+    async with WatchedSlack(people=PEOPLE) as server:
         yield server
-    finally:
-        await server.close()
 
 
 @pytest.fixture
@@ -53,11 +45,26 @@ async def replicas() -> AsyncIterator[list[Replica]]:
 @pytest.fixture
 async def pg_url() -> AsyncIterator[str]:
     """A new PostgreSQL database on the TEST_POSTGRES_URL server, dropped afterwards."""
-    if not postgres_server():
-        pytest.skip("TEST_POSTGRES_URL is not set")
-    name = f"lovende_proc_{uuid.uuid4().hex[:12]}"
-    await create_database(name)
-    try:
-        yield url_for(name)
-    finally:
-        await drop_database(name)
+    async with fresh_database("lovende_proc") as url:
+        yield url
+
+
+@pytest.fixture
+def launch(
+    slack_api: WatchedSlack,
+    http: aiohttp.ClientSession,
+    replicas: list[Replica],
+    tmp_path: Path,
+) -> Launch:
+    """`await launch(name, env)`: a replica (`lovende serve`) in a folder of its own, returned
+    once it has bound its port (`wait_ready` then waits for /readyz); ended after the test.
+    Its calls to the Slack fake go to an API base URL of its own, so `slack_api.by(call)`
+    tells which replica made each."""
+
+    async def start(name: str, env: Mapping[str, str]) -> Replica:
+        own = {**env, "SLACK_API_BASE_URL": slack_api.api_url_for(name)}
+        replica = await start_replica(name, own, tmp_path / name, http)
+        replicas.append(replica)
+        return replica
+
+    return start

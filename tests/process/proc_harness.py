@@ -42,8 +42,8 @@ class WatchedSlack(FakeSlack):
     """The Slack fake, telling waiters about every call and which replica made it (each replica
     gets its own API base URL, `<base>/<name>/api/`)."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, people: dict[str, str] | None = None) -> None:
+        super().__init__(people=people)
         self.changed = asyncio.Condition()
         self.origin: dict[int, str] = {}  # id(call) -> replica name
 
@@ -105,6 +105,17 @@ class WatchedSlack(FakeSlack):
         return None
 
 
+def element(action: str, label: str) -> dict[str, Any]:
+    """An answer button as the bot renders it in a question message."""
+    return {
+        "type": "button",
+        "action_id": action,
+        "block_id": "q-answers",
+        "text": {"type": "plain_text", "text": label, "emoji": True},
+        "value": action,
+    }
+
+
 def child_env(
     database_url: str, slack_api_url: str, out_dir: Path | None, **extra: str
 ) -> dict[str, str]:
@@ -126,19 +137,27 @@ def child_env(
     return env
 
 
-async def run_migrate(env: Mapping[str, str], cwd: Path) -> None:
-    """`lovende migrate`, once, before any replica starts."""
-    proc = await asyncio.create_subprocess_exec(
+async def _lovende(
+    env: Mapping[str, str], cwd: Path, *args: str, stdout: int, stderr: int
+) -> asyncio.subprocess.Process:
+    """`lovende <args>` as a child in `cwd`, with only `env`, reading nothing."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot.cli",
-        "migrate",
+        *args,
         cwd=cwd,
         env=dict(env),
         stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+        stdout=stdout,
+        stderr=stderr,
     )
+
+
+async def run_migrate(env: Mapping[str, str], cwd: Path) -> None:
+    """`lovende migrate`, once, before any replica starts."""
+    pipe, together = asyncio.subprocess.PIPE, asyncio.subprocess.STDOUT
+    proc = await _lovende(env, cwd, "migrate", stdout=pipe, stderr=together)
     try:
         async with asyncio.timeout(START_SECONDS):
             out, _ = await proc.communicate()
@@ -269,6 +288,9 @@ class Replica:
         return code
 
 
+Launch = Callable[[str, Mapping[str, str]], Awaitable[Replica]]  # the `launch` fixture's
+
+
 async def _copy_stderr(
     stream: asyncio.StreamReader, log: IO[bytes], port: asyncio.Future[int]
 ) -> None:
@@ -285,20 +307,9 @@ async def start_replica(
     """Start `lovende serve --port 0` and return once it has bound its port (not yet ready)."""
     log_path = workdir / f"{name}.stderr.log"
     log = _open_log(log_path)  # also creates workdir
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        "0",
-        cwd=workdir,
-        env=dict(env),
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
+    serve = ("serve", "--host", "127.0.0.1", "--port", "0")
+    proc = await _lovende(
+        env, workdir, *serve, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
     )
     replica = Replica(name, proc, log_path, http, _log=log)
     assert proc.stderr is not None
@@ -391,34 +402,3 @@ def db_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         return create_async_engine(url, connect_args={"timeout": 10})
     return create_async_engine(url)
-
-
-# ---- a fresh PostgreSQL database per test ----
-def postgres_server() -> str | None:
-    return os.environ.get("TEST_POSTGRES_URL") or None
-
-
-async def _admin(statement: str) -> None:
-    import asyncpg
-
-    server = postgres_server()
-    assert server is not None
-    conn = await asyncpg.connect(server.replace("postgresql+asyncpg", "postgresql", 1))
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
-
-
-async def create_database(name: str) -> None:
-    await _admin(f'CREATE DATABASE "{name}"')
-
-
-async def drop_database(name: str) -> None:
-    await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def url_for(name: str) -> str:
-    server = postgres_server()
-    assert server is not None
-    return f"{server.rpartition('/')[0]}/{name}"

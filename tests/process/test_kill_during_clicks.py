@@ -15,18 +15,17 @@ import asyncio
 import random
 import signal
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 from proc_harness import (
-    Replica,
+    Launch,
     WatchedSlack,
     child_env,
     db_engine,
     duplicate_answers,
+    element,
     open_assessment_id,
     poll,
-    start_replica,
     stored_answers,
 )
 
@@ -52,34 +51,17 @@ def burst(assessment: int) -> list[tuple[str, str, str, str]]:
     return clicks
 
 
-def element(action: str, label: str) -> dict[str, Any]:
-    """An answer button as the bot renders it in a question message."""
-    return {
-        "type": "button",
-        "action_id": action,
-        "block_id": "q-answers",
-        "text": {"type": "plain_text", "text": label, "emoji": True},
-        "value": action,
-    }
-
-
 async def test_acknowledged_answers_survive_kill_9(
     database_url: str,
     slack_api: WatchedSlack,
-    http: aiohttp.ClientSession,
-    replicas: list[Replica],
+    launch: Launch,
     tmp_path: Path,
 ) -> None:
     fake = slack_api
     env = child_env(database_url, fake.api_url, tmp_path / "out")  # migrates at start
 
-    async def launch(name: str) -> Replica:
-        replica = await start_replica(name, env, tmp_path / name, http)
-        replicas.append(replica)
-        await replica.wait_ready()
-        return replica
-
-    first = await launch("first")
+    first = await launch("first", env)
+    await first.wait_ready()
     db = db_engine(database_url)
     try:
         assert await first.command("U1", "start Recovery-forløb") == (200, "")
@@ -142,7 +124,8 @@ async def test_acknowledged_answers_survive_kill_9(
 
         # A new process over the same database: ready, then (after its inbox replay) every
         # acknowledged answer is stored with the value that was clicked.
-        second = await launch("second")
+        second = await launch("second", env)
+        await second.wait_ready()
         await poll("every acknowledged answer", all_there, fake, 90, second.log_tail)
         assert await duplicate_answers(db) == []
         stored = await stored_answers(db)

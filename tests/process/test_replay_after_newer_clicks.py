@@ -23,20 +23,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-import aiohttp
 import asyncpg
 from proc_harness import (
+    Launch,
     Replica,
     WatchedSlack,
     child_env,
     db_engine,
     duplicate_answers,
+    element,
     open_assessment_id,
     poll,
     processed_events,
-    start_replica,
     stored_answers,
 )
 from sqlalchemy import func, select, update
@@ -48,17 +47,6 @@ from storage.inbox import InboxItem, spool_url
 PEOPLE = [f"U7{n:03d}" for n in range(40)]
 QUESTION = "1.1"
 MESSAGE = {"ts": "1700000300.000100", "text": "Spørgsmål", "blocks": []}
-
-
-def element(action: str, label: str) -> dict[str, Any]:
-    """An answer button as the bot renders it in a question message."""
-    return {
-        "type": "button",
-        "action_id": action,
-        "block_id": "q-answers",
-        "text": {"type": "plain_text", "text": label, "emoji": True},
-        "value": action,
-    }
 
 
 @asynccontextmanager
@@ -104,18 +92,11 @@ async def set_lease(inbox: AsyncEngine, until: datetime) -> None:
 async def test_a_replay_after_a_kill_does_not_undo_newer_clicks(
     database_url: str,
     slack_api: WatchedSlack,
-    http: aiohttp.ClientSession,
-    replicas: list[Replica],
+    launch: Launch,
     tmp_path: Path,
 ) -> None:
     fake = slack_api
     env = child_env(database_url, fake.api_url, tmp_path / "out")  # migrates at start
-
-    async def launch(name: str) -> Replica:
-        replica = await start_replica(name, env, tmp_path / name, http)
-        replicas.append(replica)
-        await replica.wait_ready()
-        return replica
 
     async def click_all(replica: Replica, value: str) -> None:
         action = f"lp:ans:{aid}:{QUESTION}:{value}"
@@ -128,7 +109,8 @@ async def test_a_replay_after_a_kill_does_not_undo_newer_clicks(
         answers = await asyncio.gather(*(one(user) for user in PEOPLE))
         assert answers == [(200, "")] * len(PEOPLE)  # every click acknowledged
 
-    first = await launch("first")
+    first = await launch("first", env)
+    await first.wait_ready()
     db, inbox = db_engine(database_url), inbox_engine(database_url)
     try:
         assert await first.command("U1", "start Recovery-forløb") == (200, "")
@@ -150,7 +132,8 @@ async def test_a_replay_after_a_kill_does_not_undo_newer_clicks(
             await set_lease(inbox, datetime.now(UTC) + timedelta(hours=1))
         assert await stored_answers(db) == {}  # none of the "Ja" turns ran
 
-        second = await launch("second")
+        second = await launch("second", env)
+        await second.wait_ready()
         await click_all(second, "nej")
         expected = {("C1", user, QUESTION): "nej" for user in PEOPLE}
 

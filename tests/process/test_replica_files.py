@@ -14,16 +14,15 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 from aiohttp import web
 from proc_harness import (
+    Launch,
     Replica,
     WatchedSlack,
     child_env,
     db_engine,
     run_migrate,
-    start_replica,
 )
 from sqlalchemy import func, select
 
@@ -99,22 +98,14 @@ async def test_a_chart_made_on_one_replica_is_served_by_the_other_and_deleted_on
     pg_url: str,
     slack_api: WatchedSlack,
     connector: WatchedConnector,
-    http: aiohttp.ClientSession,
-    replicas: list[Replica],
+    launch: Launch,
     tmp_path: Path,
 ) -> None:
     teams = {"TEAMS_LOCAL_DEV": "true", "TEAMS_PUBLIC_URL": PUBLIC_URL}
     base_env = child_env(pg_url, slack_api.api_url, None, LOVENDE_AUTO_MIGRATE="false", **teams)
     assert "LOVENDE_OUTPUT_DIR" not in base_env  # no copies on disk, no shared folder
     await run_migrate(base_env, tmp_path)
-
-    async def launch(name: str) -> Replica:
-        env = {**base_env, "SLACK_API_BASE_URL": slack_api.api_url_for(name)}
-        replica = await start_replica(name, env, tmp_path / name, http)
-        replicas.append(replica)
-        return replica
-
-    a, b = await asyncio.gather(launch("a"), launch("b"))
+    a, b = await asyncio.gather(launch("a", base_env), launch("b", base_env))
     await asyncio.gather(a.wait_ready(), b.wait_ready())
 
     def logs() -> str:

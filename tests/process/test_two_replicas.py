@@ -10,17 +10,15 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 from proc_harness import (
-    Replica,
+    Launch,
     WatchedSlack,
     child_env,
     db_engine,
     poll,
     processed_events,
     run_migrate,
-    start_replica,
     stored_answers,
 )
 
@@ -39,21 +37,13 @@ def chosen(user: str, qid: str) -> str:
 async def test_two_replicas_share_one_database(
     pg_url: str,
     slack_api: WatchedSlack,
-    http: aiohttp.ClientSession,
-    replicas: list[Replica],
+    launch: Launch,
     tmp_path: Path,
 ) -> None:
     fake = slack_api
     base_env = child_env(pg_url, fake.api_url, tmp_path / "out", LOVENDE_AUTO_MIGRATE="false")
     await run_migrate(base_env, tmp_path)
-
-    async def launch(name: str) -> Replica:
-        env = {**base_env, "SLACK_API_BASE_URL": fake.api_url_for(name)}
-        replica = await start_replica(name, env, tmp_path / name, http)
-        replicas.append(replica)
-        return replica
-
-    a, b = await asyncio.gather(launch("a"), launch("b"))
+    a, b = await asyncio.gather(launch("a", base_env), launch("b", base_env))
     assert a.port != b.port
     await asyncio.gather(a.wait_ready(), b.wait_ready())
     for replica in (a, b):

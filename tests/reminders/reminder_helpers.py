@@ -6,15 +6,49 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from bot.console.channel import Record
+from bot.console.channel import ConsoleChannel, Record
 from bot.inbound import Inbound
+from bot.ports import Conversation, DeliveryError
 from bot.testing import BotHarness
 from dialogs.effects import Outcome
 from dialogs.events import Command
 from dialogs.meetings import CreateAgreement, meetings_of
-from dialogs.messages import ToChannel, ToMember
+from dialogs.messages import Message, Target, ToChannel, ToMember
 from dialogs.turn import Turn
 from storage.reminder_models import Reminder
+
+
+class Flaky:
+    """A platform that fails the first `failures` sends with `error` (every send, by default:
+    one that refuses for good); updates go through, and reminders open no forms."""
+
+    def __init__(
+        self,
+        inner: ConsoleChannel,
+        failures: float = float("inf"),
+        *,
+        retryable: bool = True,
+        error: str = "HTTP 503",
+    ) -> None:
+        self.inner, self.failures, self.retryable, self.error = inner, failures, retryable, error
+        self.calls = 0
+
+    async def post(
+        self, conv: Conversation, target: Target, message: Message, thread_ref: str | None
+    ) -> str:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise DeliveryError(self.error, retryable=self.retryable)
+        return await self.inner.post(conv, target, message, thread_ref)
+
+    async def update(self, conv: Conversation, ref: str, message: Message) -> None:
+        await self.inner.update(conv, ref, message)
+
+    async def open_form(self, conv: Conversation, form: object) -> None:
+        raise AssertionError("no forms from reminders")
+
+    async def reject_form(self, conv: Conversation, form: object) -> None:
+        raise AssertionError("no forms from reminders")
 
 
 async def start_round(bot: BotHarness, practice: str = "Recovery-forløb", pace: str = "one") -> int:

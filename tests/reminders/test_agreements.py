@@ -17,10 +17,10 @@ from reminder_helpers import (
 from sqlalchemy import delete, update
 
 from bot.reminders import ReminderWorker
-from bot.testing import BotHarness
+from bot.testing import BotHarness, button_actions
 from dialogs import actions
 from dialogs.meetings.reminders import AGREEMENT_BEFORE, AGREEMENT_DUE, AGREEMENT_OVERDUE
-from dialogs.messages import Buttons, ToMember
+from dialogs.messages import ToMember
 from storage.meeting_models import Agreement, AgreementStatusChange
 
 
@@ -31,17 +31,6 @@ def utc(*args: int) -> datetime:
 async def team(bot: BotHarness) -> None:
     for person in ("Anna", "Bo", "Carla"):
         await bot.say(person, "status")
-
-
-def buttons(records: list) -> list[str]:  # type: ignore[type-arg]
-    return [
-        b.action
-        for r in records
-        if r.message is not None
-        for block in r.message.blocks
-        if isinstance(block, Buttons)
-        for b in block.buttons
-    ]
 
 
 async def test_owner_before_and_on_the_due_date_follow_up_when_overdue_around_easter(
@@ -58,7 +47,7 @@ async def test_owner_before_and_on_the_due_date_follow_up_when_overdue_around_ea
     text = fallbacks(before)
     assert "Påmindelse: aftale 1 har frist 07.04.2026" in text
     assert "Introducér metoden for nye kolleger" in text
-    assert actions.encode("ag-st", aid, "done") in buttons(before)
+    assert actions.encode("ag-st", aid, "done") in button_actions(before)
     assert in_channel(before) == []
 
     assert await run_at(bot, utc(2026, 4, 6, 6, 0)) == []  # Anden påskedag
@@ -84,7 +73,7 @@ async def test_completing_it_from_the_reminder_cancels_the_rest(bot: BotHarness)
     before = await run_at(bot, utc(2026, 3, 18, 7, 0))  # Wednesday 08:00 CET
     assert private_to(before, "bo")
     done = actions.encode("ag-st", aid, "done")
-    assert done in buttons(before)
+    assert done in button_actions(before)
     await bot.click("Bo", done)
     assert await run_at(bot, utc(2026, 3, 20, 7, 0)) == []
     assert await run_at(bot, utc(2026, 3, 23, 7, 0)) == []

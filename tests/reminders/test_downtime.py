@@ -7,15 +7,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from reminder_helpers import fallbacks, private_to, reminder_rows, run_at, start_round
+from reminder_helpers import Flaky, fallbacks, private_to, reminder_rows, run_at, start_round
 from sqlalchemy import func, select
 
-from bot.console.channel import ConsoleChannel
-from bot.ports import Conversation, DeliveryError
 from bot.reminders import LEASE, ReminderWorker
 from bot.testing import BotHarness
 from dialogs.assessment.reminders import NUDGE, NUDGE_ROUND
-from dialogs.messages import Message, Target, Text, ToMember
+from dialogs.messages import Text, ToMember
 from storage import reminder_claims as claims
 from storage.models import DeliveryFailure
 
@@ -82,31 +80,6 @@ async def test_a_worker_that_dies_after_claiming_is_replaced_when_its_lease_runs
         assert not await claims.finish(
             session, round_row.id, "dead-worker", "sent", THURSDAY_10 + LEASE
         )
-
-
-class Flaky:
-    """A platform that fails the first `failures` sends."""
-
-    def __init__(self, inner: ConsoleChannel, failures: int, *, retryable: bool = True) -> None:
-        self.inner, self.failures, self.retryable = inner, failures, retryable
-        self.calls = 0
-
-    async def post(
-        self, conv: Conversation, target: Target, message: Message, thread_ref: str | None
-    ) -> str:
-        self.calls += 1
-        if self.calls <= self.failures:
-            raise DeliveryError("HTTP 503", retryable=self.retryable)
-        return await self.inner.post(conv, target, message, thread_ref)
-
-    async def update(self, conv: Conversation, ref: str, message: Message) -> None:
-        await self.inner.update(conv, ref, message)
-
-    async def open_form(self, conv: Conversation, form: object) -> None:
-        raise AssertionError("no forms from reminders")
-
-    async def reject_form(self, conv: Conversation, form: object) -> None:
-        raise AssertionError("no forms from reminders")
 
 
 async def no_sleep(_seconds: float) -> None:

@@ -17,25 +17,10 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-def plan_values(**changes: str) -> dict[str, str]:
-    values = {
-        "when": "07.04.2026 13:00",
-        "facilitator": "anna",
-        "participants": "Anna, Bo, Carla",
-        "mode": "live",
-        "window": "2",
-        "themes": "2",
-        "focus": "",
-    }
-    values.update(changes)
-    return values
-
-
 async def plan(bot: BotHarness, **changes: str) -> int:
     for person in ("Anna", "Bo", "Carla"):
         await bot.say(person, "status")
-    await bot.click("Anna", actions.encode("mtf-plan"), plan_values(**changes))
-    return int(actions.decode(bot.button("lp:mt-prep:")).args[0])
+    return await bot.plan_meeting(**{"when": "07.04.2026 13:00", "focus": "", **changes})
 
 
 async def test_participants_who_have_not_prepared_are_reminded_the_working_day_before(

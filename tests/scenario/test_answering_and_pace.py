@@ -5,8 +5,6 @@ spørgsmål`), 2.3 only after 2.2 c, and each person's own answer shown to them.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from sqlalchemy import select
 
 from bot.console.channel import Record
@@ -25,11 +23,7 @@ async def act(
     bot: BotHarness, user: str, event: Command | Interaction, surface: Surface
 ) -> list[Record]:
     """`user` says or clicks something in a place that looks like `surface`."""
-    inbound = bot.inbound(user, event)
-    inbound = replace(inbound, conv=replace(inbound.conv, surface=surface))
-    mark = len(bot.channel.records)
-    await bot.runtime.engine.handle(inbound, bot.channel)
-    return bot.channel.records[mark:]
+    return await bot.place(surface=surface).send(user, event)
 
 
 async def started(bot: BotHarness, pace: str | None = None) -> int:

@@ -6,11 +6,8 @@ threads are not redrawn (rate limits): a click there is refused with a clear mes
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.console.channel import Record
-from bot.testing import BotHarness, Place, texts
-from dialogs.events import Command
+from bot.testing import BotHarness, texts
 from dialogs.messages import Buttons, Message, MultiSelect
 from dialogs.turn import Surface
 
@@ -31,14 +28,6 @@ def updates(records: list[Record], prefix: str) -> list[Message]:
         for r in records
         if r.kind == "update" and r.message and r.message.fallback.startswith(prefix)
     ]
-
-
-async def say_on(place: Place, user: str, text: str, surface: Surface) -> list[Record]:
-    inbound = place.inbound(user, Command(text))
-    inbound = replace(inbound, conv=replace(inbound.conv, surface=surface))
-    mark = len(place.bot.channel.records)
-    await place.bot.runtime.engine.handle(inbound, place.bot.channel)
-    return place.bot.channel.records[mark:]
 
 
 async def test_closing_draws_the_element_roots_progress_and_gaps_closed(bot: BotHarness) -> None:
@@ -73,14 +62,14 @@ async def test_closing_draws_the_element_roots_progress_and_gaps_closed(bot: Bot
 
 
 async def test_a_flat_chats_cards_show_the_team_answer_once_closed(bot: BotHarness) -> None:
-    chat = bot.place(channel="groupchat")
-    await say_on(chat, "Anna", "start Recovery-forløb", GROUP_CHAT)
-    await say_on(chat, "Anna", "tempo ét", GROUP_CHAT)
-    await say_on(chat, "Anna", "svar 1.1 ja", GROUP_CHAT)
-    await say_on(chat, "Bo", "svar 1.1 ja", GROUP_CHAT)
-    await say_on(chat, "Anna", "svar 1.2 delvist", GROUP_CHAT)
-    await say_on(chat, "Anna", "luk", GROUP_CHAT)
-    closing = await say_on(chat, "Anna", "luk", GROUP_CHAT)  # typed again: confirmed
+    chat = bot.place(channel="groupchat", surface=GROUP_CHAT)
+    await chat.say("Anna", "start Recovery-forløb")
+    await chat.say("Anna", "tempo ét")
+    await chat.say("Anna", "svar 1.1 ja")
+    await chat.say("Bo", "svar 1.1 ja")
+    await chat.say("Anna", "svar 1.2 delvist")
+    await chat.say("Anna", "luk")
+    closing = await chat.say("Anna", "luk")  # typed again: confirmed
 
     (card,) = updates(closing, "Element 1:")
     assert not [a for a in actions_in(card) if a.startswith(ANSWERING)]  # no "Gem valg" either
@@ -95,15 +84,15 @@ async def test_a_flat_chats_cards_show_the_team_answer_once_closed(bot: BotHarne
 async def test_the_close_confirmation_names_the_place_it_is_shown(bot: BotHarness) -> None:
     """ "resultatet bliver vist i kanalen" only in a channel: "i chatten" in a group chat,
     "her" in a 1:1 chat."""
-    chat = bot.place(channel="groupchat")
-    await say_on(chat, "Anna", "start Recovery-forløb", GROUP_CHAT)
-    asked = texts(await say_on(chat, "Anna", "luk", GROUP_CHAT))
+    chat = bot.place(channel="groupchat", surface=GROUP_CHAT)
+    await chat.say("Anna", "start Recovery-forløb")
+    asked = texts(await chat.say("Anna", "luk"))
     assert "resultatet bliver vist i chatten" in asked and "i kanalen" not in asked
 
-    solo = bot.place(channel="anna-dm")
     private = Surface(prefix="", threads=False, private=True)
-    await say_on(solo, "Anna", "start Recovery-forløb", private)
-    asked = texts(await say_on(solo, "Anna", "luk", private))
+    solo = bot.place(channel="anna-dm", surface=private)
+    await solo.say("Anna", "start Recovery-forløb")
+    asked = texts(await solo.say("Anna", "luk"))
     assert "resultatet bliver vist her" in asked and "i kanalen" not in asked
 
     await bot.start_assessment()

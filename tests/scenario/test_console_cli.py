@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from console_helpers import lovende
 
 from bot.demo import TEAM_ANSWERS
 
 
 def run(args: list[str], stdin: str, db: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
-        "LOVENDE_LOG_LEVEL": "WARNING",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
-        text=True,
-        capture_output=True,
-        env=env,
-        cwd=db.parent,
-        timeout=120,
-        check=False,
-    )
+    return lovende(args, stdin, db, LOVENDE_LOG_LEVEL="WARNING")
 
 
 def answers(person: str) -> list[str]:

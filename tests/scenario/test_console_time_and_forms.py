@@ -12,15 +12,14 @@ clock (deterministic dates) and through `lovende console` from a pipe:
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from console_helpers import lovende
 
 from bot.clock import FakeClock
 from bot.console.channel import ConsoleChannel
@@ -137,23 +136,27 @@ async def test_console_commands_stay_commands_in_a_form(console: Console) -> Non
     assert "Der er ingen formular at annullere." in out
 
 
+async def plan_refused(
+    console: Console, written: tuple[FormField, ...], errors: dict[str, str]
+) -> ConsoleSession:
+    """In a round, the planning form sent as `written` and refused by the dialog with
+    `errors` (something changed meanwhile); the console has gone on to ask again."""
+    await start_round(console)
+    session = console.session
+    form = Form("lp:mtf-plan", "Planlæg læringsdialog", written, "Planlæg", errors=errors)
+    await session.channel.reject_form(session.conv(), form)
+    await session._next_form()
+    return session
+
+
 async def test_a_refused_form_asks_again_only_what_was_wrong(console: Console) -> None:
     """A form the dialog refuses when it is sent (something changed meanwhile) is asked again
     field by field only where it was wrong; the rest stands as written."""
-    await start_round(console)
-    session = console.session
-    form = Form(
-        "lp:mtf-plan",
-        "Planlæg læringsdialog",
-        (
-            FormField("when", "Tidspunkt", initial="01.03.2026 13:00"),
-            FormField("participants", "Deltagere", initial="Anna, Bo"),
-        ),
-        "Planlæg",
-        errors={"when": "Tidspunktet er allerede passeret."},
+    written = (
+        FormField("when", "Tidspunkt", initial="01.03.2026 13:00"),
+        FormField("participants", "Deltagere", initial="Anna, Bo"),
     )
-    await session.channel.reject_form(session.conv(), form)
-    await session._next_form()
+    session = await plan_refused(console, written, {"when": "Tidspunktet er allerede passeret."})
     assert "  ! Tidspunkt: Tidspunktet er allerede passeret." in console.lines
     assert session.prompt == "Anna [Planlæg læringsdialog › Tidspunkt]> "
     assert isinstance(session.pending, PendingForm)
@@ -162,17 +165,7 @@ async def test_a_refused_form_asks_again_only_what_was_wrong(console: Console) -
 
 # ---- `lovende console` from a pipe ----
 def run(stdin: str, db: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}", **env}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "console"],
-        input=stdin,
-        text=True,
-        capture_output=True,
-        env=environ,
-        cwd=db.parent,
-        timeout=120,
-        check=False,
-    )
+    return lovende(["console"], stdin, db, **env)
 
 
 def test_the_console_keeps_logs_out_of_the_conversation(tmp_path: Path) -> None:
@@ -218,16 +211,8 @@ def test_names_in_private_messages_after_a_restart_and_tid(tmp_path: Path) -> No
 
 
 async def test_an_error_about_the_whole_form_asks_every_field_again(console: Console) -> None:
-    await start_round(console)
-    session = console.session
-    form = Form(
-        "lp:mtf-plan",
-        "Planlæg læringsdialog",
-        (FormField("when", "Tidspunkt", initial="12.03.2026 13:00"),),
-        "Planlæg",
-        errors={"form": "Mødet blev planlagt af en anden imens."},
-    )
-    await session.channel.reject_form(session.conv(), form)
-    await session._next_form()
+    written = (FormField("when", "Tidspunkt", initial="12.03.2026 13:00"),)
+    errors = {"form": "Mødet blev planlagt af en anden imens."}
+    session = await plan_refused(console, written, errors)
     assert "  ! Mødet blev planlagt af en anden imens." in console.lines
     assert session.prompt == "Anna [Planlæg læringsdialog › Tidspunkt]> "

@@ -26,9 +26,7 @@ async def save_point(bot: BotHarness, sid: int, text: str) -> str:
 
 
 async def start(bot: BotHarness) -> int:
-    await bot.say("Anna", "selvevaluering start")
-    sid = int(actions.decode(bot.button("lp:se-pace:")).args[0])
-    await bot.click("Anna", actions.encode("se-pace", sid, "all"))
+    sid = await bot.start_selfeval()
     return sid
 
 

@@ -202,18 +202,7 @@ async def test_a_replayed_agreement_status_does_not_undo_a_newer_one(bot: BotHar
 async def test_replayed_preparation_points_do_not_undo_newer_ones(bot: BotHarness) -> None:
     await started(bot)
     await bot.say("Bo", "status")
-    await bot.click(
-        "Anna",
-        actions.encode("mtf-plan"),
-        {
-            "when": "05.03.2026 13:00",
-            "facilitator": "anna",
-            "participants": "Anna, Bo",
-            "mode": "live",
-            "themes": "2",
-        },
-    )
-    mid = int(actions.decode(bot.button("lp:mt-prep:")).args[0])
+    mid = await bot.plan_meeting(participants="Anna, Bo", focus="")
     old = {"positive": "Gammel god", "improvement": "Gammel bedre", "question": ""}
     kept = [await bot.keep("Bo", actions.encode("mtf-prep", mid), old)]
     await bot.restart()
@@ -233,9 +222,7 @@ async def test_replayed_preparation_points_do_not_undo_newer_ones(bot: BotHarnes
 
 
 async def test_replayed_reflections_and_ratings_do_not_undo_newer_ones(bot: BotHarness) -> None:
-    await bot.say("Anna", "selvevaluering start")
-    sid = int(actions.decode(bot.button("lp:se-pace:")).args[0])
-    await bot.click("Anna", actions.encode("se-pace", sid, "all"))
+    sid = await bot.start_selfeval()
     kept = [
         await bot.keep("Bo", actions.encode("se-f-refl", sid, "L1"), {"text": "Gammel tanke"}),
         await bot.keep("Anna", actions.encode("se-f-rate", sid, "L"), {"rating": "2"}),

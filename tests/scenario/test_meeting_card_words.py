@@ -5,46 +5,12 @@ on the list yet, a 1:1 chat's card (its person already takes part) has no "Delta
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from bot.console.channel import Record
-from bot.testing import BotHarness, Place, texts
+from bot.testing import BotHarness, button_labels, meeting_plan, texts
 from dialogs import actions
-from dialogs.events import Interaction
-from dialogs.messages import Buttons
 from dialogs.turn import Surface
 
 PRIVATE = Surface(prefix="", threads=False, private=True)
-VALUES = {
-    "when": "05.03.2026 13:00",
-    "facilitator": "anna",
-    "participants": "Anna",
-    "mode": "live",
-    "window": "2",
-    "themes": "2",
-    "focus": "1",
-}
-
-
-def labels(records: list[Record]) -> list[str]:
-    return [
-        b.label
-        for r in records
-        if r.message
-        for block in r.message.blocks
-        if isinstance(block, Buttons)
-        for b in block.buttons
-    ]
-
-
-async def click_on(
-    place: Place, user: str, action: str, values: dict[str, str], surface: Surface
-) -> list[Record]:
-    inbound = place.inbound(user, Interaction(action, values))
-    inbound = replace(inbound, conv=replace(inbound.conv, surface=surface))
-    mark = len(place.bot.channel.records)
-    await place.bot.runtime.engine.handle(inbound, place.bot.channel)
-    return place.bot.channel.records[mark:]
+VALUES = meeting_plan(participants="Anna")
 
 
 async def test_the_plan_forms_time_part_has_its_own_label(bot: BotHarness) -> None:
@@ -57,10 +23,10 @@ async def test_the_plan_forms_time_part_has_its_own_label(bot: BotHarness) -> No
 
 async def test_join_is_offered_only_where_someone_may_need_it(bot: BotHarness) -> None:
     shared = await bot.click("Anna", actions.encode("mtf-plan"), VALUES)
-    assert "Deltag" in labels(shared)
+    assert "Deltag" in button_labels(shared)
     assert "Ikke på listen endnu? Tryk på Deltag" in texts(shared)
 
-    solo = bot.place(channel="anna-dm")
-    own = await click_on(solo, "Anna", actions.encode("mtf-plan"), VALUES, PRIVATE)
-    assert "Start dialogen" in labels(own) and "Deltag" not in labels(own)
+    solo = bot.place(channel="anna-dm", surface=PRIVATE)
+    own = await solo.click("Anna", actions.encode("mtf-plan"), VALUES)
+    assert "Start dialogen" in button_labels(own) and "Deltag" not in button_labels(own)
     assert "Tryk på Deltag" not in texts(own)

@@ -193,18 +193,7 @@ async def test_a_meeting_command_right_after_the_next_step_updates_the_step_card
     bot: BotHarness,
 ) -> None:
     await round_started(bot)
-    await bot.click(
-        "Anna",
-        actions.encode("mtf-plan"),
-        {
-            "when": "05.03.2026 13:00",
-            "facilitator": "anna",
-            "participants": "Anna, Bo",
-            "mode": "live",
-            "themes": "2",
-        },
-    )
-    mid = int(actions.decode(bot.button("lp:mt-prep:")).args[0])
+    mid = await bot.plan_meeting(participants="Anna, Bo", focus="")
     prep = {"positive": "Flere mål", "improvement": "Færre møder", "question": ""}
     await bot.click("Bo", actions.encode("mtf-prep", mid), prep)
     await bot.say("Anna", "møde start")

@@ -4,23 +4,11 @@ earlier was gone and the answers showed as plain highlighted buttons)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from bot.console.channel import Record
-from bot.testing import BotHarness, Place
-from dialogs.events import Command
+from bot.testing import BotHarness
 from dialogs.messages import Buttons, Message
 from dialogs.turn import Surface
 
 PRIVATE = Surface(prefix="", threads=False, private=True)
-
-
-async def say_on(place: Place, user: str, text: str) -> list[Record]:
-    inbound = place.inbound(user, Command(text))
-    inbound = replace(inbound, conv=replace(inbound.conv, surface=PRIVATE))
-    mark = len(place.bot.channel.records)
-    await place.bot.runtime.engine.handle(inbound, place.bot.channel)
-    return place.bot.channel.records[mark:]
 
 
 def marked(message: Message) -> list[str]:
@@ -34,11 +22,11 @@ def marked(message: Message) -> list[str]:
 
 
 async def test_a_typed_answer_keeps_every_own_answer_marked(bot: BotHarness) -> None:
-    solo = bot.place(channel="anna-dm")
-    await say_on(solo, "Anna", "start Recovery-forløb")
-    await say_on(solo, "Anna", "tempo ét")
-    await say_on(solo, "Anna", "svar 1.1 ja")
-    typed = await say_on(solo, "Anna", "svar 1.2 nej")
+    solo = bot.place(channel="anna-dm", surface=PRIVATE)
+    await solo.say("Anna", "start Recovery-forløb")
+    await solo.say("Anna", "tempo ét")
+    await solo.say("Anna", "svar 1.1 ja")
+    typed = await solo.say("Anna", "svar 1.2 nej")
     (card,) = [
         r.message
         for r in typed

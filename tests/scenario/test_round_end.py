@@ -14,10 +14,10 @@ from sqlalchemy import select
 from bot.console.channel import Record
 from bot.inbound import Inbound
 from bot.teams.handler import welcome_step
-from bot.testing import BotHarness, texts
+from bot.testing import BotHarness, button_labels, texts
 from dialogs import actions
 from dialogs.events import Command
-from dialogs.messages import Buttons, ToActorOnly
+from dialogs.messages import ToActorOnly
 from dialogs.turn import Surface
 from storage.models import Assessment
 from storage.reminder_models import PENDING, Reminder
@@ -45,22 +45,7 @@ async def started(bot: BotHarness, answers: int = 0) -> int:
 
 async def say_on(bot: BotHarness, user: str, text: str, surface: Surface) -> list[Record]:
     """`user` types `text` where the adapter says the place looks like `surface`."""
-    inbound = bot.inbound(user, Command(text))
-    inbound = replace(inbound, conv=replace(inbound.conv, surface=surface))
-    mark = len(bot.channel.records)
-    await bot.runtime.engine.handle(inbound, bot.channel)
-    return bot.channel.records[mark:]
-
-
-def buttons(records: list[Record]) -> list[str]:
-    return [
-        b.label
-        for r in records
-        if r.message
-        for block in r.message.blocks
-        if isinstance(block, Buttons)
-        for b in block.buttons
-    ]
+    return await bot.place(surface=surface).say(user, text)
 
 
 async def status(bot: BotHarness) -> str:
@@ -90,7 +75,7 @@ async def test_closing_lists_the_gaps_privately_and_waits_for_a_confirmation(
     assert "Uden samlet vurdering: 11 elementer (1–11)" in text
     assert "Afgrænsning: ikke skrevet" in text
     assert "genåbne den i 14 dage efter lukningen med `genåbn`" in text
-    assert buttons(shown) == ["Luk målingen", "Fortsæt målingen"]
+    assert button_labels(shown) == ["Luk målingen", "Fortsæt målingen"]
     assert await status(bot) == "open"  # nothing closed yet
 
     closing = await bot.say("Anna", "luk")  # typed again: confirmed
@@ -240,10 +225,10 @@ async def test_deciding_from_the_list_draws_the_list_again_without_that_button(
         await bot.say("Anna", f"svar {qid} ja")
         await bot.say("Bo", f"svar {qid} nej")
     members = await bot.say("Bo", "uenighed")
-    assert "Fastsæt teamsvar" not in buttons(members)
+    assert "Fastsæt teamsvar" not in button_labels(members)
     listed = await bot.say("Anna", "uenighed")
     (post,) = [r for r in listed if r.kind == "post"]
-    assert buttons(listed) == ["Fastsæt teamsvar", "Fastsæt teamsvar"]
+    assert button_labels(listed) == ["Fastsæt teamsvar", "Fastsæt teamsvar"]
     assert "Hvor I svarer forskelligt (2 uenigheder)" in texts(listed)
 
     form = await bot.click("Anna", bot.button(f"lp:dec:{aid}:1.1:"))
@@ -253,7 +238,7 @@ async def test_deciding_from_the_list_draws_the_list_again_without_that_button(
     decided = await bot.click("Anna", action, {"value": "delvist", "justification": "Begge dele."})
     (updated,) = [r for r in decided if r.kind == "update" and r.ref == post.ref]
     assert "Hvor I svarer forskelligt (1 uenighed)" in texts([updated])
-    assert buttons([updated]) == ["Fastsæt teamsvar"]  # only 1.2's is left
+    assert button_labels([updated]) == ["Fastsæt teamsvar"]  # only 1.2's is left
     assert f"lp:dec:{aid}:1.2:" in bot.button(f"lp:dec:{aid}:")
 
     # The last one decided: the list says there are none left.
@@ -263,7 +248,7 @@ async def test_deciding_from_the_list_draws_the_list_again_without_that_button(
         {"value": "ja", "justification": "Vi er enige nu."},
     )  # fmt: skip
     (last,) = [r for r in decided if r.kind == "update" and r.ref == post.ref]
-    assert texts([last]) == "Der er ingen åbne uenigheder." and buttons([last]) == []
+    assert texts([last]) == "Der er ingen åbne uenigheder." and button_labels([last]) == []
 
     # A typed team answer has no list to update; a new `uenighed` posts a new list.
     assert "Der er ingen åbne uenigheder." in texts(await bot.say("Anna", "uenighed"))

@@ -5,19 +5,8 @@ with its button; "Mine spørgsmål ét ad gangen" is not offered to someone answ
 
 from __future__ import annotations
 
-from bot.testing import BotHarness, texts
-from dialogs.messages import Buttons, Progress, ToActorOnly
-
-
-def actions_of(records: list) -> list[str]:  # type: ignore[type-arg]
-    return [
-        b.action
-        for r in records
-        if r.message
-        for block in r.message.blocks
-        if isinstance(block, Buttons)
-        for b in block.buttons
-    ]
+from bot.testing import BotHarness, button_actions, texts
+from dialogs.messages import Progress, ToActorOnly
 
 
 async def test_status_is_one_message_progress_pace_delimitation(bot: BotHarness) -> None:
@@ -32,7 +21,7 @@ async def test_status_is_one_message_progress_pace_delimitation(bot: BotHarness)
     assert shown.count("Besvaret") == 1  # the bar's; no field "Besvaret 1 af 59" beside it
     assert "Afgrænsning: ikke skrevet" not in shown  # asked for once, below, with its button
     assert [b for b in mine.message.blocks if isinstance(b, Progress)]
-    assert actions_of([mine]) == [
+    assert button_actions([mine]) == [
         f"lp:pace:{aid}:all",
         f"lp:guide:{aid}",
         f"lp:scope:{aid}",
@@ -41,7 +30,7 @@ async def test_status_is_one_message_progress_pace_delimitation(bot: BotHarness)
     await bot.say("Bo", "næste spørgsmål")  # now Bo answers one at a time
     again = await bot.say("Bo", "status")
     (mine,) = [r for r in again if r.target == ToActorOnly()]
-    assert f"lp:guide:{aid}" not in actions_of([mine])
+    assert f"lp:guide:{aid}" not in button_actions([mine])
     assert "Husk at afgrænse" in texts([mine])
 
     await bot.say("Anna", "afgrænsning Unge 18–25 i botilbuddet")

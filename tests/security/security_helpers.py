@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
 from sqlalchemy import MetaData, select
 from sqlalchemy.orm import Session
 
@@ -85,18 +86,6 @@ class World:
     markers: tuple[str, ...]  # text only this channel's people wrote
 
 
-def plan_values(when: str = "05.03.2026 13:00") -> dict[str, str]:
-    return {
-        "when": when,
-        "facilitator": "anna",
-        "participants": "Anna, Bo, Carla",
-        "mode": "live",
-        "window": "2",
-        "themes": "2",
-        "focus": "1",
-    }
-
-
 async def build_world(place: Place, tag: str) -> World:
     """Anna (facilitator), Bo and Carla: an open assessment with a disagreement on 1.3, notes,
     an open self-evaluation with points (one an agreement), and a planned meeting."""
@@ -121,9 +110,7 @@ async def build_world(place: Place, tag: str) -> World:
         "Anna", actions.encode("f-notes", aid, 1), {"overall": f"Vurdering{tag}", "potential": ""}
     )
 
-    await place.say("Anna", f"selvevaluering start Selv{tag}")
-    sid = int(actions.decode(place.button("lp:se-pace:")).args[0])
-    await place.click("Anna", actions.encode("se-pace", sid, "one"))
+    sid = await place.start_selfeval(f"Selv{tag}", pace="one")
     await place.say("Bo", f"selvevaluering udviklingspunkt L Punkt{tag}bo")
     agreed_point = int(actions.decode(place.button(f"lp:se-agree:{sid}:")).args[1])
     await place.click(
@@ -136,8 +123,7 @@ async def build_world(place: Place, tag: str) -> World:
     if point == agreed_point:  # the newest remove button is Anna's point
         raise AssertionError("expected Anna's point")
 
-    await place.click("Anna", actions.encode("mtf-plan"), plan_values())
-    mid = int(actions.decode(place.button("lp:mt-prep:")).args[0])
+    mid = await place.plan_meeting()
     await place.click(
         "Bo",
         actions.encode("mtf-prep", mid),
@@ -167,8 +153,13 @@ def text_of(records: list[Record]) -> str:
 
 
 # ---- a database built once per session, copied for each test ----
-def build_template(path: Path, build: Callable[[Place], Awaitable[T]]) -> T:
-    """Run `build` on a new SQLite database at `path` in its own event loop and close it."""
+def build_template(
+    factory: pytest.TempPathFactory, name: str, build: Callable[[Place], Awaitable[T]]
+) -> tuple[Path, T]:
+    """Run `build` on a new SQLite database in a new folder `name` (its generated files there
+    too), in its own event loop, and close it: the database's path, and what `build` gave."""
+    folder = factory.mktemp(name)
+    path = folder / f"{name}.db"
 
     async def run() -> T:
         bot = await BotHarness.start(f"sqlite+aiosqlite:///{path}", FakeClock())
@@ -177,7 +168,9 @@ def build_template(path: Path, build: Callable[[Place], Awaitable[T]]) -> T:
         finally:
             await bot.close()
 
-    return asyncio.run(run())
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LOVENDE_OUTPUT_DIR", str(folder / "out"))
+        return path, asyncio.run(run())
 
 
 async def harness_from(template: Path, tmp_path: Path) -> BotHarness:

@@ -155,11 +155,7 @@ CASES = [
 @pytest.fixture(scope="session")
 def world_a(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
     """One channel with data of every feature, built once and copied for each test."""
-    folder = tmp_path_factory.mktemp("world_a")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LOVENDE_OUTPUT_DIR", str(folder / "out"))
-        world = build_template(folder / "a.db", lambda place: build_world(place, "A"))
-    return folder / "a.db", world
+    return build_template(tmp_path_factory, "world_a", lambda place: build_world(place, "A"))
 
 
 @pytest.fixture

@@ -15,32 +15,22 @@ from sqlalchemy import select
 from bot.clock import FakeClock
 from bot.teams.testing import (
     CHANNEL,
+    PUBLIC_URL,
     FakeConnector,
     TeamsBot,
     bot_added,
     message,
-    start_bot,
+    nodes_in,
+    running_bot,
     teams_settings,
 )
+from bot.teams.testing.fixtures import connector, teams_bot
 from storage.retention import purge_old_files
 from storage.teams_models import TeamsFile
 
 OTHER = "19:kanal-anden@thread.tacv2"
-PREFIX = "http://127.0.0.1:3978/teams/files/"
-
-
-@pytest.fixture
-async def teams_bot(database_url: str, clock: FakeClock) -> AsyncIterator[TeamsBot]:
-    connector = FakeConnector()
-    await connector.start()
-    settings = teams_settings(local_dev=True, public_url="http://127.0.0.1:3978")
-    bot, client = await start_bot(database_url, clock, connector, settings)
-    try:
-        yield bot
-    finally:
-        await client.close()
-        await bot.runtime.close()
-        await connector.stop()
+PREFIX = f"{PUBLIC_URL}/teams/files/"
+__all__ = ["connector", "teams_bot"]  # the Teams kit's fixtures, used here
 
 
 async def say(bot: TeamsBot, user: str, text: str, channel: str = CHANNEL) -> int:
@@ -53,21 +43,8 @@ async def say(bot: TeamsBot, user: str, text: str, channel: str = CHANNEL) -> in
 
 def links(cards: list[dict[str, Any]]) -> list[str]:
     """Every file link in these cards (images and open-url buttons), as tokens."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            url = node.get("url")
-            if isinstance(url, str) and url.startswith(PREFIX):
-                found.append(url.removeprefix(PREFIX))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(cards)
-    return found
+    urls = [node.get("url") for node in nodes_in(cards)]
+    return [u.removeprefix(PREFIX) for u in urls if isinstance(u, str) and u.startswith(PREFIX)]
 
 
 async def files_of(bot: TeamsBot, channel: str) -> list[str]:
@@ -110,18 +87,13 @@ async def test_the_channels_file_links_answer_404_at_once(teams_bot: TeamsBot) -
 
 
 @pytest.fixture
-async def long_links(database_url: str, clock: FakeClock) -> AsyncIterator[TeamsBot]:
+async def long_links(
+    database_url: str, clock: FakeClock, connector: FakeConnector
+) -> AsyncIterator[TeamsBot]:
     """Links that outlive a day (TEAMS_FILE_TTL_HOURS=48), so retention is what ends them."""
-    connector = FakeConnector()
-    await connector.start()
-    settings = teams_settings(local_dev=True, public_url="http://127.0.0.1:3978", file_ttl_hours=48)
-    bot, client = await start_bot(database_url, clock, connector, settings)
-    try:
+    settings = teams_settings(local_dev=True, public_url=PUBLIC_URL, file_ttl_hours=48)
+    async with running_bot(database_url, clock, connector, settings) as bot:
         yield bot
-    finally:
-        await client.close()
-        await bot.runtime.close()
-        await connector.stop()
 
 
 async def test_links_to_files_past_their_retention_answer_404(

@@ -159,11 +159,7 @@ async def assert_clean(bot: BotHarness) -> None:
 
 @pytest.fixture(scope="session")
 def world_f(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
-    folder = tmp_path_factory.mktemp("world_f")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LOVENDE_OUTPUT_DIR", str(folder / "out"))
-        world = build_template(folder / "f.db", lambda place: build_world(place, "F"))
-    return folder / "f.db", world
+    return build_template(tmp_path_factory, "world_f", lambda place: build_world(place, "F"))
 
 
 class QuietHarness(BotHarness):

@@ -9,12 +9,12 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from security_helpers import Place, plan_values
+from security_helpers import Place
 
 from bot import logs
 from bot.console.channel import ConsoleChannel
 from bot.ports import Conversation, DeliveryError
-from bot.testing import BotHarness
+from bot.testing import BotHarness, meeting_plan
 from dialogs import actions
 from dialogs.messages import Message, Target
 
@@ -85,14 +85,10 @@ async def scenario(bot: BotHarness) -> None:
     await place.say("Anna", "resultat")
     await place.say("Anna", "luk")
     await place.say("Anna", "luk")
-    await place.say("Anna", "selvevaluering start")
-    sid = int(actions.decode(place.button("lp:se-pace:")).args[0])
-    await place.click("Anna", actions.encode("se-pace", sid, "all"))
+    await place.start_selfeval()
     await place.say("Bo", "selvevaluering refleksion L1 RefleksionHemmelig")
     await place.say("Bo", "selvevaluering udviklingspunkt L UdviklingspunktHemmelig")
-    await place.click(
-        "Anna", actions.encode("mtf-plan"), {**plan_values(), "participants": "Anna, Bo"}
-    )
+    await place.click("Anna", actions.encode("mtf-plan"), meeting_plan(participants="Anna, Bo"))
     mid = int(actions.decode(place.button("lp:mt-prep:")).args[0])
     await place.click(
         "Bo",

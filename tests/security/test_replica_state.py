@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from bot.clock import FakeClock
 from bot.ports import Conversation, DeliveryError
 from bot.slack.testing.api import FakeSlack
-from bot.slack.testing.harness import SlackHarness, settings_for, start_harness
+from bot.slack.testing.fixtures import fake
+from bot.slack.testing.harness import SlackHarness, running_harness, settings_for
 from dialogs.messages import Image, Message, Text, ToChannel
 from storage.file_models import GeneratedFile
 from storage.files import GeneratedFiles
@@ -27,17 +28,9 @@ from storage.slack_outbox import SlackSentParts
 
 CONV = Conversation("slack", "T1", "C1", "U1")
 POST = "chat.postMessage"
+__all__ = ["fake"]  # the Slack kit's fixture, used here
+
 LONG = Message(tuple(Text(f"Linje {i}") for i in range(70)), "Lang besked")  # 50 + 20 blocks
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    server = FakeSlack()
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.close()
 
 
 @pytest.fixture
@@ -45,14 +38,11 @@ async def replicas(
     fake: FakeSlack, database_url: str, clock: FakeClock
 ) -> AsyncIterator[tuple[SlackHarness, SlackHarness]]:
     fake.wall = lambda: clock.now().timestamp()  # Slack's timestamps on the bot's clock
-    a = await start_harness(fake, database_url, clock, settings_for(fake))
-    b = await start_harness(fake, database_url, clock, settings_for(fake))
-    try:
+    async with (
+        running_harness(fake, database_url, clock, settings_for(fake)) as a,
+        running_harness(fake, database_url, clock, settings_for(fake)) as b,
+    ):
         yield a, b
-    finally:
-        for harness in (a, b):
-            await harness.client.close()
-            await harness.runtime.close()
 
 
 async def kept_rows(harness: SlackHarness) -> int:

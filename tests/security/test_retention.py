@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.settings import ConfigError, load_settings
-from bot.testing import BotHarness, texts
+from bot.testing import BotHarness, meeting_plan, texts
 from dialogs import actions
 from dialogs.assessment.reminders import ASSESSMENT
 from storage.meeting_models import Meeting
@@ -52,9 +52,8 @@ async def test_old_closed_rounds_go_newer_and_open_rounds_stay(bot: BotHarness) 
     await bot.click(
         "Anna",
         actions.encode("mtf-plan"),
-        {"when": "20.01.2020 13:00", "facilitator": "anna", "participants": "Anna, Bo",
-         "mode": "live", "window": "2", "themes": "2", "focus": ""},
-    )  # fmt: skip
+        meeting_plan(when="20.01.2020 13:00", participants="Anna, Bo", focus=""),
+    )
     newer = await round_of(bot, "Gammel praksis", at(2024, 6, 10))
     current = await round_of(bot, "Ny praksis", None)
     bot.clock.set(at(2026, 3, 2))

@@ -53,18 +53,14 @@ class Worlds:
 
 @pytest.fixture(scope="session")
 def tenants(tmp_path_factory: pytest.TempPathFactory) -> Worlds:
-    folder = tmp_path_factory.mktemp("tenants")
-
     async def build(first: Place) -> dict[str, World]:
         out = {}
         for tag, (platform, workspace, channel) in PLACES.items():
             out[tag] = await build_world(Place(first.bot, platform, workspace, channel), tag)
         return out
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LOVENDE_OUTPUT_DIR", str(folder / "out"))
-        worlds = build_template(folder / "tenants.db", build)
-    return Worlds(folder / "tenants.db", worlds)
+    path, worlds = build_template(tmp_path_factory, "tenants", build)
+    return Worlds(path, worlds)
 
 
 @pytest.fixture

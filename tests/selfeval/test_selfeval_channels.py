@@ -5,10 +5,9 @@ self-evaluation: it uses the neutral model only."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
 from typing import Any
+
+import testmodules
 
 from bot.console.channel import Record
 from bot.slack.blocks import render_message
@@ -18,23 +17,9 @@ from bot.teams.cards import form_card, message_cards
 from bot.testing import BotHarness
 from dialogs import actions
 
-TEAMS_TESTS = Path(__file__).resolve().parents[1] / "teams"
-
-
-def _cardcheck() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "selfeval_cardcheck", TEAMS_TESTS / "cardcheck_runner.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 async def run_through(bot: BotHarness) -> list[Record]:
-    await bot.say("Anna", "selvevaluering start Bostedet Lærkely")
-    sid = int(actions.decode(bot.button("lp:se-pace:")).args[0])
-    await bot.click("Anna", actions.encode("se-pace", sid, "all"))
+    sid = await bot.start_selfeval("Bostedet Lærkely")
     for who in ("Anna", "Bo", "Carla"):
         await bot.say(who, "selvevaluering refleksion L1 " + "Lang refleksion. " * 80)
         await bot.say(who, f"selvevaluering udviklingspunkt KU Punkt fra {who}")
@@ -80,4 +65,4 @@ async def test_slack_and_teams_render_every_message_and_form(bot: BotHarness) ->
     for i, f in enumerate(forms):
         cards[f"form-{i}"] = form_card(f)
     assert slack_n >= len(messages) + len(forms)
-    _cardcheck().check_cards(cards)
+    testmodules.load("teams", "cardcheck_runner").check_cards(cards)

@@ -20,10 +20,7 @@ CPR = "Borgeren 010190-1234 har det svært."
 
 
 async def start(bot: BotHarness, pacing: str = "one", who: str = "Anna") -> int:
-    await bot.say(who, "selvevaluering start")
-    sid = int(actions.decode(bot.button("lp:se-pace:")).args[0])
-    await bot.click(who, actions.encode("se-pace", sid, pacing))
-    return sid
+    return await bot.start_selfeval(by=who, pace=pacing)
 
 
 def last_form(bot: BotHarness) -> Record:

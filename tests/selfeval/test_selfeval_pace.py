@@ -5,9 +5,9 @@ default brings the first dimension), `selvevaluering tempo ét|alle` chooses or 
 from __future__ import annotations
 
 from bot.console.channel import Record
-from bot.testing import BotHarness, texts
+from bot.testing import BotHarness, button_actions, texts
 from dialogs import actions
-from dialogs.messages import Buttons, ToActorOnly
+from dialogs.messages import ToActorOnly
 
 
 def dimensions(records: list[Record]) -> list[str]:
@@ -20,15 +20,6 @@ def dimensions(records: list[Record]) -> list[str]:
         and not isinstance(r.target, ToActorOnly)
         and r.message.fallback[1:5] == "/5 ·"
     ]
-
-
-def actions_of(records: list[Record]) -> list[str]:
-    return [
-        b.action
-        for r in records if r.message is not None
-        for block in r.message.blocks if isinstance(block, Buttons)
-        for b in block.buttons
-    ]  # fmt: skip
 
 
 async def test_without_a_chosen_pace_the_self_evaluation_goes_on(bot: BotHarness) -> None:
@@ -47,7 +38,7 @@ async def test_without_a_chosen_pace_the_self_evaluation_goes_on(bot: BotHarness
     assert dimensions(bot.channel.records)[-1] == "2/5 · Strategi"
     status = await bot.say("Bo", "selvevaluering status")
     assert "Tempo: én dimension ad gangen – 2 af 5 er lagt frem" in texts(status)
-    assert f"lp:se-pace:{sid}:all" in actions_of(status)
+    assert f"lp:se-pace:{sid}:all" in button_actions(status)
 
     assert "kun mødelederen" in texts(await bot.say("Bo", "selvevaluering tempo alle"))
     rest = await bot.say("Anna", "selvevaluering tempo alle")

@@ -30,9 +30,7 @@ ROLE_QUESTION = "Svarer du som leder eller som medarbejder?"
 
 
 async def start_all(bot: BotHarness) -> int:
-    await bot.say("Anna", "selvevaluering start Bostedet Lærkely")
-    sid = int(actions.decode(bot.button("lp:se-pace:")).args[0])
-    await bot.click("Anna", actions.encode("se-pace", sid, "all"))
+    sid = await bot.start_selfeval("Bostedet Lærkely")
     return sid
 
 

@@ -3,11 +3,10 @@ and within Slack's limits — including all 60 questions, long comments and many
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import UTC, datetime
-from pathlib import Path
-from types import ModuleType
+
+import testmodules
 
 from bot.slack.blocks import MAX_MESSAGE_JSON, render_message, strip_tag
 from bot.slack.home import home_view
@@ -240,19 +239,9 @@ def test_the_home_tab_stays_within_100_blocks() -> None:
     valid_view(home_view("en", [], CATALOGUE, "U9"))
 
 
-def _discussion_helpers() -> ModuleType:
-    """tests/scenario/discussion_helpers.py, by path (test folders are not packages)."""
-    path = Path(__file__).resolve().parents[1] / "scenario" / "discussion_helpers.py"
-    spec = importlib.util.spec_from_file_location("slack_discussion_helpers", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 async def test_every_message_and_form_of_a_results_discussion(bot: BotHarness) -> None:
     mark = len(bot.channel.records)
-    await _discussion_helpers().run_discussion(bot)
+    await testmodules.load("scenario", "discussion_helpers").run_discussion(bot)
     records = bot.channel.records[mark:]
     messages = [r.message for r in records if r.message is not None]
     form_list = [r.form for r in records if r.form is not None]

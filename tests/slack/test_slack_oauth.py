@@ -13,7 +13,7 @@ from bot.clock import FakeClock
 from bot.ports import Conversation, DeliveryError
 from bot.slack.testing import payloads as p
 from bot.slack.testing.api import FakeSlack
-from bot.slack.testing.harness import SlackHarness, settings_for, start_harness
+from bot.slack.testing.harness import SlackHarness, running_harness, settings_for
 from dialogs.messages import Message, Text, ToChannel
 
 
@@ -24,12 +24,8 @@ async def oauth(
     settings = settings_for(
         fake, bot_token=None, client_id="111.222", client_secret="client-secret"
     )
-    harness = await start_harness(fake, database_url, clock, settings)
-    try:
+    async with running_harness(fake, database_url, clock, settings) as harness:
         yield harness
-    finally:
-        await harness.client.close()
-        await harness.runtime.close()
 
 
 async def install(slack: SlackHarness) -> None:

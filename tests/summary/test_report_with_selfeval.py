@@ -5,16 +5,13 @@ from __future__ import annotations
 import docx
 
 from bot.testing import BotHarness
-from dialogs import actions
 from dialogs.messages import File
 
 
 async def test_word_report_carries_the_self_evaluation_section(bot: BotHarness) -> None:
     await bot.start_assessment()
     await bot.say("Anna", "svar 1.1 ja")
-    await bot.say("Anna", "selvevaluering start Bostedet")
-    sid = int(actions.decode(bot.button("lp:se-pace:")).args[0])
-    await bot.click("Anna", actions.encode("se-pace", sid, "all"))
+    await bot.start_selfeval("Bostedet")
     await bot.say("Bo", "selvevaluering refleksion L1 Lederen taler ofte om kvalitet.")
     await bot.say("Anna", "selvevaluering vurdering ledelse 4")
 

@@ -10,7 +10,6 @@ from typing import Any
 import jwt
 import pytest
 from aiohttp import web
-from sqlalchemy import func, select
 
 from bot import cli
 from bot.clock import FakeClock
@@ -19,9 +18,7 @@ from bot.runtime import build_runtime
 from bot.settings import ConfigError, load_settings
 from bot.teams.mount import TEAMS, mount
 from bot.teams.settings import load_teams_settings
-from bot.teams.testing import FakeConnector, TeamsBot, message, start_bot, teams_settings
-from storage.models import ProcessedEvent, Workspace
-from storage.teams_models import TeamsConversation, TeamsMember
+from bot.teams.testing import FakeConnector, TeamsBot, message, running_bot, teams_settings
 
 APP_ID = "4b1c5e2a-0000-4000-8000-00000000b07a"
 
@@ -31,20 +28,8 @@ async def secured(
     database_url: str, clock: FakeClock, connector: FakeConnector
 ) -> AsyncIterator[TeamsBot]:
     settings = teams_settings(app_id=APP_ID, app_password="hemmelig-klient-nøgle")
-    bot, client = await start_bot(database_url, clock, connector, settings)
-    try:
+    async with running_bot(database_url, clock, connector, settings) as bot:
         yield bot
-    finally:
-        await client.close()
-        await bot.runtime.close()
-
-
-async def stored(bot: TeamsBot) -> int:
-    total = 0
-    async with bot.runtime.sessions() as session:
-        for model in (TeamsConversation, TeamsMember, ProcessedEvent, Workspace):
-            total += int(await session.scalar(select(func.count()).select_from(model)) or 0)
-    return total
 
 
 def forged_token(issuer: str) -> str:
@@ -70,7 +55,7 @@ async def test_without_a_valid_jwt_the_request_is_refused_and_nothing_is_stored(
     activity = message("Anna", "start Recovery", secured.connector.url)
     response = await secured.client.post("/api/messages", json=activity, headers=headers)
     assert response.status == 401
-    assert await stored(secured) == 0
+    assert await secured.rows_kept() == 0
     assert secured.connector.calls == []
 
 
@@ -188,7 +173,7 @@ async def test_local_development_answers_only_activities_from_and_for_this_machi
         activity["serviceUrl"] = service_url
     response = await teams_bot.client.post("/api/messages", json=activity, headers=headers)
     assert response.status == status
-    assert await stored(teams_bot) == 0 and connector.calls == []
+    assert await teams_bot.rows_kept() == 0 and connector.calls == []
     broken = await teams_bot.client.post(
         "/api/messages", data="{", headers={"Content-Type": "application/json"}
     )

@@ -4,15 +4,13 @@ checked to stay under 28 KB, and validated by the official `adaptivecards` npm p
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
-from types import ModuleType
 from typing import Any, Literal
 
 import pytest
+import testmodules
 
 from bot.teams.cards import (
     MAX_CARD_BYTES,
@@ -307,20 +305,10 @@ def test_submitted_values_are_read_back_as_strings() -> None:
     assert parse_submit("lp:x") is None
 
 
-def _discussion_helpers() -> ModuleType:
-    """tests/scenario/discussion_helpers.py, by path (test folders are not packages)."""
-    path = Path(__file__).resolve().parents[1] / "scenario" / "discussion_helpers.py"
-    spec = importlib.util.spec_from_file_location("teams_discussion_helpers", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 async def test_every_card_of_a_results_discussion_is_valid(
     bot: BotHarness, card_check: CardCheck
 ) -> None:
-    await _discussion_helpers().run_discussion(bot)
+    await testmodules.load("scenario", "discussion_helpers").run_discussion(bot)
     cards: dict[str, dict[str, Any]] = {}
     for i, record in enumerate(bot.channel.records):
         if record.message is not None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.teams.cards import TIME_SUFFIX, form_card, message_cards, parse_submit, saved_card
-from bot.teams.testing import TeamsBot, buttons_in, inputs_in
+from bot.teams.cards import form_card, message_cards, parse_submit, saved_card
+from bot.teams.testing import TeamsBot, buttons_in, inputs_in, meeting_plan_inputs
 from dialogs.meetings.forms import agreement_fields, paper_form, plan_form
 from dialogs.messages import Form, FormField, Message, Text
 from dialogs.turn import MemberView
@@ -28,14 +28,7 @@ async def test_a_meeting_is_planned_with_input_date_and_input_time(
     fields = inputs_in(card)
     assert fields["when"]["type"] == "Input.Date" and fields["when~time"]["type"] == "Input.Time"
     assert fields["participants"]["type"] == "Input.Text"
-    values = {
-        "when": "2026-03-05",
-        "when" + TIME_SUFFIX: "13:00",
-        "facilitator": "aad-anna-0001",
-        "participants": "Anna",
-        "mode": "live",
-        "themes": "2",
-    }
+    values = meeting_plan_inputs()
     assert await anna.press_on(form_call, button["data"]["lp"], values, button["data"]) == 201
     assert "Læringsdialog 1 – 05.03.2026 kl. 13:00" in fake.text()
     saved = fake.updates()[-1]  # the form card, saved: what was picked, as Danes write it

@@ -33,6 +33,7 @@ from bot.teams.testing import (
     FakeTime,
     bot_added,
     message,
+    nodes_in,
     submit,
 )
 from dialogs import actions
@@ -68,20 +69,12 @@ def text_of(activities: list[Activity]) -> str:
 
 
 def submits(activity: Activity) -> list[str]:
-    found = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") in ("Action.Submit", "Action.Execute"):
-                found.append(node["data"]["lp"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(activity.attachments[0].content if activity.attachments else {})
-    return found
+    card = activity.attachments[0].content if activity.attachments else {}
+    return [
+        node["data"]["lp"]
+        for node in nodes_in(card)
+        if node.get("type") in ("Action.Submit", "Action.Execute")
+    ]
 
 
 @pytest.fixture

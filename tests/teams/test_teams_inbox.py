@@ -22,7 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.clock import FakeClock
 from bot.runtime import Runtime
-from bot.teams.testing import FakeConnector, TeamsBot, bot_added, message, start_bot, teams_settings
+from bot.teams.testing import (
+    FakeConnector,
+    TeamsBot,
+    bot_added,
+    message,
+    running_bot,
+    teams_settings,
+)
 from dialogs.i18n import t
 
 INTRO = "Måling af praksis: Recovery"
@@ -96,8 +103,8 @@ async def test_with_the_sqlite_file_locked_an_activity_is_answered_at_once_and_a
     """The issue's case: another connection holds SQLite's write lock. The inbox is a file of
     its own, so the activity is kept and answered while the lock is held; the turn goes on when
     it is released (it used to answer 202 after 10 s, then fail and lose the activity)."""
-    bot, client = await start_bot(sqlite_url, clock, connector, teams_settings(local_dev=True))
-    try:
+    async with running_bot(sqlite_url, clock, connector, teams_settings(local_dev=True)) as bot:
+        client = bot.client
         await client.post("/api/messages", json=bot_added(connector.url))
         await bot.teams.settle()  # the welcome's turn is done before the lock is taken
         mark = len(connector.calls)
@@ -121,6 +128,3 @@ async def test_with_the_sqlite_file_locked_an_activity_is_answered_at_once_and_a
         await bot.teams.settle()
         assert await assessments(bot.runtime) == 1 and intros(connector) == 1
         assert await kept(bot.runtime) == 0 and bot.runtime.engine.inbox.kept == set()
-    finally:
-        await client.close()
-        await bot.runtime.close()

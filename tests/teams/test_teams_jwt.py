@@ -36,7 +36,6 @@ from botframework.connector.auth import (  # type: ignore[import-untyped]
 from botframework.connector.auth import jwt_token_extractor as extractor
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
-from sqlalchemy import func, select
 
 from bot.clock import FakeClock
 from bot.teams.keys import KeyRegistry, fetch_json
@@ -46,11 +45,9 @@ from bot.teams.testing import (
     FakeTime,
     TeamsBot,
     message,
-    start_bot,
+    running_bot,
     teams_settings,
 )
-from storage.models import ProcessedEvent, Workspace
-from storage.teams_models import TeamsConversation, TeamsMember
 
 APP_ID = "4b1c5e2a-0000-4000-8000-00000000b07a"
 OTHER_APP_ID = "9d0f3c7e-0000-4000-8000-0000000e71de"  # someone else's bot
@@ -192,42 +189,17 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     assert refused == [], refused
 
 
-@dataclass
-class RecordingConnector(FakeConnector):
-    """The fake Bot Connector, also keeping the Authorization header of each activity call."""
-
-    authorizations: list[str | None] = field(default_factory=list)
-
-    async def activity(self, request: web.Request) -> web.Response:
-        self.authorizations.append(request.headers.get("Authorization"))
-        return await super().activity(request)
-
-
-@pytest.fixture
-async def connector() -> AsyncIterator[RecordingConnector]:
-    fake = RecordingConnector()
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.stop()
-
-
 @pytest.fixture
 async def secured(
     database_url: str,
     clock: FakeClock,
-    connector: RecordingConnector,
+    connector: FakeConnector,
     microsoft: Microsoft,
     outbound_tokens: list[str],
 ) -> AsyncIterator[TeamsBot]:
     settings = teams_settings(app_id=APP_ID, app_password="hemmelig-klient-nøgle")
-    bot, client = await start_bot(database_url, clock, connector, settings, microsoft.registry())
-    try:
+    async with running_bot(database_url, clock, connector, settings, microsoft.registry()) as bot:
         yield bot
-    finally:
-        await client.close()
-        await bot.runtime.close()
 
 
 def token(
@@ -262,14 +234,6 @@ async def send(bot: TeamsBot, activity: dict[str, Any], bearer: str) -> int:
     return response.status
 
 
-async def stored(bot: TeamsBot) -> int:
-    total = 0
-    async with bot.runtime.sessions() as session:
-        for model in (TeamsConversation, TeamsMember, ProcessedEvent, Workspace):
-            total += int(await session.scalar(select(func.count()).select_from(model)) or 0)
-    return total
-
-
 # ---- accepted ----
 
 
@@ -278,7 +242,7 @@ async def stored(bot: TeamsBot) -> int:
 )
 async def test_a_signature_valid_token_for_our_app_is_accepted_and_the_turn_runs(
     secured: TeamsBot,
-    connector: RecordingConnector,
+    connector: FakeConnector,
     microsoft: Microsoft,
     microsoft_key: rsa.RSAPrivateKey,
     outbound_tokens: list[str],
@@ -292,7 +256,7 @@ async def test_a_signature_valid_token_for_our_app_is_accepted_and_the_turn_runs
     posts = connector.posts()
     assert [p.conversation_id for p in posts] == [CHANNEL, CHANNEL]  # intro and progress
     assert "Recovery" in posts[0].text
-    assert await stored(secured) > 0
+    assert await secured.rows_kept() > 0
     # Microsoft's keys were fetched once (through the seam); the replies carried the bot's
     # own token for its own app id.
     assert microsoft.fetched == [METADATA_URL, JWKS_URL]
@@ -334,7 +298,7 @@ REFUSED = {
 @pytest.mark.parametrize("bad", REFUSED.values(), ids=REFUSED.keys())
 async def test_a_token_that_fails_validation_gets_401_and_nothing_is_stored(
     secured: TeamsBot,
-    connector: RecordingConnector,
+    connector: FakeConnector,
     microsoft_key: rsa.RSAPrivateKey,
     attacker_key: rsa.RSAPrivateKey,
     outbound_tokens: list[str],
@@ -350,24 +314,24 @@ async def test_a_token_that_fails_validation_gets_401_and_nothing_is_stored(
         not_before=bad.not_before,
     )
     assert await send(secured, activity, bearer) == 401
-    assert await stored(secured) == 0
+    assert await secured.rows_kept() == 0
     assert connector.calls == [] and outbound_tokens == []
 
 
 async def test_the_same_token_is_accepted_for_us_and_refused_for_another_app_id(
-    secured: TeamsBot, connector: RecordingConnector, microsoft_key: rsa.RSAPrivateKey
+    secured: TeamsBot, connector: FakeConnector, microsoft_key: rsa.RSAPrivateKey
 ) -> None:
     """One token body, only `aud` changed: the signature is valid either way."""
     foreign = token(microsoft_key, connector.url, audience=OTHER_APP_ID)
     assert await send(secured, message("Anna", "hjælp", connector.url), foreign) == 401
-    assert await stored(secured) == 0 and connector.calls == []
+    assert await secured.rows_kept() == 0 and connector.calls == []
     ours = token(microsoft_key, connector.url)
     assert 200 <= await send(secured, message("Anna", "hjælp", connector.url), ours) < 300
-    assert await stored(secured) > 0 and connector.posts()
+    assert await secured.rows_kept() > 0 and connector.posts()
 
 
 async def test_the_serviceurl_claim_must_match_the_activity(
-    secured: TeamsBot, connector: RecordingConnector, microsoft_key: rsa.RSAPrivateKey
+    secured: TeamsBot, connector: FakeConnector, microsoft_key: rsa.RSAPrivateKey
 ) -> None:
     """botbuilder compares the claim with the activity's serviceUrl as strings (exact match):
     a token issued for one Bot Connector region cannot direct replies to another URL, and a
@@ -379,7 +343,7 @@ async def test_the_serviceurl_claim_must_match_the_activity(
         token(microsoft_key, connector.url, serviceurl=None),  # the claim is empty
     ):
         assert await send(secured, activity, bearer) == 401
-    assert await stored(secured) == 0 and connector.calls == []
+    assert await secured.rows_kept() == 0 and connector.calls == []
 
 
 # ---- tokens no published key validates ----
@@ -418,7 +382,7 @@ def unmatched_token(
 @pytest.mark.parametrize("case", UNMATCHED)
 async def test_a_token_no_published_key_validates_gets_401_and_nothing_is_stored(
     secured: TeamsBot,
-    connector: RecordingConnector,
+    connector: FakeConnector,
     microsoft: Microsoft,
     microsoft_key: rsa.RSAPrivateKey,
     attacker_key: rsa.RSAPrivateKey,
@@ -428,7 +392,7 @@ async def test_a_token_no_published_key_validates_gets_401_and_nothing_is_stored
     bearer = unmatched_token(case, connector.url, microsoft, microsoft_key, attacker_key)
     status = await send(secured, message("Anna", "start Recovery", connector.url), bearer)
     assert status == 401
-    assert await stored(secured) == 0
+    assert await secured.rows_kept() == 0
     assert connector.calls == [] and outbound_tokens == []
 
 
@@ -437,7 +401,7 @@ async def test_a_token_no_published_key_validates_gets_401_and_nothing_is_stored
 
 async def test_a_hanging_key_endpoint_holds_up_no_other_request_and_is_answered_503(
     secured: TeamsBot,
-    connector: RecordingConnector,
+    connector: FakeConnector,
     microsoft: Microsoft,
     microsoft_key: rsa.RSAPrivateKey,
 ) -> None:
@@ -458,12 +422,12 @@ async def test_a_hanging_key_endpoint_holds_up_no_other_request_and_is_answered_
     microsoft.gives_up.set()  # the key source's deadline runs out
     assert await asyncio.gather(*waiting) == [503, 503, 503]
     assert microsoft.fetched == [METADATA_URL, JWKS_URL]  # one fetch for all of them
-    assert await stored(secured) == 0 and connector.calls == []
+    assert await secured.rows_kept() == 0 and connector.calls == []
 
 
 async def test_a_failing_key_endpoint_gets_503_and_the_bot_recovers_by_itself(
     secured: TeamsBot,
-    connector: RecordingConnector,
+    connector: FakeConnector,
     microsoft: Microsoft,
     microsoft_key: rsa.RSAPrivateKey,
     attacker_key: rsa.RSAPrivateKey,
@@ -477,7 +441,7 @@ async def test_a_failing_key_endpoint_gets_503_and_the_bot_recovers_by_itself(
     # Within the next 30 s the failure is remembered: refused at once, not fetched again.
     assert await send(secured, message("Anna", "start Recovery", connector.url), bearer) == 503
     assert microsoft.fetched == [METADATA_URL, JWKS_URL]
-    assert await stored(secured) == 0 and connector.calls == []
+    assert await secured.rows_kept() == 0 and connector.calls == []
 
     microsoft.time.t += 31  # the failure is forgotten; the endpoint answers again
     assert await send(secured, message("Anna", "start Recovery", connector.url), bearer) == 201
@@ -492,7 +456,7 @@ async def test_a_failing_key_endpoint_gets_503_and_the_bot_recovers_by_itself(
 async def test_a_key_fetch_is_given_up_after_its_timeout(
     database_url: str,
     clock: FakeClock,
-    connector: RecordingConnector,
+    connector: FakeConnector,
     microsoft: Microsoft,
     microsoft_key: rsa.RSAPrivateKey,
     outbound_tokens: list[str],
@@ -502,11 +466,7 @@ async def test_a_key_fetch_is_given_up_after_its_timeout(
     microsoft.hang = True
     settings = teams_settings(app_id=APP_ID, app_password="hemmelig-klient-nøgle")
     keys = microsoft.registry(deadline=None, timeout=0.05)
-    bot, client = await start_bot(database_url, clock, connector, settings, keys)
-    try:
+    async with running_bot(database_url, clock, connector, settings, keys) as bot:
         bearer = token(microsoft_key, connector.url)
         assert await send(bot, message("Anna", "start Recovery", connector.url), bearer) == 503
-        assert await stored(bot) == 0 and connector.calls == []
-    finally:
-        await client.close()
-        await bot.runtime.close()
+        assert await bot.rows_kept() == 0 and connector.calls == []

@@ -65,14 +65,27 @@ def keys() -> dict[str, dict[str, Any]]:
     return {kid: jwk(kid) for kid in ("a", "b")}
 
 
-def source(published: Published, time: FakeTime) -> OpenIdKeys:
+@pytest.fixture
+def published(keys: dict[str, dict[str, Any]]) -> Published:
+    """Microsoft publishes key "a" (a test changes what it publishes, or makes it fail)."""
+    return Published([keys["a"]])
+
+
+@pytest.fixture
+def time() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def openid(published: Published, time: FakeTime) -> OpenIdKeys:
+    """The key source under test, fetching from `published` on the fake clock `time`."""
     return OpenIdKeys(METADATA, published.fetch, time.now)
 
 
-async def test_concurrent_requests_share_one_fetch(keys: dict[str, dict[str, Any]]) -> None:
-    gate = asyncio.Event()
-    published = Published([keys["a"]], gate=gate)
-    openid = source(published, FakeTime())
+async def test_concurrent_requests_share_one_fetch(
+    published: Published, openid: OpenIdKeys
+) -> None:
+    published.gate = gate = asyncio.Event()
     waiting = [asyncio.ensure_future(openid.get("a")) for _ in range(20)]
     await asyncio.wait_for(published.arrived.wait(), 30)  # all 20 are waiting by now
     assert not any(w.done() for w in waiting)
@@ -83,11 +96,8 @@ async def test_concurrent_requests_share_one_fetch(keys: dict[str, dict[str, Any
 
 
 async def test_keys_are_kept_and_refreshed_ahead_of_expiry_in_the_background(
-    keys: dict[str, dict[str, Any]],
+    keys: dict[str, dict[str, Any]], published: Published, time: FakeTime, openid: OpenIdKeys
 ) -> None:
-    published = Published([keys["a"]])
-    time = FakeTime()
-    openid = source(published, time)
     first = await openid.get("a")
     time.t += REFRESH_AFTER - 1
     assert await openid.get("a") is first and published.fetches() == 1  # kept
@@ -103,11 +113,9 @@ async def test_keys_are_kept_and_refreshed_ahead_of_expiry_in_the_background(
 
 
 async def test_a_failure_is_remembered_briefly_then_tried_again(
-    keys: dict[str, dict[str, Any]],
+    published: Published, time: FakeTime, openid: OpenIdKeys
 ) -> None:
-    published = Published([keys["a"]], down=True)
-    time = FakeTime()
-    openid = source(published, time)
+    published.down = True
     with pytest.raises(KeysUnavailable):
         await openid.get("a")
     time.t += FAILURE_TTL - 1
@@ -121,11 +129,8 @@ async def test_a_failure_is_remembered_briefly_then_tried_again(
 
 
 async def test_expired_keys_are_not_used_when_they_cannot_be_fetched_again(
-    keys: dict[str, dict[str, Any]],
+    published: Published, time: FakeTime, openid: OpenIdKeys
 ) -> None:
-    published = Published([keys["a"]])
-    time = FakeTime()
-    openid = source(published, time)
     await openid.get("a")
     published.down = True
     time.t += MAX_AGE
@@ -134,11 +139,8 @@ async def test_expired_keys_are_not_used_when_they_cannot_be_fetched_again(
 
 
 async def test_an_unknown_key_id_is_refused_and_fetches_again_at_most_every_few_minutes(
-    keys: dict[str, dict[str, Any]],
+    keys: dict[str, dict[str, Any]], published: Published, time: FakeTime, openid: OpenIdKeys
 ) -> None:
-    published = Published([keys["a"]])
-    time = FakeTime()
-    openid = source(published, time)
     await openid.get("a")
     for kid in ("attacker", "other", None, ""):
         with pytest.raises(PermissionError):

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.teams.cards import TIME_SUFFIX
-from bot.teams.testing import TeamsBot, inputs_in
+from bot.teams.testing import TeamsBot, inputs_in, meeting_plan_inputs
 
 CardCheck = Callable[[dict[str, dict[str, Any]]], None]
 
@@ -27,14 +27,7 @@ async def test_the_plan_card_labels_the_time_and_shows_errors(
     assert fields["when"]["errorMessage"] == "Vælg både dato og klokkeslæt."
     card_check({"plan": card})
 
-    values = {
-        "when": "2026-13-45",  # what no picker sends: refused with its reason
-        "when" + TIME_SUFFIX: "13:00",
-        "facilitator": "aad-anna-0001",
-        "participants": "Anna",
-        "mode": "live",
-        "themes": "2",
-    }
+    values = meeting_plan_inputs(when="2026-13-45")  # what no picker sends: refused, with why
     mark = len(fake.sent())
     await anna.press_on(form_call, button["data"]["lp"], values, button["data"])
     (rejected,) = [c for c in fake.sent()[mark:] if c.cards]
@@ -48,17 +41,8 @@ async def test_the_meeting_card_says_whom_join_is_for(
 ) -> None:
     fake, anna = teams_bot.connector, teams_bot.user("Anna")
     await anna.say("møde planlæg")
-    form_call, button = fake.find_submit("lp:mtf-plan")
-    values = {
-        "when": "2026-03-05",
-        "when" + TIME_SUFFIX: "13:00",
-        "facilitator": "aad-anna-0001",
-        "participants": "Anna",
-        "mode": "live",
-        "themes": "2",
-    }
     mark = len(fake.sent())
-    await anna.press_on(form_call, button["data"]["lp"], values, button["data"])
+    await anna.press("lp:mtf-plan", meeting_plan_inputs())
     (root,) = [c for c in fake.sent()[mark:] if "Læringsdialog 1" in c.text and "Deltag" in c.text]
     assert "Ikke på listen endnu? Tryk på Deltag" in root.text
     card_check({"root": root.cards[0]})

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.teams import handler
-from bot.teams.testing import CHANNEL, USERS, Call, TeamsBot, bot_added
+from bot.teams.testing import CHANNEL, USERS, Call, TeamsBot, bot_added, nodes_in
 from dialogs import actions
 
 CardCheck = Callable[[dict[str, dict[str, Any]]], None]
@@ -24,20 +24,11 @@ MESSAGE = "application/vnd.microsoft.activity.message"
 
 def buttons(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The card's buttons by action id."""
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Action.") and "lp" in (node.get("data") or {}):
-                found[node["data"]["lp"]] = node
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
+    return {
+        node["data"]["lp"]: node
+        for node in nodes_in(card)
+        if str(node.get("type", "")).startswith("Action.") and "lp" in (node.get("data") or {})
+    }
 
 
 def question_card(bot: TeamsBot, aid: int, qid: str) -> Call:

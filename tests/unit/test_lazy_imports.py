@@ -37,9 +37,11 @@ asyncio.run(main())
 """
 
 
-def test_heavy_libraries_are_not_loaded_at_start_up() -> None:
+def fresh_python(script: str, *args: str) -> str:
+    """Run `script` in a new interpreter at the repository's root; what it printed (it must
+    succeed)."""
     done = subprocess.run(
-        [sys.executable, "-c", STARTUP, *HEAVY],
+        [sys.executable, "-c", script, *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -47,7 +49,11 @@ def test_heavy_libraries_are_not_loaded_at_start_up() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return done.stdout
+
+
+def test_heavy_libraries_are_not_loaded_at_start_up() -> None:
+    result = json.loads(fresh_python(STARTUP, *HEAVY).strip().splitlines()[-1])
     print(f"idle RSS after start-up: {result['rss_kb'] / 1024:.0f} MB")
     assert result["loaded"] == dict.fromkeys(HEAVY, False)
 
@@ -69,14 +75,5 @@ write_docx(data, tr, out / "r.docx", out / "r.png")
 write_xlsx(data, tr, out / "r.xlsx")
 print(all(m in sys.modules for m in ("matplotlib", "docx", "openpyxl")))
 """
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "True"
+    assert fresh_python(script, str(tmp_path)).strip() == "True"
     assert {p.name for p in tmp_path.iterdir()} == {"r.png", "r.docx", "r.xlsx"}

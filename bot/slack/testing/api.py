@@ -2,7 +2,7 @@
 realistic JSON (ok, ts, channel…), including the three steps of `files_upload_v2`, and takes
 the messages posted to a slash command's `response_url` (`fake.response_url(...)`).
 
-    fake = FakeSlack(); await fake.start()
+    async with FakeSlack(people={"U1": "Anna"}) as fake:   # or: await fake.start() … close()
     client = AsyncWebClient(token="xoxb-test", base_url=fake.api_url)
     fake.fail("chat.postMessage", status=429, headers={"Retry-After": "0"})
 
@@ -24,7 +24,7 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl
 
 from aiohttp import WSMsgType, web
@@ -66,14 +66,14 @@ def _decode(value: Any) -> Any:
 
 
 class FakeSlack:
-    def __init__(self, *, record: bool = True) -> None:
+    def __init__(self, *, record: bool = True, people: dict[str, str] | None = None) -> None:
         self.record = record
         self.calls: list[Call] = []
         self.counts: Counter[str] = Counter()  # method -> requests
         self.latest: dict[tuple[str, str], dict[str, Any]] = {}  # (channel, ts) -> message
         self.uploads: dict[str, bytes] = {}
         self.failures: dict[str, list[Failure]] = {}
-        self.people: dict[str, str] = {}  # user id -> display name
+        self.people: dict[str, str] = dict(people or {})  # user id -> display name
         self.outside: set[str] = set()  # public channels the bot has not joined
         self.hidden: set[str] = set()  # private channels the bot is not in: it cannot see them
         self.bot_team = "T1"
@@ -108,6 +108,14 @@ class FakeSlack:
         self._release.set()
         if self.server is not None:
             await self.server.close()
+
+    async def __aenter__(self) -> Self:
+        """`async with FakeSlack() as fake:` runs it for the block (a fixture's whole life)."""
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.close()
 
     @property
     def base(self) -> str:
@@ -184,18 +192,29 @@ class FakeSlack:
         return {"ok": True, "url": self.base.replace("http://", "ws://") + "/link"}
 
     # ---- handlers ----
+    def _failure(self, method: str) -> Failure | None:
+        """The scripted failure this call of `method` meets, if any (one of its `times`), once
+        the calls it lets succeed first (`after`) have gone by."""
+        pending = self.failures.get(method)
+        if not pending:
+            return None
+        if pending[0].after > 0:
+            pending[0].after -= 1
+            return None
+        failure = pending[0]
+        failure.times -= 1
+        if failure.times <= 0:
+            pending.pop(0)
+        return failure
+
     async def respond(self, request: web.Request) -> web.Response:
         """A message to a `response_url` (JSON), recorded as the method `response_url`."""
         body = await request.json()
         call = Call("response_url", {"key": request.match_info["key"], **body}, None)
         self.counts[call.method] += 1
         self.calls.append(call)
-        pending = self.failures.get(call.method)
-        if pending:
-            failure = pending[0]
-            failure.times -= 1
-            if failure.times <= 0:
-                pending.pop(0)
+        failure = self._failure(call.method)
+        if failure is not None:
             call.response = {"ok": False, "error": failure.error or "expired_url"}
             return web.Response(status=failure.status, text=str(call.response["error"]))
         call.response = {"ok": True}
@@ -229,15 +248,8 @@ class FakeSlack:
             assert request.transport is not None
             request.transport.close()
             return web.Response()  # written to nobody
-        pending = self.failures.get(method)
-        if pending and pending[0].after > 0:
-            pending[0].after -= 1
-            pending = None
-        if pending:
-            failure = pending[0]
-            failure.times -= 1
-            if failure.times <= 0:
-                pending.pop(0)
+        failure = self._failure(method)
+        if failure is not None:
             call.response = {"ok": False, "error": failure.error or "ratelimited"}
             return web.json_response(call.response, status=failure.status, headers=failure.headers)
         answer = getattr(self, "m_" + method.replace(".", "_"), None)

@@ -11,18 +11,15 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.slack.testing.api import FakeSlack
-from bot.slack.testing.harness import SlackHarness, settings_for, start_harness
+from bot.slack.testing.harness import SlackHarness, running_harness, settings_for
+
+PEOPLE = {"U1": "Anna", "U2": "Bo", "U3": "Carla"}  # users.info's display names
 
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
-    server = FakeSlack()
-    server.people.update({"U1": "Anna", "U2": "Bo", "U3": "Carla"})
-    await server.start()
-    try:
+    async with FakeSlack(people=PEOPLE) as server:
         yield server
-    finally:
-        await server.close()
 
 
 @pytest.fixture
@@ -30,9 +27,5 @@ async def slack(
     fake: FakeSlack, database_url: str, clock: FakeClock
 ) -> AsyncIterator[SlackHarness]:
     """The adapter over SQLite, and over PostgreSQL too when TEST_POSTGRES_URL is set."""
-    harness = await start_harness(fake, database_url, clock, settings_for(fake))
-    try:
+    async with running_harness(fake, database_url, clock, settings_for(fake)) as harness:
         yield harness
-    finally:
-        await harness.client.close()
-        await harness.runtime.close()

@@ -4,6 +4,8 @@ Block Kit checks every message the bot sends must pass."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,6 +103,10 @@ class SlackHarness:
     fake: FakeSlack
     runtime: Runtime
     timing: FakeTiming
+
+    async def close(self) -> None:
+        await self.client.close()
+        await self.runtime.close()
 
     async def send(
         self,
@@ -231,3 +237,15 @@ async def start_harness(
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     return SlackHarness(client, slack, fake, runtime, timing)
+
+
+@asynccontextmanager
+async def running_harness(
+    fake: FakeSlack, database_url: str, clock: FakeClock, settings: SlackSettings
+) -> AsyncIterator[SlackHarness]:
+    """`start_harness` for the block, closed after it (however it ends)."""
+    harness = await start_harness(fake, database_url, clock, settings)
+    try:
+        yield harness
+    finally:
+        await harness.close()

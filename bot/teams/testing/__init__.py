@@ -20,6 +20,7 @@ from bot.teams.testing.activities import (
     conversation_of,
     execute,
     kind_of,
+    meeting_plan_inputs,
     message,
     submit,
 )
@@ -33,11 +34,13 @@ from bot.teams.testing.connector import (
     Fault,
     buttons_in,
     inputs_in,
+    nodes_in,
 )
 from bot.teams.testing.harness import (
     PUBLIC_URL,
     TeamsBot,
     TeamsUser,
+    running_bot,
     start_bot,
     teams_settings,
 )
@@ -67,7 +70,10 @@ __all__ = [
     "execute",
     "inputs_in",
     "kind_of",
+    "meeting_plan_inputs",
     "message",
+    "nodes_in",
+    "running_bot",
     "start_bot",
     "submit",
     "teams_settings",

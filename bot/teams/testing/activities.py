@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from bot.teams.cards import TIME_SUFFIX
+
 TENANT = "72f988bf-0000-4000-8000-000000000001"
 BOT_ID = "28:4b1c5e2a-0000-4000-8000-00000000b07"
 BOT_NAME = "Lovende praksis"
@@ -128,6 +130,21 @@ def execute(
         },
     )
     return activity
+
+
+def meeting_plan_inputs(**changes: str) -> dict[str, str]:
+    """The inputs of the card `møde planlæg` shows, as Anna fills them in on Teams: a date and
+    a time picked (5 March 2026, 13:00), herself (by her Entra id) as the facilitator and the
+    only participant, live, two themes; some of them otherwise with `changes`."""
+    values = {
+        "when": "2026-03-05",
+        "when" + TIME_SUFFIX: "13:00",
+        "facilitator": USERS["Anna"][1],
+        "participants": "Anna",
+        "mode": "live",
+        "themes": "2",
+    }
+    return {**values, **changes}
 
 
 def kind_of(conversation_id: str) -> str:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import web
 
@@ -60,6 +61,7 @@ class FakeConnector:
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1700000000001))
     dms: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     url: str = ""
+    authorizations: list[str | None] = field(default_factory=list)  # of each activity call
     _runner: web.AppRunner | None = None
     _held: asyncio.Queue[Call] = field(default_factory=asyncio.Queue)
     _release: asyncio.Event = field(default_factory=asyncio.Event)
@@ -83,6 +85,14 @@ class FakeConnector:
         self.release()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    async def __aenter__(self) -> Self:
+        """`async with FakeConnector() as connector:` runs it for the block."""
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.stop()
 
     def release(self) -> None:
         """Let every held answer go (the bot stopped waiting for them long ago)."""
@@ -128,6 +138,7 @@ class FakeConnector:
         return await self._answer(request, call, fault, {"id": cid})
 
     async def activity(self, request: web.Request) -> web.Response:
+        self.authorizations.append(request.headers.get("Authorization"))
         cid = request.match_info["cid"]
         aid = request.match_info.get("aid")
         body = await request.json()
@@ -173,34 +184,30 @@ class FakeConnector:
         return call.activity_id if call.method == "PUT" else call.response_id  # type: ignore[return-value]
 
 
-def inputs_in(node: Any) -> dict[str, dict[str, Any]]:
-    """Every input of a card by id, however deep (a ColumnSet holds a date and a time)."""
-    found: dict[str, dict[str, Any]] = {}
+def nodes_in(node: Any) -> Iterator[dict[str, Any]]:
+    """Every object of a card (or of any JSON), however deep, each before what it holds and
+    in the order it is written."""
     if isinstance(node, dict):
-        if str(node.get("type", "")).startswith("Input."):
-            found[node["id"]] = node
+        yield node
         for value in node.values():
-            found.update(inputs_in(value))
+            yield from nodes_in(value)
     elif isinstance(node, list):
         for item in node:
-            found.update(inputs_in(item))
-    return found
+            yield from nodes_in(item)
+
+
+def inputs_in(node: Any) -> dict[str, dict[str, Any]]:
+    """Every input of a card by id, however deep (a ColumnSet holds a date and a time)."""
+    return {n["id"]: n for n in nodes_in(node) if str(n.get("type", "")).startswith("Input.")}
 
 
 def buttons_in(node: Any) -> list[dict[str, Any]]:
     """Every button of ours in a card (Action.Submit and Action.Execute)."""
-    found = []
-    if isinstance(node, dict):
-        if node.get("type") in ("Action.Submit", "Action.Execute") and "lp" in (
-            node.get("data") or {}
-        ):
-            found.append(node)
-        for value in node.values():
-            found += buttons_in(value)
-    elif isinstance(node, list):
-        for item in node:
-            found += buttons_in(item)
-    return found
+    return [
+        n
+        for n in nodes_in(node)
+        if n.get("type") in ("Action.Submit", "Action.Execute") and "lp" in (n.get("data") or {})
+    ]
 
 
 def _error(status: int, code: str, retry_after: str | None) -> web.Response:

@@ -11,17 +11,13 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.teams.testing.connector import FakeConnector
-from bot.teams.testing.harness import PUBLIC_URL, TeamsBot, start_bot, teams_settings
+from bot.teams.testing.harness import PUBLIC_URL, TeamsBot, running_bot, teams_settings
 
 
 @pytest.fixture
 async def connector() -> AsyncIterator[FakeConnector]:
-    fake = FakeConnector()
-    await fake.start()
-    try:
+    async with FakeConnector() as fake:
         yield fake
-    finally:
-        await fake.stop()
 
 
 @pytest.fixture
@@ -29,9 +25,5 @@ async def teams_bot(
     database_url: str, clock: FakeClock, connector: FakeConnector
 ) -> AsyncIterator[TeamsBot]:
     settings = teams_settings(local_dev=True, public_url=PUBLIC_URL)
-    bot, client = await start_bot(database_url, clock, connector, settings)
-    try:
+    async with running_bot(database_url, clock, connector, settings) as bot:
         yield bot
-    finally:
-        await client.close()
-        await bot.runtime.close()

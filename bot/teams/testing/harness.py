@@ -3,12 +3,14 @@ connector's clock for the pacer, and people who drive /api/messages as the Teams
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import func, select
 
 from bot.clock import FakeClock
 from bot.http.app import create_app
@@ -20,6 +22,8 @@ from bot.teams.pacing import Pacer
 from bot.teams.settings import TeamsSettings
 from bot.teams.testing.activities import execute, kind_of, message, submit
 from bot.teams.testing.connector import Call, FakeConnector, FakeTime, buttons_in
+from storage.models import ProcessedEvent, Workspace
+from storage.teams_models import TeamsConversation, TeamsMember
 
 # Where the bot says its files are, in local development (TEAMS_LOCAL_DEV keeps it on loopback).
 PUBLIC_URL = "http://127.0.0.1:3978"
@@ -113,6 +117,19 @@ class TeamsBot:
     def teams(self) -> TeamsApp:
         return self.app[TEAMS]
 
+    async def close(self) -> None:
+        await self.client.close()
+        await self.runtime.close()
+
+    async def rows_kept(self) -> int:
+        """How many rows the bot keeps of Teams' turns: conversations, members, processed
+        events and workspaces (none, after requests it refused)."""
+        total = 0
+        async with self.runtime.sessions() as session:
+            for model in (TeamsConversation, TeamsMember, ProcessedEvent, Workspace):
+                total += int(await session.scalar(select(func.count()).select_from(model)) or 0)
+        return total
+
     def user(self, name: str) -> TeamsUser:
         return TeamsUser(self.client, self.connector, name, self.teams.settle)
 
@@ -152,3 +169,19 @@ async def start_bot(
     client = TestClient(TestServer(app, host="127.0.0.1", port=0))
     await client.start_server()
     return TeamsBot(runtime, app, client, connector, time, sleeps), client
+
+
+@asynccontextmanager
+async def running_bot(
+    database_url: str,
+    clock: FakeClock,
+    connector: FakeConnector,
+    settings: TeamsSettings,
+    keys: KeyRegistry | None = None,
+) -> AsyncIterator[TeamsBot]:
+    """`start_bot` for the block, closed after it (however it ends)."""
+    bot, _client = await start_bot(database_url, clock, connector, settings, keys)
+    try:
+        yield bot
+    finally:
+        await bot.close()
