@@ -33,43 +33,12 @@ class Draft:
         label: str,
         limit: int,
         *,
+        multiline: bool = True,
         required: bool = True,
         hint: str | None = None,
         default: str | None = None,
     ) -> FormField:
-        """A text box of several lines."""
-        return self._box(name, label, limit, True, required, hint, default)
-
-    def line(
-        self,
-        name: str,
-        label: str,
-        limit: int,
-        *,
-        required: bool = True,
-        hint: str | None = None,
-        default: str | None = None,
-    ) -> FormField:
-        """A one-line text box (a number, a date typed, a name)."""
-        return self._box(name, label, limit, False, required, hint, default)
-
-    def choice(
-        self, name: str, label: str, options: tuple[Choice, ...], *, default: str | None = None
-    ) -> FormField:
-        return FormField(
-            name, label, kind="choice", options=options, initial=self.initial(name, default)
-        )
-
-    def _box(
-        self,
-        name: str,
-        label: str,
-        limit: int,
-        multiline: bool,
-        required: bool,
-        hint: str | None,
-        default: str | None,
-    ) -> FormField:
+        """A text box: of several lines, or one (`multiline=False`: a number, a name)."""
         return FormField(
             name,
             label,
@@ -78,6 +47,13 @@ class Draft:
             max_length=limit,
             initial=self.initial(name, default),
             hint=hint,
+        )
+
+    def choice(
+        self, name: str, label: str, options: tuple[Choice, ...], *, default: str | None = None
+    ) -> FormField:
+        return FormField(
+            name, label, kind="choice", options=options, initial=self.initial(name, default)
         )
 
 

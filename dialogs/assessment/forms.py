@@ -52,7 +52,7 @@ def decision_form(lang: str, aid: int, q: Question, draft: dict[str, str] | None
     d = Draft(lang, draft or {})
     label = d.t("form.team_value")
     value = (
-        d.line("value", label, 20, hint=d.t("form.multi_hint"))
+        d.text("value", label, 20, multiline=False, hint=d.t("form.multi_hint"))
         if q.type == "multi"
         else FormField(
             "value",

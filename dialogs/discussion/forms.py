@@ -69,18 +69,20 @@ def start_form(lang: str, values: Values) -> Form:
         intro=d.t("dc.form.start_intro"),
         fields=(
             mode_field(d, "dc"),
-            d.line(
+            d.text(
                 "window",
                 d.t("dc.form.window"),
                 10,
+                multiline=False,
                 required=False,
                 default=str(DEFAULT_WINDOW),
                 hint=d.t("dc.form.window_hint"),
             ),
-            d.line(
+            d.text(
                 "votes",
                 d.t("dc.form.votes"),
                 10,
+                multiline=False,
                 default=str(DEFAULT_VOTES),
                 hint=d.t("dc.form.votes_hint", low=VOTE_LIMITS[0], high=VOTE_LIMITS[1]),
             ),

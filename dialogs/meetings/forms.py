@@ -60,23 +60,30 @@ def plan_form(lang: str, members: tuple[MemberView, ...], values: Values) -> For
                 hint=d.t("mt.form.participants_hint"),
             ),
             mode_field(d, "mt"),
-            d.line(
+            d.text(
                 "window",
                 d.t("mt.form.window"),
                 short,
+                multiline=False,
                 required=False,
                 default="2",
                 hint=d.t("mt.form.window_hint"),
             ),
-            d.line(
+            d.text(
                 "themes",
                 d.t("mt.form.theme_limit"),
                 short,
+                multiline=False,
                 default="2",
                 hint=d.t("mt.form.theme_hint"),
             ),
-            d.line(
-                "focus", d.t("mt.form.focus"), short, required=False, hint=d.t("mt.form.focus_hint")
+            d.text(
+                "focus",
+                d.t("mt.form.focus"),
+                short,
+                multiline=False,
+                required=False,
+                hint=d.t("mt.form.focus_hint"),
             ),
         ),
         submit_label=d.t("mt.form.plan_submit"),
@@ -147,7 +154,14 @@ def paper_form(lang: str, mid: int, values: Values) -> Form:
         fields=(
             d.text("short", d.t("mt.paper.short"), LIMITS["goal"]),
             d.text("long", d.t("mt.form.long"), LIMITS["goal"], required=False),
-            d.line("months", d.t("mt.form.months"), LIMITS["short"], required=False, default="6"),
+            d.text(
+                "months",
+                d.t("mt.form.months"),
+                LIMITS["short"],
+                multiline=False,
+                required=False,
+                default="6",
+            ),
             d.text("progress", d.t("mt.paper.progress"), LIMITS["progress"], required=False),
             _when(d, "next", d.t("mt.form.next"), required=False),
         ),
@@ -189,10 +203,11 @@ def agreement_fields(
             initial=values.get("due"),
             hint=d.t("ag.form.due_hint"),
         ),
-        d.line(
+        d.text(
             "element",
             d.t("ag.form.element"),
             LIMITS["short"],
+            multiline=False,
             required=False,
             hint=d.t("ag.form.element_hint"),
         ),

@@ -79,7 +79,13 @@ def settings_form(
     d = Draft(lang, raw)
 
     def text_field(name: str, max_length: int) -> FormField:
-        return d.line(name, d.t(f"set.label.{name}"), max_length, hint=d.t(f"set.hint.{name}"))
+        return d.text(
+            name,
+            d.t(f"set.label.{name}"),
+            max_length,
+            multiline=False,
+            hint=d.t(f"set.hint.{name}"),
+        )
 
     languages = tuple(Choice(code, d.t(f"set.lang.{code}")) for code in LANGUAGES)
     language = d.choice("language", d.t("set.label.language"), languages)
