@@ -57,6 +57,15 @@ class Draft:
         )
 
 
+def number(text: str, low: int, high: int) -> int | None:
+    """A whole number typed in a form or a command, if it is within low–high; else None."""
+    s = text.strip()
+    if not (s.isascii() and s.isdigit()):  # str.isdigit alone accepts "²" and "٣"
+        return None
+    value = int(s)
+    return value if low <= value <= high else None
+
+
 def mode_field(draft: Draft, prefix: str) -> FormField:
     """Whether a facilitated process (a meeting, a results discussion) runs live, everyone
     together, or asynchronously over some days; `prefix`: the feature's text keys ("mt")."""
@@ -65,6 +74,20 @@ def mode_field(draft: Draft, prefix: str) -> FormField:
         Choice("async", draft.t(f"{prefix}.mode.async")),
     )
     return draft.choice("mode", draft.t(f"{prefix}.form.mode"), options, default="live")
+
+
+def mode_and_window(
+    values: Mapping[str, str], lang: str, prefix: str, days: tuple[int, int], errors: dict[str, str]
+) -> tuple[str, int | None]:
+    """The mode `mode_field` was answered with, and the days an asynchronous process stays
+    open (0 when live); what is wrong goes into `errors` under the field's name."""
+    mode = values.get("mode", "live").strip()
+    if mode not in ("live", "async"):
+        errors["mode"] = t(lang, f"{prefix}.err.bad_mode")
+    window = number(values.get("window", ""), *days) if mode == "async" else 0
+    if window is None:
+        errors["window"] = t(lang, f"{prefix}.err.bad_number", low=days[0], high=days[1])
+    return mode, window
 
 
 def one_text_form(

@@ -29,12 +29,7 @@ _BULLET = re.compile(r"^\s*(?:[-•*·]|\d{1,2}[.)])\s+")
 
 def check_item(text: str, lang: str) -> str | None:
     """The error for one note, or None: our own length, then the shared rules (no CPR)."""
-    value = text.strip()
-    if not value:
-        return t(lang, "input.empty")
-    if len(value) > ITEM_LIMIT:
-        return t(lang, "input.too_long", limit=ITEM_LIMIT, length=len(value))
-    return check_text(value, "note", lang)
+    return check_text(text, "item", lang, limits={"item": ITEM_LIMIT})
 
 
 def parse_items(text: str, lang: str) -> tuple[tuple[str, ...], str | None]:
@@ -51,14 +46,6 @@ def parse_items(text: str, lang: str) -> tuple[tuple[str, ...], str | None]:
         if error:
             return (), t(lang, "dc.err.item", line=i, error=error) if len(items) > 1 else error
     return items, None
-
-
-def number(text: str, low: int, high: int) -> int | None:
-    s = text.strip()
-    if not (s.isascii() and s.isdigit()):  # str.isdigit alone accepts "²" and "٣"
-        return None
-    value = int(s)
-    return value if low <= value <= high else None
 
 
 def start_form(lang: str, values: Values) -> Form:

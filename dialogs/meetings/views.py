@@ -21,8 +21,8 @@ from dialogs.meetings.model import (
     MeetingView,
 )
 from dialogs.meetings.when import format_when, local, zone
-from dialogs.meetings.words import commands
 from dialogs.messages import Block, Button, Buttons, Fields, Message, Text
+from dialogs.replies import words
 from dialogs.turn import Surface, Turn
 from scoring.catalogue import Catalogue
 from scoring.scores import all_scores
@@ -34,7 +34,7 @@ MAX_LISTED = 20  # agreements per list message (two blocks each; 50 blocks per m
 @dataclass(frozen=True)
 class Look:
     """What every renderer needs: language, time zone, today, the instruments, and how
-    commands are typed where the messages are read (`words.commands`)."""
+    commands are typed where the messages are read (`replies.words`)."""
 
     lang: str
     tz: ZoneInfo
@@ -49,7 +49,7 @@ class Look:
         return cls(turn.lang, tz, local(turn.now, tz).date(), catalogue, table, turn.surface)
 
     def t(self, key: str, **values: object) -> str:
-        return t(self.lang, key, **{**commands(self.surface), **values})
+        return t(self.lang, key, **{**words(self.lang, self.surface), **values})
 
     def when(self, m: MeetingView) -> str:
         return format_when(m.scheduled_at, self.lang, self.tz)
