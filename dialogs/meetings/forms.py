@@ -43,7 +43,6 @@ def _member_field(
 
 def plan_form(lang: str, members: tuple[MemberView, ...], values: Values) -> Form:
     d = Draft(lang, values)
-    short = LIMITS["short"]
     return Form(
         action=actions.encode("mtf-plan"),
         title=d.t("mt.form.plan_title"),
@@ -60,33 +59,34 @@ def plan_form(lang: str, members: tuple[MemberView, ...], values: Values) -> For
                 hint=d.t("mt.form.participants_hint"),
             ),
             mode_field(d, "mt"),
-            d.text(
-                "window",
-                d.t("mt.form.window"),
-                short,
-                multiline=False,
-                required=False,
-                default="2",
-                hint=d.t("mt.form.window_hint"),
+            _short(
+                d, "window", "mt.form.window", "mt.form.window_hint", required=False, default="2"
             ),
-            d.text(
-                "themes",
-                d.t("mt.form.theme_limit"),
-                short,
-                multiline=False,
-                default="2",
-                hint=d.t("mt.form.theme_hint"),
-            ),
-            d.text(
-                "focus",
-                d.t("mt.form.focus"),
-                short,
-                multiline=False,
-                required=False,
-                hint=d.t("mt.form.focus_hint"),
-            ),
+            _short(d, "themes", "mt.form.theme_limit", "mt.form.theme_hint", default="2"),
+            _short(d, "focus", "mt.form.focus", "mt.form.focus_hint", required=False),
         ),
         submit_label=d.t("mt.form.plan_submit"),
+    )
+
+
+def _short(
+    d: Draft,
+    name: str,
+    label_key: str,
+    hint_key: str | None = None,
+    *,
+    required: bool = True,
+    default: str | None = None,
+) -> FormField:
+    """A one-line field for a number or a few numbers."""
+    return d.text(
+        name,
+        d.t(label_key),
+        LIMITS["short"],
+        multiline=False,
+        required=required,
+        default=default,
+        hint=d.t(hint_key) if hint_key else None,
     )
 
 
@@ -154,14 +154,7 @@ def paper_form(lang: str, mid: int, values: Values) -> Form:
         fields=(
             d.text("short", d.t("mt.paper.short"), LIMITS["goal"]),
             d.text("long", d.t("mt.form.long"), LIMITS["goal"], required=False),
-            d.text(
-                "months",
-                d.t("mt.form.months"),
-                LIMITS["short"],
-                multiline=False,
-                required=False,
-                default="6",
-            ),
+            _short(d, "months", "mt.form.months", required=False, default="6"),
             d.text("progress", d.t("mt.paper.progress"), LIMITS["progress"], required=False),
             _when(d, "next", d.t("mt.form.next"), required=False),
         ),
@@ -170,12 +163,32 @@ def paper_form(lang: str, mid: int, values: Values) -> Form:
 
 
 def action_form(lang: str, mid: int, members: tuple[MemberView, ...], values: Values) -> Form:
-    return Form(
+    return agreement_form(
+        lang,
+        members,
+        values,
         action=actions.encode("mtf-act", mid),
         title=t(lang, "mt.form.act_title"),
         intro=t(lang, "mt.form.act_intro"),
-        fields=agreement_fields(lang, members, values),
-        submit_label=t(lang, "form.save"),
+    )
+
+
+def agreement_form(
+    lang: str,
+    members: tuple[MemberView, ...],
+    values: Values,
+    *,
+    action: str,
+    title: str,
+    intro: str,
+    submit_key: str = "form.save",
+    skip: frozenset[str] = frozenset(),
+) -> Form:
+    """A form for one agreement: a meeting's, or another feature's "make it an agreement"
+    (its draft in `values`; `skip`: the fields that do not apply there)."""
+    fields = tuple(f for f in agreement_fields(lang, members, values) if f.name not in skip)
+    return Form(
+        action=action, title=title, intro=intro, fields=fields, submit_label=t(lang, submit_key)
     )
 
 
@@ -203,14 +216,7 @@ def agreement_fields(
             initial=values.get("due"),
             hint=d.t("ag.form.due_hint"),
         ),
-        d.text(
-            "element",
-            d.t("ag.form.element"),
-            LIMITS["short"],
-            multiline=False,
-            required=False,
-            hint=d.t("ag.form.element_hint"),
-        ),
+        _short(d, "element", "ag.form.element", "ag.form.element_hint", required=False),
     )
 
 
