@@ -42,7 +42,8 @@ def message(blocks: list[Block], fallback: str) -> Message:
 
 
 def element_name(catalogue: Catalogue, lang: str, number: int) -> str:
-    """ "3. Refleksion over praksis"; the bare number for one the catalogue does not have."""
+    """An element by its number and name ("3. <name>"); the bare number for one the catalogue
+    does not have."""
     if 1 <= number <= len(catalogue.elements):
         return f"{number}. {catalogue.element(number).name[lang]}"
     return str(number)

@@ -115,7 +115,7 @@ def overall_form(
 def _notes_fields(
     names: tuple[str, str], labels: tuple[str, str], shown: Notes
 ) -> tuple[FormField, ...]:
-    """The two notes, each optional (a facilitator may write one now, the other later)."""
+    """The two notes of `notes_form` and `overall_form`, each optional."""
     return tuple(
         FormField(
             name, label, multiline=True, required=False, max_length=LIMITS["note"], initial=text
