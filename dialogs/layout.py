@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
-from dialogs.messages import Block, Choice, Message, Text
+from dialogs.messages import Block, Choice, Message, MultiSelect, Text
 from scoring.catalogue import Catalogue
 
 TEXT_LIMIT = 2800  # Slack section text allows 3000 characters
@@ -70,10 +70,24 @@ class Group(Generic[T]):
     def last(self) -> int:
         return self.first + len(self.items) - 1
 
-    def choices(self, text: Callable[[T], str]) -> tuple[Choice, ...]:
-        return tuple(
-            Choice(str(n), short(f"{n}. {text(item)}", OPTION_LABEL))
-            for n, item in enumerate(self.items, self.first)
+    def select(
+        self,
+        action: str,
+        label: str,
+        submit_label: str,
+        text: Callable[[T], str],
+        checked: Callable[[T], bool] | None = None,
+    ) -> MultiSelect:
+        """The group's check boxes, each "<number>. <text>"; `checked`: those ticked already."""
+        numbered = tuple(enumerate(self.items, self.first))
+        return MultiSelect(
+            action,
+            label,
+            tuple(
+                Choice(str(n), short(f"{n}. {text(item)}", OPTION_LABEL)) for n, item in numbered
+            ),
+            selected=tuple(str(n) for n, item in numbered if checked and checked(item)),
+            submit_label=submit_label,
         )
 
     def picked(self, numbers: Iterable[int]) -> tuple[T, ...] | None:

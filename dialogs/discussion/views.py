@@ -31,7 +31,7 @@ from dialogs.discussion.results import Ranked, prioritised, ranking
 from dialogs.i18n import format_date, score_text, t
 from dialogs.layout import element_name, groups, message, short, texts
 from dialogs.meetings.when import format_when, local
-from dialogs.messages import Block, Button, Buttons, Message, MultiSelect, Text
+from dialogs.messages import Block, Button, Buttons, Message, Text
 from dialogs.turn import Turn
 from scoring.catalogue import Catalogue
 from scoring.scores import ElementScore, question_points
@@ -315,14 +315,9 @@ def vote_step_message(look: Look, d: DiscussionView, members: int) -> Message:
         lines = [f"{i}. {note_line(look, n)}" for i, n in enumerate(d.potentials, 1)]
         blocks += texts(lines)
         for g in groups(d.potentials):
-            blocks.append(
-                MultiSelect(
-                    actions.encode("dc-vote", d.id, g.index),
-                    look.t("dc.vote.label", first=g.first, last=g.last),
-                    g.choices(lambda n: n.text),
-                    submit_label=look.t("dc.vote.submit"),
-                )
-            )
+            action = actions.encode("dc-vote", d.id, g.index)
+            label = look.t("dc.vote.label", first=g.first, last=g.last)
+            blocks.append(g.select(action, label, look.t("dc.vote.submit"), lambda n: n.text))
         blocks.append(Text(look.t("dc.vote.voted", n=len(d.voters), total=members), "muted"))
     else:
         blocks += texts(ranking_lines(look, ranking(d)))

@@ -24,7 +24,7 @@ from dialogs.meetings.model import (
 )
 from dialogs.meetings.views import Look, bullets, participants_text, plain, status_label
 from dialogs.meetings.when import format_when, local
-from dialogs.messages import Block, Button, Buttons, Fields, Message, MultiSelect, Text
+from dialogs.messages import Block, Button, Buttons, Fields, Message, Text
 
 
 # ---- the four steps ----
@@ -158,14 +158,9 @@ def observations_message(look: Look, m: MeetingView) -> Message:
     if m.status == "running" and m.step == EXPLORE:
         blocks.append(Text(look.t("mt.obs.vote_hint", limit=m.theme_limit), "muted"))
         for g in groups(m.observations):
-            blocks.append(
-                MultiSelect(
-                    actions.encode("mt-vote", m.id, g.index),
-                    look.t("mt.obs.vote_label", first=g.first, last=g.last),
-                    g.choices(lambda o: o.text),
-                    submit_label=look.t("mt.obs.vote_submit"),
-                )
-            )
+            action = actions.encode("mt-vote", m.id, g.index)
+            label = look.t("mt.obs.vote_label", first=g.first, last=g.last)
+            blocks.append(g.select(action, label, look.t("mt.obs.vote_submit"), lambda o: o.text))
         blocks.append(
             Buttons(
                 (
@@ -208,16 +203,11 @@ def themes_picker(look: Look, m: MeetingView, preselected: tuple[int, ...]) -> M
     title = look.t("mt.themes.title")
     blocks: list[Block] = [Text(title, "header"), Text(look.t("mt.themes.intro"), "muted")]
     for g in groups(m.observations):
+        action = actions.encode("mtf-themes", m.id, g.index)
+        label = look.t("mt.obs.vote_label", first=g.first, last=g.last)
+        submit = look.t("mt.themes.submit")
         blocks.append(
-            MultiSelect(
-                actions.encode("mtf-themes", m.id, g.index),
-                look.t("mt.obs.vote_label", first=g.first, last=g.last),
-                g.choices(lambda o: o.text),
-                selected=tuple(
-                    str(n) for n, o in enumerate(g.items, g.first) if o.id in preselected
-                ),
-                submit_label=look.t("mt.themes.submit"),
-            )
+            g.select(action, label, submit, lambda o: o.text, lambda o: o.id in preselected)
         )
     return message(blocks, title)
 
