@@ -7,6 +7,7 @@ like a Danish CPR number (a valid date followed by four digits) is refused with 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 from dialogs.i18n import t
@@ -56,12 +57,20 @@ def contains_cpr(text: str) -> bool:
     return False
 
 
-def check_text(value: str, kind: str, lang: str, *, required: bool = True) -> str | None:
-    """The Danish (or English) error for `value`, or None when it is acceptable."""
+def check_text(
+    value: str,
+    kind: str,
+    lang: str,
+    *,
+    required: bool = True,
+    limits: Mapping[str, int] = LIMITS,
+) -> str | None:
+    """The Danish (or English) error for `value`, or None when it is acceptable; `limits`: a
+    feature's own lengths per kind of field (the CPR and control-character rules are everyone's)."""
     text = value.strip()
     if required and not text:
         return t(lang, "input.empty")
-    limit = LIMITS[kind]
+    limit = limits[kind]
     if len(text) > limit:
         return t(lang, "input.too_long", limit=limit, length=len(text))
     if _CONTROL.search(text):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dialogs import actions
 from dialogs.assessment.ops import notes_version
+from dialogs.forms import Draft, one_text_form
 from dialogs.i18n import t
 from dialogs.messages import Choice, Form, FormField
 from dialogs.text_input import LIMITS
@@ -17,20 +18,15 @@ def _choices(lang: str, q: Question) -> tuple[Choice, ...]:
 
 
 def comment_form(lang: str, aid: int, q: Question, current: str | None) -> Form:
-    return Form(
+    return one_text_form(
+        lang,
         action=actions.encode("f-cmt", aid, q.id),
         title=t(lang, "form.comment_title", question=q.id),
         intro=f"{q.id} {q.text[lang]}",
-        fields=(
-            FormField(
-                "comment",
-                t(lang, "form.comment_label"),
-                multiline=True,
-                max_length=LIMITS["comment"],
-                initial=current,
-            ),
-        ),
-        submit_label=t(lang, "form.save"),
+        name="comment",
+        label=t(lang, "form.comment_label"),
+        limit=LIMITS["comment"],
+        initial=current,
     )
 
 
@@ -39,58 +35,39 @@ def not_relevant_form(
 ) -> Form:
     """Why "Ikke relevant"; `guided`: saving it brings the person's next question."""
     flag = ("g",) if guided else ()  # views.GUIDED
-    return Form(
+    return one_text_form(
+        lang,
         action=actions.encode("f-ans", aid, q.id, "ikke_relevant", *flag),
         title=t(lang, "form.not_relevant_title", question=q.id),
         intro=t(lang, "form.not_relevant_intro"),
-        fields=(
-            FormField(
-                "comment",
-                t(lang, "form.why_label"),
-                multiline=True,
-                max_length=LIMITS["comment"],
-                initial=current,
-            ),
-        ),
-        submit_label=t(lang, "form.save"),
+        name="comment",
+        label=t(lang, "form.why_label"),
+        limit=LIMITS["comment"],
+        initial=current,
     )
 
 
 def decision_form(lang: str, aid: int, q: Question, draft: dict[str, str] | None = None) -> Form:
     """The facilitator's team-answer form; `draft` refills what was typed after an error."""
-    draft = draft or {}
+    d = Draft(lang, draft or {})
+    label = d.t("form.team_value")
     value = (
-        FormField(
-            "value",
-            t(lang, "form.team_value"),
-            max_length=20,
-            hint=t(lang, "form.multi_hint"),
-            initial=draft.get("value"),
-        )
+        d.text("value", label, 20, multiline=False, hint=d.t("form.multi_hint"))
         if q.type == "multi"
         else FormField(
             "value",
-            t(lang, "form.team_value"),
+            label,
             kind="choice",
             options=_choices(lang, q),
-            initial=draft.get("value") or None,
+            initial=d.initial("value") or None,
         )
     )
     return Form(
         action=actions.encode("f-dec", aid, q.id),
-        title=t(lang, "form.decision_title", question=q.id),
+        title=d.t("form.decision_title", question=q.id),
         intro=f"{q.id} {q.text[lang]}",
-        fields=(
-            value,
-            FormField(
-                "justification",
-                t(lang, "form.justification"),
-                multiline=True,
-                max_length=LIMITS["justification"],
-                initial=draft.get("justification"),
-            ),
-        ),
-        submit_label=t(lang, "form.save"),
+        fields=(value, d.text("justification", d.t("form.justification"), LIMITS["justification"])),
+        submit_label=d.t("form.save"),
     )
 
 
@@ -116,24 +93,7 @@ def notes_form(
         action=actions.encode("f-notes", aid, number, version or notes_version(*shown)),
         title=t(lang, "form.notes_title", number=number),
         intro=name if changed is None else f"{name}\n\n{_changed(lang, labels, changed)}",
-        fields=(
-            FormField(
-                "overall",
-                labels[0],
-                multiline=True,
-                required=False,
-                max_length=LIMITS["note"],
-                initial=shown[0],
-            ),
-            FormField(
-                "potential",
-                labels[1],
-                multiline=True,
-                required=False,
-                max_length=LIMITS["note"],
-                initial=shown[1],
-            ),
-        ),
+        fields=_notes_fields(("overall", "potential"), labels, shown),
         submit_label=t(lang, "form.save"),
     )
 
@@ -147,25 +107,20 @@ def overall_form(
         action=actions.encode("f-overall", aid, version or notes_version(*shown)),
         title=t(lang, "form.overall_title"),
         intro=None if changed is None else _changed(lang, labels, changed),
-        fields=(
-            FormField(
-                "overall",
-                labels[0],
-                multiline=True,
-                required=False,
-                max_length=LIMITS["note"],
-                initial=shown[0],
-            ),
-            FormField(
-                "potentials",
-                labels[1],
-                multiline=True,
-                required=False,
-                max_length=LIMITS["note"],
-                initial=shown[1],
-            ),
-        ),
+        fields=_notes_fields(("overall", "potentials"), labels, shown),
         submit_label=t(lang, "form.save"),
+    )
+
+
+def _notes_fields(
+    names: tuple[str, str], labels: tuple[str, str], shown: Notes
+) -> tuple[FormField, ...]:
+    """The two notes of `notes_form` and `overall_form`, each optional."""
+    return tuple(
+        FormField(
+            name, label, multiline=True, required=False, max_length=LIMITS["note"], initial=text
+        )
+        for name, label, text in zip(names, labels, shown, strict=True)
     )
 
 
@@ -178,17 +133,14 @@ def _changed(lang: str, labels: tuple[str, str], now: Notes) -> str:
 
 
 def delimitation_form(lang: str, aid: int, current: str | None) -> Form:
-    return Form(
+    return one_text_form(
+        lang,
         action=actions.encode("f-scope", aid),
         title=t(lang, "form.scope_title"),
         intro=t(lang, "form.scope_intro"),
-        fields=(
-            FormField(
-                "scope",
-                t(lang, "form.scope_label"),
-                max_length=LIMITS["delimitation"],
-                initial=current,
-            ),
-        ),
-        submit_label=t(lang, "form.save"),
+        name="scope",
+        label=t(lang, "form.scope_label"),
+        limit=LIMITS["delimitation"],
+        initial=current,
+        multiline=False,
     )

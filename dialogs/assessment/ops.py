@@ -32,25 +32,27 @@ class SetPacing:
 
 
 @dataclass(frozen=True)
-class SetMemberAnswer:
+class OnQuestion:
+    """What the operations on one question of a round carry first."""
+
     assessment_id: int
     question_id: str
+
+
+@dataclass(frozen=True)
+class SetMemberAnswer(OnQuestion):
     value: str | None
     comment: str | None = None
     keep_comment: bool = True  # an answer click must not wipe an earlier comment
 
 
 @dataclass(frozen=True)
-class SetMemberComment:
-    assessment_id: int
-    question_id: str
+class SetMemberComment(OnQuestion):
     comment: str
 
 
 @dataclass(frozen=True)
-class SetTeamDecision:
-    assessment_id: int
-    question_id: str
+class SetTeamDecision(OnQuestion):
     value: str
     justification: str
 

@@ -14,7 +14,8 @@ from dataclasses import replace
 from dialogs import actions
 from dialogs.discussion.model import NoteView
 from dialogs.i18n import t
-from dialogs.meetings import CreateAgreement, agreement_fields, agreement_from_values
+from dialogs.meetings import CreateAgreement, agreement_from_values
+from dialogs.meetings import agreement_form as meetings_agreement_form
 from dialogs.messages import Form
 from dialogs.turn import Turn
 
@@ -29,14 +30,14 @@ def agreement_form(
     turn: Turn, did: int, number: int, note: NoteView, values: Mapping[str, str]
 ) -> Form:
     """The agreement's fields, drafted from the potential (its text, its element)."""
-    lang = turn.lang
     draft = {"what": note.text, "element": str(note.element) if note.element else "", **values}
-    return Form(
+    return meetings_agreement_form(
+        turn.lang,
+        turn.members,
+        draft,
         action=actions.encode("dcf-agree", did, note.id),
-        title=t(lang, "dc.form.agree_title"),
-        intro=t(lang, "dc.form.agree_intro", number=number),
-        fields=agreement_fields(lang, turn.members, draft),
-        submit_label=t(lang, "form.save"),
+        title=t(turn.lang, "dc.form.agree_title"),
+        intro=t(turn.lang, "dc.form.agree_intro", number=number),
     )
 
 

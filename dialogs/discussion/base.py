@@ -6,9 +6,6 @@ from __future__ import annotations
 import re
 
 from dialogs.discussion import views as v
-from dialogs.discussion.forms import (
-    number,
-)
 from dialogs.discussion.model import (
     DiscussionView,
     NoteView,
@@ -17,6 +14,7 @@ from dialogs.discussion.model import (
 from dialogs.discussion.render import Renderer
 from dialogs.effects import Outcome, Post, Refresh
 from dialogs.feature import FeatureDialog
+from dialogs.forms import number
 from dialogs.meetings import MeetingsDialog
 from dialogs.replies import Refusal
 from dialogs.turn import Turn

@@ -8,8 +8,9 @@ from collections.abc import Mapping
 
 from dialogs import actions
 from dialogs.discussion.model import KINDS
+from dialogs.forms import Draft, mode_field, one_text_form
 from dialogs.i18n import t
-from dialogs.messages import Choice, Form, FormField
+from dialogs.messages import Form, FormField
 from dialogs.text_input import check_text
 
 Values = Mapping[str, str]
@@ -28,12 +29,7 @@ _BULLET = re.compile(r"^\s*(?:[-•*·]|\d{1,2}[.)])\s+")
 
 def check_item(text: str, lang: str) -> str | None:
     """The error for one note, or None: our own length, then the shared rules (no CPR)."""
-    value = text.strip()
-    if not value:
-        return t(lang, "input.empty")
-    if len(value) > ITEM_LIMIT:
-        return t(lang, "input.too_long", limit=ITEM_LIMIT, length=len(value))
-    return check_text(value, "note", lang)
+    return check_text(text, "item", lang, limits={"item": ITEM_LIMIT})
 
 
 def parse_items(text: str, lang: str) -> tuple[tuple[str, ...], str | None]:
@@ -52,69 +48,51 @@ def parse_items(text: str, lang: str) -> tuple[tuple[str, ...], str | None]:
     return items, None
 
 
-def number(text: str, low: int, high: int) -> int | None:
-    s = text.strip()
-    if not (s.isascii() and s.isdigit()):  # str.isdigit alone accepts "²" and "٣"
-        return None
-    value = int(s)
-    return value if low <= value <= high else None
-
-
 def start_form(lang: str, values: Values) -> Form:
+    d = Draft(lang, values)
     return Form(
         action=actions.encode("dcf-start"),
-        title=t(lang, "dc.form.start_title"),
-        intro=t(lang, "dc.form.start_intro"),
+        title=d.t("dc.form.start_title"),
+        intro=d.t("dc.form.start_intro"),
         fields=(
-            FormField(
-                "mode",
-                t(lang, "dc.form.mode"),
-                kind="choice",
-                options=(
-                    Choice("live", t(lang, "dc.mode.live")),
-                    Choice("async", t(lang, "dc.mode.async")),
-                ),
-                initial=values.get("mode") or "live",
-            ),
-            FormField(
+            mode_field(d, "dc"),
+            d.text(
                 "window",
-                t(lang, "dc.form.window"),
-                max_length=10,
+                d.t("dc.form.window"),
+                10,
+                multiline=False,
                 required=False,
-                initial=values.get("window") or str(DEFAULT_WINDOW),
-                hint=t(lang, "dc.form.window_hint"),
+                default=str(DEFAULT_WINDOW),
+                hint=d.t("dc.form.window_hint"),
             ),
-            FormField(
+            d.text(
                 "votes",
-                t(lang, "dc.form.votes"),
-                max_length=10,
-                initial=values.get("votes") or str(DEFAULT_VOTES),
-                hint=t(lang, "dc.form.votes_hint", low=VOTE_LIMITS[0], high=VOTE_LIMITS[1]),
+                d.t("dc.form.votes"),
+                10,
+                multiline=False,
+                default=str(DEFAULT_VOTES),
+                hint=d.t("dc.form.votes_hint", low=VOTE_LIMITS[0], high=VOTE_LIMITS[1]),
             ),
         ),
-        submit_label=t(lang, "dc.form.start_submit"),
+        submit_label=d.t("dc.form.start_submit"),
     )
 
 
 def notes_form(lang: str, did: int, values: Values) -> Form:
+    d = Draft(lang, values)
+
     def field(kind: str) -> FormField:
-        name = FIELD_OF[kind]
-        return FormField(
-            name,
-            t(lang, f"dc.kinds.{kind}"),
-            multiline=True,
-            required=False,
-            max_length=FIELD_LIMIT,
-            initial=values.get(name),
-            hint=t(lang, f"dc.form.hint.{kind}", limit=ITEMS_PER_KIND),
+        hint = d.t(f"dc.form.hint.{kind}", limit=ITEMS_PER_KIND)
+        return d.text(
+            FIELD_OF[kind], d.t(f"dc.kinds.{kind}"), FIELD_LIMIT, required=False, hint=hint
         )
 
     return Form(
         action=actions.encode("dcf-notes", did),
-        title=t(lang, "dc.form.notes_title"),
-        intro=t(lang, "dc.form.notes_intro"),
+        title=d.t("dc.form.notes_title"),
+        intro=d.t("dc.form.notes_intro"),
         fields=tuple(field(kind) for kind in KINDS),
-        submit_label=t(lang, "form.save"),
+        submit_label=d.t("form.save"),
     )
 
 
@@ -124,18 +102,12 @@ def potential_form(lang: str, did: int, element: int, element_name: str, values:
         if element
         else t(lang, "dc.form.potential_intro")
     )
-    return Form(
+    return one_text_form(
+        lang,
         action=actions.encode("dcf-pot", did, element),
         title=t(lang, "dc.form.potential_title"),
         intro=intro,
-        fields=(
-            FormField(
-                "text",
-                t(lang, "dc.form.potential_label"),
-                multiline=True,
-                max_length=ITEM_LIMIT,
-                initial=values.get("text"),
-            ),
-        ),
-        submit_label=t(lang, "form.save"),
+        label=t(lang, "dc.form.potential_label"),
+        limit=ITEM_LIMIT,
+        initial=values.get("text"),
     )

@@ -17,9 +17,9 @@ from dialogs.discussion.model import DiscussionView
 from dialogs.discussion.ops import MarkMeetingPlanned
 from dialogs.discussion.results import prioritised
 from dialogs.discussion.steps import refresh
-from dialogs.discussion.views import short
 from dialogs.effects import Outbound, Outcome, RejectForm
 from dialogs.i18n import t
+from dialogs.layout import short
 from dialogs.meetings import MeetingsDialog
 from dialogs.meetings import forms as meeting_forms
 from dialogs.meetings.ops import PlanMeeting

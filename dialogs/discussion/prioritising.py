@@ -24,6 +24,7 @@ from dialogs.discussion.results import lowest_elements
 from dialogs.discussion.steps import outcome, refresh
 from dialogs.effects import OpenForm, Outcome, Post, RejectForm
 from dialogs.feature import Values, command, verb
+from dialogs.layout import group
 from dialogs.meetings import meetings_of
 from dialogs.messages import Form, ToActorOnly
 from dialogs.replies import Refusal, announce, tell
@@ -47,17 +48,12 @@ class Prioritising(DiscussionBase):
     def act_vote(self, turn: Turn, a: Action, values: Values) -> Outcome:
         self.member_only(turn)
         d = self.at_step(turn, a.int_arg(0), VOTE)
-        chunk = a.int_arg(1)
-        groups = v.chunks(d.potentials)
-        if not 0 <= chunk < len(groups):
-            raise Refusal("err.bad_action")
-        first = chunk * v.OPTIONS_PER_SELECT + 1
+        g = group(d.potentials, a.int_arg(1))
         picked = numbers(values.get("selected", ""))
-        group = groups[chunk]
-        if picked is None or any(not first <= p < first + len(group) for p in picked):
+        chosen = g.picked(picked) if g is not None and picked is not None else None
+        if g is None or chosen is None:
             raise Refusal("err.bad_action")
-        among = tuple(n.id for n in group)
-        return self.votes(turn, d, among, tuple(group[p - first].id for p in picked))
+        return self.votes(turn, d, tuple(n.id for n in g.items), tuple(n.id for n in chosen))
 
     def votes(
         self, turn: Turn, d: DiscussionView, among: tuple[int, ...], chosen: tuple[int, ...]

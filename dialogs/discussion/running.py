@@ -12,7 +12,6 @@ from dialogs.discussion.forms import (
     DEFAULT_WINDOW,
     VOTE_LIMITS,
     WINDOW_DAYS,
-    number,
     start_form,
 )
 from dialogs.discussion.model import (
@@ -26,6 +25,7 @@ from dialogs.discussion.ops import (
 from dialogs.discussion.steps import advance, outcome, refresh
 from dialogs.effects import OpenForm, Outcome, Post, Refresh
 from dialogs.feature import Values, command, verb
+from dialogs.forms import mode_and_window, number
 from dialogs.i18n import t
 from dialogs.meetings.when import step_deadlines, zone
 from dialogs.messages import ToActorOnly
@@ -60,13 +60,9 @@ class Running(DiscussionBase):
     @verb("dcf-start")
     def act_submit_start(self, turn: Turn, _a: Action, values: Values) -> Outcome:
         assessment_id = self.may_start(turn)
-        lang, errors = turn.lang, {}
-        mode = values.get("mode", "live").strip()
-        if mode not in ("live", "async"):
-            errors["mode"] = t(lang, "dc.err.bad_mode")
-        window = number(values.get("window", ""), *WINDOW_DAYS) if mode == "async" else 0
-        if window is None:
-            errors["window"] = t(lang, "dc.err.bad_number", low=WINDOW_DAYS[0], high=WINDOW_DAYS[1])
+        lang = turn.lang
+        errors: dict[str, str] = {}
+        mode, window = mode_and_window(values, lang, "dc", WINDOW_DAYS, errors)
         votes = number(values.get("votes", ""), *VOTE_LIMITS)
         if votes is None:
             errors["votes"] = t(lang, "dc.err.bad_number", low=VOTE_LIMITS[0], high=VOTE_LIMITS[1])

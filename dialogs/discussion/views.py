@@ -8,10 +8,8 @@ message in the channel. Nothing is re-posted, so the channel is never flooded.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dialogs import actions
@@ -31,16 +29,14 @@ from dialogs.discussion.model import (
 )
 from dialogs.discussion.results import Ranked, prioritised, ranking
 from dialogs.i18n import format_date, score_text, t
+from dialogs.layout import element_name, groups, message, short, texts
 from dialogs.meetings.when import format_when, local
-from dialogs.messages import Block, Button, Buttons, Choice, Message, MultiSelect, Text
+from dialogs.messages import Block, Button, Buttons, Message, Text
 from dialogs.turn import Turn
 from scoring.catalogue import Catalogue
 from scoring.scores import ElementScore, question_points
 from scoring.table import ScoringTable
 
-TEXT_LIMIT = 2800  # Slack section text allows 3000 characters
-OPTIONS_PER_SELECT = 10  # Slack check boxes allow 10 options
-OPTION_LABEL = 70  # Slack option text allows 75
 COMMENT_LIMIT = 300  # a member's comment as step 3 quotes it (the whole one is in the report)
 BUTTON_LABEL = 60
 
@@ -61,9 +57,7 @@ class Look:
         return format_when(dt, self.lang, self.tz)
 
     def element_name(self, number: int) -> str:
-        if 1 <= number <= len(self.catalogue.elements):
-            return f"{number}. {self.catalogue.element(number).name[self.lang]}"
-        return str(number)
+        return element_name(self.catalogue, self.lang, number)
 
 
 # ---- keys of the messages that are updated in place ----
@@ -84,31 +78,6 @@ def result_key(did: int) -> str:
 
 
 # ---- helpers ----
-def short(text: str, limit: int) -> str:
-    one_line = " ".join(text.split())
-    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
-
-
-def texts(lines: Iterable[str], style: Literal["plain", "header", "muted"] = "plain") -> list[Text]:
-    """Lines joined into as few Text blocks as the platforms' length limit allows."""
-    blocks: list[Text] = []
-    current = ""
-    for line in lines:
-        line = line if len(line) <= TEXT_LIMIT else line[: TEXT_LIMIT - 1] + "…"
-        if current and len(current) + 1 + len(line) > TEXT_LIMIT:
-            blocks.append(Text(current, style))
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current:
-        blocks.append(Text(current, style))
-    return blocks
-
-
-def message(blocks: list[Block], fallback: str) -> Message:
-    return Message(tuple(blocks), fallback)
-
-
 def step_name(look: Look, step: int) -> str:
     return look.t(f"dc.step.{step}.name")
 
@@ -335,10 +304,6 @@ def element_message(
 
 
 # ---- step 4: prioritising ----
-def chunks(items: tuple[NoteView, ...]) -> list[tuple[NoteView, ...]]:
-    return [items[i : i + OPTIONS_PER_SELECT] for i in range(0, len(items), OPTIONS_PER_SELECT)]
-
-
 def vote_step_message(look: Look, d: DiscussionView, members: int) -> Message:
     head = look.t("dc.step.header", step=VOTE, name=step_name(look, VOTE))
     blocks: list[Block] = [Text(head, "header"), quote(look, VOTE)]
@@ -349,19 +314,10 @@ def vote_step_message(look: Look, d: DiscussionView, members: int) -> Message:
         blocks.append(Text(look.t("dc.vote.how", limit=d.vote_limit)))
         lines = [f"{i}. {note_line(look, n)}" for i, n in enumerate(d.potentials, 1)]
         blocks += texts(lines)
-        for chunk, group in enumerate(chunks(d.potentials)):
-            first = chunk * OPTIONS_PER_SELECT + 1
-            blocks.append(
-                MultiSelect(
-                    actions.encode("dc-vote", d.id, chunk),
-                    look.t("dc.vote.label", first=first, last=first + len(group) - 1),
-                    tuple(
-                        Choice(str(first + i), short(f"{first + i}. {n.text}", OPTION_LABEL))
-                        for i, n in enumerate(group)
-                    ),
-                    submit_label=look.t("dc.vote.submit"),
-                )
-            )
+        for g in groups(d.potentials):
+            action = actions.encode("dc-vote", d.id, g.index)
+            label = look.t("dc.vote.label", first=g.first, last=g.last)
+            blocks.append(g.select(action, label, look.t("dc.vote.submit"), lambda n: n.text))
         blocks.append(Text(look.t("dc.vote.voted", n=len(d.voters), total=members), "muted"))
     else:
         blocks += texts(ranking_lines(look, ranking(d)))

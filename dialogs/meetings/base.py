@@ -6,13 +6,11 @@ from __future__ import annotations
 import re
 
 from dialogs.effects import Outcome, Post, Refresh, SetDialogState
-from dialogs.events import Command, Event
 from dialogs.feature import FeatureDialog
 from dialogs.meetings import views
 from dialogs.meetings.content import step_name
 from dialogs.meetings.model import AgreementView, MeetingView, meetings_of
 from dialogs.meetings.render import Renderer
-from dialogs.meetings.words import tell
 from dialogs.replies import Refusal
 from dialogs.turn import Turn
 from scoring.catalogue import Catalogue
@@ -26,15 +24,6 @@ class MeetingsBase(FeatureDialog):
     def __init__(self, catalogue: Catalogue, table: ScoringTable) -> None:
         self.catalogue, self.table = catalogue, table
         self.renderer = Renderer(catalogue, table)
-
-    def step(self, turn: Turn, event: Event) -> Outcome:
-        """As `FeatureDialog.step`, with the commands a refusal names as typed there."""
-        try:
-            if isinstance(event, Command):
-                return self.on_command(turn, event.text)
-            return self.on_interaction(turn, event)
-        except Refusal as refusal:
-            return tell(turn, refusal.key, **refusal.values)
 
     def render(self, refresh: Refresh, turn: Turn) -> list[Post]:
         return self.renderer.render(refresh, turn)
@@ -95,14 +84,6 @@ class MeetingsBase(FeatureDialog):
 
 def state(kind: str | None, data: dict[str, object] | None = None) -> SetDialogState:
     return SetDialogState(kind, data or {})
-
-
-def number(text: str, low: int, high: int) -> int | None:
-    s = text.strip()
-    if not s.isdigit():
-        return None
-    value = int(s)
-    return value if low <= value <= high else None
 
 
 def ids(text: str) -> tuple[int, ...] | None:

@@ -10,19 +10,19 @@ from datetime import UTC
 from dialogs.actions import Action
 from dialogs.effects import OpenForm, Outcome, Post
 from dialogs.feature import Values, command, verb
+from dialogs.forms import number
 from dialogs.i18n import t
 from dialogs.meetings import forms, step_views
 from dialogs.meetings.agreements import agreement_from_values
-from dialogs.meetings.base import MEETING, MeetingsBase, ids, number, state
+from dialogs.meetings.base import MEETING, MeetingsBase, ids, state
 from dialogs.meetings.checks import check
 from dialogs.meetings.content import step_name
 from dialogs.meetings.model import ACT, EXPLORE, INTERPRET, MeetingView, ThemeView, meetings_of
 from dialogs.meetings.ops import AddInterpretation, AddObservation, CastVotes, SavePaper, SetThemes
 from dialogs.meetings.steps import advance, auto_themes, outcome, refresh, start
 from dialogs.meetings.when import input_when, parse_datetime, zone
-from dialogs.meetings.words import tell
 from dialogs.messages import ToActorOnly
-from dialogs.replies import Refusal, reject
+from dialogs.replies import Refusal, reject, tell
 from dialogs.turn import Turn
 
 CONFIRM_FINISH = "confirm_meeting_end"

@@ -16,9 +16,8 @@ from dialogs.meetings.checks import check
 from dialogs.meetings.model import STATUSES, AgreementView, meetings_of
 from dialogs.meetings.ops import SetAgreementStatus
 from dialogs.meetings.steps import outcome, refresh
-from dialogs.meetings.words import tell
 from dialogs.messages import ToActorOnly
-from dialogs.replies import Refusal, reject
+from dialogs.replies import Refusal, reject, tell
 from dialogs.turn import Turn
 
 LIST_WORDS = {"mine": "mine", "my": "mine", "mine.": "mine", "alle": "all", "all": "all"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dialogs import actions
+from dialogs.forms import Draft, mode_field, one_text_form
 from dialogs.i18n import t
 from dialogs.meetings import content
 from dialogs.meetings.checks import LIMITS
@@ -41,185 +42,153 @@ def _member_field(
 
 
 def plan_form(lang: str, members: tuple[MemberView, ...], values: Values) -> Form:
+    d = Draft(lang, values)
     return Form(
         action=actions.encode("mtf-plan"),
-        title=t(lang, "mt.form.plan_title"),
-        intro=t(lang, "mt.form.plan_intro"),
+        title=d.t("mt.form.plan_title"),
+        intro=d.t("mt.form.plan_intro"),
         fields=(
-            FormField(
-                "when",
-                t(lang, "mt.form.when"),
-                kind="datetime",
-                max_length=LIMITS["short"],
-                initial=values.get("when"),
-                hint=t(lang, "mt.form.when_hint"),
-                time_label=t(lang, "mt.form.time_part"),
-                missing=t(lang, "mt.form.when_missing"),
-            ),
+            _when(d, "when", d.t("mt.form.when"), required=True),
             _member_field(
                 lang, "facilitator", "mt.form.facilitator", members, values.get("facilitator")
             ),
-            FormField(
+            d.text(
                 "participants",
-                t(lang, "mt.form.participants"),
-                multiline=True,
-                max_length=LIMITS["names"],
-                initial=values.get("participants"),
-                hint=t(lang, "mt.form.participants_hint"),
+                d.t("mt.form.participants"),
+                LIMITS["names"],
+                hint=d.t("mt.form.participants_hint"),
             ),
-            FormField(
-                "mode",
-                t(lang, "mt.form.mode"),
-                kind="choice",
-                options=(
-                    Choice("live", t(lang, "mt.mode.live")),
-                    Choice("async", t(lang, "mt.mode.async")),
-                ),
-                initial=values.get("mode") or "live",
+            mode_field(d, "mt"),
+            _short(
+                d, "window", "mt.form.window", "mt.form.window_hint", required=False, default="2"
             ),
-            FormField(
-                "window",
-                t(lang, "mt.form.window"),
-                max_length=LIMITS["short"],
-                required=False,
-                initial=values.get("window") or "2",
-                hint=t(lang, "mt.form.window_hint"),
-            ),
-            FormField(
-                "themes",
-                t(lang, "mt.form.theme_limit"),
-                max_length=LIMITS["short"],
-                initial=values.get("themes") or "2",
-                hint=t(lang, "mt.form.theme_hint"),
-            ),
-            FormField(
-                "focus",
-                t(lang, "mt.form.focus"),
-                max_length=LIMITS["short"],
-                required=False,
-                initial=values.get("focus"),
-                hint=t(lang, "mt.form.focus_hint"),
-            ),
+            _short(d, "themes", "mt.form.theme_limit", "mt.form.theme_hint", default="2"),
+            _short(d, "focus", "mt.form.focus", "mt.form.focus_hint", required=False),
         ),
-        submit_label=t(lang, "mt.form.plan_submit"),
+        submit_label=d.t("mt.form.plan_submit"),
+    )
+
+
+def _short(
+    d: Draft,
+    name: str,
+    label_key: str,
+    hint_key: str | None = None,
+    *,
+    required: bool = True,
+    default: str | None = None,
+) -> FormField:
+    """A one-line field for a number or a few numbers."""
+    return d.text(
+        name,
+        d.t(label_key),
+        LIMITS["short"],
+        multiline=False,
+        required=required,
+        default=default,
+        hint=d.t(hint_key) if hint_key else None,
+    )
+
+
+def _when(d: Draft, name: str, label: str, *, required: bool) -> FormField:
+    """A date and a time (pickers where the platform has them)."""
+    return FormField(
+        name,
+        label,
+        kind="datetime",
+        required=required,
+        max_length=LIMITS["short"],
+        initial=d.initial(name),
+        hint=d.t("mt.form.when_hint"),
+        time_label=d.t("mt.form.time_part"),
+        missing=d.t("mt.form.when_missing"),
     )
 
 
 def preparation_form(lang: str, mid: int, values: Values) -> Form:
+    d = Draft(lang, values)
+
     def point(name: str, required: bool) -> FormField:
-        return FormField(
-            name,
-            content.text(f"preparation.points.{name}", lang),
-            multiline=True,
-            required=required,
-            max_length=LIMITS["point"],
-            initial=values.get(name),
-        )
+        label = content.text(f"preparation.points.{name}", lang)
+        return d.text(name, label, LIMITS["point"], required=required)
 
     return Form(
         action=actions.encode("mtf-prep", mid),
-        title=t(lang, "mt.form.prep_title"),
-        intro=content.text("preparation.points_title", lang) + " " + t(lang, "mt.prep.privacy"),
+        title=d.t("mt.form.prep_title"),
+        intro=content.text("preparation.points_title", lang) + " " + d.t("mt.prep.privacy"),
         fields=(point("positive", True), point("improvement", True), point("question", False)),
-        submit_label=t(lang, "form.save"),
+        submit_label=d.t("form.save"),
     )
 
 
 def observation_form(lang: str, mid: int, values: Values) -> Form:
-    return Form(
+    return one_text_form(
+        lang,
         action=actions.encode("mtf-obs", mid),
         title=t(lang, "mt.form.obs_title"),
         intro=t(lang, "mt.form.obs_intro"),
-        fields=(
-            FormField(
-                "text",
-                t(lang, "mt.form.obs_label"),
-                multiline=True,
-                max_length=LIMITS["observation"],
-                initial=values.get("text"),
-            ),
-        ),
-        submit_label=t(lang, "form.save"),
+        label=t(lang, "mt.form.obs_label"),
+        limit=LIMITS["observation"],
+        initial=values.get("text"),
     )
 
 
 def interpretation_form(lang: str, mid: int, tid: int, title: str, values: Values) -> Form:
-    return Form(
+    return one_text_form(
+        lang,
         action=actions.encode("mtf-int", mid, tid),
         title=t(lang, "mt.form.int_title"),
         intro=title,
-        fields=(
-            FormField(
-                "text",
-                t(lang, "mt.form.int_label"),
-                multiline=True,
-                max_length=LIMITS["interpretation"],
-                initial=values.get("text"),
-            ),
-        ),
-        submit_label=t(lang, "form.save"),
+        label=t(lang, "mt.form.int_label"),
+        limit=LIMITS["interpretation"],
+        initial=values.get("text"),
     )
 
 
 def paper_form(lang: str, mid: int, values: Values) -> Form:
+    d = Draft(lang, values)
     return Form(
         action=actions.encode("mtf-paper", mid),
-        title=t(lang, "mt.form.paper_title"),
-        intro=t(lang, "mt.form.paper_intro"),
+        title=d.t("mt.form.paper_title"),
+        intro=d.t("mt.form.paper_intro"),
         fields=(
-            FormField(
-                "short",
-                t(lang, "mt.paper.short"),
-                multiline=True,
-                max_length=LIMITS["goal"],
-                initial=values.get("short"),
-            ),
-            FormField(
-                "long",
-                t(lang, "mt.form.long"),
-                multiline=True,
-                required=False,
-                max_length=LIMITS["goal"],
-                initial=values.get("long"),
-            ),
-            FormField(
-                "months",
-                t(lang, "mt.form.months"),
-                required=False,
-                max_length=LIMITS["short"],
-                initial=values.get("months") or "6",
-            ),
-            FormField(
-                "progress",
-                t(lang, "mt.paper.progress"),
-                multiline=True,
-                required=False,
-                max_length=LIMITS["progress"],
-                initial=values.get("progress"),
-            ),
-            FormField(
-                "next",
-                t(lang, "mt.form.next"),
-                kind="datetime",
-                required=False,
-                max_length=LIMITS["short"],
-                initial=values.get("next"),
-                hint=t(lang, "mt.form.when_hint"),
-                time_label=t(lang, "mt.form.time_part"),
-                missing=t(lang, "mt.form.when_missing"),
-            ),
+            d.text("short", d.t("mt.paper.short"), LIMITS["goal"]),
+            d.text("long", d.t("mt.form.long"), LIMITS["goal"], required=False),
+            _short(d, "months", "mt.form.months", required=False, default="6"),
+            d.text("progress", d.t("mt.paper.progress"), LIMITS["progress"], required=False),
+            _when(d, "next", d.t("mt.form.next"), required=False),
         ),
-        submit_label=t(lang, "form.save"),
+        submit_label=d.t("form.save"),
     )
 
 
 def action_form(lang: str, mid: int, members: tuple[MemberView, ...], values: Values) -> Form:
-    return Form(
+    return agreement_form(
+        lang,
+        members,
+        values,
         action=actions.encode("mtf-act", mid),
         title=t(lang, "mt.form.act_title"),
         intro=t(lang, "mt.form.act_intro"),
-        fields=agreement_fields(lang, members, values),
-        submit_label=t(lang, "form.save"),
+    )
+
+
+def agreement_form(
+    lang: str,
+    members: tuple[MemberView, ...],
+    values: Values,
+    *,
+    action: str,
+    title: str,
+    intro: str,
+    submit_key: str = "form.save",
+    skip: frozenset[str] = frozenset(),
+) -> Form:
+    """A form for one agreement: a meeting's, or another feature's "make it an agreement"
+    (its draft in `values`; `skip`: the fields that do not apply there)."""
+    fields = tuple(f for f in agreement_fields(lang, members, values) if f.name not in skip)
+    return Form(
+        action=action, title=title, intro=intro, fields=fields, submit_label=t(lang, submit_key)
     )
 
 
@@ -227,45 +196,33 @@ def agreement_fields(
     lang: str, members: tuple[MemberView, ...], values: Values
 ) -> tuple[FormField, ...]:
     """The fields of one agreement (also for other features' "make it an agreement" forms)."""
+    d = Draft(lang, values)
     return (
-        FormField(
-            "what",
-            t(lang, "ag.form.what"),
-            multiline=True,
-            max_length=LIMITS["what"],
-            initial=values.get("what"),
-        ),
-        FormField(
+        d.text("what", d.t("ag.form.what"), LIMITS["what"]),
+        d.text(
             "signal",
-            t(lang, "ag.form.signal"),
-            multiline=True,
+            d.t("ag.form.signal"),
+            LIMITS["signal"],
             required=False,
-            max_length=LIMITS["signal"],
-            initial=values.get("signal"),
-            hint=t(lang, "ag.form.signal_hint"),
+            hint=d.t("ag.form.signal_hint"),
         ),
         _member_field(lang, "owner", "ag.form.owner", members, values.get("owner")),
         _member_field(lang, "follow_up", "ag.form.follow_up", members, values.get("follow_up")),
         FormField(
             "due",
-            t(lang, "ag.form.due"),
+            d.t("ag.form.due"),
             kind="date",
             max_length=LIMITS["short"],
             initial=values.get("due"),
-            hint=t(lang, "ag.form.due_hint"),
+            hint=d.t("ag.form.due_hint"),
         ),
-        FormField(
-            "element",
-            t(lang, "ag.form.element"),
-            required=False,
-            max_length=LIMITS["short"],
-            initial=values.get("element"),
-            hint=t(lang, "ag.form.element_hint"),
-        ),
+        _short(d, "element", "ag.form.element", "ag.form.element_hint", required=False),
     )
 
 
 def learned_form(lang: str, a: AgreementView, values: Values) -> Form:
+    d = Draft(lang, values)
+    statuses = tuple(Choice(s, d.t(f"ag.status.{s}")) for s in STATUSES)
     intro = t(lang, "ag.form.note_intro", number=a.number)
     if a.signal:  # what they agreed would show it: "Kan vi se resultaterne i data?"
         intro += "\n" + t(lang, "ag.signal_line", text=a.signal)
@@ -274,20 +231,8 @@ def learned_form(lang: str, a: AgreementView, values: Values) -> Form:
         title=t(lang, "ag.form.note_title"),
         intro=intro,
         fields=(
-            FormField(
-                "status",
-                t(lang, "ag.form.status"),
-                kind="choice",
-                options=tuple(Choice(s, t(lang, f"ag.status.{s}")) for s in STATUSES),
-                initial=values.get("status"),
-            ),
-            FormField(
-                "note",
-                t(lang, "ag.form.note"),
-                multiline=True,
-                max_length=LIMITS["learned"],
-                initial=values.get("note"),
-            ),
+            d.choice("status", d.t("ag.form.status"), statuses),
+            d.text("note", d.t("ag.form.note"), LIMITS["learned"]),
         ),
         submit_label=t(lang, "form.save"),
     )

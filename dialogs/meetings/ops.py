@@ -72,8 +72,9 @@ class AddObservation:
 
 
 @dataclass(frozen=True)
-class CastVotes:
-    """The acting member's theme votes among `among` (one multi-select's options)."""
+class ChoiceAmong:
+    """A choice among `among`, the options of one multi-select (or all observations): it
+    replaces the earlier choice among them and leaves the others."""
 
     meeting_id: int
     among: tuple[int, ...]
@@ -81,12 +82,13 @@ class CastVotes:
 
 
 @dataclass(frozen=True)
-class SetThemes:
-    """The facilitator's selection among `among` observations (replacing earlier choices)."""
+class CastVotes(ChoiceAmong):
+    """The acting member's theme votes."""
 
-    meeting_id: int
-    among: tuple[int, ...]
-    chosen: tuple[int, ...]
+
+@dataclass(frozen=True)
+class SetThemes(ChoiceAmong):
+    """The facilitator's selection of themes."""
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,17 @@ from dialogs.actions import Action
 from dialogs.assessment import assessment_of
 from dialogs.effects import OpenForm, Outcome, Post
 from dialogs.feature import Values, command, verb
+from dialogs.forms import mode_and_window, number
 from dialogs.i18n import t
 from dialogs.meetings import forms, step_views, views
-from dialogs.meetings.base import MEETING, MeetingsBase, elements, number
+from dialogs.meetings.base import MEETING, MeetingsBase, elements
 from dialogs.meetings.checks import check
 from dialogs.meetings.model import ACT, POINT_KINDS, PREPARATION, MeetingView, meetings_of
 from dialogs.meetings.ops import CancelMeeting, JoinMeeting, PlanMeeting, SavePreparation
 from dialogs.meetings.steps import outcome, refresh
 from dialogs.meetings.when import input_when, parse_datetime, step_deadlines, zone
-from dialogs.meetings.words import announce, tell
 from dialogs.messages import ToActorOnly
-from dialogs.replies import Refusal, reject, show_help
+from dialogs.replies import Refusal, announce, reject, show_help, tell
 from dialogs.turn import MemberView, Turn
 
 WINDOW_DAYS = (1, 10)
@@ -101,12 +101,7 @@ class Planning(MeetingsBase):
             errors["participants"] = error
         elif unknown:
             errors["participants"] = t(lang, "mt.err.unknown_people", names=", ".join(unknown))
-        mode = values.get("mode", "live").strip()
-        if mode not in ("live", "async"):
-            errors["mode"] = t(lang, "mt.err.bad_mode")
-        window = number(values.get("window", ""), *WINDOW_DAYS) if mode == "async" else 0
-        if window is None:
-            errors["window"] = t(lang, "mt.err.bad_number", low=WINDOW_DAYS[0], high=WINDOW_DAYS[1])
+        mode, window = mode_and_window(values, lang, "mt", WINDOW_DAYS, errors)
         limit = number(values.get("themes", ""), *THEME_LIMIT)
         if limit is None:
             errors["themes"] = t(lang, "mt.err.bad_number", low=THEME_LIMIT[0], high=THEME_LIMIT[1])

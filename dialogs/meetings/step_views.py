@@ -7,6 +7,7 @@ from __future__ import annotations
 from dialogs import actions
 from dialogs.assessment.model import AssessmentView
 from dialogs.i18n import format_date
+from dialogs.layout import group, groups, message, short, texts
 from dialogs.meetings import content
 from dialogs.meetings.model import (
     ACT,
@@ -21,20 +22,9 @@ from dialogs.meetings.model import (
     ObservationView,
     ThemeView,
 )
-from dialogs.meetings.views import (
-    OPTION_LABEL,
-    OPTIONS_PER_SELECT,
-    Look,
-    bullets,
-    message,
-    participants_text,
-    plain,
-    short,
-    status_label,
-    texts,
-)
+from dialogs.meetings.views import Look, bullets, participants_text, plain, status_label
 from dialogs.meetings.when import format_when, local
-from dialogs.messages import Block, Button, Buttons, Choice, Fields, Message, MultiSelect, Text
+from dialogs.messages import Block, Button, Buttons, Fields, Message, Text
 
 
 # ---- the four steps ----
@@ -167,16 +157,10 @@ def observations_message(look: Look, m: MeetingView) -> Message:
         blocks.append(Text(look.t("mt.obs.themes", list=chosen)))
     if m.status == "running" and m.step == EXPLORE:
         blocks.append(Text(look.t("mt.obs.vote_hint", limit=m.theme_limit), "muted"))
-        for chunk, group in enumerate(_chunks(m.observations)):
-            first = chunk * OPTIONS_PER_SELECT + 1
-            blocks.append(
-                MultiSelect(
-                    actions.encode("mt-vote", m.id, chunk),
-                    look.t("mt.obs.vote_label", first=first, last=first + len(group) - 1),
-                    tuple(_option(first + i, o) for i, o in enumerate(group)),
-                    submit_label=look.t("mt.obs.vote_submit"),
-                )
-            )
+        for g in groups(m.observations):
+            action = actions.encode("mt-vote", m.id, g.index)
+            label = look.t("mt.obs.vote_label", first=g.first, last=g.last)
+            blocks.append(g.select(action, label, look.t("mt.obs.vote_submit"), lambda o: o.text))
         blocks.append(
             Buttons(
                 (
@@ -202,46 +186,28 @@ def _observation_line(look: Look, i: int, o: ObservationView, m: MeetingView) ->
     return f"{i}. {o.text} – {o.author_name}{tally}{chosen}"
 
 
-def _chunks(items: tuple[ObservationView, ...]) -> list[tuple[ObservationView, ...]]:
-    return [items[i : i + OPTIONS_PER_SELECT] for i in range(0, len(items), OPTIONS_PER_SELECT)]
-
-
 def chunk_ids(m: MeetingView, chunk: int) -> tuple[int, ...] | None:
-    groups = _chunks(m.observations)
-    if not 0 <= chunk < len(groups):
-        return None
-    return tuple(o.id for o in groups[chunk])
-
-
-def _option(position: int, o: ObservationView) -> Choice:
-    """Keyed by the observation's number as shown (stable once the dialogue has started), so
-    a console user types the numbers they see."""
-    return Choice(str(position), short(f"{position}. {o.text}", OPTION_LABEL))
+    g = group(m.observations, chunk)
+    return None if g is None else tuple(o.id for o in g.items)
 
 
 def chosen_ids(m: MeetingView, chunk: int, selected: tuple[int, ...]) -> tuple[int, ...] | None:
     """The observation ids for numbers chosen in one multi-select; None if any is not in it."""
-    among = chunk_ids(m, chunk)
-    first = chunk * OPTIONS_PER_SELECT + 1
-    if among is None or any(not first <= p < first + len(among) for p in selected):
-        return None
-    return tuple(among[p - first] for p in selected)
+    g = group(m.observations, chunk)
+    chosen = None if g is None else g.picked(selected)
+    return None if chosen is None else tuple(o.id for o in chosen)
 
 
 def themes_picker(look: Look, m: MeetingView, preselected: tuple[int, ...]) -> Message:
     """The facilitator's private selection of themes (pre-filled with the most-voted)."""
     title = look.t("mt.themes.title")
     blocks: list[Block] = [Text(title, "header"), Text(look.t("mt.themes.intro"), "muted")]
-    for chunk, group in enumerate(_chunks(m.observations)):
-        first = chunk * OPTIONS_PER_SELECT + 1
+    for g in groups(m.observations):
+        action = actions.encode("mtf-themes", m.id, g.index)
+        label = look.t("mt.obs.vote_label", first=g.first, last=g.last)
+        submit = look.t("mt.themes.submit")
         blocks.append(
-            MultiSelect(
-                actions.encode("mtf-themes", m.id, chunk),
-                look.t("mt.obs.vote_label", first=first, last=first + len(group) - 1),
-                tuple(_option(first + i, o) for i, o in enumerate(group)),
-                selected=tuple(str(first + i) for i, o in enumerate(group) if o.id in preselected),
-                submit_label=look.t("mt.themes.submit"),
-            )
+            g.select(action, label, submit, lambda o: o.text, lambda o: o.id in preselected)
         )
     return message(blocks, title)
 

@@ -12,6 +12,7 @@ from dialogs import actions
 from dialogs.assessment.model import AssessmentView
 from dialogs.assessment.team import team_answers
 from dialogs.i18n import format_date, score_text, t
+from dialogs.layout import element_name, message, short, texts
 from dialogs.meetings import content
 from dialogs.meetings.model import (
     STATUSES,
@@ -20,23 +21,20 @@ from dialogs.meetings.model import (
     MeetingView,
 )
 from dialogs.meetings.when import format_when, local, zone
-from dialogs.meetings.words import commands
 from dialogs.messages import Block, Button, Buttons, Fields, Message, Text
+from dialogs.replies import words
 from dialogs.turn import Surface, Turn
 from scoring.catalogue import Catalogue
 from scoring.scores import all_scores
 from scoring.table import ScoringTable
 
-TEXT_LIMIT = 2800  # Slack section text allows 3000 characters
-OPTIONS_PER_SELECT = 10  # Slack check boxes allow 10 options
-OPTION_LABEL = 70  # Slack option text allows 75
 MAX_LISTED = 20  # agreements per list message (two blocks each; 50 blocks per message)
 
 
 @dataclass(frozen=True)
 class Look:
     """What every renderer needs: language, time zone, today, the instruments, and how
-    commands are typed where the messages are read (`words.commands`)."""
+    commands are typed where the messages are read (`replies.words`)."""
 
     lang: str
     tz: ZoneInfo
@@ -51,15 +49,13 @@ class Look:
         return cls(turn.lang, tz, local(turn.now, tz).date(), catalogue, table, turn.surface)
 
     def t(self, key: str, **values: object) -> str:
-        return t(self.lang, key, **{**commands(self.surface), **values})
+        return t(self.lang, key, **{**words(self.lang, self.surface), **values})
 
     def when(self, m: MeetingView) -> str:
         return format_when(m.scheduled_at, self.lang, self.tz)
 
     def element_name(self, number: int) -> str:
-        if 1 <= number <= len(self.catalogue.elements):
-            return f"{number}. {self.catalogue.element(number).name[self.lang]}"
-        return str(number)
+        return element_name(self.catalogue, self.lang, number)
 
 
 # ---- keys of messages that are updated in place ----
@@ -99,31 +95,6 @@ def summary_key(mid: int) -> str:
 # ---- helpers ----
 def bullets(items: Iterable[str]) -> str:
     return "\n".join(f"• {i}" for i in items)
-
-
-def texts(lines: list[str], style: Literal["plain", "header", "muted"] = "plain") -> list[Text]:
-    """Lines joined into as few Text blocks as the platforms' length limit allows."""
-    blocks: list[Text] = []
-    current = ""
-    for line in lines:
-        line = line if len(line) <= TEXT_LIMIT else line[: TEXT_LIMIT - 1] + "…"
-        if current and len(current) + 1 + len(line) > TEXT_LIMIT:
-            blocks.append(Text(current, style))
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current:
-        blocks.append(Text(current, style))
-    return blocks
-
-
-def short(text: str, limit: int) -> str:
-    one_line = " ".join(text.split())
-    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
-
-
-def message(blocks: list[Block], fallback: str) -> Message:
-    return Message(tuple(blocks), fallback)
 
 
 def plain(look: Look, key: str, **values: object) -> Message:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from dialogs import actions
 from dialogs.i18n import t
 from dialogs.meetings.agreements import agreement_from_values
-from dialogs.meetings.forms import agreement_fields
+from dialogs.meetings.forms import agreement_form as meetings_agreement_form
 from dialogs.meetings.ops import CreateAgreement
 from dialogs.messages import Form
 from dialogs.selfeval.model import PointView
@@ -32,17 +32,15 @@ def source_of(dim: Dimension) -> str:
 def agreement_form(
     turn: Turn, sid: int, point: PointView, dim: Dimension, values: Mapping[str, str]
 ) -> Form:
-    lang = turn.lang
-    draft = {"what": point.text, **values}
-    fields = tuple(
-        f for f in agreement_fields(lang, turn.members, draft) if f.name not in SKIPPED_FIELDS
-    )
-    return Form(
+    return meetings_agreement_form(
+        turn.lang,
+        turn.members,
+        {"what": point.text, **values},
         action=actions.encode("se-f-agree", sid, point.id),
-        title=t(lang, "se.form.agree_title"),
-        intro=t(lang, "se.form.agree_intro", id=point.id, name=dim.name[lang]),
-        fields=fields,
-        submit_label=t(lang, "se.form.save"),
+        title=t(turn.lang, "se.form.agree_title"),
+        intro=t(turn.lang, "se.form.agree_intro", id=point.id, name=dim.name[turn.lang]),
+        submit_key="se.form.save",
+        skip=SKIPPED_FIELDS,
     )
 
 

@@ -27,12 +27,17 @@ class SetReflection:
 
 
 @dataclass(frozen=True)
-class SetTeamRating:
-    """The team's own rating of a dimension (1–5), or None to remove it."""
+class DimensionRating:
+    """A rating of a dimension (1–5), or None to remove it."""
 
     selfeval_id: int
     dimension: str
     rating: int | None
+
+
+@dataclass(frozen=True)
+class SetTeamRating(DimensionRating):
+    """The team's own rating (the facilitator's, after the discussion)."""
 
 
 @dataclass(frozen=True)
@@ -64,14 +69,9 @@ class SetRespondentRole:
 
 
 @dataclass(frozen=True)
-class SetOwnRating:
-    """The acting member's own rating of a dimension (1–5), or None to remove it: what lets
-    leaders' and staff's views be set beside each other (the team's rating stays the
-    facilitator's, after the discussion)."""
-
-    selfeval_id: int
-    dimension: str
-    rating: int | None
+class SetOwnRating(DimensionRating):
+    """The acting member's own rating: what lets leaders' and staff's views be set beside
+    each other."""
 
 
 @dataclass(frozen=True)

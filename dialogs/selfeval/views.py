@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs import actions
+from dialogs.forms import one_text_form
 from dialogs.i18n import number, t
 from dialogs.messages import (
     Block,
@@ -350,20 +351,15 @@ def summary_message(lang: str, view: SelfEvalView, cat: OrgCatalogue) -> Message
 
 # ---- forms ----
 def reflection_form(lang: str, sid: int, q: OrgQuestion, current: str | None) -> Form:
-    return Form(
+    return one_text_form(
+        lang,
         action=actions.encode("se-f-refl", sid, q.id),
         title=t(lang, "se.form.reflect_title", question=q.id),
         intro=f"{q.id} {q.text[lang]}",
-        fields=(
-            FormField(
-                "text",
-                t(lang, "se.form.reflect_label"),
-                multiline=True,
-                max_length=LIMITS[REFLECTION_KIND],
-                initial=current,
-            ),
-        ),
-        submit_label=t(lang, "se.form.save"),
+        label=t(lang, "se.form.reflect_label"),
+        limit=LIMITS[REFLECTION_KIND],
+        initial=current,
+        submit_key="se.form.save",
     )
 
 
@@ -409,18 +405,13 @@ def _rating_form(
 
 
 def point_form(lang: str, sid: int, dim: Dimension, current: str | None) -> Form:
-    return Form(
+    return one_text_form(
+        lang,
         action=actions.encode("se-f-pt", sid, dim.key),
         title=t(lang, "se.form.point_title"),
         intro=t(lang, "se.form.point_intro", name=dim.name[lang]),
-        fields=(
-            FormField(
-                "text",
-                t(lang, "se.form.point_label"),
-                multiline=True,
-                max_length=LIMITS[REFLECTION_KIND],
-                initial=current,
-            ),
-        ),
-        submit_label=t(lang, "se.form.save"),
+        label=t(lang, "se.form.point_label"),
+        limit=LIMITS[REFLECTION_KIND],
+        initial=current,
+        submit_key="se.form.save",
     )

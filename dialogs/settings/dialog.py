@@ -17,6 +17,7 @@ from dialogs.actions import Action
 from dialogs.calendar import format_window
 from dialogs.effects import OpenForm, Outcome, Post
 from dialogs.feature import FeatureDialog, Values, command, verb
+from dialogs.forms import Draft
 from dialogs.i18n import LANGUAGES, plural, t
 from dialogs.messages import (
     Button,
@@ -75,22 +76,19 @@ def settings_message(lang: str, p: ChannelPrefs, can_change: bool) -> Message:
 def settings_form(
     lang: str, raw: Mapping[str, str], errors: Mapping[str, str] | None = None
 ) -> Form:
+    d = Draft(lang, raw)
+
     def text_field(name: str, max_length: int) -> FormField:
-        return FormField(
+        return d.text(
             name,
-            t(lang, f"set.label.{name}"),
-            max_length=max_length,
-            initial=raw.get(name),
-            hint=t(lang, f"set.hint.{name}"),
+            d.t(f"set.label.{name}"),
+            max_length,
+            multiline=False,
+            hint=d.t(f"set.hint.{name}"),
         )
 
-    language = FormField(
-        "language",
-        t(lang, "set.label.language"),
-        kind="choice",
-        options=tuple(Choice(code, t(lang, f"set.lang.{code}")) for code in LANGUAGES),
-        initial=raw.get("language"),
-    )
+    languages = tuple(Choice(code, d.t(f"set.lang.{code}")) for code in LANGUAGES)
+    language = d.choice("language", d.t("set.label.language"), languages)
     return Form(
         action=actions.encode("f-set"),
         title=t(lang, "set.form_title"),
