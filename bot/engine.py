@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot.backlog import Backlog
 from bot.clock import Clock
 from bot.delivery import Delivery, Plan, message_keys
 from bot.features import Feature
@@ -121,6 +122,9 @@ class Engine:
         # Requests being answered (counted by the web app): the turns of kept interactions
         # take their slot in a lull between them (bot/priority.py).
         self.answering = Answering()
+        # The kept turns not yet applied: an acknowledgement waits while they are too far
+        # behind (bot/backlog.py).
+        self.backlog = Backlog()
 
     # ---- routing ----
     def route(self, event: Event) -> Dialog:
@@ -219,7 +223,9 @@ class Engine:
     # ---- turns ----
     async def accept(self, inbound: Inbound) -> Inbound:
         """Keep an interaction durably before the platform is answered. Pass what this returns
-        to `handle`, which applies it exactly once (or a replay does, should we die first)."""
+        to `handle`, which applies it exactly once (or a replay does, should we die first).
+        Waits first while the kept turns are too far behind (bot/backlog.py)."""
+        await self.backlog.room(self.answering)
         key = new_key()
         received = inbound.received_at or self.clock.now()
         inbound = replace(scrubbed(inbound), inbox_key=key, received_at=received)
@@ -248,12 +254,18 @@ class Engine:
         def step(turn: Turn) -> Outcome:
             return dialog.step(turn, inbound.event)
 
+        kept = inbound.answered  # acknowledged already: counted in the backlog until done
+        if kept:
+            self.backlog.started()
         try:
             done = await self.act(inbound, step, port, dialog.reads_for(inbound.event))
         except BaseException:
             if inbound.inbox_key is not None:  # the row stays: the replay takes it
                 self.inbox.failed(inbound.inbox_key)
             raise
+        finally:
+            if kept:
+                self.backlog.finished()
         if inbound.inbox_key is not None:
             try:
                 await self.inbox.done(inbound.inbox_key)
