@@ -428,6 +428,12 @@ class Engine:
             after = turn
         elif alone and self._only_light(session, ctx):
             after = await self._reload_light(session, ctx, now, needs, turn)
+        elif versioned and not alone:
+            # Another unit of work changed the channel since this turn loaded it (a turn of
+            # another slot or replica committed first): what this turn loaded is no base for
+            # reloading only what it touched — read in full what the refreshes show (and what
+            # is kept of the channel at this version, bot/snapshots.py).
+            after = await self.load_turn(session, ctx, now, needs, surface=turn.surface)
         else:
             after = await self.load_turn(session, ctx, now, needs, before=turn)
         for out in outcome.out:
