@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import sqlite3
+import time
 from types import TracebackType
 from typing import Any
 
@@ -31,6 +32,12 @@ CONNECT_TIMEOUT_SECONDS = 10.0
 READ_ONLY = "lovende_read_only"
 
 
+# A pooled PostgreSQL connection that rested longer than this is pinged before it is used again
+# (`_ping_when_idle`).
+PING_IDLE_SECONDS = 1.0
+_RETURNED = "lovende_returned"  # ConnectionPoolEntry.info: when it was last checked in
+
+
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
@@ -43,11 +50,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     makes every unit of work wait its turn instead.
     """
     if not is_sqlite(url):
-        # pool_pre_ping: a pooled connection that died while the database was away (restart,
-        # failover, network cut) is noticed at checkout and replaced, so the bot recovers by
-        # itself when the database is back.
         connect_args = {"timeout": CONNECT_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
-        return create_async_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+        pg = create_async_engine(url, connect_args=connect_args, **kwargs)
+        _ping_when_idle(pg)
+        return pg
     engine = create_async_engine(
         url, module=_ONE_HOP, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     )
@@ -69,6 +75,41 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """A pooled connection that died while the database was away (restart, failover, network
+    cut) is noticed at checkout and replaced, so the bot recovers by itself when the database
+    is back — as SQLAlchemy's `pool_pre_ping`, but only for a connection that rested longer
+    than PING_IDLE_SECONDS: the ping is a round trip to the server on every transaction, a
+    click's acknowledgement and turn each paying it (issue 21). A connection in steady use
+    is not pinged; should the database go away in that second, the transaction fails with a
+    disconnect (answered 503: the platform retries), and SQLAlchemy then invalidates every
+    connection the pool holds, so the next checkouts connect anew."""
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if _seen_closed(dbapi_connection):  # (the driver saw the server go: no round trip)
+            raise exc.DisconnectionError("a pooled connection was closed")
+        returned = record.info.get(_RETURNED)
+        if returned is None or time.monotonic() - returned < PING_IDLE_SECONDS:
+            return  # new, or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # The pool drops this connection and checks out another (a new one if need be).
+            raise exc.DisconnectionError("a pooled connection did not answer") from error
+
+
+def _seen_closed(dbapi_connection: Any) -> bool:
+    """Whether the driver knows the connection is gone (asyncpg's `is_closed()`: the server
+    closed it, as a restart does, or the network dropped it and the event loop saw so)."""
+    is_closed = getattr(getattr(dbapi_connection, "_connection", None), "is_closed", None)
+    return bool(is_closed()) if callable(is_closed) else False
 
 
 class _Statement:
