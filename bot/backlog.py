@@ -19,7 +19,7 @@ import time
 from bot.priority import Answering
 
 # The longest the kept turns may take to apply before a new acknowledgement waits for them.
-BUDGET = 0.25  # seconds
+BUDGET = 0.1  # seconds
 # The longest an acknowledgement waits for them.
 HOLD = 1.0  # seconds
 # How much the latest interval between two finished turns weighs in the running estimate.
