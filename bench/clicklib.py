@@ -174,7 +174,8 @@ def visible(
                 continue
             latencies.append(at - at_sent)
             last = max(last, at)
-    return latencies, unseen, (last - ended if latencies else float("nan"))
+    # (0: the last was shown before the load ended, as when clients pause between clicks)
+    return latencies, unseen, (max(0.0, last - ended) if latencies else float("nan"))
 
 
 async def measure(

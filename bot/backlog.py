@@ -5,7 +5,7 @@ for a lull between requests (bot/priority.py), so under a flood of clicks the ac
 stay fast — but a turn costs several acknowledgements' CPU, and with nothing to slow them the
 acknowledged clicks pile up faster than their turns apply them: minutes of backlog, every
 person waiting for their answer to show. So an acknowledgement waits while the turns already
-kept would take longer than `BUDGET` to apply (at the rate turns have been finishing): the
+kept would take longer than `BUDGET` to apply (at what turns have been costing): the
 clicks come no faster than they are applied, and what is acknowledged shows within about that
 long. It never waits longer than `HOLD`, well inside Slack's 3 s (an acknowledgement is owed in
 any case). Nothing waits while the turns keep up — people pausing between clicks never do.
@@ -14,7 +14,6 @@ any case). Nothing waits while the turns keep up — people pausing between clic
 from __future__ import annotations
 
 import asyncio
-import time
 
 from bot.priority import Answering
 
@@ -22,38 +21,37 @@ from bot.priority import Answering
 BUDGET = 0.1  # seconds
 # The longest an acknowledgement waits for them.
 HOLD = 1.0  # seconds
-# How much the latest interval between two finished turns weighs in the running estimate.
+# How much the latest turn's cost weighs in the running estimate.
 WEIGHT = 0.2
 
 
 class Backlog:
-    """The kept turns not yet finished, and how fast they have been finishing."""
+    """The kept turns not yet finished, and what one has been costing."""
 
     def __init__(self, budget: float = BUDGET, hold: float = HOLD) -> None:
         self.budget, self.hold = budget, hold
         self.waiting = 0  # kept turns started (waiting for their slot or running), not done
-        self.interval = 0.0  # seconds between finished turns while others waited (estimate)
-        self._finished: float | None = None  # when the last one finished (monotonic)
+        # Seconds a kept turn has been taking (running estimate): in its slot and sending, not
+        # its wait for a lull — that wait is the acknowledgements' doing, and counting it
+        # would hold them back the more, the more they are held.
+        self.turn = 0.0
         self._room = asyncio.Event()
         self._room.set()
 
     def behind(self) -> float:
         """About how long the kept turns would take to apply, from now."""
-        return self.waiting * self.interval
+        return self.waiting * self.turn
 
     def started(self) -> None:
         self.waiting += 1
         if self.behind() >= self.budget:
             self._room.clear()
 
+    def cost(self, seconds: float) -> None:
+        """What a kept turn took (its slot and its sends)."""
+        self.turn = seconds if self.turn == 0 else WEIGHT * seconds + (1 - WEIGHT) * self.turn
+
     def finished(self) -> None:
-        now = time.monotonic()
-        if self._finished is not None and self.waiting > 1:  # it drained at this rate
-            took = now - self._finished
-            self.interval = (
-                took if self.interval == 0 else (WEIGHT * took + (1 - WEIGHT) * self.interval)
-            )
-        self._finished = now
         self.waiting = max(0, self.waiting - 1)
         if self.behind() < self.budget:
             self._room.set()

@@ -313,7 +313,7 @@ class Engine:
         the step reads (None: all)."""
         started = time.perf_counter()
         try:
-            plan = await self._transact(inbound, step, needs)
+            plan, worked = await self._transact(inbound, step, needs)
         except Exception:
             TURNS.labels("failed").inc()
             raise
@@ -321,7 +321,10 @@ class Engine:
         TURNS.labels("done" if plan is not None else "duplicate").inc()
         if plan is None:
             return False
+        sending = time.perf_counter()
         await self.deliver(inbound.conv, plan, port)
+        if inbound.answered:  # what a kept turn costs, its wait for a lull not counted
+            self.backlog.cost(worked + time.perf_counter() - sending)
         return True
 
     async def _transact(
@@ -329,7 +332,8 @@ class Engine:
         inbound: Inbound,
         step: Callable[[Turn], Outcome],
         needs: frozenset[str] | None,
-    ) -> Plan | None:
+    ) -> tuple[Plan | None, float]:
+        """The committed turn's plan (None: a duplicate) and the seconds it held its slot."""
         for attempt in range(TURN_ATTEMPTS):
             try:
                 slot = (
@@ -338,18 +342,19 @@ class Engine:
                     else self.turn_slots
                 )
                 async with slot, self.sessions() as session:
+                    began = time.perf_counter()
                     async with session.begin():
                         plan = await self._turn(session, inbound, step, needs)
                     # Committed.
                     self.snapshots.keep(session, plan is not None and plan.final)
-                    return plan
+                    return plan, time.perf_counter() - began
             except (IntegrityError, StaleDataError, OperationalError) as exc:
                 # A concurrent turn won a race (unique key, version check, lock): go again —
                 # unless the database is out of reach (the request is answered 503).
                 if attempt == TURN_ATTEMPTS - 1 or is_unavailable(exc):
                     raise
                 log.info("turn retried after %s", type(exc).__name__)
-        return None
+        return None, 0.0
 
     async def _turn(
         self,
