@@ -31,9 +31,10 @@ class Backlog:
     def __init__(self, budget: float = BUDGET, hold: float = HOLD) -> None:
         self.budget, self.hold = budget, hold
         self.waiting = 0  # kept turns started (waiting for their slot or running), not done
-        # Seconds a kept turn has been taking (running estimate): in its slot and sending, not
-        # its wait for a lull — that wait is the acknowledgements' doing, and counting it
-        # would hold them back the more, the more they are held.
+        # Seconds a kept turn has been holding its slot (running estimate). Not its sends: they
+        # overlap the next turns, and mostly wait for the platform. Not its wait for a lull:
+        # that is the acknowledgements' doing, and counting it would hold them back the more,
+        # the more they are held.
         self.turn = 0.0
         self._room = asyncio.Event()
         self._room.set()
@@ -48,7 +49,7 @@ class Backlog:
             self._room.clear()
 
     def cost(self, seconds: float) -> None:
-        """What a kept turn took (its slot and its sends)."""
+        """What a kept turn took in its slot."""
         self.turn = seconds if self.turn == 0 else WEIGHT * seconds + (1 - WEIGHT) * self.turn
 
     def finished(self) -> None:

@@ -321,10 +321,9 @@ class Engine:
         TURNS.labels("done" if plan is not None else "duplicate").inc()
         if plan is None:
             return False
-        sending = time.perf_counter()
+        if inbound.answered:  # what a kept turn holds its slot for (not its wait for a lull)
+            self.backlog.cost(worked)
         await self.deliver(inbound.conv, plan, port)
-        if inbound.answered:  # what a kept turn costs, its wait for a lull not counted
-            self.backlog.cost(worked + time.perf_counter() - sending)
         return True
 
     async def _transact(
