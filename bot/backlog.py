@@ -28,8 +28,9 @@ WEIGHT = 0.2
 class Backlog:
     """The kept turns not yet finished, and what one has been costing."""
 
-    def __init__(self, budget: float = BUDGET, hold: float = HOLD) -> None:
+    def __init__(self, budget: float = BUDGET, hold: float = HOLD, slots: int = 1) -> None:
         self.budget, self.hold = budget, hold
+        self.slots = max(1, slots)  # turns that run at once (Engine.turn_slots)
         self.waiting = 0  # kept turns started (waiting for their slot or running), not done
         # Seconds a kept turn has been holding its slot (running estimate). Not its sends: they
         # overlap the next turns, and mostly wait for the platform. Not its wait for a lull:
@@ -41,7 +42,7 @@ class Backlog:
 
     def behind(self) -> float:
         """About how long the kept turns would take to apply, from now."""
-        return self.waiting * self.turn
+        return self.waiting * self.turn / self.slots
 
     def started(self) -> None:
         self.waiting += 1

@@ -124,7 +124,7 @@ class Engine:
         self.answering = Answering()
         # The kept turns not yet applied: an acknowledgement waits while they are too far
         # behind (bot/backlog.py).
-        self.backlog = Backlog()
+        self.backlog = Backlog(slots=turn_slots)
 
     # ---- routing ----
     def route(self, event: Event) -> Dialog:
