@@ -117,6 +117,7 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)  # seconds, successful requests only
     statuses: dict[int, int] = field(default_factory=dict)  # HTTP status -> count
     answered: list[int] = field(default_factory=list)  # indices of the 2xx requests
+    sent: dict[int, float] = field(default_factory=dict)  # index -> time.monotonic() at sending
     stopped_early: bool = False  # the time limit came before the request count
     failures: int = 0  # no HTTP answer (connection error, timeout)
     elapsed: float = 0.0
@@ -212,6 +213,7 @@ async def closed_loop(
                     result.stopped_early = True
                     return
                 path, body, headers = make(index)
+                result.sent[index] = time.monotonic()  # the machine's clock: see bench/fakes.py
                 start = time.perf_counter()
                 try:
                     async with session.post(base_url + path, data=body, headers=headers) as r:

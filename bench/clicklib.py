@@ -9,6 +9,7 @@ import math
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from benchlib import (
     describe,
     machine,
     ms,
+    percentile,
     postgres_url,
     ratio,
     sqlite_url,
@@ -75,6 +77,9 @@ class Applied:
     drained_s: float  # … until every send to the platform had gone out (inf: not in --wait)
     failures: int  # delivery_failures rows
     rss_mb: float  # the server's resident memory after the level
+    visible: list[float]  # per shown click: from sending it to the platform showing it
+    unseen: int  # acknowledged clicks whose effect the platform was never shown (in --wait)
+    shown_s: float  # from the last answer of the load until the last click was shown
 
 
 def layout(level: Level, per_channel: int, questions: int) -> tuple[int, int]:
@@ -132,9 +137,51 @@ async def until_found(
     return found
 
 
+def visible(
+    plan: Plan, result: LoadResult, shown: list[list[Any]], ended: float
+) -> tuple[list[float], int, float]:
+    """When the platform first showed each acknowledged click: (latencies, clicks never shown,
+    the last one shown after `ended`). A question's card shows how many have answered it
+    (bench/fakes.py notes each message that does, with the time it came); every measured click
+    is a new person on its question, so the k-th click on a question (in the order they were
+    sent) is shown by the first message of that card, received after the click was sent, that
+    counts k (or more). The tally says how many, not who: if turns applied two clicks on one
+    question out of order, the earlier click's time is the later one's. All times are
+    time.monotonic(), the machine's clock, in both processes."""
+    where = dict(zip(plan.aids, plan.channels, strict=True))
+    base = Counter((c.aid, c.qid) for c in plan.warmups)  # answers there before the load
+    order: dict[tuple[int, str], list[float]] = {}
+    for i in sorted(result.answered, key=lambda i: result.sent[i]):
+        click = plan.clicks[i]
+        order.setdefault((click.aid, click.qid), []).append(result.sent[i])
+    rows: dict[tuple[str, str], list[tuple[float, int]]] = {}
+    for at, conversation, qid, n in shown:
+        rows.setdefault((str(conversation), str(qid)), []).append((float(at), int(n)))
+    latencies: list[float] = []
+    unseen, last = 0, float("-inf")
+    for (aid, qid), sent in order.items():
+        # (Teams: a channel's threads are conversations whose ids begin with the channel's)
+        seen = sorted(
+            r
+            for (c, q), found in rows.items()
+            if q == qid and c.startswith(where[aid])
+            for r in found
+        )
+        for k, at_sent in enumerate(sent, start=base[(aid, qid)] + 1):
+            at = next((t for t, n in seen if n >= k and t >= at_sent), None)
+            if at is None:
+                unseen += 1
+                continue
+            latencies.append(at - at_sent)
+            last = max(last, at)
+    # (0: the last was shown before the load ended, as when clients pause between clicks)
+    return latencies, unseen, (max(0.0, last - ended) if latencies else float("nan"))
+
+
 async def measure(
     session: aiohttp.ClientSession,
     server: Child,
+    fake: str,
     plan: Plan,
     level: Level,
     send: Send,
@@ -163,7 +210,7 @@ async def measure(
         seconds=seconds,
         think=think,
     )
-    ended = time.perf_counter()
+    ended, ended_at = time.perf_counter(), time.monotonic()
     acked = [plan.warmups[i] for i in warm.answered] + [plan.clicks[i] for i in result.answered]
     pairs = [[c.aid, c.member, c.qid] for c in acked]
     got = await post_json(
@@ -175,6 +222,8 @@ async def measure(
         drained = await get_json(session, f"{control}/idle?timeout={wait}")
         drained_s = time.perf_counter() - ended if drained["done"] else float("inf")
     stats = await get_json(session, control + "/stats")
+    shown = await get_json(session, fake + "bench/shown")
+    latencies, unseen, shown_s = visible(plan, result, shown, ended_at)
     took = time.perf_counter() - began
     print(f"  {label}: {level.clients} clients done in {took:.0f} s", file=sys.stderr)
     return result, Applied(
@@ -188,6 +237,9 @@ async def measure(
         drained_s,
         stats["delivery_failures"],
         stats["rss_mb"],
+        latencies,
+        unseen,
+        shown_s,
     )
 
 
@@ -283,6 +335,36 @@ def report(
             rows,
         )
     )
+    print(
+        "\nVisible latency: from sending a click to the fake platform API receiving the first "
+        "message update that shows it (the question's card counting its answer; see "
+        "bench/clicklib.visible). 'all shown' = from the end of the load until the last click "
+        "was shown; 'not shown' = acknowledged clicks never shown within --wait:\n"
+    )
+    rows = [
+        [
+            a.label,
+            a.level.clients,
+            len(a.visible),
+            ms(percentile(a.visible, 0.50)),
+            ms(percentile(a.visible, 0.99)),
+            ms(max(a.visible) if a.visible else float("nan")),
+            ms(a.shown_s),
+            a.unseen,
+        ]
+        for a in applied
+    ]
+    headers = (
+        "server",
+        "clients",
+        "shown",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "all shown ms",
+        "not shown",
+    )
+    print(table(headers, rows))
     calls = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     print(f"\nCalls to the fake platform API (setup included): {calls}")
     for note in notes:
@@ -352,6 +434,7 @@ async def run(bench: ClickBenchmark, args: argparse.Namespace, folder: Path) -> 
                         result, done = await measure(
                             session,
                             server,
+                            fake_url,
                             plan,
                             level,
                             bench.send,

@@ -15,8 +15,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import re
 import sys
+import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +32,64 @@ from benchlib import announce, serve_until_stopped  # noqa: E402
 
 from bot.slack.testing import FakeSlack  # noqa: E402
 
+# A question as the cards show it: its number first ("*1.2* …" on Slack, "**1.2** …" on Teams),
+# then, once someone has answered, the tally ("3 har svaret." / "3 have answered.").
+QUESTION = re.compile(r"^\*{1,2}(\d+\.\d+)\*{1,2} ")
+TALLY = re.compile(r"^(\d+) (?:har svaret|have answered)")
+
+
+def texts(value: Any) -> Iterator[str]:
+    """Every "text" string in a message body, in order (blocks, card elements, nested)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "text" and isinstance(item, str):
+                yield item
+            else:
+                yield from texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from texts(item)
+
+
+class Shown:
+    """When the platform received each message showing a question's tally: (time.monotonic(),
+    conversation, question, how many have answered). The click benchmarks match a click to the
+    first message that shows it (bench/clicklib.py: visible latency); monotonic time is the
+    machine's, the same in the load client's process."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[float, str, str, int]] = []
+
+    def saw(self, where: str, body: Any) -> None:
+        now, qid = time.monotonic(), None
+        for text in texts(body):  # a card may hold several questions, each with its tally
+            if (q := QUESTION.match(text)) is not None:
+                qid = q.group(1)
+            elif qid is not None and (n := TALLY.match(text)) is not None:
+                self.rows.append((now, where, qid, int(n.group(1))))
+                qid = None
+
+    async def dump(self, _request: web.Request) -> web.Response:
+        return web.json_response(self.rows)
+
+
+class WatchedSlack(FakeSlack):
+    """The package's fake, keeping no request bodies, noting what each message shows."""
+
+    def __init__(self, shown: Shown) -> None:
+        super().__init__(record=False)
+        self.shown = shown
+
+    def keep_latest(self, channel: str, ts: str, body: dict[str, Any]) -> None:
+        super().keep_latest(channel, ts, body)
+        self.shown.saw(channel, body)
+
 
 def slack_app() -> tuple[FakeSlack, web.Application]:
     """The package's fake Slack Web API (bot.slack.testing), keeping no request bodies, with
-    the two read-outs the benchmarks use."""
-    fake = FakeSlack(record=False)
+    the read-outs the benchmarks use."""
+    shown = Shown()
+    fake = WatchedSlack(shown)
     app = fake.app()
 
     async def dump(request: web.Request) -> web.Response:
@@ -46,6 +102,7 @@ def slack_app() -> tuple[FakeSlack, web.Application]:
 
     app.router.add_get("/bench/messages", dump)
     app.router.add_get("/bench/counts", dump_counts)
+    app.router.add_get("/bench/shown", shown.dump)
     return fake, app
 
 
@@ -57,6 +114,7 @@ class FakeConnector:
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}  # (conversation, id) -> body
         self.ids = itertools.count(1_700_000_000_001)
         self.dms = itertools.count(1)
+        self.shown = Shown()
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=16 * 1024 * 1024)
@@ -66,6 +124,7 @@ class FakeConnector:
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self.activity)
         app.router.add_get("/bench/messages", self.dump)
         app.router.add_get("/bench/counts", self.dump_counts)
+        app.router.add_get("/bench/shown", self.shown.dump)
         return app
 
     async def create(self, request: web.Request) -> web.Response:
@@ -99,6 +158,7 @@ class FakeConnector:
             "cards": cards,
             "text": body.get("text"),
         }
+        self.shown.saw(cid, cards)
 
     async def dump(self, request: web.Request) -> web.Response:
         prefix = request.query.get("conversation", "")

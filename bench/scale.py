@@ -308,7 +308,7 @@ async def run(args: argparse.Namespace, folder: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--channels", type=int, default=1000)
-    parser.add_argument("--people", type=int, default=8, help="members per channel")
+    parser.add_argument("--people", type=int, default=10, help="members per channel")
     parser.add_argument("--answers", type=int, default=20, help="answers per assessment")
     parser.add_argument("--idle", type=float, default=3.0, help="seconds idle before reading RSS")
     parser.add_argument("--postgres", help="PostgreSQL server URL (else TEST_POSTGRES_URL)")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -49,6 +50,10 @@ POLL_FIRST, POLL_MAX = 0.05, 1.0  # seconds between looks at a key another repli
 # The look is never atomic with the send anyway; a click's sends (the card, the progress, an
 # ephemeral reply) go out within a few milliseconds and need one look, not one each.
 RECHECK_SECONDS = 0.05
+# Posted messages whose updates this process keeps in order (see `Delivery._update`): the most
+# recently updated, far more than are updated at once.
+UPDATES_KEPT = 10_000
+NEVER = datetime.min.replace(tzinfo=UTC)
 
 Send = Post | OpenForm | RejectForm
 
@@ -80,6 +85,15 @@ class Plan:
     looked: tuple[float, int] | None = None
 
 
+@dataclass
+class _Updates:
+    """The updates of one posted message in this process: one at a time, and the render time
+    of the newest content sent."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    sent: datetime = NEVER
+
+
 class Delivery:
     """Sends the plans of committed turns (and of reminders) through a platform's port."""
 
@@ -98,6 +112,8 @@ class Delivery:
         # Channels whose data this process deleted (the deleting turns' plans): a plan that
         # looked at its channel before then looks again.
         self.deletions = 0
+        # Per posted message (channel id, key): its updates, kept in order (`_update`).
+        self.updates: OrderedDict[tuple[int, str], _Updates] = OrderedDict()
 
     def render_stamp(self, now: datetime) -> datetime:
         # Strictly increasing, so that of two renders in this process the later is newer even
@@ -181,7 +197,11 @@ class Delivery:
             return await port.reject_form(conv, send.form)
         message = await self.materialize(send.message, plan.channel_id)
         if send.key and send.key in plan.refs:
-            return await port.update(conv, plan.refs[send.key], message)
+            stamp = plan.rendered_at or self.render_stamp(self.clock.now())
+            ref = plan.refs[send.key]
+            return await self._update(
+                (plan.channel_id, send.key), stamp, lambda: port.update(conv, ref, message)
+            )
         thread = None
         if isinstance(send.target, ToChannel) and send.target.thread_key:
             thread = await self._thread_ref(plan, send.target.thread_key)
@@ -196,6 +216,27 @@ class Delivery:
                     await posted.renew(session, plan.channel_id, rest, now + POST_LEASE)
             finally:
                 self._posted(plan, send.key)
+
+    async def _update(
+        self, slot: tuple[int, str], stamp: datetime, update: Callable[[], Awaitable[None]]
+    ) -> None:
+        """Send `update` of a posted message once the one being sent is done; not at all when
+        content rendered after it has been sent meanwhile. Two turns running at once (three on
+        PostgreSQL) render in the order they commit, but their sends race: without this the
+        earlier render could land last and the message show a stale state (a card counting
+        one answer fewer) until the next click."""
+        state = self.updates.get(slot)
+        if state is None:
+            state = self.updates[slot] = _Updates()
+            while len(self.updates) > UPDATES_KEPT:
+                self.updates.popitem(last=False)
+        self.updates.move_to_end(slot)
+        async with state.lock:  # (first come, first served)
+            if stamp < state.sent:
+                log.debug("update rendered before the one shown: dropped")
+                return
+            await update()
+            state.sent = stamp
 
     # ---- one message per key ----
     def _keyed_posts(self, plan: Plan) -> list[str]:

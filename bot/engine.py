@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot.backlog import Backlog
 from bot.clock import Clock
 from bot.delivery import Delivery, Plan, message_keys
 from bot.features import Feature
@@ -121,6 +122,9 @@ class Engine:
         # Requests being answered (counted by the web app): the turns of kept interactions
         # take their slot in a lull between them (bot/priority.py).
         self.answering = Answering()
+        # The kept turns not yet applied: an acknowledgement waits while they are too far
+        # behind (bot/backlog.py).
+        self.backlog = Backlog(slots=turn_slots)
 
     # ---- routing ----
     def route(self, event: Event) -> Dialog:
@@ -219,7 +223,9 @@ class Engine:
     # ---- turns ----
     async def accept(self, inbound: Inbound) -> Inbound:
         """Keep an interaction durably before the platform is answered. Pass what this returns
-        to `handle`, which applies it exactly once (or a replay does, should we die first)."""
+        to `handle`, which applies it exactly once (or a replay does, should we die first).
+        Waits first while the kept turns are too far behind (bot/backlog.py)."""
+        await self.backlog.room(self.answering)
         key = new_key()
         received = inbound.received_at or self.clock.now()
         inbound = replace(scrubbed(inbound), inbox_key=key, received_at=received)
@@ -248,12 +254,18 @@ class Engine:
         def step(turn: Turn) -> Outcome:
             return dialog.step(turn, inbound.event)
 
+        kept = inbound.answered  # acknowledged already: counted in the backlog until done
+        if kept:
+            self.backlog.started()
         try:
             done = await self.act(inbound, step, port, dialog.reads_for(inbound.event))
         except BaseException:
             if inbound.inbox_key is not None:  # the row stays: the replay takes it
                 self.inbox.failed(inbound.inbox_key)
             raise
+        finally:
+            if kept:
+                self.backlog.finished()
         if inbound.inbox_key is not None:
             try:
                 await self.inbox.done(inbound.inbox_key)
@@ -301,7 +313,7 @@ class Engine:
         the step reads (None: all)."""
         started = time.perf_counter()
         try:
-            plan = await self._transact(inbound, step, needs)
+            plan, worked = await self._transact(inbound, step, needs)
         except Exception:
             TURNS.labels("failed").inc()
             raise
@@ -309,6 +321,8 @@ class Engine:
         TURNS.labels("done" if plan is not None else "duplicate").inc()
         if plan is None:
             return False
+        if inbound.answered:  # what a kept turn holds its slot for (not its wait for a lull)
+            self.backlog.cost(worked)
         await self.deliver(inbound.conv, plan, port)
         return True
 
@@ -317,7 +331,8 @@ class Engine:
         inbound: Inbound,
         step: Callable[[Turn], Outcome],
         needs: frozenset[str] | None,
-    ) -> Plan | None:
+    ) -> tuple[Plan | None, float]:
+        """The committed turn's plan (None: a duplicate) and the seconds it held its slot."""
         for attempt in range(TURN_ATTEMPTS):
             try:
                 slot = (
@@ -326,18 +341,19 @@ class Engine:
                     else self.turn_slots
                 )
                 async with slot, self.sessions() as session:
+                    began = time.perf_counter()
                     async with session.begin():
                         plan = await self._turn(session, inbound, step, needs)
                     # Committed.
                     self.snapshots.keep(session, plan is not None and plan.final)
-                    return plan
+                    return plan, time.perf_counter() - began
             except (IntegrityError, StaleDataError, OperationalError) as exc:
                 # A concurrent turn won a race (unique key, version check, lock): go again —
                 # unless the database is out of reach (the request is answered 503).
                 if attempt == TURN_ATTEMPTS - 1 or is_unavailable(exc):
                     raise
                 log.info("turn retried after %s", type(exc).__name__)
-        return None
+        return None, 0.0
 
     async def _turn(
         self,
@@ -416,6 +432,12 @@ class Engine:
             after = turn
         elif alone and self._only_light(session, ctx):
             after = await self._reload_light(session, ctx, now, needs, turn)
+        elif versioned and not alone:
+            # Another unit of work changed the channel since this turn loaded it (a turn of
+            # another slot or replica committed first): what this turn loaded is no base for
+            # reloading only what it touched — read in full what the refreshes show (and what
+            # is kept of the channel at this version, bot/snapshots.py).
+            after = await self.load_turn(session, ctx, now, needs, surface=turn.surface)
         else:
             after = await self.load_turn(session, ctx, now, needs, before=turn)
         for out in outcome.out:

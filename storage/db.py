@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import collections
 import sqlite3
+import time
 from types import TracebackType
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import event, exc
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import EMPTY_DICT
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # A PostgreSQL server that does not answer at all (a dropped network) fails a connection
@@ -21,6 +30,12 @@ CONNECT_TIMEOUT_SECONDS = 10.0
 # An execution option for a connection that only reads (`session.connection(execution_options=
 # {READ_ONLY: True})`): on SQLite it takes no write lock (no BEGIN IMMEDIATE).
 READ_ONLY = "lovende_read_only"
+
+
+# A pooled PostgreSQL connection that rested longer than this is pinged before it is used again
+# (`_ping_when_idle`).
+PING_IDLE_SECONDS = 1.0
+_RETURNED = "lovende_returned"  # ConnectionPoolEntry.info: when it was last checked in
 
 
 def is_sqlite(url: str) -> bool:
@@ -35,12 +50,13 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     makes every unit of work wait its turn instead.
     """
     if not is_sqlite(url):
-        # pool_pre_ping: a pooled connection that died while the database was away (restart,
-        # failover, network cut) is noticed at checkout and replaced, so the bot recovers by
-        # itself when the database is back.
         connect_args = {"timeout": CONNECT_TIMEOUT_SECONDS, **kwargs.pop("connect_args", {})}
-        return create_async_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
-    engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        pg = create_async_engine(url, connect_args=connect_args, **kwargs)
+        _ping_when_idle(pg)
+        return pg
+    engine = create_async_engine(
+        url, module=_ONE_HOP, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -59,6 +75,114 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """A pooled connection that died while the database was away (restart, failover, network
+    cut) is noticed at checkout and replaced, so the bot recovers by itself when the database
+    is back — as SQLAlchemy's `pool_pre_ping`, but only for a connection that rested longer
+    than PING_IDLE_SECONDS: the ping is a round trip to the server on every transaction, a
+    click's acknowledgement and turn each paying it (issue 21). A connection in steady use
+    is not pinged; should the database go away in that second, the transaction fails with a
+    disconnect (answered 503: the platform retries), and SQLAlchemy then invalidates every
+    connection the pool holds, so the next checkouts connect anew."""
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if _seen_closed(dbapi_connection):  # (the driver saw the server go: no round trip)
+            raise exc.DisconnectionError("a pooled connection was closed")
+        returned = record.info.get(_RETURNED)
+        if returned is None or time.monotonic() - returned < PING_IDLE_SECONDS:
+            return  # new, or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # The pool drops this connection and checks out another (a new one if need be).
+            raise exc.DisconnectionError("a pooled connection did not answer") from error
+
+
+def _seen_closed(dbapi_connection: Any) -> bool:
+    """Whether the driver knows the connection is gone (asyncpg's `is_closed()`: the server
+    closed it, as a restart does, or the network dropped it and the event loop saw so)."""
+    is_closed = getattr(getattr(dbapi_connection, "_connection", None), "is_closed", None)
+    return bool(is_closed()) if callable(is_closed) else False
+
+
+class _Statement:
+    """What a statement left, as SQLAlchemy's cursor adapter reads it once its rows are taken."""
+
+    __slots__ = ("arraysize", "description", "lastrowid", "rowcount")
+
+    def __init__(self) -> None:
+        self.description: Any = None
+        self.rowcount, self.lastrowid, self.arraysize = -1, None, 1
+
+    async def close(self) -> None:
+        return None  # (closed in the database thread already)
+
+
+class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
+    """A statement in one trip to aiosqlite's database thread instead of four (make a cursor,
+    execute, fetch the rows, close the cursor: each a hand-over to the thread and back, which
+    cost a click's turn more than the statements themselves, issue 21)."""
+
+    __slots__ = ()
+
+    def __init__(self, adapt_connection: Any) -> None:  # no cursor made here: a trip less
+        self._adapt_connection = adapt_connection
+        self._connection = adapt_connection._connection
+        self._cursor = _Statement()  # type: ignore[assignment]
+        self._soft_closed_memoized = EMPTY_DICT
+        self._rows = collections.deque()
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> Any:
+        return await self._run(operation, parameters, many=False)
+
+    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
+        return await self._run(operation, seq_of_parameters, many=True)
+
+    async def _run(self, operation: Any, parameters: Any, *, many: bool) -> None:
+        conn: sqlite3.Connection = self._connection._conn
+
+        def statement() -> tuple[Any, int, int | None, list[Any] | None]:  # (in the thread)
+            cursor = conn.cursor()
+            try:
+                if many:
+                    cursor.executemany(operation, parameters)
+                else:
+                    cursor.execute(operation, () if parameters is None else parameters)
+                rows = cursor.fetchall() if cursor.description else None
+                return cursor.description, cursor.rowcount, cursor.lastrowid, rows
+            finally:
+                cursor.close()
+
+        async with self._adapt_connection._execute_mutex:
+            run = self._connection._execute
+            description, rowcount, lastrowid, rows = await run(statement)
+        done: Any = self._cursor
+        done.description, done.rowcount, done.lastrowid = description, rowcount, lastrowid
+        self._rows = collections.deque(rows or ())
+
+
+class _OneHopConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+    _cursor_cls = _OneHopCursor
+
+
+class _OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    """SQLAlchemy's aiosqlite adapter with `_OneHopCursor` (its server-side cursors as they are)."""
+
+    def connect(self, *arg: Any, **kw: Any) -> AsyncAdapt_aiosqlite_connection:
+        connection = super().connect(*arg, **kw)
+        connection.__class__ = _OneHopConnection  # (the same slots: a cursor class apart)
+        return connection
+
+
+_ONE_HOP = _OneHopDBAPI(aiosqlite, sqlite3)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

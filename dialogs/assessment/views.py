@@ -232,6 +232,9 @@ def element_questions(
 
 def asked_questions(view: AssessmentView, catalogue: Catalogue, element: Element) -> list[Question]:
     """The element's questions that are put to the team (2.3 once someone chose 2.2 c)."""
+    if all(q.condition is None for q in element.questions):
+        # (every element but the one with 2.3: no team answers to work out on each click)
+        return list(element.questions)
     team = team_answers(view, catalogue)
     return [q for q in element.questions if q.condition is None or _asked(q, team, view)]
 

@@ -5,12 +5,16 @@ channel's version, and a replica's turn is seen by the other replica's next turn
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.testing import BotHarness, texts
 from dialogs import actions
 from dialogs.events import Interaction
+from dialogs.turn import Turn
 from storage import turns as repo
 from storage.assessment import assessment_view, current_assessment
 from storage.models import Channel
@@ -80,4 +84,46 @@ async def test_a_replica_sees_what_the_other_changed(bot: BotHarness, database_u
         await other.close()
     assert "3 har svaret" in shown
     assert "Deltagere               3" in shown
+    await assert_kept_as_stored(bot)
+
+
+async def test_a_turn_overtaken_by_another_replica_reads_the_round_again(
+    bot: BotHarness, database_url: str
+) -> None:
+    """A turn that finds, when it counts the channel's version up, that another replica
+    changed the channel since it loaded it reads the round again in full: what it keeps is
+    what is stored, and the next turn here does not render from a round missing the other's
+    answer. PostgreSQL only: SQLite's write lock at BEGIN lets no two turns overlap."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("turns overlap on PostgreSQL only")
+    aid = await started(bot)
+    for user in ("Bo", "Carla", "Dan", "Eva"):  # members already: only the answers change
+        await bot.say(user, "status")
+    other = await BotHarness.start(database_url, bot.clock)
+    engine = bot.runtime.engine
+    load = engine.load_turn
+    overtaken = False
+
+    async def load_then_overtaken(
+        session: Any, ctx: repo.Context, now: datetime, *args: Any, **kwargs: Any
+    ) -> Turn:
+        """Dan's turn loads the round; then the other replica's turn commits Carla's answer."""
+        nonlocal overtaken
+        turn = await load(session, ctx, now, *args, **kwargs)
+        if ctx.member.external_id.casefold() == "dan" and not overtaken:
+            overtaken = True
+            await other.click("Carla", actions.encode("ans", aid, "1.1", "nej"))
+        return turn
+
+    try:
+        await bot.click("Bo", actions.encode("ans", aid, "1.1", "ja"))  # `bot` keeps the round
+        engine.load_turn = load_then_overtaken  # type: ignore[method-assign]
+        await bot.click("Dan", actions.encode("ans", aid, "1.2", "ja"))
+        engine.load_turn = load  # type: ignore[method-assign]
+        assert overtaken
+        await assert_kept_as_stored(bot)
+        shown = texts(await bot.click("Eva", actions.encode("ans", aid, "1.1", "ja")))
+    finally:
+        await other.close()
+    assert "3 har svaret" in shown  # Bo's, Carla's (the other replica's) and Eva's
     await assert_kept_as_stored(bot)

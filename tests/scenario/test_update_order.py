@@ -1,0 +1,66 @@
+"""Updates of one posted message keep their order (issue 21), on SQLite and PostgreSQL: an
+update rendered before the one shown is never sent after it, so a message never goes back to a
+stale state (the progress counting one person fewer) when turns' sends race."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from bot.console.channel import Record
+from bot.ports import Conversation
+from bot.testing import BotHarness, HoldingChannel, texts
+from dialogs import actions
+from dialogs.events import Interaction
+from dialogs.messages import Message
+
+
+@dataclass
+class GatedChannel(HoldingChannel):
+    """Holds the first update whose fallback starts with `prefix` until `go` is set."""
+
+    prefix: str = ""
+    held: asyncio.Event = field(default_factory=asyncio.Event)
+    go: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def update(self, conv: Conversation, ref: str, message: Message) -> None:
+        if self.prefix and message.fallback.startswith(self.prefix) and not self.held.is_set():
+            self.held.set()
+            await self.go.wait()
+        await super().update(conv, ref, message)
+
+
+def updates_of(records: list[Record], prefix: str) -> list[Record]:
+    return [
+        r
+        for r in records
+        if r.kind == "update" and r.message is not None and r.message.fallback.startswith(prefix)
+    ]
+
+
+async def test_an_update_rendered_earlier_is_not_sent_after_a_newer_one(bot: BotHarness) -> None:
+    await bot.say("Anna", "start Recovery-forløb")
+    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
+    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    # Bo's turn commits first; its sends (the card of 1.1, then the progress) stall on the card.
+    gate = GatedChannel(out=bot.lines.append, prefix="1.1 ")
+    gate.records = bot.channel.records
+    mark = len(gate.records)
+
+    def click(user: str, qid: str) -> asyncio.Task[bool]:
+        inbound = bot.inbound(user, Interaction(actions.encode("ans", aid, qid, "ja")))
+        return asyncio.create_task(bot.runtime.engine.handle(inbound, gate))
+
+    first = click("Bo", "1.1")
+    await asyncio.wait_for(gate.held.wait(), 30)
+    # Carla's turn comes after Bo's and sends its progress (2 people) while Bo's waits.
+    await asyncio.wait_for(click("Carla", "1.2"), 30)
+    progress = "Recovery-forløb – runde 1"
+    assert "Deltagere               2" in texts(updates_of(gate.records[mark:], progress)[-1:])
+    gate.go.set()
+    await asyncio.wait_for(first, 30)
+
+    shown = updates_of(gate.records[mark:], progress)
+    assert "Deltagere               2" in texts(shown[-1:])  # not Bo's older one after it
+    assert len(shown) == 1  # Bo's was dropped: rendered before the one shown
+    assert "1 har svaret" in texts(updates_of(gate.records[mark:], "1.1 "))  # Bo's card went
