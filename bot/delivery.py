@@ -87,11 +87,12 @@ class Plan:
 
 @dataclass
 class _Updates:
-    """The updates of one posted message in this process: one at a time, and the render time
-    of the newest content sent."""
+    """The updates of one posted message in this process: one at a time, the render time of
+    the newest content asked to be shown, and how many updates wait for the one being sent."""
 
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    sent: datetime = NEVER
+    newest: datetime = NEVER
+    waiting: int = 0
 
 
 class Delivery:
@@ -221,22 +222,33 @@ class Delivery:
         self, slot: tuple[int, str], stamp: datetime, update: Callable[[], Awaitable[None]]
     ) -> None:
         """Send `update` of a posted message once the one being sent is done; not at all when
-        content rendered after it has been sent meanwhile. Two turns running at once (three on
-        PostgreSQL) render in the order they commit, but their sends race: without this the
-        earlier render could land last and the message show a stale state (a card counting
-        one answer fewer) until the next click."""
+        content rendered after it has been sent or is waiting to be (issue 21, point 4). Two
+        turns running at once (three on PostgreSQL) render in the order they commit, but their
+        sends race: without this the earlier render could land last and the message show a
+        stale state (a card counting one answer fewer) until the next click. And a burst of
+        clicks on one card makes two updates, not one a click: the one being sent and the
+        newest after it (which shows every click before it: it was rendered after them) — within
+        Slack's and Teams' rates for updates, with no queue that grows. Should the newest fail,
+        its own turn retries or reports it, as any send."""
         state = self.updates.get(slot)
         if state is None:
             state = self.updates[slot] = _Updates()
             while len(self.updates) > UPDATES_KEPT:
                 self.updates.popitem(last=False)
         self.updates.move_to_end(slot)
-        async with state.lock:  # (first come, first served)
-            if stamp < state.sent:
-                log.debug("update rendered before the one shown: dropped")
+        state.newest = max(state.newest, stamp)
+        state.waiting += 1
+        try:
+            await state.lock.acquire()  # (first come, first served)
+        finally:
+            state.waiting -= 1
+        try:
+            if stamp < state.newest:
+                log.debug("update superseded by newer content: not sent")
                 return
             await update()
-            state.sent = stamp
+        finally:
+            state.lock.release()
 
     # ---- one message per key ----
     def _keyed_posts(self, plan: Plan) -> list[str]:

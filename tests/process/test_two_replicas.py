@@ -7,6 +7,7 @@ Slack re-delivers to the other replica is handled once."""
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
@@ -108,12 +109,22 @@ async def test_two_replicas_share_one_database(
 
         question_ts = {qid: msg["ts"] for qid, (_e, msg) in buttons.items()}
 
+        # Updates of one message coalesce (bot/delivery.py): racing clicks may make fewer
+        # updates than clicks, but the last one shows every answer.
+        everyone = f"{len(PEOPLE)} har svaret"
+
         def all_updated() -> bool:
-            return all(len(updates(ts)) >= len(PEOPLE) for ts in question_ts.values())
+            return all(
+                updates(ts) and everyone in json.dumps(updates(ts)[-1].body)
+                for ts in question_ts.values()
+            )
 
         await fake.until("the question messages' updates", all_updated)
         assert {fake.by(c) for ts in question_ts.values() for c in updates(ts)} == {"a", "b"}
-        await fake.until("progress updates", lambda: len(updates(progress_ts)) >= len(expected))
+        await fake.until(
+            "progress updates from both",
+            lambda: {fake.by(c) for c in updates(progress_ts)} >= {"a", "b"},
+        )
         assert {fake.by(c) for c in updates(progress_ts)} == {"a", "b"}
 
         # Each click also told its person their own answer, privately; those come first so
@@ -151,8 +162,9 @@ async def test_two_replicas_share_one_database(
         assert await processed_events(db, "%Ev0PROC2REPL") == ["slack:T1:Ev0PROC2REPL"]
         assert await stored_answers(db) == expected  # nothing changed on the way down
         for ts in question_ts.values():
-            assert len(updates(ts)) == len(PEOPLE)  # one update per click, none twice
-        assert len(updates(progress_ts)) == len(expected) + 1  # + the status command's
+            assert 1 <= len(updates(ts)) <= len(PEOPLE)  # at most one a click: none twice
+            assert everyone in json.dumps(updates(ts)[-1].body)  # never a stale one last
+        assert len(updates(progress_ts)) <= len(expected) + 1  # + the status command's
         assert not [c for c in fake.calls if not c.response.get("ok")]
     finally:
         await db.dispose()

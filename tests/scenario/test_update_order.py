@@ -64,3 +64,37 @@ async def test_an_update_rendered_earlier_is_not_sent_after_a_newer_one(bot: Bot
     assert "Deltagere               2" in texts(shown[-1:])  # not Bo's older one after it
     assert len(shown) == 1  # Bo's was dropped: rendered before the one shown
     assert "1 har svaret" in texts(updates_of(gate.records[mark:], "1.1 "))  # Bo's card went
+
+
+async def test_clicks_during_an_update_make_one_more_update_with_the_newest_state(
+    bot: BotHarness,
+) -> None:
+    await bot.say("Anna", "start Recovery-forløb")
+    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
+    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    gate = GatedChannel(out=bot.lines.append, prefix="1.1 ")
+    gate.records = bot.channel.records
+    mark = len(gate.records)
+    delivery = bot.runtime.engine.delivery
+
+    def click(user: str, value: str) -> asyncio.Task[bool]:
+        inbound = bot.inbound(user, Interaction(actions.encode("ans", aid, "1.1", value)))
+        return asyncio.create_task(bot.runtime.engine.handle(inbound, gate))
+
+    first = click("Bo", "ja")
+    await asyncio.wait_for(gate.held.wait(), 30)  # Bo's card update is being sent
+    others = (("Carla", "nej"), ("Dan", "ja"), ("Anna", "delvist"))
+    later = [click(user, value) for user, value in others]
+    async with asyncio.timeout(30):  # their turns are applied; their card updates wait
+        for _ in range(10_000_000):  # (bounded polling: a turn of the loop each)
+            if any(state.waiting == 3 for state in delivery.updates.values()):
+                break
+            await asyncio.sleep(0)
+    gate.go.set()
+    await asyncio.wait_for(asyncio.gather(first, *later), 30)
+
+    cards = updates_of(gate.records[mark:], "1.1 ")
+    assert len(cards) == 2  # Bo's, then one with the newest state: not one a click
+    assert "1 har svaret" in texts(cards[:1]) and "4 har svaret" in texts(cards[-1:])
+    progress = updates_of(gate.records[mark:], "Recovery-forløb – runde 1")
+    assert "Deltagere               4" in texts(progress[-1:])  # never an older one after it
