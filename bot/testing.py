@@ -417,3 +417,10 @@ def texts(records: list[Record]) -> str:
             out.append(r.form.title)
             out.extend(r.form.errors.values())
     return "\n".join(out)
+
+
+def assert_has(text: str, *passages: str) -> None:
+    """Assert that `text` holds every one of `passages`, naming those it lacks (a list of
+    what a message must say reads as one, and a failure shows all that is missing at once)."""
+    missing = [passage for passage in passages if passage not in text]
+    assert not missing, f"missing {missing!r} in:\n{text}"
