@@ -14,6 +14,7 @@ run other turns while a message is in flight.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -417,3 +418,17 @@ def texts(records: list[Record]) -> str:
             out.append(r.form.title)
             out.extend(r.form.errors.values())
     return "\n".join(out)
+
+
+def assert_has(text: str, *passages: str) -> None:
+    """Assert that `text` holds every one of `passages`, naming those it lacks (a list of
+    what a message must say reads as one, and a failure shows all that is missing at once)."""
+    missing = [passage for passage in passages if passage not in text]
+    assert not missing, f"missing {missing!r} in:\n{text}"
+
+
+def assert_matches(text: str, *patterns: str) -> None:
+    """Assert that each of the regular expressions `patterns` is found in `text`, naming those
+    that are not."""
+    missing = [pattern for pattern in patterns if re.search(pattern, text) is None]
+    assert not missing, f"no match for {missing!r} in:\n{text}"

@@ -25,6 +25,22 @@ def environment(db: Path) -> dict[str, str]:
     return {**env, "DATABASE_URL": f"sqlite+aiosqlite:///{db}", "LOVENDE_LOG_FORMAT": "text"}
 
 
+def run_console(env: dict[str, str], folder: Path, *lines: str) -> subprocess.CompletedProcess[str]:
+    """`lovende console` in `folder` with `lines` typed in, to its end (it must end well)."""
+    console = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console"],
+        input="".join(line + "\n" for line in lines),
+        text=True,
+        capture_output=True,
+        env={**env, "LOVENDE_LOG_LEVEL": "WARNING"},
+        cwd=folder,
+        timeout=120,
+        check=False,
+    )
+    assert console.returncode == 0, console.stderr
+    return console
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -56,20 +72,10 @@ def status(url: str) -> tuple[int, str]:
 
 
 def test_a_console_link_opens_on_lovende_serve(tmp_path: Path) -> None:
-    db = tmp_path / "console.db"
-    env = environment(db)
-    lines = ["/som Anna", "start Recovery", "tempo alle", "svar 1.1 ja", "tavle"]
-    console = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "console"],
-        input="\n".join(lines) + "\n",
-        text=True,
-        capture_output=True,
-        env={**env, "LOVENDE_LOG_LEVEL": "WARNING"},
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
+    env = environment(tmp_path / "console.db")
+    console = run_console(
+        env, tmp_path, "/som Anna", "start Recovery", "tempo alle", "svar 1.1 ja", "tavle"
     )
-    assert console.returncode == 0, console.stderr
     found = LINK.search(console.stdout)
     assert found, console.stdout[-2000:]
     port = free_port()
@@ -179,17 +185,7 @@ def test_with_its_port_taken_the_console_says_where_the_links_open(tmp_path: Pat
         taken.listen()
         url = f"http://127.0.0.1:{taken.getsockname()[1]}"
         env = {**environment(tmp_path / "console.db"), "LOVENDE_PUBLIC_URL": url}
-        console = subprocess.run(
-            [sys.executable, "-m", "bot.cli", "console"],
-            input="/som Anna\nstart Recovery\ntavle\n",
-            text=True,
-            capture_output=True,
-            env={**env, "LOVENDE_LOG_LEVEL": "WARNING"},
-            cwd=tmp_path,
-            timeout=120,
-            check=False,
-        )
-    assert console.returncode == 0, console.stderr
+        console = run_console(env, tmp_path, "/som Anna", "start Recovery", "tavle")
     assert f"Tavlen: links fra `tavle` peger på {url} – start `lovende serve` dér" in (
         console.stdout
     )

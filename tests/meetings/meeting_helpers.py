@@ -35,6 +35,16 @@ async def plan(bot: BotHarness, **changes: str) -> int:
     return await bot.plan_meeting(**changes)
 
 
+async def meeting_under_way(bot: BotHarness) -> int:
+    """Anna plans a learning dialogue, all three prepare, and she starts it and moves on from
+    Siden sidst; its id."""
+    mid = await plan(bot)
+    await prepare_all(bot, mid)
+    await bot.say("Anna", "møde start")
+    await bot.say("Anna", "møde næste")
+    return mid
+
+
 def meeting_id(bot: BotHarness) -> int:
     return int(actions.decode(bot.button("lp:mt-prep:")).args[0])
 

@@ -3,7 +3,7 @@ English channel), the form shown again with the draft, and nothing stored half-w
 
 from __future__ import annotations
 
-from meeting_helpers import closed_assessment, plan, prepare_all
+from meeting_helpers import closed_assessment, meeting_under_way, plan
 from sqlalchemy import func, select, update
 
 from bot.console.channel import Record
@@ -33,10 +33,7 @@ def drafts(form: Form) -> dict[str, str | None]:
 
 async def at_forbered_handling(bot: BotHarness) -> int:
     await closed_assessment(bot)
-    mid = await plan(bot)
-    await prepare_all(bot, mid)
-    await bot.say("Anna", "møde start")
-    await bot.say("Anna", "møde næste")
+    mid = await meeting_under_way(bot)
     await bot.say("Anna", "møde temaer 1")
     await bot.say("Anna", "møde næste")
     await bot.say("Anna", "møde næste")

@@ -9,6 +9,7 @@ from meeting_helpers import (
     closed_assessment,
     in_thread,
     meeting_id,
+    meeting_under_way,
     observation_ids,
     plan,
     prepare_all,
@@ -24,10 +25,7 @@ from dialogs.messages import ToActorOnly, ToChannel
 
 async def run_meeting_to_paper(bot: BotHarness) -> int:
     """Plan, prepare, start and go through Siden sidst, Udforsk and Fortolk."""
-    mid = await plan(bot)
-    await prepare_all(bot, mid)
-    await bot.say("Anna", "møde start")
-    await bot.say("Anna", "møde næste")
+    mid = await meeting_under_way(bot)
     ids = observation_ids(bot)
     first = ids[PREP["Bo"][1]]
     second = ids[PREP["Carla"][1]]
@@ -58,28 +56,22 @@ async def write_paper(bot: BotHarness, mid: int) -> None:
             "next": "02.04.2026 13:00",
         },
     )
-    await bot.click(
-        "Anna",
-        actions.encode("mtf-act", mid),
-        {
-            "what": "Indføre fast månedlig opfølgning på mål",
-            "owner": "bo",
-            "follow_up": "anna",
-            "due": "01.04.2026",
-            "element": "1",
-        },
-    )
-    await bot.click(
-        "Carla",
-        actions.encode("mtf-act", mid),
-        {
-            "what": "Lave en introduktion til metoden for nye kolleger",
-            "owner": "Carla",
-            "follow_up": "Anna",
-            "due": "15.04.2026",
-            "element": "",
-        },
-    )
+    anna_s = {
+        "what": "Indføre fast månedlig opfølgning på mål",
+        "owner": "bo",
+        "follow_up": "anna",
+        "due": "01.04.2026",
+        "element": "1",
+    }
+    carla_s = {
+        "what": "Lave en introduktion til metoden for nye kolleger",
+        "owner": "Carla",
+        "follow_up": "Anna",
+        "due": "15.04.2026",
+        "element": "",
+    }
+    for who, agreement in (("Anna", anna_s), ("Carla", carla_s)):
+        await bot.click(who, actions.encode("mtf-act", mid), agreement)
 
 
 async def test_live_meeting_from_plan_to_summary(bot: BotHarness) -> None:

@@ -109,11 +109,17 @@ def test_a_time_skipped_by_the_spring_change_resolves_forwards() -> None:
     assert local(skipped, CPH).hour == 3
 
 
-def test_months_clamp_to_the_end_of_a_short_month() -> None:
-    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert add_months(date(2028, 2, 29), 12) == date(2029, 2, 28)
-    assert add_months(date(2026, 3, 2), 12) == date(2027, 3, 2)
-    assert add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2028, 2, 29), 12, date(2029, 2, 28)),
+        (date(2026, 3, 2), 12, date(2027, 3, 2)),
+        (date(2026, 11, 15), 3, date(2027, 2, 15)),
+    ],
+)
+def test_months_clamp_to_the_end_of_a_short_month(day: date, months: int, expected: date) -> None:
+    assert add_months(day, months) == expected
 
 
 @pytest.mark.parametrize(

@@ -20,12 +20,19 @@ from discussion_helpers import (
     write_notes,
 )
 
-from bot.testing import BotHarness, texts
+from bot.testing import BotHarness, assert_has, texts
 from dialogs import actions
 
 
 def utc(day: int, hour: int) -> datetime:
     return datetime(2026, 3, day, hour, 0, tzinfo=UTC)
+
+
+async def due_now(bot: BotHarness) -> str:
+    """What the reminders due at the clock's now post, as text."""
+    mark = len(bot.channel.records)
+    await bot.run_due()
+    return texts(bot.channel.records[mark:])
 
 
 async def test_a_live_discussion_from_notes_to_agreement_and_meeting(bot: BotHarness) -> None:
@@ -55,12 +62,15 @@ async def test_a_live_discussion_from_notes_to_agreement_and_meeting(bot: BotHar
     # Step 2: the round — grouped by the three questions, with names and numbers.
     await bot.restart()  # nothing lives only in memory
     shared = channel_text(await bot.say("Anna", "drøftelse næste"))
-    assert "Trin 2 af 4: Runden" in shared
-    assert "Styrker\n• Klare mål for beboerne – Anna" in shared
-    assert "Udviklingspotentialer\n1. Forankre forandringsteorien – Anna" in shared
-    assert "2. Faste aftaler om samarbejdet med kommunen – Bo" in shared
-    assert "4. Introduktion af nye kolleger – Carla" in shared
-    assert "• Vi kender ikke alle metoden – Carla" in shared
+    assert_has(
+        shared,
+        "Trin 2 af 4: Runden",
+        "Styrker\n• Klare mål for beboerne – Anna",
+        "Udviklingspotentialer\n1. Forankre forandringsteorien – Anna",
+        "2. Faste aftaler om samarbejdet med kommunen – Bo",
+        "4. Introduktion af nye kolleger – Carla",
+        "• Vi kender ikke alle metoden – Carla",
+    )
 
     # Step 3: the questions behind the lowest scores, with team answers and comments.
     lowest = await bot.say("Anna", "drøftelse næste")
@@ -155,9 +165,7 @@ async def test_an_asynchronous_discussion_runs_on_the_clock(bot: BotHarness) -> 
     upcoming = to_actor(await bot.say("Bo", "påmindelser"))
     assert "03.03.2026 10:00 – næste trin i resultatdrøftelsen" in upcoming
     bot.clock.set(utc(3, 9))
-    mark = len(bot.channel.records)
-    await bot.run_due()
-    round_text = texts(bot.channel.records[mark:])
+    round_text = await due_now(bot)
     assert "Trin 2 af 4: Runden" in round_text
     assert "1. Forankre forandringsteorien – Anna" in round_text
     assert "Trinnet er åbent til 04.03.2026 kl. 10:00" in round_text
@@ -177,9 +185,7 @@ async def test_an_asynchronous_discussion_runs_on_the_clock(bot: BotHarness) -> 
     await bot.say("Carla", "drøftelse stem 5, 2")
 
     bot.clock.set(utc(6, 9))
-    mark = len(bot.channel.records)
-    await bot.run_due()
-    result = texts(bot.channel.records[mark:])
+    result = await due_now(bot)
     assert "5. Tid til supervision – 2 stemmer" in result
     assert "prioriterede udviklingspotentialer" in result
     assert "Drøftelsen blev afsluttet 06.03.2026" in result

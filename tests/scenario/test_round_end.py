@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.console.channel import Record
 from bot.inbound import Inbound
 from bot.teams.handler import welcome_step
-from bot.testing import BotHarness, button_labels, texts
+from bot.testing import BotHarness, assert_has, button_labels, texts
 from dialogs import actions
 from dialogs.events import Command
 from dialogs.messages import ToActorOnly
@@ -68,13 +68,16 @@ async def test_closing_lists_the_gaps_privately_and_waits_for_a_confirmation(
     shown = await bot.say("Anna", "luk")
     assert [r.target for r in shown] == [ToActorOnly()]  # to the facilitator only
     text = texts(shown)
-    assert "Før målingen af Recovery-forløb lukkes" in text
-    assert "Ikke besvaret: 55 spørgsmål (1.5, 1.6 og hele element 2–11)" in text
-    assert "Kun 1 svar: 1 spørgsmål (1.3)" in text
-    assert "Uenigheder: 1 uenighed (1.4)" in text
-    assert "Uden samlet vurdering: 11 elementer (1–11)" in text
-    assert "Afgrænsning: ikke skrevet" in text
-    assert "genåbne den i 14 dage efter lukningen med `genåbn`" in text
+    assert_has(
+        text,
+        "Før målingen af Recovery-forløb lukkes",
+        "Ikke besvaret: 55 spørgsmål (1.5, 1.6 og hele element 2–11)",
+        "Kun 1 svar: 1 spørgsmål (1.3)",
+        "Uenigheder: 1 uenighed (1.4)",
+        "Uden samlet vurdering: 11 elementer (1–11)",
+        "Afgrænsning: ikke skrevet",
+        "genåbne den i 14 dage efter lukningen med `genåbn`",
+    )
     assert button_labels(shown) == ["Luk målingen", "Fortsæt målingen"]
     assert await status(bot) == "open"  # nothing closed yet
 

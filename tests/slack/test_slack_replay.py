@@ -128,17 +128,15 @@ async def answers(slack: SlackHarness) -> list[tuple[str, str | None]]:
         return [(question, value) for question, value in rows]
 
 
-async def start_one_element(slack: SlackHarness, at: int) -> None:
-    """Anna starts an assessment and has its first element posted (signed requests at `at`)."""
+async def answer_click(slack: SlackHarness, at: int, value: str) -> bytes:
+    """Anna starts an assessment and has its first element posted (signed requests at `at`);
+    the click of Bo (U2) answering 1.1 with `value` on it, not yet sent."""
     assert (await deliver(slack, p.slash_command("U1", "start Recovery"), FORM, at)).status == 200
     element, message = slack.button("lp:pace:1:one")
     click = p.block_actions("U1", element, message, message["channel"])
     assert (await deliver(slack, click, FORM, at)).status == 200
-
-
-def answer_click(slack: SlackHarness, user: str, action: str) -> bytes:
-    element, message = slack.button(action)
-    return p.block_actions(user, element, message, message["channel"])
+    element, message = slack.button(f"lp:ans:1:1.1:{value}")
+    return p.block_actions("U2", element, message, message["channel"])
 
 
 # ---- (a) replayed after the 5-minute window ----
@@ -169,8 +167,7 @@ async def test_a_captured_request_replayed_after_five_minutes_gets_401_and_chang
     elif kind == "event":
         body, content_type = p.event_callback(p.app_mention("U1", "hjælp"), "Ev0CAPT"), JSON
     else:
-        await start_one_element(slack, at)
-        body, content_type = answer_click(slack, "U2", "lp:ans:1:1.1:ja"), FORM
+        body, content_type = await answer_click(slack, at, "ja"), FORM
     signature = signature_of(body, at)
     first = await deliver(slack, body, content_type, at, signature=signature)
     assert first.status == 200
@@ -232,8 +229,7 @@ async def test_the_same_signed_answer_click_twice_keeps_one_answer(
     slack: SlackHarness, verifier_clock: VerifierClock, kept: list[object]
 ) -> None:
     at = verifier_clock.now
-    await start_one_element(slack, at)
-    body = answer_click(slack, "U2", "lp:ans:1:1.1:ja")
+    body = await answer_click(slack, at, "ja")
     signature = signature_of(body, at)
     mark = len(kept)
     first = await deliver(slack, body, FORM, at, signature=signature)
@@ -254,8 +250,7 @@ async def test_the_same_signed_answer_click_twice_at_once_keeps_one_answer(
 ) -> None:
     """Both copies kept in the inbox (perhaps in one group write), both turns run."""
     at = verifier_clock.now
-    await start_one_element(slack, at)
-    body = answer_click(slack, "U2", "lp:ans:1:1.1:delvist")
+    body = await answer_click(slack, at, "delvist")
     mark = len(kept)
     both = await asyncio.gather(deliver(slack, body, FORM, at), deliver(slack, body, FORM, at))
     assert [r.status for r in both] == [200, 200]
@@ -279,8 +274,7 @@ async def test_a_signature_for_another_body_is_refused(
     slack: SlackHarness, verifier_clock: VerifierClock
 ) -> None:
     at = verifier_clock.now
-    await start_one_element(slack, at)
-    honest = answer_click(slack, "U2", "lp:ans:1:1.1:ja")
+    honest = await answer_click(slack, at, "ja")
     forged = tampered_click(honest, "lp:ans:1:1.1:nej")
     assert forged != honest
     before, calls = await stored(slack), len(slack.fake.calls)

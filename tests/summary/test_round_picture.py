@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from bot.console.channel import Record
 from bot.generators.assessment import AssessmentFiles
-from bot.testing import BotHarness, texts
+from bot.testing import BotHarness, assert_has, assert_matches, texts
 from dialogs.assessment.report import history_table, radar_input
 from dialogs.messages import File
 from scoring.chart import build_radar, build_score_table
@@ -69,12 +69,15 @@ async def test_the_progress_counts_59_and_keeps_one_answer_apart_from_agreement(
     progress = texts(await bot.say("Bo", "status"))
     for text in (before, progress):  # 2.3 changes nothing: the total is 59 everywhere
         assert "10/59" in text and "10 af 59" not in text
-    assert "Enige (2 eller flere)   7" in progress
-    assert "Kun 1 svar              2" in progress
-    assert "Fastsat af mødelederen  0" in progress
-    assert "Uenigheder              1" in progress
-    assert "2.3 stilles kun, når I har valgt c i 2.2, og tæller ikke med" in progress
-    assert "Afgrænsning: ikke skrevet endnu – skriv `afgrænsning «én linje»`." in progress
+    assert_has(
+        progress,
+        "Enige (2 eller flere)   7",
+        "Kun 1 svar              2",
+        "Fastsat af mødelederen  0",
+        "Uenigheder              1",
+        "2.3 stilles kun, når I har valgt c i 2.2, og tæller ikke med",
+        "Afgrænsning: ikke skrevet endnu – skriv `afgrænsning «én linje»`.",
+    )
     await bot.say("Anna", "afgrænsning Unge 18–25 i eget hjem")
     assert "Afgrænsning: Unge 18–25 i eget hjem" in texts(await bot.say("Bo", "status"))
 
@@ -86,15 +89,21 @@ async def test_the_summary_names_highest_and_lowest_only_where_answers_carry_it(
     await bot.say("Anna", "afgrænsning Unge 18–25 i eget hjem")
     text = texts(await bot.say("Bo", "resultat"))
     assert "Afgrænsning: Unge 18–25 i eget hjem" in text
-    assert re.search(r"1\. Teori og viden\s+0,63 · 4 af 6 besvaret\n", text)  # 0.625
-    assert re.search(r"2\. Virkning\s+0,88\n", text)  # 0.875: the same rule
-    assert re.search(r"3\. Beskrivelse\s+1,00 · 1 af 8 besvaret\n", text)
-    assert re.search(r"4\. Mål\s+– · 0 af 9 besvaret\n", text)
+    assert_matches(
+        text,
+        r"1\. Teori og viden\s+0,63 · 4 af 6 besvaret\n",  # 0.625
+        r"2\. Virkning\s+0,88\n",  # 0.875: the same rule
+        r"3\. Beskrivelse\s+1,00 · 1 af 8 besvaret\n",
+        r"4\. Mål\s+– · 0 af 9 besvaret\n",
+    )
     # Element 3 scores 1,00 from one question of eight: it is not named.
-    assert "Højest lige nu: Overførbarhed (1,00). Lavest lige nu: Teori og viden (0,63)." in text
-    assert "Det er jer, der beslutter, hvad I vil udvikle" in text
-    assert "Kun 1 svar (tæller med i scoren, men er ikke en fælles vurdering): 5.1, 5.2" in text
-    assert "Stadig åbne: 1 uenighed (4.1)" in text
+    assert_has(
+        text,
+        "Højest lige nu: Overførbarhed (1,00). Lavest lige nu: Teori og viden (0,63).",
+        "Det er jer, der beslutter, hvad I vil udvikle",
+        "Kun 1 svar (tæller med i scoren, men er ikke en fælles vurdering): 5.1, 5.2",
+        "Stadig åbne: 1 uenighed (4.1)",
+    )
     assert "enighed" not in text.split("Kun 1 svar")[0].casefold().replace("uenighed", "")
     assert "Stærkest" not in text and "delvis:" not in text
 

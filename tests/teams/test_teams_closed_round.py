@@ -28,8 +28,7 @@ async def test_closing_updates_the_cards_in_a_channel(
     teams_bot: TeamsBot, card_check: Check
 ) -> None:
     fake = teams_bot.connector
-    anna, bo = teams_bot.user("Anna"), teams_bot.user("Bo")
-    await anna.say("start Recovery-forløb")
+    anna, bo = await teams_bot.start_round("Anna", "Bo")
     await anna.say("tempo ét")
     await anna.say("svar 1.1 ja")
     await bo.say("svar 1.1 ja")

@@ -43,8 +43,7 @@ async def test_closing_shows_the_gaps_and_the_buttons_decide(
     teams_bot: TeamsBot, card_check: Check
 ) -> None:
     fake = teams_bot.connector
-    anna, bo = teams_bot.user("Anna"), teams_bot.user("Bo")
-    await anna.say("start Recovery-forløb")
+    anna, bo = await teams_bot.start_round("Anna", "Bo")
     await anna.say("svar 1.1 ja")
     await bo.say("svar 1.1 nej")
 
@@ -75,8 +74,7 @@ async def test_the_disagreement_card_loses_the_decided_questions_button(
     teams_bot: TeamsBot, card_check: Check
 ) -> None:
     fake = teams_bot.connector
-    anna, bo = teams_bot.user("Anna"), teams_bot.user("Bo")
-    await anna.say("start Recovery-forløb")
+    anna, bo = await teams_bot.start_round("Anna", "Bo")
     for qid in ("1.1", "1.2"):
         await anna.say(f"svar {qid} ja")
         await bo.say(f"svar {qid} nej")

@@ -133,6 +133,15 @@ class TeamsBot:
     def user(self, name: str) -> TeamsUser:
         return TeamsUser(self.client, self.connector, name, self.teams.settle)
 
+    async def start_round(
+        self, *names: str, practice: str = "Recovery-forløb"
+    ) -> tuple[TeamsUser, ...]:
+        """The first of `names` types `start <practice>` in the channel; all of them, to
+        speak and press next."""
+        team = tuple(self.user(name) for name in names)
+        await team[0].say(f"start {practice}")
+        return team
+
 
 def teams_settings(**values: Any) -> TeamsSettings:
     """Settings from these values only (never from the environment or a .env file)."""
