@@ -5,11 +5,14 @@ console itself serves while it runs (a page there follows the console's clicks l
 from __future__ import annotations
 
 import os
+import queue
 import re
 import selectors
 import socket
 import subprocess
 import sys
+import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -118,13 +121,14 @@ def test_the_console_serves_its_board_and_an_open_page_follows_its_clicks(
     )
     assert console.stdin is not None and console.stdout is not None
     try:
-        assert f"Tavlen: http://127.0.0.1:{port} (links fra `tavle` åbner her" in line_with(
-            console, "Tavlen:"
+        lines = Lines(console)
+        assert f"Tavlen: http://127.0.0.1:{port} (links fra `tavle` åbner her" in lines.with_(
+            "Tavlen:"
         )
         say(console, "/som Anna", "start Recovery", "tempo alle", "svar 1.1 ja", "tavle")
         found = re.search(
             rf"http://127\.0\.0\.1:{port}(/tavle/[A-Za-z0-9_-]{{43}})",
-            line_with(console, "/tavle/"),
+            lines.with_("/tavle/"),
         )
         assert found
         url = f"http://127.0.0.1:{port}{found.group(1)}"
@@ -149,18 +153,33 @@ def say(console: subprocess.Popen[str], *lines: str) -> None:
     console.stdin.flush()
 
 
-def line_with(console: subprocess.Popen[str], needle: str, seconds: float = 60) -> str:
-    """The console's first output line holding `needle` (bounded)."""
-    assert console.stdout is not None
-    with selectors.DefaultSelector() as sel:
-        sel.register(console.stdout, selectors.EVENT_READ)
-        while sel.select(timeout=seconds):
-            line = console.stdout.readline()
+class Lines:
+    """The console's output lines as they come, read by a thread of their own: a selector
+    on the pipe would miss lines the text layer has already buffered."""
+
+    def __init__(self, console: subprocess.Popen[str]) -> None:
+        self.queue: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, args=(console,), daemon=True).start()
+
+    def _read(self, console: subprocess.Popen[str]) -> None:
+        assert console.stdout is not None
+        for line in console.stdout:
+            self.queue.put(line)
+        self.queue.put("")  # the end
+
+    def with_(self, needle: str, seconds: float = 120) -> str:
+        """The first line holding `needle` (bounded)."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self.queue.get(timeout=left)
+            except queue.Empty:
+                break
             if not line:
                 break
             if needle in line:
                 return line
-    raise AssertionError(f"the console never printed {needle!r}")
+        raise AssertionError(f"the console never printed {needle!r}")
 
 
 def next_event(stream: Any) -> str:
