@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import queue
 import re
-import selectors
 import socket
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 LINK = re.compile(r"http://127\.0\.0\.1:3978(/tavle/[A-Za-z0-9_-]{43})")
 
@@ -50,22 +49,6 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def listening(serve: subprocess.Popen[str], seconds: float = 60) -> None:
-    """Read serve's log until it says it listens (bounded)."""
-    assert serve.stderr is not None
-    with selectors.DefaultSelector() as sel:
-        sel.register(serve.stderr, selectors.EVENT_READ)
-        seen = []
-        while sel.select(timeout=seconds):
-            line = serve.stderr.readline()
-            if not line:
-                break
-            seen.append(line)
-            if "listening on http://" in line:
-                return
-    raise AssertionError("serve did not start: " + "".join(seen)[-2000:])
-
-
 def status(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=30) as r:
@@ -91,7 +74,8 @@ def test_a_console_link_opens_on_lovende_serve(tmp_path: Path) -> None:
         text=True,
     )
     try:
-        listening(serve)
+        assert serve.stderr is not None
+        Lines(serve.stderr).with_("listening on http://")
         code, page = status(f"http://127.0.0.1:{port}{found.group(1)}")
         assert code == 200 and "Recovery" in page and "Anna" in page
         assert status(f"http://127.0.0.1:{port}{found.group(1)[:-2]}zz")[0] == 404
@@ -121,7 +105,7 @@ def test_the_console_serves_its_board_and_an_open_page_follows_its_clicks(
     )
     assert console.stdin is not None and console.stdout is not None
     try:
-        lines = Lines(console)
+        lines = Lines(console.stdout)
         assert f"Tavlen: http://127.0.0.1:{port} (links fra `tavle` åbner her" in lines.with_(
             "Tavlen:"
         )
@@ -154,16 +138,15 @@ def say(console: subprocess.Popen[str], *lines: str) -> None:
 
 
 class Lines:
-    """The console's output lines as they come, read by a thread of their own: a selector
-    on the pipe would miss lines the text layer has already buffered."""
+    """A child's output lines as they come, read by a thread of their own: a selector on the
+    pipe would miss lines the text layer has already buffered."""
 
-    def __init__(self, console: subprocess.Popen[str]) -> None:
+    def __init__(self, stream: IO[str]) -> None:
         self.queue: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, args=(console,), daemon=True).start()
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
 
-    def _read(self, console: subprocess.Popen[str]) -> None:
-        assert console.stdout is not None
-        for line in console.stdout:
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
             self.queue.put(line)
         self.queue.put("")  # the end
 
