@@ -321,3 +321,25 @@ async def test_a_card_submit_is_not_held_back_by_its_own_request(
     # (a guard against hanging, not a measurement: it would wait for PATIENCE)
     assert await asyncio.wait_for(anna.press("lp:ans:1:1.1:ja"), 60) == 200
     assert teams_bot.runtime.engine.inbox.kept == set()
+
+
+async def test_the_user_token_client_is_made_once_not_for_every_activity(
+    teams_bot: TeamsBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # CloudAdapter asks for one on every activity; the bot uses no user tokens (issue 21).
+    auth = teams_bot.teams.adapter.bot_framework_authentication
+    made: list[object] = []
+    inner = auth.inner.create_user_token_client
+
+    async def counted(claims_identity: Any) -> Any:
+        made.append(claims_identity)
+        return await inner(claims_identity)
+
+    monkeypatch.setattr(auth.inner, "create_user_token_client", counted)
+    anna = teams_bot.user("Anna")
+    assert await anna.say("hjælp") in (200, 201)
+    first = len(made)  # (the inbound activity's and the proactive replies' identities)
+    for text in ("status", "hjælp", "status"):
+        assert await anna.say(text) in (200, 201)
+    assert len(made) == first >= 1  # none more after the first activity
+    assert len(auth.user_token_clients) == first
