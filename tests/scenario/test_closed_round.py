@@ -48,7 +48,8 @@ async def test_closing_draws_the_element_roots_progress_and_gaps_closed(bot: Bot
     assert not actions_in(progress)
     (gaps,) = updates(closing, "Før målingen af Recovery-forløb lukkes")
     assert not actions_in(gaps)  # no "Luk målingen" / "Fortsæt målingen" after closing
-    assert "Målingen er lukket, og resultatet er vist i kanalen" in texts(
+    # In the past tense: the gaps card is not drawn again on `genåbn`, and stays true after it.
+    assert "Målingen blev lukket, og resultatet blev vist i kanalen" in texts(
         [Record("update", closing[0].conv, "", gaps)]
     )
     # A question in a thread is not redrawn; its old button says why nothing changes.
@@ -78,7 +79,7 @@ async def test_a_flat_chats_cards_show_the_team_answer_once_closed(bot: BotHarne
     assert "Målingen er lukket" in shown and "Du kan ændre det" not in shown
     (gaps,) = updates(closing, "Før målingen af Recovery-forløb lukkes")
     assert not actions_in(gaps)
-    assert "resultatet er vist i chatten" in texts([Record("update", closing[0].conv, "", gaps)])
+    assert "resultatet blev vist i chatten" in texts([Record("update", closing[0].conv, "", gaps)])
 
 
 async def test_the_close_confirmation_names_the_place_it_is_shown(bot: BotHarness) -> None:

@@ -42,7 +42,7 @@ async def test_closing_updates_the_roots_and_replaces_the_gaps(slack: SlackHarne
     assert [c for c in updates if "runde 1 (lukket)" in shown(c)]
     (gaps,) = [c for c in fake.since(mark, "response_url") if "Før målingen" in shown(c)]
     assert gaps["replace_original"] is True and not values(gaps)
-    assert "resultatet er vist i kanalen" in shown(gaps)
+    assert "resultatet blev vist i kanalen" in shown(gaps)
     assert not [c for c in fake.since(mark, "chat.postEphemeral") if "Før målingen" in shown(c)]
     assert check_all(fake.calls) > 5
 

@@ -42,7 +42,7 @@ async def test_closing_updates_the_cards_in_a_channel(
     assert "Afgrænsningen mangler" not in root.text and "Næste element" not in root.text
     assert not [a for a in actions_of(root) if a.startswith(ANSWERING)]
     (gaps,) = updated(after, "Før målingen af Recovery-forløb lukkes")
-    assert not actions_of(gaps) and "resultatet er vist i kanalen" in gaps.text
+    assert not actions_of(gaps) and "resultatet blev vist i kanalen" in gaps.text
     (progress,) = updated(after, "runde 1 (lukket)")
     card_check({"root": root.cards[0], "gaps": gaps.cards[0], "progress": progress.cards[0]})
 
