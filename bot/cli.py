@@ -60,13 +60,11 @@ async def _console(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _board_line(public_url: str, *, served: bool) -> str:
-    """Where the links of `tavle` open: here while the console runs, or elsewhere."""
-    if served:
-        return f"Tavlen: {public_url} (links fra `tavle` åbner her, mens konsollen kører)."
-    return (
-        f"Tavlen: links fra `tavle` peger på {public_url} – start `lovende serve` dér, "
-        "hvis intet svarer (og genindlæs siden for nye svar)."
-    )
+    """Where the links of `tavle` open: here while the console runs, or elsewhere (in Danish,
+    as the rest of the console's own lines)."""
+    from dialogs.i18n import t
+
+    return t("da", "board.console.served" if served else "board.console.elsewhere", url=public_url)
 
 
 async def _migrate(settings: Settings) -> int:
