@@ -271,6 +271,8 @@ async def test_presentation_mode_has_a_screen_per_question_and_the_element_texts
     fragment = await (await web.get(path + "/vis/indhold")).text()
     assert "<html" not in fragment and 'id="q-1.4"' in fragment
     assert "fastsat af mødeleder Anna" in fragment and JUSTIFICATION in fragment
+    slide = part(fragment, '<section class="slide', 'id="q-1.2"')  # 1.1's screen, before 1.2's
+    assert re.search(r"2 har svaret: Ja\s*1 · Nej\s*1", re.sub(r"<[^>]+>", "", slide))
     assert (await web.get("/tavle-filer/present.js")).status == 200
 
 
