@@ -23,6 +23,8 @@ from botframework.connector.auth import (  # type: ignore[import-untyped]
 
 from bot.teams.keys import KeysUnavailable
 
+MAX_CLIENTS = 64
+
 
 def tune_client(client: ConnectorClient, timeout: float) -> None:
     """No hidden retries and our timeout for one connector client.
@@ -43,13 +45,38 @@ def tune_client(client: ConnectorClient, timeout: float) -> None:
     retry.raise_on_status = False
 
 
+# Connector clients kept, by the bot's app id, the service URL and the audience.
+ClientKey = tuple[str | None, str, str | None]
+
+
 class TunedConnectorFactory(ConnectorFactory):  # type: ignore[misc]
-    def __init__(self, inner: ConnectorFactory, timeout: float) -> None:
-        self.inner, self.timeout = inner, timeout
+    """Tuned connector clients (above), one per app id, service URL and audience, kept for
+    every later call instead of one made per call as botbuilder's CloudAdapter does.
+
+    Why: a new client brings new credentials, and with them a new MSAL application whose token
+    cache is empty — every proactive send (each post and each card update) would fetch a token
+    from Microsoft's sign-in service first, synchronously, in the event loop — and a new
+    `requests` session, so a new TLS connection to the Bot Connector for every call. A kept
+    client signs in once per token lifetime (MSAL renews it) and reuses its connections."""
+
+    def __init__(
+        self,
+        inner: ConnectorFactory,
+        timeout: float,
+        clients: dict[ClientKey, ConnectorClient],
+        app_id: str | None,
+    ) -> None:
+        self.inner, self.timeout, self.clients, self.app_id = inner, timeout, clients, app_id
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
-        client: ConnectorClient = await self.inner.create(service_url, audience)
-        tune_client(client, self.timeout)
+        key = (self.app_id, service_url, audience)
+        client = self.clients.get(key)
+        if client is None:
+            client = await self.inner.create(service_url, audience)
+            tune_client(client, self.timeout)
+            if len(self.clients) >= MAX_CLIENTS:  # service URLs are few; never grow unbounded
+                self.clients.clear()
+            self.clients[key] = client
         return client
 
 
@@ -63,12 +90,13 @@ class TunedAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
         # tokens, and the client depends only on the bot's app id: made once per app id
         # instead of once per activity (~1 ms each, issue 21's Teams profile).
         self.user_token_clients: dict[str | None, UserTokenClient] = {}
+        self.connector_clients: dict[ClientKey, ConnectorClient] = {}
 
     async def authenticate_request(
         self, activity: Activity, auth_header: str
     ) -> AuthenticateRequestResult:
         try:
-            return await self.inner.authenticate_request(activity, auth_header)
+            result = await self.inner.authenticate_request(activity, auth_header)
         except (PermissionError, KeysUnavailable):
             raise  # 401 from CloudAdapter; 503 from TeamsApp (not the caller's fault)
         except Exception as exc:
@@ -76,6 +104,11 @@ class TunedAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
             # Exception for a disallowed algorithm or a key not endorsed for Teams: all mean
             # "not authenticated" (401), not a fault of ours (500).
             raise PermissionError("Unauthorized. The token could not be validated.") from exc
+        # The client CloudAdapter makes for the activity's own turn: a kept one too.
+        if result.claims_identity is not None:
+            factory = self._tuned(result.connector_factory, result.claims_identity)
+            result.connector_factory = factory
+        return result
 
     async def authenticate_streaming_request(
         self, auth_header: str, channel_id_header: str
@@ -83,14 +116,18 @@ class TunedAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
         return await self.inner.authenticate_streaming_request(auth_header, channel_id_header)
 
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
-        factory = self.inner.create_connector_factory(claims_identity)
-        return TunedConnectorFactory(factory, self.timeout)
+        return self._tuned(self.inner.create_connector_factory(claims_identity), claims_identity)
+
+    def _tuned(
+        self, factory: ConnectorFactory | None, claims_identity: ClaimsIdentity
+    ) -> ConnectorFactory | None:
+        if factory is None:  # botbuilder makes none for some callers (skills, emulator)
+            return None
+        app_id = _app_id(claims_identity)
+        return TunedConnectorFactory(factory, self.timeout, self.connector_clients, app_id)
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
-        # The app id as botbuilder reads it: the audience claim, else the appid claim.
-        app_id = claims_identity.get_claim_value(
-            AuthenticationConstants.AUDIENCE_CLAIM
-        ) or claims_identity.get_claim_value(AuthenticationConstants.APP_ID_CLAIM)
+        app_id = _app_id(claims_identity)
         client = self.user_token_clients.get(app_id)
         if client is None:
             client = await self.inner.create_user_token_client(claims_identity)
@@ -109,3 +146,11 @@ class TunedAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
     async def generate_caller_id(self, **kwargs: Any) -> str | None:
         caller: str | None = await self.inner.generate_caller_id(**kwargs)
         return caller
+
+
+def _app_id(claims_identity: ClaimsIdentity) -> str | None:
+    """The bot's app id as botbuilder reads it: the audience claim, else the appid claim."""
+    app_id: str | None = claims_identity.get_claim_value(
+        AuthenticationConstants.AUDIENCE_CLAIM
+    ) or claims_identity.get_claim_value(AuthenticationConstants.APP_ID_CLAIM)
+    return app_id

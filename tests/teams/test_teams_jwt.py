@@ -24,7 +24,7 @@ import socket
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import jwt
 import pytest
@@ -470,3 +470,47 @@ async def test_a_key_fetch_is_given_up_after_its_timeout(
         bearer = token(microsoft_key, connector.url)
         assert await send(bot, message("Anna", "start Recovery", connector.url), bearer) == 503
         assert await bot.rows_kept() == 0 and connector.calls == []
+
+
+class FakeMsalApp:
+    """MSAL's ConfidentialClientApplication as botbuilder uses it: a token cache of its own
+    (empty in a new application), a sign-in to login.microsoftonline.com when it is empty."""
+
+    sign_ins: ClassVar[list[str]] = []
+
+    def __init__(self, client_id: str, client_credential: str, authority: str) -> None:
+        self.client_id, self.token = client_id, None
+
+    def acquire_token_silent(self, scopes: list[str], account: object) -> dict[str, Any] | None:
+        return self.token
+
+    def acquire_token_for_client(self, scopes: list[str]) -> dict[str, Any]:
+        FakeMsalApp.sign_ins.append(self.client_id)
+        self.token = {"access_token": OUTBOUND_TOKEN, "token_type": "Bearer"}
+        return self.token
+
+
+async def test_the_bot_signs_in_to_microsoft_once_not_for_every_send(
+    database_url: str,
+    clock: FakeClock,
+    connector: FakeConnector,
+    microsoft: Microsoft,
+    microsoft_key: rsa.RSAPrivateKey,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """botbuilder's CloudAdapter makes a new connector client, with new credentials and so a
+    new MSAL application with an empty token cache, for every proactive send: each post and
+    card update would first fetch a token from Microsoft, synchronously (issue 21). The
+    clients are kept (bot/teams/client.py): one sign-in for the whole run."""
+    from botframework.connector.auth import microsoft_app_credentials
+
+    monkeypatch.setattr(FakeMsalApp, "sign_ins", [])
+    monkeypatch.setattr(microsoft_app_credentials, "ConfidentialClientApplication", FakeMsalApp)
+    settings = teams_settings(app_id=APP_ID, app_password="hemmelig-klient-nøgle")
+    async with running_bot(database_url, clock, connector, settings, microsoft.registry()) as bot:
+        for text in ("start Recovery", "status", "hjælp"):
+            activity = message("Anna", text, connector.url)
+            assert 200 <= await send(bot, activity, token(microsoft_key, connector.url)) < 300
+    assert len(connector.calls) >= 4  # the round's two posts and two replies at least
+    assert set(connector.authorizations) == {f"Bearer {OUTBOUND_TOKEN}"}
+    assert FakeMsalApp.sign_ins == [APP_ID]
