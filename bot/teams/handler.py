@@ -47,6 +47,7 @@ from bot.teams.inbound import (
 )
 from bot.teams.port import TeamsPort
 from bot.teams.refs import ReplyPlace, base_id
+from bot.teams.store import Sender, Where
 from bot.teams.turn import TurnPort
 from dialogs.effects import Outcome, Post
 from dialogs.events import Command, Interaction
@@ -86,16 +87,16 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         reference.conversation.id = cid
         if reference.conversation.tenant_id is None and tenant != "default":
             reference.conversation.tenant_id = tenant
-        now = self.port.clock.now()
-        store = self.port.store
-        await store.remember_conversation(tenant, cid, kind, _plain(reference), now)
         sender = activity.from_property
         key = member_key(sender)
+        who = None
         if key and sender is not None and sender.id != getattr(activity.recipient, "id", None):
             personal = cid if kind == "personal" else None
-            await store.remember_member(
-                tenant, key, sender.id, sender.name, _plain(reference), now, personal
-            )
+            who = Sender(key, sender.id, sender.name, personal)
+        now = self.port.clock.now()
+        await self.port.store.remember_activity(
+            tenant, Where(cid, kind), _plain(reference), now, who
+        )
 
     async def remember_members(self, activity: Activity, members: list[ChannelAccount]) -> None:
         tenant = tenant_of(activity)
@@ -107,9 +108,8 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             key = member_key(member)
             if key:
                 reference.user = member
-                await self.port.store.remember_member(
-                    tenant, key, member.id, member.name, _plain(reference), now
-                )
+                who = Sender(key, member.id, member.name)
+                await self.port.store.remember_member(tenant, who, _plain(reference), now)
 
     # ---- messages and card submits: kept, answered, then run ----
     async def on_message_activity(self, turn_context: TurnContext) -> None:

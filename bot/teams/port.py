@@ -52,7 +52,7 @@ from bot.teams.connector_calls import CREATE, SEND_TIMEOUT, ConnectorCalls, fing
 from bot.teams.files import FileLinks, UnservableFile
 from bot.teams.pacing import Pacer
 from bot.teams.refs import THREAD, Ref, ReplyPlace, base_id
-from bot.teams.store import ConversationRow, TeamsStore
+from bot.teams.store import ConversationRow, TeamsStore, Where
 from bot.teams.views import CardKey, OwnViews
 from dialogs.messages import File, Form, Image, Message, Target, ToActorOnly, ToMember
 
@@ -263,7 +263,7 @@ class TeamsPort(ConnectorCalls):
         cid = reference.conversation.id
         now = self.clock.now()
         data = reference.serialize()
-        await self.store.remember_conversation(tenant, cid, "personal", data, now)
+        await self.store.remember_conversation(tenant, Where(cid, "personal"), data, now)
         await self.store.set_personal(tenant, member_key, cid, now)
         return ConversationRow(tenant, cid, "personal", data, None)
 

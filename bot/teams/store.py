@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
@@ -51,6 +52,55 @@ class ServedFile:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class Where:
+    """A conversation as an activity names it: its id (without a thread) and type."""
+
+    id: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent an activity (or was added): their key (bot/teams/inbound.member_key), Teams
+    user id and name, and their 1:1 chat with the bot when the activity came from it."""
+
+    key: str
+    user_id: str
+    name: str | None
+    personal_conversation_id: str | None = None
+
+
+def _conversation_current(
+    row: TeamsConversation | None, conversation: Where, reference: dict[str, Any]
+) -> bool:
+    return (
+        row is not None
+        and _place_of(row.reference) == _place_of(reference)
+        and row.conversation_type == conversation.type
+        and row.blocked_at is None
+    )
+
+
+def _member_current(row: TeamsMember | None, sender: Sender, reference: dict[str, Any]) -> bool:
+    personal = sender.personal_conversation_id
+    return (
+        row is not None
+        and (row.user_id, row.reference) == (sender.user_id, reference)
+        and (not sender.name or row.name == sender.name)
+        and personal in (None, row.personal_conversation_id)
+        and (personal is None or row.blocked_at is None)
+    )
+
+
+def _place_of(reference: dict[str, Any]) -> dict[str, Any]:
+    """What a conversation's reference says about the place (service URL, conversation, bot),
+    without who spoke last and their client's locale: in a channel these change with every
+    sender, and rewriting the row for each would make a busy channel's every activity a write
+    (issue 21's Teams profile). Sends to a channel do not depend on them."""
+    return {k: v for k, v in reference.items() if k not in ("user", "locale")}
+
+
 class TeamsStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
@@ -67,44 +117,57 @@ class TeamsStore:
         raise AssertionError("unreachable")
 
     # ---- conversations ----
-    async def remember_conversation(
+    async def remember_activity(
         self,
         tenant: str,
-        conversation_id: str,
-        conversation_type: str,
+        conversation: Where,
         reference: dict[str, Any],
         now: datetime,
+        sender: Sender | None,
+    ) -> None:
+        """An activity's conversation reference and its sender's, each written only when it
+        changed: both are read first in one unit of work, since most activities change
+        neither (issue 21's Teams profile)."""
+        async with self.sessions() as session:
+            row = await self._conversation(session, tenant, conversation.id)
+            member = await self._member(session, tenant, sender.key) if sender else None
+            conversation_stale = not _conversation_current(row, conversation, reference)
+            member_stale = sender is not None and not _member_current(member, sender, reference)
+        if conversation_stale:
+            await self._write(partial(self._set_conversation, tenant, conversation, reference, now))
+        if sender is not None and member_stale:
+            await self._write(partial(self._set_member, tenant, sender, reference, now))
+
+    async def remember_conversation(
+        self, tenant: str, conversation: Where, reference: dict[str, Any], now: datetime
     ) -> None:
         """Store (or refresh) a conversation's reference; meeting it again lifts a block."""
-        async with self.sessions() as session:  # most turns change nothing: read first
-            row = await self._conversation(session, tenant, conversation_id)
-            if (
-                row is not None
-                and row.reference == reference
-                and row.conversation_type == conversation_type
-                and row.blocked_at is None
-            ):
-                return
+        await self.remember_activity(tenant, conversation, reference, now, None)
 
-        async def work(session: AsyncSession) -> None:
-            row = await self._conversation(session, tenant, conversation_id)
-            if row is None:
-                session.add(
-                    TeamsConversation(
-                        tenant_id=tenant,
-                        conversation_id=conversation_id,
-                        conversation_type=conversation_type,
-                        reference=reference,
-                        updated_at=now,
-                    )
+    async def _set_conversation(
+        self,
+        tenant: str,
+        conversation: Where,
+        reference: dict[str, Any],
+        now: datetime,
+        session: AsyncSession,
+    ) -> None:
+        row = await self._conversation(session, tenant, conversation.id)
+        if row is None:
+            session.add(
+                TeamsConversation(
+                    tenant_id=tenant,
+                    conversation_id=conversation.id,
+                    conversation_type=conversation.type,
+                    reference=reference,
+                    updated_at=now,
                 )
-                return
-            row.reference = reference
-            row.conversation_type = conversation_type or row.conversation_type
-            row.blocked_at = row.blocked_reason = None
-            row.updated_at = now
-
-        await self._write(work)
+            )
+            return
+        row.reference = reference
+        row.conversation_type = conversation.type or row.conversation_type
+        row.blocked_at = row.blocked_reason = None
+        row.updated_at = now
 
     @staticmethod
     async def _conversation(
@@ -140,48 +203,40 @@ class TeamsStore:
 
     # ---- members ----
     async def remember_member(
-        self,
-        tenant: str,
-        member_key: str,
-        user_id: str,
-        name: str | None,
-        reference: dict[str, Any],
-        now: datetime,
-        personal_conversation_id: str | None = None,
+        self, tenant: str, sender: Sender, reference: dict[str, Any], now: datetime
     ) -> None:
         async with self.sessions() as session:  # most turns change nothing: read first
-            row = await self._member(session, tenant, member_key)
-            if (
-                row is not None
-                and (row.user_id, row.reference) == (user_id, reference)
-                and (not name or row.name == name)
-                and personal_conversation_id in (None, row.personal_conversation_id)
-                and (personal_conversation_id is None or row.blocked_at is None)
-            ):
+            if _member_current(await self._member(session, tenant, sender.key), sender, reference):
                 return
+        await self._write(partial(self._set_member, tenant, sender, reference, now))
 
-        async def work(session: AsyncSession) -> None:
-            row = await self._member(session, tenant, member_key)
-            if row is None:
-                session.add(
-                    TeamsMember(
-                        tenant_id=tenant,
-                        member_key=member_key,
-                        user_id=user_id,
-                        name=name,
-                        reference=reference,
-                        personal_conversation_id=personal_conversation_id,
-                        updated_at=now,
-                    )
+    async def _set_member(
+        self,
+        tenant: str,
+        sender: Sender,
+        reference: dict[str, Any],
+        now: datetime,
+        session: AsyncSession,
+    ) -> None:
+        row = await self._member(session, tenant, sender.key)
+        if row is None:
+            session.add(
+                TeamsMember(
+                    tenant_id=tenant,
+                    member_key=sender.key,
+                    user_id=sender.user_id,
+                    name=sender.name,
+                    reference=reference,
+                    personal_conversation_id=sender.personal_conversation_id,
+                    updated_at=now,
                 )
-                return
-            row.user_id, row.reference, row.updated_at = user_id, reference, now
-            row.name = name or row.name
-            if personal_conversation_id:
-                row.personal_conversation_id = personal_conversation_id
-                row.blocked_at = None
-
-        await self._write(work)
+            )
+            return
+        row.user_id, row.reference, row.updated_at = sender.user_id, reference, now
+        row.name = sender.name or row.name
+        if sender.personal_conversation_id:
+            row.personal_conversation_id = sender.personal_conversation_id
+            row.blocked_at = None
 
     @staticmethod
     async def _member(session: AsyncSession, tenant: str, member_key: str) -> TeamsMember | None:

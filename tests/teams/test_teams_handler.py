@@ -212,6 +212,33 @@ async def test_installation_stores_the_reference_and_welcomes(harness: Harness) 
     assert row.reference["serviceUrl"] == SERVICE
 
 
+async def test_the_channels_reference_is_written_when_its_place_changes_not_its_sender(
+    harness: Harness, clock: FakeClock
+) -> None:
+    """Who spoke last is part of an activity's reference, but not of where the channel is:
+    rewriting the row for each new sender would make every activity in a busy channel a write
+    (issue 21). A new service URL (Teams moved the conversation) is written at once."""
+
+    async def stored() -> TeamsConversation:
+        async with harness.runtime.sessions() as session:
+            row = await session.scalar(select(TeamsConversation))
+        assert row is not None
+        return row
+
+    await harness.send(message("Anna", "hjælp", SERVICE))
+    first = await stored()
+    for name in ("Bo", "Carla"):
+        clock.advance(minutes=1)
+        await harness.send(message(name, "hjælp", SERVICE))
+    assert (await stored()).updated_at == first.updated_at
+    assert await harness.count(TeamsMember) == 3  # each sender is still remembered
+    moved = "https://smba.trafficmanager.net/amer/"
+    clock.advance(minutes=1)
+    await harness.send(message("Bo", "hjælp", moved))
+    row = await stored()
+    assert row.reference["serviceUrl"] == moved and row.updated_at > first.updated_at
+
+
 async def test_removing_the_bot_blocks_the_conversation(harness: Harness) -> None:
     await harness.send(bot_added(SERVICE))
     removed = bot_added(SERVICE)
