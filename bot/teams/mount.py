@@ -128,8 +128,8 @@ def mount(
     keys.install()  # Microsoft's signing keys, fetched without blocking anything
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.botbuilder_config()))
     adapter.on_turn_error = on_turn_error
-    store = TeamsStore(runtime.sessions)
     clock = runtime.engine.clock
+    store = TeamsStore(runtime.sessions, clock)
     files = FileLinks(store, clock, settings.public_url, timedelta(hours=settings.file_ttl_hours))
     port = TeamsPort(adapter, settings.app_id, store, clock, files, pacer)
     bot = LovendeTeamsBot(runtime.engine, port)

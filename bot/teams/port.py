@@ -26,6 +26,7 @@ chat the card is the person's own: an update shows their view of it straight awa
 from __future__ import annotations
 
 import logging
+from copy import deepcopy
 from typing import Any
 
 from botbuilder.core import BotAdapter, CloudAdapterBase, TurnContext
@@ -227,7 +228,7 @@ class TeamsPort(ConnectorCalls):
         if not isinstance(self.adapter, CloudAdapterBase):
             raise DeliveryError("1:1 chats need the CloudAdapter", retryable=False)
         adapter = self.adapter
-        where = ConversationReference.deserialize(met_in)
+        where = ConversationReference.deserialize(deepcopy(met_in))
         user = ChannelAccount(id=user_id, aad_object_id=member_key)
         params = ConversationParameters(
             is_group=False,

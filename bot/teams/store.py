@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.clock import Clock
 from storage.file_models import GeneratedFile
 from storage.teams_models import TeamsConversation, TeamsDmOrigin, TeamsFile, TeamsMember
 
@@ -72,24 +73,50 @@ class Sender:
 
 
 def _conversation_current(
-    row: TeamsConversation | None, conversation: Where, reference: dict[str, Any]
+    row: ConversationRow | None, conversation: Where, reference: dict[str, Any]
 ) -> bool:
     return (
         row is not None
         and _place_of(row.reference) == _place_of(reference)
         and row.conversation_type == conversation.type
-        and row.blocked_at is None
+        and row.blocked_reason is None
     )
 
 
-def _member_current(row: TeamsMember | None, sender: Sender, reference: dict[str, Any]) -> bool:
+def _member_current(row: MemberRow | None, sender: Sender, reference: dict[str, Any]) -> bool:
     personal = sender.personal_conversation_id
     return (
         row is not None
         and (row.user_id, row.reference) == (sender.user_id, reference)
         and (not sender.name or row.name == sender.name)
         and personal in (None, row.personal_conversation_id)
-        and (personal is None or row.blocked_at is None)
+        and (personal is None or not row.blocked)
+    )
+
+
+def _conversation_row(row: TeamsConversation | None) -> ConversationRow | None:
+    if row is None:
+        return None
+    return ConversationRow(
+        row.tenant_id,
+        row.conversation_id,
+        row.conversation_type,
+        dict(row.reference),
+        row.blocked_reason,
+    )
+
+
+def _member_row(row: TeamsMember | None) -> MemberRow | None:
+    if row is None:
+        return None
+    return MemberRow(
+        row.tenant_id,
+        row.member_key,
+        row.user_id,
+        row.name,
+        dict(row.reference),
+        row.personal_conversation_id,
+        row.blocked_at is not None,
     )
 
 
@@ -101,9 +128,48 @@ def _place_of(reference: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in reference.items() if k not in ("user", "locale")}
 
 
+# How long a conversation's or member's row, read or written by this process and not blocked,
+# is taken as it is without reading it again (issue 21: every activity read both, and every
+# send its conversation's). Only rows that are not blocked are kept: a block set elsewhere is
+# at worst this late to be seen here — a send Teams refuses again (403 blocks it again) — and a
+# block set here is seen at once.
+RECENT = timedelta(seconds=10)
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Recent(Generic[K, V]):
+    """Rows this process saw a moment ago (RECENT), by key."""
+
+    def __init__(self, clock: Clock, size: int = 10_000) -> None:
+        self.clock, self.size = clock, size
+        self.rows: dict[K, tuple[V, datetime]] = {}
+
+    def get(self, key: K) -> V | None:
+        found = self.rows.get(key)
+        if found is None:
+            return None
+        row, seen = found
+        if not seen <= self.clock.now() < seen + RECENT:  # (a clock set back: read again)
+            del self.rows[key]
+            return None
+        return row
+
+    def put(self, key: K, row: V | None) -> None:
+        """Keep `row` (None: forget the key)."""
+        if row is None:
+            self.rows.pop(key, None)
+            return
+        if len(self.rows) >= self.size:
+            self.rows.clear()
+        self.rows[key] = (row, self.clock.now())
+
+
 class TeamsStore:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self.sessions = sessions
+        self.conversations: _Recent[tuple[str, str], ConversationRow] = _Recent(clock)
+        self.members: _Recent[tuple[str, str], MemberRow] = _Recent(clock)
 
     async def _write(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """Run `work` in a transaction, once more if a concurrent insert won a unique key."""
@@ -126,17 +192,29 @@ class TeamsStore:
         sender: Sender | None,
     ) -> None:
         """An activity's conversation reference and its sender's, each written only when it
-        changed: both are read first in one unit of work, since most activities change
-        neither (issue 21's Teams profile)."""
-        async with self.sessions() as session:
-            row = await self._conversation(session, tenant, conversation.id)
-            member = await self._member(session, tenant, sender.key) if sender else None
-            conversation_stale = not _conversation_current(row, conversation, reference)
-            member_stale = sender is not None and not _member_current(member, sender, reference)
-        if conversation_stale:
+        changed: read first (in one unit of work, unless this process saw them a moment ago),
+        since most activities change neither (issue 21's Teams profile)."""
+        where = (tenant, conversation.id)
+        who = (tenant, sender.key) if sender is not None else None
+        row = self.conversations.get(where)
+        member = self.members.get(who) if who is not None else None
+        if row is None or (who is not None and member is None):
+            async with self.sessions() as session:
+                if row is None:
+                    row = _conversation_row(await self._conversation(session, *where))
+                if who is not None and member is None:
+                    member = _member_row(await self._member(session, *who))
+        if _conversation_current(row, conversation, reference):
+            self.conversations.put(where, row)
+        else:
             await self._write(partial(self._set_conversation, tenant, conversation, reference, now))
-        if sender is not None and member_stale:
-            await self._write(partial(self._set_member, tenant, sender, reference, now))
+            self.conversations.put(where, None)  # (a read meanwhile may have kept the old row)
+        if sender is not None and who is not None:
+            if _member_current(member, sender, reference):
+                self._keep_member(who, member)
+            else:
+                await self._write(partial(self._set_member, tenant, sender, reference, now))
+                self.members.put(who, None)
 
     async def remember_conversation(
         self, tenant: str, conversation: Where, reference: dict[str, Any], now: datetime
@@ -152,6 +230,7 @@ class TeamsStore:
         now: datetime,
         session: AsyncSession,
     ) -> None:
+        self.conversations.put((tenant, conversation.id), None)
         row = await self._conversation(session, tenant, conversation.id)
         if row is None:
             session.add(
@@ -181,34 +260,34 @@ class TeamsStore:
         )
 
     async def conversation(self, tenant: str, conversation_id: str) -> ConversationRow | None:
-        async with self.sessions() as session:
-            row = await self._conversation(session, tenant, conversation_id)
-            if row is None:
-                return None
-            return ConversationRow(
-                row.tenant_id,
-                row.conversation_id,
-                row.conversation_type,
-                dict(row.reference),
-                row.blocked_reason,
-            )
+        """The conversation's row: as this process saw it a moment ago, unless it was blocked."""
+        where = (tenant, conversation_id)
+        row = self.conversations.get(where)
+        if row is None:
+            async with self.sessions() as session:
+                row = _conversation_row(await self._conversation(session, *where))
+            if row is not None and row.blocked_reason is None:
+                self.conversations.put(where, row)
+        return row
 
     async def block_conversation(
         self, tenant: str, conversation_id: str, reason: str, now: datetime
     ) -> None:
+        self.conversations.put((tenant, conversation_id), None)
         async with self.sessions() as session, session.begin():
             row = await self._conversation(session, tenant, conversation_id)
             if row is not None:
                 row.blocked_at, row.blocked_reason = now, reason[:64]
+        self.conversations.put((tenant, conversation_id), None)  # (and one kept meanwhile)
 
     # ---- members ----
     async def remember_member(
         self, tenant: str, sender: Sender, reference: dict[str, Any], now: datetime
     ) -> None:
         async with self.sessions() as session:  # most turns change nothing: read first
-            if _member_current(await self._member(session, tenant, sender.key), sender, reference):
-                return
-        await self._write(partial(self._set_member, tenant, sender, reference, now))
+            row = _member_row(await self._member(session, tenant, sender.key))
+        if not _member_current(row, sender, reference):
+            await self._write(partial(self._set_member, tenant, sender, reference, now))
 
     async def _set_member(
         self,
@@ -218,6 +297,7 @@ class TeamsStore:
         now: datetime,
         session: AsyncSession,
     ) -> None:
+        self.members.put((tenant, sender.key), None)
         row = await self._member(session, tenant, sender.key)
         if row is None:
             session.add(
@@ -247,33 +327,34 @@ class TeamsStore:
         )
 
     async def member(self, tenant: str, member_key: str) -> MemberRow | None:
-        async with self.sessions() as session:
-            row = await self._member(session, tenant, member_key)
-            if row is None:
-                return None
-            return MemberRow(
-                row.tenant_id,
-                row.member_key,
-                row.user_id,
-                row.name,
-                dict(row.reference),
-                row.personal_conversation_id,
-                row.blocked_at is not None,
-            )
+        """The member's row: as this process saw it a moment ago, unless it was blocked."""
+        who = (tenant, member_key)
+        row = self.members.get(who)
+        if row is None:
+            async with self.sessions() as session:
+                row = _member_row(await self._member(session, *who))
+            self._keep_member(who, row)
+        return row
+
+    def _keep_member(self, who: tuple[str, str], row: MemberRow | None) -> None:
+        self.members.put(who, row if row is not None and not row.blocked else None)
 
     async def set_personal(
         self, tenant: str, member_key: str, conversation_id: str, now: datetime
     ) -> None:
+        self.members.put((tenant, member_key), None)
         async with self.sessions() as session, session.begin():
             row = await self._member(session, tenant, member_key)
             if row is not None:
                 row.personal_conversation_id, row.updated_at = conversation_id, now
 
     async def block_member(self, tenant: str, member_key: str, now: datetime) -> None:
+        self.members.put((tenant, member_key), None)
         async with self.sessions() as session, session.begin():
             row = await self._member(session, tenant, member_key)
             if row is not None:
                 row.blocked_at = now
+        self.members.put((tenant, member_key), None)  # (and one kept meanwhile)
 
     # ---- cards sent into 1:1 chats on behalf of a channel ----
     async def save_dm_origin(

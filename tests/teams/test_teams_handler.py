@@ -80,7 +80,7 @@ def submits(activity: Activity) -> list[str]:
 @pytest.fixture
 async def harness(database_url: str, clock: FakeClock) -> AsyncIterator[Harness]:
     runtime = await build_runtime(load_settings(database_url=database_url), clock)
-    store = TeamsStore(runtime.sessions)
+    store = TeamsStore(runtime.sessions, clock)
     files = FileLinks(store, clock, "", timedelta(hours=24))
     adapter = TestAdapter(template_or_conversation=Activity(channel_id="msteams"))
     time = FakeTime()

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot import priority
+from bot.clock import FakeClock
 from bot.inbound import Inbound
 from bot.ports import Conversation
 from bot.teams.cards import MAX_CARD_BYTES, card_size
+from bot.teams.store import RECENT
 from bot.teams.testing import (
     CHANNEL,
     PUBLIC_URL,
@@ -162,6 +164,41 @@ async def test_a_403_marks_the_conversation_and_is_not_retried(teams_bot: TeamsB
     await teams_bot.user("Anna").say("hjælp")
     assert (await conversation_row(teams_bot)).blocked_reason is None
     assert fake.calls[-1].status == 201
+
+
+async def test_a_busy_channels_reference_is_read_once_a_moment_not_per_activity_and_send(
+    teams_bot: TeamsBot, clock: FakeClock
+) -> None:
+    """Every activity checks its conversation's stored reference, and every send reads it:
+    a row this process saw a moment ago (RECENT) is taken as it is (issue 21). A block set by
+    another replica — here, straight in the database — is seen once that moment has passed;
+    until then a send goes out and Teams decides (a 403 would block it again here)."""
+    reads: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "teams_conversations" in statement:
+            reads.append(statement)
+
+    fake = teams_bot.connector
+    await teams_bot.client.post("/api/messages", json=bot_added(fake.url))
+    event.listen(teams_bot.runtime.db.sync_engine, "before_cursor_execute", note)
+    try:
+        for name in ("Anna", "Bo", "Carla", "Anna"):
+            await teams_bot.user(name).say("hjælp")  # an activity, a reply each
+        assert reads == []  # all within the moment after the bot was added
+        async with teams_bot.runtime.sessions() as session, session.begin():
+            row = await session.scalar(select(TeamsConversation))
+            assert row is not None
+            row.blocked_at, row.blocked_reason = clock.now(), "elsewhere"
+        port = teams_bot.runtime.ports["teams"]
+        mark = len(fake.calls)
+        await teams_bot.runtime.engine.act(system(), reminder("Husk mødet."), port)
+        assert len(fake.calls) == mark + 1  # not seen yet: sent, Teams takes it
+        clock.advance(seconds=RECENT.total_seconds())
+        await teams_bot.runtime.engine.act(system(), reminder("Husk mødet igen."), port)
+        assert len(fake.calls) == mark + 1 and reads  # read again: blocked, not sent
+    finally:
+        event.remove(teams_bot.runtime.db.sync_engine, "before_cursor_execute", note)
 
 
 async def test_a_blocked_1to1_chat_is_recorded_on_the_member(teams_bot: TeamsBot) -> None:
