@@ -114,16 +114,14 @@ def execute(
 ) -> dict[str, Any]:
     """What Teams sends when someone presses an Action.Execute (or when a card's refresh asks
     for their view: `verb` "lp-own", `trigger` "automatic"): an `adaptiveCard/action` invoke
-    whose answer the person alone sees."""
-    activity = message(
-        user, "", service_url, kind=kind, conversation_id=conversation_id, mention=False
+    whose answer the person alone sees: a submit's activity, as an invoke."""
+    activity = submit(
+        user, data, service_url, conversation_id=conversation_id, reply_to=reply_to, kind=kind
     )
-    activity.pop("text")
     activity.pop("textFormat")
     activity.update(
         type="invoke",
         name="adaptiveCard/action",
-        replyToId=reply_to,
         value={
             "action": {"type": "Action.Execute", "id": "", "verb": verb, "data": data},
             "trigger": trigger,
