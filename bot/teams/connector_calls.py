@@ -25,7 +25,8 @@ from bot.teams.client import TunedAuthentication
 from bot.teams.deadline import within
 from bot.teams.failures import MAX_BACKOFF, NoAnswer, classify
 from bot.teams.pacing import Pacer
-from bot.teams.store import ConversationRow, TeamsStore
+from bot.teams.rows import ConversationRow
+from bot.teams.store import TeamsStore
 
 log = logging.getLogger(__name__)
 

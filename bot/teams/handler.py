@@ -47,7 +47,7 @@ from bot.teams.inbound import (
 )
 from bot.teams.port import TeamsPort
 from bot.teams.refs import ReplyPlace, base_id
-from bot.teams.store import Sender, Where
+from bot.teams.rows import Sender, Where
 from bot.teams.turn import TurnPort
 from dialogs.effects import Outcome, Post
 from dialogs.events import Command, Interaction

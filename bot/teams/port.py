@@ -53,7 +53,8 @@ from bot.teams.connector_calls import CREATE, SEND_TIMEOUT, ConnectorCalls, fing
 from bot.teams.files import FileLinks, UnservableFile
 from bot.teams.pacing import Pacer
 from bot.teams.refs import THREAD, Ref, ReplyPlace, base_id
-from bot.teams.store import ConversationRow, TeamsStore, Where
+from bot.teams.rows import ConversationRow, Where
+from bot.teams.store import TeamsStore
 from bot.teams.views import CardKey, OwnViews
 from dialogs.messages import File, Form, Image, Message, Target, ToActorOnly, ToMember
 

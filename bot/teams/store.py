@@ -8,39 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.teams.rows import (
+    ConversationRow,
+    MemberRow,
+    Recent,
+    Sender,
+    Where,
+    conversation_current,
+    conversation_row,
+    member_current,
+    member_row,
+)
 from storage.file_models import GeneratedFile
 from storage.teams_models import TeamsConversation, TeamsDmOrigin, TeamsFile, TeamsMember
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class ConversationRow:
-    tenant_id: str
-    conversation_id: str
-    conversation_type: str
-    reference: dict[str, Any]
-    blocked_reason: str | None
-
-
-@dataclass(frozen=True)
-class MemberRow:
-    tenant_id: str
-    member_key: str
-    user_id: str
-    name: str | None
-    reference: dict[str, Any]
-    personal_conversation_id: str | None
-    blocked: bool
 
 
 @dataclass(frozen=True)
@@ -53,123 +44,11 @@ class ServedFile:
     expires_at: datetime
 
 
-@dataclass(frozen=True)
-class Where:
-    """A conversation as an activity names it: its id (without a thread) and type."""
-
-    id: str
-    type: str
-
-
-@dataclass(frozen=True)
-class Sender:
-    """Who sent an activity (or was added): their key (bot/teams/inbound.member_key), Teams
-    user id and name, and their 1:1 chat with the bot when the activity came from it."""
-
-    key: str
-    user_id: str
-    name: str | None
-    personal_conversation_id: str | None = None
-
-
-def _conversation_current(
-    row: ConversationRow | None, conversation: Where, reference: dict[str, Any]
-) -> bool:
-    return (
-        row is not None
-        and _place_of(row.reference) == _place_of(reference)
-        and row.conversation_type == conversation.type
-        and row.blocked_reason is None
-    )
-
-
-def _member_current(row: MemberRow | None, sender: Sender, reference: dict[str, Any]) -> bool:
-    personal = sender.personal_conversation_id
-    return (
-        row is not None
-        and (row.user_id, row.reference) == (sender.user_id, reference)
-        and (not sender.name or row.name == sender.name)
-        and personal in (None, row.personal_conversation_id)
-        and (personal is None or not row.blocked)
-    )
-
-
-def _conversation_row(row: TeamsConversation | None) -> ConversationRow | None:
-    if row is None:
-        return None
-    return ConversationRow(
-        row.tenant_id,
-        row.conversation_id,
-        row.conversation_type,
-        dict(row.reference),
-        row.blocked_reason,
-    )
-
-
-def _member_row(row: TeamsMember | None) -> MemberRow | None:
-    if row is None:
-        return None
-    return MemberRow(
-        row.tenant_id,
-        row.member_key,
-        row.user_id,
-        row.name,
-        dict(row.reference),
-        row.personal_conversation_id,
-        row.blocked_at is not None,
-    )
-
-
-def _place_of(reference: dict[str, Any]) -> dict[str, Any]:
-    """What a conversation's reference says about the place (service URL, conversation, bot),
-    without who spoke last and their client's locale: in a channel these change with every
-    sender, and rewriting the row for each would make a busy channel's every activity a write
-    (issue 21's Teams profile). Sends to a channel do not depend on them."""
-    return {k: v for k, v in reference.items() if k not in ("user", "locale")}
-
-
-# How long a conversation's or member's row, read or written by this process and not blocked,
-# is taken as it is without reading it again (issue 21: every activity read both, and every
-# send its conversation's). Only rows that are not blocked are kept: a block set elsewhere is
-# at worst this late to be seen here — a send Teams refuses again (403 blocks it again) — and a
-# block set here is seen at once.
-RECENT = timedelta(seconds=10)
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class _Recent(Generic[K, V]):
-    """Rows this process saw a moment ago (RECENT), by key."""
-
-    def __init__(self, clock: Clock, size: int = 10_000) -> None:
-        self.clock, self.size = clock, size
-        self.rows: dict[K, tuple[V, datetime]] = {}
-
-    def get(self, key: K) -> V | None:
-        found = self.rows.get(key)
-        if found is None:
-            return None
-        row, seen = found
-        if not seen <= self.clock.now() < seen + RECENT:  # (a clock set back: read again)
-            del self.rows[key]
-            return None
-        return row
-
-    def put(self, key: K, row: V | None) -> None:
-        """Keep `row` (None: forget the key)."""
-        if row is None:
-            self.rows.pop(key, None)
-            return
-        if len(self.rows) >= self.size:
-            self.rows.clear()
-        self.rows[key] = (row, self.clock.now())
-
-
 class TeamsStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self.sessions = sessions
-        self.conversations: _Recent[tuple[str, str], ConversationRow] = _Recent(clock)
-        self.members: _Recent[tuple[str, str], MemberRow] = _Recent(clock)
+        self.conversations: Recent[tuple[str, str], ConversationRow] = Recent(clock)
+        self.members: Recent[tuple[str, str], MemberRow] = Recent(clock)
 
     async def _write(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """Run `work` in a transaction, once more if a concurrent insert won a unique key."""
@@ -201,16 +80,16 @@ class TeamsStore:
         if row is None or (who is not None and member is None):
             async with self.sessions() as session:
                 if row is None:
-                    row = _conversation_row(await self._conversation(session, *where))
+                    row = conversation_row(await self._conversation(session, *where))
                 if who is not None and member is None:
-                    member = _member_row(await self._member(session, *who))
-        if _conversation_current(row, conversation, reference):
+                    member = member_row(await self._member(session, *who))
+        if conversation_current(row, conversation, reference):
             self.conversations.put(where, row)
         else:
             await self._write(partial(self._set_conversation, tenant, conversation, reference, now))
             self.conversations.put(where, None)  # (a read meanwhile may have kept the old row)
         if sender is not None and who is not None:
-            if _member_current(member, sender, reference):
+            if member_current(member, sender, reference):
                 self._keep_member(who, member)
             else:
                 await self._write(partial(self._set_member, tenant, sender, reference, now))
@@ -265,7 +144,7 @@ class TeamsStore:
         row = self.conversations.get(where)
         if row is None:
             async with self.sessions() as session:
-                row = _conversation_row(await self._conversation(session, *where))
+                row = conversation_row(await self._conversation(session, *where))
             if row is not None and row.blocked_reason is None:
                 self.conversations.put(where, row)
         return row
@@ -285,8 +164,8 @@ class TeamsStore:
         self, tenant: str, sender: Sender, reference: dict[str, Any], now: datetime
     ) -> None:
         async with self.sessions() as session:  # most turns change nothing: read first
-            row = _member_row(await self._member(session, tenant, sender.key))
-        if not _member_current(row, sender, reference):
+            row = member_row(await self._member(session, tenant, sender.key))
+        if not member_current(row, sender, reference):
             await self._write(partial(self._set_member, tenant, sender, reference, now))
 
     async def _set_member(
@@ -332,7 +211,7 @@ class TeamsStore:
         row = self.members.get(who)
         if row is None:
             async with self.sessions() as session:
-                row = _member_row(await self._member(session, *who))
+                row = member_row(await self._member(session, *who))
             self._keep_member(who, row)
         return row
 

@@ -18,7 +18,7 @@ from bot.clock import FakeClock
 from bot.inbound import Inbound
 from bot.ports import Conversation
 from bot.teams.cards import MAX_CARD_BYTES, card_size
-from bot.teams.store import RECENT
+from bot.teams.rows import RECENT
 from bot.teams.testing import (
     CHANNEL,
     PUBLIC_URL,
