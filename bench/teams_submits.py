@@ -28,7 +28,6 @@ import argparse
 import asyncio
 import itertools
 import json
-import random
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,28 +37,12 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 import aiohttp  # noqa: E402
-from benchlib import Child  # noqa: E402
-from clicklib import (  # noqa: E402
-    Click,
-    ClickBenchmark,
-    Level,
-    Plan,
-    arguments,
-    get_json,
-    layout,
-    main,
-    post,
-    post_json,
-    settle,
-    until_found,
-)
+from clicklib import ClickBenchmark, ClickPlatform, arguments, get_json, main  # noqa: E402
 
 ROUTE = "/api/messages"
 TENANT = "72f988bf-0000-4000-8000-0000000bench"
 BOT = {"id": "28:4b1c5e2a-0000-4000-8000-0000000bench", "name": "Lovende praksis"}
 TEAM = {"id": "19:team-bench@thread.tacv2", "name": "Bench"}
-VALUES = ("ja", "delvist", "nej", "ved_ikke")
-WARMUP_QUESTION = "1.1"
 _ids = itertools.count(1)
 
 
@@ -124,10 +107,6 @@ def bot_added(channel: str, service_url: str, by: str) -> bytes:
     body["membersAdded"] = [{"id": BOT["id"]}]
     body["channelData"]["eventType"] = "teamMemberAdded"
     return json.dumps(body).encode()
-
-
-def send(body: bytes) -> tuple[str, bytes, dict[str, str]]:
-    return ROUTE, body, {"Content-Type": "application/json"}
 
 
 def submits(node: Any) -> list[str]:
@@ -215,81 +194,47 @@ async def serve_floor() -> None:
     await run_floor(ROUTE, messages)
 
 
-# ---- preparing a level (this process is the load client) ----
-async def posted(session: aiohttp.ClientSession, fake: str, channel: str) -> list[dict[str, Any]]:
-    """The cards the bot posted in `channel` and its threads (newest version of each)."""
-    found: list[dict[str, Any]] = await get_json(
-        session, f"{fake}bench/messages?conversation={channel}"
-    )
-    return sorted(found, key=lambda m: int(m["id"]), reverse=True)
+class Teams(ClickPlatform):
+    """Activities shaped as Teams sends them; the cards the bot posted, from the fake
+    connector (the activities' `serviceUrl`, `fake`)."""
 
+    def send(self, body: bytes) -> tuple[str, bytes, dict[str, str]]:
+        return ROUTE, body, {"Content-Type": "application/json"}
 
-async def prepare(
-    session: aiohttp.ClientSession,
-    server: Child,
-    fake: str,
-    level: Level,
-    tag: str,
-    args: argparse.Namespace,
-) -> Plan:
-    url, control = server.info["url"], server.info["control"]
-    questions = [q for q in scale_questions() if q != WARMUP_QUESTION]
-    n, people = layout(level, args.per_channel, len(questions))
-    channels = [f"19:bench-{tag}-{k:02d}@thread.tacv2" for k in range(n)]
-    users = {c: [f"{tag}u{k:02d}{j:03d}" for j in range(people)] for k, c in enumerate(channels)}
-    await settle(session, server)  # what the last level left behind
-    await post_json(session, control + "/pacing", {"fast": True})
-    aids = []
-    for c in channels:
-        first = users[c][0]
-        await post(session, url, bot_added(c, fake, first), send)  # the team adds the app
+    def names(self, tag: str, channels: int, people: int) -> tuple[list[str], dict[str, list[str]]]:
+        names = [f"19:bench-{tag}-{k:02d}@thread.tacv2" for k in range(channels)]
+        users = {c: [f"{tag}u{k:02d}{j:03d}" for j in range(people)] for k, c in enumerate(names)}
+        return names, users
 
-        async def pace_card(c: str = c) -> tuple[str, dict[str, Any]] | None:
-            for m in await posted(session, fake, c):
-                for action in submits(m["cards"]):
-                    if action.startswith("lp:pace:") and action.endswith(":all"):
-                        return action, m
-            return None
+    async def posted(
+        self, session: aiohttp.ClientSession, fake: str, channel: str
+    ) -> list[dict[str, Any]]:
+        """The cards the bot posted in `channel` and its threads."""
+        found: list[dict[str, Any]] = await get_json(
+            session, f"{fake}bench/messages?conversation={channel}"
+        )
+        return sorted(found, key=lambda m: int(m["id"]), reverse=True)
 
-        async def start(c: str = c, first: str = first) -> int:
-            return await post(session, url, mention(first, f"start Bench {tag}", c, fake), send)
+    def actions(self, message: dict[str, Any]) -> list[str]:
+        return submits(message["cards"])
 
-        pace, card = await until_found(session, server, pace_card, start, f"start in {c}")
-        aid = int(pace.split(":")[2])
-        aids.append(aid)
+    def command(self, user: str, text: str, channel: str, fake: str) -> bytes:
+        return mention(user, text, channel, fake)
 
-        async def last_question(c: str = c, aid: int = aid) -> bool | None:
-            try:
-                find_card(await posted(session, fake, c), f"lp:ans:{aid}:{questions[-1]}:ja")
-            except LookupError:
-                return None
-            return True
+    def press(
+        self, user: str, action: str, posted: list[dict[str, Any]], channel: str, fake: str
+    ) -> bytes:
+        """Pressed on the card as the bot posted it (its `replyToId` and thread)."""
+        return submit(user, action, find_card(posted, action), channel, fake)
 
-        async def press(c: str = c, first: str = first, pace: str = pace, card: Any = card) -> int:
-            return await post(session, url, submit(first, pace, card, c, fake), send)
+    def joined(self, user: str, channel: str, fake: str) -> list[bytes]:
+        return [bot_added(channel, fake, user)]  # the team adds the app
 
-        await until_found(session, server, last_question, press, f"pacing in {c}")
-    await post_json(session, control + "/pacing", {"fast": not args.real_pacing})
-    warmups: list[Click] = []
-    clicks: list[Click] = []
-    for c, aid in zip(channels, aids, strict=True):
-        cards = await posted(session, fake, c)
-        for j, user in enumerate(users[c]):
-            action = f"lp:ans:{aid}:{WARMUP_QUESTION}:ja"
-            body = submit(user, action, find_card(cards, action), c, fake)
-            warmups.append(Click(aid, aad(user), WARMUP_QUESTION, body))
-            for i, q in enumerate(questions):
-                action = f"lp:ans:{aid}:{q}:{VALUES[(i + j) % len(VALUES)]}"
-                body = submit(user, action, find_card(cards, action), c, fake)
-                clicks.append(Click(aid, aad(user), q, body))
-    random.Random(7).shuffle(clicks)
-    return Plan(channels, people, aids, warmups, clicks[: level.requests])
+    def member(self, user: str) -> str:
+        return aad(user)
 
-
-def scale_questions() -> list[str]:
-    from scoring.catalogue import load_catalogue
-
-    return [q.id for q in load_catalogue().questions if q.type == "scale"]
+    def fast_measuring(self, args: argparse.Namespace) -> bool:
+        return not args.real_pacing
 
 
 def benchmark(real_pacing: bool) -> ClickBenchmark:
@@ -302,8 +247,7 @@ def benchmark(real_pacing: bool) -> ClickBenchmark:
     return ClickBenchmark(
         script=HERE / "teams_submits.py",
         fake_kind="teams",
-        prepare=prepare,
-        send=send,
+        platform=Teams(),
         title="Teams answer submits (Action.Submit activities → POST /api/messages)",
         floor_label="bare CloudAdapter (no-op handler)",
         notes=[
