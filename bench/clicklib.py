@@ -167,16 +167,30 @@ class ClickPlatform(ABC):
     def send(self, body: bytes) -> tuple[str, bytes, dict[str, str]]:
         """The request that carries `body` (signed when the platform signs)."""
 
-    @abstractmethod
-    def names(self, tag: str, channels: int, people: int) -> tuple[list[str], dict[str, list[str]]]:
-        """A level's channels and the people of each (`tag` keeps the levels apart)."""
+    # the fake's filter for what the bot posted in a channel: "channel", or "conversation"
+    # (a Teams channel's threads are conversations of their own)
+    posted_in: str
 
     @abstractmethod
+    def channel_id(self, tag: str, k: int) -> str:
+        """The `k`-th channel of a level (`tag` keeps the levels apart)."""
+
+    @abstractmethod
+    def user_id(self, tag: str, k: int, j: int) -> str:
+        """The `j`-th person of the `k`-th channel."""
+
+    @abstractmethod
+    def posted_at(self, message: dict[str, Any]) -> float:
+        """When a posted message was first posted, in the platform's own order."""
+
     async def posted(
         self, session: aiohttp.ClientSession, fake: str, channel: str
     ) -> list[dict[str, Any]]:
         """What the bot posted in `channel` (the newest version of each message), newest
         first, as the fake platform at `fake` saw it."""
+        url = f"{fake}bench/messages?{self.posted_in}={channel}"
+        found: list[dict[str, Any]] = await get_json(session, url)
+        return sorted(found, key=self.posted_at, reverse=True)
 
     @abstractmethod
     def actions(self, message: dict[str, Any]) -> list[str]:
@@ -221,7 +235,10 @@ class ClickPlatform(ABC):
         question) pairs in random order."""
         questions = measured_questions()
         n, people = layout(level, args.per_channel, len(questions))
-        channels, users = self.names(tag, n, people)
+        channels = [self.channel_id(tag, k) for k in range(n)]
+        users = {
+            c: [self.user_id(tag, k, j) for j in range(people)] for k, c in enumerate(channels)
+        }
         await settle(session, server)  # what the last level left behind
         control = server.info["control"]
         await post_json(session, control + "/pacing", {"fast": True})

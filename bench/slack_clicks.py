@@ -31,8 +31,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-import aiohttp  # noqa: E402
-from clicklib import ClickBenchmark, ClickPlatform, arguments, get_json, main  # noqa: E402
+from clicklib import ClickBenchmark, ClickPlatform, arguments, main  # noqa: E402
 
 from bot.slack.testing import payloads  # noqa: E402
 
@@ -59,22 +58,19 @@ class Slack(ClickPlatform):
     """Requests shaped and signed as Slack sends them (the package's kit: bot.slack.testing);
     what the bot posted, from the fake Web API."""
 
+    posted_in = "channel"
+
     def send(self, body: bytes) -> tuple[str, bytes, dict[str, str]]:
         return EVENTS, body, payloads.signed_headers(body, FORM, SECRET)
 
-    def names(self, tag: str, channels: int, people: int) -> tuple[list[str], dict[str, list[str]]]:
-        tag = tag.upper()  # Slack's ids are upper case (and checked: bot/slack/verify.py)
-        names = [f"C{tag}{k:02d}" for k in range(channels)]
-        users = {c: [f"U{tag}{k:02d}{j:03d}" for j in range(people)] for k, c in enumerate(names)}
-        return names, users
+    def channel_id(self, tag: str, k: int) -> str:
+        return f"C{tag.upper()}{k:02d}"  # Slack's ids are upper case (checked: bot/slack/verify.py)
 
-    async def posted(
-        self, session: aiohttp.ClientSession, fake: str, channel: str
-    ) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = await get_json(
-            session, f"{fake}bench/messages?channel={channel}"
-        )
-        return sorted(found, key=lambda m: m["ts"], reverse=True)
+    def user_id(self, tag: str, k: int, j: int) -> str:
+        return f"U{tag.upper()}{k:02d}{j:03d}"
+
+    def posted_at(self, message: dict[str, Any]) -> float:
+        return float(message["ts"])
 
     def actions(self, message: dict[str, Any]) -> list[str]:
         return [
@@ -96,27 +92,13 @@ class Slack(ClickPlatform):
 
 # ---- the servers (run in their own process: --serve) ----
 async def serve_ours(db_url: str, api_url: str) -> None:
-    from aiohttp import web
-    from pydantic import SecretStr
-    from serverlib import SwitchClock, configure_logging, control_app, run_server
+    from serverlib import control_app, our_app, run_server, slack_settings
 
-    from bot.http.app import create_app
-    from bot.runtime import build_runtime
-    from bot.settings import load_settings
     from bot.slack.mount import mount
     from bot.slack.pacing import Timing
-    from bot.slack.settings import SlackSettings
 
-    runtime = await build_runtime(load_settings(database_url=db_url))
-    configure_logging(runtime)
-    clock = SwitchClock()
-    app: web.Application = create_app(runtime, adapters=())  # the reminder scheduler runs
-    settings = SlackSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token=SecretStr(TOKEN),
-        signing_secret=SecretStr(SECRET),
-        api_base_url=api_url,
-    )
+    runtime, clock, app = await our_app(db_url)
+    settings = slack_settings(TOKEN, SECRET, api_url)
     slack = mount(app, runtime, settings, Timing(clock.monotonic, clock.sleep))
     assert slack is not None
     await run_server(app, control_app(runtime, clock, slack.idle), runtime.close)

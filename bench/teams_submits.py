@@ -36,8 +36,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-import aiohttp  # noqa: E402
-from clicklib import ClickBenchmark, ClickPlatform, arguments, get_json, main  # noqa: E402
+from clicklib import ClickBenchmark, ClickPlatform, arguments, main  # noqa: E402
 
 ROUTE = "/api/messages"
 TENANT = "72f988bf-0000-4000-8000-0000000bench"
@@ -130,28 +129,13 @@ def find_card(posted: list[dict[str, Any]], action: str) -> dict[str, Any]:
 
 # ---- the servers (run in their own process: --serve) ----
 async def serve_ours(db_url: str) -> None:
-    from serverlib import SwitchClock, configure_logging, control_app, run_server
+    from serverlib import control_app, our_app, run_server, teams_settings
 
-    from bot.http.app import create_app
-    from bot.runtime import build_runtime
-    from bot.settings import load_settings
     from bot.teams.mount import mount
     from bot.teams.pacing import Pacer
-    from bot.teams.settings import TeamsSettings
 
-    runtime = await build_runtime(load_settings(database_url=db_url))
-    configure_logging(runtime)
-    clock = SwitchClock()
-    app = create_app(runtime, adapters=())  # the reminder scheduler runs
-    settings = TeamsSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        app_id="",
-        app_password="",
-        app_tenant_id="",
-        app_type="",
-        local_dev=True,
-        public_url="",
-    )
+    runtime, clock, app = await our_app(db_url)
+    settings = teams_settings()
     teams = mount(app, runtime, settings, pacer=Pacer(clock.monotonic, clock.sleep))
     assert teams is not None
 
@@ -198,22 +182,19 @@ class Teams(ClickPlatform):
     """Activities shaped as Teams sends them; the cards the bot posted, from the fake
     connector (the activities' `serviceUrl`, `fake`)."""
 
+    posted_in = "conversation"  # the channel and its threads (ids beginning with the channel's)
+
     def send(self, body: bytes) -> tuple[str, bytes, dict[str, str]]:
         return ROUTE, body, {"Content-Type": "application/json"}
 
-    def names(self, tag: str, channels: int, people: int) -> tuple[list[str], dict[str, list[str]]]:
-        names = [f"19:bench-{tag}-{k:02d}@thread.tacv2" for k in range(channels)]
-        users = {c: [f"{tag}u{k:02d}{j:03d}" for j in range(people)] for k, c in enumerate(names)}
-        return names, users
+    def channel_id(self, tag: str, k: int) -> str:
+        return f"19:bench-{tag}-{k:02d}@thread.tacv2"
 
-    async def posted(
-        self, session: aiohttp.ClientSession, fake: str, channel: str
-    ) -> list[dict[str, Any]]:
-        """The cards the bot posted in `channel` and its threads."""
-        found: list[dict[str, Any]] = await get_json(
-            session, f"{fake}bench/messages?conversation={channel}"
-        )
-        return sorted(found, key=lambda m: int(m["id"]), reverse=True)
+    def user_id(self, tag: str, k: int, j: int) -> str:
+        return f"{tag}u{k:02d}{j:03d}"
+
+    def posted_at(self, message: dict[str, Any]) -> float:
+        return int(message["id"])
 
     def actions(self, message: dict[str, Any]) -> list[str]:
         return submits(message["cards"])
