@@ -24,8 +24,8 @@ from proc_harness import (
     db_engine,
     duplicate_answers,
     element,
-    open_assessment_id,
     poll,
+    start_assessment,
     stored_answers,
 )
 
@@ -64,10 +64,7 @@ async def test_acknowledged_answers_survive_kill_9(
     await first.wait_ready()
     db = db_engine(database_url)
     try:
-        assert await first.command("U1", "start Recovery-forløb") == (200, "")
-        aid = await poll(
-            "the assessment", lambda: open_assessment_id(db, "C1"), fake, 30, first.log_tail
-        )
+        aid = await start_assessment(first, db, fake)
         question_message = {"ts": "1700000200.000100", "text": "Spørgsmål", "blocks": []}
 
         clicks = burst(aid)

@@ -33,9 +33,9 @@ from proc_harness import (
     db_engine,
     duplicate_answers,
     element,
-    open_assessment_id,
     poll,
     processed_events,
+    start_assessment,
     stored_answers,
 )
 from sqlalchemy import func, select, update
@@ -113,10 +113,7 @@ async def test_a_replay_after_a_kill_does_not_undo_newer_clicks(
     await first.wait_ready()
     db, inbox = db_engine(database_url), inbox_engine(database_url)
     try:
-        assert await first.command("U1", "start Recovery-forløb") == (200, "")
-        aid = await poll(
-            "the assessment", lambda: open_assessment_id(db, "C1"), fake, 30, first.log_tail
-        )
+        aid = await start_assessment(first, db, fake)
 
         async def command_done() -> bool:  # the command was kept too, until its turn ended
             return await kept_keys(inbox) == []
