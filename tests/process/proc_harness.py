@@ -289,6 +289,7 @@ class Replica:
 
 
 Launch = Callable[[str, Mapping[str, str]], Awaitable[Replica]]  # the `launch` fixture's
+Serve = Callable[[str], Awaitable[Replica]]  # the `serve` fixture's
 
 
 async def _copy_stderr(
