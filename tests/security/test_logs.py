@@ -14,8 +14,7 @@ from security_helpers import Place
 from bot import logs
 from bot.console.channel import ConsoleChannel
 from bot.ports import Conversation, DeliveryError
-from bot.testing import BotHarness, meeting_plan
-from dialogs import actions
+from bot.testing import BotHarness
 from dialogs.messages import Message, Target
 
 SECRETS = [
@@ -90,8 +89,7 @@ async def scenario(bot: BotHarness) -> None:
     await place.start_selfeval()
     await place.say("Bo", "selvevaluering refleksion L1 RefleksionHemmelig")
     await place.say("Bo", "selvevaluering udviklingspunkt L UdviklingspunktHemmelig")
-    await place.press("Anna", "mtf-plan", values=meeting_plan(participants="Anna, Bo"))
-    mid = int(actions.decode(place.button("lp:mt-prep:")).args[0])
+    mid = await place.plan_meeting(participants="Anna, Bo")
     await place.press(
         "Bo",
         "mtf-prep",
