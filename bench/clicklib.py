@@ -163,13 +163,13 @@ class ClickPlatform(ABC):
     and the requests a person's message or button press makes. `prepare` sets a level up the
     same way on every platform."""
 
-    @abstractmethod
-    def send(self, body: bytes) -> tuple[str, bytes, dict[str, str]]:
-        """The request that carries `body` (signed when the platform signs)."""
-
     # the fake's filter for what the bot posted in a channel: "channel", or "conversation"
     # (a Teams channel's threads are conversations of their own)
     posted_in: str
+
+    @abstractmethod
+    def send(self, body: bytes) -> tuple[str, bytes, dict[str, str]]:
+        """The request that carries `body` (signed when the platform signs)."""
 
     @abstractmethod
     def channel_id(self, tag: str, k: int) -> str:
