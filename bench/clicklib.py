@@ -1,14 +1,17 @@
-"""The measuring half of the click benchmarks (bench/slack_clicks.py, bench/teams_submits.py):
-levels, click plans, one measured level against our server, the floor, and the report."""
+"""What the click benchmarks (bench/slack_clicks.py, bench/teams_submits.py) share: levels,
+setting a level up (a round per channel, the answer clicks) through what a platform says of
+itself (`ClickPlatform`), one measured level against our server, the floor, and the report."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import math
+import random
 import sys
 import tempfile
 import time
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -135,6 +138,182 @@ async def until_found(
     if found is None:
         raise RuntimeError(f"setting up: {what} did not happen")
     return found
+
+
+# ---- setting a level up: the same steps on every platform ----
+VALUES = ("ja", "delvist", "nej", "ved_ikke")
+WARMUP_QUESTION = "1.1"  # every person answers it once before the measured clicks
+
+
+def measured_questions() -> list[str]:
+    """The scale questions of the measured clicks: all but the warm-up's."""
+    from scoring.catalogue import load_catalogue
+
+    scale = [q.id for q in load_catalogue().questions if q.type == "scale"]
+    return [q for q in scale if q != WARMUP_QUESTION]
+
+
+def answer(aid: int, qid: str, value: str) -> str:
+    """The action of an answer button, as the bot writes it."""
+    return f"lp:ans:{aid}:{qid}:{value}"
+
+
+class ClickPlatform(ABC):
+    """What a platform's click benchmark says of itself: its ids, what the bot posted there,
+    and the requests a person's message or button press makes. `prepare` sets a level up the
+    same way on every platform."""
+
+    # the fake's filter for what the bot posted in a channel: "channel", or "conversation"
+    # (a Teams channel's threads are conversations of their own)
+    posted_in: str
+
+    @abstractmethod
+    def send(self, body: bytes) -> tuple[str, bytes, dict[str, str]]:
+        """The request that carries `body` (signed when the platform signs)."""
+
+    @abstractmethod
+    def channel_id(self, tag: str, k: int) -> str:
+        """The `k`-th channel of a level (`tag` keeps the levels apart)."""
+
+    @abstractmethod
+    def user_id(self, tag: str, k: int, j: int) -> str:
+        """The `j`-th person of the `k`-th channel."""
+
+    @abstractmethod
+    def posted_at(self, message: dict[str, Any]) -> float:
+        """When a posted message was first posted, in the platform's own order."""
+
+    async def posted(
+        self, session: aiohttp.ClientSession, fake: str, channel: str
+    ) -> list[dict[str, Any]]:
+        """What the bot posted in `channel` (the newest version of each message), newest
+        first, as the fake platform at `fake` saw it."""
+        url = f"{fake}bench/messages?{self.posted_in}={channel}"
+        found: list[dict[str, Any]] = await get_json(session, url)
+        return sorted(found, key=self.posted_at, reverse=True)
+
+    @abstractmethod
+    def actions(self, message: dict[str, Any]) -> list[str]:
+        """The actions of the buttons on a posted message."""
+
+    @abstractmethod
+    def command(self, user: str, text: str, channel: str, fake: str) -> bytes:
+        """`user` tells the bot `text` in `channel`."""
+
+    @abstractmethod
+    def press(
+        self, user: str, action: str, posted: list[dict[str, Any]], channel: str, fake: str
+    ) -> bytes:
+        """`user` presses the button `action` on the newest of the `posted` messages that
+        has it."""
+
+    def joined(self, user: str, channel: str, fake: str) -> list[bytes]:
+        """What the platform sends when `user` adds the bot to `channel`: nothing, where the
+        bot does not hear of it."""
+        return []
+
+    def member(self, user: str) -> str:
+        """The id the bot stores the person by (the answers' rows are counted by it)."""
+        return user
+
+    def fast_measuring(self, args: argparse.Namespace) -> bool:
+        """Whether the measured runs skip the pacer's waits (setting up always does)."""
+        return False
+
+    async def prepare(
+        self,
+        session: aiohttp.ClientSession,
+        server: Child,
+        fake: str,
+        level: Level,
+        tag: str,
+        args: argparse.Namespace,
+    ) -> Plan:
+        """Channels with a round started and paced "all elements" (posted with the pacer's
+        sleeps skipped); then the clicks, each on its button as the bot posted it: every
+        person answers the warm-up question, and the measured clicks are distinct (person,
+        question) pairs in random order."""
+        questions = measured_questions()
+        n, people = layout(level, args.per_channel, len(questions))
+        channels = [self.channel_id(tag, k) for k in range(n)]
+        users = {
+            c: [self.user_id(tag, k, j) for j in range(people)] for k, c in enumerate(channels)
+        }
+        await settle(session, server)  # what the last level left behind
+        control = server.info["control"]
+        await post_json(session, control + "/pacing", {"fast": True})
+        aids = []
+        for c in channels:
+            first = users[c][0]
+            aids.append(await self.open_round(session, server, fake, c, first, tag, questions[-1]))
+        await post_json(session, control + "/pacing", {"fast": self.fast_measuring(args)})
+        warmups: list[Click] = []
+        clicks: list[Click] = []
+        for c, aid in zip(channels, aids, strict=True):
+            posted = await self.posted(session, fake, c)
+            for j, user in enumerate(users[c]):
+                warmups.append(self.answer_click(user, aid, WARMUP_QUESTION, "ja", posted, c, fake))
+                for i, q in enumerate(questions):
+                    value = VALUES[(i + j) % len(VALUES)]
+                    clicks.append(self.answer_click(user, aid, q, value, posted, c, fake))
+        random.Random(7).shuffle(clicks)
+        return Plan(channels, people, aids, warmups, clicks[: level.requests])
+
+    def answer_click(
+        self,
+        user: str,
+        aid: int,
+        qid: str,
+        value: str,
+        posted: list[dict[str, Any]],
+        channel: str,
+        fake: str,
+    ) -> Click:
+        """`user` answers `qid` with `value` on its button as the bot `posted` it."""
+        body = self.press(user, answer(aid, qid, value), posted, channel, fake)
+        return Click(aid, self.member(user), qid, body)
+
+    async def open_round(
+        self,
+        session: aiohttp.ClientSession,
+        server: Child,
+        fake: str,
+        channel: str,
+        first: str,
+        tag: str,
+        last: str,
+    ) -> int:
+        """`first` adds the bot to `channel`, starts a round there and presses "all elements";
+        the round's id, once the buttons of the `last` question are posted."""
+        url = server.info["url"]
+        for body in self.joined(first, channel, fake):
+            await post(session, url, body, self.send)
+
+        async def buttons() -> list[str]:
+            return [a for m in await self.posted(session, fake, channel) for a in self.actions(m)]
+
+        async def pace_all() -> str | None:
+            found = (a for a in await buttons() if a.startswith("lp:pace:") and a.endswith(":all"))
+            return next(found, None)
+
+        async def start() -> int:
+            body = self.command(first, f"start Bench {tag}", channel, fake)
+            return await post(session, url, body, self.send)
+
+        pace = await until_found(session, server, pace_all, start, f"start in {channel}")
+        aid = int(pace.split(":")[2])
+        last_answer = answer(aid, last, "ja")
+
+        async def all_posted() -> bool | None:
+            return True if last_answer in await buttons() else None
+
+        async def press_pace() -> int:
+            posted = await self.posted(session, fake, channel)
+            body = self.press(first, pace, posted, channel, fake)
+            return await post(session, url, body, self.send)
+
+        await until_found(session, server, all_posted, press_pace, f"pacing in {channel}")
+        return aid
 
 
 def visible(
@@ -372,20 +551,13 @@ def report(
 
 
 # ---- the whole benchmark: fake platform, our server per database, the floor, the report ----
-# (session, our server, the fake's URL, level, a tag for names, the arguments) -> plan
-Prepare = Callable[
-    [aiohttp.ClientSession, Child, str, Level, str, argparse.Namespace], Awaitable[Plan]
-]
-
-
 @dataclass
 class ClickBenchmark:
     """What differs between the platforms; `run` does the rest."""
 
     script: Path  # the benchmark script: `--serve ours|floor --fake URL [--db URL]`
     fake_kind: str  # bench/fakes.py's argument
-    prepare: Prepare
-    send: Send
+    platform: ClickPlatform
     title: str
     floor_label: str
     notes: list[str]
@@ -425,7 +597,9 @@ async def run(bench: ClickBenchmark, args: argparse.Namespace, folder: Path) -> 
                     for n, level in enumerate(levels):
                         tag = f"{name[0]}{n}"
                         began = time.perf_counter()
-                        plan = await bench.prepare(session, server, fake_url, level, tag, args)
+                        plan = await bench.platform.prepare(
+                            session, server, fake_url, level, tag, args
+                        )
                         took = time.perf_counter() - began
                         print(
                             f"  {name}: {level.clients} clients set up in {took:.0f} s",
@@ -437,7 +611,7 @@ async def run(bench: ClickBenchmark, args: argparse.Namespace, folder: Path) -> 
                             fake_url,
                             plan,
                             level,
-                            bench.send,
+                            bench.platform.send,
                             f"ours, {name}",
                             seconds=args.seconds,
                             wait=args.wait,
@@ -459,7 +633,13 @@ async def run(bench: ClickBenchmark, args: argparse.Namespace, folder: Path) -> 
             try:
                 bodies = [c.body for c in plan.warmups + plan.clicks]
                 floors = await measure_floor(
-                    floor, bodies, levels, bench.send, bench.floor_label, args.seconds, args.think
+                    floor,
+                    bodies,
+                    levels,
+                    bench.platform.send,
+                    bench.floor_label,
+                    args.seconds,
+                    args.think,
                 )
             finally:
                 floor.stop()

@@ -53,37 +53,21 @@ from benchlib import (  # noqa: E402
 async def start_once(url: str, idle: float) -> dict[str, Any]:
     marks: dict[str, float] = {"python": T0}
     from aiohttp import web
-    from pydantic import SecretStr
+    from serverlib import slack_settings, teams_settings
 
     from bot.http.app import create_app
     from bot.runtime import build_runtime
     from bot.settings import load_settings
     from bot.slack.mount import mount as mount_slack
-    from bot.slack.settings import SlackSettings
     from bot.teams.mount import mount as mount_teams
-    from bot.teams.settings import TeamsSettings
 
     marks["imports"] = time.perf_counter()
     runtime = await build_runtime(load_settings(database_url=url))
     marks["runtime"] = time.perf_counter()
     app = create_app(runtime, adapters=())
-    slack = SlackSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token=SecretStr("xoxb-1-scale"),
-        signing_secret=SecretStr("scale-secret"),
-        api_base_url="http://127.0.0.1:9/api/",  # never called while idle
-    )
-    mount_slack(app, runtime, slack)
-    teams = TeamsSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        app_id="",
-        app_password="",
-        app_tenant_id="",
-        app_type="",
-        local_dev=True,
-        public_url="http://127.0.0.1:3978",
-    )
-    mount_teams(app, runtime, teams)
+    never_called = "http://127.0.0.1:9/api/"  # the Web API, while idle
+    mount_slack(app, runtime, slack_settings("xoxb-1-scale", "scale-secret", never_called))
+    mount_teams(app, runtime, teams_settings("http://127.0.0.1:3978"))
     marks["app"] = time.perf_counter()
     runner = web.AppRunner(app)
     await runner.setup()  # on_startup: Slack's HTTP session, the reminder scheduler

@@ -13,10 +13,13 @@ from typing import Any
 
 from aiohttp import web
 from benchlib import announce, peak_rss_mb, rss_mb, serve_until_stopped
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot import logs
 from bot.runtime import Runtime
+from bot.slack.settings import SlackSettings
+from bot.teams.settings import TeamsSettings
 from storage.models import DeliveryFailure, Member, MemberAnswer
 
 log = logging.getLogger("bench")
@@ -42,6 +45,30 @@ class SwitchClock:
             await asyncio.sleep(seconds)
 
 
+def slack_settings(token: str, secret: str, api_url: str) -> SlackSettings:
+    """Slack with this bot token and signing secret, its Web API at `api_url` (a fake)."""
+    return SlackSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=SecretStr(token),
+        signing_secret=SecretStr(secret),
+        api_base_url=api_url,
+    )
+
+
+def teams_settings(public_url: str = "") -> TeamsSettings:
+    """Teams with an empty app id in TEAMS_LOCAL_DEV mode: no JWT is checked, so the
+    benchmarks send activities as they are."""
+    return TeamsSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        app_id="",
+        app_password="",
+        app_tenant_id="",
+        app_type="",
+        local_dev=True,
+        public_url=public_url,
+    )
+
+
 def configure_logging(runtime: Runtime | None) -> None:
     """As `lovende serve` does (level and format from the settings); the benchmark sends this
     process's stderr to a log file."""
@@ -49,6 +76,18 @@ def configure_logging(runtime: Runtime | None) -> None:
         logs.configure(runtime.settings.log_level, runtime.settings.log_format)
     else:
         logs.configure("INFO", "json")
+
+
+async def our_app(db_url: str) -> tuple[Runtime, SwitchClock, web.Application]:
+    """Our app over `db_url` as `lovende serve` builds it (the reminder scheduler runs), with
+    no platform mounted yet, logging as it does; and the clock for the platform's pacer."""
+    from bot.http.app import create_app
+    from bot.runtime import build_runtime
+    from bot.settings import load_settings
+
+    runtime = await build_runtime(load_settings(database_url=db_url))
+    configure_logging(runtime)
+    return runtime, SwitchClock(), create_app(runtime, adapters=())
 
 
 def control_app(

@@ -22,9 +22,7 @@ measured separately: an acknowledgement may come before its turn has run).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import random
 import re
 import sys
 from pathlib import Path
@@ -33,22 +31,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-import aiohttp  # noqa: E402
-from benchlib import Child  # noqa: E402
-from clicklib import (  # noqa: E402
-    Click,
-    ClickBenchmark,
-    Level,
-    Plan,
-    arguments,
-    get_json,
-    layout,
-    main,
-    post,
-    post_json,
-    settle,
-    until_found,
-)
+from clicklib import ClickBenchmark, ClickPlatform, arguments, main  # noqa: E402
 
 from bot.slack.testing import payloads  # noqa: E402
 
@@ -57,22 +40,6 @@ TOKEN = "xoxb-1-bench-token"
 TEAM = "T1"
 EVENTS = "/slack/events"
 FORM = "application/x-www-form-urlencoded"
-VALUES = ("ja", "delvist", "nej", "ved_ikke")
-WARMUP_QUESTION = "1.1"
-
-
-# ---- payloads, shaped and signed as Slack sends them (the package's kit) ----
-def slash_command(user: str, text: str, channel: str) -> bytes:
-    return payloads.slash_command(user, text, channel, TEAM)
-
-
-def block_actions(user: str, element: dict[str, Any], message: dict[str, Any]) -> bytes:
-    """A button click on `message` (as the bot posted it: its blocks, ts, channel)."""
-    return payloads.block_actions(user, element, message, message["channel"], team=TEAM)
-
-
-def signed(body: bytes) -> tuple[str, bytes, dict[str, str]]:
-    return EVENTS, body, payloads.signed_headers(body, FORM, SECRET)
 
 
 def find_button(
@@ -87,29 +54,51 @@ def find_button(
     raise LookupError(value)
 
 
+class Slack(ClickPlatform):
+    """Requests shaped and signed as Slack sends them (the package's kit: bot.slack.testing);
+    what the bot posted, from the fake Web API."""
+
+    posted_in = "channel"
+
+    def send(self, body: bytes) -> tuple[str, bytes, dict[str, str]]:
+        return EVENTS, body, payloads.signed_headers(body, FORM, SECRET)
+
+    def channel_id(self, tag: str, k: int) -> str:
+        return f"C{tag.upper()}{k:02d}"  # Slack's ids are upper case (checked: bot/slack/verify.py)
+
+    def user_id(self, tag: str, k: int, j: int) -> str:
+        return f"U{tag.upper()}{k:02d}{j:03d}"
+
+    def posted_at(self, message: dict[str, Any]) -> float:
+        return float(message["ts"])
+
+    def actions(self, message: dict[str, Any]) -> list[str]:
+        return [
+            str(e["value"])
+            for b in message["blocks"]
+            for e in [*b.get("elements", []), b.get("accessory") or {}]
+            if e.get("type") == "button" and "value" in e
+        ]
+
+    def command(self, user: str, text: str, channel: str, fake: str) -> bytes:
+        return payloads.slash_command(user, text, channel, TEAM)
+
+    def press(
+        self, user: str, action: str, posted: list[dict[str, Any]], channel: str, fake: str
+    ) -> bytes:
+        element, message = find_button(posted, action)
+        return payloads.block_actions(user, element, message, message["channel"], team=TEAM)
+
+
 # ---- the servers (run in their own process: --serve) ----
 async def serve_ours(db_url: str, api_url: str) -> None:
-    from aiohttp import web
-    from pydantic import SecretStr
-    from serverlib import SwitchClock, configure_logging, control_app, run_server
+    from serverlib import control_app, our_app, run_server, slack_settings
 
-    from bot.http.app import create_app
-    from bot.runtime import build_runtime
-    from bot.settings import load_settings
     from bot.slack.mount import mount
     from bot.slack.pacing import Timing
-    from bot.slack.settings import SlackSettings
 
-    runtime = await build_runtime(load_settings(database_url=db_url))
-    configure_logging(runtime)
-    clock = SwitchClock()
-    app: web.Application = create_app(runtime, adapters=())  # the reminder scheduler runs
-    settings = SlackSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        bot_token=SecretStr(TOKEN),
-        signing_secret=SecretStr(SECRET),
-        api_base_url=api_url,
-    )
+    runtime, clock, app = await our_app(db_url)
+    settings = slack_settings(TOKEN, SECRET, api_url)
     slack = mount(app, runtime, settings, Timing(clock.monotonic, clock.sleep))
     assert slack is not None
     await run_server(app, control_app(runtime, clock, slack.idle), runtime.close)
@@ -137,88 +126,10 @@ async def serve_floor(api_url: str) -> None:
     await run_floor(EVENTS, events)
 
 
-# ---- preparing a level (this process is the load client) ----
-async def messages(session: aiohttp.ClientSession, fake: str, channel: str) -> list[dict[str, Any]]:
-    """What the bot posted in `channel` (newest version of each message), newest first."""
-    found: list[dict[str, Any]] = await get_json(session, f"{fake}bench/messages?channel={channel}")
-    return sorted(found, key=lambda m: m["ts"], reverse=True)
-
-
-async def prepare(
-    session: aiohttp.ClientSession,
-    server: Child,
-    fake: str,
-    level: Level,
-    tag: str,
-    args: argparse.Namespace,
-) -> Plan:
-    """Channels with an assessment started (`/lovende start`) and paced "all elements" (a
-    click), posted with the pacer's sleeps skipped; then the answer clicks, from the buttons
-    on the question messages as posted."""
-    url, control = server.info["url"], server.info["control"]
-    questions = [q for q in scale_questions() if q != WARMUP_QUESTION]
-    n, people = layout(level, args.per_channel, len(questions))
-    tag = tag.upper()  # Slack's ids are upper case (and checked: bot/slack/verify.py)
-    channels = [f"C{tag}{k:02d}" for k in range(n)]
-    users = {c: [f"U{tag}{k:02d}{j:03d}" for j in range(people)] for k, c in enumerate(channels)}
-    await settle(session, server)  # what the last level left behind
-    await post_json(session, control + "/pacing", {"fast": True})
-    aids = []
-    for c in channels:
-        first = users[c][0]
-
-        async def pace_button(c: str = c) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
-            for m in await messages(session, fake, c):
-                for b in m["blocks"]:
-                    for e in b.get("elements", []):
-                        value = str(e.get("value", ""))
-                        if value.startswith("lp:pace:") and value.endswith(":all"):
-                            return value, *find_button([m], value)
-            return None
-
-        async def start(c: str = c, first: str = first) -> int:
-            return await post(session, url, slash_command(first, f"start Bench {c}", c), signed)
-
-        pace, element, message = await until_found(
-            session, server, pace_button, start, f"/lovende start in {c}"
-        )
-        aid = int(pace.split(":")[2])
-        aids.append(aid)
-
-        async def last_question(c: str = c, aid: int = aid) -> bool | None:
-            value = f"lp:ans:{aid}:{questions[-1]}:ja"
-            try:
-                find_button(await messages(session, fake, c), value)
-            except LookupError:
-                return None
-            return True
-
-        async def press(first: str = first, element: Any = element, message: Any = message) -> int:
-            return await post(session, url, block_actions(first, element, message), signed)
-
-        await until_found(session, server, last_question, press, f"pacing in {c}")
-    await post_json(session, control + "/pacing", {"fast": False})
-    warmups: list[Click] = []
-    clicks: list[Click] = []
-    for c, aid in zip(channels, aids, strict=True):
-        posted = await messages(session, fake, c)
-        for j, user in enumerate(users[c]):
-            value = f"lp:ans:{aid}:{WARMUP_QUESTION}:ja"
-            body = block_actions(user, *find_button(posted, value))
-            warmups.append(Click(aid, user, WARMUP_QUESTION, body))
-            for i, q in enumerate(questions):
-                value = f"lp:ans:{aid}:{q}:{VALUES[(i + j) % len(VALUES)]}"
-                body = block_actions(user, *find_button(posted, value))
-                clicks.append(Click(aid, user, q, body))
-    random.Random(7).shuffle(clicks)
-    return Plan(channels, people, aids, warmups, clicks[: level.requests])
-
-
 BENCHMARK = ClickBenchmark(
     script=HERE / "slack_clicks.py",
     fake_kind="slack",
-    prepare=prepare,
-    send=signed,
+    platform=Slack(),
     title="Slack answer clicks (signed block_actions → POST /slack/events)",
     floor_label="bare bolt (ack only)",
     notes=[
@@ -228,12 +139,6 @@ BENCHMARK = ClickBenchmark(
         "the person an error).",
     ],
 )
-
-
-def scale_questions() -> list[str]:
-    from scoring.catalogue import load_catalogue
-
-    return [q.id for q in load_catalogue().questions if q.type == "scale"]
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ import argparse
 import asyncio
 import itertools
 import json
-import random
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,29 +36,12 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
-import aiohttp  # noqa: E402
-from benchlib import Child  # noqa: E402
-from clicklib import (  # noqa: E402
-    Click,
-    ClickBenchmark,
-    Level,
-    Plan,
-    arguments,
-    get_json,
-    layout,
-    main,
-    post,
-    post_json,
-    settle,
-    until_found,
-)
+from clicklib import ClickBenchmark, ClickPlatform, arguments, main  # noqa: E402
 
 ROUTE = "/api/messages"
 TENANT = "72f988bf-0000-4000-8000-0000000bench"
 BOT = {"id": "28:4b1c5e2a-0000-4000-8000-0000000bench", "name": "Lovende praksis"}
 TEAM = {"id": "19:team-bench@thread.tacv2", "name": "Bench"}
-VALUES = ("ja", "delvist", "nej", "ved_ikke")
-WARMUP_QUESTION = "1.1"
 _ids = itertools.count(1)
 
 
@@ -126,10 +108,6 @@ def bot_added(channel: str, service_url: str, by: str) -> bytes:
     return json.dumps(body).encode()
 
 
-def send(body: bytes) -> tuple[str, bytes, dict[str, str]]:
-    return ROUTE, body, {"Content-Type": "application/json"}
-
-
 def submits(node: Any) -> list[str]:
     """The action ids of every button in a card (a channel's are Action.Execute; the bench
     presses them as Action.Submit activities, which the bot still takes: cards sent before)."""
@@ -151,28 +129,13 @@ def find_card(posted: list[dict[str, Any]], action: str) -> dict[str, Any]:
 
 # ---- the servers (run in their own process: --serve) ----
 async def serve_ours(db_url: str) -> None:
-    from serverlib import SwitchClock, configure_logging, control_app, run_server
+    from serverlib import control_app, our_app, run_server, teams_settings
 
-    from bot.http.app import create_app
-    from bot.runtime import build_runtime
-    from bot.settings import load_settings
     from bot.teams.mount import mount
     from bot.teams.pacing import Pacer
-    from bot.teams.settings import TeamsSettings
 
-    runtime = await build_runtime(load_settings(database_url=db_url))
-    configure_logging(runtime)
-    clock = SwitchClock()
-    app = create_app(runtime, adapters=())  # the reminder scheduler runs
-    settings = TeamsSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        app_id="",
-        app_password="",
-        app_tenant_id="",
-        app_type="",
-        local_dev=True,
-        public_url="",
-    )
+    runtime, clock, app = await our_app(db_url)
+    settings = teams_settings()
     teams = mount(app, runtime, settings, pacer=Pacer(clock.monotonic, clock.sleep))
     assert teams is not None
 
@@ -215,81 +178,44 @@ async def serve_floor() -> None:
     await run_floor(ROUTE, messages)
 
 
-# ---- preparing a level (this process is the load client) ----
-async def posted(session: aiohttp.ClientSession, fake: str, channel: str) -> list[dict[str, Any]]:
-    """The cards the bot posted in `channel` and its threads (newest version of each)."""
-    found: list[dict[str, Any]] = await get_json(
-        session, f"{fake}bench/messages?conversation={channel}"
-    )
-    return sorted(found, key=lambda m: int(m["id"]), reverse=True)
+class Teams(ClickPlatform):
+    """Activities shaped as Teams sends them; the cards the bot posted, from the fake
+    connector (the activities' `serviceUrl`, `fake`)."""
 
+    posted_in = "conversation"  # the channel and its threads (ids beginning with the channel's)
 
-async def prepare(
-    session: aiohttp.ClientSession,
-    server: Child,
-    fake: str,
-    level: Level,
-    tag: str,
-    args: argparse.Namespace,
-) -> Plan:
-    url, control = server.info["url"], server.info["control"]
-    questions = [q for q in scale_questions() if q != WARMUP_QUESTION]
-    n, people = layout(level, args.per_channel, len(questions))
-    channels = [f"19:bench-{tag}-{k:02d}@thread.tacv2" for k in range(n)]
-    users = {c: [f"{tag}u{k:02d}{j:03d}" for j in range(people)] for k, c in enumerate(channels)}
-    await settle(session, server)  # what the last level left behind
-    await post_json(session, control + "/pacing", {"fast": True})
-    aids = []
-    for c in channels:
-        first = users[c][0]
-        await post(session, url, bot_added(c, fake, first), send)  # the team adds the app
+    def send(self, body: bytes) -> tuple[str, bytes, dict[str, str]]:
+        return ROUTE, body, {"Content-Type": "application/json"}
 
-        async def pace_card(c: str = c) -> tuple[str, dict[str, Any]] | None:
-            for m in await posted(session, fake, c):
-                for action in submits(m["cards"]):
-                    if action.startswith("lp:pace:") and action.endswith(":all"):
-                        return action, m
-            return None
+    def channel_id(self, tag: str, k: int) -> str:
+        return f"19:bench-{tag}-{k:02d}@thread.tacv2"
 
-        async def start(c: str = c, first: str = first) -> int:
-            return await post(session, url, mention(first, f"start Bench {tag}", c, fake), send)
+    def user_id(self, tag: str, k: int, j: int) -> str:
+        return f"{tag}u{k:02d}{j:03d}"
 
-        pace, card = await until_found(session, server, pace_card, start, f"start in {c}")
-        aid = int(pace.split(":")[2])
-        aids.append(aid)
+    def posted_at(self, message: dict[str, Any]) -> float:
+        return int(message["id"])
 
-        async def last_question(c: str = c, aid: int = aid) -> bool | None:
-            try:
-                find_card(await posted(session, fake, c), f"lp:ans:{aid}:{questions[-1]}:ja")
-            except LookupError:
-                return None
-            return True
+    def actions(self, message: dict[str, Any]) -> list[str]:
+        return submits(message["cards"])
 
-        async def press(c: str = c, first: str = first, pace: str = pace, card: Any = card) -> int:
-            return await post(session, url, submit(first, pace, card, c, fake), send)
+    def command(self, user: str, text: str, channel: str, fake: str) -> bytes:
+        return mention(user, text, channel, fake)
 
-        await until_found(session, server, last_question, press, f"pacing in {c}")
-    await post_json(session, control + "/pacing", {"fast": not args.real_pacing})
-    warmups: list[Click] = []
-    clicks: list[Click] = []
-    for c, aid in zip(channels, aids, strict=True):
-        cards = await posted(session, fake, c)
-        for j, user in enumerate(users[c]):
-            action = f"lp:ans:{aid}:{WARMUP_QUESTION}:ja"
-            body = submit(user, action, find_card(cards, action), c, fake)
-            warmups.append(Click(aid, aad(user), WARMUP_QUESTION, body))
-            for i, q in enumerate(questions):
-                action = f"lp:ans:{aid}:{q}:{VALUES[(i + j) % len(VALUES)]}"
-                body = submit(user, action, find_card(cards, action), c, fake)
-                clicks.append(Click(aid, aad(user), q, body))
-    random.Random(7).shuffle(clicks)
-    return Plan(channels, people, aids, warmups, clicks[: level.requests])
+    def press(
+        self, user: str, action: str, posted: list[dict[str, Any]], channel: str, fake: str
+    ) -> bytes:
+        """Pressed on the card as the bot posted it (its `replyToId` and thread)."""
+        return submit(user, action, find_card(posted, action), channel, fake)
 
+    def joined(self, user: str, channel: str, fake: str) -> list[bytes]:
+        return [bot_added(channel, fake, user)]  # the team adds the app
 
-def scale_questions() -> list[str]:
-    from scoring.catalogue import load_catalogue
+    def member(self, user: str) -> str:
+        return aad(user)
 
-    return [q.id for q in load_catalogue().questions if q.type == "scale"]
+    def fast_measuring(self, args: argparse.Namespace) -> bool:
+        return not args.real_pacing
 
 
 def benchmark(real_pacing: bool) -> ClickBenchmark:
@@ -302,8 +228,7 @@ def benchmark(real_pacing: bool) -> ClickBenchmark:
     return ClickBenchmark(
         script=HERE / "teams_submits.py",
         fake_kind="teams",
-        prepare=prepare,
-        send=send,
+        platform=Teams(),
         title="Teams answer submits (Action.Submit activities → POST /api/messages)",
         floor_label="bare CloudAdapter (no-op handler)",
         notes=[

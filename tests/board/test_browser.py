@@ -22,7 +22,6 @@ from bot.http.app import bound_port, create_app, start_server
 from bot.http.board import TEAMS_JS
 from bot.teams.testing import CHANNEL, TENANT
 from bot.testing import BotHarness
-from dialogs import actions
 
 CHROMIUM = os.environ.get("LOVENDE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -159,7 +158,7 @@ async def test_axe_finds_no_serious_or_critical_violations(bot: BotHarness, serv
     # A running reflection meeting too: its step and support questions on the board.
     values = {"when": "05.03.2026 13:00", "facilitator": "anna", "participants": "Anna, Bo"}
     values |= {"mode": "async", "window": "2", "themes": "2", "focus": ""}
-    await bot.click("Anna", actions.encode("mtf-plan"), values)
+    await bot.press("Anna", "mtf-plan", values=values)
     await bot.say("Anna", "møde start")
     _, token = link_in(await bot.say("Anna", "tavle"))
     async with playwright_api.async_playwright() as p:

@@ -51,10 +51,11 @@ def meeting_id(bot: BotHarness) -> int:
 
 async def prepare_all(bot: BotHarness, mid: int) -> None:
     for person, (positive, improvement, question) in PREP.items():
-        await bot.click(
+        await bot.press(
             person,
-            actions.encode("mtf-prep", mid),
-            {"positive": positive, "improvement": improvement, "question": question},
+            "mtf-prep",
+            mid,
+            values={"positive": positive, "improvement": improvement, "question": question},
         )
 
 

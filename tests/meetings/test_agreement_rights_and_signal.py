@@ -66,18 +66,18 @@ async def test_only_owner_follow_up_and_facilitator_change_the_status(bot: BotHa
     assert "[0] Gennemført" not in texts(shown)
 
     # Dorte is in the channel but neither does it nor follows up nor leads: a friendly no.
-    refused = texts(await bot.click("Dorte", actions.encode("ag-st", aid, "dropped")))
+    refused = texts(await bot.press("Dorte", "ag-st", aid, "dropped"))
     assert NOT_YOURS in refused
     assert NOT_YOURS in texts(await bot.say("Dorte", "aftale 1 opgivet"))
-    assert NOT_YOURS in texts(await bot.click("Dorte", actions.encode("ag-note", aid)))
-    noted = await bot.click(
-        "Dorte", actions.encode("agf-note", aid), {"status": "dropped", "note": "for svært"}
+    assert NOT_YOURS in texts(await bot.press("Dorte", "ag-note", aid))
+    noted = await bot.press(
+        "Dorte", "agf-note", aid, values={"status": "dropped", "note": "for svært"}
     )
     assert NOT_YOURS in texts(noted)
     assert "Status: Ikke startet" in texts(await bot.say("Dorte", "aftaler"))
 
     assert "Aftale 1 har nu status: I gang" in texts(
-        await bot.click("Bo", actions.encode("ag-st", aid, "in_progress"))
+        await bot.press("Bo", "ag-st", aid, "in_progress")
     )
     assert "Aftale 1 har nu status: Gennemført" in texts(
         await bot.say("Carla", "aftale 1 gennemført: det virker")
@@ -108,7 +108,7 @@ async def test_the_data_signal_goes_with_the_agreement(bot: BotHarness) -> None:
     assert "Aftale 1: Indføre fast månedlig opfølgning på mål" in since
     assert SIGNAL in since
     aid = int(actions.decode(bot.button("lp:ag-note:")).args[0])
-    form = next(r.form for r in await bot.click("Carla", actions.encode("ag-note", aid)) if r.form)
+    form = next(r.form for r in await bot.press("Carla", "ag-note", aid) if r.form)
     assert form is not None and form.intro is not None and SIGNAL in form.intro
     assert mid
 
@@ -116,10 +116,11 @@ async def test_the_data_signal_goes_with_the_agreement(bot: BotHarness) -> None:
 async def test_a_signal_is_checked_like_other_free_text(bot: BotHarness) -> None:
     await closed_assessment(bot)
     mid = await run_meeting_to_paper(bot)
-    rejected = await bot.click(
+    rejected = await bot.press(
         "Anna",
-        actions.encode("mtf-act", mid),
-        {
+        "mtf-act",
+        mid,
+        values={
             "what": "Opfølgning",
             "signal": "Borgeren 01-01-90-1234 siger det virker",
             "owner": "bo",

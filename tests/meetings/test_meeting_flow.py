@@ -31,13 +31,11 @@ async def run_meeting_to_paper(bot: BotHarness) -> int:
     second = ids[PREP["Carla"][1]]
     await bot.click("Bo", bot.button(f"lp:mt-vote:{mid}:0"), {"selected": f"{first},{second}"})
     await bot.click("Carla", bot.button(f"lp:mt-vote:{mid}:0"), {"selected": f"{first}"})
-    await bot.click("Anna", actions.encode("mtf-themes", mid, 0), {"selected": f"{first},{second}"})
+    await bot.press("Anna", "mtf-themes", mid, 0, values={"selected": f"{first},{second}"})
     await bot.say("Anna", "møde næste")
     tids = theme_ids(bot, mid)
-    await bot.click(
-        "Bo",
-        actions.encode("mtf-int", mid, tids[0]),
-        {"text": "Vi har ingen fast rytme for opfølgning"},
+    await bot.press(
+        "Bo", "mtf-int", mid, tids[0], values={"text": "Vi har ingen fast rytme for opfølgning"}
     )
     await bot.say("Carla", "møde forklaring 2 Introduktionen af nye kolleger er kort")
     await bot.say("Anna", "møde næste")
@@ -45,10 +43,11 @@ async def run_meeting_to_paper(bot: BotHarness) -> int:
 
 
 async def write_paper(bot: BotHarness, mid: int) -> None:
-    await bot.click(
+    await bot.press(
         "Anna",
-        actions.encode("mtf-paper", mid),
-        {
+        "mtf-paper",
+        mid,
+        values={
             "short": "Alle beboere har en opfølgningssamtale om deres mål",
             "long": "Recovery-mål er en fast del af hverdagen",
             "months": "6",
@@ -71,7 +70,7 @@ async def write_paper(bot: BotHarness, mid: int) -> None:
         "element": "",
     }
     for who, agreement in (("Anna", anna_s), ("Carla", carla_s)):
-        await bot.click(who, actions.encode("mtf-act", mid), agreement)
+        await bot.press(who, "mtf-act", mid, values=agreement)
 
 
 async def test_live_meeting_from_plan_to_summary(bot: BotHarness) -> None:
@@ -85,7 +84,7 @@ async def test_live_meeting_from_plan_to_summary(bot: BotHarness) -> None:
     assert defaults["participants"] == "Anna, Bo, Carla"  # those who answered
     assert defaults["facilitator"] == "anna" and defaults["mode"] == "live"
 
-    planned = await bot.click("Anna", actions.encode("mtf-plan"), meeting_plan())
+    planned = await bot.press("Anna", "mtf-plan", values=meeting_plan())
     root = [r for r in planned if isinstance(r.target, ToChannel) and r.thread is None]
     assert "Læringsdialog 1 – 05.03.2026 kl. 13:00" in text_of(root)
     assert "Mødeleder: Anna · Deltagere: Anna, Bo, Carla" in text_of(root)
@@ -99,20 +98,21 @@ async def test_live_meeting_from_plan_to_summary(bot: BotHarness) -> None:
     assert not private_to(planned, "dorte")
     mid = meeting_id(bot)
     # The data basis and the booklet's support questions, privately, to whoever asks.
-    basis = await bot.click("Bo", actions.encode("mt-basis", mid))
+    basis = await bot.press("Bo", "mt-basis", mid)
     assert isinstance(basis[-1].target, ToActorOnly)
     assert "1. Teori og viden ★" in text_of(basis)  # focus marked
-    support = await bot.click("Bo", actions.encode("mt-help", mid, 0))
+    support = await bot.press("Bo", "mt-help", mid, 0)
     assert isinstance(support[-1].target, ToActorOnly)
     assert "Hvad undrer jeg mig mest over i data?" in text_of(support)
     assert "Som mødeleder" not in text_of(support)
-    facilitator = text_of(await bot.click("Anna", actions.encode("mt-help", mid, 0)))
+    facilitator = text_of(await bot.press("Anna", "mt-help", mid, 0))
     assert "Som mødeleder har du i forberedelsesfasen ansvar" in facilitator
 
-    await bot.click(
+    await bot.press(
         "Bo",
-        actions.encode("mtf-prep", mid),
-        {"positive": PREP["Bo"][0], "improvement": PREP["Bo"][1], "question": ""},
+        "mtf-prep",
+        mid,
+        values={"positive": PREP["Bo"][0], "improvement": PREP["Bo"][1], "question": ""},
     )
     who = texts(await bot.say("Anna", "møde"))
     assert "Anna –" in who and "Bo ✓" in who and "Carla –" in who
@@ -151,7 +151,7 @@ async def test_live_meeting_from_plan_to_summary(bot: BotHarness) -> None:
     assert "højst vælge 2 temaer" in refused
     await bot.click("Carla", vote, {"selected": str(first)})
     assert "Vælg temaerne først" in texts(await bot.say("Anna", "møde næste"))
-    picker = await bot.click("Anna", actions.encode("mt-themes", mid))
+    picker = await bot.press("Anna", "mt-themes", mid)
     assert isinstance(picker[-1].target, ToActorOnly)
     chosen = texts(
         await bot.say(
@@ -170,10 +170,8 @@ async def test_live_meeting_from_plan_to_summary(bot: BotHarness) -> None:
     assert "Dagsordenen bliver holdt." in support
     assert f"Tema 1: {PREP['Bo'][1]}" in interpret and f"Tema 2: {PREP['Carla'][1]}" in interpret
     tids = theme_ids(bot, mid)
-    updated = await bot.click(
-        "Bo",
-        actions.encode("mtf-int", mid, tids[0]),
-        {"text": "Vi har ingen fast rytme for opfølgning"},
+    updated = await bot.press(
+        "Bo", "mtf-int", mid, tids[0], values={"text": "Vi har ingen fast rytme for opfølgning"}
     )
     assert any(r.kind == "update" and "Vi har ingen fast rytme" in texts([r]) for r in updated)
     await bot.say("Carla", "møde forklaring 2 Introduktionen af nye kolleger er kort")
@@ -219,15 +217,15 @@ async def test_next_meeting_follows_up_on_agreements_with_updated_status(bot: Bo
     await bot.say("Bo", "aftaler mine")
     done = bot.button("lp:ag-st:")  # newest list: Bo's agreement 1
     aid = int(actions.decode(done).args[0])
-    changed = texts(await bot.click("Bo", actions.encode("ag-st", aid, "done")))
+    changed = texts(await bot.press("Bo", "ag-st", aid, "done"))
     assert "Aftale 1 har nu status: Gennemført" in changed
-    same = texts(await bot.click("Bo", actions.encode("ag-st", aid, "done")))
+    same = texts(await bot.press("Bo", "ag-st", aid, "done"))
     assert "har allerede status Gennemført" in same
     assert "Aftale 2 har nu status: I gang" in texts(
         await bot.say("Carla", "aftale 2 i gang: vi har lavet en første udgave")
     )
 
-    opened = await bot.click("Anna", actions.encode("mt-plan"))
+    opened = await bot.press("Anna", "mt-plan")
     form = next(r.form for r in opened if r.form)
     assert form is not None
     assert {f.name: f.initial for f in form.fields}["when"] == "02.04.2026 13:00"
@@ -242,10 +240,8 @@ async def test_next_meeting_follows_up_on_agreements_with_updated_status(bot: Bo
     # A status set from the Siden sidst message updates that message in place.
     b = bot.button("lp:ag-note:")
     note_aid = int(actions.decode(b).args[0])
-    noted = await bot.click(
-        "Carla",
-        actions.encode("agf-note", note_aid),
-        {"status": "done", "note": "Introduktionen virker"},
+    noted = await bot.press(
+        "Carla", "agf-note", note_aid, values={"status": "done", "note": "Introduktionen virker"}
     )
     updates = [r for r in noted if r.kind == "update"]
     assert updates and "Introduktionen virker" in texts(updates)
@@ -262,7 +258,7 @@ async def test_restart_in_the_middle_of_a_meeting_loses_nothing(bot: BotHarness)
     ids = observation_ids(bot)
     first = ids[PREP["Anna"][1]]
     await bot.restart()  # a new process: only the database remembers
-    voted = await bot.click("Bo", actions.encode("mt-vote", mid, 0), {"selected": str(first)})
+    voted = await bot.press("Bo", "mt-vote", mid, 0, values={"selected": str(first)})
     assert [
         r.kind for r in voted if r.message and r.message.fallback.startswith("Observationer")
     ] == ["update"]  # the message's reference came from the database
@@ -271,7 +267,7 @@ async def test_restart_in_the_middle_of_a_meeting_loses_nothing(bot: BotHarness)
     await bot.say("Anna", "møde næste")
     tid = theme_ids(bot, mid)[0]
     await bot.restart()
-    await bot.click("Carla", actions.encode("mtf-int", mid, tid), {"text": "Det kræver tid"})
+    await bot.press("Carla", "mtf-int", mid, tid, values={"text": "Det kræver tid"})
     await bot.say("Anna", "møde næste")
     await bot.restart()
     await write_paper(bot, mid)

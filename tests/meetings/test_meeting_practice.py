@@ -13,7 +13,6 @@ from test_meeting_content import seed, sentences, squash
 
 from bot.console.channel import Record
 from bot.testing import BotHarness
-from dialogs import actions
 from dialogs.i18n import t
 from dialogs.meetings import content
 from dialogs.meetings.model import MeetingView
@@ -75,7 +74,7 @@ async def test_a_meeting_about_an_assessment_explores_and_interprets_the_practic
     await prepare_all(bot, mid)
     await bot.say("Anna", "møde start")
     await bot.say("Anna", "møde næste")
-    records = await bot.click("Bo", actions.encode("mt-help", mid, 2))
+    records = await bot.press("Bo", "mt-help", mid, 2)
     explore = header_of(records, "Udforsk")
     assert "I kan betragte udforskningen som en styret brainstorm" in explore
     assert "Er der mønstre, når I ser på tværs" in explore
@@ -83,7 +82,7 @@ async def test_a_meeting_about_an_assessment_explores_and_interprets_the_practic
 
     ids = observation_ids(bot)
     chosen = f"{ids[PREP['Bo'][1]]},{ids[PREP['Carla'][1]]}"
-    await bot.click("Anna", actions.encode("mtf-themes", mid, 0), {"selected": chosen})
+    await bot.press("Anna", "mtf-themes", mid, 0, values={"selected": chosen})
     await bot.say("Anna", "møde næste")
     records = await bot.say("Carla", "møde støttespørgsmål")
     interpret = header_of(records, "Fortolk")

@@ -40,7 +40,7 @@ async def test_steps_are_short_and_their_support_questions_a_click_away(bot: Bot
         questions = content.step_questions(number, "da", practice=True)
         assert not any(q in shown for q in questions)
         assert f"lp:mt-help:{mid}:{number}" in button_actions([header])
-        support = await bot.click("Carla", actions.encode("mt-help", mid, number))
+        support = await bot.press("Carla", "mt-help", mid, number)
         assert [type(r.target) for r in support] == [ToActorOnly]
         for question in questions:  # verbatim, every one
             assert question in text_of(support)
@@ -51,11 +51,7 @@ async def test_the_preparation_request_is_short_and_updated_not_left_with_button
     bot: BotHarness,
 ) -> None:
     await closed_assessment(bot)
-    planned = await bot.click(
-        "Anna",
-        actions.encode("mtf-plan"),
-        meeting_plan(focus=""),
-    )
+    planned = await bot.press("Anna", "mtf-plan", values=meeting_plan(focus=""))
     mid = meeting_id(bot)
     dm = private_to(planned, "bo")
     assert len(dm) == 1 and len(text_of(dm)) < SHORT
@@ -64,15 +60,16 @@ async def test_the_preparation_request_is_short_and_updated_not_left_with_button
         actions.encode("mt-basis", mid),
         actions.encode("mt-help", mid, 0),
     ]
-    support = text_of(await bot.click("Bo", actions.encode("mt-help", mid, 0)))
+    support = text_of(await bot.press("Bo", "mt-help", mid, 0))
     for question in content.text("preparation.review_questions", "da"):
         assert question in support
 
     # Bo writes his points: his request says so (and offers to edit them), in place.
-    done = await bot.click(
+    done = await bot.press(
         "Bo",
-        actions.encode("mtf-prep", mid),
-        {"positive": "Flere egne mål", "improvement": "Opfølgning", "question": ""},
+        "mtf-prep",
+        mid,
+        values={"positive": "Flere egne mål", "improvement": "Opfølgning", "question": ""},
     )
     mine = [r for r in done if r.kind == "update" and r.ref == dm[0].ref]
     assert mine and "Du har skrevet dine tre pointer" in text_of(mine)
@@ -105,7 +102,7 @@ async def test_siden_sidst_loses_its_status_buttons_when_the_step_closes(bot: Bo
     assert "Aftale 1: Indføre fast månedlig opfølgning på mål" in text_of(again)
     # a status set later (from the list) updates them, still without buttons
     aid = int(actions.decode(next(a for a in button_actions(since) if "ag-st" in a)).args[0])
-    later = await bot.click("Anna", actions.encode("ag-st", aid, "done"))
+    later = await bot.press("Anna", "ag-st", aid, "done")
     shown = [r for r in later if r.kind == "update" and r.ref in refs]
     assert shown and not button_actions(shown) and "Gennemført" in text_of(shown)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from pgtest import fresh_database
-from proc_harness import Launch, Replica, WatchedSlack, start_replica
+from proc_harness import Launch, Replica, Serve, WatchedSlack, child_env, start_replica
 
 from bot.slack.testing.fixtures import PEOPLE
 
@@ -65,6 +65,20 @@ def launch(
         own = {**env, "SLACK_API_BASE_URL": slack_api.api_url_for(name)}
         replica = await start_replica(name, own, tmp_path / name, http)
         replicas.append(replica)
+        return replica
+
+    return start
+
+
+@pytest.fixture
+def serve(database_url: str, slack_api: WatchedSlack, launch: Launch, tmp_path: Path) -> Serve:
+    """`await serve(name)`: a replica over `database_url` (migrating it at start), once its
+    /readyz answers 200. Each one after the first is a restart over the same database."""
+    env = child_env(database_url, slack_api.api_url, tmp_path / "out")
+
+    async def start(name: str) -> Replica:
+        replica = await launch(name, env)
+        await replica.wait_ready()
         return replica
 
     return start

@@ -289,6 +289,7 @@ class Replica:
 
 
 Launch = Callable[[str, Mapping[str, str]], Awaitable[Replica]]  # the `launch` fixture's
+Serve = Callable[[str], Awaitable[Replica]]  # the `serve` fixture's
 
 
 async def _copy_stderr(
@@ -375,6 +376,16 @@ async def open_assessment_id(db: AsyncEngine, channel: str) -> int | None:
     )
     async with db.connect() as conn:
         return await conn.scalar(query)
+
+
+async def start_assessment(replica: Replica, db: AsyncEngine, fake: WatchedSlack) -> int:
+    """U1 starts an assessment in C1 through `replica` (acknowledged at once, the turn after);
+    its id, once the database has it."""
+    assert await replica.command("U1", "start Recovery-forløb") == (200, "")
+    opened = await poll(
+        "the assessment", lambda: open_assessment_id(db, "C1"), fake, 30, replica.log_tail
+    )
+    return int(opened)
 
 
 async def poll(

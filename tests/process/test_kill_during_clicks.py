@@ -14,18 +14,16 @@ from __future__ import annotations
 import asyncio
 import random
 import signal
-from pathlib import Path
 
 import aiohttp
 from proc_harness import (
-    Launch,
+    Serve,
     WatchedSlack,
-    child_env,
     db_engine,
     duplicate_answers,
     element,
-    open_assessment_id,
     poll,
+    start_assessment,
     stored_answers,
 )
 
@@ -52,22 +50,14 @@ def burst(assessment: int) -> list[tuple[str, str, str, str]]:
 
 
 async def test_acknowledged_answers_survive_kill_9(
-    database_url: str,
-    slack_api: WatchedSlack,
-    launch: Launch,
-    tmp_path: Path,
+    database_url: str, slack_api: WatchedSlack, serve: Serve
 ) -> None:
     fake = slack_api
-    env = child_env(database_url, fake.api_url, tmp_path / "out")  # migrates at start
 
-    first = await launch("first", env)
-    await first.wait_ready()
+    first = await serve("first")
     db = db_engine(database_url)
     try:
-        assert await first.command("U1", "start Recovery-forløb") == (200, "")
-        aid = await poll(
-            "the assessment", lambda: open_assessment_id(db, "C1"), fake, 30, first.log_tail
-        )
+        aid = await start_assessment(first, db, fake)
         question_message = {"ts": "1700000200.000100", "text": "Spørgsmål", "blocks": []}
 
         clicks = burst(aid)
@@ -124,8 +114,7 @@ async def test_acknowledged_answers_survive_kill_9(
 
         # A new process over the same database: ready, then (after its inbox replay) every
         # acknowledged answer is stored with the value that was clicked.
-        second = await launch("second", env)
-        await second.wait_ready()
+        second = await serve("second")
         await poll("every acknowledged answer", all_there, fake, 90, second.log_tail)
         assert await duplicate_answers(db) == []
         stored = await stored_answers(db)

@@ -22,20 +22,18 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import asyncpg
 from proc_harness import (
-    Launch,
     Replica,
+    Serve,
     WatchedSlack,
-    child_env,
     db_engine,
     duplicate_answers,
     element,
-    open_assessment_id,
     poll,
     processed_events,
+    start_assessment,
     stored_answers,
 )
 from sqlalchemy import func, select, update
@@ -90,13 +88,9 @@ async def set_lease(inbox: AsyncEngine, until: datetime) -> None:
 
 
 async def test_a_replay_after_a_kill_does_not_undo_newer_clicks(
-    database_url: str,
-    slack_api: WatchedSlack,
-    launch: Launch,
-    tmp_path: Path,
+    database_url: str, slack_api: WatchedSlack, serve: Serve
 ) -> None:
     fake = slack_api
-    env = child_env(database_url, fake.api_url, tmp_path / "out")  # migrates at start
 
     async def click_all(replica: Replica, value: str) -> None:
         action = f"lp:ans:{aid}:{QUESTION}:{value}"
@@ -109,14 +103,10 @@ async def test_a_replay_after_a_kill_does_not_undo_newer_clicks(
         answers = await asyncio.gather(*(one(user) for user in PEOPLE))
         assert answers == [(200, "")] * len(PEOPLE)  # every click acknowledged
 
-    first = await launch("first", env)
-    await first.wait_ready()
+    first = await serve("first")
     db, inbox = db_engine(database_url), inbox_engine(database_url)
     try:
-        assert await first.command("U1", "start Recovery-forløb") == (200, "")
-        aid = await poll(
-            "the assessment", lambda: open_assessment_id(db, "C1"), fake, 30, first.log_tail
-        )
+        aid = await start_assessment(first, db, fake)
 
         async def command_done() -> bool:  # the command was kept too, until its turn ended
             return await kept_keys(inbox) == []
@@ -132,8 +122,7 @@ async def test_a_replay_after_a_kill_does_not_undo_newer_clicks(
             await set_lease(inbox, datetime.now(UTC) + timedelta(hours=1))
         assert await stored_answers(db) == {}  # none of the "Ja" turns ran
 
-        second = await launch("second", env)
-        await second.wait_ready()
+        second = await serve("second")
         await click_all(second, "nej")
         expected = {("C1", user, QUESTION): "nej" for user in PEOPLE}
 

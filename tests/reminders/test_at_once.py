@@ -17,7 +17,6 @@ from reminder_helpers import make_agreement, reminder_rows, start_round
 
 from bot.inbound import Inbound
 from bot.testing import BotHarness, texts
-from dialogs import actions
 from dialogs.assessment.ops import CloseAssessment
 from dialogs.assessment.reminders import NUDGE, NUDGE_ROUND, REASSESS
 from dialogs.effects import Outcome
@@ -92,16 +91,16 @@ async def test_an_agreement_done_or_dropped_loses_its_reminders_at_once(bot: Bot
     assert "aftale: frist om lidt til Bo" in await listed(bot)
     assert await statuses(bot, *AGREEMENT_KINDS) == ["pending"] * 3
 
-    await bot.click("Bo", actions.encode("ag-st", aid, "done"))
+    await bot.press("Bo", "ag-st", aid, "done")
     assert "aftale:" not in await listed(bot)
     assert await statuses(bot, *AGREEMENT_KINDS) == ["cancelled"] * 3
 
     # Reopened: they come back (the sweep could not: a key once used is never planned again).
-    await bot.click("Carla", actions.encode("ag-st", aid, "in_progress"))
+    await bot.press("Carla", "ag-st", aid, "in_progress")
     assert "aftale: frist om lidt til Bo" in await listed(bot)
     assert await statuses(bot, *AGREEMENT_KINDS) == ["pending"] * 3
 
-    await bot.click("Carla", actions.encode("ag-st", aid, "dropped"))
+    await bot.press("Carla", "ag-st", aid, "dropped")
     assert await statuses(bot, *AGREEMENT_KINDS) == ["cancelled"] * 3
     bot.clock.set(utc(2026, 3, 25, 9, 0))
     stats = await bot.run_due()

@@ -28,10 +28,11 @@ async def test_participants_who_have_not_prepared_are_reminded_the_working_day_b
 ) -> None:
     bot.clock.set(utc(2026, 3, 20, 9, 0))
     mid = await plan(bot)  # Tuesday 7 April 13:00; Easter is 2–6 April
-    await bot.click(
+    await bot.press(
         "Carla",
-        actions.encode("mtf-prep", mid),
-        {"positive": "Vi bruger data", "improvement": "Mere opfølgning", "question": ""},
+        "mtf-prep",
+        mid,
+        values={"positive": "Vi bruger data", "improvement": "Mere opfølgning", "question": ""},
     )
     assert await run_at(bot, utc(2026, 4, 1, 5, 59)) == []
     out = await run_at(bot, utc(2026, 4, 1, 6, 0))  # Wednesday 1 April, 08:00 CEST

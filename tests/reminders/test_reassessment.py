@@ -48,7 +48,7 @@ async def test_a_year_later_the_channel_is_invited_and_round_two_shows_last_answ
     assert "Måling af praksis: Recovery-forløb (runde 2)" in started
     new = bot.assessment_id()
     assert new != aid
-    await bot.click("Anna", actions.encode("pace", new, "all"))
+    await bot.press("Anna", "pace", new, "all")
     question = next(
         r
         for r in reversed(bot.channel.records)

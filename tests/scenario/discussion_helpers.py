@@ -56,15 +56,13 @@ def discussion_id(bot: BotHarness) -> int:
 
 
 async def start(bot: BotHarness, mode: str = "live", window: str = "2", votes: str = "2") -> int:
-    await bot.click(
-        "Anna", actions.encode("dcf-start"), {"mode": mode, "window": window, "votes": votes}
-    )
+    await bot.press("Anna", "dcf-start", values={"mode": mode, "window": window, "votes": votes})
     return discussion_id(bot)
 
 
 async def write_notes(bot: BotHarness, did: int) -> None:
     for person, values in NOTES.items():
-        await bot.click(person, actions.encode("dcf-notes", did), values)
+        await bot.press(person, "dcf-notes", did, values=values)
 
 
 def channel_text(records: list[Record]) -> str:
@@ -94,11 +92,12 @@ async def run_discussion(bot: BotHarness) -> int:
     did = await start(bot, votes="3")
     long = "Vi skal blive bedre til at følge op på målene sammen med beboerne. " * 4
     for person in TEAM:
-        await bot.click(person, actions.encode("dc-notes", did))
-        await bot.click(
+        await bot.press(person, "dc-notes", did)
+        await bot.press(
             person,
-            actions.encode("dcf-notes", did),
-            {
+            "dcf-notes",
+            did,
+            values={
                 "strengths": "\n".join(f"{person} styrke {i}: {long[:250]}" for i in range(5)),
                 "potentials": "\n".join(f"{person} potentiale {i}: {long[:250]}" for i in range(4)),
                 "surprises": "\n".join(
@@ -106,20 +105,20 @@ async def run_discussion(bot: BotHarness) -> int:
                 ),
             },
         )
-    await bot.click("Bo", actions.encode("dcf-notes", did), {"potentials": "x" * 301})
+    await bot.press("Bo", "dcf-notes", did, values={"potentials": "x" * 301})
     await bot.say("Anna", "drøftelse næste")
     await bot.say("Anna", "drøftelse næste")
     await bot.click("Carla", bot.button(f"lp:dc-pot:{did}:8"))
-    await bot.click("Carla", actions.encode("dcf-pot", did, 8), {"text": long[:280]})
+    await bot.press("Carla", "dcf-pot", did, 8, values={"text": long[:280]})
     await bot.say("Anna", "drøftelse næste")
-    await bot.click("Bo", actions.encode("dc-vote", did, 0), {"selected": "1,2"})
-    await bot.click("Carla", actions.encode("dc-vote", did, 1), {"selected": "11,13"})
+    await bot.press("Bo", "dc-vote", did, 0, values={"selected": "1,2"})
+    await bot.press("Carla", "dc-vote", did, 1, values={"selected": "11,13"})
     await bot.say("Anna", "drøftelse")
     await bot.say("Anna", "drøftelse næste")
     await bot.click("Anna", bot.button(f"lp:dc-agree:{did}:"))
     await bot.click("Anna", last_form(bot).action, {"what": "", "due": "x"})
     await bot.click("Anna", bot.button(f"lp:dc-meet:{did}"))
-    await bot.click("Anna", actions.encode("dcf-meet", did), {"when": "i går"})
+    await bot.press("Anna", "dcf-meet", did, values={"when": "i går"})
     return did
 
 

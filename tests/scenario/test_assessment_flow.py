@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.testing import ELEMENT_1, BotHarness, texts
-from dialogs import actions
 
 
 async def start(bot: BotHarness) -> int:
@@ -27,7 +26,7 @@ async def test_start_posts_intro_progress_and_all_elements_in_threads(bot: BotHa
 
 async def start_after_intro(bot: BotHarness) -> int:
     aid = bot.assessment_id()
-    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    await bot.press("Anna", "pace", aid, "all")
     return aid
 
 
@@ -44,12 +43,14 @@ async def test_full_assessment_with_disagreement_resolved_by_facilitator(bot: Bo
 
     refused = texts(await bot.say("Bo", "teamsvar 1.3 ja: fordi"))
     assert "kun mødelederen" in refused
-    await bot.click("Anna", actions.encode("dec", aid, "1.3"))
+    await bot.press("Anna", "dec", aid, "1.3")
     assert bot.channel.records[-1].kind == "form"
-    await bot.click(
+    await bot.press(
         "Anna",
-        actions.encode("f-dec", aid, "1.3"),
-        {"value": "delvist", "justification": "Vi bruger det kun delvist."},
+        "f-dec",
+        aid,
+        "1.3",
+        values={"value": "delvist", "justification": "Vi bruger det kun delvist."},
     )
     summary = texts(await bot.say("Anna", "resultat"))
     assert "1. Teori og viden" in summary and "0,50" in summary
@@ -99,7 +100,7 @@ async def test_bad_input_is_refused_and_changes_nothing(bot: BotHarness) -> None
     assert "CPR-nummer" in cpr
     long = texts(await bot.say("Anna", "kommentar 1.1 " + "x" * 1600))
     assert "for lang" in long
-    other = texts(await bot.click("Anna", actions.encode("ans", aid + 99, "1.1", "ja")))
+    other = texts(await bot.press("Anna", "ans", aid + 99, "1.1", "ja"))
     assert "anden måling" in other
     forged = texts(await bot.click("Anna", "lp:ans:1:1.1:maybe"))
     assert "Intet er ændret" in forged
@@ -109,7 +110,7 @@ async def test_bad_input_is_refused_and_changes_nothing(bot: BotHarness) -> None
 
 async def test_not_relevant_click_asks_for_a_reason_and_keeps_the_draft(bot: BotHarness) -> None:
     aid = await start(bot)
-    await bot.click("Bo", actions.encode("ans", aid, "1.4", "ikke_relevant"))
+    await bot.press("Bo", "ans", aid, "1.4", "ikke_relevant")
     form = bot.channel.records[-1]
     assert form.kind == "form" and form.form is not None
     too_long = "x" * 1501
@@ -123,9 +124,9 @@ async def test_not_relevant_click_asks_for_a_reason_and_keeps_the_draft(bot: Bot
 
 async def test_multi_select_and_conditional_question(bot: BotHarness) -> None:
     aid = await start(bot)
-    bad = texts(await bot.click("Anna", actions.encode("multi", aid, "2.2"), {"selected": "a,f"}))
+    bad = texts(await bot.press("Anna", "multi", aid, "2.2", values={"selected": "a,f"}))
     assert "kun alene" in bad
-    records = await bot.click("Anna", actions.encode("multi", aid, "2.2"), {"selected": "c,a"})
+    records = await bot.press("Anna", "multi", aid, "2.2", values={"selected": "c,a"})
     assert any(
         r.kind == "post" and r.message and r.message.fallback.startswith("2.3") for r in records
     )
@@ -169,7 +170,7 @@ async def test_unknown_command_gets_one_line_and_help_in_english_alias_too(
 async def test_a_rejected_team_answer_form_keeps_the_draft(bot: BotHarness) -> None:
     aid = await start(bot)
     draft = {"value": "delvist", "justification": "cpr 010203-1234"}
-    await bot.click("Anna", actions.encode("f-dec", aid, "1.1"), draft)
+    await bot.press("Anna", "f-dec", aid, "1.1", values=draft)
     rejected = bot.channel.records[-1]
     assert rejected.kind == "form_error" and rejected.form is not None
     assert "CPR" in rejected.form.errors["justification"]

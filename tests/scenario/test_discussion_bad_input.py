@@ -37,9 +37,7 @@ async def test_starting_needs_a_closed_assessment_and_the_facilitator(bot: BotHa
     refused(await bot.say("Anna", "drøftelse start asynkron 99"), "et helt tal fra 1 til 10")
     refused(await bot.say("Anna", "drøftelse start live 3"), "`drøftelse start live`")
     errors = form_errors(
-        await bot.click(
-            "Anna", actions.encode("dcf-start"), {"mode": "async", "window": "0", "votes": "9"}
-        )
+        await bot.press("Anna", "dcf-start", values={"mode": "async", "window": "0", "votes": "9"})
     )
     assert errors == {
         "window": "Skriv et helt tal fra 1 til 10.",
@@ -58,7 +56,7 @@ async def test_only_the_facilitator_leads_but_everyone_takes_part(bot: BotHarnes
     did = await start(bot)
     await write_notes(bot, did)  # Bo and Carla write notes too
     refused(await bot.say("Bo", "drøftelse næste"), "det kan kun mødelederen gøre")
-    refused(await bot.click("Carla", actions.encode("dc-next", did, 1)), "kun mødelederen")
+    refused(await bot.press("Carla", "dc-next", did, 1), "kun mødelederen")
     refused(await bot.say("Bo", "drøftelse aflys"), "kun mødelederen")
     for _ in range(3):
         await bot.say("Anna", "drøftelse næste")
@@ -66,8 +64,8 @@ async def test_only_the_facilitator_leads_but_everyone_takes_part(bot: BotHarnes
     await bot.say("Anna", "drøftelse næste")
     refused(await bot.click("Bo", bot.button(f"lp:dc-agree:{did}:")), "kun mødelederen")
     refused(await bot.say("Carla", "drøftelse aftale 1"), "kun mødelederen")
-    refused(await bot.click("Bo", actions.encode("dc-meet", did)), "kun mødelederen")
-    refused(await bot.click("Bo", actions.encode("dcf-meet", did), {}), "kun mødelederen")
+    refused(await bot.press("Bo", "dc-meet", did), "kun mødelederen")
+    refused(await bot.press("Bo", "dcf-meet", did, values={}), "kun mødelederen")
     refused(await bot.say("Anna", "drøftelse aftale 9"), "intet udviklingspotentiale nummer “9”")
     refused(await bot.say("Anna", "drøftelse aftale x"), "vælg et fra 1 til 4")
 
@@ -104,9 +102,9 @@ async def test_notes_that_are_too_long_too_many_or_hold_a_cpr_number(bot: BotHar
     for i in range(5):
         await bot.say("Bo", f"drøftelse styrke Nummer {i}")
     refused(await bot.say("Bo", "drøftelse styrke Nummer 6"), "Højst 5 pr. slags")
-    errors = form_errors(await bot.click("Bo", actions.encode("dcf-pot", did, 0), {"text": ""}))
+    errors = form_errors(await bot.press("Bo", "dcf-pot", did, 0, values={"text": ""}))
     assert errors == {"text": "Feltet må ikke være tomt."}
-    refused(await bot.click("Bo", actions.encode("dc-pot", did, 12)), "kan jeg ikke udføre her")
+    refused(await bot.press("Bo", "dc-pot", did, 12), "kan jeg ikke udføre her")
 
 
 async def test_votes_in_the_wrong_step_too_many_or_not_numbers(bot: BotHarness) -> None:
@@ -122,7 +120,7 @@ async def test_votes_in_the_wrong_step_too_many_or_not_numbers(bot: BotHarness) 
     refused(await bot.say("Bo", "drøftelse stem 1,2,3"), "højst vælge 2")
     vote = actions.encode("dc-vote", did, 0)
     refused(await bot.click("Bo", vote, {"selected": "7"}), "kan jeg ikke udføre her")
-    refused(await bot.click("Bo", actions.encode("dc-vote", did, 3), {}), "ikke udføre her")
+    refused(await bot.press("Bo", "dc-vote", did, 3, values={}), "ikke udføre her")
     refused(await bot.click("Bo", vote, {"selected": "1,2,3"}), "det her ville give 3")
     assert "Dine valg er gemt: 1, 2." in to_actor(await bot.click("Bo", vote, {"selected": "1,2"}))
     # Typed, the picks replace all earlier ones.
@@ -139,9 +137,9 @@ async def test_stale_and_foreign_buttons_change_nothing(bot: BotHarness) -> None
     await bot.say("Anna", "drøftelse næste")
     # Nobody wrote a potential: the vote would have nothing to prioritise.
     refused(await bot.say("Anna", "drøftelse næste"), "ingen udviklingspotentialer")
-    refused(await bot.click("Anna", actions.encode("dc-next", did, 1)), "allerede gået videre")
-    refused(await bot.click("Anna", actions.encode("dc-next", did + 1, 3)), "anden resultatdrø")
-    refused(await bot.click("Anna", actions.encode("dc-next", "x", 3)), "ikke udføre her")
+    refused(await bot.press("Anna", "dc-next", did, 1), "allerede gået videre")
+    refused(await bot.press("Anna", "dc-next", did + 1, 3), "anden resultatdrø")
+    refused(await bot.press("Anna", "dc-next", "x", 3), "ikke udføre her")
     # The same discussion id from another channel is that channel's no discussion.
     await bot.say("Eve", "hjælp", channel="other")
     other = await bot.click("Eve", actions.encode("dc-next", did, 3), channel="other")

@@ -85,7 +85,7 @@ async def test_a_live_discussion_from_notes_to_agreement_and_meeting(bot: BotHar
     assert len(posts) == 3 and all(r.thread for r in posts)  # in the discussion's thread
     await bot.click("Carla", bot.button(f"lp:dc-pot:{did}:8"))
     assert "8. Relationelt samarbejde" in (last_form(bot).intro or "")
-    await bot.click("Carla", actions.encode("dcf-pot", did, 8), {"text": "Fast samarbejdsmøde"})
+    await bot.press("Carla", "dcf-pot", did, 8, values={"text": "Fast samarbejdsmøde"})
 
     # Step 4: the vote (at most two each), typed or with the check boxes.
     await bot.say("Anna", "drøftelse næste")
@@ -93,7 +93,7 @@ async def test_a_live_discussion_from_notes_to_agreement_and_meeting(bot: BotHar
     assert "Dine valg er gemt: 2, 5." in to_actor(await bot.say("Anna", "drøftelse stem 2, 5"))
     refused = await bot.say("Bo", "drøftelse stem 1,2,3")
     assert "højst vælge 2" in to_actor(refused)
-    await bot.click("Bo", actions.encode("dc-vote", did, 0), {"selected": "2,3"})
+    await bot.press("Bo", "dc-vote", did, 0, values={"selected": "2,3"})
     await bot.say("Carla", "drøftelse stem 5")
     assert "3 af 3 har stemt" in texts(bot.channel.records[-2:])
 
@@ -207,6 +207,6 @@ async def test_a_new_round_can_be_discussed_and_the_old_buttons_are_refused(
     assert "Drøftelsen er aflyst." in to_actor(await bot.say("Bo", "drøftelse"))
     second = await start(bot)
     assert second != first
-    stale = await bot.click("Anna", actions.encode("dc-next", first, 2))
+    stale = await bot.press("Anna", "dc-next", first, 2)
     assert "en anden resultatdrøftelse" in to_actor(stale)
     assert set(NOTES) == set(TEAM)

@@ -6,7 +6,6 @@ on the list yet, a 1:1 chat's card (its person already takes part) has no "Delta
 from __future__ import annotations
 
 from bot.testing import BotHarness, button_labels, meeting_plan, texts
-from dialogs import actions
 from dialogs.turn import Surface
 
 PRIVATE = Surface(prefix="", threads=False, private=True)
@@ -22,11 +21,11 @@ async def test_the_plan_forms_time_part_has_its_own_label(bot: BotHarness) -> No
 
 
 async def test_join_is_offered_only_where_someone_may_need_it(bot: BotHarness) -> None:
-    shared = await bot.click("Anna", actions.encode("mtf-plan"), VALUES)
+    shared = await bot.press("Anna", "mtf-plan", values=VALUES)
     assert "Deltag" in button_labels(shared)
     assert "Ikke på listen endnu? Tryk på Deltag" in texts(shared)
 
     solo = bot.place(channel="anna-dm", surface=PRIVATE)
-    own = await solo.click("Anna", actions.encode("mtf-plan"), VALUES)
+    own = await solo.press("Anna", "mtf-plan", values=VALUES)
     assert "Start dialogen" in button_labels(own) and "Deltag" not in button_labels(own)
     assert "Tryk på Deltag" not in texts(own)

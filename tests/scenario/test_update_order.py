@@ -58,9 +58,7 @@ class GatedRound:
 
 
 async def gated_round(bot: BotHarness) -> GatedRound:
-    await bot.say("Anna", "start Recovery-forløb")
-    aid = int(actions.decode(bot.button("lp:pace:")).args[0])
-    await bot.click("Anna", actions.encode("pace", aid, "all"))
+    aid = await bot.start_assessment()  # Anna, all elements at once
     gate = GatedChannel(out=bot.lines.append, prefix="1.1 ")
     gate.records = bot.channel.records
     return GatedRound(bot, aid, gate, len(gate.records))

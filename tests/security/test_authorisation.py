@@ -184,8 +184,8 @@ async def test_the_snapshot_sees_a_facilitator_change(team: tuple[Place, World])
     """The control: the same kind of request by the facilitator does change the database."""
     place, world = team
     before = await snapshot(place.bot)
-    await place.click(
-        "Anna", actions.encode("f-dec", world.aid, "1.3"), {"value": "ja", "justification": "ok"}
+    await place.press(
+        "Anna", "f-dec", world.aid, "1.3", values={"value": "ja", "justification": "ok"}
     )
     await place.say("Anna", "indstillinger sprog en")
     assert {"team_decisions", "channels"} <= set(changed_tables(before, await snapshot(place.bot)))
@@ -218,8 +218,6 @@ async def test_a_workspace_admin_may_export_and_delete_but_not_facilitate(
         assert "Ja, slet alle data" in text_of(await place.say("Dora", "slet-data"))
         # Anna cannot confirm Dora's request: the confirmation is Dora's own state
         assert "Vil du slette ALLE" in text_of(await place.say("Anna", "slet-data bekræft"))
-        assert "Dora har slettet alle kanalens data" in text_of(
-            await place.click("Dora", actions.encode("pv-del"))
-        )
+        assert "Dora har slettet alle kanalens data" in text_of(await place.press("Dora", "pv-del"))
     finally:
         await bot.close()

@@ -15,7 +15,6 @@ from bot.slack.modals import form_view
 from bot.slack.testing import valid_blocks, valid_view
 from bot.teams.cards import form_card, message_cards
 from bot.testing import BotHarness
-from dialogs import actions
 
 
 async def run_through(bot: BotHarness) -> list[Record]:
@@ -23,18 +22,18 @@ async def run_through(bot: BotHarness) -> list[Record]:
     for who in ("Anna", "Bo", "Carla"):
         await bot.say(who, "selvevaluering refleksion L1 " + "Lang refleksion. " * 80)
         await bot.say(who, f"selvevaluering udviklingspunkt KU Punkt fra {who}")
-    await bot.click("Bo", actions.encode("se-refl", sid, "O2"))
-    await bot.click("Bo", actions.encode("se-f-refl", sid, "O2"), {"text": "1234567890 " * 200})
+    await bot.press("Bo", "se-refl", sid, "O2")
+    await bot.press("Bo", "se-f-refl", sid, "O2", values={"text": "1234567890 " * 200})
     # Leaders and staff: roles, own ratings (by button and form), so every surface shows both.
-    await bot.click("Anna", actions.encode("se-role", sid, "leader"))
+    await bot.press("Anna", "se-role", sid, "leader")
     await bot.say("Carla", "selvevaluering rolle medarbejder")
-    await bot.click("Carla", actions.encode("se-own", sid, "K"))
-    await bot.click("Carla", actions.encode("se-f-own", sid, "K"), {"rating": "9"})
-    await bot.click("Carla", actions.encode("se-f-own", sid, "K"), {"rating": "1"})
+    await bot.press("Carla", "se-own", sid, "K")
+    await bot.press("Carla", "se-f-own", sid, "K", values={"rating": "9"})
+    await bot.press("Carla", "se-f-own", sid, "K", values={"rating": "1"})
     await bot.say("Anna", "selvevaluering min vurdering K 5")
-    await bot.click("Anna", actions.encode("se-rate", sid, "K"))
-    await bot.click("Anna", actions.encode("se-f-rate", sid, "K"), {"rating": "4"})
-    await bot.click("Anna", actions.encode("se-pt", sid, "S"))
+    await bot.press("Anna", "se-rate", sid, "K")
+    await bot.press("Anna", "se-f-rate", sid, "K", values={"rating": "4"})
+    await bot.press("Anna", "se-pt", sid, "S")
     await bot.click("Anna", bot.button(f"lp:se-agree:{sid}:"))
     await bot.say("Bo", "selvevaluering spørgsmål")
     await bot.say("Anna", "selvevaluering luk")

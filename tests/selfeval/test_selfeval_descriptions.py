@@ -24,7 +24,7 @@ def card(records: list[Record], name: str) -> str:
 async def test_dimension_cards_carry_the_whole_descriptions(bot: BotHarness) -> None:
     await bot.say("Anna", "selvevaluering start")
     sid = int(actions.decode(bot.button("lp:se-pace:")).args[0])
-    records = await bot.click("Anna", actions.encode("se-pace", sid, "all"))
+    records = await bot.press("Anna", "se-pace", sid, "all")
     kultur = card(records, "Kultur")
     assert "Vidensbaseret udviklingsarbejde forudsætter, at der er motivation" in kultur
     assert kultur.index("Vidensbaseret udviklingsarbejde forudsætter") < kultur.index("Altså")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.slack.testing import payloads as p
-from bot.slack.testing.harness import SlackHarness, check_all
+from bot.slack.testing.harness import SlackHarness, check_all, elements
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -30,18 +30,11 @@ async def dm_click(
 
 
 def styles(message: dict[str, Any]) -> dict[str, str]:
-    return {
-        e["value"]: e.get("style", "default")
-        for b in message["blocks"] for e in b.get("elements", [])
-        if e.get("type") == "button"
-    }  # fmt: skip
+    return {e["value"]: e.get("style", "default") for e in elements(message["blocks"], "button")}
 
 
 def checkboxes(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        e for b in message["blocks"] for e in b.get("elements", [])
-        if e.get("type") == "checkboxes"
-    ]  # fmt: skip
+    return elements(message["blocks"], "checkboxes")
 
 
 def ticked(slack: SlackHarness, qid: str, keys: list[str]) -> dict[str, Any]:

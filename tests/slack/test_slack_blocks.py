@@ -12,7 +12,7 @@ from bot.slack.blocks import MAX_MESSAGE_JSON, render_message, strip_tag
 from bot.slack.home import home_view
 from bot.slack.modals import field_errors, form_view, inline_form, submitted_values
 from bot.slack.mrkdwn import command_text, mrkdwn, split_text, truncate
-from bot.slack.testing.harness import valid_blocks, valid_view
+from bot.slack.testing.harness import elements, valid_blocks, valid_view
 from bot.testing import BotHarness
 from dialogs import actions
 from dialogs.assessment import forms
@@ -100,7 +100,7 @@ def test_all_sixty_questions_render_with_their_buttons() -> None:
         rendered = render_message(question_message("da", view, q))
         (chunk,) = rendered.chunks
         valid_blocks(chunk)
-        values = [e["value"] for b in chunk for e in b.get("elements", []) if e["type"] == "button"]
+        values = [e["value"] for e in elements(chunk, "button")]
         assert values and all(v.startswith("lp:") for v in values)
 
 
@@ -163,9 +163,9 @@ def test_building_blocks_respect_the_limits() -> None:
     chunk = [b for c in render_message(message).chunks for b in c]
     header = chunk[0]
     assert header["type"] == "header" and len(header["text"]["text"]) <= 150
-    ids = [e["action_id"] for b in chunk for e in b.get("elements", []) if "action_id" in e]
+    ids = [e["action_id"] for e in elements(chunk) if "action_id" in e]
     assert {strip_tag(i) for i in ids} == {"lp:ans:1:1.1:ja", "lp:multi:1:2.2"}
-    boxes = [e for b in chunk for e in b.get("elements", []) if e["type"] == "checkboxes"]
+    boxes = elements(chunk, "checkboxes")
     assert [len(b["options"]) for b in boxes] == [10, 2]
     assert [o["value"] for o in boxes[0]["initial_options"]] == ["a", "c"]
     fields = [b for b in chunk if "fields" in b]

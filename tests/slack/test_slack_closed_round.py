@@ -6,24 +6,9 @@ requests through the real route; every Block Kit payload validated."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.slack.testing.harness import SlackHarness, check_all
+from bot.slack.testing.harness import SlackHarness, button_values, check_all, shown
 
 ANSWERING = ("lp:ans:", "lp:multi:", "lp:next-el:", "lp:scope:", "lp:notes:", "lp:close-")
-
-
-def values(call: Any) -> list[str]:
-    return [
-        str(e.get("value", ""))
-        for b in call.get("blocks", [])
-        for e in b.get("elements", [])
-        if e.get("type") == "button"
-    ]
-
-
-def shown(call: Any) -> str:
-    return str(call.get("text", "")) + "\n" + "\n".join(str(b) for b in call.get("blocks", []))
 
 
 async def test_closing_updates_the_roots_and_replaces_the_gaps(slack: SlackHarness) -> None:
@@ -38,10 +23,10 @@ async def test_closing_updates_the_roots_and_replaces_the_gaps(slack: SlackHarne
     updates = fake.since(mark, "chat.update")
     (root,) = [c for c in updates if "Element 1:" in shown(c)]
     assert "Målingen er lukket" in shown(root) and "indtil målingen lukkes" not in shown(root)
-    assert not [v for v in values(root) if v.startswith(ANSWERING)]
+    assert not [v for v in button_values(root) if v.startswith(ANSWERING)]
     assert [c for c in updates if "runde 1 (lukket)" in shown(c)]
     (gaps,) = [c for c in fake.since(mark, "response_url") if "Før målingen" in shown(c)]
-    assert gaps["replace_original"] is True and not values(gaps)
+    assert gaps["replace_original"] is True and not button_values(gaps)
     assert "resultatet blev vist i kanalen" in shown(gaps)
     assert not [c for c in fake.since(mark, "chat.postEphemeral") if "Før målingen" in shown(c)]
     assert check_all(fake.calls) > 5
@@ -57,5 +42,5 @@ async def test_status_is_one_ephemeral_message(slack: SlackHarness) -> None:
     assert status["user"] == "U2"
     text = shown(status)
     assert "Tempo: ét element ad gangen" in text and "Husk at afgrænse" in text
-    assert [v.split(":")[1] for v in values(status)] == ["pace", "guide", "scope"]
+    assert [v.split(":")[1] for v in button_values(status)] == ["pace", "guide", "scope"]
     assert check_all(fake.calls) > 3

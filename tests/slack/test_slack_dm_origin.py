@@ -22,7 +22,7 @@ from bot.slack.inbound import from_block_actions
 from bot.slack.modals import FormMeta
 from bot.slack.origin import ORIGIN_KEY, OriginKey, split_value
 from bot.slack.testing import payloads as p
-from bot.slack.testing.harness import SlackHarness, check_all
+from bot.slack.testing.harness import SlackHarness, check_all, elements
 from dialogs.effects import Outcome
 from dialogs.events import Command, Interaction
 from dialogs.meetings import CreateAgreement
@@ -268,9 +268,8 @@ def test_a_multi_select_in_a_dm_signs_its_submit_button_only() -> None:
     choice = MultiSelect("lp:multi:1:2.2", "Hvilke?", options, (), "Send")
     sign = KEY.signer("T1", "U2", "C1")
     (chunk,) = render_message(Message((choice,), "Hvilke?"), sign).chunks
-    elements = [e for b in chunk for e in b.get("elements", [])]
-    boxes = [e for e in elements if e["type"] == "checkboxes"]
-    (submit,) = [e for e in elements if e["type"] == "button"]
+    boxes = elements(chunk, "checkboxes")
+    (submit,) = elements(chunk, "button")
     assert KEY.verify("T1", "U2", submit["value"]) == "C1"
     assert all(o["value"] in ("a", "b") for b in boxes for o in b["options"])
     state = {"b": {boxes[0]["action_id"]: {"type": "checkboxes", "selected_options": []}}}

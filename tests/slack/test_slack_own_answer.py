@@ -17,7 +17,7 @@ from bot.ports import Conversation
 from bot.slack.blocks import render_message
 from bot.slack.origin import split_value
 from bot.slack.testing import payloads as p
-from bot.slack.testing.harness import SlackHarness, check_all, valid_blocks
+from bot.slack.testing.harness import SlackHarness, check_all, elements, valid_blocks
 from dialogs.effects import Outcome, Post
 from dialogs.events import Command
 from dialogs.messages import Button, Buttons, Choice, Message, MultiSelect, Text, ToMember
@@ -52,12 +52,7 @@ def checkbox_ids(blocks: list[dict[str, Any]]) -> list[str]:
 
 
 def button_texts(blocks: list[dict[str, Any]]) -> dict[str, str]:
-    return {
-        split_value(e["value"])[0]: e["text"]["text"]
-        for b in blocks
-        for e in b.get("elements", [])
-        if e.get("type") == "button"
-    }
+    return {split_value(e["value"])[0]: e["text"]["text"] for e in elements(blocks, "button")}
 
 
 async def test_saving_2_2_keeps_everyones_ticks_on_the_shared_card(slack: SlackHarness) -> None:
@@ -134,10 +129,7 @@ async def test_a_click_on_a_copy_in_the_dm_shows_the_answer_there(slack: SlackHa
     texts = button_texts(own["blocks"])
     assert texts["lp:ans:1:1.1:delvist"] == "✓ Delvist" and texts["lp:ans:1:1.1:ja"] == "Ja"
     signed = next(
-        e["value"]
-        for b in own["blocks"]
-        for e in b.get("elements", [])
-        if e.get("action_id") == "lp:ans:1:1.1:nej"
+        e["value"] for e in elements(own["blocks"]) if e.get("action_id") == "lp:ans:1:1.1:nej"
     )
     assert split_value(signed)[1] == "C1"  # its buttons still act on the channel
     assert any(c["channel"] == "C1" and "1 har svaret" in str(c.body) for c in updates)

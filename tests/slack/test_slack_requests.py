@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.slack.testing import payloads as p
-from bot.slack.testing.harness import SlackHarness, check_all, valid_view
+from bot.slack.testing.harness import SlackHarness, check_all, elements, valid_view
 from storage.models import Assessment, Channel, MemberAnswer, ProcessedEvent
 from storage.selfeval_models import SelfEvalPoint
 
@@ -153,9 +153,7 @@ async def test_checkbox_ticks_only_ack_and_the_submit_sends_the_selection(
 ) -> None:
     await start(slack, elements=2)
     element, msg = slack.button("lp:multi:1:2.2")
-    boxes = next(
-        e for b in msg["blocks"] for e in b.get("elements", []) if e.get("type") == "checkboxes"
-    )
+    boxes = elements(msg["blocks"], "checkboxes")[0]
     chosen = [o for o in boxes["options"] if o["value"] in ("a", "c")]
     mark = len(slack.fake.calls)
     tick = await slack.click("U2", {**boxes, "selected_options": chosen}, msg)

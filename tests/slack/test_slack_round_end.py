@@ -6,23 +6,8 @@ words name commands as Slack needs them — `/lovende …` in a channel, plain i
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.slack.testing import payloads as p
-from bot.slack.testing.harness import SlackHarness, check_all
-
-
-def buttons(call: Any) -> list[str]:
-    return [
-        str(e.get("value", ""))
-        for b in call["blocks"]
-        for e in b.get("elements", [])
-        if e.get("type") == "button"
-    ]
-
-
-def text_of(call: Any) -> str:
-    return str(call["text"]) + "\n" + "\n".join(str(b) for b in call["blocks"])
+from bot.slack.testing.harness import SlackHarness, button_values, check_all, elements, shown
 
 
 async def test_close_shows_the_gaps_and_the_buttons_close_or_keep_it_open(
@@ -42,13 +27,13 @@ async def test_close_shows_the_gaps_and_the_buttons_close_or_keep_it_open(
     await slack.command("U1", "luk")
     (gaps,) = fake.since(mark, "chat.postEphemeral")  # only Anna sees them
     assert gaps["user"] == "U1" and not fake.since(mark, "chat.postMessage")
-    shown = text_of(gaps)
-    assert "Før målingen af Recovery-forløb lukkes" in shown
-    assert "Uenigheder:* 1 uenighed (1.1)" in shown
-    assert "skriv `/lovende luk` igen inden for 15 minutter" in shown
-    assert "`/lovende genåbn`" in shown and "resultatet bliver vist i kanalen" in shown
-    assert [b.split(":")[1] for b in buttons(gaps)] == ["close-ok", "close-no"]
-    styles = [e.get("style") for b in gaps["blocks"] for e in b.get("elements", [])]
+    said = shown(gaps)
+    assert "Før målingen af Recovery-forløb lukkes" in said
+    assert "Uenigheder:* 1 uenighed (1.1)" in said
+    assert "skriv `/lovende luk` igen inden for 15 minutter" in said
+    assert "`/lovende genåbn`" in said and "resultatet bliver vist i kanalen" in said
+    assert [b.split(":")[1] for b in button_values(gaps)] == ["close-ok", "close-no"]
+    styles = [e.get("style") for e in elements(gaps["blocks"])]
     assert "danger" in styles  # closing is the consequential button
 
     mark = len(fake.calls)
@@ -81,7 +66,7 @@ async def test_the_decided_question_leaves_the_facilitators_list(slack: SlackHar
     mark = len(fake.calls)
     await slack.command("U1", "uenighed")
     (listed,) = fake.since(mark, "chat.postEphemeral")
-    assert [b.split(":")[3] for b in buttons(listed)] == ["1.1", "1.2"]
+    assert [b.split(":")[3] for b in button_values(listed)] == ["1.1", "1.2"]
 
     mark = len(fake.calls)
     await slack.press("U1", "lp:dec:1:1.1:")
@@ -90,7 +75,7 @@ async def test_the_decided_question_leaves_the_facilitators_list(slack: SlackHar
     # Slack cannot change an ephemeral message: the list comes again, without 1.1's button.
     again = [c for c in fake.since(mark, "chat.postEphemeral") if "forskelligt" in c["text"]]
     assert again and again[-1]["user"] == "U1"
-    assert [b.split(":")[3] for b in buttons(again[-1])] == ["1.2"]
+    assert [b.split(":")[3] for b in button_values(again[-1])] == ["1.2"]
     assert "(1 uenighed)" in again[-1]["text"]
     assert check_all(fake.calls) > 5
 
@@ -102,8 +87,8 @@ async def test_help_and_unknown_input_name_slack_commands_and_the_dm_plain_ones(
     mark = len(fake.calls)
     await slack.command("U2", "hjælp")
     (short,) = fake.since(mark, "chat.postEphemeral")
-    assert "`/lovende start «praksis»`" in text_of(short)
-    assert "`/lovende hjælp «emne»`" in text_of(short)
+    assert "`/lovende start «praksis»`" in shown(short)
+    assert "`/lovende hjælp «emne»`" in shown(short)
     assert len(str(short["text"]).splitlines()) <= 16
 
     mark = len(fake.calls)
@@ -120,5 +105,5 @@ async def test_help_and_unknown_input_name_slack_commands_and_the_dm_plain_ones(
     mark = len(fake.calls)
     await slack.event(p.direct_message("U2", "hjælp svar", ts="2.000200"), "EvDM2")
     (topic,) = [c for c in fake.since(mark, "chat.postMessage")]
-    assert "`svar 2.2 a,c`" in text_of(topic) and "/lovende" not in text_of(topic)
+    assert "`svar 2.2 a,c`" in shown(topic) and "/lovende" not in shown(topic)
     assert check_all(fake.calls) >= 4

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.teams.cards import MAX_CARD_BYTES, card_size, message_cards
-from bot.teams.testing import TeamsBot, nodes_in
+from bot.teams.testing import TeamsBot, buttons_in
 from dialogs.assessment.model import AssessmentView, MemberAnswerView
 from dialogs.assessment.pace import Pace
 from dialogs.assessment.views import (
@@ -32,12 +32,7 @@ CardCheck = Callable[[dict[str, dict[str, Any]]], None]
 def actions_of(card: dict[str, Any]) -> dict[str, str]:
     """Each button's action id (Action.Submit, or Action.Execute on a shared card), and its
     style."""
-    return {
-        str(node["data"].get("lp")): str(node.get("style", "default"))
-        for node in nodes_in(card)
-        if node.get("type") in ("Action.Submit", "Action.Execute")
-        and isinstance(node.get("data"), dict)
-    }
+    return {str(b["data"]["lp"]): str(b.get("style", "default")) for b in buttons_in(card)}
 
 
 async def test_a_group_chat_gets_eleven_cards_and_no_public_confirmation(

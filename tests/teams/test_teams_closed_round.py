@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.teams.testing import GROUP_CHAT, Call, TeamsBot, buttons_in
+from card_helpers import actions_in
+
+from bot.teams.testing import GROUP_CHAT, Call, TeamsBot
 
 Check = Callable[[dict[str, dict[str, Any]]], None]
 ANSWERING = ("lp:ans:", "lp:multi:", "lp:next-el:", "lp:scope:", "lp:notes:", "lp:close-")
-
-
-def actions_of(call: Call) -> list[str]:
-    return [str(a["data"]["lp"]) for card in call.cards for a in buttons_in(card)]
 
 
 def updated(calls: list[Call], words: str) -> list[Call]:
@@ -40,16 +38,16 @@ async def test_closing_updates_the_cards_in_a_channel(
     (root,) = updated(after, "Element 1: ")
     assert "Målingen er lukket" in root.text and "indtil målingen lukkes" not in root.text
     assert "Afgrænsningen mangler" not in root.text and "Næste element" not in root.text
-    assert not [a for a in actions_of(root) if a.startswith(ANSWERING)]
+    assert not [a for a in actions_in(root.cards) if a.startswith(ANSWERING)]
     (gaps,) = updated(after, "Før målingen af Recovery-forløb lukkes")
-    assert not actions_of(gaps) and "resultatet blev vist i kanalen" in gaps.text
+    assert not actions_in(gaps.cards) and "resultatet blev vist i kanalen" in gaps.text
     (progress,) = updated(after, "runde 1 (lukket)")
     card_check({"root": root.cards[0], "gaps": gaps.cards[0], "progress": progress.cards[0]})
 
     mark = len(fake.sent())
     await anna.say("genåbn")
     (again,) = updated(fake.sent()[mark:], "Element 1: ")
-    assert any(a.startswith("lp:next-el:") for a in actions_of(again))
+    assert any(a.startswith("lp:next-el:") for a in actions_in(again.cards))
 
 
 async def test_a_group_chats_card_shows_the_team_answer_once_closed(
@@ -73,9 +71,9 @@ async def test_a_group_chats_card_shows_the_team_answer_once_closed(
     (card,) = updated(after, "Element 1: ")
     assert "Teamsvar: Ja" in card.text and "Ikke besvaret" in card.text
     assert "Gem valg" not in card.text and "Du kan ændre" not in card.text
-    assert not [a for a in actions_of(card) if a.startswith(ANSWERING)]
+    assert not [a for a in actions_in(card.cards) if a.startswith(ANSWERING)]
     (gaps,) = updated(after, "Før målingen af Recovery-forløb lukkes")
-    assert not actions_of(gaps)
+    assert not actions_in(gaps.cards)
     card_check({"card": card.cards[0], "gaps": gaps.cards[0]})
 
 
@@ -93,7 +91,7 @@ async def test_a_clicks_private_words_in_its_pop_up_are_sentences_of_their_own(
         await anna.say(f"svar 1.{i} ja")
     await anna.say("næste spørgsmål")
     call, _action = fake.find_submit("lp:ans:")
-    (ja,) = [a for a in actions_of(call) if a.startswith("lp:ans:") and ":1.6:ja:g" in a]
+    (ja,) = [a for a in actions_in(call.cards) if a.startswith("lp:ans:") and ":1.6:ja:g" in a]
     await anna.press_on(call, ja)
     answer = anna.answers[-1]
     assert answer["type"] == "application/vnd.microsoft.activity.message"
@@ -112,7 +110,7 @@ async def test_status_is_one_card(teams_bot: TeamsBot, card_check: Check) -> Non
     (card,) = [c for c in fake.sent()[mark:] if c.method == "POST"]
     assert "Tempo: ét element ad gangen" in card.text and "Husk at afgrænse" in card.text
     assert card.text.count("Besvaret") == 1
-    assert [a.split(":")[1] for a in actions_of(card)] == ["pace", "guide", "scope"]
+    assert [a.split(":")[1] for a in actions_in(card.cards)] == ["pace", "guide", "scope"]
     card_check({"status": card.cards[0]})
 
 
@@ -136,7 +134,7 @@ async def test_guided_questions_in_a_group_chat_go_to_the_persons_1_1_chat(
     assert "1.1" in question.text and "lp:ans:" in question.text
     card_check({"guided": question.cards[0]})
 
-    (ja,) = [a for a in actions_of(question) if ":1.1:ja:g" in a]
+    (ja,) = [a for a in actions_in(question.cards) if ":1.1:ja:g" in a]
     mark = len(fake.sent())
     await bo.press_on(question, ja)
     after = fake.sent()[mark:]

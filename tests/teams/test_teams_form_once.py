@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.teams.testing import TeamsBot, bot_added
+from bot.teams.testing import TeamsBot, bot_added, buttons_in
 from dialogs import actions
 from storage.selfeval_models import SelfEvalPoint
 
@@ -59,7 +59,7 @@ async def test_a_form_card_pressed_twice_stores_one_row_and_becomes_read_only(
     # "Gem" again on the very same card (a second click, or a client that kept the old card):
     # nothing new is stored, and the person is told.
     _call, action = teams_bot.connector.find_submit("lp:se-f-pt:")  # the original form card
-    form_call = next(c for c in teams_bot.connector.sent() if action in _submits_of(c))
+    form_call = next(c for c in teams_bot.connector.sent() if action in buttons_in(c.cards))
     assert await anna.press_on(form_call, action["data"]["lp"], values, action["data"]) == 201
     assert await points(teams_bot) == 1
     assert "Den formular er allerede gemt" in teams_bot.connector.text(before)
@@ -86,9 +86,3 @@ async def test_a_rejected_form_can_be_saved_after_correcting_it(teams_bot: Teams
     assert await points(teams_bot) == 0
     assert await anna.press("lp:se-f-pt:", {"text": "Nu med indhold"}) == 201
     assert await points(teams_bot) == 1
-
-
-def _submits_of(call: Any) -> list[dict[str, Any]]:
-    from bot.teams.testing import buttons_in
-
-    return [a for card in call.cards for a in buttons_in(card)]

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity
+from card_helpers import actions_in
 from sqlalchemy import func, select
 
 from bot.clock import FakeClock
@@ -33,7 +34,6 @@ from bot.teams.testing import (
     FakeTime,
     bot_added,
     message,
-    nodes_in,
     submit,
 )
 from dialogs import actions
@@ -69,12 +69,7 @@ def text_of(activities: list[Activity]) -> str:
 
 
 def submits(activity: Activity) -> list[str]:
-    card = activity.attachments[0].content if activity.attachments else {}
-    return [
-        node["data"]["lp"]
-        for node in nodes_in(card)
-        if node.get("type") in ("Action.Submit", "Action.Execute")
-    ]
+    return actions_in(activity.attachments[0].content if activity.attachments else {})
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.teams import handler
-from bot.teams.testing import CHANNEL, USERS, Call, TeamsBot, bot_added, nodes_in
+from bot.teams.testing import CHANNEL, USERS, Call, TeamsBot, bot_added, buttons_in
 from dialogs import actions
 
 CardCheck = Callable[[dict[str, dict[str, Any]]], None]
@@ -24,11 +24,7 @@ MESSAGE = "application/vnd.microsoft.activity.message"
 
 def buttons(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The card's buttons by action id."""
-    return {
-        node["data"]["lp"]: node
-        for node in nodes_in(card)
-        if str(node.get("type", "")).startswith("Action.") and "lp" in (node.get("data") or {})
-    }
+    return {button["data"]["lp"]: button for button in buttons_in(card)}
 
 
 def question_card(bot: TeamsBot, aid: int, qid: str) -> Call:

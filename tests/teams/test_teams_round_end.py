@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.teams.testing import TeamsBot, bot_added, buttons_in
+from card_helpers import actions_in
+
+from bot.teams.testing import TeamsBot, bot_added
 
 Check = Callable[[dict[str, dict[str, Any]]], None]
 DM = "a:1anna-dm"
-
-
-def actions_of(card_text: list[dict[str, Any]]) -> list[str]:
-    return [str(a["data"]["lp"]) for card in card_text for a in buttons_in(card)]
 
 
 async def test_the_welcome_is_a_greeting_and_three_first_steps(
@@ -54,7 +52,7 @@ async def test_closing_shows_the_gaps_and_the_buttons_decide(
     assert "Før målingen af Recovery-forløb lukkes" in gaps.text
     assert "1 uenighed (1.1)" in gaps.text
     assert "@Lovende praksis luk" in gaps.text and "@Lovende praksis genåbn" in gaps.text
-    assert [a.split(":")[1] for a in actions_of(gaps.cards)] == ["close-ok", "close-no"]
+    assert [a.split(":")[1] for a in actions_in(gaps.cards)] == ["close-ok", "close-no"]
     card_check({"gaps": gaps.cards[0]})
 
     mark = len(fake.sent())
@@ -81,7 +79,7 @@ async def test_the_disagreement_card_loses_the_decided_questions_button(
     mark = len(fake.sent())
     await anna.say("uenighed")
     (listed,) = fake.sent()[mark:]
-    assert [a.split(":")[3] for a in actions_of(listed.cards)] == ["1.1", "1.2"]
+    assert [a.split(":")[3] for a in actions_in(listed.cards)] == ["1.1", "1.2"]
 
     await anna.press("lp:dec:1:1.1:")
     form_call, form = fake.find_submit("lp:f-dec:1:1.1:")
@@ -91,7 +89,7 @@ async def test_the_disagreement_card_loses_the_decided_questions_button(
     )
     updated = [c for c in fake.sent()[mark:] if c.activity_id == fake.message_id(listed)]
     assert updated and updated[-1].method == "PUT"  # the same card, changed in place
-    assert [a.split(":")[3] for a in actions_of(updated[-1].cards)] == ["1.2"]
+    assert [a.split(":")[3] for a in actions_in(updated[-1].cards)] == ["1.2"]
     assert "(1 uenighed)" in updated[-1].text
     card_check({"listed": listed.cards[0], "updated": updated[-1].cards[0]})
 

@@ -86,7 +86,7 @@ async def test_more_in_english_and_refusals(bot: BotHarness) -> None:
         assert refused == private(refused)
     with pytest.raises(actions.BadAction):
         actions.decode("lp:el-more:x").int_arg(0)
-    assert "Intet" not in texts(await bot.click("Anna", actions.encode("el-more", 3)))
+    assert "Intet" not in texts(await bot.press("Anna", "el-more", 3))
 
 
 async def test_template_examples_are_shown_with_the_questions(bot: BotHarness) -> None:

@@ -47,6 +47,25 @@ class FakeTiming:
         return Timing(self.monotonic, self.sleep)
 
 
+def elements(blocks: list[dict[str, Any]], kind: str | None = None) -> list[dict[str, Any]]:
+    """The elements of these Block Kit blocks' `elements` (only those of type `kind`, when
+    given), in order."""
+    return [
+        e for b in blocks for e in b.get("elements", []) if kind is None or e.get("type") == kind
+    ]
+
+
+def button_values(message: Call | dict[str, Any]) -> list[str]:
+    """The values (the actions) of the buttons of a message (a call's body), in order."""
+    return [str(e.get("value", "")) for e in elements(message.get("blocks", []), "button")]
+
+
+def shown(message: Call | dict[str, Any]) -> str:
+    """What a message (a call's body) shows: its text and its blocks, for assertions."""
+    blocks = message.get("blocks", [])
+    return str(message.get("text", "")) + "\n" + "\n".join(str(b) for b in blocks)
+
+
 def valid_blocks(blocks: list[dict[str, Any]], limit: int = 50) -> None:
     """Every block parses and validates with slack_sdk's models; the count is within Slack's."""
     assert 0 < len(blocks) <= limit, len(blocks)
@@ -54,7 +73,7 @@ def valid_blocks(blocks: list[dict[str, Any]], limit: int = 50) -> None:
         parsed = Block.parse(b)
         assert parsed is not None, b
         parsed.validate_json()
-    ids = [e["action_id"] for b in blocks for e in b.get("elements", []) if "action_id" in e]
+    ids = [e["action_id"] for e in elements(blocks) if "action_id" in e]
     assert len(ids) == len(set(ids)), ids
 
 
