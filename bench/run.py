@@ -53,6 +53,15 @@ BENCHMARKS = (
         ("--think", "3", "--clients", "10,50", "--requests", "150,600", "--seconds", "30"),
     ),
     Benchmark("teams", "Teams answer submits", "teams_submits.py", ("--quick",), True, "itself"),
+    Benchmark(
+        "teams-people",
+        "Teams answer submits, people pausing between clicks",
+        "teams_submits.py",
+        ("--quick", "--think", "0.05"),
+        True,
+        "itself",
+        ("--think", "3", "--clients", "1,10,50", "--requests", "20,150,600", "--seconds", "30"),
+    ),
     Benchmark("scale", "Scale: start-up and memory", "scale.py", ("--quick",), True, "itself"),
     Benchmark(
         "reminders",

@@ -234,8 +234,9 @@ def benchmark(real_pacing: bool) -> ClickBenchmark:
         notes=[
             "The floor is botbuilder's CloudAdapter with an empty app id (as ours in "
             "TEAMS_LOCAL_DEV mode) and an ActivityHandler that does nothing.",
-            "Ours answers when the turn is done, card updates included (within 10 s; 202 "
-            "after that, the turn going on in the background).",
+            "Ours answers (201) once the submit is kept in the inbox, its turn running after; "
+            "while kept turns are more than 0.1 s behind, the answer waits for them "
+            "(bot/backlog.py), so a closed loop is paced by the turns.",
             pacing,
         ],
     )

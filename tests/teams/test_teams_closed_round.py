@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from card_helpers import actions_in
-
-from bot.teams.testing import GROUP_CHAT, Call, TeamsBot
+from bot.teams.testing import GROUP_CHAT, Call, TeamsBot, actions_in
 
 Check = Callable[[dict[str, dict[str, Any]]], None]
 ANSWERING = ("lp:ans:", "lp:multi:", "lp:next-el:", "lp:scope:", "lp:notes:", "lp:close-")

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity
-from card_helpers import actions_in
 from sqlalchemy import func, select
 
 from bot.clock import FakeClock
@@ -32,6 +31,7 @@ from bot.teams.testing import (
     GROUP_CHAT,
     TENANT,
     FakeTime,
+    actions_in,
     bot_added,
     message,
     submit,

@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from card_helpers import actions_in
-
-from bot.teams.testing import TeamsBot, bot_added
+from bot.teams.testing import TeamsBot, actions_in, bot_added
 
 Check = Callable[[dict[str, dict[str, Any]]], None]
 DM = "a:1anna-dm"

@@ -7,9 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from card_helpers import actions_in
-
-from bot.teams.testing import TeamsBot, buttons_in
+from bot.teams.testing import TeamsBot, actions_in, buttons_in
 
 CardCheck = Callable[[dict[str, dict[str, Any]]], None]
 DM = "a:1anna-dm"

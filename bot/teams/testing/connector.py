@@ -210,6 +210,11 @@ def buttons_in(node: Any) -> list[dict[str, Any]]:
     ]
 
 
+def actions_in(node: Any) -> list[str]:
+    """The action ids of every button of ours in a card (or in several), in order."""
+    return [str(button["data"]["lp"]) for button in buttons_in(node)]
+
+
 def _error(status: int, code: str, retry_after: str | None) -> web.Response:
     headers = {"Retry-After": retry_after} if retry_after and status == 429 else None
     body = {"error": {"code": code, "message": f"{code} (fake connector)"}}
