@@ -29,6 +29,7 @@ from dialogs.meetings import meetings_of
 from dialogs.messages import Form, ToActorOnly
 from dialogs.replies import Refusal, announce, tell
 from dialogs.turn import Turn
+from dialogs.votes import checked_marks
 
 
 class Prioritising(DiscussionBase):
@@ -58,11 +59,10 @@ class Prioritising(DiscussionBase):
     def votes(
         self, turn: Turn, d: DiscussionView, among: tuple[int, ...], chosen: tuple[int, ...]
     ) -> Outcome:
-        elsewhere = [nid for nid in d.votes_of(turn.actor.external_id) if nid not in among]
-        total = len(elsewhere) + len(chosen)
-        if total > d.vote_limit:
-            raise Refusal("dc.err.too_many_votes", limit=d.vote_limit, n=total)
-        shown = ", ".join(str(d.number_of(nid)) for nid in sorted(chosen, key=d.number_of))
+        held = d.votes_of(turn.actor.external_id)
+        shown = checked_marks(
+            held, among, chosen, d.vote_limit, "dc.err.too_many_votes", d.number_of
+        )
         return outcome([CastDiscussionVotes(d.id, among, chosen)], [refresh("vote", d.id)]) + tell(
             turn, "dc.ok.voted" if chosen else "dc.ok.unvoted", list=shown
         )

@@ -24,6 +24,7 @@ from dialogs.meetings.when import input_when, parse_datetime, zone
 from dialogs.messages import ToActorOnly
 from dialogs.replies import Refusal, reject, tell
 from dialogs.turn import Turn
+from dialogs.votes import checked_marks
 
 CONFIRM_FINISH = "confirm_meeting_end"
 PAPER_MONTHS = (1, 60)
@@ -109,11 +110,10 @@ class Dialogue(MeetingsBase):
         chosen = step_views.chosen_ids(m, chunk, positions) if positions is not None else None
         if among is None or chosen is None:
             raise Refusal("err.bad_action")
-        elsewhere = [oid for oid in m.votes_of(turn.actor.external_id) if oid not in among]
-        total = len(elsewhere) + len(chosen)
-        if total > m.theme_limit:
-            raise Refusal("mt.err.too_many_votes", limit=m.theme_limit, n=total)
-        shown = ", ".join(str(m.position(oid)) for oid in sorted(chosen, key=m.position))
+        held = m.votes_of(turn.actor.external_id)
+        shown = checked_marks(
+            held, among, chosen, m.theme_limit, "mt.err.too_many_votes", m.position
+        )
         return outcome([CastVotes(m.id, among, chosen)], [refresh("observations", m.id)]) + tell(
             turn, "mt.ok.voted" if chosen else "mt.ok.unvoted", list=shown
         )

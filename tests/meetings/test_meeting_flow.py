@@ -280,3 +280,18 @@ async def test_restart_in_the_middle_of_a_meeting_loses_nothing(bot: BotHarness)
     await bot.restart()
     again = texts(await bot.say("Bo", "møde referat"))
     assert "Referat af læringsdialog 1" in again and "Det kræver tid" in again
+
+
+async def test_a_member_marks_at_most_the_meetings_number_of_themes(bot: BotHarness) -> None:
+    """Dot voting (dialogs/votes.py): marks beyond the limit (2 by default) are refused with
+    the reason; a choice within it is taken."""
+    await closed_assessment(bot)
+    mid = await meeting_under_way(bot)
+    first, second, third = list(observation_ids(bot).values())[:3]
+    await bot.press("Bo", "mt-vote", mid, 0, values={"selected": f"{first},{second}"})
+    refused = await bot.press(
+        "Bo", "mt-vote", mid, 0, values={"selected": f"{first},{second},{third}"}
+    )
+    assert "Du kan højst vælge 2 temaer – du har valgt 3. Intet er ændret." in texts(refused)
+    again = await bot.press("Bo", "mt-vote", mid, 0, values={"selected": str(third)})
+    assert "Du kan højst vælge" not in texts(again)
