@@ -37,7 +37,7 @@ from storage import reminders
 from storage.discussion_models import Discussion, DiscussionNote, DiscussionVote
 from storage.feature import Applying, FeatureStore, applies
 from storage.models import Assessment, Member
-from storage.steps import deadlines, due_after, opt_utc, stored_deadlines
+from storage.steps import deadlines, due_after, opt_utc, recast_votes, stored_deadlines
 from storage.turns import Context, CrossTenant
 
 
@@ -195,25 +195,12 @@ class DiscussionStore(FeatureStore):
         )
         if found != among:
             raise CrossTenant(f"potentials {sorted(among - found)}")
-        me = w.ctx.member.id
-        await w.session.execute(
-            delete(DiscussionVote).where(
-                DiscussionVote.discussion_id == d.id,
-                DiscussionVote.member_id == me,
-                DiscussionVote.note_id.in_(sorted(among)),
-            )
-        )
-        for note_id in op.chosen:
-            w.session.add(
-                DiscussionVote(note_id=note_id, member_id=me, discussion_id=d.id, created_at=w.now)
-            )
+        await recast_votes(w, DiscussionVote, "note_id", among, op.chosen, discussion_id=d.id)
 
     @applies(ops.MarkPotentialAgreed)
     async def mark_agreed(self, w: Applying, op: ops.MarkPotentialAgreed) -> None:
         d = await w.own(Discussion, op.discussion_id)
-        note = await w.session.get(DiscussionNote, op.note_id)
-        if note is None or note.discussion_id != d.id:
-            raise CrossTenant(f"note {op.note_id}")
+        note = await w.child(DiscussionNote, op.note_id, discussion_id=d.id)
         note.agreed_at = note.agreed_at or w.now
 
     @applies(ops.MarkMeetingPlanned)

@@ -49,6 +49,7 @@ class Owned(Protocol):
 Row = TypeVar("Row", bound=Keyed)
 StampedRow = TypeVar("StampedRow", bound=Stamped)
 OwnedRow = TypeVar("OwnedRow", bound=Owned)
+Part = TypeVar("Part")
 
 # Session.info: the operations the engine applied in this unit of work since the turn was
 # loaded, in order. A store's `load(before=…)` may read it to reload only what they touched.
@@ -103,6 +104,14 @@ class Applying:
         changing it take their turns."""
         row = await self.session.get(model, row_id, with_for_update=lock, populate_existing=lock)
         if row is None or row.channel_id != self.ctx.channel.id:
+            raise CrossTenant(f"{model.__name__.lower()} {row_id}")
+        return row
+
+    async def child(self, model: type[Part], row_id: int, **parent: int) -> Part:
+        """The row of `model` with this id, if it belongs to `parent` (e.g. `discussion_id=d.id`,
+        a row already found to be this channel's), else CrossTenant."""
+        row = await self.session.get(model, row_id)
+        if row is None or any(getattr(row, k) != v for k, v in parent.items()):
             raise CrossTenant(f"{model.__name__.lower()} {row_id}")
         return row
 

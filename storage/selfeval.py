@@ -137,10 +137,7 @@ async def load_selfeval_view(
 
 async def _own_point(w: Applying, selfeval_id: int, point_id: int) -> SelfEvalPoint:
     await w.own(SelfEval, selfeval_id)
-    point = await w.session.get(SelfEvalPoint, point_id)
-    if point is None or point.selfeval_id != selfeval_id:
-        raise CrossTenant(f"development point {point_id}")
-    return point
+    return await w.child(SelfEvalPoint, point_id, selfeval_id=selfeval_id)
 
 
 class SelfEvalStore(FeatureStore):

@@ -51,7 +51,7 @@ from storage.meetings.lookup import ACTIVE, meeting_in, member_of_channel, next_
 from storage.meetings.read import load_meetings, shown_order
 from storage.models import Assessment
 from storage.reminder_models import Reminder
-from storage.steps import due_after, opt_utc, stored_deadlines
+from storage.steps import due_after, opt_utc, recast_votes, stored_deadlines
 from storage.turns import Context, CrossTenant
 
 
@@ -237,16 +237,7 @@ class MeetingStore(AgreementWrites, FeatureStore):
         await _observations_of(w.session, m.id, [*op.among, *op.chosen])
         if not set(op.chosen) <= set(op.among):
             raise ValueError("votes outside their options")
-        me = w.ctx.member.id
-        await w.session.execute(
-            delete(MeetingVote).where(
-                MeetingVote.member_id == me, MeetingVote.observation_id.in_(list(op.among))
-            )
-        )
-        for oid in dict.fromkeys(op.chosen):
-            w.session.add(
-                MeetingVote(observation_id=oid, member_id=me, meeting_id=m.id, created_at=w.now)
-            )
+        await recast_votes(w, MeetingVote, "observation_id", op.among, op.chosen, meeting_id=m.id)
 
     @applies(mo.SetThemes)
     async def themes(self, w: Applying, op: mo.SetThemes) -> None:
@@ -286,9 +277,7 @@ class MeetingStore(AgreementWrites, FeatureStore):
     @applies(mo.AddInterpretation)
     async def interpret(self, w: Applying, op: mo.AddInterpretation) -> None:
         m = await meeting_in(w, op.meeting_id, "running", INTERPRET)
-        theme = await w.session.get(MeetingTheme, op.theme_id)
-        if theme is None or theme.meeting_id != m.id:
-            raise CrossTenant(f"theme {op.theme_id}")
+        theme = await w.child(MeetingTheme, op.theme_id, meeting_id=m.id)
         w.session.add(
             MeetingInterpretation(
                 theme_id=theme.id,
