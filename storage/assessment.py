@@ -57,25 +57,13 @@ from storage.models import (
     TeamDecision,
 )
 from storage.reminder_models import CANCELLED, PENDING, Reminder
+from storage.rounds import current_round
 from storage.turns import Context
 
 
 async def current_assessment(session: AsyncSession, channel: Channel) -> Assessment | None:
     """The channel's open round, else its latest closed one."""
-    open_round = await session.scalar(
-        select(Assessment)
-        .where(Assessment.channel_id == channel.id, Assessment.status == "open")
-        .order_by(Assessment.id.desc())
-        .limit(1)
-    )
-    if open_round is not None:
-        return open_round
-    return await session.scalar(
-        select(Assessment)
-        .where(Assessment.channel_id == channel.id)
-        .order_by(Assessment.id.desc())
-        .limit(1)
-    )
+    return await current_round(session, Assessment, channel.id)
 
 
 async def assessment_view(

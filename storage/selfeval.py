@@ -26,6 +26,7 @@ from dialogs.selfeval.model import (
 )
 from storage.feature import Applying, FeatureStore, applies
 from storage.models import Member
+from storage.rounds import current_round
 from storage.selfeval_models import (
     SelfEval,
     SelfEvalOwnRating,
@@ -39,14 +40,7 @@ from storage.turns import Context, CrossTenant
 
 async def current_selfeval(session: AsyncSession, channel_id: int) -> SelfEval | None:
     """The channel's open round, else its latest closed one."""
-    for only_open in (True, False):
-        query = select(SelfEval).where(SelfEval.channel_id == channel_id)
-        if only_open:
-            query = query.where(SelfEval.status == "open")
-        row = await session.scalar(query.order_by(SelfEval.id.desc()).limit(1))
-        if row is not None:
-            return row
-    return None
+    return await current_round(session, SelfEval, channel_id)
 
 
 async def _ratings(session: AsyncSession, selfeval_id: int) -> dict[str, RatingView]:
