@@ -29,6 +29,8 @@ Applier = TypeVar("Applier", bound=Callable[..., Awaitable[None]])
 
 
 class Keyed(Protocol):
+    """A row built from its key's values, by attribute name."""
+
     def __init__(self, **key: Any) -> None: ...
 
 
