@@ -4,7 +4,6 @@ another channel's row even when the id it is asked under is this channel's own."
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -13,24 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogs.selfeval import ops
 from storage import turns as repo
-from storage.db import create_engine, session_factory
-from storage.migrate import upgrade
 from storage.selfeval import SelfEvalStore
 from storage.selfeval_models import SelfEval, SelfEvalPoint
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 HERE = repo.Place("slack", "T1", "C1")
 THERE = repo.Place("slack", "T2", "C9")
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    await upgrade(engine)
-    try:
-        yield session_factory(engine)
-    finally:
-        await engine.dispose()
 
 
 async def apply(sessions: async_sessionmaker[AsyncSession], place: repo.Place, op: object) -> None:
