@@ -6,7 +6,6 @@ turn of only answers (issue 21)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
@@ -33,14 +32,14 @@ from dialogs.assessment.model import (
 )
 from dialogs.calendar import utc
 from dialogs.effects import SetDialogState
-from storage.feature import APPLIED
+from storage.feature import APPLIED, Applying
 from storage.models import (
     TS,
     Assessment,
     Member,
     MemberAnswer,
 )
-from storage.turns import Context, CrossTenant
+from storage.turns import CrossTenant
 
 # Columns, not entities: a round of a big team has hundreds of answers, and building ORM
 # objects for them was most of a turn's work. Built once: building costs more than running.
@@ -120,23 +119,6 @@ async def reload_answers(
     return replace(view, answers=answers)
 
 
-async def member_answer(session: AsyncSession, ctx: Context, aid: int, qid: str) -> MemberAnswer:
-    row = await session.scalar(
-        select(MemberAnswer)
-        .where(
-            MemberAnswer.assessment_id == aid,
-            MemberAnswer.question_id == qid,
-            MemberAnswer.member_id == ctx.member.id,
-        )
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if row is None:
-        row = MemberAnswer(assessment_id=aid, question_id=qid, member_id=ctx.member.id)
-        session.add(row)
-    return row
-
-
 @cache
 def answer_upsert(dialect: str, sets_comment: bool) -> ReturningInsert[Any]:
     """The statement of `upsert_answer`, built once per database and shape (building it is
@@ -192,13 +174,12 @@ def answer_upsert(dialect: str, sets_comment: bool) -> ReturningInsert[Any]:
     ).returning(c.value_received_at, c.comment_received_at, c.value, c.comment)
 
 
-async def upsert_answer(
-    session: AsyncSession, ctx: Context, op: fx.SetMemberAnswer, at: datetime
-) -> None:
+async def upsert_answer(w: Applying, op: fx.SetMemberAnswer) -> None:
     """A member's answer in one statement: inserted, or set over the stored one where that
     was received no later than this turn's interaction (the answer and the comment each on
     their own: a comment received later must not hold back an answer received earlier, nor
     the other way round). The round must be the channel's (CrossTenant)."""
+    session, ctx = w.session, w.ctx
     sets_comment = op.comment is not None or not op.keep_comment
     stmt = answer_upsert(session.get_bind().dialect.name, sets_comment)
     params = {
@@ -207,7 +188,7 @@ async def upsert_answer(
         "mid": ctx.member.id,
         "cid": ctx.channel.id,
         "value": op.value,
-        "now": utc(at),
+        "now": utc(w.now),
         "received": utc(ctx.received_at),
     }
     if sets_comment:

@@ -43,39 +43,27 @@ from storage.answers import (
     STORED,
     answered_since,
     answers_of,
-    member_answer,
     reload_answers,
     upsert_answer,
 )
-from storage.feature import FeatureStore, applies, stamped_row
+from storage.feature import Applying, FeatureStore, applies
 from storage.models import (
     Assessment,
     Channel,
     ElementNote,
     Member,
+    MemberAnswer,
     Practice,
     TeamDecision,
 )
 from storage.reminder_models import CANCELLED, PENDING, Reminder
-from storage.turns import Context, CrossTenant
+from storage.rounds import current_round
+from storage.turns import Context
 
 
 async def current_assessment(session: AsyncSession, channel: Channel) -> Assessment | None:
     """The channel's open round, else its latest closed one."""
-    open_round = await session.scalar(
-        select(Assessment)
-        .where(Assessment.channel_id == channel.id, Assessment.status == "open")
-        .order_by(Assessment.id.desc())
-        .limit(1)
-    )
-    if open_round is not None:
-        return open_round
-    return await session.scalar(
-        select(Assessment)
-        .where(Assessment.channel_id == channel.id)
-        .order_by(Assessment.id.desc())
-        .limit(1)
-    )
+    return await current_round(session, Assessment, channel.id)
 
 
 async def assessment_view(
@@ -128,61 +116,12 @@ async def assessment_view(
 
 
 # ---- writing ----
-async def _own_assessment(
-    session: AsyncSession, ctx: Context, aid: int, *, lock: bool = False
-) -> Assessment:
-    a = await session.get(Assessment, aid, with_for_update=lock, populate_existing=lock)
-    if a is None or a.channel_id != ctx.channel.id:
-        raise CrossTenant(f"assessment {aid}")
-    return a
-
-
 def _unchanged_since(op_started: str | None, texts: tuple[str | None, str | None]) -> None:
     """A notes form saves over the text it was opened with, never over another's edit that
     came in meanwhile: the dialog refuses then, and a concurrent save that passed its check
     on the same old text makes the turn run again (so that it is refused)."""
     if op_started is not None and op_started != fx.notes_version(*texts):
         raise StaleDataError("the notes changed since the form was opened")
-
-
-async def _start(
-    session: AsyncSession, ctx: Context, op: fx.StartAssessment, now: datetime
-) -> None:
-    practice = await session.scalar(
-        select(Practice).where(
-            Practice.channel_id == ctx.channel.id,
-            func.lower(Practice.name) == op.practice_name.lower(),
-        )
-    )
-    previous = None
-    if practice is None:
-        practice = Practice(
-            channel_id=ctx.channel.id,
-            name=op.practice_name,
-            created_by=ctx.member.id,
-            created_at=now,
-        )
-        session.add(practice)
-        await session.flush()
-    else:
-        previous = await session.scalar(
-            select(Assessment)
-            .where(Assessment.practice_id == practice.id, Assessment.status == "closed")
-            .order_by(Assessment.round_no.desc())
-            .limit(1)
-        )
-    session.add(
-        Assessment(
-            practice_id=practice.id,
-            channel_id=ctx.channel.id,
-            round_no=(previous.round_no + 1) if previous else 1,
-            previous_id=previous.id if previous else None,
-            status="open",
-            started_by=ctx.member.id,
-            started_at=now,
-        )
-    )
-    await _reminders_on_start(session, practice.id)
 
 
 class AssessmentStore(FeatureStore):
@@ -210,115 +149,133 @@ class AssessmentStore(FeatureStore):
         return await assessment_view(session, a, known_previous=previous)
 
     @applies(fx.StartAssessment)
-    async def start(
-        self, session: AsyncSession, ctx: Context, op: fx.StartAssessment, now: datetime
-    ) -> None:
-        await _start(session, ctx, op, now)
+    async def start(self, w: Applying, op: fx.StartAssessment) -> None:
+        session, ctx = w.session, w.ctx
+        practice = await session.scalar(
+            select(Practice).where(
+                Practice.channel_id == ctx.channel.id,
+                func.lower(Practice.name) == op.practice_name.lower(),
+            )
+        )
+        previous = None
+        if practice is None:
+            practice = Practice(
+                channel_id=ctx.channel.id,
+                name=op.practice_name,
+                created_by=ctx.member.id,
+                created_at=w.now,
+            )
+            session.add(practice)
+            await session.flush()
+        else:
+            previous = await session.scalar(
+                select(Assessment)
+                .where(Assessment.practice_id == practice.id, Assessment.status == "closed")
+                .order_by(Assessment.round_no.desc())
+                .limit(1)
+            )
+        session.add(
+            Assessment(
+                practice_id=practice.id,
+                channel_id=ctx.channel.id,
+                round_no=(previous.round_no + 1) if previous else 1,
+                previous_id=previous.id if previous else None,
+                status="open",
+                started_by=ctx.member.id,
+                started_at=w.now,
+            )
+        )
+        await _reminders_on_start(session, practice.id)
 
     @applies(fx.SetDelimitation)
-    async def delimitation(
-        self, session: AsyncSession, ctx: Context, op: fx.SetDelimitation, now: datetime
-    ) -> None:
-        a = await _own_assessment(session, ctx, op.assessment_id)
-        practice = await session.get(
+    async def delimitation(self, w: Applying, op: fx.SetDelimitation) -> None:
+        a = await w.own(Assessment, op.assessment_id)
+        practice = await w.session.get(
             Practice, a.practice_id, with_for_update=True, populate_existing=True
         )
         assert practice is not None
-        if ctx.may_set(practice.delimitation_received_at):
+        if w.ctx.may_set(practice.delimitation_received_at):
             practice.delimitation = op.text
-            practice.delimitation_received_at = ctx.received_at
+            practice.delimitation_received_at = w.ctx.received_at
 
     @applies(fx.SetPacing)
-    async def pacing(
-        self, session: AsyncSession, ctx: Context, op: fx.SetPacing, now: datetime
-    ) -> None:
-        a = await _own_assessment(session, ctx, op.assessment_id)
+    async def pacing(self, w: Applying, op: fx.SetPacing) -> None:
+        a = await w.own(Assessment, op.assessment_id)
         a.pacing, a.current_element = op.pacing, op.current_element
 
     @applies(fx.SetMemberAnswer)
-    async def answer(
-        self, session: AsyncSession, ctx: Context, op: fx.SetMemberAnswer, now: datetime
-    ) -> None:
-        await upsert_answer(session, ctx, op, now)
+    async def answer(self, w: Applying, op: fx.SetMemberAnswer) -> None:
+        await upsert_answer(w, op)
 
     @applies(fx.SetMemberComment)
-    async def comment(
-        self, session: AsyncSession, ctx: Context, op: fx.SetMemberComment, now: datetime
-    ) -> None:
-        await _own_assessment(session, ctx, op.assessment_id)
+    async def comment(self, w: Applying, op: fx.SetMemberComment) -> None:
+        await w.own(Assessment, op.assessment_id)
         # (Changed here, not by an upsert: a refresh reads the question's answers again.)
-        session.info.get(STORED, {}).pop((op.assessment_id, op.question_id), None)
-        row = await member_answer(session, ctx, op.assessment_id, op.question_id)
-        if ctx.may_set(row.comment_received_at):
+        w.session.info.get(STORED, {}).pop((op.assessment_id, op.question_id), None)
+        row = await w.locked(
+            MemberAnswer,
+            assessment_id=op.assessment_id,
+            question_id=op.question_id,
+            member_id=w.ctx.member.id,
+        )
+        if w.ctx.may_set(row.comment_received_at):
             row.comment, row.comment_received_at, row.updated_at = (
                 op.comment,
-                ctx.received_at,
-                now,
+                w.ctx.received_at,
+                w.now,
             )
 
     @applies(fx.SetTeamDecision)
-    async def decision(
-        self, session: AsyncSession, ctx: Context, op: fx.SetTeamDecision, now: datetime
-    ) -> None:
-        await _own_assessment(session, ctx, op.assessment_id)
-        row = await stamped_row(
-            session, ctx, TeamDecision, assessment_id=op.assessment_id, question_id=op.question_id
+    async def decision(self, w: Applying, op: fx.SetTeamDecision) -> None:
+        await w.own(Assessment, op.assessment_id)
+        row = await w.stamped(
+            TeamDecision, assessment_id=op.assessment_id, question_id=op.question_id
         )
         if row is None:
             return
         row.value, row.justification = op.value, op.justification
-        row.decided_by, row.decided_at, row.received_at = ctx.member.id, now, ctx.received_at
+        row.decided_by, row.decided_at, row.received_at = w.ctx.member.id, w.now, w.ctx.received_at
 
     @applies(fx.SetElementNotes)
-    async def element_notes(
-        self, session: AsyncSession, ctx: Context, op: fx.SetElementNotes, now: datetime
-    ) -> None:
-        await _own_assessment(session, ctx, op.assessment_id)
-        row = await stamped_row(
-            session, ctx, ElementNote, assessment_id=op.assessment_id, element_no=op.element
-        )
+    async def element_notes(self, w: Applying, op: fx.SetElementNotes) -> None:
+        await w.own(Assessment, op.assessment_id)
+        row = await w.stamped(ElementNote, assessment_id=op.assessment_id, element_no=op.element)
         if row is None:
             return
         _unchanged_since(op.started, (row.overall, row.potential))  # a new row's are None
         row.overall, row.potential = op.overall, op.potential
-        row.updated_by, row.updated_at, row.received_at = ctx.member.id, now, ctx.received_at
+        row.updated_by, row.updated_at, row.received_at = w.ctx.member.id, w.now, w.ctx.received_at
 
     @applies(fx.SetOverallNotes)
-    async def overall_notes(
-        self, session: AsyncSession, ctx: Context, op: fx.SetOverallNotes, now: datetime
-    ) -> None:
-        a = await _own_assessment(session, ctx, op.assessment_id, lock=True)
-        if not ctx.may_set(a.overall_received_at):
+    async def overall_notes(self, w: Applying, op: fx.SetOverallNotes) -> None:
+        a = await w.own(Assessment, op.assessment_id, lock=True)
+        if not w.ctx.may_set(a.overall_received_at):
             return
         _unchanged_since(op.started, (a.overall_assessment, a.overall_potentials))
         a.overall_assessment, a.overall_potentials = op.overall, op.potentials
-        a.overall_received_at = ctx.received_at
+        a.overall_received_at = w.ctx.received_at
 
     @applies(fx.CloseAssessment)
-    async def close(
-        self, session: AsyncSession, ctx: Context, op: fx.CloseAssessment, now: datetime
-    ) -> None:
-        a = await _own_assessment(session, ctx, op.assessment_id)
-        a.status, a.closed_at, a.closed_by = "closed", now, ctx.member.id
-        await _reminders_on_close(session, ctx, a, now)
+    async def close(self, w: Applying, op: fx.CloseAssessment) -> None:
+        a = await w.own(Assessment, op.assessment_id)
+        a.status, a.closed_at, a.closed_by = "closed", w.now, w.ctx.member.id
+        await _reminders_on_close(w, a)
 
     @applies(fx.ReopenAssessment)
-    async def reopen(
-        self, session: AsyncSession, ctx: Context, op: fx.ReopenAssessment, now: datetime
-    ) -> None:
+    async def reopen(self, w: Applying, op: fx.ReopenAssessment) -> None:
         """The round is open again; its invitation to measure again belongs to the closing
         and goes with it in this transaction (deleted, not cancelled: the next close plans it
         anew under the same key, and a cancelled one would count as done)."""
-        a = await _own_assessment(session, ctx, op.assessment_id, lock=True)
-        newer = await session.scalar(
+        a = await w.own(Assessment, op.assessment_id, lock=True)
+        newer = await w.session.scalar(
             select(func.count())
             .select_from(Assessment)
-            .where(Assessment.channel_id == ctx.channel.id, Assessment.id > a.id)
+            .where(Assessment.channel_id == w.ctx.channel.id, Assessment.id > a.id)
         )
         if a.status != "closed" or newer:
             return  # reopened meanwhile, or a new round has started: nothing to do
         a.status, a.closed_at, a.closed_by = "open", None, None
-        await session.execute(
+        await w.session.execute(
             delete(Reminder).where(
                 Reminder.subject_type == ASSESSMENT,
                 Reminder.subject_id == a.id,
@@ -337,18 +294,16 @@ async def _reminders_on_start(session: AsyncSession, practice_id: int) -> None:
     await reminders.cancel_now(session, ASSESSMENT, (REASSESS,), Reminder.subject_id.in_(rounds))
 
 
-async def _reminders_on_close(
-    session: AsyncSession, ctx: Context, a: Assessment, now: datetime
-) -> None:
+async def _reminders_on_close(w: Applying, a: Assessment) -> None:
     """A round closed: its nudges go, in the same transaction, and the invitation to measure
     again is planned at once (a round closed again after a reopening gets its invitation back;
     the sweep moves it to the new closing time)."""
-    this_round = Reminder.subject_id == a.id
+    session, channel_id, this_round = w.session, w.ctx.channel.id, Reminder.subject_id == a.id
     await reminders.cancel_now(session, ASSESSMENT, (NUDGE_ROUND, NUDGE), this_round)
-    prefs = await reminders.channel_prefs(session, (ctx.channel.id,))
-    invitation = plan_reassessment(a.id, utc(now), prefs[ctx.channel.id])
-    await reminders.plan_now(session, ctx.channel.id, (invitation,), now)
-    await reminders.revive(session, ASSESSMENT, (REASSESS,), this_round, now)
+    prefs = await reminders.channel_prefs(session, (channel_id,))
+    invitation = plan_reassessment(a.id, utc(w.now), prefs[channel_id])
+    await reminders.plan_now(session, channel_id, (invitation,), w.now)
+    await reminders.revive(session, ASSESSMENT, (REASSESS,), this_round, w.now)
 
 
 async def plan_reminders(session: AsyncSession, now: datetime) -> None:

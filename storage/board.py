@@ -18,9 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialogs.board.model import OWNER, CreateBoardLink, RevokeBoardLinks, plausible, token_hash
-from storage.feature import FeatureStore, applies
+from storage.feature import Applying, FeatureStore, applies
 from storage.models import TS, Base, Channel, Workspace
-from storage.turns import Context
 
 
 class BoardLink(Base):
@@ -52,28 +51,24 @@ class BoardStore(FeatureStore):
     name = OWNER
 
     @applies(CreateBoardLink)
-    async def create(
-        self, session: AsyncSession, ctx: Context, op: CreateBoardLink, now: datetime
-    ) -> None:
-        session.add(
+    async def create(self, w: Applying, op: CreateBoardLink) -> None:
+        w.session.add(
             BoardLink(
-                channel_id=ctx.channel.id,
+                channel_id=w.ctx.channel.id,
                 token_hash=op.token_hash,
-                created_at=now,
+                created_at=w.now,
                 expires_at=op.expires_at,
-                workspace_id=ctx.workspace.id if op.workspace else None,
+                workspace_id=w.ctx.workspace.id if op.workspace else None,
                 tab=op.tab,
             )
         )
 
     @applies(RevokeBoardLinks)
-    async def revoke(
-        self, session: AsyncSession, ctx: Context, op: RevokeBoardLinks, now: datetime
-    ) -> None:
-        await session.execute(
+    async def revoke(self, w: Applying, op: RevokeBoardLinks) -> None:
+        await w.session.execute(
             update(BoardLink)
-            .where(BoardLink.channel_id == ctx.channel.id, BoardLink.revoked_at.is_(None))
-            .values(revoked_at=now)
+            .where(BoardLink.channel_id == w.ctx.channel.id, BoardLink.revoked_at.is_(None))
+            .values(revoked_at=w.now)
         )
 
 

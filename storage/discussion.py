@@ -35,9 +35,9 @@ from dialogs.discussion.reminders import DISCUSSION, DISCUSSION_STEP, plan_step
 from dialogs.reminders.queue import Planned
 from storage import reminders
 from storage.discussion_models import Discussion, DiscussionNote, DiscussionVote
-from storage.feature import FeatureStore, applies
+from storage.feature import Applying, FeatureStore, applies
 from storage.models import Assessment, Member
-from storage.steps import deadlines, due_after, opt_utc, stored_deadlines
+from storage.steps import deadlines, due_after, opt_utc, recast_votes, stored_deadlines
 from storage.turns import Context, CrossTenant
 
 
@@ -84,13 +84,6 @@ async def discussion_view(session: AsyncSession, d: Discussion) -> DiscussionVie
     )
 
 
-async def _own(session: AsyncSession, ctx: Context, did: int) -> Discussion:
-    d = await session.get(Discussion, did)
-    if d is None or d.channel_id != ctx.channel.id:
-        raise CrossTenant(f"discussion {did}")
-    return d
-
-
 def _expect(d: Discussion, *steps: int) -> None:
     """The dialog decided on the state it loaded; a concurrent turn may have moved on."""
     if d.status != RUNNING or d.step not in steps:
@@ -118,15 +111,12 @@ class DiscussionStore(FeatureStore):
         await super().apply(session, ctx, op, utc(now))
 
     @applies(ops.StartDiscussion)
-    async def start(
-        self, session: AsyncSession, ctx: Context, op: ops.StartDiscussion, now: datetime
-    ) -> None:
-        a = await session.get(Assessment, op.assessment_id)
-        if a is None or a.channel_id != ctx.channel.id:
-            raise CrossTenant(f"assessment {op.assessment_id}")
-        running = await session.scalar(
+    async def start(self, w: Applying, op: ops.StartDiscussion) -> None:
+        a = await w.own(Assessment, op.assessment_id)
+        channel_id = w.ctx.channel.id
+        running = await w.session.scalar(
             select(Discussion.id).where(
-                Discussion.channel_id == ctx.channel.id, Discussion.status == RUNNING
+                Discussion.channel_id == channel_id, Discussion.status == RUNNING
             )
         )
         if running is not None or a.status != "closed":
@@ -134,7 +124,7 @@ class DiscussionStore(FeatureStore):
         if op.mode not in ("live", "async"):
             raise ValueError(op.mode)
         d = Discussion(
-            channel_id=ctx.channel.id,
+            channel_id=channel_id,
             assessment_id=a.id,
             status=RUNNING,
             step=NOTES,
@@ -142,68 +132,60 @@ class DiscussionStore(FeatureStore):
             window_days=op.window_days,
             vote_limit=op.vote_limit,
             step_deadlines=stored_deadlines(op.step_deadlines),
-            started_by=ctx.member.id,
-            started_at=now,
+            started_by=w.ctx.member.id,
+            started_at=w.now,
         )
         d.due_at = due_after(d.mode, d.step_deadlines, NOTES)
-        session.add(d)
+        w.session.add(d)
 
     @applies(ops.SetNotes)
-    async def set_notes(
-        self, session: AsyncSession, ctx: Context, op: ops.SetNotes, now: datetime
-    ) -> None:
-        d = await _own(session, ctx, op.discussion_id)
+    async def set_notes(self, w: Applying, op: ops.SetNotes) -> None:
+        d = await w.own(Discussion, op.discussion_id)
         _expect(d, NOTES, ROUND, LOWEST)
-        mine = DiscussionNote.discussion_id == d.id, DiscussionNote.member_id == ctx.member.id
+        mine = DiscussionNote.discussion_id == d.id, DiscussionNote.member_id == w.ctx.member.id
         # A potential noted on an element's card (step 3) keeps its element when it is kept.
         elements = {
             text: element
-            for text, element in await session.execute(
+            for text, element in await w.session.execute(
                 select(DiscussionNote.text, DiscussionNote.element).where(
                     *mine, DiscussionNote.kind == POTENTIAL
                 )
             )
         }
-        await session.execute(delete(DiscussionNote).where(*mine))
+        await w.session.execute(delete(DiscussionNote).where(*mine))
         for kind, items in zip(KINDS, (op.strengths, op.potentials, op.surprises), strict=True):
             for text in items:
                 element = elements.get(text) if kind == POTENTIAL else None
-                session.add(_note(d.id, ctx, kind, text, element, now))
+                w.session.add(_note(w, d.id, kind, text, element))
 
     @applies(ops.AddNote)
-    async def add_note(
-        self, session: AsyncSession, ctx: Context, op: ops.AddNote, now: datetime
-    ) -> None:
-        d = await _own(session, ctx, op.discussion_id)
+    async def add_note(self, w: Applying, op: ops.AddNote) -> None:
+        d = await w.own(Discussion, op.discussion_id)
         _expect(d, NOTES, ROUND, LOWEST)
         if op.kind not in KINDS:
             raise ValueError(op.kind)
-        session.add(_note(d.id, ctx, op.kind, op.text, op.element, now))
+        w.session.add(_note(w, d.id, op.kind, op.text, op.element))
 
     @applies(ops.AdvanceDiscussion)
-    async def advance(
-        self, session: AsyncSession, ctx: Context, op: ops.AdvanceDiscussion, now: datetime
-    ) -> None:
-        d = await _own(session, ctx, op.discussion_id)
+    async def advance(self, w: Applying, op: ops.AdvanceDiscussion) -> None:
+        d = await w.own(Discussion, op.discussion_id)
         _expect(d, op.from_step)
         if op.to_step != op.from_step + 1 or not NOTES < op.to_step <= FINISHED:
             raise ValueError(f"{op.from_step} -> {op.to_step}")
         d.step = op.to_step
         d.due_at = due_after(d.mode, d.step_deadlines, op.to_step)
         if op.to_step == FINISHED:
-            d.status, d.ended_at = DONE, now
+            d.status, d.ended_at = DONE, w.now
 
     @applies(ops.CastDiscussionVotes)
-    async def vote(
-        self, session: AsyncSession, ctx: Context, op: ops.CastDiscussionVotes, now: datetime
-    ) -> None:
-        d = await _own(session, ctx, op.discussion_id)
+    async def vote(self, w: Applying, op: ops.CastDiscussionVotes) -> None:
+        d = await w.own(Discussion, op.discussion_id)
         _expect(d, VOTE)
         among = set(op.among)
         if not set(op.chosen) <= among:
             raise ValueError("chosen outside among")
         found = set(
-            await session.scalars(
+            await w.session.scalars(
                 select(DiscussionNote.id).where(
                     DiscussionNote.discussion_id == d.id,
                     DiscussionNote.kind == POTENTIAL,
@@ -213,57 +195,35 @@ class DiscussionStore(FeatureStore):
         )
         if found != among:
             raise CrossTenant(f"potentials {sorted(among - found)}")
-        await session.execute(
-            delete(DiscussionVote).where(
-                DiscussionVote.discussion_id == d.id,
-                DiscussionVote.member_id == ctx.member.id,
-                DiscussionVote.note_id.in_(sorted(among)),
-            )
-        )
-        for note_id in op.chosen:
-            session.add(
-                DiscussionVote(
-                    note_id=note_id, member_id=ctx.member.id, discussion_id=d.id, created_at=now
-                )
-            )
+        await recast_votes(w, DiscussionVote, "note_id", among, op.chosen, discussion_id=d.id)
 
     @applies(ops.MarkPotentialAgreed)
-    async def mark_agreed(
-        self, session: AsyncSession, ctx: Context, op: ops.MarkPotentialAgreed, now: datetime
-    ) -> None:
-        d = await _own(session, ctx, op.discussion_id)
-        note = await session.get(DiscussionNote, op.note_id)
-        if note is None or note.discussion_id != d.id:
-            raise CrossTenant(f"note {op.note_id}")
-        note.agreed_at = note.agreed_at or now
+    async def mark_agreed(self, w: Applying, op: ops.MarkPotentialAgreed) -> None:
+        d = await w.own(Discussion, op.discussion_id)
+        note = await w.child(DiscussionNote, op.note_id, discussion_id=d.id)
+        note.agreed_at = note.agreed_at or w.now
 
     @applies(ops.MarkMeetingPlanned)
-    async def mark_meeting(
-        self, session: AsyncSession, ctx: Context, op: ops.MarkMeetingPlanned, now: datetime
-    ) -> None:
-        d = await _own(session, ctx, op.discussion_id)
-        d.meeting_planned_at = d.meeting_planned_at or now
+    async def mark_meeting(self, w: Applying, op: ops.MarkMeetingPlanned) -> None:
+        d = await w.own(Discussion, op.discussion_id)
+        d.meeting_planned_at = d.meeting_planned_at or w.now
 
     @applies(ops.CancelDiscussion)
-    async def cancel(
-        self, session: AsyncSession, ctx: Context, op: ops.CancelDiscussion, now: datetime
-    ) -> None:
-        d = await _own(session, ctx, op.discussion_id)
+    async def cancel(self, w: Applying, op: ops.CancelDiscussion) -> None:
+        d = await w.own(Discussion, op.discussion_id)
         if d.status != RUNNING:
             raise StaleDataError(f"discussion {d.id} is {d.status}")
-        d.status, d.ended_at, d.due_at = CANCELLED, now, None
+        d.status, d.ended_at, d.due_at = CANCELLED, w.now, None
 
 
-def _note(
-    did: int, ctx: Context, kind: str, text: str, element: int | None, now: datetime
-) -> DiscussionNote:
+def _note(w: Applying, did: int, kind: str, text: str, element: int | None) -> DiscussionNote:
     return DiscussionNote(
         discussion_id=did,
-        member_id=ctx.member.id,
+        member_id=w.ctx.member.id,
         kind=kind,
         text=text,
         element=element,
-        created_at=now,
+        created_at=w.now,
     )
 
 

@@ -56,7 +56,7 @@ from dialogs.privacy.model import (
     PrivacyView,
 )
 from storage import file_copies, files
-from storage.feature import FeatureStore, applies
+from storage.feature import Applying, FeatureStore, applies
 from storage.turns import Context
 
 log = logging.getLogger(__name__)
@@ -296,16 +296,14 @@ class PrivacyStore(FeatureStore):
         )
 
     @applies(DeleteChannelData)
-    async def delete(
-        self, session: AsyncSession, ctx: Context, op: DeleteChannelData, now: datetime
-    ) -> None:
+    async def delete(self, w: Applying, op: DeleteChannelData) -> None:
         """The channel's rows — its generated files among them — then the copies on disk, if
         any. The copies go once every statement has run: if the transaction fails after that,
         the rows stay until the turn is tried again, but no copy outlives its rows. A generator
         that was rendering for the channel at this moment cannot store its file any more (the
         channel is gone); a copy it was writing just then is an orphan the daily sweep removes."""
-        cid = ctx.channel.id
-        counts = await delete_channel_data(session, cid, ctx.workspace.id)
+        session, cid = w.session, w.ctx.channel.id
+        counts = await delete_channel_data(session, cid, w.ctx.workspace.id)
         copies = 0
         if self.output_dir is not None:
             copies = await asyncio.to_thread(file_copies.remove_channel, self.output_dir, cid)
@@ -320,24 +318,23 @@ class PrivacyStore(FeatureStore):
         )
 
     @applies(ExportChannelData)
-    async def export(
-        self, session: AsyncSession, ctx: Context, op: ExportChannelData, now: datetime
-    ) -> None:
-        tables = await channel_rows(session, ctx.channel.id)
+    async def export(self, w: Applying, op: ExportChannelData) -> None:
+        session, channel, now = w.session, w.ctx.channel, w.now
+        tables = await channel_rows(session, channel.id)
         rows = sum(len(v) for v in tables.values())
         payload = {
             "format": FORMAT,
             "exported_at": now,
-            "channel": ctx.channel.external_id,
+            "channel": channel.external_id,
             "tables": tables,
         }
-        name = _slug(ctx.channel.name or ctx.channel.external_id)
+        name = _slug(channel.name or channel.external_id)
         filename = f"lovende-data-{name}-{now:%Y-%m-%d}.json"
         content = await asyncio.to_thread(export_bytes, payload)
         # In this turn's transaction: the export exists exactly when the turn happened.
         stored = await files.add(
             session,
-            channel_id=ctx.channel.id,
+            channel_id=channel.id,
             kind=files.DATA_EXPORT,
             filename=filename,
             content=content,
@@ -346,8 +343,8 @@ class PrivacyStore(FeatureStore):
         path = None
         if self.output_dir is not None:
             copy = await asyncio.to_thread(
-                file_copies.write, self.output_dir, ctx.channel.id, "export", filename, content
+                file_copies.write, self.output_dir, channel.id, "export", filename, content
             )
             path = str(copy)
         session.info[EXPORT_KEY] = ExportRef(stored.id, filename, rows, path)
-        log.info("channel %s data exported: %d rows", ctx.channel.id, rows)
+        log.info("channel %s data exported: %d rows", channel.id, rows)

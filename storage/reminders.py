@@ -17,7 +17,7 @@ from dialogs.calendar import utc
 from dialogs.reminders.model import OWNER, ReminderData, RoundRef, Upcoming
 from dialogs.reminders.queue import Planned, ScheduleReminders
 from dialogs.settings.prefs import ChannelPrefs
-from storage.feature import FeatureStore, applies
+from storage.feature import Applying, FeatureStore, applies
 from storage.models import Assessment, Channel, Practice
 from storage.reminder_models import CANCELLED, PENDING, Reminder
 from storage.turns import Context
@@ -239,7 +239,5 @@ class ReminderStore(FeatureStore):
         )
 
     @applies(ScheduleReminders)
-    async def schedule(
-        self, session: AsyncSession, ctx: Context, op: ScheduleReminders, now: datetime
-    ) -> None:
-        await schedule(session, ((ctx.channel.id, p) for p in op.items), now)
+    async def schedule(self, w: Applying, op: ScheduleReminders) -> None:
+        await plan_now(w.session, w.ctx.channel.id, op.items, w.now)

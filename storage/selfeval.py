@@ -24,8 +24,9 @@ from dialogs.selfeval.model import (
     ReflectionView,
     SelfEvalView,
 )
-from storage.feature import FeatureStore, applies, stamped_row
+from storage.feature import Applying, FeatureStore, applies
 from storage.models import Member
+from storage.rounds import current_round
 from storage.selfeval_models import (
     SelfEval,
     SelfEvalOwnRating,
@@ -39,14 +40,7 @@ from storage.turns import Context, CrossTenant
 
 async def current_selfeval(session: AsyncSession, channel_id: int) -> SelfEval | None:
     """The channel's open round, else its latest closed one."""
-    for only_open in (True, False):
-        query = select(SelfEval).where(SelfEval.channel_id == channel_id)
-        if only_open:
-            query = query.where(SelfEval.status == "open")
-        row = await session.scalar(query.order_by(SelfEval.id.desc()).limit(1))
-        if row is not None:
-            return row
-    return None
+    return await current_round(session, SelfEval, channel_id)
 
 
 async def _ratings(session: AsyncSession, selfeval_id: int) -> dict[str, RatingView]:
@@ -135,21 +129,9 @@ async def load_selfeval_view(
     return await selfeval_view(session, row) if row is not None else None
 
 
-async def _own(session: AsyncSession, ctx: Context, selfeval_id: int) -> SelfEval:
-    row = await session.get(SelfEval, selfeval_id)
-    if row is None or row.channel_id != ctx.channel.id:
-        raise CrossTenant(f"selfeval {selfeval_id}")
-    return row
-
-
-async def _own_point(
-    session: AsyncSession, ctx: Context, selfeval_id: int, point_id: int
-) -> SelfEvalPoint:
-    await _own(session, ctx, selfeval_id)
-    point = await session.get(SelfEvalPoint, point_id)
-    if point is None or point.selfeval_id != selfeval_id:
-        raise CrossTenant(f"development point {point_id}")
-    return point
+async def _own_point(w: Applying, selfeval_id: int, point_id: int) -> SelfEvalPoint:
+    await w.own(SelfEval, selfeval_id)
+    return await w.child(SelfEvalPoint, point_id, selfeval_id=selfeval_id)
 
 
 class SelfEvalStore(FeatureStore):
@@ -161,138 +143,99 @@ class SelfEvalStore(FeatureStore):
         return await load_selfeval_view(session, ctx.channel.id)
 
     @applies(ops.StartSelfEval)
-    async def start(
-        self, session: AsyncSession, ctx: Context, op: ops.StartSelfEval, now: datetime
-    ) -> None:
-        previous = await session.scalar(
+    async def start(self, w: Applying, op: ops.StartSelfEval) -> None:
+        channel_id = w.ctx.channel.id
+        previous = await w.session.scalar(
             select(SelfEval)
-            .where(SelfEval.channel_id == ctx.channel.id, SelfEval.status == "closed")
+            .where(SelfEval.channel_id == channel_id, SelfEval.status == "closed")
             .order_by(SelfEval.round_no.desc())
             .limit(1)
         )
-        session.add(
+        w.session.add(
             SelfEval(
-                channel_id=ctx.channel.id,
+                channel_id=channel_id,
                 round_no=previous.round_no + 1 if previous else 1,
                 title=op.title,
                 status="open",
                 previous_id=previous.id if previous else None,
-                started_by=ctx.member.id,
-                started_at=now,
+                started_by=w.ctx.member.id,
+                started_at=w.now,
             )
         )
 
     @applies(ops.SetSelfEvalPacing)
-    async def pacing(
-        self, session: AsyncSession, ctx: Context, op: ops.SetSelfEvalPacing, now: datetime
-    ) -> None:
-        row = await _own(session, ctx, op.selfeval_id)
+    async def pacing(self, w: Applying, op: ops.SetSelfEvalPacing) -> None:
+        row = await w.own(SelfEval, op.selfeval_id)
         row.pacing, row.current_dimension = op.pacing, op.current_dimension
 
     @applies(ops.SetReflection)
-    async def reflect(
-        self, session: AsyncSession, ctx: Context, op: ops.SetReflection, now: datetime
-    ) -> None:
-        await _own(session, ctx, op.selfeval_id)
-        row = await session.scalar(
-            select(SelfEvalReflection)
-            .where(
-                SelfEvalReflection.selfeval_id == op.selfeval_id,
-                SelfEvalReflection.question_id == op.question_id,
-                SelfEvalReflection.member_id == ctx.member.id,
-            )
-            .with_for_update()
-            .execution_options(populate_existing=True)
+    async def reflect(self, w: Applying, op: ops.SetReflection) -> None:
+        await w.own(SelfEval, op.selfeval_id)
+        row = await w.stamped(
+            SelfEvalReflection,
+            selfeval_id=op.selfeval_id,
+            question_id=op.question_id,
+            member_id=w.ctx.member.id,
         )
-        if row is None:
-            session.add(
-                SelfEvalReflection(
-                    selfeval_id=op.selfeval_id,
-                    question_id=op.question_id,
-                    member_id=ctx.member.id,
-                    text=op.text,
-                    updated_at=now,
-                    received_at=ctx.received_at,
-                )
-            )
-        elif ctx.may_set(row.received_at):
-            row.text, row.updated_at, row.received_at = op.text, now, ctx.received_at
+        if row is not None:
+            row.text, row.updated_at, row.received_at = op.text, w.now, w.ctx.received_at
 
     @applies(ops.SetTeamRating)
-    async def rate(
-        self, session: AsyncSession, ctx: Context, op: ops.SetTeamRating, now: datetime
-    ) -> None:
-        await _own(session, ctx, op.selfeval_id)
-        row = await stamped_row(
-            session, ctx, SelfEvalRating, selfeval_id=op.selfeval_id, dimension=op.dimension
-        )
+    async def rate(self, w: Applying, op: ops.SetTeamRating) -> None:
+        await w.own(SelfEval, op.selfeval_id)
+        row = await w.stamped(SelfEvalRating, selfeval_id=op.selfeval_id, dimension=op.dimension)
         if row is None:
             return
         # A removal keeps the row without a rating: its stamp still holds back an older one.
-        row.rating, row.rated_by, row.rated_at = op.rating, ctx.member.id, now
-        row.received_at = ctx.received_at
+        row.rating, row.rated_by, row.rated_at = op.rating, w.ctx.member.id, w.now
+        row.received_at = w.ctx.received_at
 
     @applies(ops.AddDevelopmentPoint)
-    async def add_point(
-        self, session: AsyncSession, ctx: Context, op: ops.AddDevelopmentPoint, now: datetime
-    ) -> None:
-        await _own(session, ctx, op.selfeval_id)
-        session.add(
+    async def add_point(self, w: Applying, op: ops.AddDevelopmentPoint) -> None:
+        await w.own(SelfEval, op.selfeval_id)
+        w.session.add(
             SelfEvalPoint(
                 selfeval_id=op.selfeval_id,
                 dimension=op.dimension,
                 text=op.text,
-                created_by=ctx.member.id,
-                created_at=now,
+                created_by=w.ctx.member.id,
+                created_at=w.now,
             )
         )
 
     @applies(ops.RemoveDevelopmentPoint)
-    async def remove_point(
-        self, session: AsyncSession, ctx: Context, op: ops.RemoveDevelopmentPoint, now: datetime
-    ) -> None:
-        await session.delete(await _own_point(session, ctx, op.selfeval_id, op.point_id))
+    async def remove_point(self, w: Applying, op: ops.RemoveDevelopmentPoint) -> None:
+        await w.session.delete(await _own_point(w, op.selfeval_id, op.point_id))
 
     @applies(ops.MarkPointAgreed)
-    async def mark_agreed(
-        self, session: AsyncSession, ctx: Context, op: ops.MarkPointAgreed, now: datetime
-    ) -> None:
-        point = await _own_point(session, ctx, op.selfeval_id, op.point_id)
-        point.agreed_at = point.agreed_at or now
+    async def mark_agreed(self, w: Applying, op: ops.MarkPointAgreed) -> None:
+        point = await _own_point(w, op.selfeval_id, op.point_id)
+        point.agreed_at = point.agreed_at or w.now
 
     @applies(ops.SetRespondentRole)
-    async def set_role(
-        self, session: AsyncSession, ctx: Context, op: ops.SetRespondentRole, now: datetime
-    ) -> None:
-        await _own(session, ctx, op.selfeval_id)
-        row = await stamped_row(
-            session, ctx, SelfEvalRespondent, selfeval_id=op.selfeval_id, member_id=ctx.member.id
+    async def set_role(self, w: Applying, op: ops.SetRespondentRole) -> None:
+        await w.own(SelfEval, op.selfeval_id)
+        row = await w.stamped(
+            SelfEvalRespondent, selfeval_id=op.selfeval_id, member_id=w.ctx.member.id
         )
-        if row is None:
-            return
-        row.role, row.updated_at, row.received_at = op.role, now, ctx.received_at
+        if row is not None:
+            row.role, row.updated_at, row.received_at = op.role, w.now, w.ctx.received_at
 
     @applies(ops.SetOwnRating)
-    async def own_rating(
-        self, session: AsyncSession, ctx: Context, op: ops.SetOwnRating, now: datetime
-    ) -> None:
-        await _own(session, ctx, op.selfeval_id)
-        row = await stamped_row(
-            session,
-            ctx,
+    async def own_rating(self, w: Applying, op: ops.SetOwnRating) -> None:
+        await w.own(SelfEval, op.selfeval_id)
+        row = await w.stamped(
             SelfEvalOwnRating,
             selfeval_id=op.selfeval_id,
             dimension=op.dimension,
-            member_id=ctx.member.id,
+            member_id=w.ctx.member.id,
         )
         if row is None:
             return
         # A removal keeps the row without a rating: its stamp still holds back an older one.
-        row.rating, row.rated_at, row.received_at = op.rating, now, ctx.received_at
+        row.rating, row.rated_at, row.received_at = op.rating, w.now, w.ctx.received_at
 
     @applies(ops.CloseSelfEval)
-    async def close(
-        self, session: AsyncSession, ctx: Context, op: ops.CloseSelfEval, now: datetime
-    ) -> None:
-        row = await _own(session, ctx, op.selfeval_id)
-        row.status, row.closed_at, row.closed_by = "closed", now, ctx.member.id
+    async def close(self, w: Applying, op: ops.CloseSelfEval) -> None:
+        row = await w.own(SelfEval, op.selfeval_id)
+        row.status, row.closed_at, row.closed_by = "closed", w.now, w.ctx.member.id

@@ -34,7 +34,7 @@ from dialogs.meetings.model import (
 )
 from dialogs.reminders.queue import Planned
 from storage import reminders
-from storage.feature import FeatureStore, applies
+from storage.feature import Applying, FeatureStore, applies
 from storage.meeting_models import (
     Agreement,
     AgreementPaper,
@@ -51,34 +51,33 @@ from storage.meetings.lookup import ACTIVE, meeting_in, member_of_channel, next_
 from storage.meetings.read import load_meetings, shown_order
 from storage.models import Assessment
 from storage.reminder_models import Reminder
-from storage.steps import due_after, opt_utc, stored_deadlines
+from storage.steps import due_after, opt_utc, recast_votes, stored_deadlines
 from storage.turns import Context, CrossTenant
 
 
-async def _participant(
-    session: AsyncSession, mid: int, member_id: int, now: datetime, *, lock: bool = False
-) -> MeetingParticipant:
-    row = await session.get(
-        MeetingParticipant, (mid, member_id), with_for_update=lock, populate_existing=lock
-    )
+async def _participant(w: Applying, mid: int, *, lock: bool = False) -> MeetingParticipant:
+    """This turn's member as a participant of meeting `mid` (joined now if not yet); `lock`:
+    read for update, fresh."""
+    key = (mid, w.ctx.member.id)
+    row = await w.session.get(MeetingParticipant, key, with_for_update=lock, populate_existing=lock)
     if row is None:
-        row = MeetingParticipant(meeting_id=mid, member_id=member_id, joined_at=now)
-        session.add(row)
+        row = MeetingParticipant(meeting_id=mid, member_id=w.ctx.member.id, joined_at=w.now)
+        w.session.add(row)
     return row
 
 
 def _observation(
-    mid: int, ctx: Context, kind: str, text: str, now: datetime, *, from_preparation: bool = False
+    w: Applying, mid: int, kind: str, text: str, *, from_preparation: bool = False
 ) -> MeetingObservation:
     """A point of this turn's member in meeting `mid`; `from_preparation`: one of their
     preparation points (a new preparation replaces those, and only those)."""
     return MeetingObservation(
         meeting_id=mid,
-        member_id=ctx.member.id,
+        member_id=w.ctx.member.id,
         kind=kind,
         text=text,
         from_preparation=from_preparation,
-        created_at=now,
+        created_at=w.now,
     )
 
 
@@ -98,12 +97,10 @@ async def _observations_of(session: AsyncSession, mid: int, ids: Sequence[int]) 
 
 # ---- reminders, at once (the sweep would get there within its interval; `påmindelser` is
 # right the moment the change is made) ----
-async def _meeting_reminders(
-    session: AsyncSession, ctx: Context, m: Meeting, now: datetime
-) -> None:
+async def _meeting_reminders(w: Applying, m: Meeting) -> None:
     """The meeting's reminder rows as its new state calls for: preparation reminders while it
     is planned, its next timed transition (async) and no other, none once it is over."""
-    about = Reminder.subject_id == m.id
+    session, channel_id, about = w.session, w.ctx.channel.id, Reminder.subject_id == m.id
     if m.status != "planned":
         prep_kinds = (kinds.MEETING_PREP, kinds.MEETING_PREP_MEMBER)
         await reminders.cancel_now(session, kinds.MEETING, prep_kinds, about)
@@ -115,11 +112,11 @@ async def _meeting_reminders(
         other_steps = about & (Reminder.dedupe_key != step.key)
     await reminders.cancel_now(session, kinds.MEETING, (kinds.MEETING_STEP,), other_steps)
     if m.status == "planned":
-        prefs = await reminders.channel_prefs(session, (ctx.channel.id,))
+        prefs = await reminders.channel_prefs(session, (channel_id,))
         planned += kinds.plan_meeting_prep(
-            m.id, utc(m.scheduled_at), utc(m.created_at), prefs[ctx.channel.id]
+            m.id, utc(m.scheduled_at), utc(m.created_at), prefs[channel_id]
         )
-    await reminders.plan_now(session, ctx.channel.id, planned, now)
+    await reminders.plan_now(session, channel_id, planned, w.now)
 
 
 class MeetingStore(AgreementWrites, FeatureStore):
@@ -138,33 +135,28 @@ class MeetingStore(AgreementWrites, FeatureStore):
         await super().apply(session, ctx, op, utc(now))
 
     @applies(mo.PlanMeeting)
-    async def plan(
-        self, session: AsyncSession, ctx: Context, op: mo.PlanMeeting, now: datetime
-    ) -> None:
+    async def plan(self, w: Applying, op: mo.PlanMeeting) -> None:
+        session, channel_id, now = w.session, w.ctx.channel.id, w.now
         active = await session.scalar(
-            select(Meeting.id).where(
-                Meeting.channel_id == ctx.channel.id, Meeting.status.in_(ACTIVE)
-            )
+            select(Meeting.id).where(Meeting.channel_id == channel_id, Meeting.status.in_(ACTIVE))
         )
         if active is not None:
             raise StaleDataError("the channel already has an active meeting")
         if op.mode not in ("live", "async"):
             raise ValueError(op.mode)
         if op.assessment_id is not None:
-            a = await session.get(Assessment, op.assessment_id)
-            if a is None or a.channel_id != ctx.channel.id:
-                raise CrossTenant(f"assessment {op.assessment_id}")
-        facilitator = await member_of_channel(session, ctx, op.facilitator_external_id)
-        people = [await member_of_channel(session, ctx, e) for e in op.participant_external_ids]
+            await w.own(Assessment, op.assessment_id)
+        facilitator = await member_of_channel(w, op.facilitator_external_id)
+        people = [await member_of_channel(w, e) for e in op.participant_external_ids]
         m = Meeting(
-            channel_id=ctx.channel.id,
-            number=await next_number(session, Meeting, ctx.channel.id),
+            channel_id=channel_id,
+            number=await next_number(w, Meeting),
             status="planned",
             step=PREPARATION,
             mode=op.mode,
             scheduled_at=utc(op.scheduled_at),
             facilitator_id=facilitator,
-            planned_by=ctx.member.id,
+            planned_by=w.ctx.member.id,
             assessment_id=op.assessment_id,
             focus_elements=list(op.focus_elements),
             theme_limit=op.theme_limit,
@@ -179,106 +171,78 @@ class MeetingStore(AgreementWrites, FeatureStore):
         for member_id in dict.fromkeys(people):
             session.add(MeetingParticipant(meeting_id=m.id, member_id=member_id, joined_at=now))
         for text in op.observations:  # not preparation points: a preparation never replaces them
-            session.add(_observation(m.id, ctx, "improvement", text, now))
-        await _meeting_reminders(session, ctx, m, now)
+            session.add(_observation(w, m.id, "improvement", text))
+        await _meeting_reminders(w, m)
 
     @applies(mo.JoinMeeting)
-    async def join(
-        self, session: AsyncSession, ctx: Context, op: mo.JoinMeeting, now: datetime
-    ) -> None:
-        m = await meeting_in(session, ctx, op.meeting_id, ACTIVE)
-        await _participant(session, m.id, ctx.member.id, now)
+    async def join(self, w: Applying, op: mo.JoinMeeting) -> None:
+        m = await meeting_in(w, op.meeting_id, ACTIVE)
+        await _participant(w, m.id)
 
     @applies(mo.SavePreparation)
-    async def prepare(
-        self, session: AsyncSession, ctx: Context, op: mo.SavePreparation, now: datetime
-    ) -> None:
-        m = await meeting_in(session, ctx, op.meeting_id, "planned", PREPARATION)
-        row = await _participant(session, m.id, ctx.member.id, now, lock=True)
-        if not ctx.may_set(row.preparation_received_at):
+    async def prepare(self, w: Applying, op: mo.SavePreparation) -> None:
+        m = await meeting_in(w, op.meeting_id, "planned", PREPARATION)
+        row = await _participant(w, m.id, lock=True)
+        if not w.ctx.may_set(row.preparation_received_at):
             return  # points this person sent later are kept
-        row.prepared_at, row.preparation_received_at = now, ctx.received_at
-        await session.execute(
+        row.prepared_at, row.preparation_received_at = w.now, w.ctx.received_at
+        await w.session.execute(
             delete(MeetingObservation).where(
                 MeetingObservation.meeting_id == m.id,
-                MeetingObservation.member_id == ctx.member.id,
+                MeetingObservation.member_id == w.ctx.member.id,
                 MeetingObservation.from_preparation.is_(True),
             )
         )
         texts = dict(zip(POINT_KINDS, (op.positive, op.improvement, op.question), strict=True))
         for kind, text in texts.items():
             if text:
-                session.add(_observation(m.id, ctx, kind, text, now, from_preparation=True))
+                w.session.add(_observation(w, m.id, kind, text, from_preparation=True))
 
     @applies(mo.StartMeeting)
-    async def start(
-        self, session: AsyncSession, ctx: Context, op: mo.StartMeeting, now: datetime
-    ) -> None:
-        m = await meeting_in(session, ctx, op.meeting_id, "planned", PREPARATION)
-        m.status, m.step, m.started_at, m.updated_at = "running", SINCE, now, now
+    async def start(self, w: Applying, op: mo.StartMeeting) -> None:
+        m = await meeting_in(w, op.meeting_id, "planned", PREPARATION)
+        m.status, m.step, m.started_at, m.updated_at = "running", SINCE, w.now, w.now
         m.due_at = due_after(m.mode, m.step_deadlines, SINCE)
         for position, aid in enumerate(dict.fromkeys(op.reviewed_agreement_ids)):
-            a = await session.get(Agreement, aid)
-            if a is None or a.channel_id != ctx.channel.id:
-                raise CrossTenant(f"agreement {aid}")
-            session.add(MeetingReview(meeting_id=m.id, agreement_id=aid, position=position))
-        await _meeting_reminders(session, ctx, m, now)
+            await w.own(Agreement, aid)
+            w.session.add(MeetingReview(meeting_id=m.id, agreement_id=aid, position=position))
+        await _meeting_reminders(w, m)
 
     @applies(mo.AdvanceMeeting)
-    async def advance(
-        self, session: AsyncSession, ctx: Context, op: mo.AdvanceMeeting, now: datetime
-    ) -> None:
-        m = await meeting_in(session, ctx, op.meeting_id, "running", op.from_step)
+    async def advance(self, w: Applying, op: mo.AdvanceMeeting) -> None:
+        m = await meeting_in(w, op.meeting_id, "running", op.from_step)
         if op.to_step != op.from_step + 1 or not SINCE < op.to_step <= FINISHED:
             raise ValueError(f"cannot go from step {op.from_step} to {op.to_step}")
-        m.step, m.updated_at = op.to_step, now
+        m.step, m.updated_at = op.to_step, w.now
         if op.to_step == FINISHED:
-            m.status, m.ended_at, m.due_at = "done", now, None
+            m.status, m.ended_at, m.due_at = "done", w.now, None
         else:
             m.due_at = due_after(m.mode, m.step_deadlines, op.to_step)
-        await _meeting_reminders(session, ctx, m, now)
+        await _meeting_reminders(w, m)
 
     @applies(mo.CancelMeeting)
-    async def cancel(
-        self, session: AsyncSession, ctx: Context, op: mo.CancelMeeting, now: datetime
-    ) -> None:
-        m = await meeting_in(session, ctx, op.meeting_id, ACTIVE)
-        m.status, m.due_at, m.ended_at, m.updated_at = "cancelled", None, now, now
-        await _meeting_reminders(session, ctx, m, now)
+    async def cancel(self, w: Applying, op: mo.CancelMeeting) -> None:
+        m = await meeting_in(w, op.meeting_id, ACTIVE)
+        m.status, m.due_at, m.ended_at, m.updated_at = "cancelled", None, w.now, w.now
+        await _meeting_reminders(w, m)
 
     @applies(mo.AddObservation)
-    async def observe(
-        self, session: AsyncSession, ctx: Context, op: mo.AddObservation, now: datetime
-    ) -> None:
-        m = await meeting_in(session, ctx, op.meeting_id, "running", EXPLORE)
-        session.add(_observation(m.id, ctx, "observation", op.text, now))
+    async def observe(self, w: Applying, op: mo.AddObservation) -> None:
+        m = await meeting_in(w, op.meeting_id, "running", EXPLORE)
+        w.session.add(_observation(w, m.id, "observation", op.text))
 
     @applies(mo.CastVotes)
-    async def votes(
-        self, session: AsyncSession, ctx: Context, op: mo.CastVotes, now: datetime
-    ) -> None:
-        m = await meeting_in(session, ctx, op.meeting_id, "running", EXPLORE)
-        await _observations_of(session, m.id, [*op.among, *op.chosen])
+    async def votes(self, w: Applying, op: mo.CastVotes) -> None:
+        m = await meeting_in(w, op.meeting_id, "running", EXPLORE)
+        await _observations_of(w.session, m.id, [*op.among, *op.chosen])
         if not set(op.chosen) <= set(op.among):
             raise ValueError("votes outside their options")
-        await session.execute(
-            delete(MeetingVote).where(
-                MeetingVote.member_id == ctx.member.id,
-                MeetingVote.observation_id.in_(list(op.among)),
-            )
-        )
-        for oid in dict.fromkeys(op.chosen):
-            session.add(
-                MeetingVote(
-                    observation_id=oid, member_id=ctx.member.id, meeting_id=m.id, created_at=now
-                )
-            )
+        await recast_votes(w, MeetingVote, "observation_id", op.among, op.chosen, meeting_id=m.id)
 
     @applies(mo.SetThemes)
-    async def themes(
-        self, session: AsyncSession, ctx: Context, op: mo.SetThemes, now: datetime
-    ) -> None:
-        m = await meeting_in(session, ctx, op.meeting_id, "running", EXPLORE)
+    async def themes(self, w: Applying, op: mo.SetThemes) -> None:
+        session = w.session
+        m = await meeting_in(w, op.meeting_id, "running", EXPLORE)
         await _observations_of(session, m.id, [*op.among, *op.chosen])
         current = {
             t.observation_id: t
@@ -303,37 +267,31 @@ class MeetingStore(AgreementWrites, FeatureStore):
                         observation_id=o.id,
                         title=o.text,
                         position=position,
-                        created_at=now,
+                        created_at=w.now,
                     )
                 )
             elif o.id in current:
                 current[o.id].position = position
-        m.updated_at = now  # the version check orders this against a concurrent advance
+        m.updated_at = w.now  # the version check orders this against a concurrent advance
 
     @applies(mo.AddInterpretation)
-    async def interpret(
-        self, session: AsyncSession, ctx: Context, op: mo.AddInterpretation, now: datetime
-    ) -> None:
-        m = await meeting_in(session, ctx, op.meeting_id, "running", INTERPRET)
-        theme = await session.get(MeetingTheme, op.theme_id)
-        if theme is None or theme.meeting_id != m.id:
-            raise CrossTenant(f"theme {op.theme_id}")
-        session.add(
+    async def interpret(self, w: Applying, op: mo.AddInterpretation) -> None:
+        m = await meeting_in(w, op.meeting_id, "running", INTERPRET)
+        theme = await w.child(MeetingTheme, op.theme_id, meeting_id=m.id)
+        w.session.add(
             MeetingInterpretation(
                 theme_id=theme.id,
                 meeting_id=m.id,
-                member_id=ctx.member.id,
+                member_id=w.ctx.member.id,
                 text=op.text,
-                created_at=now,
+                created_at=w.now,
             )
         )
 
     @applies(mo.SavePaper)
-    async def paper(
-        self, session: AsyncSession, ctx: Context, op: mo.SavePaper, now: datetime
-    ) -> None:
-        m = await meeting_in(session, ctx, op.meeting_id, "running", ACT)
-        await session.merge(
+    async def paper(self, w: Applying, op: mo.SavePaper) -> None:
+        m = await meeting_in(w, op.meeting_id, "running", ACT)
+        await w.session.merge(
             AgreementPaper(
                 meeting_id=m.id,
                 short_goal=op.short_goal,
@@ -341,7 +299,7 @@ class MeetingStore(AgreementWrites, FeatureStore):
                 long_months=op.long_months,
                 progress_data=op.progress_data,
                 next_meeting_at=opt_utc(op.next_meeting_at),
-                updated_by=ctx.member.id,
-                updated_at=now,
+                updated_by=w.ctx.member.id,
+                updated_at=w.now,
             )
         )

@@ -5,7 +5,6 @@ since its form was opened raises StaleDataError, so that the engine runs the tur
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,23 +15,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from dialogs.assessment import ops as fx
 from storage import turns as repo
 from storage.assessment import AssessmentStore
-from storage.db import create_engine, session_factory
-from storage.migrate import upgrade
 from storage.models import Assessment, ElementNote, MemberAnswer
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 T1 = T0 + timedelta(seconds=1)
 PLACE = repo.Place("slack", "T1", "C1")
-
-
-@pytest.fixture
-async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    await upgrade(engine)
-    try:
-        yield session_factory(engine)
-    finally:
-        await engine.dispose()
 
 
 async def apply(
