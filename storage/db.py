@@ -172,6 +172,14 @@ class _OneHopConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
     _cursor_cls = _OneHopCursor
 
+    def rollback(self) -> None:
+        """The pool rolls back each connection given back to it, most of them after a commit
+        or after reads that began no transaction: nothing to undo, so no trip to the database
+        thread (a session's last one; issue 21). Nothing runs on a connection the pool is
+        handed, so its state may be read here."""
+        if self._connection._conn.in_transaction:
+            super().rollback()
+
 
 class _OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
     """SQLAlchemy's aiosqlite adapter with `_OneHopCursor` (its server-side cursors as they are)."""
