@@ -16,7 +16,7 @@ created at start (`create_spool`); it is not part of the migrations' schema for 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -82,12 +82,17 @@ async def create_spool(engine: AsyncEngine) -> None:
         await conn.run_sync(lambda sync: _table().create(sync, checkfirst=True))
 
 
+def _columns(entry: Entry) -> dict[str, object]:
+    # (not dataclasses.asdict: it copies the event's data deeply, on every click's way)
+    return {field.name: getattr(entry, field.name) for field in fields(entry)}
+
+
 async def add(session: AsyncSession, entries: list[Entry], now: datetime, lease: timedelta) -> None:
     """Store some interactions (one executemany: this is on every click's way to its
     acknowledgement)."""
     until = now + lease
     rows = [
-        {**asdict(e), "received_at": e.received_at or now, "lease_until": until, "replays": 0}
+        {**_columns(e), "received_at": e.received_at or now, "lease_until": until, "replays": 0}
         for e in entries
     ]
     await session.execute(insert(_table()), rows)
