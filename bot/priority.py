@@ -6,7 +6,8 @@ error). One process answers requests and runs turns on the same event loop, so u
 turn's CPU slices delay the acknowledgements behind them. Turns of kept interactions therefore
 start one at a time, in a lull — a moment when no request is being answered — or, when there is
 none, after `PATIENCE`, so that a steady stream of requests cannot hold the turns back for
-long. Turns that answer their own request (commands, form submissions, Teams) do not wait.
+long. Turns that answer their own request (commands, form submissions, a click on a shared
+Teams card: its invoke carries the person's view) do not wait.
 """
 
 from __future__ import annotations
