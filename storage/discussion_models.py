@@ -10,19 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import TS, Base
+from storage.models import TS, Base, deleted_with, nulled_with
 
 
 class Discussion(Base):
     __tablename__ = "discussions"
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel_id: Mapped[int] = mapped_column(
-        ForeignKey("channels.id", ondelete="CASCADE"), index=True
-    )
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = deleted_with("channels", index=True)
+    assessment_id: Mapped[int] = deleted_with("assessments")
     status: Mapped[str] = mapped_column(String(16))  # running | done | cancelled
     step: Mapped[int] = mapped_column(Integer)  # 1–4, 5 when done
     mode: Mapped[str] = mapped_column(String(8))  # live | async
@@ -32,7 +30,7 @@ class Discussion(Base):
     step_deadlines: Mapped[list[str]] = mapped_column(JSON, default=list)
     # When the scheduler has something to do (the current step's end), else NULL.
     due_at: Mapped[datetime | None] = mapped_column(TS, index=True)
-    started_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    started_by: Mapped[int | None] = nulled_with("members")
     started_at: Mapped[datetime] = mapped_column(TS)
     ended_at: Mapped[datetime | None] = mapped_column(TS)
     meeting_planned_at: Mapped[datetime | None] = mapped_column(TS)
@@ -45,10 +43,8 @@ class DiscussionNote(Base):
 
     __tablename__ = "discussion_notes"
     id: Mapped[int] = mapped_column(primary_key=True)
-    discussion_id: Mapped[int] = mapped_column(
-        ForeignKey("discussions.id", ondelete="CASCADE"), index=True
-    )
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    discussion_id: Mapped[int] = deleted_with("discussions", index=True)
+    member_id: Mapped[int] = deleted_with("members")
     kind: Mapped[str] = mapped_column(String(16))  # strength | potential | surprise
     text: Mapped[str] = mapped_column(Text)
     element: Mapped[int | None] = mapped_column(Integer)
@@ -60,13 +56,7 @@ class DiscussionVote(Base):
     """A member's vote for a development potential in step 4."""
 
     __tablename__ = "discussion_votes"
-    note_id: Mapped[int] = mapped_column(
-        ForeignKey("discussion_notes.id", ondelete="CASCADE"), primary_key=True
-    )
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
-    )
-    discussion_id: Mapped[int] = mapped_column(
-        ForeignKey("discussions.id", ondelete="CASCADE"), index=True
-    )
+    note_id: Mapped[int] = deleted_with("discussion_notes", primary_key=True)
+    member_id: Mapped[int] = deleted_with("members", primary_key=True)
+    discussion_id: Mapped[int] = deleted_with("discussions", index=True)
     created_at: Mapped[datetime] = mapped_column(TS)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import TS, Base
+from storage.models import TS, Base, deleted_with
 
 
 class GeneratedFile(Base):
@@ -28,12 +28,10 @@ class GeneratedFile(Base):
         Index("ix_generated_files_created_at", "created_at"),
     )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = deleted_with("channels")
     # The round the file was made for (its charts, report, exports), if any: retention deletes
     # the round and, by this foreign key, its files.
-    assessment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("assessments.id", ondelete="CASCADE")
-    )
+    assessment_id: Mapped[int | None] = deleted_with("assessments")
     kind: Mapped[str] = mapped_column(String(32))  # the `Generate` kind, or "data_export"
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(128))

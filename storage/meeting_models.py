@@ -14,7 +14,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    ForeignKey,
     Integer,
     String,
     Text,
@@ -22,26 +21,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import TS, Base
+from storage.models import TS, Base, deleted_with, nulled_with
 
 
 class Meeting(Base):
     __tablename__ = "meetings"
     __table_args__ = (UniqueConstraint("channel_id", "number"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = deleted_with("channels")
     number: Mapped[int] = mapped_column(Integer)  # per channel
     status: Mapped[str] = mapped_column(String(16))  # planned | running | done | cancelled
     step: Mapped[int] = mapped_column(Integer, default=0)  # 0 preparation, 1–4, 5 finished
     mode: Mapped[str] = mapped_column(String(8))  # live | async
     scheduled_at: Mapped[datetime] = mapped_column(TS)
-    facilitator_id: Mapped[int | None] = mapped_column(
-        ForeignKey("members.id", ondelete="SET NULL")
-    )
-    planned_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
-    assessment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("assessments.id", ondelete="SET NULL")
-    )
+    facilitator_id: Mapped[int | None] = nulled_with("members")
+    planned_by: Mapped[int | None] = nulled_with("members")
+    assessment_id: Mapped[int | None] = nulled_with("assessments")
     focus_elements: Mapped[list[int]] = mapped_column(JSON, default=list)
     theme_limit: Mapped[int] = mapped_column(Integer, default=2)
     window_days: Mapped[int] = mapped_column(Integer, default=0)
@@ -59,12 +54,8 @@ class Meeting(Base):
 
 class MeetingParticipant(Base):
     __tablename__ = "meeting_participants"
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
-    )
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
-    )
+    meeting_id: Mapped[int] = deleted_with("meetings", primary_key=True)
+    member_id: Mapped[int] = deleted_with("members", primary_key=True)
     prepared_at: Mapped[datetime | None] = mapped_column(TS)
     joined_at: Mapped[datetime] = mapped_column(TS)
     # When what set the preparation points was received (storage.turns.Context).
@@ -77,10 +68,8 @@ class MeetingObservation(Base):
 
     __tablename__ = "meeting_observations"
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
-    )
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int] = deleted_with("meetings", index=True)
+    member_id: Mapped[int] = deleted_with("members")
     kind: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     from_preparation: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -91,15 +80,9 @@ class MeetingVote(Base):
     """A participant's choice of an observation as a theme."""
 
     __tablename__ = "meeting_votes"
-    observation_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting_observations.id", ondelete="CASCADE"), primary_key=True
-    )
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
-    )
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
-    )
+    observation_id: Mapped[int] = deleted_with("meeting_observations", primary_key=True)
+    member_id: Mapped[int] = deleted_with("members", primary_key=True)
+    meeting_id: Mapped[int] = deleted_with("meetings", index=True)
     created_at: Mapped[datetime] = mapped_column(TS)
 
 
@@ -108,12 +91,8 @@ class MeetingTheme(Base):
 
     __tablename__ = "meeting_themes"
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
-    )
-    observation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("meeting_observations.id", ondelete="SET NULL")
-    )
+    meeting_id: Mapped[int] = deleted_with("meetings", index=True)
+    observation_id: Mapped[int | None] = nulled_with("meeting_observations")
     title: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(TS)
@@ -124,11 +103,9 @@ class MeetingInterpretation(Base):
 
     __tablename__ = "meeting_interpretations"
     id: Mapped[int] = mapped_column(primary_key=True)
-    theme_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting_themes.id", ondelete="CASCADE"), index=True
-    )
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    theme_id: Mapped[int] = deleted_with("meeting_themes", index=True)
+    meeting_id: Mapped[int] = deleted_with("meetings")
+    member_id: Mapped[int] = deleted_with("members")
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(TS)
 
@@ -138,15 +115,13 @@ class AgreementPaper(Base):
     the data that will show progress, and the next meeting. Its actions are `Agreement`s."""
 
     __tablename__ = "agreement_papers"
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
-    )
+    meeting_id: Mapped[int] = deleted_with("meetings", primary_key=True)
     short_goal: Mapped[str | None] = mapped_column(Text)
     long_goal: Mapped[str | None] = mapped_column(Text)
     long_months: Mapped[int | None] = mapped_column(Integer)
     progress_data: Mapped[str | None] = mapped_column(Text)
     next_meeting_at: Mapped[datetime | None] = mapped_column(TS)
-    updated_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    updated_by: Mapped[int | None] = nulled_with("members")
     updated_at: Mapped[datetime] = mapped_column(TS)
 
 
@@ -154,12 +129,8 @@ class MeetingReview(Base):
     """An agreement followed up in a meeting's *Siden sidst*."""
 
     __tablename__ = "meeting_reviews"
-    meeting_id: Mapped[int] = mapped_column(
-        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
-    )
-    agreement_id: Mapped[int] = mapped_column(
-        ForeignKey("agreements.id", ondelete="CASCADE"), primary_key=True
-    )
+    meeting_id: Mapped[int] = deleted_with("meetings", primary_key=True)
+    agreement_id: Mapped[int] = deleted_with("agreements", primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
 
 
@@ -167,22 +138,20 @@ class Agreement(Base):
     __tablename__ = "agreements"
     __table_args__ = (UniqueConstraint("channel_id", "number"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = deleted_with("channels")
     number: Mapped[int] = mapped_column(Integer)  # per channel
-    meeting_id: Mapped[int | None] = mapped_column(
-        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
-    )
+    meeting_id: Mapped[int | None] = nulled_with("meetings", index=True)
     element: Mapped[int | None] = mapped_column(Integer)
     what: Mapped[str] = mapped_column(Text)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
-    follow_up_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    owner_id: Mapped[int] = deleted_with("members")
+    follow_up_id: Mapped[int] = deleted_with("members")
     due: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16))
     source: Mapped[str] = mapped_column(String(64))  # "meeting", "selvevaluering:<dimension>", …
     learned: Mapped[str | None] = mapped_column(Text)
     # Which data will show the team is on the right track (the agreement's data signal).
     signal: Mapped[str | None] = mapped_column(Text)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = nulled_with("members")
     created_at: Mapped[datetime] = mapped_column(TS)
     status_changed_at: Mapped[datetime] = mapped_column(TS)
     # When what set the status was received (storage.turns.Context).
@@ -192,10 +161,8 @@ class Agreement(Base):
 class AgreementStatusChange(Base):
     __tablename__ = "agreement_status_history"
     id: Mapped[int] = mapped_column(primary_key=True)
-    agreement_id: Mapped[int] = mapped_column(
-        ForeignKey("agreements.id", ondelete="CASCADE"), index=True
-    )
+    agreement_id: Mapped[int] = deleted_with("agreements", index=True)
     status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
-    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    member_id: Mapped[int | None] = nulled_with("members")
     changed_at: Mapped[datetime] = mapped_column(TS)

@@ -19,7 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
 # Stable constraint names so Alembic's batch mode on SQLite can alter tables.
 NAMING = {
@@ -38,6 +38,18 @@ class Base(DeclarativeBase):
 TS = DateTime(timezone=True)
 
 
+def deleted_with(table: str, **options: Any) -> MappedColumn[Any]:
+    """A column naming a row of `table` (its id), this row deleted with it (ON DELETE CASCADE):
+    what belongs to a channel, a round, a meeting… goes when it goes (`slet-data`)."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE"), **options)
+
+
+def nulled_with(table: str, **options: Any) -> MappedColumn[Any]:
+    """A column naming a row of `table` (its id), emptied when that row is deleted (ON DELETE
+    SET NULL): who did something is forgotten, what they did stays."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="SET NULL"), **options)
+
+
 class Workspace(Base):
     """A Slack workspace, a Teams tenant or the console: the tenant boundary."""
 
@@ -54,7 +66,7 @@ class Channel(Base):
     __tablename__ = "channels"
     __table_args__ = (UniqueConstraint("workspace_id", "external_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[int] = deleted_with("workspaces")
     external_id: Mapped[str] = mapped_column(String(255))
     name: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(2), default="da")
@@ -70,7 +82,7 @@ class Member(Base):
     __tablename__ = "members"
     __table_args__ = (UniqueConstraint("workspace_id", "external_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[int] = deleted_with("workspaces")
     external_id: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(TS)
@@ -80,12 +92,8 @@ class ChannelMember(Base):
     """A member seen in a channel, with their role there (facilitator or member)."""
 
     __tablename__ = "channel_members"
-    channel_id: Mapped[int] = mapped_column(
-        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
-    )
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
-    )
+    channel_id: Mapped[int] = deleted_with("channels", primary_key=True)
+    member_id: Mapped[int] = deleted_with("members", primary_key=True)
     role: Mapped[str] = mapped_column(String(16), default="member")
     joined_at: Mapped[datetime] = mapped_column(TS)
 
@@ -93,11 +101,11 @@ class ChannelMember(Base):
 class Practice(Base):
     __tablename__ = "practices"
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = deleted_with("channels")
     name: Mapped[str] = mapped_column(String(200))
     delimitation: Mapped[str | None] = mapped_column(Text)
     delimitation_received_at: Mapped[datetime | None] = mapped_column(TS)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = nulled_with("members")
     created_at: Mapped[datetime] = mapped_column(TS)
 
 
@@ -106,18 +114,16 @@ class Assessment(Base):
 
     __tablename__ = "assessments"
     id: Mapped[int] = mapped_column(primary_key=True)
-    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id", ondelete="CASCADE"))
-    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    practice_id: Mapped[int] = deleted_with("practices")
+    channel_id: Mapped[int] = deleted_with("channels")
     round_no: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(16), default="open")
     pacing: Mapped[str | None] = mapped_column(String(8))
     current_element: Mapped[int | None] = mapped_column(Integer)
-    previous_id: Mapped[int | None] = mapped_column(
-        ForeignKey("assessments.id", ondelete="SET NULL")
-    )
-    started_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    previous_id: Mapped[int | None] = nulled_with("assessments")
+    started_by: Mapped[int | None] = nulled_with("members")
     started_at: Mapped[datetime] = mapped_column(TS)
-    closed_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    closed_by: Mapped[int | None] = nulled_with("members")
     closed_at: Mapped[datetime | None] = mapped_column(TS)
     overall_assessment: Mapped[str | None] = mapped_column(Text)
     overall_potentials: Mapped[str | None] = mapped_column(Text)
@@ -129,9 +135,9 @@ class MemberAnswer(Base):
     __tablename__ = "member_answers"
     __table_args__ = (UniqueConstraint("assessment_id", "question_id", "member_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    assessment_id: Mapped[int] = deleted_with("assessments")
     question_id: Mapped[str] = mapped_column(String(8))
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = deleted_with("members")
     value: Mapped[str | None] = mapped_column(String(64))
     comment: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(TS)
@@ -145,13 +151,11 @@ class TeamDecision(Base):
     """A team answer recorded by a facilitator, with the justification the method asks for."""
 
     __tablename__ = "team_decisions"
-    assessment_id: Mapped[int] = mapped_column(
-        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
-    )
+    assessment_id: Mapped[int] = deleted_with("assessments", primary_key=True)
     question_id: Mapped[str] = mapped_column(String(8), primary_key=True)
     value: Mapped[str] = mapped_column(String(64))
     justification: Mapped[str] = mapped_column(Text)
-    decided_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    decided_by: Mapped[int | None] = nulled_with("members")
     decided_at: Mapped[datetime] = mapped_column(TS)
     received_at: Mapped[datetime | None] = mapped_column(TS)
 
@@ -160,13 +164,11 @@ class ElementNote(Base):
     """Samlet vurdering and Udviklingspotentiale for one element of one round."""
 
     __tablename__ = "element_notes"
-    assessment_id: Mapped[int] = mapped_column(
-        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
-    )
+    assessment_id: Mapped[int] = deleted_with("assessments", primary_key=True)
     element_no: Mapped[int] = mapped_column(Integer, primary_key=True)
     overall: Mapped[str | None] = mapped_column(Text)
     potential: Mapped[str | None] = mapped_column(Text)
-    updated_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    updated_by: Mapped[int | None] = nulled_with("members")
     updated_at: Mapped[datetime] = mapped_column(TS)
     received_at: Mapped[datetime | None] = mapped_column(TS)
 
@@ -203,7 +205,7 @@ class PostedMessage(Base):
     __tablename__ = "posted_messages"
     __table_args__ = (UniqueConstraint("channel_id", "key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = deleted_with("channels")
     key: Mapped[str] = mapped_column(String(128))
     ref: Mapped[str | None] = mapped_column(String(512))
     created_at: Mapped[datetime] = mapped_column(TS)
@@ -216,7 +218,7 @@ class DeliveryFailure(Base):
 
     __tablename__ = "delivery_failures"
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    channel_id: Mapped[int | None] = deleted_with("channels")
     description: Mapped[str] = mapped_column(String(255))
     error: Mapped[str] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(TS)

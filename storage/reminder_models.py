@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import TS, Base
+from storage.models import TS, Base, deleted_with
 
 # Row states. pending → claimed → sent | failed | cancelled (or back to pending: retry/defer).
 PENDING, CLAIMED, SENT, FAILED, CANCELLED = "pending", "claimed", "sent", "failed", "cancelled"
@@ -26,7 +26,7 @@ class Reminder(Base):
         Index("ix_reminders_channel_status", "channel_id", "status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = deleted_with("channels")
     kind: Mapped[str] = mapped_column(String(32))
     # A member's external id for a private reminder; None for the channel.
     recipient: Mapped[str | None] = mapped_column(String(255))

@@ -8,25 +8,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import TS, Base
+from storage.models import TS, Base, deleted_with, nulled_with
 
 
 class SelfEval(Base):
     __tablename__ = "selfevals"
     id: Mapped[int] = mapped_column(primary_key=True)
-    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = deleted_with("channels")
     round_no: Mapped[int] = mapped_column(Integer, default=1)
     title: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), default="open")
     pacing: Mapped[str | None] = mapped_column(String(8))
     current_dimension: Mapped[int | None] = mapped_column(Integer)
-    previous_id: Mapped[int | None] = mapped_column(ForeignKey("selfevals.id", ondelete="SET NULL"))
-    started_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    previous_id: Mapped[int | None] = nulled_with("selfevals")
+    started_by: Mapped[int | None] = nulled_with("members")
     started_at: Mapped[datetime] = mapped_column(TS)
-    closed_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    closed_by: Mapped[int | None] = nulled_with("members")
     closed_at: Mapped[datetime | None] = mapped_column(TS)
 
 
@@ -36,9 +36,9 @@ class SelfEvalReflection(Base):
     __tablename__ = "selfeval_reflections"
     __table_args__ = (UniqueConstraint("selfeval_id", "question_id", "member_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    selfeval_id: Mapped[int] = mapped_column(ForeignKey("selfevals.id", ondelete="CASCADE"))
+    selfeval_id: Mapped[int] = deleted_with("selfevals")
     question_id: Mapped[str] = mapped_column(String(8))
-    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = deleted_with("members")
     text: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(TS)
     received_at: Mapped[datetime | None] = mapped_column(TS)  # storage.turns.Context
@@ -50,12 +50,10 @@ class SelfEvalRating(Base):
     still holds back a replayed older rating (storage.turns.Context)."""
 
     __tablename__ = "selfeval_ratings"
-    selfeval_id: Mapped[int] = mapped_column(
-        ForeignKey("selfevals.id", ondelete="CASCADE"), primary_key=True
-    )
+    selfeval_id: Mapped[int] = deleted_with("selfevals", primary_key=True)
     dimension: Mapped[str] = mapped_column(String(4), primary_key=True)
     rating: Mapped[int | None] = mapped_column(Integer)
-    rated_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    rated_by: Mapped[int | None] = nulled_with("members")
     rated_at: Mapped[datetime] = mapped_column(TS)
     received_at: Mapped[datetime | None] = mapped_column(TS)
 
@@ -65,10 +63,10 @@ class SelfEvalPoint(Base):
 
     __tablename__ = "selfeval_points"
     id: Mapped[int] = mapped_column(primary_key=True)
-    selfeval_id: Mapped[int] = mapped_column(ForeignKey("selfevals.id", ondelete="CASCADE"))
+    selfeval_id: Mapped[int] = deleted_with("selfevals")
     dimension: Mapped[str] = mapped_column(String(4))
     text: Mapped[str] = mapped_column(Text)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = nulled_with("members")
     created_at: Mapped[datetime] = mapped_column(TS)
     agreed_at: Mapped[datetime | None] = mapped_column(TS)
 
@@ -78,12 +76,8 @@ class SelfEvalRespondent(Base):
     ROLES). One row per member and round; changing it moves the member's answers with it."""
 
     __tablename__ = "selfeval_respondents"
-    selfeval_id: Mapped[int] = mapped_column(
-        ForeignKey("selfevals.id", ondelete="CASCADE"), primary_key=True
-    )
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
-    )
+    selfeval_id: Mapped[int] = deleted_with("selfevals", primary_key=True)
+    member_id: Mapped[int] = deleted_with("members", primary_key=True)
     role: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(TS)
     received_at: Mapped[datetime | None] = mapped_column(TS)
@@ -94,13 +88,9 @@ class SelfEvalOwnRating(Base):
     side by side. A removed rating keeps its row without a rating, for its received stamp."""
 
     __tablename__ = "selfeval_own_ratings"
-    selfeval_id: Mapped[int] = mapped_column(
-        ForeignKey("selfevals.id", ondelete="CASCADE"), primary_key=True
-    )
+    selfeval_id: Mapped[int] = deleted_with("selfevals", primary_key=True)
     dimension: Mapped[str] = mapped_column(String(4), primary_key=True)
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
-    )
+    member_id: Mapped[int] = deleted_with("members", primary_key=True)
     rating: Mapped[int | None] = mapped_column(Integer)
     rated_at: Mapped[datetime] = mapped_column(TS)
     received_at: Mapped[datetime | None] = mapped_column(TS)

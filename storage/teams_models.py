@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage import file_models  # noqa: F401  (teams_files references generated_files)
-from storage.models import TS, Base
+from storage.models import TS, Base, deleted_with
 
 
 class TeamsConversation(Base):
@@ -77,7 +77,7 @@ class TeamsFile(Base):
         Index("ix_teams_files_file_id", "file_id"),
     )
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
-    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
-    file_id: Mapped[str] = mapped_column(ForeignKey("generated_files.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = deleted_with("channels")
+    file_id: Mapped[str] = deleted_with("generated_files")
     created_at: Mapped[datetime] = mapped_column(TS)
     expires_at: Mapped[datetime] = mapped_column(TS)
