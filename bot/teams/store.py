@@ -167,6 +167,7 @@ class TeamsStore:
             row = member_row(await self._member(session, tenant, sender.key))
         if not member_current(row, sender, reference):
             await self._write(partial(self._set_member, tenant, sender, reference, now))
+            self.members.put((tenant, sender.key), None)  # (a read meanwhile may have kept it)
 
     async def _set_member(
         self,
