@@ -17,7 +17,7 @@ a turn that refused the click updates nothing, so nothing is marked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from dialogs.messages import Block, Button, Buttons, Message, MultiSelect, Text
@@ -79,20 +79,33 @@ def _sentence(line: str) -> str:
     return line if line[-1] in SENTENCE_ENDS else line + "."
 
 
-def own_view(message: Message, click: Click, notes: tuple[Message, ...] = ()) -> Message:
-    """`message` as the clicker sees it: their button marked, their ticks kept, `notes` below."""
-    blocks: list[Block] = [_marked(block, click) for block in message.blocks]
+def group_of(message: Message, action: str) -> frozenset[str]:
+    """The actions that are one choice with `action` in `message`: the buttons of its row (a
+    question's answers), or `action` alone (2.2's check boxes, a button not shown)."""
+    for block in message.blocks:
+        if isinstance(block, Buttons) and any(b.action == action for b in block.buttons):
+            return frozenset(b.action for b in block.buttons)
+    return frozenset((action,))
+
+
+def own_view(message: Message, clicks: Sequence[Click], notes: tuple[Message, ...] = ()) -> Message:
+    """`message` as the clicker sees it: the buttons they pressed marked (one a question, on a
+    card of several), their ticks kept, `notes` below."""
+    blocks: list[Block] = [_marked(block, clicks) for block in message.blocks]
     for note in notes:
         blocks += [replace(b, style="muted") for b in note.blocks if isinstance(b, Text)]
     fallback = notes[-1].fallback if notes else message.fallback
     return Message(tuple(blocks), fallback, message.marker)
 
 
-def _marked(block: Block, click: Click) -> Block:
+def _marked(block: Block, clicks: Sequence[Click]) -> Block:
     if isinstance(block, Buttons):
-        return Buttons(tuple(_mark(b) if b.action == click.action else b for b in block.buttons))
-    if isinstance(block, MultiSelect) and block.action == click.action:
-        return replace(block, selected=click.selected)
+        pressed = {click.action for click in clicks}
+        return Buttons(tuple(_mark(b) if b.action in pressed else b for b in block.buttons))
+    if isinstance(block, MultiSelect):
+        for click in clicks:
+            if block.action == click.action:
+                return replace(block, selected=click.selected)
     return block
 
 
@@ -120,4 +133,4 @@ class OwnView:
     def view(self) -> Message | None:
         if self.source is None:
             return None
-        return own_view(self.source, self.click, tuple(self.notes))
+        return own_view(self.source, (self.click,), tuple(self.notes))

@@ -153,10 +153,15 @@ class LovendeTeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         if not task.done():  # the answer goes now; the turn's words follow as replies
             await port.release()
             return _answer(200, MESSAGE_TYPE, DONE)
-        return self.answer_click(port)
+        return self.answer_click(port, member_key(sender))
 
-    def answer_click(self, port: TurnPort) -> InvokeResponse:
-        view = port.own.view if port.own is not None else None
+    def answer_click(self, port: TurnPort, member: str | None) -> InvokeResponse:
+        """The person's view of the card: every answer of theirs on it marked (views.py), the
+        turn's words below; or those words alone."""
+        view = None
+        if port.own is not None and port.own.source is not None:
+            mine = self.port.views.view(port.card, member) if member else None
+            view = mine or port.own.view
         card = self.port.own_card(port.card, view) if view is not None else None
         if card is not None:
             return _answer(200, CONTENT_TYPE, card)

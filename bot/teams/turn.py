@@ -69,7 +69,7 @@ class TurnPort:
                 if self.own.source is not None and self.place.personal:
                     self.own.notes.append(message)
                     self.port.views.note(self.card, conv.actor, message)
-                    view = self.own.view
+                    view = self.port.views.view(self.card, conv.actor) or self.own.view
                     assert view is not None
                     await self.port.show_own(self.place, view)
                     return self.card_ref
@@ -84,7 +84,7 @@ class TurnPort:
 
     async def update(self, conv: Conversation, ref: str, message: Message) -> None:
         if self.own is not None and conv.actor and self.own.saw(message):
-            choice = Choice(self.user_id, self.own.click, list(self.own.notes))
+            choice = Choice(self.user_id, [self.own.click], list(self.own.notes))
             self.port.views.choose(self.card, conv.actor, choice, message)
             await self.port.update(conv, ref, message)
             clicked_here = self.place.submitted_card in Ref.loads(ref).activity_ids

@@ -17,9 +17,9 @@ forgotten when their own typed command changes that card (their choice may have 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from bot.own_view import Click, own_view
+from bot.own_view import Click, group_of, own_view
 from dialogs.messages import Message
 
 MAX_CARDS = 5000
@@ -31,8 +31,8 @@ CardKey = tuple[str, str]  # (conversation id without the thread part, activity 
 @dataclass
 class Choice:
     user_id: str  # the person's Teams user id ("29:…"), as refresh.userIds names them
-    click: Click
-    notes: list[Message] = field(default_factory=list)
+    clicks: list[Click]  # their latest click of each question on the card, oldest first
+    notes: list[Message] = field(default_factory=list)  # the private words of the latest
 
 
 @dataclass
@@ -50,7 +50,11 @@ class OwnViews:
         """`member` clicked on the card `key`, which now shows `base` to everyone."""
         card = self.cards.pop(key, None) or Card(base)
         card.base = base
-        card.people.pop(member, None)  # (the newest last: the first 60 are the newest)
+        earlier = card.people.pop(member, None)  # (the newest last: the first 60 are the newest)
+        if earlier is not None:  # a card of several questions keeps their other answers
+            replaced = frozenset().union(*(group_of(base, c.action) for c in choice.clicks))
+            kept = [c for c in earlier.clicks if c.action not in replaced]
+            choice = replace(choice, clicks=kept + choice.clicks)
         card.people[member] = choice
         self.cards[key] = card
         while len(self.cards) > self.size:
@@ -90,7 +94,7 @@ class OwnViews:
         choice = card.people.get(member) if card is not None else None
         if card is None or choice is None:
             return None
-        return own_view(card.base, choice.click, tuple(choice.notes))
+        return own_view(card.base, choice.clicks, tuple(choice.notes))
 
     def only_view(self, key: CardKey) -> Message | None:
         """The view of the one person who has one (a 1:1 chat's card is theirs alone)."""

@@ -14,7 +14,16 @@ from typing import Any
 import pytest
 
 from bot.teams import handler
-from bot.teams.testing import CHANNEL, USERS, Call, TeamsBot, bot_added, buttons_in
+from bot.teams.testing import (
+    CHANNEL,
+    GROUP_CHAT,
+    USERS,
+    Call,
+    TeamsBot,
+    actions_in,
+    bot_added,
+    buttons_in,
+)
 from dialogs import actions
 
 CardCheck = Callable[[dict[str, dict[str, Any]]], None]
@@ -186,3 +195,39 @@ async def test_a_private_copy_in_a_thread_shows_the_answer_to_its_owner(
     assert buttons(bo.answers[-1]["value"])[ja]["title"] == "✓ Ja"
     assert "1 har svaret" in question_card(bot, aid, "1.1").text
     assert CHANNEL in (copy.conversation_id or "")
+
+
+async def test_on_a_card_of_several_questions_the_person_sees_all_their_answers(
+    teams_bot: TeamsBot, card_check: CardCheck
+) -> None:
+    """In a group chat an element's card holds all its questions: each click marks that
+    question's button in the person's view and keeps the answers they clicked before marked —
+    not only the latest (seen in an earlier Agents Playground walkthrough)."""
+    fake, anna = teams_bot.connector, teams_bot.user("Anna")
+    said: dict[str, Any] = {"kind": "groupChat", "conversation_id": GROUP_CHAT}
+    await anna.say("start Recovery-forløb", **said)
+    await anna.say("tempo ét", **said)
+
+    def marked(view: dict[str, Any]) -> dict[str, str]:
+        return {
+            action.split(":")[3]: button["title"]
+            for action, button in buttons(view).items()
+            if button["title"].startswith("✓")
+        }
+
+    def card_of(qid: str) -> Call:
+        return next(c for c in reversed(fake.sent()) if f":{qid}:ja" in str(c.cards))
+
+    card = card_of("1.1")
+    assert card is card_of("1.2")  # one card for the element
+    aid = int(actions.decode(actions_in(card.cards)[0]).args[0])
+    await anna.press_on(card, actions.encode("ans", aid, "1.1", "ja"))
+    await anna.press_on(card, actions.encode("ans", aid, "1.2", "nej"))
+    assert marked(anna.answers[-1]["value"]) == {"1.1": "✓ Ja", "1.2": "✓ Nej"}
+    shared = card_of("1.1")
+    assert marked((await anna.refresh(shared))["value"]) == {"1.1": "✓ Ja", "1.2": "✓ Nej"}
+    # A new answer to a question moves that question's mark only.
+    await anna.press_on(shared, actions.encode("ans", aid, "1.1", "delvist"))
+    assert marked(anna.answers[-1]["value"]) == {"1.1": "✓ Delvist", "1.2": "✓ Nej"}
+    assert "✓" not in card_of("1.1").text  # the shared card marks nobody's answer
+    card_check({"anna": anna.answers[-1]["value"]})
