@@ -1,9 +1,11 @@
-"""botbuilder's HTTP client, tuned: our timeout and no hidden retries; and its token checks
-refusing what they cannot validate with a 401 (keys.py fetches the keys they need).
+"""botbuilder's HTTP client, tuned: kept, over aiohttp, with our timeout and no hidden
+retries; and its token checks refusing what they cannot validate with a 401 (keys.py fetches
+the keys they need).
 
-botbuilder's HTTP layer (msrest over `requests`) would otherwise retry on its own with real
-sleeps in a worker thread, unseen and with a 100 s timeout: `TunedAuthentication` turns that
-off and sets our timeout on every connector client the adapter creates.
+botbuilder's HTTP layer (msrest over `requests`) would otherwise send from a worker thread and
+retry on its own with real sleeps there, unseen and with a 100 s timeout: `TunedAuthentication`
+gives every connector client the adapter creates our timeout and our sender (transport.py),
+which does not retry.
 """
 
 from __future__ import annotations
@@ -22,27 +24,19 @@ from botframework.connector.auth import (  # type: ignore[import-untyped]
 )
 
 from bot.teams.keys import KeysUnavailable
+from bot.teams.transport import Sessions, use_aiohttp
 
 MAX_CLIENTS = 64
 
 
-def tune_client(client: ConnectorClient, timeout: float) -> None:
-    """No hidden retries and our timeout for one connector client.
-
-    msrest sends with `requests` in a worker thread and mounts urllib3's Retry (3 tries,
-    backoff with time.sleep, Retry-After honoured by sleeping the thread) for 408/5xx and for
-    connection and read errors of PUTs; its timeout is 100 s. Retries belong to the port, where
-    they are paced, counted and never blind for a POST; so: no urllib3 retries at all.
-    """
-    config = client.config
-    config.connection.timeout = timeout
-    retry = config.retry_policy.policy  # the Retry object the client's sessions are given
-    retry.total = 0
-    retry.connect = 0
-    retry.read = False  # a read error is raised as it is, not wrapped
-    retry.status = 0
-    retry.status_forcelist = frozenset()
-    retry.raise_on_status = False
+def tune_client(client: ConnectorClient, timeout: float, sessions: Sessions) -> None:
+    """Our timeout and our sender for one connector client. msrest's own sender (`requests` in
+    a worker thread) mounts urllib3's Retry: 3 tries, backoff with time.sleep, Retry-After
+    honoured by sleeping the thread, for 408/5xx and for connection and read errors of PUTs, and
+    a 100 s timeout. Retries belong to the port, where they are paced, counted and never blind
+    for a POST: ours (transport.py) never retries."""
+    client.config.connection.timeout = timeout
+    use_aiohttp(client, sessions)
 
 
 # Connector clients kept, by the bot's app id, the service URL and the audience.
@@ -65,15 +59,17 @@ class TunedConnectorFactory(ConnectorFactory):  # type: ignore[misc]
         timeout: float,
         clients: dict[ClientKey, ConnectorClient],
         app_id: str | None,
+        sessions: Sessions,
     ) -> None:
         self.inner, self.timeout, self.clients, self.app_id = inner, timeout, clients, app_id
+        self.sessions = sessions
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
         key = (self.app_id, service_url, audience)
         client = self.clients.get(key)
         if client is None:
             client = await self.inner.create(service_url, audience)
-            tune_client(client, self.timeout)
+            tune_client(client, self.timeout, self.sessions)
             if len(self.clients) >= MAX_CLIENTS:  # service URLs are few; never grow unbounded
                 self.clients.clear()
             self.clients[key] = client
@@ -91,6 +87,10 @@ class TunedAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
         # instead of once per activity (~1 ms each, issue 21's Teams profile).
         self.user_token_clients: dict[str | None, UserTokenClient] = {}
         self.connector_clients: dict[ClientKey, ConnectorClient] = {}
+        self.sessions = Sessions()  # the HTTP connections of every connector client
+
+    async def close(self) -> None:
+        await self.sessions.close()
 
     async def authenticate_request(
         self, activity: Activity, auth_header: str
@@ -124,7 +124,8 @@ class TunedAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
         if factory is None:  # botbuilder makes none for some callers (skills, emulator)
             return None
         app_id = _app_id(claims_identity)
-        return TunedConnectorFactory(factory, self.timeout, self.connector_clients, app_id)
+        clients = self.connector_clients
+        return TunedConnectorFactory(factory, self.timeout, clients, app_id, self.sessions)
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
         app_id = _app_id(claims_identity)

@@ -89,6 +89,12 @@ class ConnectorCalls:
                 adapter.bot_framework_authentication, timeout
             )
 
+    async def close(self) -> None:
+        """Close the connections to the Bot Connector (the app stops)."""
+        auth = getattr(self.adapter, "bot_framework_authentication", None)
+        if isinstance(auth, TunedAuthentication):
+            await auth.close()
+
     def _reference(self, row: ConversationRow, conversation_id: str) -> ConversationReference:
         reference = ConversationReference.deserialize(deepcopy(row.reference))
         reference.conversation.id = conversation_id

@@ -76,8 +76,8 @@ def _describe(exc: BaseException) -> tuple[int | None, str, float | None]:
     """(HTTP status, error code, Retry-After seconds) of a connector failure."""
     if not isinstance(exc, ErrorResponseException):
         return None, "", None
-    response = getattr(exc, "response", None)
-    status = getattr(response, "status_code", None)
+    response = getattr(exc, "response", None)  # requests' Response or aiohttp's ClientResponse
+    status = getattr(response, "status_code", None) or getattr(response, "status", None)
     error = getattr(getattr(exc, "error", None), "error", None)
     code = str(getattr(error, "code", "") or "")
     retry_after = None

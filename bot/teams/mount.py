@@ -68,6 +68,7 @@ class TeamsApp:
 
     async def drain(self, _app: web.Application) -> None:
         await self.settle()
+        await self.port.close()
 
 
 TEAMS = web.AppKey("teams", TeamsApp)

@@ -1,0 +1,123 @@
+"""The Bot Connector's HTTP calls over aiohttp, on the event loop, instead of msrest's default:
+`requests` run in the default thread pool.
+
+Why (issue 21's Teams profile, 10 people clicking in one channel): each card update went
+through a `requests` session in a worker thread — the call itself, http.client's header parsing
+(the `email` package) and the hand-offs between the thread and the loop took about a third of
+the process's CPU, competing for the GIL with the turns and acknowledgements on the loop. The
+default pool also has only a few threads (cores + 4), so a burst of sends queued behind them.
+
+What stays botbuilder's: the generated connector operations, msrest's serialisation and its
+pipeline policies (user agent, the JSON answer read into the operation's model). What is ours:
+the sender (`AiohttpSender`) and the credentials policy (`BearerToken`), which sets the same
+header `AppCredentials.signed_session` sets on a `requests` session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any
+
+import aiohttp
+from botframework.connector.aio import ConnectorClient  # type: ignore[import-untyped]
+from msrest.pipeline import Request, Response, SansIOHTTPPolicy
+from msrest.pipeline.async_abc import AsyncHTTPSender, AsyncPipeline
+from msrest.pipeline.universal import RawDeserializer
+from msrest.universal_http import ClientRequest
+from msrest.universal_http.async_abc import AsyncClientResponse
+
+
+class Answer(AsyncClientResponse):
+    """An answer read whole (the connector's are small JSON documents)."""
+
+    def __init__(self, request: ClientRequest, answer: aiohttp.ClientResponse, body: bytes):
+        super().__init__(request, answer)
+        self.status_code = answer.status
+        self.headers: MutableMapping[str, str] = dict(answer.headers)
+        self.reason = answer.reason
+        self._body = body
+
+    def body(self) -> bytes:
+        return self._body
+
+
+class Sessions:
+    """One aiohttp session for every connector client of an app (made on first use, inside
+    the running loop; closed when the app stops)."""
+
+    def __init__(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
+
+    def get(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            # trust_env: a proxy from HTTPS_PROXY and friends, as `requests` honoured.
+            self._session = aiohttp.ClientSession(trust_env=True)
+            # aiohttp sends a PUT again on its own when a kept connection closes before the
+            # answer (the request may have arrived). Retries belong to the port, where they
+            # are paced and counted (connector_calls.py): no hidden one here.
+            self._session._retry_connection = False
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+
+class AiohttpSender(AsyncHTTPSender[ClientRequest, Answer]):
+    """Sends a pipeline's request with aiohttp; the whole answer is read before returning."""
+
+    def __init__(self, sessions: Sessions, timeout: float) -> None:
+        self.sessions = sessions
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+
+    async def __aexit__(self, *_exc: object) -> None:
+        """The session outlives any one pipeline (Sessions.close ends it)."""
+
+    async def send(
+        self, request: Request[ClientRequest], **_config: Any
+    ) -> Response[ClientRequest, Answer]:
+        http: ClientRequest = request.http_request
+        if http.files:  # no connector call of ours uploads a form (files go as links)
+            raise ValueError("multipart requests are not sent over aiohttp here")
+        session = self.sessions.get()
+        async with session.request(
+            http.method,
+            http.url,
+            headers=dict(http.headers),
+            data=http.data,
+            timeout=self.timeout,
+            allow_redirects=False,
+        ) as answer:
+            body = await answer.read()
+        return Response(request, Answer(http, answer, body))
+
+
+class BearerToken(SansIOHTTPPolicy):  # type: ignore[type-arg]
+    """The bot's token on every call, as `AppCredentials.signed_session` puts it on a
+    `requests` session: none without an app id (the local, unauthenticated mode)."""
+
+    def __init__(self, credentials: Any) -> None:
+        self.credentials = credentials
+
+    def on_request(self, request: Request[ClientRequest], **_kwargs: Any) -> None:
+        headers = request.http_request.headers
+        if self.credentials is not None and self.credentials._should_set_token(None):
+            # MSAL's cache answers until the token is near its end (client.py keeps the
+            # credentials, and with them the cache, for every call).
+            headers["Authorization"] = f"Bearer {self.credentials.get_access_token()}"
+        else:
+            headers.pop("Authorization", None)
+
+
+def use_aiohttp(client: ConnectorClient, sessions: Sessions) -> None:
+    """Replace the client's pipeline (msrest's default policies, with the credentials and the
+    sender ours); the client's other settings stay."""
+    config = client.config
+    policies = [
+        config.user_agent_policy,
+        BearerToken(config.credentials),
+        RawDeserializer(),
+        config.http_logger_policy,
+    ]
+    config.pipeline = AsyncPipeline(policies, AiohttpSender(sessions, config.connection.timeout))
