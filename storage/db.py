@@ -30,6 +30,9 @@ CONNECT_TIMEOUT_SECONDS = 10.0
 # An execution option for a connection that only reads (`session.connection(execution_options=
 # {READ_ONLY: True})`): on SQLite it takes no write lock (no BEGIN IMMEDIATE).
 READ_ONLY = "lovende_read_only"
+# An execution option for a unit of work that is one statement at a time, each committing by
+# itself (`one_statement`): on SQLite no BEGIN IMMEDIATE either (pysqlite is in autocommit).
+SELF_COMMITTING = "lovende_self_committing"
 
 
 # A pooled PostgreSQL connection that rested longer than this is pinged before it is used again
@@ -71,7 +74,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        if not connection.get_execution_options().get(READ_ONLY):
+        options = connection.get_execution_options()
+        if not (options.get(READ_ONLY) or options.get(SELF_COMMITTING)):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
@@ -149,14 +153,26 @@ class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         conn: sqlite3.Connection = self._connection._conn
 
         def statement() -> tuple[Any, int, int | None, list[Any] | None]:  # (in the thread)
+            # Outside a transaction (`one_statement`) pysqlite would commit each of several
+            # rows by itself: one statement is all or nothing, so it gets its own transaction.
+            alone = many and not conn.in_transaction
             cursor = conn.cursor()
             try:
+                if alone:
+                    cursor.execute("BEGIN IMMEDIATE")
                 if many:
                     cursor.executemany(operation, parameters)
                 else:
                     cursor.execute(operation, () if parameters is None else parameters)
                 rows = cursor.fetchall() if cursor.description else None
-                return cursor.description, cursor.rowcount, cursor.lastrowid, rows
+                done = cursor.description, cursor.rowcount, cursor.lastrowid, rows
+                if alone:
+                    conn.commit()
+                return done
+            except BaseException:
+                if alone and conn.in_transaction:
+                    conn.rollback()
+                raise
             finally:
                 cursor.close()
 
@@ -180,6 +196,12 @@ class _OneHopConnection(AsyncAdapt_aiosqlite_connection):
         if self._connection._conn.in_transaction:
             super().rollback()
 
+    def commit(self) -> None:
+        """Statements that committed by themselves (`one_statement`) leave nothing to commit:
+        no trip for it. (Nothing runs on the connection while a commit is asked for.)"""
+        if self._connection._conn.in_transaction:
+            super().commit()
+
 
 class _OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
     """SQLAlchemy's aiosqlite adapter with `_OneHopCursor` (its server-side cursors as they are)."""
@@ -195,6 +217,20 @@ _ONE_HOP = _OneHopDBAPI(aiosqlite, sqlite3)
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def one_statement(session: AsyncSession) -> None:
+    """Make `session`'s statements commit one by one, as they run: for a unit of work that
+    is a single statement (atomic by itself), where the transaction's own round trips —
+    BEGIN and COMMIT, each a trip to aiosqlite's thread or to the PostgreSQL server — would cost
+    more than the statement (the inbox's write, on every click's way to its acknowledgement).
+    Call it before the session's first statement."""
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        # (not SQLAlchemy's AUTOCOMMIT level: on aiosqlite setting and resetting it are trips)
+        await session.connection(execution_options={SELF_COMMITTING: True})
+    else:
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 # PostgreSQL error classes meaning "the server cannot serve us right now": connection exceptions
