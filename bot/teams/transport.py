@@ -15,10 +15,12 @@ header `AppCredentials.signed_session` sets on a `requests` session.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import MutableMapping
 from typing import Any
 
 import aiohttp
+import certifi
 from botframework.connector.aio import ConnectorClient  # type: ignore[import-untyped]
 from msrest.pipeline import Request, Response, SansIOHTTPPolicy
 from msrest.pipeline.async_abc import AsyncHTTPSender, AsyncPipeline
@@ -50,8 +52,10 @@ class Sessions:
 
     def get(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            # trust_env: a proxy from HTTPS_PROXY and friends, as `requests` honoured.
-            self._session = aiohttp.ClientSession(trust_env=True)
+            # As `requests` did: certifi's CA bundle, and a proxy from HTTPS_PROXY and friends.
+            tls = ssl.create_default_context(cafile=certifi.where())
+            connector = aiohttp.TCPConnector(ssl=tls)
+            self._session = aiohttp.ClientSession(connector=connector, trust_env=True)
             # aiohttp sends a PUT again on its own when a kept connection closes before the
             # answer (the request may have arrived). Retries belong to the port, where they
             # are paced and counted (connector_calls.py): no hidden one here.
