@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -72,21 +72,27 @@ class Catalogue:
     elements: tuple[Element, ...]
     guide: tuple[GuideSection, ...] = ()
 
-    @property
+    # The catalogue never changes once loaded, and every turn's rendering asks for its
+    # questions dozens of times (issue 21's turn profile): made once, then kept.
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for e in self.elements for q in e.questions)
 
+    @cached_property
+    def _by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
     def question(self, qid: str) -> Question:
-        for q in self.questions:
-            if q.id == qid:
-                return q
-        raise KeyError(qid)
+        try:
+            return self._by_id[qid]
+        except KeyError:
+            raise KeyError(qid) from None
 
     def element(self, number: int) -> Element:
         return self.elements[number - 1]
 
     def has_question(self, qid: str) -> bool:
-        return any(q.id == qid for q in self.questions)
+        return qid in self._by_id
 
     def section(self, key: str) -> GuideSection | None:
         return next((s for s in self.guide if s.key == key), None)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from dialogs.assessment.model import AssessmentView
 from scoring.catalogue import Catalogue, Question
 from scoring.scores import applicable
 
 
-@dataclass(frozen=True)
-class QuestionStatus:
+class QuestionStatus(NamedTuple):
+    """(A tuple, not a frozen dataclass: made for every question on every render of the
+    progress, and a frozen dataclass's constructor costs several times a tuple's.)"""
+
     team: str | None
     source: str | None  # "decision" | "consensus" | None
     disagreement: bool
