@@ -49,9 +49,9 @@ class TunedConnectorFactory(ConnectorFactory):  # type: ignore[misc]
 
     Why: a new client brings new credentials, and with them a new MSAL application whose token
     cache is empty — every proactive send (each post and each card update) would fetch a token
-    from Microsoft's sign-in service first, synchronously, in the event loop — and a new
-    `requests` session, so a new TLS connection to the Bot Connector for every call. A kept
-    client signs in once per token lifetime (MSAL renews it) and reuses its connections."""
+    from Microsoft's sign-in service first, synchronously, in the event loop. A kept client
+    signs in once per token lifetime (MSAL renews it); the connections to the Bot Connector
+    are the app's aiohttp session's (transport.py), kept across clients."""
 
     def __init__(
         self,

@@ -1,7 +1,7 @@
 """Waiting for a call to Microsoft with a deadline of our own: the deadline is an awaitable
 (tests replace it to time out deterministically), and when it comes first the call is
-cancelled and `TimeoutError` raised (a worker thread of msrest's may still finish its request;
-its answer is dropped)."""
+cancelled and `TimeoutError` raised (the request may still have reached Microsoft: the caller
+decides whether sending again is safe, see failures.py)."""
 
 from __future__ import annotations
 
