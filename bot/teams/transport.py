@@ -10,20 +10,23 @@ default pool also has only a few threads (cores + 4), so a burst of sends queued
 What stays botbuilder's: the generated connector operations, msrest's serialisation and its
 pipeline policies (user agent, the JSON answer read into the operation's model). What is ours:
 the sender (`AiohttpSender`) and the credentials policy (`BearerToken`), which sets the same
-header `AppCredentials.signed_session` sets on a `requests` session.
+header `AppCredentials.signed_session` sets on a `requests` session, but asks MSAL for the token
+off the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ssl
-from collections.abc import MutableMapping
+import time
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 import aiohttp
 import certifi
 from botframework.connector.aio import ConnectorClient  # type: ignore[import-untyped]
-from msrest.pipeline import Request, Response, SansIOHTTPPolicy
-from msrest.pipeline.async_abc import AsyncHTTPSender, AsyncPipeline
+from msrest.pipeline import Request, Response
+from msrest.pipeline.async_abc import AsyncHTTPPolicy, AsyncHTTPSender, AsyncPipeline
 from msrest.pipeline.universal import RawDeserializer
 from msrest.universal_http import ClientRequest
 from msrest.universal_http.async_abc import AsyncClientResponse
@@ -97,21 +100,54 @@ class AiohttpSender(AsyncHTTPSender[ClientRequest, Answer]):
         return Response(request, Answer(http, answer, body))
 
 
-class BearerToken(SansIOHTTPPolicy):  # type: ignore[type-arg]
+# How long a token from MSAL is used before MSAL is asked again. MSAL never hands out a token
+# with less than 5 minutes left (it signs in anew instead), so one kept this long is still good.
+TOKEN_REUSE = 240.0  # seconds
+
+
+class BearerToken(AsyncHTTPPolicy[ClientRequest, Answer]):
     """The bot's token on every call, as `AppCredentials.signed_session` puts it on a
-    `requests` session: none without an app id (the local, unauthenticated mode)."""
+    `requests` session: none without an app id (the local, unauthenticated mode).
 
-    def __init__(self, credentials: Any) -> None:
-        self.credentials = credentials
+    MSAL is asked in a worker thread: when its cache has no good token it signs in to
+    login.microsoftonline.com with a blocking HTTPS call, which on the event loop would stop
+    every request of the server while it lasts (hourly, or for as long as Microsoft's sign-in
+    hangs). One ask at a time; the token is kept `TOKEN_REUSE` seconds in between."""
 
-    def on_request(self, request: Request[ClientRequest], **_kwargs: Any) -> None:
+    def __init__(self, credentials: Any, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.credentials, self.clock = credentials, clock
+        self._kept: tuple[str, float] | None = None  # (token, when MSAL gave it)
+        self._asking = asyncio.Lock()
+
+    async def send(
+        self, request: Request[ClientRequest], **kwargs: Any
+    ) -> Response[ClientRequest, Answer]:
         headers = request.http_request.headers
         if self.credentials is not None and self.credentials._should_set_token(None):
-            # MSAL's cache answers until the token is near its end (client.py keeps the
-            # credentials, and with them the cache, for every call).
-            headers["Authorization"] = f"Bearer {self.credentials.get_access_token()}"
+            headers["Authorization"] = f"Bearer {await self._token()}"
         else:
             headers.pop("Authorization", None)
+        assert self.next is not None  # (AsyncPipeline links every policy to the next)
+        response: Response[ClientRequest, Answer] = await self.next.send(request, **kwargs)
+        return response
+
+    def _fresh(self) -> str | None:
+        kept = self._kept
+        if kept is not None and self.clock() - kept[1] < TOKEN_REUSE:
+            return kept[0]
+        return None
+
+    async def _token(self) -> str:
+        token = self._fresh()
+        if token is not None:
+            return token
+        async with self._asking:
+            token = self._fresh()  # (asked meanwhile by the call before this one)
+            if token is None:
+                token = str(await asyncio.to_thread(self.credentials.get_access_token))
+                self._kept = (token, self.clock())
+            return token
 
 
 def use_aiohttp(client: ConnectorClient, sessions: Sessions) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -477,15 +478,20 @@ class FakeMsalApp:
     (empty in a new application), a sign-in to login.microsoftonline.com when it is empty."""
 
     sign_ins: ClassVar[list[str]] = []
+    on_the_loop: ClassVar[list[bool]] = []  # each ask: whether it ran in the event loop's thread
+    hang: ClassVar[threading.Event | None] = None  # set: the sign-in waits until it is set
 
     def __init__(self, client_id: str, client_credential: str, authority: str) -> None:
         self.client_id, self.token = client_id, None
 
     def acquire_token_silent(self, scopes: list[str], account: object) -> dict[str, Any] | None:
+        FakeMsalApp.on_the_loop.append(threading.current_thread() is threading.main_thread())
         return self.token
 
     def acquire_token_for_client(self, scopes: list[str]) -> dict[str, Any]:
         FakeMsalApp.sign_ins.append(self.client_id)
+        if FakeMsalApp.hang is not None:
+            FakeMsalApp.hang.wait(30)  # (a bound, against a hung test)
         self.token = {"access_token": OUTBOUND_TOKEN, "token_type": "Bearer"}
         return self.token
 
@@ -514,3 +520,48 @@ async def test_the_bot_signs_in_to_microsoft_once_not_for_every_send(
     assert len(connector.calls) >= 4  # the round's two posts and two replies at least
     assert set(connector.authorizations) == {f"Bearer {OUTBOUND_TOKEN}"}
     assert FakeMsalApp.sign_ins == [APP_ID]
+
+
+async def test_a_sign_in_to_microsoft_that_hangs_holds_up_no_other_request(
+    database_url: str,
+    clock: FakeClock,
+    connector: FakeConnector,
+    microsoft: Microsoft,
+    microsoft_key: rsa.RSAPrivateKey,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """MSAL signs in with a blocking HTTPS call when its cache has no good token (hourly, and
+    for as long as Microsoft's sign-in hangs). Asked on the event loop, as msrest's policy did,
+    it stopped every request of the server meanwhile; the token is now asked for in a worker
+    thread (bot/teams/transport.BearerToken): the sends wait for it, nothing else does."""
+    from botframework.connector.auth import microsoft_app_credentials
+
+    hang = threading.Event()
+    monkeypatch.setattr(FakeMsalApp, "sign_ins", [])
+    monkeypatch.setattr(FakeMsalApp, "on_the_loop", [])
+    monkeypatch.setattr(FakeMsalApp, "hang", hang)
+    monkeypatch.setattr(microsoft_app_credentials, "ConfidentialClientApplication", FakeMsalApp)
+    settings = teams_settings(app_id=APP_ID, app_password="hemmelig-klient-nøgle")
+    try:
+        async with running_bot(
+            database_url, clock, connector, settings, microsoft.registry()
+        ) as bot:
+            bearer = token(microsoft_key, connector.url)
+            headers = {"Authorization": f"Bearer {bearer}"}
+            activity = message("Anna", "start Recovery", connector.url)
+            answer = await bot.client.post("/api/messages", json=activity, headers=headers)
+            assert answer.status == 201  # kept and answered; its turn waits for the token
+            for _ in range(200):  # (bounded: until the turn's first send asks for the token)
+                if FakeMsalApp.sign_ins:
+                    break
+                await asyncio.sleep(0.01)
+            assert FakeMsalApp.sign_ins == [APP_ID] and connector.calls == []
+            health = await asyncio.wait_for(bot.client.get("/healthz"), 5)
+            assert health.status == 200  # the server answers while the sign-in hangs
+            hang.set()
+            await bot.teams.settle()
+        assert connector.calls and set(connector.authorizations) == {f"Bearer {OUTBOUND_TOKEN}"}
+        assert FakeMsalApp.on_the_loop and not any(FakeMsalApp.on_the_loop)
+        assert FakeMsalApp.sign_ins == [APP_ID]
+    finally:
+        hang.set()
