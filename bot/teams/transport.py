@@ -35,7 +35,7 @@ from msrest.universal_http.async_abc import AsyncClientResponse
 class Answer(AsyncClientResponse):
     """An answer read whole (the connector's are small JSON documents)."""
 
-    def __init__(self, request: ClientRequest, answer: aiohttp.ClientResponse, body: bytes):
+    def __init__(self, request: ClientRequest, answer: aiohttp.ClientResponse, body: bytes) -> None:
         super().__init__(request, answer)
         self.status_code = answer.status
         self.headers: MutableMapping[str, str] = dict(answer.headers)
@@ -87,11 +87,13 @@ class AiohttpSender(AsyncHTTPSender[ClientRequest, Answer]):
         http: ClientRequest = request.http_request
         if http.files:  # no connector call of ours uploads a form (files go as links)
             raise ValueError("multipart requests are not sent over aiohttp here")
+        # aiohttp measures the body itself (msrest counts a JSON text's characters, not bytes)
+        headers = {k: v for k, v in http.headers.items() if k.lower() != "content-length"}
         session = self.sessions.get()
         async with session.request(
             http.method,
             http.url,
-            headers=dict(http.headers),
+            headers=headers,
             data=http.data,
             timeout=self.timeout,
             allow_redirects=False,
