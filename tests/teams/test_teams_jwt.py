@@ -40,6 +40,7 @@ from jwt.algorithms import RSAAlgorithm
 
 from bot.clock import FakeClock
 from bot.teams.keys import KeyRegistry, fetch_json
+from bot.teams.settings import TeamsSettings
 from bot.teams.testing import (
     CHANNEL,
     FakeConnector,
@@ -496,72 +497,72 @@ class FakeMsalApp:
         return self.token
 
 
-async def test_the_bot_signs_in_to_microsoft_once_not_for_every_send(
+@pytest.fixture
+def signing_in(monkeypatch: pytest.MonkeyPatch) -> TeamsSettings:
+    """The bot's settings with an app id and password; MSAL is `FakeMsalApp`, its records new."""
+    from botframework.connector.auth import microsoft_app_credentials
+
+    monkeypatch.setattr(FakeMsalApp, "sign_ins", [])
+    monkeypatch.setattr(FakeMsalApp, "on_the_loop", [])
+    monkeypatch.setattr(FakeMsalApp, "hang", None)
+    monkeypatch.setattr(microsoft_app_credentials, "ConfidentialClientApplication", FakeMsalApp)
+    return teams_settings(app_id=APP_ID, app_password="hemmelig-klient-nøgle")
+
+
+@pytest.fixture
+async def signed_in_bot(
     database_url: str,
     clock: FakeClock,
     connector: FakeConnector,
     microsoft: Microsoft,
-    microsoft_key: rsa.RSAPrivateKey,
-    monkeypatch: pytest.MonkeyPatch,
+    signing_in: TeamsSettings,
+) -> AsyncIterator[TeamsBot]:
+    """A bot with an app id, signing in to the fake MSAL for its own token."""
+    async with running_bot(database_url, clock, connector, signing_in, microsoft.registry()) as bot:
+        yield bot
+
+
+async def test_the_bot_signs_in_to_microsoft_once_not_for_every_send(
+    signed_in_bot: TeamsBot, connector: FakeConnector, microsoft_key: rsa.RSAPrivateKey
 ) -> None:
     """botbuilder's CloudAdapter makes a new connector client, with new credentials and so a
     new MSAL application with an empty token cache, for every proactive send: each post and
     card update would first fetch a token from Microsoft, synchronously (issue 21). The
     clients are kept (bot/teams/client.py): one sign-in for the whole run."""
-    from botframework.connector.auth import microsoft_app_credentials
-
-    monkeypatch.setattr(FakeMsalApp, "sign_ins", [])
-    monkeypatch.setattr(microsoft_app_credentials, "ConfidentialClientApplication", FakeMsalApp)
-    settings = teams_settings(app_id=APP_ID, app_password="hemmelig-klient-nøgle")
-    async with running_bot(database_url, clock, connector, settings, microsoft.registry()) as bot:
-        for text in ("start Recovery", "status", "hjælp"):
-            activity = message("Anna", text, connector.url)
-            assert 200 <= await send(bot, activity, token(microsoft_key, connector.url)) < 300
+    for text in ("start Recovery", "status", "hjælp"):
+        activity = message("Anna", text, connector.url)
+        bearer = token(microsoft_key, connector.url)
+        assert 200 <= await send(signed_in_bot, activity, bearer) < 300
     assert len(connector.calls) >= 4  # the round's two posts and two replies at least
     assert set(connector.authorizations) == {f"Bearer {OUTBOUND_TOKEN}"}
     assert FakeMsalApp.sign_ins == [APP_ID]
 
 
 async def test_a_sign_in_to_microsoft_that_hangs_holds_up_no_other_request(
-    database_url: str,
-    clock: FakeClock,
-    connector: FakeConnector,
-    microsoft: Microsoft,
-    microsoft_key: rsa.RSAPrivateKey,
-    monkeypatch: pytest.MonkeyPatch,
+    signed_in_bot: TeamsBot, connector: FakeConnector, microsoft_key: rsa.RSAPrivateKey
 ) -> None:
     """MSAL signs in with a blocking HTTPS call when its cache has no good token (hourly, and
     for as long as Microsoft's sign-in hangs). Asked on the event loop, as msrest's policy did,
     it stopped every request of the server meanwhile; the token is now asked for in a worker
     thread (bot/teams/transport.BearerToken): the sends wait for it, nothing else does."""
-    from botframework.connector.auth import microsoft_app_credentials
-
-    hang = threading.Event()
-    monkeypatch.setattr(FakeMsalApp, "sign_ins", [])
-    monkeypatch.setattr(FakeMsalApp, "on_the_loop", [])
-    monkeypatch.setattr(FakeMsalApp, "hang", hang)
-    monkeypatch.setattr(microsoft_app_credentials, "ConfidentialClientApplication", FakeMsalApp)
-    settings = teams_settings(app_id=APP_ID, app_password="hemmelig-klient-nøgle")
+    bot = signed_in_bot
+    hang = FakeMsalApp.hang = threading.Event()  # (the fixture puts None back)
     try:
-        async with running_bot(
-            database_url, clock, connector, settings, microsoft.registry()
-        ) as bot:
-            bearer = token(microsoft_key, connector.url)
-            headers = {"Authorization": f"Bearer {bearer}"}
-            activity = message("Anna", "start Recovery", connector.url)
-            answer = await bot.client.post("/api/messages", json=activity, headers=headers)
-            assert answer.status == 201  # kept and answered; its turn waits for the token
-            for _ in range(200):  # (bounded: until the turn's first send asks for the token)
-                if FakeMsalApp.sign_ins:
-                    break
-                await asyncio.sleep(0.01)
-            assert FakeMsalApp.sign_ins == [APP_ID] and connector.calls == []
-            health = await asyncio.wait_for(bot.client.get("/healthz"), 5)
-            assert health.status == 200  # the server answers while the sign-in hangs
-            hang.set()
-            await bot.teams.settle()
-        assert connector.calls and set(connector.authorizations) == {f"Bearer {OUTBOUND_TOKEN}"}
-        assert FakeMsalApp.on_the_loop and not any(FakeMsalApp.on_the_loop)
-        assert FakeMsalApp.sign_ins == [APP_ID]
+        bearer = token(microsoft_key, connector.url)
+        headers = {"Authorization": f"Bearer {bearer}"}
+        activity = message("Anna", "start Recovery", connector.url)
+        answer = await bot.client.post("/api/messages", json=activity, headers=headers)
+        assert answer.status == 201  # kept and answered; its turn waits for the token
+        for _ in range(200):  # (bounded: until the turn's first send asks for the token)
+            if FakeMsalApp.sign_ins:
+                break
+            await asyncio.sleep(0.01)
+        assert FakeMsalApp.sign_ins == [APP_ID] and connector.calls == []
+        health = await asyncio.wait_for(bot.client.get("/healthz"), 5)
+        assert health.status == 200  # the server answers while the sign-in hangs
     finally:
         hang.set()
+    await bot.teams.settle()
+    assert connector.calls and set(connector.authorizations) == {f"Bearer {OUTBOUND_TOKEN}"}
+    assert FakeMsalApp.on_the_loop and not any(FakeMsalApp.on_the_loop)
+    assert FakeMsalApp.sign_ins == [APP_ID]
